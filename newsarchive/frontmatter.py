@@ -1,0 +1,118 @@
+"""Content files: YAML front matter + Markdown body, as a parse/dump pair that round-trips."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import ArchiveError
+from .model import FRONT_MATTER_KEYS, Article, SourceRef
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,127}$")
+PAGE_RE = re.compile(r"^[A-Za-z]{0,3}\d{1,3}$")
+FENCE = "---"
+LIST_KEYS = ("reporters", "topics", "tags", "places", "versions")
+TEXT_KEYS = ("subtitle", "kicker", "byline", "date_source", "paper", "page", "continues",
+             "continued_from")
+
+
+def _key_line(front: str, key: str) -> int:
+    """1-based line of `key:` inside the file (the opening fence is line 1)."""
+    for number, line in enumerate(front.splitlines(), start=2):
+        if line.startswith(f"{key}:"):
+            return number
+    return 1
+
+
+def split_front_matter(text: str, path: str | Path) -> tuple[dict, str]:
+    """Return (front matter mapping, body); broken YAML is an error naming file and line."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip("\r") != FENCE:
+        raise ArchiveError("no front matter: the file must start with a line '---'", path, line=1)
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip("\r") == FENCE)
+    except StopIteration:
+        raise ArchiveError("front matter is not closed: add a line '---' after it", path,
+                           line=1) from None
+    front = "\n".join(lines[1:end])
+    try:
+        meta = yaml.safe_load(front)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise ArchiveError(f"invalid YAML in front matter: {problem}", path, line=line) from None
+    if not isinstance(meta, dict):
+        raise ArchiveError("front matter must be a mapping of keys (id:, title:, …)", path, line=2)
+    body = "\n".join(lines[end + 1:]).replace("\r", "")
+    return meta, body.strip("\n")
+
+
+def dump_article(article: Article) -> str:
+    """The exact text of a content file; parse_article(dump_article(a)) == a."""
+    front = yaml.safe_dump(article.front_matter(), allow_unicode=True, sort_keys=False,
+                           default_flow_style=None, width=10_000)
+    body = article.body.strip("\n")
+    return f"{FENCE}\n{front}{FENCE}\n\n{body}\n" if body else f"{FENCE}\n{front}{FENCE}\n"
+
+
+def parse_article(text: str, path: str | Path) -> Article:
+    """Parse and validate one content file; each error names the file, the key's line and the key."""
+    meta, body = split_front_matter(text, path)
+    front = text.split("\n---", 1)[0]
+
+    def fail(key: str, message: str) -> ArchiveError:
+        return ArchiveError(message, path, line=_key_line(front, key), key=key)
+
+    unknown = sorted(set(map(str, meta)) - set(FRONT_MATTER_KEYS))
+    if unknown:
+        raise fail(unknown[0], f"unknown front matter key; allowed: {', '.join(FRONT_MATTER_KEYS)}")
+    article_id = meta.get("id")
+    if not isinstance(article_id, str) or not ID_RE.match(article_id):
+        raise fail("id", f"expected lowercase ASCII letters, digits and '-', got {article_id!r}")
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise fail("title", "missing title: every article needs a headline")
+    for key in TEXT_KEYS:
+        value = meta.get(key)
+        if value is not None and not isinstance(value, str):
+            raise fail(key, f"expected text or null, got {value!r}")
+    for key in LIST_KEYS:
+        value = meta.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail(key, f"expected a list of text values, got {value!r}")
+    date = meta.get("date")
+    if date is not None and (not isinstance(date, dt.date) or isinstance(date, dt.datetime)):
+        raise fail("date", f"expected a date written YYYY-MM-DD, got {date!r}")
+    if meta.get("date_source") not in (None, "manifest", "inferred"):
+        raise fail("date_source", "expected 'manifest', 'inferred' or null")
+    page = meta.get("page")
+    if page is not None and not PAGE_RE.match(page):
+        raise fail("page", f"expected a page label such as A01, got {page!r}")
+    source = meta.get("source")
+    ref = None
+    if source is not None:
+        lines = source.get("lines") if isinstance(source, dict) else None
+        if (not isinstance(source, dict) or not isinstance(source.get("file"), str)
+                or not isinstance(lines, list) or len(lines) != 2
+                or not all(isinstance(n, int) and n >= 1 for n in lines)):
+            raise fail("source", "expected {file: NAME.txt, lines: [FIRST, LAST]}")
+        ref = SourceRef(source["file"], (lines[0], lines[1]))
+    if not body.strip():
+        raise ArchiveError("the article body is empty: write its text below the front matter",
+                           path, line=front.count("\n") + 2)
+    return Article(
+        id=article_id, title=title.strip(), body=body,
+        subtitle=meta.get("subtitle"), kicker=meta.get("kicker"), byline=meta.get("byline"),
+        reporters=list(meta.get("reporters") or []), date=date,
+        date_source=meta.get("date_source"), paper=meta.get("paper"), page=page,
+        topics=list(meta.get("topics") or []), tags=list(meta.get("tags") or []),
+        places=list(meta.get("places") or []), continues=meta.get("continues"),
+        continued_from=meta.get("continued_from"), versions=list(meta.get("versions") or []),
+        source=ref, path=Path(path),
+    )
