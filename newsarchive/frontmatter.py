@@ -20,8 +20,8 @@ TEXT_KEYS = ("subtitle", "kicker", "byline", "date_source", "paper", "page", "co
 
 
 def _key_line(front: str, key: str) -> int:
-    """1-based line of `key:` inside the file (the opening fence is line 1)."""
-    for number, line in enumerate(front.splitlines(), start=2):
+    """1-based line of `key:` in the file; `front` starts with the opening fence (line 1)."""
+    for number, line in enumerate(front.splitlines(), start=1):
         if line.startswith(f"{key}:"):
             return number
     return 1
@@ -55,8 +55,14 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict, str]:
 
 def dump_article(article: Article) -> str:
     """The exact text of a content file; parse_article(dump_article(a)) == a."""
-    front = yaml.safe_dump(article.front_matter(), allow_unicode=True, sort_keys=False,
-                           default_flow_style=None, width=10_000)
+    meta = article.front_matter()
+    source = meta.pop("source")
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None,
+                           width=10_000)
+    # One line per key, as documented: `source: {file: …, lines: [1, 24]}`.
+    front += "source: " + (yaml.safe_dump(source, allow_unicode=True, sort_keys=False,
+                                          default_flow_style=True, width=10_000)
+                           if source else "null\n")
     body = article.body.strip("\n")
     return f"{FENCE}\n{front}{FENCE}\n\n{body}\n" if body else f"{FENCE}\n{front}{FENCE}\n"
 
@@ -102,7 +108,12 @@ def parse_article(text: str, path: str | Path) -> Article:
                 or not isinstance(lines, list) or len(lines) != 2
                 or not all(isinstance(n, int) and n >= 1 for n in lines)):
             raise fail("source", "expected {file: NAME.txt, lines: [FIRST, LAST]}")
-        ref = SourceRef(source["file"], (lines[0], lines[1]))
+        spans = source.get("spans") or []
+        if (set(source) - {"file", "lines", "spans"} or not isinstance(spans, list)
+                or not all(isinstance(s, list) and len(s) == 2
+                           and all(isinstance(n, int) and n >= 1 for n in s) for s in spans)):
+            raise fail("source", "expected {file: NAME.txt, lines: [FIRST, LAST], spans: [[A, B], …]}")
+        ref = SourceRef(source["file"], (lines[0], lines[1]), tuple(tuple(s) for s in spans))
     if not body.strip():
         raise ArchiveError("the article body is empty: write its text below the front matter",
                            path, line=front.count("\n") + 2)

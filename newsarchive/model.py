@@ -17,10 +17,12 @@ FRONT_MATTER_KEYS = (
 
 @dataclass(frozen=True)
 class SourceRef:
-    """Where an article came from: the seed file and the 1-based line ranges it was built from."""
+    """Where an article came from: the seed file, its first and last line (1-based), and the
+    exact line spans it used when the text was out of reading order (empty: all of `lines`)."""
 
     file: str
     lines: tuple[int, int]
+    spans: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -48,9 +50,10 @@ class Article:
     def front_matter(self) -> dict:
         """The YAML front matter mapping, keys in the documented order."""
         meta = {key: getattr(self, key) for key in FRONT_MATTER_KEYS}
-        meta["source"] = (
-            {"file": self.source.file, "lines": list(self.source.lines)} if self.source else None
-        )
+        if self.source:
+            meta["source"] = {"file": self.source.file, "lines": list(self.source.lines)}
+            if self.source.spans:
+                meta["source"]["spans"] = [list(span) for span in self.source.spans]
         return meta
 
 
@@ -60,3 +63,37 @@ class Site:
 
     config: SiteConfig
     articles: list[Article]
+
+
+# --- What segmentation hands to ingest: one page split into articles, before metadata. ---
+
+@dataclass
+class Artifact:
+    """Text of a page that is in no article field, named so nothing is silently lost."""
+
+    kind: str    # e.g. doubled-text, continuation-note, page-furniture, unassigned
+    text: str
+    line: int    # 1-based line of the page
+
+
+@dataclass
+class Segment:
+    """One article recovered from a page: repaired text, headline parts, byline, source lines."""
+
+    title: str
+    body: str                       # Markdown: paragraphs split by blank lines, `##` headings
+    kicker: str | None = None
+    subtitle: str | None = None
+    byline: str | None = None
+    reporters: list[str] = field(default_factory=list)
+    continues: str | None = None        # page label of a （下转A04版） note
+    continued_from: str | None = None   # page label of a （上接A01版） note
+    spans: list[tuple[int, int]] = field(default_factory=list)  # 1-based line spans used
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PageSplit:
+    segments: list[Segment]
+    artifacts: list[Artifact] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,70 @@
+"""Content files are a parse/dump pair: dump then parse gives the same article."""
+
+import datetime as dt
+
+import pytest
+
+from newsarchive.errors import ArchiveError
+from newsarchive.frontmatter import dump_article, parse_article
+from newsarchive.model import Article, SourceRef
+
+
+def _article(**changes) -> Article:
+    fields = dict(
+        id="2024-12-22-a01-01", title="我市“沐暖阳·围炉煮茶”嘉年华活动启动",
+        body="本报讯（记者 施翔）为进一步推进全季文化旅游发展。\n\n## 小标题\n\n第二段。",
+        byline="本报讯（记者 施翔）", reporters=["施翔"], date=dt.date(2024, 12, 22),
+        date_source="manifest", paper="西宁晚报", page="A01", topics=["文旅"],
+        tags=["城东区", "围炉煮茶"], places=["城东区"], continues="A04",
+        source=SourceRef("000_ef5b354f55f1070d.txt", (1, 40), ((1, 30), (80, 81))),
+        path=None)
+    fields.update(changes)
+    return Article(**fields)
+
+
+@pytest.mark.parametrize("article", [
+    _article(),
+    _article(subtitle="——系列报道之一".lstrip("—"), kicker="开栏的话", source=None, tags=[]),
+    _article(title="含 {{ 模板 }} 与 <script>alert(1)</script> 的标题", body="`代码` [链接](javascript:x)\u2028"),
+])
+def test_round_trip(article, tmp_path):
+    text = dump_article(article)
+    parsed = parse_article(text, tmp_path / "a.md")
+    parsed.path = None
+    assert parsed == article
+    assert dump_article(parsed) == text
+
+
+def test_dump_matches_documented_layout():
+    text = dump_article(_article())
+    assert text.startswith("---\nid: 2024-12-22-a01-01\ntitle: 我市")
+    assert "reporters: [施翔]\n" in text and "date: 2024-12-22\n" in text
+    assert "source: {file: 000_ef5b354f55f1070d.txt, lines: [1, 40], spans: [[1, 30], [80, 81]]}" in text
+
+
+@pytest.mark.parametrize("mutate, key, line", [
+    (lambda t: t.replace("id: 2024-12-22-a01-01", "id: ../../etc"), "id", 2),
+    (lambda t: t.replace("title: 我市“沐暖阳·围炉煮茶”嘉年华活动启动", "title: ''"), "title", 3),
+    (lambda t: t.replace("date: 2024-12-22", "date: 22.12.2024"), "date", 8),
+    (lambda t: t.replace("reporters: [施翔]", "reporters: 施翔"), "reporters", 7),
+    (lambda t: t.replace("page: A01", "page: 头版 A01"), "page", 11),
+    (lambda t: t.replace("paper: 西宁晚报", "paper: 西宁晚报\nauthor: x"), "author", 11),
+])
+def test_bad_front_matter_names_file_line_key(mutate, key, line, tmp_path):
+    path = tmp_path / "bad.md"
+    with pytest.raises(ArchiveError) as err:
+        parse_article(mutate(dump_article(_article())), path)
+    assert err.value.key == key and err.value.line == line
+    assert str(err.value).startswith(f"{path}:{line}: key '{key}'")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("no fence\n", "must start with a line '---'"),
+    ("---\nid: a\n", "not closed"),
+    ("---\nid: [a\n---\nbody\n", "invalid YAML"),
+    ("---\nid: a-1\ntitle: 标题\n---\n\n\n", "body is empty"),
+])
+def test_broken_files(text, expected, tmp_path):
+    with pytest.raises(ArchiveError) as err:
+        parse_article(text, tmp_path / "x.md")
+    assert expected in str(err.value)
