@@ -1,0 +1,218 @@
+"""Article metadata from text: publication date, page label, places, topics, tags, versions.
+
+Pure functions of their arguments (the keyword extractor is loaded lazily and cached).
+
+Date rule (`infer_date`, used when the manifest gives none; whitespace is ignored so that dates
+wrapped over lines still match):
+1. a page-header date whose weekday agrees (`2024年12月22日 星期日`) is the date;
+2. otherwise a reference year: `去年N月` next to `YYYY年N月` means YYYY + 1; else the year of the
+   latest full date (`2024年12月21日`); else the latest year named that does not end a range;
+3. `今日（M月D日）` in that year is the date, `昨日（M月D日）` the day before it;
+4. otherwise the latest day named (full dates, and `M月D日` resolved in the reference year): news
+   reports what happened up to its own day, so this is the day or shortly before it. When step 2
+   found the year from `去年` and no day of that year is named, the date stays unknown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from collections import Counter
+from functools import lru_cache
+
+from .config import Place, Topic
+
+FULL_DATE_RE = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})[日号]")
+HEADER_DATE_RE = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})日星期([一二三四五六日天])")
+MONTH_DAY_RE = re.compile(r"(?<![\d年到至])(\d{1,2})月(\d{1,2})[日号]")
+YEAR_RE = re.compile(r"(?<![\d—–\-~至到])(\d{4})年")
+LAST_YEAR_RE = re.compile(r"去年(\d{1,2})月")
+TODAY_RE = re.compile(r"([今昨])[日天][（(](\d{1,2})月(\d{1,2})日[）)]")
+WEEKDAYS = "一二三四五六日"
+PAGE_LABEL_RES = (re.compile(r"第(\d{1,3})版"), re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,2}\d{1,2})版"))
+HEADER_LABEL_RE = re.compile(r"(?<![A-Za-z0-9])([A-Z]\d{2})(?![A-Za-z0-9])")
+MAX_HEADER_LINE = 40
+# Short forms that begin a longer ordinary word: 城中村 is an urban village, not 城中区.
+NOT_PLACES = ("城中村", "城中心", "大通道", "大通关", "城东西")
+# Words every city-news article uses: as tags they would link everything to everything.
+STOP_TERMS = frozenset("""
+工作 发展 建设 推进 推动 开展 持续 全面 进一步 实施 群众 我市 本报 记者 今年 去年 以来 活动 相关
+提升 加强 问题 项目 服务 通过 坚持 落实 进行 实现 全市 市委 市政府 西宁 西宁市 青海 青海省 同时
+有效 积极 不断 重要 一批 一系列 方面 部门 单位 地区 全区 全省 目前 据介绍 据了解 表示 其中 此外
+成为 围绕 聚焦 突出 扎实 深入 打造 强化 完善 优化 创新 体系 机制 能力 水平 质量 高质量 工作者
+""".split())
+MAX_TERMS = 5
+# Versions: share of the shorter text's 4-character shingles found in the longer one.
+SHINGLE = 4
+MIN_SHINGLES = 40
+VERSION_CONTAINMENT = 0.5
+HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _reference_year(text: str, full_dates: list[dt.date]) -> tuple[int | None, bool]:
+    """The year the page speaks from, and whether `去年` gave it."""
+    years_by_month: dict[int, list[int]] = {}
+    for match in YEAR_RE.finditer(text):
+        month = re.match(r"(\d{1,2})月", text[match.end():])
+        if month:
+            years_by_month.setdefault(int(month.group(1)), []).append(int(match.group(1)))
+    votes = Counter(year + 1 for month in LAST_YEAR_RE.findall(text)
+                    for year in years_by_month.get(int(month), []))
+    if votes:
+        return max(votes, key=lambda year: (votes[year], year)), True
+    if full_dates:
+        return max(full_dates).year, False
+    years = [int(y) for y in YEAR_RE.findall(text)]
+    return (max(years) if years else None), False
+
+
+def infer_date(page_text: str) -> dt.date | None:
+    """The page's publication date as the text tells it (rule in the module docstring), or None."""
+    text = re.sub(r"\s+", "", page_text)
+    for match in HEADER_DATE_RE.finditer(text):
+        day = _date(*map(int, match.groups()[:3]))
+        if day and WEEKDAYS[day.weekday()] == match.group(4).replace("天", "日"):
+            return day
+    full = [d for d in (_date(*map(int, m)) for m in FULL_DATE_RE.findall(text)) if d]
+    year, from_last_year = _reference_year(text, full)
+    if year is None:
+        return None
+    for word, month, day in TODAY_RE.findall(text):
+        named = _date(year, int(month), int(day))
+        if named:
+            return named if word == "今" else named + dt.timedelta(days=1)
+    days = full + [d for d in (_date(year, int(m), int(dd)) for m, dd in MONTH_DAY_RE.findall(text))
+                   if d]
+    if from_last_year:
+        days = [d for d in days if d.year == year]
+    return max(days) if days else None
+
+
+def infer_page_label(page_text: str) -> str | None:
+    """A page label printed in the page's header or footer line (`A03版`, `第3版`), or None."""
+    for line in page_text.splitlines():
+        line = line.strip()
+        if not line or len(line) > MAX_HEADER_LINE or "转" in line or "接" in line:
+            continue
+        compact = re.sub(r"\s+", "", line)
+        for pattern in PAGE_LABEL_RES:
+            match = pattern.search(compact)
+            if match:
+                return match.group(1)
+        if "星期" in line:
+            match = HEADER_LABEL_RE.search(line)
+            if match:
+                return match.group(1)
+    return None
+
+
+def find_places(text: str, places: tuple[Place, ...]) -> list[str]:
+    """Canonical names of the gazetteer places the text names, in gazetteer order."""
+    spellings = sorted(((s, p.name) for p in places for s in p.spellings),
+                       key=lambda pair: -len(pair[0]))
+    if not spellings:
+        return []
+    pattern = re.compile("|".join(re.escape(s) for s, _ in spellings))
+    canonical = dict(spellings)
+    found = set()
+    for match in pattern.finditer(text):
+        if any(text.startswith(word, match.start()) for word in NOT_PLACES):
+            continue
+        found.add(canonical[match.group()])
+    return [p.name for p in places if p.name in found]
+
+
+def match_topics(headline: str, text: str, topics: tuple[Topic, ...]) -> list[str]:
+    """Topics whose keywords occur `min_mentions` times in `text`, or at all in `headline`.
+
+    Overlapping keywords count once, the longest winning (文化和旅游 is not also 旅游).
+    """
+    chosen = []
+    for topic in topics:
+        keywords = sorted(topic.rule.keywords, key=len, reverse=True)
+        pattern = re.compile("|".join(re.escape(k) for k in keywords))
+        if pattern.search(headline) or len(pattern.findall(text)) >= topic.rule.min_mentions:
+            chosen.append(topic.name)
+    return chosen
+
+
+@lru_cache(maxsize=1)
+def _keyword_extractor():
+    """jieba's TF-IDF extractor, loaded on first use: importing it costs about a second."""
+    import jieba
+    import jieba.analyse
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.analyse.extract_tags
+
+
+def key_terms(text: str, exclude: frozenset[str] = frozenset(), vocabulary: tuple[str, ...] = (),
+              limit: int = MAX_TERMS) -> list[str]:
+    """A handful of the text's most characteristic words (jieba TF-IDF), minus stop terms.
+
+    Words of `vocabulary` (topic keywords) are kept whole: jieba would split 围炉煮茶 in two.
+    """
+    extract = _keyword_extractor()
+    for word in vocabulary:
+        _add_word(word)
+    terms = []
+    for word in extract(text, topK=limit * 4):
+        if (len(word) >= 2 and HAN_RE.search(word) and word not in STOP_TERMS
+                and word not in exclude and not any(word in t or t in word for t in terms)):
+            terms.append(word)
+        if len(terms) == limit:
+            break
+    return terms
+
+
+@lru_cache(maxsize=None)
+def _add_word(word: str) -> None:
+    import jieba
+
+    jieba.add_word(word)
+
+
+def key_terms_cache_key(text: str, exclude: frozenset[str], vocabulary: tuple[str, ...]) -> str:
+    """Key under which `key_terms(...)` may be cached: changes with its inputs and the rules."""
+    rules = "|".join((str(MAX_TERMS), " ".join(sorted(STOP_TERMS)), " ".join(sorted(exclude)),
+                      " ".join(sorted(vocabulary))))
+    return hashlib.sha256(f"{rules}\n{text}".encode()).hexdigest()[:32]
+
+
+def make_tags(places: list[str], terms: list[str]) -> list[str]:
+    """Tags: the places, then the key terms, without repeats."""
+    return list(dict.fromkeys([*places, *terms]))
+
+
+def _shingles(text: str) -> set[str]:
+    han = "".join(HAN_RE.findall(text))
+    return {han[i:i + SHINGLE] for i in range(len(han) - SHINGLE + 1)}
+
+
+def link_versions(texts: dict[str, str]) -> dict[str, list[str]]:
+    """For each id, the sorted ids of other texts that print the same story (near-duplicates).
+
+    Symmetric by construction: two texts are versions when most of the shorter one's
+    4-character shingles occur in the longer one.
+    """
+    shingles = {key: _shingles(text) for key, text in texts.items()}
+    links: dict[str, list[str]] = {key: [] for key in texts}
+    keys = sorted(texts)
+    for i, first in enumerate(keys):
+        for second in keys[i + 1:]:
+            small = min(len(shingles[first]), len(shingles[second]))
+            if small < MIN_SHINGLES:
+                continue
+            if len(shingles[first] & shingles[second]) / small >= VERSION_CONTAINMENT:
+                links[first].append(second)
+                links[second].append(first)
+    return {key: sorted(value) for key, value in links.items()}

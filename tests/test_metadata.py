@@ -1,0 +1,120 @@
+"""Table tests for the metadata rules: dates, page labels, places, topics, tags, versions."""
+
+import datetime as dt
+
+import pytest
+
+from newsarchive.config import Place, Topic, TopicRule
+from newsarchive.metadata import (find_places, infer_date, infer_page_label, key_terms,
+                                  key_terms_cache_key, link_versions, make_tags, match_topics)
+
+D = dt.date
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a page header with a weekday that agrees wins over everything else
+    ("2024年12月22日 星期日 要闻\n12月25日将举行", D(2024, 12, 22)),
+    ("2024年12月21日 星期日\n2024年12月25日将举行", D(2024, 12, 25)),   # wrong weekday: no header
+    # the latest day named; wrapped lines and justification spaces do not matter
+    ("据了解，此次活动将从 2024 年 12 月 21\n\n日持续到2025年2月。12月20日，游客抵达", D(2024, 12, 21)),
+    ("本报讯 1 月 3 日，省委常委会召开。2024年项目早抓快上", D(2024, 1, 3)),
+    # a range end (至/到/—) is not a year the page speaks from
+    ("2023年—2025年行动方案。1月3日，会议召开", D(2023, 1, 3)),
+    # 去年N月 next to YYYY年N月: the page is from the next year
+    ("去年10月份以来，一系列举措。2023年10月份以来。2024年1月5日，会议召开", D(2024, 1, 5)),
+    # … and a day of that year must be named, or the date stays unknown
+    ("从去年 9 月开始推进。2023 年 9 月以来，成效明显。2023年12月1日，社区书记说", None),
+    ("今日（1月4日）起，本报推出系列报道。2024年是关键之年", D(2024, 1, 4)),
+    ("昨日（3月8日），记者走访。2025年3月1日，活动开始", D(2025, 3, 9)),
+    ("本报北京1月19日电 （记者吴秋余）2024年以来", D(2024, 1, 19)),
+    ("2024年2月30日是不存在的日子，2024年2月28日才是", D(2024, 2, 28)),
+    ("今年以来，全市上下真抓实干", None),
+    ("12月21日，活动启动", None),          # a day without any year: unknown, not guessed
+    ("", None),
+])
+def test_infer_date(text, expected):
+    assert infer_date(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("A03版 要闻\n正文", "A03"),
+    ("第 3 版\n正文", "3"),
+    ("2024年12月22日 星期日 A01\n正文", "A01"),
+    ("合力。 （下转A04版）", None),          # a continuation note names another page
+    ("（上接A01版）\n正文", None),
+    ("城中区：开好局启新程走在前作表率\n本报记者 徐顺凯", None),
+    ("这是一行很长的正文，提到了A03版的内容，但它太长了不可能是版面页眉或页脚，所以不算数的。", None),
+])
+def test_infer_page_label(text, expected):
+    assert infer_page_label(text) == expected
+
+
+PLACES = (Place("城东区", "chengdong", ("城东",)), Place("城中区", "chengzhong", ("城中",)),
+          Place("大通县", "datong", ("大通",)), Place("湟中区", "huangzhong", ("湟中",)))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("活动在城东区新千国际广场启动", ["城东区"]),
+    ("城东的商家与湟中圣山商业街", ["城东区", "湟中区"]),      # short forms → canonical, gazetteer order
+    ("推进城中村改造", []),                                     # 城中村 is an urban village
+    ("城中村改造在城中区推进", ["城中区"]),
+    ("打通城中心的大通道", []),
+    ("大通流浪荒野营地", ["大通县"]),
+    ("西宁市区", []),
+])
+def test_find_places(text, expected):
+    assert find_places(text, PLACES) == expected
+
+
+TOPICS = (Topic("每月一题", "meiyue-yiti", "", TopicRule(("每月一题",), 2)),
+          Topic("文旅", "wenlv", "", TopicRule(("文旅", "旅游", "文化和旅游"), 3)))
+
+
+@pytest.mark.parametrize("headline, body, expected", [
+    ("西宁：“每月一题”工作法解基层难题", "正文没有提到。", ["每月一题"]),   # headline alone suffices
+    ("标题", "“每月一题”缘何而来。“每月一题”成效。", ["每月一题"]),
+    ("标题", "“每月一题”只提到一次。", []),
+    ("标题", "文旅融合，旅游升温，游人如织", []),                   # 2 mentions < 3
+    ("标题", "文旅融合，旅游升温，旅游消费", ["文旅"]),
+    ("标题", "文化和旅游局、文化和旅游厅", []),               # 文化和旅游 counts once, not also 旅游
+])
+def test_match_topics(headline, body, expected):
+    assert match_topics(headline, f"{headline}\n{body}", TOPICS) == expected
+
+
+def test_key_terms_are_few_characteristic_and_not_stop_words():
+    text = ("西宁市“沐暖阳·围炉煮茶”嘉年华活动在城东区新千国际广场正式启动。围炉煮茶品牌商家榜单公布，"
+            "围炉煮茶与剧本杀、桌游、电竞相融合。市民游客品茶赏景，围炉煮茶消费券同步发放。") * 2
+    terms = key_terms(text, exclude=frozenset({"城东区", "城东"}), vocabulary=("围炉煮茶",))
+    assert 1 <= len(terms) <= 5
+    assert "围炉煮茶" in terms
+    assert not {"城东区", "活动", "西宁市", "工作"} & set(terms)
+    assert all(len(t) >= 2 for t in terms)
+
+
+def test_key_terms_cache_key_changes_with_its_inputs():
+    base = key_terms_cache_key("正文", frozenset(), ())
+    assert base == key_terms_cache_key("正文", frozenset(), ())
+    assert len({base, key_terms_cache_key("正文。", frozenset(), ()),
+                key_terms_cache_key("正文", frozenset({"城东"}), ()),
+                key_terms_cache_key("正文", frozenset(), ("每月一题",))}) == 4
+
+
+def test_make_tags_puts_places_first_without_repeats():
+    assert make_tags(["城东区"], ["围炉煮茶", "城东区", "消费券"]) == ["城东区", "围炉煮茶", "消费券"]
+
+
+STORY = ("翻开夯实基层基础工作计划安排表，可以清楚看到，西宁市重点围绕强化基础保障、优化服务平台、"
+         "关心关爱基层干部、推进基层减负、完善权责清单、优化基层治理等十个主题，以每月一题形式提请研究推进。")
+OTHER = ("活动现场发布了品牌商家榜单，公布了嘉年华活动消费券支持措施及商家名单。此外，现场还设置了"
+         "二十家围炉煮茶及特色美食展位，精彩的文艺节目演出更是吸引了不少市民游客驻足观看。")
+
+
+def test_link_versions_links_two_edits_of_one_story_symmetrically():
+    edited = STORY.replace("可以清楚看到，", "") + "推动群众急难愁盼问题一件一件解决。"
+    links = link_versions({"b-01": STORY, "a-02": edited, "c-01": OTHER, "d-01": "短讯。"})
+    assert links == {"a-02": ["b-01"], "b-01": ["a-02"], "c-01": [], "d-01": []}
+
+
+def test_link_versions_ignores_short_texts_that_share_a_phrase():
+    assert link_versions({"a": "每月一题专题研究推进", "b": "每月一题专题研究推进"}) == {"a": [], "b": []}
