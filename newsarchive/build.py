@@ -1,7 +1,95 @@
-"""Placeholder until its issue lands."""
+"""Build the site: read and validate all content, render every page, then swap the output in."""
 
-from .errors import ArchiveError
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import urls
+from .config import SiteConfig
+from .content import load_articles
+from .errors import ArchiveError, ArchiveErrors
+from .model import Article, Site
+from .output import BuildLock, check_output_dir, start_staging
+from .pages import plan_site
+from .render import make_environment, render_template
+from .search import write_search_data
 
 
-def build_site(*args, **kwargs):
-    raise ArchiveError("'build' is not built yet: see the open issues")
+@dataclass
+class BuildReport:
+    out_dir: Path
+    pages: int
+    articles: int
+    seconds: float
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        try:
+            shown = os.path.relpath(self.out_dir)
+        except ValueError:  # another drive on Windows
+            shown = str(self.out_dir)
+        return (f"built {self.pages} pages ({self.articles} articles) into {shown}/ in "
+                f"{self.seconds:.1f} s: {len(self.written)} written, {len(self.unchanged)} "
+                f"unchanged, {len(self.removed)} removed")
+
+
+def check_against_config(config: SiteConfig, articles: list[Article]) -> None:
+    """Every topic an article names must be one of site.yaml's; all mistakes at once."""
+    known = [t.name for t in config.topics]
+    errors = [ArchiveError(f"unknown topic {name!r}: use one of {', '.join(known)} "
+                           f"(site.yaml topics)", a.path, key="topics")
+              for a in articles for name in a.topics if name not in known]
+    if errors:
+        raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
+
+
+def render_pages(site: Site, templates_dir: Path, seeds_dir: Path, quiet: bool) -> dict[str, bytes]:
+    """Every page of the site rendered in memory, keyed by its output path."""
+    env = make_environment(templates_dir)
+    rendered = {}
+    # The bar appears only if rendering takes more than a second.
+    for page in tqdm(plan_site(site, seeds_dir), desc="rendering", unit="page",
+                     disable=quiet, delay=1.0, leave=False):
+        if page.path in rendered:
+            raise ArchiveError(f"two pages would be written to {page.path}: give one a "
+                               "different id or name")
+        context = {"root": urls.root_prefix(page.path), "page_path": page.path,
+                   "config": site.config, **page.context}
+        rendered[page.path] = render_template(env, page.template, context).encode("utf-8")
+    return rendered
+
+
+def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool = False,
+               lock_wait: float = 60.0) -> BuildReport:
+    """Build content_dir into out_dir; on any failure the previous out_dir stays as it was."""
+    started = time.monotonic()
+    templates_dir, static_dir = config.root / "templates", config.root / "static"
+    seeds_dir = config.root / "seeds"
+    out_dir = check_output_dir(Path(out_dir), config.root,
+                               [Path(content_dir), seeds_dir, templates_dir, static_dir])
+    articles = load_articles(Path(content_dir))
+    check_against_config(config, articles)
+    site = Site(config, articles)
+    rendered = render_pages(site, templates_dir, seeds_dir, quiet)
+    with BuildLock(out_dir, wait=lock_wait):
+        staging = start_staging(out_dir)
+        try:
+            for path in sorted(rendered):
+                staging.write(path, rendered[path])
+            if static_dir.is_dir():
+                staging.copy_tree(static_dir, "static")
+            write_search_data(site, staging.temp_dir)
+            staging.commit()
+        except BaseException:
+            staging.discard()
+            raise
+    return BuildReport(out_dir, sum(p.endswith(".html") for p in rendered), len(articles),
+                       time.monotonic() - started, staging.written, staging.unchanged,
+                       staging.removed)

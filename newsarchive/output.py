@@ -1,0 +1,178 @@
+"""Atomic site output: build into a temporary folder beside the output, then swap it in.
+
+A killed or failed build leaves the previous site as it was; files whose bytes did not change
+keep their inode and mtime (hard links to the previous build), so a preview server can tell
+what changed. A lock file keeps two builds of the same output from interleaving.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ArchiveError
+
+TEMP_PREFIX = ".site-tmp-"
+RENAME_EXCHANGE = 2  # linux/fs.h: swap two paths in one step
+AT_FDCWD = -100
+
+
+def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> Path:
+    """Refuse an output folder that is or holds the project root, or overlaps a source folder."""
+    out = out_dir.resolve()
+    # The project root may hold the output (_site/ lives there), never be or lie inside it.
+    overlapping = [root.resolve()] if root.resolve().is_relative_to(out) else []
+    overlapping += [s.resolve() for s in sources
+                    if s.resolve().is_relative_to(out) or out.is_relative_to(s.resolve())]
+    if overlapping:
+        raise ArchiveError(f"refusing to build into {out}: it overlaps {overlapping[0]}, which "
+                           "the build reads; choose another --out folder", out_dir)
+    return out
+
+
+def _os_error(exc: OSError, out_dir: Path) -> ArchiveError:
+    if exc.errno == errno.ENOSPC:
+        hint = "the disk is full: free some space and build again"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "the output folder is not writable: fix its permissions or choose another --out"
+    else:
+        hint = f"{exc.strerror or exc}: check the output folder"
+    return ArchiveError(f"cannot write the site ({hint}); the previous site is unchanged",
+                        exc.filename or out_dir)
+
+
+class BuildLock:
+    """An exclusive lock on `.OUT.lock` beside the output; waits up to `wait` seconds."""
+
+    def __init__(self, out_dir: Path, wait: float = 60.0):
+        self.path = out_dir.parent / f".{out_dir.name}.lock"
+        self.wait = wait
+        self.fd: int | None = None
+
+    def __enter__(self) -> "BuildLock":
+        try:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise _os_error(exc, self.path.parent) from None
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(self.fd)
+                    raise ArchiveError(
+                        "another build of this site is running: wait for it to finish and try "
+                        "again", self.path.parent / self.path.name[1:-5]) from None
+                time.sleep(0.1)
+
+    def __exit__(self, *exc_info) -> None:
+        os.close(self.fd)  # closing releases the flock; the file stays for the next build
+
+
+@dataclass
+class Staging:
+    """A temporary site folder; `commit()` swaps it in for the output folder."""
+
+    out_dir: Path
+    temp_dir: Path
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def write(self, rel_path: str, data: bytes) -> None:
+        target = self.temp_dir / rel_path
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        except OSError as exc:
+            raise _os_error(exc, self.out_dir) from None
+
+    def copy_tree(self, source: Path, rel_dir: str) -> None:
+        """Copy a folder (static files) into the site, sorted, skipping hidden files."""
+        for path in sorted(source.rglob("*")):
+            rel = path.relative_to(source)
+            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                self.write(f"{rel_dir}/{rel.as_posix()}", path.read_bytes())
+
+    def commit(self) -> None:
+        """Keep unchanged files' inodes, then swap the new site in with one rename."""
+        try:
+            self._reuse_unchanged()
+            os.chmod(self.temp_dir, 0o755)  # mkdtemp makes it 0700; a web server must read it
+            if self.out_dir.exists():
+                _exchange(self.temp_dir, self.out_dir)
+                shutil.rmtree(self.temp_dir, ignore_errors=True)  # now the previous site
+            else:
+                os.rename(self.temp_dir, self.out_dir)
+        except OSError as exc:
+            raise _os_error(exc, self.out_dir) from None
+
+    def discard(self) -> None:
+        shutil.rmtree(self.temp_dir, ignore_errors=True)
+
+    def _reuse_unchanged(self) -> None:
+        new_files = _files(self.temp_dir)
+        old_files = set(_files(self.out_dir)) if self.out_dir.is_dir() else set()
+        for rel in new_files:
+            new, old = self.temp_dir / rel, self.out_dir / rel
+            if rel in old_files and _same_bytes(new, old):
+                # Swap in a hard link to the old file: same inode and mtime as before.
+                link = new.with_name(new.name + ".link")
+                os.link(old, link)
+                os.replace(link, new)
+                self.unchanged.append(rel)
+            else:
+                self.written.append(rel)
+        self.removed = sorted(old_files - set(new_files))
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Atomically swap two folders (Linux renameat2); elsewhere two renames, old kept aside."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS):
+            raise OSError(code, os.strerror(code), str(b))
+    aside = a.with_name(a.name + "-old")
+    os.rename(b, aside)
+    os.rename(a, b)
+    os.rename(aside, a)
+
+
+def start_staging(out_dir: Path) -> Staging:
+    """A fresh temporary folder beside the output; leftovers of killed builds are removed."""
+    parent = out_dir.parent
+    prefix = f"{TEMP_PREFIX}{out_dir.name}-"
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        # Safe under the build lock: no other build of this output is running.
+        for stale in sorted(parent.glob(prefix + "*")):
+            shutil.rmtree(stale, ignore_errors=True)
+        if out_dir.exists() and not out_dir.is_dir():
+            raise ArchiveError("the output path is a file, not a folder: remove it or choose "
+                               "another --out", out_dir)
+        if out_dir.is_dir() and not os.access(out_dir, os.W_OK):
+            raise OSError(errno.EACCES, "read-only", str(out_dir))
+        return Staging(out_dir, Path(tempfile.mkdtemp(prefix=prefix, dir=parent)))
+    except OSError as exc:
+        raise _os_error(exc, out_dir) from None

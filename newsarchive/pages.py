@@ -1,0 +1,285 @@
+"""The page plan: every output page of a site as (path, template, context), no rendering here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import taxonomy, urls
+from .errors import ArchiveError
+from .model import Article, Site
+from .seeds import read_page
+
+LATEST_ISSUES = 7
+FEED_ENTRIES = 50
+CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 640, 140, 20
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
+LIST_KINDS = {"topics": "专题", "tags": "标签", "reporters": "记者", "places": "地点"}
+
+
+@dataclass
+class Page:
+    path: str
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+@dataclass
+class Continuation:
+    """Where the rest of an article is: a link when it is in the archive, else only a note."""
+
+    label: str
+    path: str | None
+    note: str
+
+
+@dataclass
+class SourceLine:
+    number: int
+    text: str
+    article: Article | None
+    mark: int | None              # index of the article among the page's, for its colour
+    starts_article: bool
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    count: int
+    year_label: str | None
+
+
+def citation(article: Article, paper: str) -> str:
+    """GB/T 7714-2015 newspaper reference: 责任者. 题名[N]. 报纸名, 日期(版次)."""
+    authors = article.reporters[:3]
+    who = ", ".join(authors) + (", 等" if len(article.reporters) > 3 else "")
+    date = article.date.isoformat() if article.date else "出版日期不详"
+    page = f"({article.page})" if article.page else ""
+    title = article.title + (f"：{article.subtitle}" if article.subtitle else "")
+    return f"{who + '. ' if who else ''}{title}[N]. {article.paper or paper}, {date}{page}."
+
+
+def _cut_name(text: str, owner: str | None, name: str) -> list[tuple[str, str | None]]:
+    if owner or name not in text:
+        return [(text, owner)]
+    pieces = text.split(name)
+    cut = [(pieces[0], None)]
+    for piece in pieces[1:]:
+        cut += [(name, name), (piece, None)]
+    return cut
+
+
+def byline_parts(byline: str | None, reporters: list[str]) -> list[tuple[str, str | None]]:
+    """The byline as printed, cut into (text, reporter name or None) so names can be linked."""
+    parts: list[tuple[str, str | None]] = [(byline or "", None)]
+    for name in sorted(reporters, key=len, reverse=True):  # 王小明 before 王小
+        parts = [piece for text, owner in parts for piece in _cut_name(text, owner, name)]
+    named = {owner for _, owner in parts}
+    missing = [name for name in reporters if name not in named]
+    if missing:  # a reporter the byline does not spell out is still listed and linked
+        parts.append(("（记者 " if byline else "记者 ", None))
+        for i, name in enumerate(missing):
+            parts += ([("、", None)] if i else []) + [(name, name)]
+        parts.append(("）" if byline else "", None))
+    return [(text, owner) for text, owner in parts if text]
+
+
+def chart_bars(months: list[tuple[int, int, int]]) -> list[Bar]:
+    """Geometry of the articles-per-month bar chart (drawn as inline SVG at build time)."""
+    if not months:
+        return []
+    peak = max(count for _, _, count in months) or 1
+    slot = CHART_WIDTH / len(months)
+    bars = []
+    for i, (year, month, count) in enumerate(months):
+        height = (CHART_HEIGHT - CHART_TOP) * count / peak
+        first = i == 0 or month == 1
+        bars.append(Bar(round(i * slot + slot * 0.15, 2), round(CHART_HEIGHT - height, 2),
+                        round(slot * 0.7, 2), round(height, 2), f"{year}年{month}月", count,
+                        str(year) if first else None))
+    return bars
+
+
+def paginate(items: list, per_page: int) -> list[list]:
+    return [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]
+
+
+def continuation(article: Article, label: str | None, backwards: bool,
+                 issue_pages: dict[tuple, list[Article]]) -> Continuation | None:
+    """The other part of a continued article: the matching article, else its page, else a note."""
+    if not label:
+        return None
+    verb = "上接" if backwards else "下转"
+    on_page = issue_pages.get((article.date, label), [])
+    matches = [a for a in on_page
+               if (a.continues if backwards else a.continued_from) == article.page]
+    if matches:
+        return Continuation(label, urls.article_path(matches[0].id), f"{verb}{label}版")
+    if on_page:
+        return Continuation(label, urls.issue_path(article.date) + "#" + urls.page_anchor(label),
+                            f"{verb}{label}版（未能确定是该版哪篇文章）")
+    return Continuation(label, None, f"{verb}{label}版（该版不在本档案中）")
+
+
+def _seed_lines(seeds_dir: Path, article: Article) -> list[str] | None:
+    """The page text an article came from, as lines; None when the seed file is not there."""
+    name = article.source.file
+    if Path(name).name != name or name.startswith("."):
+        raise ArchiveError(f"source file {name!r} must be a plain file name in seeds/",
+                           article.path, key="source")
+    path = seeds_dir / name
+    return read_page(path).text.split("\n") if path.is_file() else None
+
+
+def source_pages(site: Site, seeds_dir: Path) -> tuple[list[Page], dict[str, str]]:
+    """One source page view per seed file; returns the pages and article id → its view."""
+    by_file: dict[str, list[Article]] = {}
+    for article in site.articles:
+        if article.source:
+            by_file.setdefault(article.source.file, []).append(article)
+    pages, views = [], {}
+    for name in sorted(by_file):
+        articles = sorted(by_file[name], key=lambda a: a.source.lines[0])
+        lines = _seed_lines(seeds_dir, articles[0])
+        if lines is None:
+            continue
+        owner: dict[int, Article] = {}
+        for article in articles:
+            spans = article.source.spans or (article.source.lines,)
+            for first, last in spans:
+                for number in range(first, last + 1):
+                    owner.setdefault(number, article)
+        starts = {a.source.lines[0]: a for a in articles}
+        index = {a.id: i for i, a in enumerate(articles)}
+        rows = [SourceLine(n, text, owner.get(n), index[owner[n].id] if n in owner else None,
+                           n in starts and starts[n] is owner.get(n))
+                for n, text in enumerate(lines, start=1)]
+        path = urls.source_path(name)
+        if path in (p.path for p in pages):
+            raise ArchiveError(f"two seed files map to the source page {path}: rename one",
+                               seeds_dir / name)
+        first = articles[0]
+        pages.append(Page(path, "source.html", {
+            "page_title": f"原版文字 {name}", "file_name": name, "rows": rows,
+            "articles": articles, "date": first.date, "page_label": first.page}))
+        views.update({a.id: path for a in articles})
+    return pages, views
+
+
+def _feed_updated(articles: list[Article]) -> dt.datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else the newest article's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    dates = [a.date for a in articles if a.date] or [dt.date(1970, 1, 1)]
+    return dt.datetime.combine(max(dates), dt.time(), CHINA_TIME)
+
+
+def feed_page(site: Site, latest: list[Article]) -> Page:
+    base = site.config.base_url.rstrip("/") + "/" if site.config.base_url else None
+    entries = [{
+        "article": a,
+        "id": (base + urls.article_path(a.id)) if base
+        else uuid.uuid5(uuid.NAMESPACE_URL, f"{site.config.title}/{a.id}").urn,
+        "href": (base or "") + urls.article_path(a.id),
+        "updated": dt.datetime.combine(a.date, dt.time(), CHINA_TIME).isoformat(),
+    } for a in latest if a.date][:FEED_ENTRIES]
+    return Page(urls.FEED, "feed.xml", {
+        "page_title": site.config.title, "entries": entries, "base": base,
+        "feed_id": base or uuid.uuid5(uuid.NAMESPACE_URL, site.config.title).urn,
+        "updated": _feed_updated(site.articles).isoformat()})
+
+
+def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict) -> list[Page]:
+    chunks = paginate(term.articles, per_page)
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        pager = {"number": number, "count": len(chunks),
+                 "previous": urls.list_path(kind, term.slug, number - 1) if number > 1 else None,
+                 "next": urls.list_path(kind, term.slug, number + 1) if number < len(chunks) else None,
+                 "paths": [urls.list_path(kind, term.slug, n) for n in range(1, len(chunks) + 1)]}
+        title = f"{LIST_KINDS[kind]}：{term.name}" + (f"（第{number}页）" if number > 1 else "")
+        pages.append(Page(urls.list_path(kind, term.slug, number), "list.html", {
+            "page_title": title, "kind": kind, "kind_name": LIST_KINDS[kind], "term": term,
+            "articles": chunk, "pager": pager, **extra}))
+    return pages
+
+
+def plan_site(site: Site, seeds_dir: Path) -> list[Page]:
+    """Every page of the site, in a stable order."""
+    config, articles = site.config, site.articles
+    topics = taxonomy.topic_terms(config, articles)
+    terms = {"topics": topics, "tags": taxonomy.tag_terms(articles),
+             "reporters": taxonomy.reporter_terms(articles),
+             "places": taxonomy.place_terms(config, articles)}
+    slugs = {kind: {t.name: t.slug for t in group} for kind, group in terms.items()}
+    issues = taxonomy.issues(articles)
+    latest = taxonomy.newest_first(articles)
+    by_id = {a.id: a for a in articles}
+    issue_pages = {(i.date, p.label): p.articles for i in issues for p in i.pages}
+    neighbours, related = taxonomy.neighbours(articles), taxonomy.related(articles)
+    sources, views = source_pages(site, seeds_dir)
+
+    pages = [Page(urls.HOME, "index.html", {
+        "page_title": config.title, "issues": issues[:LATEST_ISSUES], "topics": topics,
+        "latest": latest[:10], "article_count": len(articles), "issue_count": len(issues)})]
+    for article in articles:
+        pages.append(Page(urls.article_path(article.id), "article.html", {
+            "page_title": article.title, "article": article, "slugs": slugs,
+            "byline": byline_parts(article.byline, article.reporters),
+            "neighbours": neighbours[article.id], "related": related[article.id],
+            "continues": continuation(article, article.continues, False, issue_pages),
+            "continued_from": continuation(article, article.continued_from, True, issue_pages),
+            "versions": [(v, by_id.get(v)) for v in article.versions],
+            "citation": citation(article, config.paper), "source_view": views.get(article.id)}))
+    pages += sources
+    for kind, group in terms.items():
+        pages.append(Page(urls.index_path(kind), "terms.html", {
+            "page_title": f"全部{LIST_KINDS[kind]}", "kind": kind, "kind_name": LIST_KINDS[kind],
+            "terms": group}))
+        for term in group:
+            extra = {"bars": chart_bars(taxonomy.monthly_counts(term.articles))} \
+                if kind == "topics" else {"bars": []}
+            pages += list_pages(kind, term, config.paginate, extra)
+    pages += date_pages(issues)
+    pages.append(Page(urls.SEARCH, "search.html", {"page_title": "全文检索"}))
+    pages.append(Page(urls.NOT_FOUND, "404.html", {"page_title": "页面不存在"}))
+    pages.append(feed_page(site, latest))
+    if config.base_url:
+        paths = [p.path for p in pages if p.path.endswith(".html") and p.path != urls.NOT_FOUND]
+        pages.append(Page(urls.SITEMAP, "sitemap.xml", {
+            "page_title": config.title, "base": config.base_url.rstrip("/") + "/",
+            "paths": sorted(paths)}))
+    return pages
+
+
+def date_pages(issues: list[taxonomy.Issue]) -> list[Page]:
+    """The date archive: all years, each year's calendars, month pages and issue pages."""
+    years = sorted({i.date.year for i in issues}, reverse=True)
+    pages = [Page(urls.DATES, "dates.html", {"page_title": "按日期浏览", "years": years,
+                                             "issues": issues})]
+    for year in years:
+        dates = [i.date for i in issues if i.date.year == year]
+        months = {(d.year, d.month) for d in dates}
+        pages.append(Page(urls.year_path(year), "year.html", {
+            "page_title": f"{year}年", "year": year, "months": months,
+            "calendars": taxonomy.month_calendars(year, dates)}))
+    for year, month in sorted({(i.date.year, i.date.month) for i in issues}, reverse=True):
+        in_month = [i for i in issues if (i.date.year, i.date.month) == (year, month)]
+        pages.append(Page(urls.month_path(year, month), "month.html", {
+            "page_title": f"{year}年{month}月", "year": year, "month": month,
+            "issues": in_month}))
+    for number, issue in enumerate(issues):
+        newer = issues[number - 1] if number > 0 else None
+        older = issues[number + 1] if number + 1 < len(issues) else None
+        pages.append(Page(urls.issue_path(issue.date), "issue.html", {
+            "page_title": f"{issue.date.year}年{issue.date.month}月{issue.date.day}日",
+            "issue": issue, "newer": newer, "older": older}))
+    return pages

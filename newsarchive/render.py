@@ -1,0 +1,104 @@
+"""Jinja environment and Markdown rendering; no file output here.
+
+Article text is data, never markup: templates autoescape, undefined variables fail, and the
+Markdown renderer keeps only paragraphs, headings, lists and emphasis, escaping any raw HTML,
+link or image syntax so it shows as the text it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import traceback
+from pathlib import Path
+
+import jinja2
+import markdown
+from markupsafe import Markup
+
+from . import urls
+from .errors import ArchiveError
+
+# Markdown features that would turn article text into links, images, raw HTML, entities or code.
+UNSAFE_INLINE = ("backtick", "reference", "link", "image_link", "image_reference", "short_reference",
+                 "short_image_ref", "autolink", "automail", "html", "entity")
+UNSAFE_BLOCK = ("reference", "code")
+MARKUP_RE = re.compile(r"^#+\s*|[*_`]")
+# Characters XML 1.0 forbids: a stray control byte in an article must not break the feed.
+XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _markdown() -> markdown.Markdown:
+    md = markdown.Markdown(output_format="html")
+    md.preprocessors.deregister("html_block")
+    for name in UNSAFE_INLINE:
+        md.inlinePatterns.deregister(name)
+    for name in UNSAFE_BLOCK:
+        md.parser.blockprocessors.deregister(name)
+    return md
+
+
+_MD = _markdown()
+
+
+def markdown_to_html(body: str) -> Markup:
+    """HTML for an article body; any markup in the text comes out escaped."""
+    # Markdown leaves `&amp;` alone as an entity; escaping `&` first keeps it the text it is.
+    return Markup(_MD.reset().convert(body.replace("&", "&amp;")))
+
+
+def excerpt(body: str, limit: int = 120) -> str:
+    """The start of an article as plain text, for lists and the feed summary."""
+    text = " ".join(MARKUP_RE.sub("", line).strip() for line in body.splitlines())
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+def zh_date(date: dt.date | None) -> str:
+    """2024-12-22 → 2024年12月22日."""
+    return f"{date.year}年{date.month}月{date.day}日" if date else "日期不详"
+
+
+def xml_text(value: object) -> str:
+    """Text safe inside XML 1.0 (the feed): forbidden control characters removed."""
+    return XML_INVALID_RE.sub("", str(value))
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    """The one Jinja environment: autoescape everywhere, unknown variables are errors."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters.update(markdown=markdown_to_html, excerpt=excerpt, zh_date=zh_date, xml_text=xml_text)
+    env.globals.update(urls=urls)
+    return env
+
+
+def _template_frame(exc: BaseException, templates_dir: Path) -> tuple[str | None, int | None]:
+    """The template file and line where a render error happened (Jinja rewrites the frames)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        path = Path(frame.filename)
+        if path.suffix in (".html", ".xml") and templates_dir.resolve() in path.resolve().parents:
+            return str(path), frame.lineno
+    return None, None
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict) -> str:
+    """Render one template; template mistakes become an ArchiveError naming template and line."""
+    templates_dir = Path(env.loader.searchpath[0])
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        path = exc.filename or str(templates_dir / (exc.name or name))
+        raise ArchiveError(f"template syntax error: {exc.message}", path, line=exc.lineno) from None
+    except jinja2.TemplateNotFound as exc:
+        raise ArchiveError(f"template {exc.name!r} not found: restore it in {templates_dir}",
+                           templates_dir / name) from None
+    except (jinja2.UndefinedError, TypeError, AttributeError) as exc:
+        path, line = _template_frame(exc, templates_dir)
+        if path is None:
+            raise
+        raise ArchiveError(f"template error: {exc} (rendering {name})", path, line=line) from None

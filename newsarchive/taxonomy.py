@@ -1,0 +1,217 @@
+"""Groupings of the article list: topics, tags, reporters, places, issues, neighbours, related.
+
+Every function here is pure: the same articles in give the same groups out, in a stable order.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .config import SiteConfig
+from .errors import ArchiveError
+from .model import Article
+from .urls import name_slug
+
+PAGE_LABEL_RE = re.compile(r"^([A-Za-z]*)(\d+)$")
+
+
+@dataclass
+class Term:
+    """One topic, tag, reporter or place and its articles, newest first."""
+
+    name: str
+    slug: str
+    articles: list[Article]
+    description: str = ""
+
+
+@dataclass
+class NewsPage:
+    """One printed page of an issue (A01, A02, …) and its articles in reading order."""
+
+    label: str
+    articles: list[Article]
+
+
+@dataclass
+class Issue:
+    date: dt.date
+    pages: list[NewsPage]
+
+    @property
+    def articles(self) -> list[Article]:
+        return [a for page in self.pages for a in page.articles]
+
+
+@dataclass
+class Neighbours:
+    previous: Article | None = None
+    next: Article | None = None
+
+
+@dataclass
+class MonthCalendar:
+    """A month grid (weeks of seven days, 0 = padding) and the days that have an issue."""
+
+    year: int
+    month: int
+    weeks: list[list[int]]
+    issue_days: dict[int, dt.date] = field(default_factory=dict)
+
+
+def page_sort_key(label: str | None) -> tuple:
+    """A01 < A02 < A10 < B01; odd labels sort after, unknown pages last."""
+    if label is None:
+        return (2, "", 0, "")
+    match = PAGE_LABEL_RE.match(label)
+    if not match:
+        return (1, "", 0, label)
+    return (0, match.group(1).upper(), int(match.group(2)), label)
+
+
+def reading_order_key(article: Article) -> tuple:
+    """Order on a printed page: by page, then by where the article starts in the page text."""
+    start = article.source.lines[0] if article.source else 0
+    return (page_sort_key(article.page), start, article.id)
+
+
+def newest_first(articles: list[Article]) -> list[Article]:
+    """Newest date first; on one date in page order; undated articles last."""
+    in_page_order = sorted(articles, key=reading_order_key)
+    dated = sorted((a for a in in_page_order if a.date), key=lambda a: a.date, reverse=True)
+    return dated + [a for a in in_page_order if not a.date]
+
+
+def _check_slugs(kind: str, terms: list[Term]) -> None:
+    seen: dict[str, str] = {}
+    for term in terms:
+        if term.slug in seen and seen[term.slug] != term.name:
+            raise ArchiveError(f"{kind} {term.name!r} and {seen[term.slug]!r} map to the same "
+                               f"page name {term.slug!r}: rename one of them", key=kind)
+        seen[term.slug] = term.name
+
+
+def _group(articles: list[Article], names_of) -> dict[str, list[Article]]:
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        for name in dict.fromkeys(names_of(article)):
+            groups[name].append(article)
+    return groups
+
+
+def _by_count(terms: list[Term]) -> list[Term]:
+    return sorted(terms, key=lambda t: (-len(t.articles), t.name))
+
+
+def topic_terms(config: SiteConfig, articles: list[Article]) -> list[Term]:
+    """Every configured topic in site.yaml order, with its articles (possibly none)."""
+    groups = _group(articles, lambda a: a.topics)
+    return [Term(t.name, t.slug, newest_first(groups.get(t.name, [])), t.description)
+            for t in config.topics]
+
+
+def tag_terms(articles: list[Article]) -> list[Term]:
+    """Tags by number of articles, most first."""
+    terms = [Term(name, name_slug(name), newest_first(group))
+             for name, group in _group(articles, lambda a: a.tags).items()]
+    _check_slugs("tags", terms)
+    return _by_count(terms)
+
+
+def reporter_terms(articles: list[Article]) -> list[Term]:
+    """Reporters by number of articles, most first."""
+    terms = [Term(name, name_slug(name), newest_first(group))
+             for name, group in _group(articles, lambda a: a.reporters).items()]
+    _check_slugs("reporters", terms)
+    return _by_count(terms)
+
+
+def place_terms(config: SiteConfig, articles: list[Article]) -> list[Term]:
+    """Places with articles: configured places keep their slug, others get a hashed one."""
+    slugs = {p.name: p.slug for p in config.places}
+    terms = [Term(name, slugs.get(name) or name_slug(name), newest_first(group))
+             for name, group in _group(articles, lambda a: a.places).items()]
+    _check_slugs("places", terms)
+    return _by_count(terms)
+
+
+def issues(articles: list[Article]) -> list[Issue]:
+    """One issue per publication date, newest first, each with its pages in page order."""
+    by_date: dict[dt.date, list[Article]] = defaultdict(list)
+    for article in articles:
+        if article.date:
+            by_date[article.date].append(article)
+    result = []
+    for date in sorted(by_date, reverse=True):
+        by_page: dict[str | None, list[Article]] = defaultdict(list)
+        for article in sorted(by_date[date], key=reading_order_key):
+            by_page[article.page].append(article)
+        pages = [NewsPage(label or "未标版次", group) for label, group in by_page.items()]
+        result.append(Issue(date, pages))
+    return result
+
+
+def neighbours(articles: list[Article]) -> dict[str, Neighbours]:
+    """Previous and next article on the same printed page (same date and page label)."""
+    same_page: dict[tuple, list[Article]] = defaultdict(list)
+    for article in sorted(articles, key=reading_order_key):
+        if article.date and article.page:
+            same_page[(article.date, article.page)].append(article)
+    result = {a.id: Neighbours() for a in articles}
+    for group in same_page.values():
+        for before, after in zip(group, group[1:]):
+            result[before.id].next = after
+            result[after.id].previous = before
+    return result
+
+
+def related(articles: list[Article], limit: int = 5) -> dict[str, list[Article]]:
+    """Up to `limit` articles sharing the most topics, tags and places; newest first on ties."""
+    order = {a.id: rank for rank, a in enumerate(newest_first(articles))}
+    by_label: dict[tuple[str, str], list[Article]] = defaultdict(list)
+    for article in articles:
+        for label in _labels(article):
+            by_label[label].append(article)
+    result = {}
+    for article in articles:
+        scores: Counter[str] = Counter()
+        by_id = {}
+        for label in _labels(article):
+            weight = 2 if label[0] == "topic" else 1  # a shared topic says more than a shared tag
+            for other in by_label[label]:
+                if other.id != article.id and other.id not in article.versions:
+                    scores[other.id] += weight
+                    by_id[other.id] = other
+        best = sorted(scores, key=lambda i: (-scores[i], order[i]))[:limit]
+        result[article.id] = [by_id[i] for i in best]
+    return result
+
+
+def _labels(article: Article) -> set[tuple[str, str]]:
+    return ({("topic", t) for t in article.topics} | {("tag", t) for t in article.tags}
+            | {("place", p) for p in article.places})
+
+
+def monthly_counts(articles: list[Article]) -> list[tuple[int, int, int]]:
+    """(year, month, articles) for every month from the first dated article to the last."""
+    counts = Counter((a.date.year, a.date.month) for a in articles if a.date)
+    if not counts:
+        return []
+    (year, month), last = min(counts), max(counts)
+    result = []
+    while (year, month) <= last:
+        result.append((year, month, counts.get((year, month), 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return result
+
+
+def month_calendars(year: int, issue_dates: list[dt.date]) -> list[MonthCalendar]:
+    """The twelve months of `year`, weeks starting on Monday, with the issue days marked."""
+    weeks = calendar.Calendar(firstweekday=0)
+    return [MonthCalendar(year, month, weeks.monthdayscalendar(year, month),
+                          {d.day: d for d in issue_dates if d.year == year and d.month == month})
+            for month in range(1, 13)]
