@@ -1,0 +1,221 @@
+"""Pure string repairs for text extracted from PDF newspaper pages (no I/O, no state)."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass
+
+HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+SPACES = " \t\u3000\u00a0"
+# Marks that can end a sentence; closing quotes and brackets count only after one of these.
+TERMINALS = "。！？!?…；"
+CLOSERS = "”’」』）)》"
+CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】「」『』—…·．～"
+CONTINUATION_RE = re.compile(
+    r"[（(]\s*(下转|上接|转|接)\s*(第?\s*[A-Za-z]?\s*\d{1,3})\s*版?\s*[）)]")
+
+
+def is_han(char: str) -> bool:
+    return bool(HAN_RE.match(char))
+
+
+def han_count(text: str) -> int:
+    return len(HAN_RE.findall(text))
+
+
+def char_width(char: str) -> float:
+    """Printed width in em: CJK characters and full-width marks are 1, Latin and digits half."""
+    return 1.0 if unicodedata.east_asian_width(char) in "WFA" else 0.5
+
+
+def text_width(text: str) -> float:
+    return sum(char_width(c) for c in text if c not in SPACES)
+
+
+def _is_wide(char: str) -> bool:
+    return is_han(char) or char in CJK_PUNCT
+
+
+def _han_run(text: str, index: int, step: int) -> int:
+    """Length of the run of Han characters starting at index and going in direction step."""
+    length = 0
+    while 0 <= index < len(text) and is_han(text[index]):
+        length += 1
+        index += step
+    return length
+
+
+def strip_justification_spaces(line: str) -> str:
+    """Drop the spaces a justified PDF line puts between characters; keep spaces between words.
+
+    A space goes when it touches CJK punctuation, sits between a digit and a Han character, or
+    has a single Han character on either side (`期 内 ，每 日`); it stays between two words of two
+    or more Han characters (`扛牢责任 真抓实干`) and between Latin words (`citywalk 微游西宁`).
+    """
+    line = line.strip(SPACES)
+    out: list[str] = []
+    i = 0
+    while i < len(line):
+        if line[i] not in SPACES:
+            out.append(line[i])
+            i += 1
+            continue
+        j = i
+        while j < len(line) and line[j] in SPACES:
+            j += 1
+        left, right = line[i - 1], line[j]
+        if not _space_is_spurious(line, i - 1, j, left, right):
+            out.append(" ")
+        i = j
+    return "".join(out)
+
+
+def _space_is_spurious(line: str, left_at: int, right_at: int, left: str, right: str) -> bool:
+    if left in CJK_PUNCT or right in CJK_PUNCT:
+        return True
+    if (left.isdigit() or left == "%") and is_han(right):
+        return True
+    if is_han(left) and right.isdigit():
+        return True
+    if is_han(left) and is_han(right):
+        return _han_run(line, left_at, -1) < 2 or _han_run(line, right_at, 1) < 2
+    return False
+
+
+def join_wrapped_lines(lines: list[str]) -> str:
+    """Join the lines of one paragraph: no space at a CJK join, one space between Latin words."""
+    text = ""
+    for line in lines:
+        line = line.strip(SPACES)
+        if not line:
+            continue
+        if text and text[-1].isascii() and text[-1].isalpha() and line[0].isascii() \
+                and line[0].isalpha():
+            text += " "
+        text += line
+    return text
+
+
+def ends_sentence(text: str) -> bool:
+    """True when text ends at a sentence end (。！？…, a closing quote after one, or a dash)."""
+    text = text.rstrip(SPACES)
+    while text and text[-1] in CLOSERS:
+        if len(text) >= 2 and text[-2] in TERMINALS:
+            return True
+        text = text[:-1]
+    return bool(text) and (text[-1] in TERMINALS or text.endswith("—"))
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A piece of text a repair removed, kept so the page's characters stay accounted for."""
+
+    kind: str
+    text: str
+
+
+_PUNCT_REPEAT_RE = re.compile(r"([，、：；！？。])\1+")
+_HAN_RUN_RE = re.compile(HAN_RE.pattern + "+")
+
+
+def _minimal_period(run: str, shortest: int) -> int:
+    """The shortest p >= shortest such that run is run[:p] repeated; len(run) if none."""
+    for period in range(shortest, len(run) // 2 + 1):
+        if len(run) % period == 0 and run[:period] * (len(run) // period) == run:
+            return period
+    return len(run)
+
+
+def undouble_bold_text(line: str) -> tuple[str, list[Dropped]]:
+    """Undo the extraction's doubling of bold text: `每月一题每月一题，，` → `每月一题，`.
+
+    Natural reduplication (`一件一件`) is left alone: a line is undoubled only when it also has
+    doubled punctuation (which never occurs in print), or when the whole line is one phrase
+    of four or more characters printed twice.
+    """
+    stripped = line.strip(SPACES)
+    whole = _minimal_period(stripped, 4) if all(is_han(c) for c in stripped) else len(stripped)
+    if stripped and whole < len(stripped):
+        return stripped[:whole], [Dropped("doubled-text", stripped[whole:])]
+    if not _PUNCT_REPEAT_RE.search(line):
+        return line, []
+    dropped: list[Dropped] = []
+
+    def shorten_han(match: re.Match) -> str:
+        run = match.group(0)
+        period = _minimal_period(run, 2)
+        if period < len(run):
+            dropped.append(Dropped("doubled-text", run[period:]))
+        return run[:period]
+
+    def shorten_punct(match: re.Match) -> str:
+        dropped.append(Dropped("doubled-text", match.group(0)[1:]))
+        return match.group(1)
+
+    repaired = _HAN_RUN_RE.sub(shorten_han, line)
+    repaired = _PUNCT_REPEAT_RE.sub(shorten_punct, repaired)
+    return repaired, dropped
+
+
+def find_continuation(line: str) -> tuple[str, str | None, str | None, str]:
+    """Split a （下转A04版）/（上接A01版） note off a line: (rest, continues, continued_from, note)."""
+    match = CONTINUATION_RE.search(line)
+    if not match:
+        return line, None, None, ""
+    label = re.sub(r"[\s第]", "", match.group(2)).upper()
+    rest = (line[:match.start()] + line[match.end():]).strip(SPACES)
+    if match.group(1) in ("下转", "转"):
+        return rest, label, None, match.group(0)
+    return rest, None, label, match.group(0)
+
+
+def column_widths(widths: list[float], window: int = 6) -> list[float]:
+    """Per line, the column width around it: the upper median of its neighbours' widths."""
+    result = []
+    for i in range(len(widths)):
+        near = sorted(widths[max(0, i - window): i + window + 1])
+        result.append(near[(len(near) * 3) // 4] if near else 0.0)
+    return result
+
+
+def rebuild_paragraphs(lines: list[str | None]) -> list[str]:
+    """Rebuild paragraphs from column lines where None marks a blank (a column break).
+
+    Blank lines in PDF text are column breaks, not paragraph breaks. A paragraph ends after a line
+    that ends a sentence and either is short for its column, is followed by a blank, or stands
+    alone after a blank (the extraction often puts the break one line early: `驻足⏎⏎观看。`).
+    """
+    entries = [(i, line) for i, line in enumerate(lines) if line is not None and line.strip(SPACES)]
+    widths = column_widths([text_width(line) for _, line in entries])
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for k, (index, line) in enumerate(entries):
+        current.append(line)
+        if k == len(entries) - 1:
+            break
+        if not ends_sentence(line):
+            continue
+        blank_after = entries[k + 1][0] > index + 1
+        blank_before = k > 0 and entries[k - 1][0] < index - 1
+        short = text_width(line) <= widths[k] - 2
+        if short or blank_after or blank_before:
+            paragraphs.append(join_wrapped_lines(current))
+            current = []
+    if current:
+        paragraphs.append(join_wrapped_lines(current))
+    return paragraphs
+
+
+def median_width(lines: list[str]) -> float:
+    widths = [text_width(line) for line in lines if line.strip(SPACES)]
+    return statistics.median(widths) if widths else 0.0
+
+
+def bigrams(text: str) -> set[str]:
+    """Pairs of adjacent Han characters: the evidence that a headline belongs to a body."""
+    pairs = set()
+    for run in _HAN_RUN_RE.findall(text):
+        pairs.update(run[i:i + 2] for i in range(len(run) - 1))
+    return pairs
