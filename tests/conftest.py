@@ -55,6 +55,20 @@ def built_site(tmp_path_factory) -> Path:
     return site
 
 
+FIXTURE_CONTENT = ROOT / "tests" / "fixtures" / "content"
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory) -> Path:
+    """The hand-written fixture articles (hostile text included) built once per session;
+    returns the site folder, with the built site in `_site/`."""
+    site = copy_site(tmp_path_factory.mktemp("fixture") / "site")
+    status = run_cli("--config", str(site / "site.yaml"), "-q", "build",
+                     "--content", str(FIXTURE_CONTENT))
+    assert status == 0, "building tests/fixtures/content failed"
+    return site
+
+
 def _need(what: str, available: bool) -> None:
     if not available:
         if IN_CI:
