@@ -1,0 +1,114 @@
+"""Run one command in a child process and measure it: wall time, peak RSS, exit status."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Run:
+    seconds: float | None
+    peak_rss_mb: float | None
+    error: str | None = None     # None: it succeeded
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    kids = []
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                kids.extend(int(k) for k in handle.read().split())
+        except OSError:
+            pass
+    return kids
+
+
+def _pss_kib(pid: int) -> int:
+    """Proportional set size: shared pages split between the processes sharing them."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class TreeRssSampler(threading.Thread):
+    """Samples the memory of a process and all its descendants (summed PSS) every 20 ms."""
+
+    def __init__(self, pid: int, interval: float = 0.02):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak_kib = pid, interval, 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            pids, todo = [], [self.pid]
+            while todo:
+                pid = todo.pop()
+                pids.append(pid)
+                todo.extend(_children(pid))
+            self.peak_kib = max(self.peak_kib, sum(_pss_kib(pid) for pid in pids))
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def run_measured(argv: list[str], *, cwd: Path, log: Path, env: dict[str, str] | None = None,
+                 timeout: float = 3600) -> Run:
+    """Run argv, its output to `log`. Peak memory is the larger of the biggest process's RSS
+    (wait4) and the sampled PSS sum of the process tree, so parallel workers count together."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    try:
+        with log.open("wb") as out:
+            child = subprocess.Popen(argv, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                                     env={**os.environ, **(env or {})})
+    except OSError as exc:
+        return Run(None, None, f"cannot start {argv[0]}: {exc.strerror}")
+    killer = threading.Timer(timeout, child.kill)
+    sampler = TreeRssSampler(child.pid)
+    killer.start()
+    sampler.start()
+    try:
+        _pid, status, usage = os.wait4(child.pid, 0)
+    finally:
+        killer.cancel()
+        sampler.stop()
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode == -9 and seconds >= timeout:
+        return Run(None, None, f"timed out after {timeout:.0f} s")
+    # Linux reports ru_maxrss in KiB.
+    rss = max(usage.ru_maxrss, sampler.peak_kib) / 1024
+    if child.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
+        return Run(seconds, rss, f"exit {child.returncode}: {' | '.join(tail)[:300]}")
+    return Run(seconds, rss)
+
+
+def tree_size(root: Path) -> tuple[int, int]:
+    """(bytes, files) of everything under root; (0, 0) when it does not exist."""
+    total = files = 0
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            total += os.path.getsize(os.path.join(folder, name))
+            files += 1
+    return total, files

