@@ -1,0 +1,102 @@
+"""Loading content/: every file validated, every problem reported at once, ids unique."""
+
+from pathlib import Path
+
+import pytest
+
+from newsarchive.content import decode_content, load_articles
+from newsarchive.errors import ArchiveError, ArchiveErrors
+
+from .conftest import FIXTURE_CONTENT
+
+GOOD = """---
+id: {id}
+title: {title}
+date: 2024-12-22
+page: A01
+---
+
+正文第一段。
+"""
+
+
+def _write(folder: Path, name: str, text: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_fixture_content_loads_sorted_by_id():
+    articles = load_articles(FIXTURE_CONTENT)
+    ids = [a.id for a in articles]
+    assert ids == sorted(ids) and len(ids) == 6
+    assert all(a.path is not None and a.path.is_file() for a in articles)
+
+
+def test_every_bad_file_is_reported_in_one_pass(tmp_path):
+    _write(tmp_path, "ok.md", GOOD.format(id="a-1", title="好标题"))
+    _write(tmp_path, "notitle.md", GOOD.format(id="a-2", title="''"))
+    _write(tmp_path, "sub/broken.md", "---\nid: a-3\ntitle: [未闭合\n---\n\n正文\n")
+    _write(tmp_path, "bytes.md", GOOD.format(id="a-4", title="编码").encode("utf-8")
+           + "第二行\n".encode("gb18030"))
+    with pytest.raises(ArchiveErrors) as caught:
+        load_articles(tmp_path)
+    messages = [str(e) for e in caught.value.errors]
+    assert len(messages) == 3
+    assert any("notitle.md" in m and "title" in m for m in messages)
+    assert any("broken.md:3" in m and "YAML" in m for m in messages)
+    assert any("bytes.md:9" in m and "UTF-8" in m for m in messages)
+
+
+def test_duplicate_id_names_both_files(tmp_path):
+    first = _write(tmp_path, "a/one.md", GOOD.format(id="same-id", title="甲"))
+    second = _write(tmp_path, "b/two.md", GOOD.format(id="same-id", title="乙"))
+    with pytest.raises(ArchiveError) as caught:
+        load_articles(tmp_path)
+    message = str(caught.value)
+    assert str(first) in message and str(second) in message and "duplicate id" in message
+
+
+@pytest.mark.parametrize("bad_id", ["../escape", "a/b", "..", "Upper", "中文"])
+def test_ids_that_could_leave_the_output_are_refused(tmp_path, bad_id):
+    _write(tmp_path, "x.md", GOOD.format(id=f"'{bad_id}'", title="标题"))
+    with pytest.raises(ArchiveError, match="key 'id'"):
+        load_articles(tmp_path)
+
+
+def test_hidden_files_and_folders_are_not_articles(tmp_path):
+    _write(tmp_path, "real.md", GOOD.format(id="real", title="真"))
+    _write(tmp_path, ".backup/real.md", GOOD.format(id="real", title="旧"))
+    _write(tmp_path, ".#real.md", "garbage")
+    assert [a.title for a in load_articles(tmp_path)] == ["真"]
+
+
+@pytest.mark.parametrize("setup, expected", [
+    (lambda p: None, "content folder not found"),
+    (lambda p: p.mkdir(), "no articles"),
+])
+def test_missing_or_empty_content_folder(tmp_path, setup, expected):
+    folder = tmp_path / "content"
+    setup(folder)
+    with pytest.raises(ArchiveError, match=expected):
+        load_articles(folder)
+
+
+@pytest.mark.parametrize("data, line", [
+    (b"---\nid: x\n\xff\n", 3),
+    ("---\n标题\n".encode("utf-8") + "标题".encode("gb18030"), 3),
+    (b"\xfe", 1),
+])
+def test_decode_names_the_line_of_the_bad_bytes(data, line):
+    with pytest.raises(ArchiveError) as caught:
+        decode_content(data, Path("x.md"))
+    assert caught.value.line == line
+
+
+def test_decode_keeps_text_as_is():
+    text = "全角，：（１） and U+2028\u2028"
+    assert decode_content(text.encode("utf-8"), Path("x.md")) == text

@@ -1,0 +1,142 @@
+"""Groupings are pure functions of the article list (table tests, Chinese rows included)."""
+
+import datetime as dt
+
+import pytest
+
+from newsarchive import taxonomy, urls
+from newsarchive.config import load_config
+from newsarchive.model import Article, SourceRef
+
+from .conftest import ROOT
+
+D = dt.date
+
+
+def art(id, date=None, page=None, line=1, topics=(), tags=(), places=(), reporters=(), versions=()):
+    return Article(id=id, title=id, body="正文", date=date, page=page,
+                   source=SourceRef("p.txt", (line, line + 5)), topics=list(topics),
+                   tags=list(tags), places=list(places), reporters=list(reporters),
+                   versions=list(versions))
+
+
+@pytest.mark.parametrize("labels, expected", [
+    (["A02", "A10", "A01"], ["A01", "A02", "A10"]),
+    (["B01", "A12", "a03"], ["a03", "A12", "B01"]),
+    ([None, "第1版", "A01"], ["A01", "第1版", None]),
+    (["3", "12", "1"], ["1", "3", "12"]),
+])
+def test_page_sort_key(labels, expected):
+    assert sorted(labels, key=taxonomy.page_sort_key) == expected
+
+
+def test_newest_first_then_page_order_then_undated():
+    articles = [art("old", D(2023, 1, 1), "A01"), art("undated"), art("new-a02", D(2024, 5, 1), "A02"),
+                art("new-a01-late", D(2024, 5, 1), "A01", line=50),
+                art("new-a01-early", D(2024, 5, 1), "A01", line=2)]
+    assert [a.id for a in taxonomy.newest_first(articles)] == [
+        "new-a01-early", "new-a01-late", "new-a02", "old", "undated"]
+
+
+def test_issues_group_dates_and_pages_in_reading_order():
+    articles = [art("x2", D(2024, 1, 2), "A02"), art("x1b", D(2024, 1, 2), "A01", line=30),
+                art("x1a", D(2024, 1, 2), "A01", line=1), art("y", D(2024, 1, 1), None),
+                art("undated", None, "A01")]
+    issues = taxonomy.issues(articles)
+    assert [i.date for i in issues] == [D(2024, 1, 2), D(2024, 1, 1)]
+    assert [(p.label, [a.id for a in p.articles]) for p in issues[0].pages] == [
+        ("A01", ["x1a", "x1b"]), ("A02", ["x2"])]
+    assert issues[1].pages[0].label == "未标版次"
+    assert [a.id for a in issues[0].articles] == ["x1a", "x1b", "x2"]
+
+
+def test_neighbours_only_on_the_same_page_and_date():
+    articles = [art("a", D(2024, 1, 2), "A01", line=1), art("b", D(2024, 1, 2), "A01", line=20),
+                art("c", D(2024, 1, 2), "A01", line=40), art("other-page", D(2024, 1, 2), "A02"),
+                art("other-day", D(2024, 1, 3), "A01")]
+    n = taxonomy.neighbours(articles)
+    assert (n["a"].previous, n["a"].next.id) == (None, "b")
+    assert (n["b"].previous.id, n["b"].next.id) == ("a", "c")
+    assert (n["c"].previous.id, n["c"].next) == ("b", None)
+    assert n["other-page"].previous is None and n["other-page"].next is None
+    assert n["other-day"].next is None
+
+
+def test_related_ranks_shared_topics_above_tags_and_skips_self_and_versions():
+    articles = [art("me", D(2024, 1, 1), topics=["文旅"], tags=["茶"], places=["城东区"], versions=["copy"]),
+                art("copy", D(2024, 1, 1), topics=["文旅"], tags=["茶"]),
+                art("topic", D(2023, 1, 1), topics=["文旅"]),
+                art("tag-newer", D(2024, 6, 1), tags=["茶"]),
+                art("tag-older", D(2022, 6, 1), tags=["茶"]),
+                art("place+tag", D(2020, 1, 1), tags=["茶"], places=["城东区"]),
+                art("nothing", D(2024, 1, 1), tags=["别的"])]
+    assert [a.id for a in taxonomy.related(articles)["me"]] == [
+        "topic", "place+tag", "tag-newer", "tag-older"]
+    assert [a.id for a in taxonomy.related(articles, limit=1)["me"]] == ["topic"]
+    assert taxonomy.related(articles)["nothing"] == []
+
+
+def test_terms_count_and_order():
+    articles = [art("1", tags=["围炉煮茶", "茶"]), art("2", tags=["茶"]), art("3", tags=["茶", "茶"]),
+                art("4", reporters=["施翔"], tags=["abc"])]
+    tags = taxonomy.tag_terms(articles)
+    assert [(t.name, len(t.articles)) for t in tags] == [("茶", 3), ("abc", 1), ("围炉煮茶", 1)]
+    assert tags[1].slug == "abc" and tags[0].slug.startswith("n") and tags[0].slug.isascii()
+    assert [t.name for t in taxonomy.reporter_terms(articles)] == ["施翔"]
+
+
+def test_topics_follow_site_yaml_and_places_keep_their_slug():
+    config = load_config(ROOT / "site.yaml")
+    articles = [art("1", topics=["文旅"], places=["城东区", "某个新地方"])]
+    topics = taxonomy.topic_terms(config, articles)
+    assert [t.name for t in topics] == [t.name for t in config.topics]
+    assert [len(t.articles) for t in topics] == [0, 0, 1]
+    places = {t.name: t.slug for t in taxonomy.place_terms(config, articles)}
+    assert places["城东区"] == "chengdong" and places["某个新地方"] == urls.name_slug("某个新地方")
+
+
+def test_monthly_counts_fill_empty_months_across_a_year_end():
+    articles = [art("1", D(2023, 11, 5)), art("2", D(2024, 2, 1)), art("3", D(2024, 2, 9)), art("4")]
+    assert taxonomy.monthly_counts(articles) == [
+        (2023, 11, 1), (2023, 12, 0), (2024, 1, 0), (2024, 2, 2)]
+    assert taxonomy.monthly_counts([art("undated")]) == []
+
+
+def test_month_calendars_mark_issue_days():
+    cals = taxonomy.month_calendars(2024, [D(2024, 12, 22), D(2024, 12, 23), D(2023, 12, 22)])
+    assert len(cals) == 12 and cals[11].issue_days == {22: D(2024, 12, 22), 23: D(2024, 12, 23)}
+    assert cals[0].issue_days == {}
+    assert cals[11].weeks[0][:7] == [0, 0, 0, 0, 0, 0, 1]  # 2024-12-01 is a Sunday
+
+
+@pytest.mark.parametrize("name", ["围炉煮茶", "../../etc/passwd", "a/b", "ABC", "x" * 300, "<b>王某</b>"])
+def test_name_slugs_are_plain_ascii_file_names(name):
+    slug = urls.name_slug(name)
+    assert slug.isascii() and "/" not in slug and "." not in slug and 0 < len(slug) <= 60
+    assert urls.name_slug(name) == slug  # stable
+
+
+@pytest.mark.parametrize("seed, expected", [
+    ("000_ef5b354f55f1070d.txt", "sources/000_ef5b354f55f1070d.html"),
+    ("../../etc/passwd", None), ("版面一.txt", None),
+])
+def test_source_paths_stay_inside_sources(seed, expected):
+    path = urls.source_path(seed)
+    assert path == expected if expected else path.startswith("sources/n") and path.count("/") == 1
+
+
+@pytest.mark.parametrize("src, dst, link", [
+    ("index.html", "articles/x.html", "articles/x.html"),
+    ("articles/x.html", "index.html", "../index.html"),
+    ("dates/2024/12/22/index.html", "tags/n1/index.html", "../../../../tags/n1/index.html"),
+    ("tags/a/index.html", "tags/a/page-2.html", "page-2.html"),
+])
+def test_relative_links(src, dst, link):
+    assert urls.relative(src, dst) == link
+
+
+@pytest.mark.parametrize("path, prefix", [
+    ("index.html", ""), ("articles/x.html", "../"), ("dates/2024/12/22/index.html", "../../../../"),
+])
+def test_root_prefix(path, prefix):
+    assert urls.root_prefix(path) == prefix
