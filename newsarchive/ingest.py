@@ -1,7 +1,352 @@
-"""Placeholder until its issue lands."""
+"""Ingest: seed pages → one Markdown file per article in content/, never clobbering a hand edit.
 
+Everything is read, split and checked before the first write. A page that cannot be read is
+reported (exit 1) but does not stop the others: its articles from the last good ingest stay in
+content/ untouched, so a bad page never silently loses articles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .config import SiteConfig
 from .errors import ArchiveError
+from .frontmatter import dump_article
+from .metadata import (find_places, infer_date, infer_page_label, key_terms, key_terms_cache_key,
+                       link_versions, make_tags, match_topics)
+from .model import Article, PageSplit, Segment, SourceRef
+from .seeds import HAN_RE, PageInfo, SeedPage, list_pages, load_manifest, read_page
+from .segment import split_page
+
+STATE_FILE = ".ingest-state.json"
+TERMS_CACHE = Path(".newsarchive-cache") / "key-terms.json"
+PROGRESS_MIN_PAGES = 20
+UNTITLED = "（无标题）"
 
 
-def ingest_seeds(*args, **kwargs):
-    raise ArchiveError("'ingest' is not built yet: see the open issues")
+@dataclass
+class PageResult:
+    """One seed page: the articles it gave, its Han character accounting, what went wrong."""
+
+    name: str
+    encoding: str | None = None
+    date_source: str | None = None
+    articles: list[Article] = field(default_factory=list)
+    han_total: int = 0
+    han_accounted: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: ArchiveError | None = None
+
+
+@dataclass
+class IngestReport:
+    pages: list[PageResult]
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)       # hand-edited: not overwritten or removed
+    removed: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return any(page.error for page in self.pages)
+
+    def summary(self) -> str:
+        """One line: pages, articles, what happened to the files, accounting, time."""
+        total = sum(p.han_total for p in self.pages)
+        accounted = sum(p.han_accounted for p in self.pages)
+        share = f"{100 * accounted / total:.2f}%" if total else "n/a"
+        failed = sum(1 for p in self.pages if p.error)
+        articles = sum(len(p.articles) for p in self.pages)
+        return (f"ingest: {len(self.pages)} pages ({failed} failed), {articles} articles: "
+                f"{len(self.new)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+                f"{len(self.kept)} hand edits kept, {len(self.removed)} removed; "
+                f"Han characters accounted {accounted}/{total} ({share}); {self.seconds:.2f} s")
+
+
+def article_id(date: dt.date | None, label: str | None, file_name: str, number: int) -> str:
+    """`YYYY-MM-DD-<page>-NN`; `undated` for an unknown date, `p-<file stem>` for an unknown page."""
+    day = date.isoformat() if date else "undated"
+    if label:
+        page = label.lower()
+    else:
+        stem = re.sub(r"[^a-z0-9]+", "-", Path(file_name).stem.lower()).strip("-")[:40]
+        page = "p-" + (stem or hashlib.sha1(file_name.encode()).hexdigest()[:8])
+    return f"{day}-{page}-{number:02d}"
+
+
+def han_accounting(text: str, split: PageSplit, segments: list[Segment]) -> tuple[int, int, list[str]]:
+    """(accounted, total, warnings): each Han character of the page must reappear in an article
+    field or a named artifact; lines in no span whose characters went missing are listed."""
+    page = Counter(HAN_RE.findall(text))
+    found = Counter()
+    for seg in segments:
+        for part in (seg.kicker, seg.title, seg.subtitle, seg.byline, seg.body):
+            found.update(HAN_RE.findall(part or ""))
+    for artifact in split.artifacts:
+        found.update(HAN_RE.findall(artifact.text))
+    missing = page - found
+    total = sum(page.values())
+    covered = {n for seg in segments for a, b in seg.spans for n in range(a, b + 1)}
+    named: dict[int, Counter] = {}
+    for artifact in split.artifacts:
+        named.setdefault(artifact.line, Counter()).update(HAN_RE.findall(artifact.text))
+    warnings = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if number in covered:
+            continue
+        rest = Counter(HAN_RE.findall(line)) - named.get(number, Counter())
+        lost = [c for c in rest.elements() if missing[c]]
+        if lost:
+            warnings.append(f"line {number}: {len(lost)} Han characters in no article: {line.strip()}")
+    return total - sum(missing.values()), total, warnings
+
+
+def _source(name: str, seg: Segment, line_count: int) -> SourceRef:
+    spans = sorted(seg.spans)
+    if not spans:
+        return SourceRef(name, (1, max(line_count, 1)))
+    lines = (min(a for a, _ in spans), max(b for _, b in spans))
+    return SourceRef(name, lines, tuple(spans) if len(spans) > 1 else ())
+
+
+def page_articles(page: SeedPage, split: PageSplit, info: PageInfo,
+                  config: SiteConfig) -> tuple[list[Article], list[Segment], list[str]]:
+    """Articles of one page (tags still without key terms), the segments used, and warnings."""
+    date = info.date or infer_date(page.text)
+    date_source = "manifest" if info.date else ("inferred" if date else None)
+    label = info.page or infer_page_label(page.text)
+    warnings = list(split.warnings)
+    articles, used = [], []
+    for seg in split.segments:
+        warnings.extend(seg.warnings)
+        first_line = min((a for a, _ in seg.spans), default=1)
+        if not seg.body.strip():
+            warnings.append(f"line {first_line}: a headline with no article text, not written: "
+                            f"{seg.title}")
+            continue
+        title = seg.title.strip()
+        if not title:
+            warnings.append(f"line {first_line}: an article without a headline: titled {UNTITLED}")
+        headline = "\n".join(filter(None, (seg.kicker, title, seg.subtitle)))
+        places = find_places(f"{headline}\n{seg.body}", config.places)
+        used.append(seg)
+        articles.append(Article(
+            id=article_id(date, label, page.name, len(used)), title=title or UNTITLED,
+            body=seg.body, subtitle=seg.subtitle, kicker=seg.kicker, byline=seg.byline,
+            reporters=list(seg.reporters), date=date, date_source=date_source,
+            paper=info.paper or config.paper, page=label,
+            topics=match_topics(headline, f"{headline}\n{seg.body}", config.topics),
+            tags=places, places=places, continues=seg.continues,
+            continued_from=seg.continued_from, source=_source(page.name, seg, page.text.count("\n") + 1)))
+    return articles, used, warnings
+
+
+def _ingest_page(path: Path, info: PageInfo, config: SiteConfig) -> PageResult:
+    result = PageResult(path.name)
+    try:
+        page = read_page(path)
+    except ArchiveError as exc:
+        result.error = exc
+        return result
+    except OSError as exc:
+        result.error = ArchiveError(f"cannot read it ({exc.strerror}): check its permissions", path)
+        return result
+    result.encoding, result.warnings = page.encoding, list(page.warnings)
+    if page.warnings:  # empty or no Chinese: nothing to split
+        return result
+    try:
+        split = split_page(page.text)
+    except Exception as exc:  # a segmenter bug on one page must not cost the other pages
+        result.error = ArchiveError(f"splitting this page failed ({type(exc).__name__}: {exc}); "
+                                    "please report it with this file", path)
+        return result
+    result.articles, used, warnings = page_articles(page, split, info, config)
+    result.date_source = result.articles[0].date_source if result.articles else None
+    result.han_accounted, result.han_total, lost = han_accounting(page.text, split, used)
+    result.warnings += warnings + lost
+    return result
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and `os.replace`: never half a file."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _json_bytes(data: dict) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
+
+
+def add_key_terms(articles: list[Article], config: SiteConfig, cache_path: Path) -> None:
+    """Append each article's key terms to its tags, reusing cached terms for unchanged texts."""
+    vocabulary = tuple(sorted({k for topic in config.topics for k in topic.rule.keywords}))
+    cache = _read_json(cache_path)
+    fresh = {}
+    for article in articles:
+        text = f"{article.title}\n{article.body}"
+        exclude = frozenset(s for p in config.places if p.name in article.places for s in p.spellings)
+        key = key_terms_cache_key(text, exclude, vocabulary)
+        terms = cache.get(key)
+        if not isinstance(terms, list):
+            terms = key_terms(text, exclude, vocabulary)
+        fresh[key] = terms
+        article.tags = make_tags(article.places, terms)
+    if fresh != cache:
+        try:
+            cache_path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(cache_path, _json_bytes(fresh))
+        except OSError:
+            pass  # only a speed-up: a read-only project still ingests, just slower
+
+
+def _write_error(exc: OSError, content_dir: Path) -> ArchiveError:
+    return ArchiveError(f"cannot write ({exc.strerror}): check that the content folder is "
+                        "writable and the disk not full", exc.filename or content_dir)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_content(content_dir: Path, articles: list[Article], failed_seeds: set[str],
+                  report: IngestReport) -> list[str]:
+    """Write the articles' files, keep hand edits, remove stale unedited files; return notes."""
+    content_dir.mkdir(parents=True, exist_ok=True)
+    state_path = content_dir / STATE_FILE
+    state = _read_json(state_path).get("files", {})
+    new_state: dict[str, dict] = {}
+    notes = []
+    wanted = {f"{a.id}.md": (dump_article(a).encode(), a.source.file) for a in articles}
+    error = None
+    try:
+        for name, (data, seed) in sorted(wanted.items()):
+            path = content_dir / name
+            written = state.get(name, {}).get("sha256")
+            current = path.read_bytes() if path.is_file() else None
+            if current == data:
+                report.unchanged.append(name)
+            elif current is not None and _sha(current) != written:
+                report.kept.append(name)
+                notes.append(f"kept your edit: {path} differs from what ingest wrote; "
+                             "delete it to take the text from the seeds")
+                if written:
+                    new_state[name] = state[name]
+                continue
+            else:
+                write_atomic(path, data)
+                (report.updated if current is not None else report.new).append(name)
+            new_state[name] = {"seed": seed, "sha256": _sha(data)}
+        for name, entry in sorted(state.items()):
+            path = content_dir / name
+            if name in wanted or not path.is_file():
+                continue
+            if entry.get("seed") in failed_seeds:
+                new_state[name] = entry
+            elif _sha(path.read_bytes()) == entry.get("sha256"):
+                path.unlink()
+                report.removed.append(name)
+                notes.append(f"removed {path}: its article is no longer in the seeds")
+            else:
+                new_state[name] = entry
+                report.kept.append(name)
+                notes.append(f"kept your edit: {path} is no longer in the seeds but you edited "
+                             "it; delete it yourself if it should go")
+    except OSError as exc:
+        error = _write_error(exc, content_dir)
+        # Remember what was written before the failure, and forget nothing that was not.
+        new_state = {name: entry for name, entry in (state | new_state).items()
+                     if name not in report.removed}
+    try:
+        state_data = _json_bytes({"files": new_state})
+        if not state_path.is_file() or state_path.read_bytes() != state_data:
+            write_atomic(state_path, state_data)
+    except OSError as exc:
+        error = error or _write_error(exc, content_dir)
+    if error:
+        raise error
+    return notes
+
+
+def _check_unique(articles: list[Article]) -> None:
+    seen: dict[str, Article] = {}
+    for article in articles:
+        other = seen.setdefault(article.id, article)
+        if other is not article:
+            raise ArchiveError(f"two pages give the same article id {article.id} (also "
+                               f"{other.source.file}): give them distinct dates or page labels in "
+                               "manifest.yaml", article.source.file, key="pages")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _page_lines(result: PageResult) -> list[str]:
+    if result.error:
+        return []
+    date = result.articles[0].date if result.articles else None
+    head = (f"{result.name} [{result.encoding}] {date or 'undated'}"
+            f"{f' ({result.date_source})' if date else ''}: {_count(len(result.articles), 'article')}")
+    if result.han_total:
+        head += (f", Han characters {result.han_accounted}/{result.han_total} "
+                 f"({100 * result.han_accounted / result.han_total:.2f}%)")
+    lines = [head] + [f"  {a.id}  {a.title}" for a in result.articles]
+    return lines + [f"  warning: {w}" for w in result.warnings]
+
+
+def ingest_seeds(config: SiteConfig, seeds_dir: Path, content_dir: Path,
+                 quiet: bool = False) -> IngestReport:
+    """Ingest every page of `seeds_dir` into `content_dir`; see the module docstring."""
+    start = time.perf_counter()
+    paths = list_pages(seeds_dir)
+    manifest = load_manifest(seeds_dir, [p.name for p in paths])
+    show_bar = not quiet and sys.stderr.isatty() and len(paths) >= PROGRESS_MIN_PAGES
+    results = []
+    for path in tqdm(paths, desc="ingest", unit="page", disable=not show_bar):
+        result = _ingest_page(path, manifest.info(path.name), config)
+        results.append(result)
+        if result.error:
+            tqdm.write(f"error: {result.error}", file=sys.stderr)
+        elif not quiet:
+            for line in _page_lines(result):
+                tqdm.write(line)
+    articles = [a for r in results for a in r.articles]
+    _check_unique(articles)
+    versions = link_versions({a.id: f"{a.title}\n{a.body}" for a in articles})
+    for article in articles:
+        article.versions = versions[article.id]
+    add_key_terms(articles, config, config.root / TERMS_CACHE)
+    report = IngestReport(results)
+    failed_seeds = {r.name for r in results if r.error}
+    for note in write_content(content_dir, articles, failed_seeds, report):
+        if note.startswith("kept"):
+            print(f"warning: {note}", file=sys.stderr)
+        elif not quiet:
+            print(note)
+    report.seconds = time.perf_counter() - start
+    return report

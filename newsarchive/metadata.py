@@ -42,7 +42,12 @@ STOP_TERMS = frozenset("""
 提升 加强 问题 项目 服务 通过 坚持 落实 进行 实现 全市 市委 市政府 西宁 西宁市 青海 青海省 同时
 有效 积极 不断 重要 一批 一系列 方面 部门 单位 地区 全区 全省 目前 据介绍 据了解 表示 其中 此外
 成为 围绕 聚焦 突出 扎实 深入 打造 强化 完善 优化 创新 体系 机制 能力 水平 质量 高质量 工作者
+解决 中心 文化 同比 城市 合作 产业 落地 考察 调研 转化 表率 所在 全区 部署 成果 企业 优势 责任
+意识 常态 作风 改革 主题 教育 负责同志 有关 方式 情况 力量 基础 实效 成效 举措 措施 要求 任务
+各项 加快 见效 学习 重点 有限公司 股份有限公司 集团 材料 开栏 国际 运用
 """.split())
+# Fragments cut from set phrases (之冰 from 思想之冰) are not words.
+FUNCTION_CHARS = "之的了和与及或在于其"
 MAX_TERMS = 5
 # Versions: share of the shorter text's 4-character shingles found in the longer one.
 SHINGLE = 4
@@ -167,6 +172,7 @@ def key_terms(text: str, exclude: frozenset[str] = frozenset(), vocabulary: tupl
     terms = []
     for word in extract(text, topK=limit * 4):
         if (len(word) >= 2 and HAN_RE.search(word) and word not in STOP_TERMS
+                and word[0] not in FUNCTION_CHARS and word[-1] not in FUNCTION_CHARS
                 and word not in exclude and not any(word in t or t in word for t in terms)):
             terms.append(word)
         if len(terms) == limit:
