@@ -112,6 +112,39 @@ def build_index(docs: list[dict]) -> dict:
     return builder.build().serialize()
 
 
+def compact_index(serialized: dict) -> dict:
+    """lunr's serialized index without its repetition: the same content in about a quarter of the bytes.
+
+    lunr writes every field for every term (`{"title":{},…}`) and a "field/ref" key per vector;
+    here terms are listed in lunr's term-index order, postings as [field, ref, ref, …] and
+    vectors per document, one list per field, term indexes as steps. static/js/search.js rebuilds the lunr.Index.
+    """
+    fields = serialized["fields"]
+    entries = sorted(serialized["invertedIndex"], key=lambda entry: entry[1]["_index"])
+    postings = [[[number, *map(int, posting[field])] for number, field in enumerate(fields)
+                 if posting[field]] for _, posting in entries]
+    vectors = dict(serialized["fieldVectors"])
+    documents = len(vectors) // len(fields) if fields else 0
+    return {
+        "version": serialized["version"],
+        "fields": fields,
+        "pipeline": serialized["pipeline"],
+        "terms": [term for term, _ in entries],
+        "postings": postings,
+        "vectors": [[_delta_encoded(vectors[f"{field}/{ref}"]) for field in fields]
+                    for ref in range(documents)],
+    }
+
+
+def _delta_encoded(elements: list) -> list:
+    """[index, value, index, value, …] with each index given as the step from the one before."""
+    encoded, previous = [], 0
+    for position in range(0, len(elements), 2):
+        encoded += [elements[position] - previous, elements[position + 1]]
+        previous = elements[position]
+    return encoded
+
+
 def script_text(name: str, value: object) -> str:
     """A classic script registering `value` as window.newsarchiveSearch[name], safe to load."""
     data = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -149,7 +182,7 @@ def write_search_data(site: Site, out_dir: Path) -> None:
     }
     search_dir = out_dir / "search"
     search_dir.mkdir(parents=True, exist_ok=True)
-    files = {"manifest": manifest, "index-0": build_index(docs), "docs-0": docs}
+    files = {"manifest": manifest, "index-0": compact_index(build_index(docs)), "docs-0": docs}
     for name, value in files.items():
         (search_dir / f"{name}.js").write_text(script_text(name, value), encoding="utf-8")
     shutil.copyfile(lunr_script, search_dir / "lunr.min.js")

@@ -13,8 +13,8 @@ import pytest
 from newsarchive.config import load_config
 from newsarchive.errors import ArchiveError
 from newsarchive.model import Article, Site
-from newsarchive.search import (find_lunr_script, fold, plain_body, script_text, tokenize,
-                                write_search_data)
+from newsarchive.search import (build_index, compact_index, document, find_lunr_script, fold,
+                                plain_body, script_text, tokenize, write_search_data)
 
 from .conftest import ROOT
 
@@ -37,7 +37,7 @@ def articles_from_seeds() -> list[Article]:
         paragraphs = [p for p in paragraphs if p]
         for part, start in enumerate(range(0, len(paragraphs), 4)):
             chunk = paragraphs[start:start + 4]
-            reporters = [name for found in re.findall(r"记者\s*([^）)]+)[）)]", "".join(chunk))
+            reporters = [name for found in re.findall(r"记者\s*((?:[\u4e00-\u9fff]{2,4}\s*)+)[）)]", "".join(chunk))
                          for name in found.split()]
             body = "\n\n".join(chunk[1:]) or chunk[0]
             articles.append(Article(
@@ -103,6 +103,22 @@ def test_plain_body(markdown, plain):
     assert plain_body(markdown) == plain
 
 
+def test_compact_index_lists_terms_postings_and_stepped_vectors():
+    docs = [document(Article(id="a", title="围炉煮茶", body="茶")),
+            document(Article(id="b", title="煮茶", body="围炉 App"))]
+    serialized = build_index(docs)
+    compact = compact_index(serialized)
+    assert compact["fields"] == ["title", "kicker", "subtitle", "people", "tags", "body"]
+    assert compact["terms"] == ["围炉", "炉煮", "煮茶", "茶", "app"]  # lunr's term-index order
+    assert compact["postings"] == [[[0, 0], [5, 1]], [[0, 0]], [[0, 0, 1]], [[5, 0]], [[5, 1]]]
+    vectors = dict(serialized["fieldVectors"])
+    title_a = vectors["title/0"]
+    assert title_a[0::2] == [0, 1, 2]
+    assert compact["vectors"][0][0] == [0, title_a[1], 1, title_a[3], 1, title_a[5]]
+    assert compact["vectors"][1][5][0::2] == [0, 4]  # body of b: 围炉 (0), then app (4)
+    assert len(compact["vectors"]) == 2 and all(len(v) == 6 for v in compact["vectors"])
+
+
 def test_script_text_escapes_markup_and_line_separators():
     value = {"text": "a</script><!--\u2028b\u2029c"}
     text = script_text("docs-0", value)
@@ -130,7 +146,7 @@ def test_writes_manifest_index_docs_and_lunr(tmp_path):
     assert manifest["topics"] == ["每月一题", "主题教育", "文旅"]
     assert index["pipeline"] == [] and index["version"] == "2.3.9"
     assert index["fields"] == ["title", "kicker", "subtitle", "people", "tags", "body"]
-    terms = {term for term, _ in index["invertedIndex"]}
+    terms = set(index["terms"])
     assert {"围炉", "煮茶", "top20", "app", "施翔"} <= terms
     assert not any(" " in term or len(term) > 2 and re.search("[\u4e00-\u9fff]", term)
                    for term in terms), "Han terms are bigrams or single characters"

@@ -144,9 +144,41 @@
     });
   }
 
+  /* The lunr.Index of the compact form newsarchive/search.py writes (see compact_index). */
+  function expandIndex(compact) {
+    var invertedIndex = {};
+    var fieldVectors = {};
+    compact.terms.forEach(function (term, position) {
+      var posting = { _index: position };
+      compact.fields.forEach(function (field) { posting[field] = {}; });
+      compact.postings[position].forEach(function (entry) {
+        for (var i = 1; i < entry.length; i++) posting[compact.fields[entry[0]]][entry[i]] = {};
+      });
+      invertedIndex[term] = posting;
+    });
+    compact.vectors.forEach(function (perField, ref) {
+      perField.forEach(function (encoded, field) {
+        var elements = [];
+        var index = 0;
+        for (var i = 0; i < encoded.length; i += 2) {
+          index += encoded[i];
+          elements.push(index, encoded[i + 1]);
+        }
+        fieldVectors[compact.fields[field] + "/" + ref] = new lunr.Vector(elements);
+      });
+    });
+    // lunr's token set needs JavaScript's (UTF-16) order, which differs from Python's for
+    // astral characters, so the terms are sorted here rather than trusted.
+    var sorted = compact.terms.slice().sort();
+    return new lunr.Index({
+      invertedIndex: invertedIndex, fieldVectors: fieldVectors, fields: compact.fields,
+      tokenSet: lunr.TokenSet.fromArray(sorted), pipeline: lunr.Pipeline.load(compact.pipeline)
+    });
+  }
+
   /* An engine over the loaded data: {index, docs, texts (cache of folded document text)}. */
   function createEngine(indexData, docs) {
-    return { index: lunr.Index.load(indexData), docs: docs, texts: {} };
+    return { index: expandIndex(indexData), docs: docs, texts: {} };
   }
 
   function foldedText(engine, ref) {
@@ -216,7 +248,8 @@
 
   var core = {
     fold: fold, tokenize: tokenize, parseQuery: parseQuery, phraseRegExp: phraseRegExp,
-    matchRanges: matchRanges, documentText: documentText, createEngine: createEngine,
+    matchRanges: matchRanges, documentText: documentText, expandIndex: expandIndex,
+    createEngine: createEngine,
     search: search, snippet: snippet, isOneCharacter: isOneCharacter
   };
   var lunr;

@@ -1,0 +1,139 @@
+// Recall and precision of the browser search against plain substring truth, with real lunr 2.3.9.
+//
+// Usage: node search_recall.js SEARCH_DIR TRUTH_JSON [SEED]
+// TRUTH_JSON: [{id, text, reporters}], the articles' own text, written by the test from the
+// articles (not from the search data). Queries are generated from those texts; each query's
+// truth is the set of articles whose text contains it. The truth is deliberately simple and
+// independent of static/js/search.js: Han found with \p{Script=Han}, matching blind only to case
+// and full width, Latin words matched whole, spaces between Latin/digits and Han ignored (PDF
+// extraction leaves them at random).
+"use strict";
+const path = require("path");
+const { loadSearchData } = require("./search_data.js");
+const search = require(path.join(__dirname, "..", "..", "static", "js", "search.js"));
+
+const [searchDir, truthFile, seedArg] = process.argv.slice(2);
+const articles = require(path.resolve(truthFile));
+
+function mulberry32(seed) {
+  return function () {
+    seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = mulberry32(Number(seedArg || 20241222));
+const pick = (items) => items[Math.floor(random() * items.length)];
+
+const IS_HAN = /\p{Script=Han}/u;
+const IS_LATIN = /[0-9a-z\u00c0-\u017f]/u;
+
+function truthText(text) {
+  const folded = Array.from(text, (ch) => {
+    const code = ch.codePointAt(0);
+    return code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : ch;
+  }).join("").toLowerCase();
+  return folded.replace(/([0-9a-z\u00c0-\u017f])[ \t]+(?=\p{Script=Han})/gu, "$1")
+    .replace(/(\p{Script=Han})[ \t]+(?=[0-9a-z\u00c0-\u017f])/gu, "$1");
+}
+const docs = articles.map((a) => ({ id: a.id, text: truthText(a.text), reporters: a.reporters }));
+
+function occursIn(text, word) {
+  const chars = Array.from(word);
+  let at = text.indexOf(word);
+  while (at >= 0) {
+    const before = Array.from(text.slice(Math.max(0, at - 2), at)).pop() || "";
+    const after = Array.from(text.slice(at + word.length, at + word.length + 2))[0] || "";
+    const wholeStart = !IS_LATIN.test(chars[0]) || !IS_LATIN.test(before);
+    const wholeEnd = !IS_LATIN.test(chars[chars.length - 1]) || !IS_LATIN.test(after);
+    if (wholeStart && wholeEnd) return true;
+    at = text.indexOf(word, at + 1);
+  }
+  return false;
+}
+
+function truth(include, exclude) {
+  return new Set(docs.filter((d) => include.every((w) => occursIn(d.text, w)) &&
+    !exclude.some((w) => occursIn(d.text, w))).map((d) => d.id));
+}
+
+function hanSubstring(minLength, maxLength) {
+  for (;;) {
+    const chars = Array.from(pick(docs).text);
+    const start = Math.floor(random() * chars.length);
+    const length = minLength + Math.floor(random() * (maxLength - minLength + 1));
+    const part = chars.slice(start, start + length);
+    if (part.length === length && part.every((ch) => IS_HAN.test(ch))) return part.join("");
+  }
+}
+
+function punctuatedSubstring() {
+  for (;;) {
+    const chars = Array.from(pick(docs).text);
+    const start = Math.floor(random() * chars.length);
+    const part = chars.slice(start, start + 3 + Math.floor(random() * 6));
+    const text = part.join("");
+    if (IS_HAN.test(part[0]) && IS_HAN.test(part[part.length - 1]) && !/\s|["“”]/.test(text) &&
+        !part.every((ch) => IS_HAN.test(ch)) && !/^[-－]/.test(text)) return text;
+  }
+}
+
+const queries = [];
+const seen = new Set();
+function add(kind, query, include, exclude) {
+  if (seen.has(query)) return;
+  seen.add(query);
+  queries.push({ kind, query, truth: truth(include, exclude || []) });
+}
+
+for (let i = 0; i < 120; i++) { const q = hanSubstring(2, 10); add("han substring", q, [q]); }
+for (let i = 0; i < 12; i++) { const q = hanSubstring(1, 1); add("one character", q, [q]); }
+for (let i = 0; i < 30; i++) { const q = punctuatedSubstring(); add("with punctuation", q, [q]); }
+const latinWords = [...new Set(docs.flatMap((d) => d.text.match(/[0-9a-z]+/g) || []))].sort();
+latinWords.slice(0, 40).forEach((w) => add("latin word", w, [w]));
+const reporters = [...new Set(articles.flatMap((a) => a.reporters))].sort();
+reporters.forEach((r) => add("reporter", r, [r]));
+for (let i = 0; i < 30; i++) {
+  const a = hanSubstring(2, 4), b = hanSubstring(2, 4);
+  add("two words", a + " " + b, [a, b]);
+}
+for (let i = 0; i < 15; i++) {
+  const a = hanSubstring(2, 3), b = hanSubstring(2, 3);
+  add("exclusion", a + " -" + b, [a], [b]);
+}
+for (let i = 0; i < 10; i++) { const q = hanSubstring(3, 6); add("quoted", '"' + q + '"', [q]); }
+for (let i = 0; i < 15; i++) {
+  const q = Array.from(hanSubstring(3, 5)).reverse().join("");
+  add("reversed", q, [q]);
+}
+
+const loadStarted = process.hrtime.bigint();
+const data = loadSearchData(searchDir);
+const engine = search.createEngine(data[data.manifest.index[0]], data["docs-0"]);
+const loadMs = Number(process.hrtime.bigint() - loadStarted) / 1e6;
+
+let truePositives = 0, found = 0, relevant = 0;
+const failures = [], times = [], byKind = {};
+for (const q of queries) {
+  const started = process.hrtime.bigint();
+  const outcome = search.search(engine, q.query);
+  times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  const ids = new Set(outcome.results.map((r) => r.doc.id));
+  const hits = [...ids].filter((id) => q.truth.has(id)).length;
+  truePositives += hits; found += ids.size; relevant += q.truth.size;
+  byKind[q.kind] = (byKind[q.kind] || 0) + 1;
+  if (hits !== q.truth.size || hits !== ids.size) {
+    failures.push({ kind: q.kind, query: q.query, missing: [...q.truth].filter((id) => !ids.has(id)),
+      extra: [...ids].filter((id) => !q.truth.has(id)) });
+  }
+}
+times.sort((a, b) => a - b);
+const quantile = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+process.stdout.write(JSON.stringify({
+  queries: queries.length, byKind, relevant, found,
+  recall: relevant ? truePositives / relevant : 1, precision: found ? truePositives / found : 1,
+  withResults: queries.filter((q) => q.truth.size > 0).length,
+  failures: failures.slice(0, 20),
+  loadMs, queryMs: { p50: quantile(0.5), p95: quantile(0.95), max: times[times.length - 1] }
+}));
