@@ -35,6 +35,8 @@ FURNITURE_RE = re.compile(
 SPEECH_VERB_RE = re.compile(r"(强调|指出|表示|要求|提出|时说|讲话|寄语)$")
 LABEL_RE = re.compile(r"^[\u4e00-\u9fff“”]{2,8}[：:]$")
 NO_HEAD_PUNCT = "。，、；"
+# Characters a headline does not end with, but a line broken mid-sentence often does.
+DANGLING = "的之和与及对把被将为从向于而并或且其在是"
 
 
 @dataclass
@@ -151,41 +153,64 @@ def _headingish(line: Line) -> bool:
         return False
     if LABEL_RE.match(text):
         return True
+    if ("，" in text or "、" in text) and not text.endswith("—"):
+        return False
     return not (text[-1] in "，、：:" or (ends_sentence(text) and not text.endswith("—")))
 
 
 def _is_section_pair(first: Line, second: Line) -> bool:
+    """`“每月一题”，缘何而来——` over `专啃基层难点“硬骨头”`; not a run-in lead over its text."""
     return (first.text.endswith("—") and _headingish(first) and _headingish(second)
             and not any(c in second.text for c in NO_HEAD_PUNCT)
-            and not second.text.endswith("—"))
+            and second.text[-1] not in DANGLING + "—")
 
 
 def _items(lines: list[Line | None]) -> list[Item]:
     all_lines = [line for line in lines if line is not None]
     column = dict(zip((id(l) for l in all_lines),
                       column_widths([text_width(l.text) for l in all_lines])))
+    page_pairs = Counter(_pairs_in("".join(line.text for line in all_lines)))
+    chunks = _chunks(lines)
     items: list[Item] = []
-    for chunk in _chunks(lines):
+    for index, chunk in enumerate(chunks):
+        following = chunks[index + 1][0].text if index + 1 < len(chunks) else ""
         opens = not items or items[-1].kind != "text" or ends_sentence(items[-1].lines[-1].text) \
             or bool(END_BYLINE_RE.search(items[-1].lines[-1].text))
         first = chunk[0].text
         if len(chunk) == 1 and UNDER_BYLINE_RE.match(first):
             items.append(Item("byline-under", chunk))
             continue
-        if len(chunk) == 1 and END_BYLINE_RE.search(first) and END_BYLINE_RE.search(first).start() == 0:
+        end_byline = END_BYLINE_RE.search(first)
+        if len(chunk) == 1 and end_byline and end_byline.start() == 0:
             items.append(Item("byline-end", chunk))
             continue
-        if len(chunk) >= 2 and _is_section_pair(chunk[0], chunk[1]):
+        if len(chunk) >= 2 and _is_section_pair(chunk[0], chunk[1]) \
+                and not (len(chunk) == 2 and _runs_on(chunk[1].text, following, page_pairs)):
             items.append(Item("section", chunk[:2]))
             chunk = chunk[2:]
         elif opens:
             head = _leading_head(chunk, column)
+            if head == len(chunk) and _runs_on(chunk[-1].text, following, page_pairs):
+                head = 0
             if head:
                 items.append(Item("head", chunk[:head]))
                 chunk = chunk[head:]
         if chunk:
             items.append(Item("text", chunk))
     return items
+
+
+def _pairs_in(text: str) -> list[str]:
+    return [text[i:i + 2] for i in range(len(text) - 1) if is_han(text[i]) and is_han(text[i + 1])]
+
+
+def _runs_on(last: str, following: str, page_pairs: Counter) -> bool:
+    """Whether a short line reads on into the next block (a sentence broken by a column
+    break): it ends on a word that cannot end a headline, or the two characters across the
+    break form a word that occurs elsewhere on the page (`典型⏎⏎案例`)."""
+    if not last or not following or not is_han(last[-1]) or not is_han(following[0]):
+        return False
+    return last[-1] in DANGLING or page_pairs[last[-1] + following[0]] >= 2
 
 
 def _leading_head(chunk: list[Line], column: dict[int, float]) -> int:
@@ -477,8 +502,8 @@ def _with_blanks(lines: list[Line]) -> list[str | None]:
 
 
 def _place_grouped_headings(blocks, warnings):
-    """Section headings printed together away from their sections go back before the
-    paragraphs they best match (frame starts preferred), keeping their printed order."""
+    """Section headings printed together, away from their sections, go back to where the
+    sections they name begin (see `_section_starts`); a lone heading stays where it is."""
     grouped = [i for i in range(len(blocks)) if blocks[i][0] == "h"
                and ((i + 1 < len(blocks) and blocks[i + 1][0] == "h")
                     or (i > 0 and blocks[i - 1][0] == "h"))]
@@ -490,30 +515,51 @@ def _place_grouped_headings(blocks, warnings):
              and ends_sentence(rest[j - 1][1])]
     if len(slots) < len(headings):
         return blocks
-
-    def fit(heading: str, slot: int) -> float:
-        pairs = bigrams(heading)
-        near = bigrams("".join(block[1] for block in rest[slot:slot + 2]))
-        return (len(pairs & near) / len(pairs) if pairs else 0.0) + (0.5 if rest[slot][2] else 0.0)
-
-    table: dict[tuple[int, int], tuple[float, list[int]]] = {}
-    for h in range(len(headings) + 1):
-        for s in range(len(slots) + 1):
-            if h == 0:
-                table[(h, s)] = (0.0, [])
-            elif s < h:
-                table[(h, s)] = (float("-inf"), [])
-            else:
-                skip = table[(h, s - 1)]
-                take_score, take_path = table[(h - 1, s - 1)]
-                take = (take_score + fit(headings[h - 1], slots[s - 1]), take_path + [slots[s - 1]])
-                table[(h, s)] = take if take[0] >= skip[0] else skip
-    chosen = table[(len(headings), len(slots))][1]
+    chosen = _section_starts(headings, rest, slots)
     placed = list(rest)
     for heading, slot in sorted(zip(headings, chosen), key=lambda pair: -pair[1]):
         placed.insert(slot, ("h", heading, False))
     warnings.append("section headings printed apart from their sections placed by text evidence")
     return placed
+
+
+def _section_starts(headings: list[str], blocks, slots: list[int]) -> list[int]:
+    """Start blocks for the sections, in order. A heading's words recur in its section, mostly
+    near its start; frame starts are likely section starts; sections run to similar lengths."""
+    lengths = [0]
+    for block in blocks:
+        lengths.append(lengths[-1] + len(block[1]))
+    average = (lengths[-1] - lengths[1]) / (len(headings) + 1) or 1.0
+    block_pairs = [bigrams(block[1]) for block in blocks]
+    heading_pairs = [bigrams(heading) for heading in headings]
+    # next_at[pair][i]: the first block at or after i that holds pair (len(blocks) if none)
+    next_at: dict[str, list[int]] = {}
+    for pair in set().union(*heading_pairs):
+        column = [len(blocks)] * (len(blocks) + 1)
+        for index in range(len(blocks) - 1, -1, -1):
+            column[index] = index if pair in block_pairs[index] else column[index + 1]
+        next_at[pair] = column
+
+    def score(k: int, start: int, end: int) -> float:
+        pairs = heading_pairs[k]
+        if not pairs:
+            return 0.0
+        found = sum(1 / (1 + 0.3 * (next_at[pair][start] - start)) for pair in pairs
+                    if next_at[pair][start] < end)
+        balance = abs((lengths[end] - lengths[start]) - average) / average
+        return found / len(pairs) + (0.5 if blocks[start][2] else 0.0) - 0.2 * balance
+
+    ends = slots + [len(blocks)]
+    # best[s]: (score, path) with the latest heading starting at slots[s]
+    best = {s: (0.0, [s]) for s in range(len(slots))}
+    for k in range(1, len(headings)):
+        best = {s2: max(((value + score(k - 1, slots[path[-1]], slots[s2]), path + [s2])
+                         for s1, (value, path) in best.items() if path and s1 < s2),
+                        default=(float("-inf"), []))
+                for s2 in range(len(slots))}
+    final = max(((value + score(len(headings) - 1, slots[path[-1]], ends[-1]), path)
+                 for value, path in best.values() if path), key=lambda pair: pair[0])
+    return [slots[s] for s in final[1]]
 
 
 def _reporters(byline: str | None) -> list[str]:
