@@ -1,0 +1,153 @@
+"""`python build.py serve`: build, serve the site on loopback, rebuild and reload on change.
+
+The shape follows MkDocs' livereload: a stdlib threaded HTTP server, one watcher thread that
+runs the pipeline it is given, an epoch the browsers wait on, and the reload script injected at
+serve time so the built files stay clean.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import signal
+import threading
+import webbrowser
+from pathlib import Path
+from typing import Callable
+
+from ..config import SiteConfig, load_config
+from ..errors import ArchiveError
+from .hub import ReloadHub
+from .rebuild import Pipeline, Rebuilder, SourceChanges, Sources, SourceWatcher, watch_sources
+from .server import bind_server
+
+
+class SitePipeline:
+    """The real steps; site.yaml is read again each time so its edits take effect."""
+
+    def __init__(self, config_file: Path, seeds_dir: Path, content_dir: Path, out_dir: Path):
+        self.config_file, self.seeds_dir, self.content_dir, self.out_dir = (
+            config_file, seeds_dir, content_dir, out_dir)
+
+    def ingest(self) -> str:
+        from ..ingest import ingest_seeds
+
+        if not self.seeds_dir.is_dir():
+            return f"no {self.seeds_dir.name}/ folder: nothing to ingest"
+        report = ingest_seeds(load_config(self.config_file), self.seeds_dir, self.content_dir,
+                              quiet=True)
+        if report.failed:
+            raise ArchiveError(f"ingest failed: {report.summary()}", self.seeds_dir)
+        return report.summary()
+
+    def build(self) -> str:
+        from ..build import build_site
+
+        return build_site(load_config(self.config_file), self.content_dir, self.out_dir,
+                          quiet=True).summary()
+
+
+class Preview:
+    """A running preview: the first build, the HTTP server thread and the watcher thread."""
+
+    def __init__(self, sources: Sources, out_dir: Path, pipeline: Pipeline, host: str = "127.0.0.1",
+                 port: int = 8000, log: Callable[[str], None] = print):
+        self.host, self.log = host, log
+        self.hub = ReloadHub()
+        self.rebuilder = Rebuilder(sources, out_dir, pipeline, self.hub, log)
+        self._requested_port = port
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.server = None
+        self._watcher: SourceWatcher | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.server.port}/"
+
+    def start(self) -> str:
+        """Build once, then serve and watch; return the URL."""
+        sources = self.rebuilder.sources
+        self._watcher = SourceWatcher(sources)
+        self.rebuilder.rebuild(SourceChanges(frozenset(), reingest=sources.seeds.is_dir()))
+        self.server = bind_server(self.host, self._requested_port, self.rebuilder.out_dir, self.hub)
+        self._threads = [
+            threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2},
+                             name="preview-http", daemon=True),
+            threading.Thread(target=watch_sources, args=(self.rebuilder, self._watcher, self._stop),
+                             name="preview-watch", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        return self.url
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until stopped (True) or timeout; Ctrl-C interrupts it in the main thread."""
+        return self._stop.wait(timeout)
+
+    def stop(self) -> None:
+        """Stop watching and serving, end open reload streams and free the port."""
+        self._stop.set()
+        self.hub.close()
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        if self._watcher is not None:
+            self._watcher.close()
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(config: SiteConfig, seeds_dir: Path, content_dir: Path, out_dir: Path,
+          host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> int:
+    """Run the preview until Ctrl-C; return the exit status."""
+    config_file = Path(config.path).resolve()
+    sources = Sources(Path(seeds_dir).resolve(), Path(content_dir).resolve(),
+                      config.root / "templates", config.root / "static", config_file)
+    out_dir = Path(out_dir).resolve()
+    if not is_loopback(host):
+        print(f"warning: serving on {host}: anyone who can reach this machine can read the "
+              "preview; use the default 127.0.0.1 unless you mean it")
+    preview = Preview(sources, out_dir, SitePipeline(config_file, sources.seeds, sources.content,
+                                                     out_dir), host, port, log=_log)
+    previous_term = _stop_on_sigterm(preview)
+    try:
+        url = preview.start()
+        taken = f" (port {port} was taken)" if preview.server.port != port and port else ""
+        print(f"serving {out_dir.name}/ at {url}{taken}; watching for changes, Ctrl-C to stop",
+              flush=True)
+        if open_browser:
+            webbrowser.open(url)
+        while not preview.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.stop()
+        if previous_term is not None:
+            signal.signal(signal.SIGTERM, previous_term)
+    print("stopped", flush=True)
+    return 0
+
+
+def _log(line: str) -> None:
+    print(line, flush=True)
+
+
+def _stop_on_sigterm(preview: Preview):
+    """Treat SIGTERM like Ctrl-C; signal handlers can only be set from the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, lambda signum, frame: preview.request_stop())

@@ -1,0 +1,223 @@
+"""Watch the sources, settle quick saves into one batch, run the pipeline, tell the hub."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Protocol
+
+import watchfiles
+from watchfiles._rust_notify import RustNotify  # documented backend API: lets us watch before building
+
+from ..errors import ArchiveError
+from .hub import BuildOutcome, ReloadHub
+
+FileState = tuple[int, int]   # size, mtime in ns: enough to tell a rewrite from an untouched file
+SETTLE_MS = 120      # a batch is yielded once no change came for this long …
+MAX_BATCH_MS = 800   # … or after this long while changes keep coming
+POLL_MS = 200        # how often the config file (not watched by inotify, see below) is checked
+
+
+class Pipeline(Protocol):
+    """The steps the server runs; the real one ingests and builds, tests pass their own."""
+
+    def ingest(self) -> str: ...
+
+    def build(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Sources:
+    seeds: Path
+    content: Path
+    templates: Path
+    static: Path
+    config_file: Path
+
+    def folders(self) -> list[Path]:
+        """The source folders that exist, to watch recursively."""
+        return [f for f in (self.seeds, self.content, self.templates, self.static) if f.is_dir()]
+
+
+@dataclass(frozen=True)
+class SourceChanges:
+    paths: frozenset[Path]
+    reingest: bool   # a page text changed (or it is the first build): ingest before building
+
+    def describe(self, root: Path) -> str:
+        names = sorted(_display(p, root) for p in self.paths)
+        if not names:
+            return "first build"
+        return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def classify(sources: Sources, paths: set[Path]) -> SourceChanges:
+    """Which steps a set of changed paths needs: any seed file means re-ingesting."""
+    reingest = any(p == sources.seeds or sources.seeds in p.parents for p in paths)
+    return SourceChanges(frozenset(paths), reingest)
+
+
+def file_state(path: Path) -> FileState | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def scan(folder: Path) -> dict[str, FileState]:
+    """Size and mtime of every file under folder, by relative POSIX path."""
+    states: dict[str, FileState] = {}
+    pending = [folder]
+    while pending:
+        try:
+            entries = list(os.scandir(pending.pop()))
+        except OSError:   # absent, or removed by a build swap mid-walk
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            rel = os.path.relpath(entry.path, folder).replace(os.sep, "/")
+            states[rel] = (info.st_size, info.st_mtime_ns)
+    return states
+
+
+def changed_files(before: dict[str, FileState], after: dict[str, FileState]) -> frozenset[str]:
+    """Files added, removed or rewritten between two scans."""
+    return frozenset(name for name in before.keys() | after.keys()
+                     if before.get(name) != after.get(name))
+
+
+class Rebuilder:
+    """Runs one rebuild at a time and publishes what it changed in the built site."""
+
+    def __init__(self, sources: Sources, out_dir: Path, pipeline: Pipeline, hub: ReloadHub,
+                 log: Callable[[str], None] = print):
+        self.sources, self.out_dir, self.pipeline, self.hub, self.log = (
+            sources, out_dir, pipeline, hub, log)
+        self._site_files = scan(out_dir)
+        # Content files the ingester just wrote: their watch events must not trigger a second build.
+        self._own_writes: dict[Path, FileState | None] = {}
+        self._lock = threading.Lock()   # one build at a time, whoever asks
+
+    def relevant(self, paths: set[Path]) -> set[Path]:
+        """Drop paths that are exactly as this server's own ingest left them."""
+        return {p for p in paths if p not in self._own_writes or file_state(p) != self._own_writes[p]}
+
+    def rebuild(self, changes: SourceChanges) -> BuildOutcome:
+        """Ingest when seeds changed, build, and publish the changed files or the errors."""
+        with self._lock:
+            return self._rebuild(changes)
+
+    def _rebuild(self, changes: SourceChanges) -> BuildOutcome:
+        self.hub.begin_build()
+        started = time.perf_counter()
+        errors: list[ArchiveError] = []
+        summaries: list[str] = []
+        if changes.reingest:
+            before = scan(self.sources.content)
+            self._run(self.pipeline.ingest, summaries, errors)
+            after = scan(self.sources.content)
+            self._own_writes = {self.sources.content / name: after.get(name)
+                                for name in changed_files(before, after)}
+        # A failed ingest leaves content/ as it was, so building it is still right.
+        self._run(self.pipeline.build, summaries, errors)
+        site_files = scan(self.out_dir)
+        changed = changed_files(self._site_files, site_files)
+        self._site_files = site_files
+        outcome = self.hub.publish(changed, tuple(errors))
+        self._report(changes, outcome, summaries, time.perf_counter() - started)
+        return outcome
+
+    def _run(self, step: Callable[[], str], summaries: list[str], errors: list[ArchiveError]) -> None:
+        try:
+            summaries.append(step())
+        except ArchiveError as exc:
+            errors.append(exc)
+        except Exception as exc:  # a bug in a build step must not take the preview down
+            self.log(traceback.format_exc().rstrip())
+            errors.append(ArchiveError(f"internal error: {type(exc).__name__}: {exc} "
+                                       "(traceback above; please report it)"))
+
+    def _report(self, changes: SourceChanges, outcome: BuildOutcome, summaries: list[str],
+                seconds: float) -> None:
+        cause = changes.describe(self.sources.config_file.parent)
+        if outcome.errors:
+            self.log(f"rebuild failed ({cause}); still serving the last good build:")
+            for error in outcome.errors:
+                self.log(f"  error: {error}")
+            return
+        count = "every page" if outcome.changed is None else f"{len(outcome.changed)} file(s)"
+        self.log(f"rebuilt in {seconds:.2f} s ({cause}): {count} changed")
+        for summary in summaries:
+            self.log(f"  {summary}")
+
+
+class SourceWatcher:
+    """The one watcher of the sources; made before the first build so no save is missed."""
+
+    def __init__(self, sources: Sources):
+        self.sources = sources
+        folders = [str(f) for f in sources.folders()]
+        self._notify = RustNotify(folders, False, False, POLL_MS, True, False) if folders else None
+        self._keep = watchfiles.DefaultFilter()   # editor swap and backup files
+        # The config file is polled, not watched: editors save by renaming a new file over it,
+        # which silently ends an inotify watch on the old file.
+        self._config_state = file_state(sources.config_file)
+
+    def batches(self, stop: threading.Event) -> Iterator[set[Path]]:
+        """Settled sets of changed paths (empty on a quiet tick) until `stop` is set."""
+        while not stop.is_set():
+            if self._notify is None:
+                stop.wait(POLL_MS / 1000)
+                raw: set[tuple[int, str]] | str = set()
+            else:
+                raw = self._notify.watch(MAX_BATCH_MS, SETTLE_MS, POLL_MS, stop)
+            if raw == "stop":
+                return
+            changes = raw if isinstance(raw, set) else set()
+            paths = {Path(name) for kind, name in changes if self._keep(watchfiles.Change(kind), name)}
+            config_file = self.sources.config_file
+            if file_state(config_file) != self._config_state:
+                self._config_state = _settled_state(config_file, stop)
+                paths.add(config_file)
+            yield paths
+
+    def close(self) -> None:
+        if self._notify is not None:
+            self._notify.close()
+
+
+def watch_sources(rebuilder: Rebuilder, watcher: SourceWatcher, stop: threading.Event) -> None:
+    """Rebuild on every settled batch of source changes until `stop` is set."""
+    for paths in watcher.batches(stop):
+        paths = rebuilder.relevant(paths)
+        if paths and not stop.is_set():
+            rebuilder.rebuild(classify(rebuilder.sources, paths))
+
+
+def _settled_state(path: Path, stop: threading.Event) -> FileState | None:
+    """The file's state once it stopped changing for SETTLE_MS (several quick saves, one build)."""
+    state = file_state(path)
+    while not stop.wait(SETTLE_MS / 1000):
+        now = file_state(path)
+        if now == state:
+            return state
+        state = now
+    return state

@@ -1,0 +1,140 @@
+"""The preview HTTP server: the built site, the live-reload stream, nothing else."""
+
+from __future__ import annotations
+
+import errno
+import http.server
+import socket
+import socketserver
+import urllib.parse
+from http import HTTPStatus
+from pathlib import Path
+
+from ..errors import ArchiveError
+from .client import LIVERELOAD_PATH, NO_SITE_PAGE, inject, overlay_html, reload_script
+from .files import SiteFile, read_during_swaps, request_segments
+from .hub import ReloadHub
+
+PORT_ATTEMPTS = 20
+KEEPALIVE = 15.0   # seconds between SSE comments; a write is how a closed tab is noticed
+NOT_FOUND_PAGE = ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>404</title>'
+                  "</head><body><h1>404</h1><p>No such page in the built site.</p></body></html>")
+
+
+class PreviewServer(http.server.ThreadingHTTPServer):
+    """Serves `site_root` with live reload; one thread per request, none outlives the server."""
+
+    daemon_threads = True
+    allow_reuse_port = False   # SO_REUSEPORT would let two servers share a port silently
+
+    def __init__(self, address: tuple[str, int], site_root: Path, hub: ReloadHub):
+        self.site_root = site_root
+        self.hub = hub
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, PreviewHandler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind asks DNS for the host's name, which can stall start-up.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = str(self.server_address[0]), self.server_address[1]
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+
+def bind_server(host: str, port: int, site_root: Path, hub: ReloadHub) -> PreviewServer:
+    """A server on the first free port from `port` on (0: any free port)."""
+    last = port if port == 0 else port + PORT_ATTEMPTS - 1
+    for candidate in range(port, last + 1):
+        try:
+            return PreviewServer((host, candidate), site_root, hub)
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise ArchiveError(f"cannot listen on {host}:{candidate}: {exc.strerror}; "
+                                   "choose another --host or --port") from None
+    raise ArchiveError(f"ports {port}-{last} on {host} are all taken: choose another with --port")
+
+
+class PreviewHandler(http.server.BaseHTTPRequestHandler):
+    server: PreviewServer
+    server_version = "newsarchive-serve"
+
+    def log_message(self, format: str, *args) -> None:
+        pass   # one line per request would bury the rebuild messages
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    def do_GET(self) -> None:
+        if self.path.split("?", 1)[0] == LIVERELOAD_PATH:
+            self._stream_reloads()
+        else:
+            self._serve(head=False)
+
+    def _serve(self, head: bool) -> None:
+        hub, root = self.server.hub, self.server.site_root
+        segments = request_segments(self.path)
+        found = read_during_swaps(root, segments, hub.building) if segments is not None else None
+        if found is not None:
+            self._send(HTTPStatus.OK, found, head)
+            return
+        if segments is not None and hub.errors and not root.is_dir():
+            page = SiteFile("index.html", "text/html; charset=utf-8", NO_SITE_PAGE)
+            self._send(HTTPStatus.OK, page, head)
+            return
+        custom = read_during_swaps(root, ("404.html",), hub.building)
+        body = custom.body if custom else NOT_FOUND_PAGE.encode("utf-8")
+        self._send(HTTPStatus.NOT_FOUND, SiteFile("404.html", "text/html; charset=utf-8", body), head)
+
+    def _send(self, status: HTTPStatus, found: SiteFile, head: bool) -> None:
+        body = found.body
+        if found.is_html:
+            hub = self.server.hub
+            errors = hub.errors
+            snippet = (overlay_html(errors) if errors else "") + reload_script(
+                hub.server_id, hub.epoch, found.rel)
+            body = inject(body, snippet)
+        self.send_response(status)
+        self.send_header("Content-Type", found.content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def _stream_reloads(self) -> None:
+        """Server-Sent Events: one `reload` event once a build affects the client's page."""
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        hub = self.server.hub
+        try:
+            since = int(query.get("epoch", ["0"])[0])
+        except ValueError:
+            since = 0
+        page = query.get("page", [""])[0]
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        try:
+            self.wfile.write(b"retry: 500\n\n")
+            self.wfile.flush()
+            if query.get("server", [""])[0] != hub.server_id:
+                since = -1   # the page came from an earlier server: reload it
+            while True:
+                if since < 0 or hub.needs_reload(since, page):
+                    self.wfile.write(f"event: reload\ndata: {hub.epoch}\n\n".encode())
+                    self.wfile.flush()
+                    return
+                epoch = hub.wait(since, KEEPALIVE)
+                if epoch is None:
+                    return
+                if epoch == since:
+                    self.wfile.write(b": keepalive\n\n")
+                    self.wfile.flush()
+                elif not hub.needs_reload(since, page):
+                    since = epoch   # safe: needs_reload looked at every epoch up to this one
+        except (BrokenPipeError, ConnectionResetError):
+            return

@@ -1,0 +1,537 @@
+"""The preview server: safe paths, live reload, error overlay, rebuilds under load, ports, Ctrl-C.
+
+Most tests run a real server on a free loopback port with `FakePipeline`, which keeps the real
+build's contract (complete folder swapped in, unchanged files kept); the last ones run the real
+ingest and build on the seed archive.
+"""
+
+from __future__ import annotations
+
+import html
+import http.client
+import json
+import os
+import queue
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from newsarchive.errors import ArchiveError, ArchiveErrors
+from newsarchive.serve import Preview, SitePipeline, is_loopback
+from newsarchive.serve.client import inject, overlay_html, reload_script, strip_injection
+from newsarchive.serve.files import content_type, request_segments
+from newsarchive.serve.hub import ReloadHub
+from newsarchive.serve.rebuild import Sources, changed_files, classify
+from newsarchive.serve.server import bind_server
+
+from .conftest import ROOT
+
+EVENT_SOURCE = re.compile(r'new EventSource\(("[^"]*")\)')
+
+
+# --- pure parts, table-driven ---
+
+@pytest.mark.parametrize("raw, expected", [
+    ("/", ()),
+    ("/index.html", ("index.html",)),
+    ("/articles/2024-12-22-a01-01.html?x=1#top", ("articles", "2024-12-22-a01-01.html")),
+    ("/tags/%E5%9F%8E%E4%B8%9C%E5%8C%BA.html", ("tags", "城东区.html")),
+    ("/tags/城东区.html", ("tags", "城东区.html")),
+    ("/./a//b.html", ("a", "b.html")),
+    ("/%252e%252e/x", ("%2e%2e", "x")),        # decoded once: a literal name, not a parent
+    ("/../etc/passwd", None),
+    ("/articles/../../etc/passwd", None),
+    ("/%2e%2e/etc/passwd", None),
+    ("/%2E%2E/%2E%2E/etc/passwd", None),
+    ("/..%2fetc%2fpasswd", None),
+    ("/%2F..%2F..%2Fetc", None),
+    ("/..%5c..%5cetc", None),
+    ("/..\\..\\etc", None),
+    ("/a%00.html", None),
+    ("/%ff%fe.html", None),                     # not UTF-8
+    ("articles/x.html", None),                  # not an origin-form path
+])
+def test_request_segments(raw, expected):
+    assert request_segments(raw) == expected
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("index.html", "text/html; charset=utf-8"),
+    ("static/js/search.js", "text/javascript; charset=utf-8"),
+    ("static/css/site.css", "text/css; charset=utf-8"),
+    ("feed.xml", "application/xml; charset=utf-8"),
+    ("search/index.json", "application/json; charset=utf-8"),
+    ("chart.SVG", "image/svg+xml; charset=utf-8"),
+    ("tags/城东区.html", "text/html; charset=utf-8"),
+    ("logo.png", "image/png"),
+    ("no-suffix", "application/octet-stream"),
+])
+def test_content_type(name, expected):
+    assert content_type(name) == expected
+
+
+@pytest.mark.parametrize("document, expected", [
+    (b"<html><body><p>\xe6\x96\x87</p></body></html>", b"<html><body><p>\xe6\x96\x87</p>[S]</body></html>"),
+    (b"<body>a</BODY >", b"<body>a[S]</BODY >"),
+    (b"<body><pre>&lt;/body&gt;</pre></body>\n</body>", b"<body><pre>&lt;/body&gt;</pre></body>\n[S]</body>"),
+    (b"<p>no body end", b"<p>no body end[S]"),
+])
+def test_inject_before_last_body_end(document, expected):
+    injected = inject(document, "<i>x</i>")
+    marked = expected.replace(b"[S]", b"<!-- newsarchive:serve --><i>x</i><!-- /newsarchive:serve -->")
+    assert injected == marked
+    assert strip_injection(injected) == document
+
+
+def test_overlay_names_file_line_and_escapes_the_message():
+    errors = (ArchiveErrors([ArchiveError("invalid YAML: <script>alert(1)</script>", "site.yaml", line=7),
+                             ArchiveError("unknown key", "site.yaml", key="titel")]),)
+    overlay = overlay_html(errors)
+    assert "site.yaml:7" in overlay and "site.yaml key &#x27;titel&#x27;" in overlay
+    assert "<script>alert" not in overlay and "&lt;script&gt;alert(1)" in overlay
+
+
+def test_reload_script_cannot_close_its_element():
+    script = reload_script("abc", 3, "tags/</script><b>.html")
+    assert script.count("</script>") == 1
+    url = json.loads(EVENT_SOURCE.search(script).group(1))
+    assert url.startswith("/__livereload?server=abc&epoch=3&page=")
+
+
+@pytest.mark.parametrize("changed, page, expected", [
+    ({"articles/a.html", "index.html"}, "articles/a.html", True),
+    ({"articles/a.html", "index.html"}, "articles/b.html", False),
+    ({"articles/a.html", "static/css/site.css"}, "articles/b.html", True),
+    ({"search/data.js"}, "tags/城东区.html", True),
+    (set(), "index.html", False),
+])
+def test_hub_reloads_only_affected_pages(changed, page, expected):
+    hub = ReloadHub()
+    hub.publish(frozenset(changed), ())
+    assert hub.needs_reload(0, page) is expected
+    assert hub.needs_reload(1, page) is False
+
+
+def test_hub_reloads_every_page_when_the_error_state_changes():
+    hub = ReloadHub()
+    broken = (ArchiveError("invalid YAML", "site.yaml", line=3),)
+    hub.publish(frozenset(), broken)
+    assert hub.needs_reload(0, "articles/x.html") and hub.errors == broken
+    hub.publish(frozenset(), broken)           # same error again: nothing new to show
+    assert not hub.needs_reload(1, "articles/x.html")
+    hub.publish(frozenset(), ())               # fixed: the overlay must go
+    assert hub.needs_reload(2, "articles/x.html") and hub.errors == ()
+    assert hub.needs_reload(99, "index.html")  # an epoch this server never issued
+
+
+def test_changed_files_and_classify(tmp_path):
+    before = {"a.html": (10, 1), "b.html": (10, 1), "gone.html": (3, 1)}
+    after = {"a.html": (10, 1), "b.html": (11, 2), "new.html": (5, 2)}
+    assert changed_files(before, after) == {"b.html", "gone.html", "new.html"}
+    sources = Sources(tmp_path / "seeds", tmp_path / "content", tmp_path / "templates",
+                      tmp_path / "static", tmp_path / "site.yaml")
+    assert classify(sources, {tmp_path / "seeds" / "p.txt"}).reingest
+    assert not classify(sources, {tmp_path / "content" / "a.md", tmp_path / "site.yaml"}).reingest
+
+
+@pytest.mark.parametrize("host, expected", [
+    ("127.0.0.1", True), ("localhost", True), ("::1", True), ("127.0.0.2", True),
+    ("0.0.0.0", False), ("192.168.1.5", False), ("example.org", False),
+])
+def test_is_loopback(host, expected):
+    assert is_loopback(host) is expected
+
+
+# --- a stand-in pipeline with the real build's contract ---
+
+class FakePipeline:
+    """Seeds → content/<stem>.md, content → one page each, written to a temp folder and swapped
+    in whole; unchanged files are hard-linked so they keep their mtime, like `build_site`."""
+
+    def __init__(self, site: Path, out: Path, pad: int = 0):
+        self.site, self.out, self.pad = site, out, pad
+        self.builds = 0
+        self.ingests = 0
+        self.delay = 0.0          # seconds between writing the temp folder and the swap
+        self.alternate = False    # every build flips a marker in every page
+
+    def ingest(self) -> str:
+        self.ingests += 1
+        content = self.site / "content"
+        content.mkdir(exist_ok=True)
+        for seed in sorted((self.site / "seeds").glob("*.txt")):
+            text = f"{seed.stem}\n\n{seed.read_bytes()[:300].decode('utf-8', 'replace')}\n"
+            target = content / f"{seed.stem}.md"
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                target.write_text(text, encoding="utf-8")
+        return "ingested"
+
+    def render(self, variant: int) -> dict[str, bytes]:
+        config = self.site / "site.yaml"
+        for number, line in enumerate(config.read_text(encoding="utf-8").splitlines(), 1):
+            if "BROKEN" in line:
+                raise ArchiveError("invalid YAML: could not find expected ':'", config, line=number)
+        padding = "<!-- " + "档" * self.pad + " -->"
+        pages = {"static/site.css": f"body {{ color: #{variant}{variant}{variant} }}\n",
+                 "data/index.json": json.dumps({"variant": variant}),
+                 "feed.xml": f"<feed>{variant}</feed>", "icons/mark.svg": "<svg></svg>",
+                 "static/site.js": "void 0;"}
+        names = []
+        for md in sorted((self.site / "content").glob("*.md")):
+            text = html.escape(md.read_text(encoding="utf-8"))
+            pages[f"articles/{md.stem}.html"] = (
+                f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{md.stem}</title></head>"
+                f"<body><main>{text}</main><i>v{variant}</i>{padding}</body></html>")
+            names.append(md.stem)
+        pages["index.html"] = f"<html><body><ul>{''.join(f'<li>{n}</li>' for n in names)}</ul></body></html>"
+        return {name: text.encode("utf-8") for name, text in pages.items()}
+
+    def build(self) -> str:
+        self.builds += 1
+        pages = self.render(self.builds % 2 if self.alternate else 0)
+        temp, old = self.out.with_name("_site.tmp"), self.out.with_name("_site.old")
+        shutil.rmtree(temp, ignore_errors=True)
+        for name, data in pages.items():
+            previous, target = self.out / name, temp / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if previous.is_file() and previous.read_bytes() == data:
+                os.link(previous, target)
+            else:
+                target.write_bytes(data)
+        time.sleep(self.delay)
+        if self.out.exists():
+            self.out.rename(old)
+        temp.rename(self.out)
+        shutil.rmtree(old, ignore_errors=True)
+        return f"built {len(pages)} files"
+
+
+def sources_of(site: Path) -> Sources:
+    return Sources(site / "seeds", site / "content", site / "templates", site / "static",
+                   site / "site.yaml")
+
+
+@pytest.fixture
+def fake_site(site_copy):
+    """A running preview of the copied seeds with FakePipeline; yields (preview, pipeline, log)."""
+    out = site_copy.parent / "_site"
+    pipeline = FakePipeline(site_copy, out)
+    log: list[str] = []
+    preview = Preview(sources_of(site_copy), out, pipeline, port=0, log=log.append)
+    preview.start()
+    yield preview, pipeline, log
+    preview.stop()
+
+
+def get(preview: Preview, path: str, method: str = "GET", timeout: float = 10):
+    """One request with the path sent exactly as given; returns (status, headers, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", preview.server.port, timeout=timeout)
+    try:
+        connection.request(method, path)
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+class ReloadListener:
+    """Connects to the SSE URL a served page carries and records the events it receives."""
+
+    def __init__(self, preview: Preview, page_html: bytes):
+        url = json.loads(EVENT_SOURCE.search(page_html.decode("utf-8")).group(1))
+        self.events: queue.Queue[str] = queue.Queue()
+        self.connection = http.client.HTTPConnection("127.0.0.1", preview.server.port, timeout=10)
+        self.connection.request("GET", url)
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200
+        assert self.response.headers["Content-Type"].startswith("text/event-stream")
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            while line := self.response.fp.readline():
+                if line.startswith(b"event:"):
+                    self.events.put(line.decode().split(":", 1)[1].strip())
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def article_files(site: Path) -> list[Path]:
+    return sorted((site / "content").glob("*.md"))
+
+
+def wait_for(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+# --- the server with the stand-in pipeline ---
+
+def test_edit_is_served_and_reloads_only_the_affected_page(fake_site, site_copy):
+    preview, pipeline, log = fake_site
+    first, second = article_files(site_copy)[:2]
+    status, headers, page = get(preview, f"/articles/{first.stem}.html")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert b"new EventSource" in page
+    on_disk = (preview.rebuilder.out_dir / "articles" / f"{first.stem}.html").read_bytes()
+    assert b"EventSource" not in on_disk and strip_injection(page) == on_disk
+    other_page = preview.rebuilder.out_dir / "articles" / f"{second.stem}.html"
+    other_mtime = other_page.stat().st_mtime_ns
+    affected = ReloadListener(preview, page)
+    unaffected = ReloadListener(preview, get(preview, f"/articles/{second.stem}.html")[2])
+    builds = pipeline.builds
+
+    saved = time.monotonic()
+    first.write_text("改过的标题 edited\n\n正文。\n", encoding="utf-8")
+    assert affected.events.get(timeout=2) == "reload"
+    reload_seconds = time.monotonic() - saved
+    status, _, page = get(preview, f"/articles/{first.stem}.html")
+    assert status == 200 and "改过的标题".encode() in page
+    assert pipeline.builds == builds + 1
+    assert other_page.stat().st_mtime_ns == other_mtime
+    with pytest.raises(queue.Empty):
+        unaffected.events.get(timeout=0.5)
+    assert any("1 file(s) changed" in line for line in log), log
+    print(f"save → reload event: {reload_seconds:.2f} s")
+    affected.close()
+    unaffected.close()
+
+
+def test_quick_saves_make_one_rebuild(fake_site, site_copy):
+    preview, pipeline, _ = fake_site
+    target = article_files(site_copy)[0]
+    builds = pipeline.builds
+    for number in range(6):
+        target.write_text(f"第{number}稿\n", encoding="utf-8")
+        time.sleep(0.03)
+    assert wait_for(lambda: b"\xe7\xac\xac5\xe7\xa8\xbf" in get(preview, f"/articles/{target.stem}.html")[2], 2)
+    time.sleep(0.6)
+    assert pipeline.builds == builds + 1
+
+
+def test_seed_change_reingests_once_and_builds_once(fake_site, site_copy):
+    preview, pipeline, _ = fake_site
+    seed = sorted((site_copy / "seeds").glob("*.txt"))[0]
+    builds, ingests = pipeline.builds, pipeline.ingests
+    seed.write_text("新的版面文字\n", encoding="utf-8")
+    assert wait_for(lambda: "新的版面文字".encode() in get(preview, f"/articles/{seed.stem}.html")[2], 2)
+    time.sleep(0.8)   # the ingester's own writes to content/ must not cause another build
+    assert (pipeline.ingests, pipeline.builds) == (ingests + 1, builds + 1)
+
+
+def test_broken_config_shows_overlay_and_recovers(fake_site, site_copy):
+    preview, pipeline, log = fake_site
+    config = site_copy / "site.yaml"
+    good = config.read_text(encoding="utf-8")
+    page_path = f"/articles/{article_files(site_copy)[0].stem}.html"
+    listener = ReloadListener(preview, get(preview, page_path)[2])
+
+    config.write_text(good.replace("paginate: 20", "paginate 20 BROKEN"), encoding="utf-8")
+    assert listener.events.get(timeout=2) == "reload"
+    status, _, page = get(preview, page_path)
+    assert status == 200 and b'id="newsarchive-build-error"' in page
+    line = next(n for n, text in enumerate(config.read_text().splitlines(), 1) if "BROKEN" in text)
+    assert f"site.yaml:{line}".encode() in page and b"invalid YAML" in page
+    assert b"<main>" in page   # the last good build is still served under the overlay
+    assert sum("rebuild failed" in entry for entry in log) == 1
+
+    listener = ReloadListener(preview, page)
+    config.write_text(good, encoding="utf-8")
+    assert listener.events.get(timeout=2) == "reload"
+    status, _, page = get(preview, page_path)
+    assert status == 200 and b"newsarchive-build-error" not in page
+    listener.close()
+
+
+def test_no_build_yet_shows_the_error_then_the_site(site_copy):
+    config = site_copy / "site.yaml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good + "\nBROKEN\n", encoding="utf-8")
+    out = site_copy.parent / "_site"
+    preview = Preview(sources_of(site_copy), out, FakePipeline(site_copy, out), port=0,
+                      log=lambda line: None)
+    preview.start()
+    try:
+        status, _, page = get(preview, "/articles/whatever.html")
+        assert status == 200 and b"newsarchive-build-error" in page and b"invalid YAML" in page
+        config.write_text(good, encoding="utf-8")
+        assert wait_for(lambda: get(preview, "/")[0] == 200 and b"<li>" in get(preview, "/")[2], 2)
+    finally:
+        preview.stop()
+
+
+def test_concurrent_requests_during_rebuilds_get_complete_files(site_copy):
+    out = site_copy.parent / "_site"
+    pipeline = FakePipeline(site_copy, out, pad=60_000)   # ~180 KB pages: a torn read would show
+    pipeline.alternate = True
+    preview = Preview(sources_of(site_copy), out, pipeline, port=0, log=lambda line: None)
+    preview.start()
+    expected = {name: {pipeline.render(0)[name], pipeline.render(1)[name]}
+                for name in pipeline.render(0)}
+    paths = sorted(expected)
+    failures: list[str] = []
+    stop = threading.Event()
+    pipeline.delay = 0.02
+
+    def rebuild_forever():
+        while not stop.is_set():
+            preview.rebuilder.rebuild(classify(preview.rebuilder.sources, set()))
+
+    def client(number: int):
+        connection = http.client.HTTPConnection("127.0.0.1", preview.server.port, timeout=20)
+        for request in range(50):
+            name = paths[(number + request) % len(paths)]
+            connection.request("GET", "/" + name)
+            response = connection.getresponse()
+            body = response.read()
+            if response.status != 200:
+                failures.append(f"{name}: {response.status}")
+            elif strip_injection(body) not in expected[name]:
+                failures.append(f"{name}: {len(body)} bytes match no complete build")
+        connection.close()
+
+    builds_before = pipeline.builds
+    rebuilder = threading.Thread(target=rebuild_forever)
+    rebuilder.start()
+    clients = [threading.Thread(target=client, args=(n,)) for n in range(20)]
+    try:
+        for thread in clients:
+            thread.start()
+        for thread in clients:
+            thread.join(timeout=120)
+    finally:
+        stop.set()
+        rebuilder.join()
+        preview.stop()
+    assert not failures, failures[:5]
+    assert pipeline.builds - builds_before >= 5   # the requests really overlapped swaps
+
+
+def test_traversal_and_listing_attempts_are_404(fake_site, tmp_path):
+    preview, _, _ = fake_site
+    site = preview.rebuilder.out_dir
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret", encoding="utf-8")
+    (site / "leak.txt").symlink_to(secret)
+    (site / "leak-dir").symlink_to(tmp_path, target_is_directory=True)
+    (site / "alias.html").symlink_to(site / "index.html")
+    (site / "empty-folder").mkdir()
+    attempts = [
+        "/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/..%2fsecret.txt",
+        "/articles/../../secret.txt", "/..\\secret.txt", "/%5c..%5csecret.txt",
+        "/leak.txt", "/leak-dir/secret.txt", "/leak-dir/", "/articles/", "/empty-folder/",
+        "/%00", "/no-such-page.html", "/" + str(secret),
+    ]
+    for path in attempts:
+        status, headers, body = get(preview, path)
+        assert status == 404, path
+        assert b"top secret" not in body and b"Index of" not in body
+        assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert get(preview, "/alias.html")[0] == 200         # a link that stays inside is fine
+    assert get(preview, "/")[0] == 200                     # a folder with index.html serves it
+    assert get(preview, "/articles")[0] == 404
+
+
+@pytest.mark.parametrize("path, expected", [
+    ("/index.html", "text/html; charset=utf-8"), ("/static/site.js", "text/javascript; charset=utf-8"),
+    ("/static/site.css", "text/css; charset=utf-8"), ("/feed.xml", "application/xml; charset=utf-8"),
+    ("/data/index.json", "application/json; charset=utf-8"), ("/icons/mark.svg", "image/svg+xml; charset=utf-8"),
+])
+def test_mime_types_and_only_html_gets_the_script(fake_site, path, expected):
+    preview, _, _ = fake_site
+    status, headers, body = get(preview, path)
+    assert status == 200 and headers["Content-Type"] == expected
+    assert headers["Cache-Control"] == "no-store"
+    on_disk = (preview.rebuilder.out_dir / path.lstrip("/")).read_bytes()
+    assert (body != on_disk) is expected.startswith("text/html")
+    status, headers, body = get(preview, path, method="HEAD")
+    assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
+
+
+def test_taken_port_moves_to_the_next_free_one(tmp_path):
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen()
+    taken = blocker.getsockname()[1]
+    try:
+        server = bind_server("127.0.0.1", taken, tmp_path, ReloadHub())
+        try:
+            assert taken < server.port <= taken + 20
+        finally:
+            server.server_close()
+    finally:
+        blocker.close()
+
+
+def test_failed_step_with_a_bug_keeps_serving(fake_site, site_copy):
+    preview, pipeline, log = fake_site
+    pipeline.build = lambda: {}["missing"]     # a crash, not an ArchiveError
+    article_files(site_copy)[0].write_text("x\n", encoding="utf-8")
+    assert wait_for(lambda: b"internal error: KeyError" in get(preview, "/")[2], 2), log
+    assert any("Traceback" in line for line in log)
+
+
+# --- the command: Ctrl-C, and the real pipeline on the seed archive ---
+
+SERVE_SCRIPT = """
+import sys
+from pathlib import Path
+import newsarchive.serve as serve_module
+from newsarchive.config import load_config
+from tests.test_serve import FakePipeline
+site = Path(sys.argv[1])
+serve_module.SitePipeline = lambda config, seeds, content, out: FakePipeline(site, out)
+config = load_config(site / "site.yaml")
+sys.exit(serve_module.serve(config, site / "seeds", site / "content", site.parent / "_site",
+                            port=int(sys.argv[2])))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stop_with(process: subprocess.Popen, signum: int) -> str:
+    process.send_signal(signum)
+    out, _ = process.communicate(timeout=10)
+    return out
+
+
+def start_serving(argv: list[str], port: int) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    first = process.stdout.readline()
+    lines = [first]
+    while "serving" not in lines[-1] and lines[-1]:
+        lines.append(process.stdout.readline())
+    assert f"127.0.0.1:{port}/" in lines[-1], "".join(lines)
+    return process, "".join(lines)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_cleanly_and_frees_the_port(site_copy, signum):
+    port = free_port()
+    process, _ = start_serving([sys.executable, "-c", SERVE_SCRIPT, str(site_copy), str(port)], port)
+    with socket.create_connection(("127.0.0.1", port), timeout=5):
+        pass
+    out = stop_with(process, signum)
+    assert process.returncode == 0 and "stopped" in out and "Traceback" not in out, out
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", port))   # the port is free again
