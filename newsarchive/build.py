@@ -14,7 +14,7 @@ from .config import SiteConfig
 from .content import load_articles
 from .errors import ArchiveError, ArchiveErrors
 from .model import Article, Site
-from .output import BuildLock, check_output_dir, start_staging
+from .output import BuildLock, check_output_dir, start_staging, write_error
 from .pages import plan_site
 from .render import make_environment, render_template
 from .search import write_search_data
@@ -85,7 +85,10 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
                 staging.write(path, rendered[path])
             if static_dir.is_dir():
                 staging.copy_tree(static_dir, "static")
-            write_search_data(site, staging.temp_dir)
+            try:
+                write_search_data(site, staging.temp_dir)
+            except OSError as exc:
+                raise write_error(exc, out_dir) from None
             staging.commit()
         except BaseException:
             staging.discard()

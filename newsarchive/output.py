@@ -37,7 +37,7 @@ def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> Path:
     return out
 
 
-def _os_error(exc: OSError, out_dir: Path) -> ArchiveError:
+def write_error(exc: OSError, out_dir: Path) -> ArchiveError:
     if exc.errno == errno.ENOSPC:
         hint = "the disk is full: free some space and build again"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -60,7 +60,7 @@ class BuildLock:
         try:
             self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise _os_error(exc, self.path.parent) from None
+            raise write_error(exc, self.path.parent) from None
         deadline = time.monotonic() + self.wait
         while True:
             try:
@@ -94,7 +94,7 @@ class Staging:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         except OSError as exc:
-            raise _os_error(exc, self.out_dir) from None
+            raise write_error(exc, self.out_dir) from None
 
     def copy_tree(self, source: Path, rel_dir: str) -> None:
         """Copy a folder (static files) into the site, sorted, skipping hidden files."""
@@ -114,7 +114,7 @@ class Staging:
             else:
                 os.rename(self.temp_dir, self.out_dir)
         except OSError as exc:
-            raise _os_error(exc, self.out_dir) from None
+            raise write_error(exc, self.out_dir) from None
 
     def discard(self) -> None:
         shutil.rmtree(self.temp_dir, ignore_errors=True)
@@ -175,4 +175,4 @@ def start_staging(out_dir: Path) -> Staging:
             raise OSError(errno.EACCES, "read-only", str(out_dir))
         return Staging(out_dir, Path(tempfile.mkdtemp(prefix=prefix, dir=parent)))
     except OSError as exc:
-        raise _os_error(exc, out_dir) from None
+        raise write_error(exc, out_dir) from None
