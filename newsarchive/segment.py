@@ -57,12 +57,17 @@ class Item:
 class Body:
     parts: list[tuple[str, object]] = field(default_factory=list)  # ("text", [Line]) | ("head", str)
     byline: str | None = None
-    byline_lines: list[int] = field(default_factory=list)
+    extra_lines: list[int] = field(default_factory=list)  # lines of bylines and headings
     starts_with_byline: bool = False
     led_by_byline: bool = False   # a 本报记者 X line stood over it: it is an article's lead
     continues: str | None = None
     continued_from: str | None = None
     position: int = 0             # index in page order
+
+    def add_byline(self, byline: str, number: int) -> None:
+        # A second credit (a lead's byline and an end byline) is kept beside the first.
+        self.byline = f"{self.byline} {byline}" if self.byline else byline
+        self.extra_lines.append(number)
 
     def add_line(self, line: Line) -> None:
         if self.parts and self.parts[-1][0] == "text":
@@ -294,18 +299,15 @@ def _bodies(items: list[Item], units: list[HeadUnit]) -> list[Body]:
             current = None
         elif item.kind == "byline-under":
             current = open_body(byline=item.lines[0].text, led_by_byline=True,
-                                byline_lines=[item.lines[0].number])
+                                extra_lines=[item.lines[0].number])
         elif item.kind == "byline-end":
-            target = current or (bodies[-1] if bodies else None)
-            if target is None or target.byline:
-                target = current or open_body()
-            target.byline = item.lines[0].text
-            target.byline_lines.append(item.lines[0].number)
+            target = current or (bodies[-1] if bodies else None) or open_body()
+            target.add_byline(item.lines[0].text, item.lines[0].number)
             current = None
         elif item.kind in ("section", "inline-head"):
             current = current or open_body()
             current.parts.append(("head", "".join(line.text for line in item.lines)))
-            current.byline_lines.extend(line.number for line in item.lines)
+            current.extra_lines.extend(line.number for line in item.lines)
         else:
             for line in item.lines:
                 current = _take_text_line(line, current, open_body)
@@ -319,8 +321,7 @@ def _take_text_line(line: Line, current: Body | None, open_body) -> Body | None:
     if start:
         if current is None or current.has_text() or not current.led_by_byline:
             current = open_body()
-        current.byline = start.group(0).strip(SPACES)
-        current.byline_lines.append(line.number)
+        current.add_byline(start.group(0).strip(SPACES), line.number)
         current.starts_with_byline = True
         rest = line.text[start.end():].strip(SPACES)
         line = Line(line.number, rest, line.continues, line.continued_from)
@@ -329,9 +330,10 @@ def _take_text_line(line: Line, current: Body | None, open_body) -> Body | None:
     if current is None:
         current = open_body()
     end = END_BYLINE_RE.search(line.text)
-    if end and (end.start() == 0 or ends_sentence(line.text[:end.start()])):
-        current.byline = current.byline or end.group(0)
-        current.byline_lines.append(line.number)
+    if end and not (end.start() == 0 or ends_sentence(line.text[:end.start()])):
+        end = None
+    if end:
+        current.add_byline(end.group(0), line.number)
         line = Line(line.number, line.text[:end.start()].strip(SPACES), line.continues,
                     line.continued_from)
     if line.text:
@@ -425,7 +427,7 @@ def _drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) -> l
     drafts = {b: Draft(run, [bodies[b]]) for b, run in assignment.items()}
     orphans = []
     for index, body in enumerate(bodies):
-        if index in drafts or not body.has_text():
+        if index in drafts:
             continue
         if body.starts_with_byline or not drafts:
             drafts[index] = Draft([], [body], ["no headline found for this article"])
@@ -473,7 +475,7 @@ def _order_frames(draft: Draft) -> None:
 
 def _first_line(body: Body) -> int:
     numbers = [line.number for kind, value in body.parts if kind == "text" for line in value]
-    return min(numbers + body.byline_lines) if numbers or body.byline_lines else 0
+    return min(numbers + body.extra_lines) if numbers or body.extra_lines else 0
 
 
 def _blocks(draft: Draft) -> list[tuple[str, str, bool]]:
@@ -593,10 +595,10 @@ def _segment(draft: Draft) -> Segment:
     if not title:
         first = next((text for kind, text, _ in blocks if kind == "p"), "")
         title = re.split(r"[，。！？；]", first)[0][:30] or "无题"
-    byline = next((b.byline for b in draft.bodies if b.byline), None)
+    byline = " ".join(dict.fromkeys(b.byline for b in draft.bodies if b.byline)) or None
     numbers = [line.number for unit in draft.head for line in unit.lines]
     for b in draft.bodies:
-        numbers += b.byline_lines
+        numbers += b.extra_lines
         numbers += [line.number for kind, value in b.parts if kind == "text" for line in value]
     return Segment(
         title=title, body=body, kicker=kicker, subtitle=subtitle, byline=byline,
@@ -613,11 +615,22 @@ def split_page(text: str) -> PageSplit:
     items = _items(_read_lines(text, artifacts))
     _headline_groups(items)
     units: list[HeadUnit] = []
-    bodies = _bodies(items, units)
+    bodies = []
+    for body in _bodies(items, units):
+        if body.has_text():
+            bodies.append(body)
+        else:
+            # Bylines and section headings with no text after them on this page.
+            artifacts.extend(Artifact("stray-heading", value, body.extra_lines[0])
+                             for kind, value in body.parts if kind == "head")
+            if body.byline:
+                artifacts.append(Artifact("stray-byline", body.byline, body.extra_lines[0]))
     drafts = _drafts(units, bodies, warnings)
     for unit in units:
         if not any(unit in draft.head for draft in drafts):
-            artifacts.append(Artifact("unassigned-headline", _unit_text(unit), unit.lines[0].number))
+            artifacts.append(Artifact("unassigned-headline",
+                                      "".join(line.text for line in unit.lines),
+                                      unit.lines[0].number))
     return PageSplit([_segment(draft) for draft in drafts], artifacts, warnings)
 
 
