@@ -447,6 +447,18 @@ def test_traversal_and_listing_attempts_are_404(fake_site, tmp_path):
     assert get(preview, "/articles")[0] == 404
 
 
+def test_missing_page_reloads_when_a_build_creates_it(fake_site, site_copy):
+    preview, _, _ = fake_site
+    status, _, page = get(preview, "/articles/new-article.html")
+    assert status == 404
+    listener = ReloadListener(preview, page)
+    (site_copy / "content" / "new-article.md").write_text("新稿件\n", encoding="utf-8")
+    assert listener.events.get(timeout=2) == "reload"
+    status, _, page = get(preview, "/articles/new-article.html")
+    assert status == 200 and "新稿件".encode() in page
+    listener.close()
+
+
 @pytest.mark.parametrize("path, expected", [
     ("/index.html", "text/html; charset=utf-8"), ("/static/site.js", "text/javascript; charset=utf-8"),
     ("/static/site.css", "text/css; charset=utf-8"), ("/feed.xml", "application/xml; charset=utf-8"),
@@ -535,3 +547,24 @@ def test_ctrl_c_stops_cleanly_and_frees_the_port(site_copy, signum):
     assert process.returncode == 0 and "stopped" in out and "Traceback" not in out, out
     with socket.socket() as again:
         again.bind(("127.0.0.1", port))   # the port is free again
+
+
+@pytest.mark.browser
+def test_browser_reloads_after_a_save_and_shows_the_overlay(fake_site, site_copy, page):
+    preview, _, _ = fake_site
+    article = article_files(site_copy)[0]
+    page.goto(f"{preview.url}articles/{article.stem}.html")
+    page.wait_for_function("window.__ready = true")
+    article.write_text("浏览器里看到的修改\n", encoding="utf-8")
+    saved = time.monotonic()
+    page.wait_for_function("document.body.innerText.includes('浏览器里看到的修改')", timeout=2000)
+    print(f"save → reloaded page in Chromium: {time.monotonic() - saved:.2f} s")
+    assert page.evaluate("window.__ready") is None   # a real reload, not a patched DOM
+
+    config = site_copy / "site.yaml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good + "\nBROKEN\n", encoding="utf-8")
+    page.wait_for_selector("#newsarchive-build-error", timeout=2000)
+    assert "site.yaml:" in page.inner_text("#newsarchive-build-error")
+    config.write_text(good, encoding="utf-8")
+    page.wait_for_selector("#newsarchive-build-error", state="detached", timeout=2000)

@@ -17,6 +17,7 @@ from .hub import ReloadHub
 
 PORT_ATTEMPTS = 20
 KEEPALIVE = 15.0   # seconds between SSE comments; a write is how a closed tab is noticed
+HTML = "text/html; charset=utf-8"
 NOT_FOUND_PAGE = ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>404</title>'
                   "</head><body><h1>404</h1><p>No such page in the built site.</p></body></html>")
 
@@ -75,26 +76,30 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
 
     def _serve(self, head: bool) -> None:
         hub, root = self.server.hub, self.server.site_root
+        # The epoch is read before the file: a build finishing in between then reloads the page
+        # once too often, never once too few.
+        epoch, errors = hub.epoch, hub.errors
         segments = request_segments(self.path)
         found = read_during_swaps(root, segments, hub.building) if segments is not None else None
         if found is not None:
-            self._send(HTTPStatus.OK, found, head)
+            self._send(HTTPStatus.OK, found, head, epoch, errors)
             return
-        if segments is not None and hub.errors and not root.is_dir():
-            page = SiteFile("index.html", "text/html; charset=utf-8", NO_SITE_PAGE)
-            self._send(HTTPStatus.OK, page, head)
+        # A missing page waits under its own name, so the build that creates it reloads it.
+        wanted = "/".join(segments or ()) or "index.html"
+        if segments is not None and errors and not root.is_dir():
+            self._send(HTTPStatus.OK, SiteFile(wanted, HTML, NO_SITE_PAGE), head, epoch, errors)
             return
         custom = read_during_swaps(root, ("404.html",), hub.building)
         body = custom.body if custom else NOT_FOUND_PAGE.encode("utf-8")
-        self._send(HTTPStatus.NOT_FOUND, SiteFile("404.html", "text/html; charset=utf-8", body), head)
+        self._send(HTTPStatus.NOT_FOUND, SiteFile(wanted, HTML, body), head, epoch, errors)
 
-    def _send(self, status: HTTPStatus, found: SiteFile, head: bool) -> None:
+    def _send(self, status: HTTPStatus, found: SiteFile, head: bool, epoch: int,
+              errors: tuple[ArchiveError, ...]) -> None:
         body = found.body
         if found.is_html:
             hub = self.server.hub
-            errors = hub.errors
             snippet = (overlay_html(errors) if errors else "") + reload_script(
-                hub.server_id, hub.epoch, found.rel)
+                hub.server_id, epoch, found.rel)
             body = inject(body, snippet)
         self.send_response(status)
         self.send_header("Content-Type", found.content_type)
