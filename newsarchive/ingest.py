@@ -3,6 +3,9 @@
 Everything is read, split and checked before the first write. A page that cannot be read is
 reported (exit 1) but does not stop the others: its articles from the last good ingest stay in
 content/ untouched, so a bad page never silently loses articles.
+
+`content/.ingest-state.json` records the SHA-256 of each file as ingest last wrote it: a file
+whose bytes differ from that was edited by a person and is never overwritten or removed.
 """
 
 from __future__ import annotations
@@ -99,6 +102,7 @@ def han_accounting(text: str, split: PageSplit, segments: list[Segment]) -> tupl
         found.update(HAN_RE.findall(artifact.text))
     missing = page - found
     total = sum(page.values())
+    # Only lines outside every article's spans are listed: a missing 的 would flag half the page.
     covered = {n for seg in segments for a, b in seg.spans for n in range(a, b + 1)}
     named: dict[int, Counter] = {}
     for artifact in split.artifacts:
@@ -116,7 +120,7 @@ def han_accounting(text: str, split: PageSplit, segments: list[Segment]) -> tupl
 
 def _source(name: str, seg: Segment, line_count: int) -> SourceRef:
     spans = sorted(seg.spans)
-    if not spans:
+    if not spans:  # the segmenter did not say: the honest claim is "somewhere on this page"
         return SourceRef(name, (1, max(line_count, 1)))
     lines = (min(a for a, _ in spans), max(b for _, b in spans))
     return SourceRef(name, lines, tuple(spans) if len(spans) > 1 else ())
@@ -233,6 +237,28 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _remove_stale(content_dir: Path, state: dict, wanted: dict, failed_seeds: set[str],
+                  new_state: dict, report: IngestReport) -> list[str]:
+    """Remove files ingest wrote whose articles are gone, unless edited or their page failed."""
+    notes = []
+    for name, entry in sorted(state.items()):
+        path = content_dir / name
+        if name in wanted or not path.is_file():
+            continue
+        if entry.get("seed") in failed_seeds:
+            new_state[name] = entry   # its page could not be read this time: not evidence it is gone
+        elif _sha(path.read_bytes()) == entry.get("sha256"):
+            path.unlink()
+            report.removed.append(name)
+            notes.append(f"removed {path}: its article is no longer in the seeds")
+        else:
+            new_state[name] = entry   # stays recorded, so the next run says the same
+            report.kept.append(name)
+            notes.append(f"kept your edit: {path} is no longer in the seeds but you edited "
+                         "it; delete it yourself if it should go")
+    return notes
+
+
 def write_content(content_dir: Path, articles: list[Article], failed_seeds: set[str],
                   report: IngestReport) -> list[str]:
     """Write the articles' files, keep hand edits, remove stale unedited files; return notes."""
@@ -248,34 +274,21 @@ def write_content(content_dir: Path, articles: list[Article], failed_seeds: set[
             path = content_dir / name
             written = state.get(name, {}).get("sha256")
             current = path.read_bytes() if path.is_file() else None
+            # Equal bytes first: a person's edit that matches the new text is simply adopted.
             if current == data:
                 report.unchanged.append(name)
             elif current is not None and _sha(current) != written:
                 report.kept.append(name)
                 notes.append(f"kept your edit: {path} differs from what ingest wrote; "
                              "delete it to take the text from the seeds")
-                if written:
+                if written:  # keep the old hash: the file stays "edited" until the person deletes it
                     new_state[name] = state[name]
                 continue
             else:
                 write_atomic(path, data)
                 (report.updated if current is not None else report.new).append(name)
             new_state[name] = {"seed": seed, "sha256": _sha(data)}
-        for name, entry in sorted(state.items()):
-            path = content_dir / name
-            if name in wanted or not path.is_file():
-                continue
-            if entry.get("seed") in failed_seeds:
-                new_state[name] = entry
-            elif _sha(path.read_bytes()) == entry.get("sha256"):
-                path.unlink()
-                report.removed.append(name)
-                notes.append(f"removed {path}: its article is no longer in the seeds")
-            else:
-                new_state[name] = entry
-                report.kept.append(name)
-                notes.append(f"kept your edit: {path} is no longer in the seeds but you edited "
-                             "it; delete it yourself if it should go")
+        notes += _remove_stale(content_dir, state, wanted, failed_seeds, new_state, report)
     except OSError as exc:
         error = _write_error(exc, content_dir)
         # Remember what was written before the failure, and forget nothing that was not.
@@ -325,6 +338,7 @@ def ingest_seeds(config: SiteConfig, seeds_dir: Path, content_dir: Path,
     start = time.perf_counter()
     paths = list_pages(seeds_dir)
     manifest = load_manifest(seeds_dir, [p.name for p in paths])
+    # A bar only where a person watches a long run; logs and pipes get the per-page lines.
     show_bar = not quiet and sys.stderr.isatty() and len(paths) >= PROGRESS_MIN_PAGES
     results = []
     for path in tqdm(paths, desc="ingest", unit="page", disable=not show_bar):
@@ -336,6 +350,7 @@ def ingest_seeds(config: SiteConfig, seeds_dir: Path, content_dir: Path,
             for line in _page_lines(result):
                 tqdm.write(line)
     articles = [a for r in results for a in r.articles]
+    # All checks that can refuse the run come before the first write.
     _check_unique(articles)
     versions = link_versions({a.id: f"{a.title}\n{a.body}" for a in articles})
     for article in articles:

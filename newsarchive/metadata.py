@@ -53,6 +53,7 @@ MAX_TERMS = 5
 SHINGLE = 4
 MIN_SHINGLES = 40
 VERSION_CONTAINMENT = 0.5
+MAX_POSTINGS = 50
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -211,14 +212,21 @@ def link_versions(texts: dict[str, str]) -> dict[str, list[str]]:
     4-character shingles occur in the longer one.
     """
     shingles = {key: _shingles(text) for key, text in texts.items()}
+    postings: dict[str, list[str]] = {}
+    for key in sorted(texts):
+        for shingle in shingles[key]:
+            postings.setdefault(shingle, []).append(key)
+    # Pairs are counted through shared shingles, not compared all against all: 1,000 pages
+    # hold thousands of articles. Shingles in very many texts are set phrases, not a story.
+    shared: Counter[tuple[str, str]] = Counter()
+    for keys in postings.values():
+        if len(keys) <= MAX_POSTINGS:
+            for i, first in enumerate(keys):
+                shared.update((first, second) for second in keys[i + 1:])
     links: dict[str, list[str]] = {key: [] for key in texts}
-    keys = sorted(texts)
-    for i, first in enumerate(keys):
-        for second in keys[i + 1:]:
-            small = min(len(shingles[first]), len(shingles[second]))
-            if small < MIN_SHINGLES:
-                continue
-            if len(shingles[first] & shingles[second]) / small >= VERSION_CONTAINMENT:
-                links[first].append(second)
-                links[second].append(first)
+    for (first, second), count in shared.items():
+        small = min(len(shingles[first]), len(shingles[second]))
+        if small >= MIN_SHINGLES and count / small >= VERSION_CONTAINMENT:
+            links[first].append(second)
+            links[second].append(first)
     return {key: sorted(value) for key, value in links.items()}

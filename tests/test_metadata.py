@@ -118,3 +118,9 @@ def test_link_versions_links_two_edits_of_one_story_symmetrically():
 
 def test_link_versions_ignores_short_texts_that_share_a_phrase():
     assert link_versions({"a": "每月一题专题研究推进", "b": "每月一题专题研究推进"}) == {"a": [], "b": []}
+
+
+def test_link_versions_ignores_boilerplate_shared_by_very_many_texts():
+    texts = {f"t{i:02d}": STORY + "".join(chr(0x4e00 + i * 40 + j) for j in range(40))
+             for i in range(60)}
+    assert all(links == [] for links in link_versions(texts).values())
