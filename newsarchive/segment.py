@@ -190,12 +190,12 @@ def _items(lines: list[Line | None]) -> list[Item]:
             items.append(Item("byline-end", chunk))
             continue
         if len(chunk) >= 2 and _is_section_pair(chunk[0], chunk[1]) \
-                and not (len(chunk) == 2 and _runs_on(chunk[1].text, following, page_pairs)):
+                and not (len(chunk) == 2 and _runs_on(chunk[1], following, page_pairs, column)):
             items.append(Item("section", chunk[:2]))
             chunk = chunk[2:]
         elif opens:
             head = _leading_head(chunk, column)
-            if head == len(chunk) and _runs_on(chunk[-1].text, following, page_pairs):
+            if head == len(chunk) and _runs_on(chunk[-1], following, page_pairs, column):
                 head = 0
             if head:
                 items.append(Item("head", chunk[:head]))
@@ -209,13 +209,16 @@ def _pairs_in(text: str) -> list[str]:
     return [text[i:i + 2] for i in range(len(text) - 1) if is_han(text[i]) and is_han(text[i + 1])]
 
 
-def _runs_on(last: str, following: str, page_pairs: Counter) -> bool:
-    """Whether a short line reads on into the next block (a sentence broken by a column
-    break): it ends on a word that cannot end a headline, or the two characters across the
-    break form a word that occurs elsewhere on the page (`典型⏎⏎案例`)."""
-    if not last or not following or not is_han(last[-1]) or not is_han(following[0]):
+def _runs_on(line: Line, following: str, page_pairs: Counter, column: dict[int, float]) -> bool:
+    """Whether a line reads on into the next block (a sentence cut by a column break): it ends
+    on a word that cannot end a headline, or it fills its column and the two characters across
+    the break form a word that occurs elsewhere on the page (`典型⏎⏎案例`)."""
+    last = line.text
+    if not following or not is_han(last[-1]) or not is_han(following[0]):
         return False
-    return last[-1] in DANGLING or page_pairs[last[-1] + following[0]] >= 2
+    if last[-1] in DANGLING:
+        return True
+    return text_width(last) >= column[id(line)] - 3 and page_pairs[last[-1] + following[0]] >= 2
 
 
 def _leading_head(chunk: list[Line], column: dict[int, float]) -> int:
