@@ -27,7 +27,8 @@ UNDER_BYLINE_RE = re.compile(
     rf"^(?:(?:本报|新华社){CREDIT}[\s　]*|{CREDIT}[\s　]+)[\u4e00-\u9fff·]{{2,5}}"
     rf"(?:[\s　、]+(?:(?:本报)?{CREDIT}[\s　]*)?[\u4e00-\u9fff·]{{2,5}})*$")
 END_BYLINE_RE = re.compile(rf"[（(]\s*(?:本报|新华社)?{CREDIT}[^（）()]{{1,40}}[）)]$")
-NAME_AFTER_CREDIT_RE = re.compile(rf"{CREDIT}[\s　]*((?:[\u4e00-\u9fff·]{{2,5}}[\s　、]*)+)")
+CREDIT_PREFIX_RE = re.compile(rf"^(?:本报|新华社)?{CREDIT}")
+NAME_RE = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
 FURNITURE_RE = re.compile(
     r"^(?:(?:责任编辑|责编|编辑|美编|校对|组版|版式|审读|校读|值班主任|主编|视觉)[：:]"
     r"|\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]"
@@ -568,13 +569,17 @@ def _section_starts(headings: list[str], blocks, slots: list[int]) -> list[int]:
 
 
 def _reporters(byline: str | None) -> list[str]:
+    """Names credited in a byline: the words after 记者/通讯员, inside its brackets if any."""
     if not byline:
         return []
     names: list[str] = []
-    for match in NAME_AFTER_CREDIT_RE.finditer(byline):
-        for name in re.split(r"[\s　、]+", match.group(1)):
-            if 2 <= len(name) <= 5 and name not in names:
-                names.append(name)
+    for credit in re.findall(r"[（(]([^（）()]*)[）)]", byline) or [byline]:
+        credited = False
+        for token in re.split(r"[\s　、，]+", credit):
+            bare = CREDIT_PREFIX_RE.sub("", token)
+            credited = credited or bare != token
+            if credited and NAME_RE.match(bare) and bare not in names:
+                names.append(bare)
     return names
 
 

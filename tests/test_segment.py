@@ -1,0 +1,490 @@
+"""Segmentation of a page into articles: one short snippet per kind of artifact, then the seeds."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newsarchive.segment import account_han, split_page
+from newsarchive.text import ends_sentence
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def page(text: str) -> str:
+    return text.strip("\n") + "\n"
+
+
+def titles(split) -> list[str]:
+    return [segment.title for segment in split.segments]
+
+
+def fully_accounted(text: str, split) -> bool:
+    accounted, total, _ = account_han(text, split)
+    return accounted == total
+
+
+HEADLINE_BEFORE_BODY = page("""
+市民共享冬日文化盛宴
+
+本报讯（记者 李明）12月20日，市图书馆举办新年
+阅读活动，吸引了众多市民参加。活动现场设置
+了亲子阅读区和非遗展示区。
+
+活动将持续到明年1月。
+""")
+
+HEADLINES_AFTER_TWO_BODIES = page("""
+本报讯（记者 王芳）今年以来，我市新建城市公园十
+二座，改造提升街头绿地三十处，市民休闲空间不断
+扩大。
+
+据介绍，明年我市还将新建公园五座。
+
+本报讯（记者 赵强）昨日，市交通局发布春运出行提
+示，提醒广大旅客错峰出行，合理安排行程。
+
+市交通局相关负责人表示，春运期间将加密公交班
+次。
+
+我市今年新建十二座城市公园
+
+交通局发布春运出行提示
+""")
+
+HEADLINE_BETWEEN_ARTICLES = page("""
+本报讯（记者 王芳）今年以来，我市新建城市公园十
+二座，改造提升街头绿地三十处，市民休闲空间不断
+扩大。
+
+我市今年新建十二座城市公园
+
+本报讯（记者 赵强）昨日，市交通局发布春运出行提
+示，提醒广大旅客错峰出行，合理安排行程。
+
+交通局发布春运出行提示
+""")
+
+
+def test_headline_before_its_body():
+    split = split_page(HEADLINE_BEFORE_BODY)
+    [article] = split.segments
+    assert article.title == "市民共享冬日文化盛宴"
+    assert article.byline == "本报讯（记者 李明）"
+    assert article.reporters == ["李明"]
+    assert article.body == ("12月20日，市图书馆举办新年阅读活动，吸引了众多市民参加。活动现场设置"
+                            "了亲子阅读区和非遗展示区。\n\n活动将持续到明年1月。")
+    assert article.spans == [(1, 7)]
+
+
+def test_headlines_grouped_after_two_bodies_follow_the_order_of_the_bodies():
+    split = split_page(HEADLINES_AFTER_TWO_BODIES)
+    assert titles(split) == ["我市今年新建十二座城市公园", "交通局发布春运出行提示"]
+    assert [s.reporters for s in split.segments] == [["王芳"], ["赵强"]]
+    assert split.segments[0].spans == [(1, 5), (13, 13)]
+    assert split.segments[1].spans == [(7, 11), (15, 15)]
+    assert fully_accounted(HEADLINES_AFTER_TWO_BODIES, split)
+
+
+def test_headline_between_two_articles_goes_to_the_one_it_names():
+    split = split_page(HEADLINE_BETWEEN_ARTICLES)
+    assert titles(split) == ["我市今年新建十二座城市公园", "交通局发布春运出行提示"]
+    assert "公园" in split.segments[0].body and "春运" in split.segments[1].body
+
+
+@pytest.mark.parametrize("text, byline, reporters", [
+    (page("""
+青海湖迎来首批越冬候鸟
+
+新华社西宁1月3日电（记者 马力）记者从青海湖景区
+获悉，首批越冬候鸟已经抵达湖区。
+"""), "新华社西宁1月3日电（记者 马力）", ["马力"]),
+    (page("""
+一季度经济运行开局良好
+
+本报北京1月19日电 （记者吴秋余）国家统计局今天
+发布数据，一季度经济运行开局良好。
+"""), "本报北京1月19日电（记者吴秋余）", ["吴秋余"]),
+    (page("""
+城中区开好局启新程
+
+本报记者 徐顺凯
+
+凝心聚力开好局，砥砺奋进启新程。
+"""), "本报记者 徐顺凯", ["徐顺凯"]),
+    (page("""
+文旅消费持续升温
+
+今年以来，我市文旅消费持续升温，各景区接待游
+客人数同比增长三成。 （记者 王琼 通讯员 李红）
+"""), "（记者 王琼 通讯员 李红）", ["王琼", "李红"]),
+    (page("""
+陈刚在民和县调研
+
+本报讯（特约记者 莫昌伟 李欣）1月3日，省委书记陈
+刚赴民和县调研灾后恢复重建工作。
+"""), "本报讯（特约记者 莫昌伟 李欣）", ["莫昌伟", "李欣"]),
+])
+def test_bylines_and_datelines(text, byline, reporters):
+    split = split_page(text)
+    [article] = split.segments
+    assert article.byline == byline
+    assert article.reporters == reporters
+    assert byline.replace(" ", "") not in article.body.replace(" ", "")
+    assert ends_sentence(article.body)
+
+
+def test_article_without_byline_keeps_its_headline():
+    text = page("""
+冬季供暖运行平稳
+
+入冬以来，全市供暖运行平稳，室温达标率保持
+在较高水平。
+""")
+    [article] = split_page(text).segments
+    assert article.title == "冬季供暖运行平稳"
+    assert article.byline is None and article.reporters == []
+
+
+def test_text_without_any_headline_gets_a_title_and_a_warning():
+    text = page("""
+入冬以来，全市供暖运行平稳，室温达标率保持
+在较高水平。
+""")
+    [article] = split_page(text).segments
+    assert article.title == "入冬以来"
+    assert any("no headline" in warning for warning in article.warnings)
+
+
+def test_headline_split_over_two_lines_and_glued_to_the_next_body():
+    text = page("""
+本报讯（记者 张艳艳）12月20日，十五名日本
+游客抵达曹家堡机场，先后游览塔尔寺
+等景区，品尝地道的拉面和土火锅，深
+度感受这座城市的冬日暖阳和人文底蕴。
+
+境外游客点赞
+
+我市冬日暖阳人文底蕴 “社区干部待遇有了保障，
+我们的归属感更强了，心里更有底
+气了。”城东区博雅路社区副书记马
+瑞芳说。
+
+社区干部待遇有保障
+""")
+    split = split_page(text)
+    assert titles(split) == ["境外游客点赞我市冬日暖阳人文底蕴", "社区干部待遇有保障"]
+    assert split.segments[1].body.startswith("“社区干部待遇有了保障，")
+    assert fully_accounted(text, split)
+
+
+@pytest.mark.parametrize("head, kicker, title, subtitle", [
+    (["王卫东调研主题教育为民办实事工作时强调", "", "切实把主题教育成效转化成为民服务实效"],
+     "王卫东调研主题教育为民办实事工作时强调", "切实把主题教育成效转化成为民服务实效", None),
+    (["扛牢责任 真抓实干", "", "奋力在现代化新青海建设上走在前作表率", "——我市主题教育综述"],
+     "扛牢责任 真抓实干", "奋力在现代化新青海建设上走在前作表率", "我市主题教育综述"),
+    (["西宁：“每月一题”工作法解基层难题", "——系列报道之一"],
+     None, "西宁：“每月一题”工作法解基层难题", "系列报道之一"),
+    (["市长调研时指出", "做好春节市场保供工作"], "市长调研时指出", "做好春节市场保供工作", None),
+])
+def test_headline_structure(head, kicker, title, subtitle):
+    text = "\n".join(head) + "\n\n本报讯（记者 施翔）1月3日，主题教育成效转化成为民服务实效，" \
+        "为民办实事，保供工作扎实推进。\n"
+    [article] = split_page(text).segments
+    assert (article.kicker, article.title, article.subtitle) == (kicker, title, subtitle)
+
+
+def test_column_label_heads_an_editors_note_of_its_own():
+    text = page("""
+今日起，本报推出系列报道，回顾我市在
+融入全省大局中书写的时代答卷。
+
+（记者 施翔）
+
+开栏的话：
+
+本报讯（记者 樊娅楠）12月18日，市长一行前往
+深圳考察调研，推进项目合作。
+
+市长带队赴深圳考察
+""")
+    split = split_page(text)
+    assert titles(split) == ["开栏的话", "市长带队赴深圳考察"]
+    assert split.segments[0].byline == "（记者 施翔）"
+    assert split.segments[0].body == "今日起，本报推出系列报道，回顾我市在融入全省大局中书写的时代答卷。"
+
+
+def test_section_heading_pair_becomes_one_heading_line():
+    text = page("""
+每月一题解难题
+
+本报讯（记者 施翔）变化来得并非偶然。
+
+“每月一题”，缘何而来——
+专啃基层难点“硬骨头”
+
+攻克“难啃的骨头”，绝不能仅靠某一家。
+
+在深化上聚力用劲——
+市委带头以“学”入题，高规格举办读书
+班，实现了上下联动。
+""")
+    [article] = split_page(text).segments
+    assert article.body.split("\n\n") == [
+        "变化来得并非偶然。",
+        "## “每月一题”，缘何而来——专啃基层难点“硬骨头”",
+        "攻克“难啃的骨头”，绝不能仅靠某一家。",
+        "在深化上聚力用劲——",
+        "市委带头以“学”入题，高规格举办读书班，实现了上下联动。",
+    ]
+
+
+def test_single_heading_inside_an_article():
+    text = page("""
+文旅融合迈出新步伐
+
+本报讯（记者 王琼）第二批主题教育开展以来，市文
+旅局积极推进文旅融合。
+
+“挂图作战”推动国际生态旅游目
+的地中心城市建设
+
+从旅游集散中心到文旅消费中心，我市
+将用三年时间打造“四个中心”。
+""")
+    [article] = split_page(text).segments
+    assert "\n\n## “挂图作战”推动国际生态旅游目的地中心城市建设\n\n" in article.body
+
+
+def test_continuation_notes_are_removed_and_recorded():
+    text = page("""
+社区干部待遇有保障
+
+本报讯（记者 施翔）全市上下构建起统一领导的工作
+推进机制，形成上下协同的工作合力。 （下转A04版）
+""")
+    split = split_page(text)
+    [article] = split.segments
+    assert article.continues == "A04"
+    assert "下转" not in article.body and article.body.endswith("合力。")
+    assert [(a.kind, a.text, a.line) for a in split.artifacts] == \
+        [("continuation-note", "（下转A04版）", 4)]
+    assert fully_accounted(text, split)
+
+
+def test_continued_from_another_page():
+    text = page("""
+（上接A01版）据介绍，工作开展以来，市委明确一个
+问题由一个部门牵头主责。
+""")
+    [article] = split_page(text).segments
+    assert article.continued_from == "A01"
+    assert article.body.startswith("据介绍")
+
+
+def test_doubled_bold_heading_is_undoubled_and_recorded():
+    text = page("""
+每月一题解难题
+
+本报讯（记者 施翔）变化来得并非偶然。
+
+每月一题每月一题，，效果如何效果如何——
+解“题”的渠道不断拓宽
+
+群众的急难愁盼是大事。
+""")
+    split = split_page(text)
+    assert "## 每月一题，效果如何——解“题”的渠道不断拓宽" in split.segments[0].body
+    assert {a.text for a in split.artifacts if a.kind == "doubled-text"} == {"，", "效果如何", "每月一题"}
+    assert fully_accounted(text, split)
+
+
+def test_justified_lines_and_column_breaks_in_a_body():
+    text = page("""
+景区旅游收入大幅增长
+
+本报讯（记者 王琼）2023 年全区旅游人数 731.2 万人次，
+同 比 增 长 91.06% ，旅 游 收 入 96.95 亿 元 ，同 比
+增长67.83%。活动将从 2024 年 12 月 21
+
+日持续到明年，精彩的文艺节目吸引市民驻足
+
+观看。
+据了解，活动还将推出消费券。
+""")
+    [article] = split_page(text).segments
+    assert article.body.split("\n\n") == [
+        "2023年全区旅游人数731.2万人次，同比增长91.06%，旅游收入96.95亿元，同比增长67.83%。"
+        "活动将从2024年12月21日持续到明年，精彩的文艺节目吸引市民驻足观看。",
+        "据了解，活动还将推出消费券。",
+    ]
+
+
+OUT_OF_ORDER = page("""
+说到底，群众满意才是工作法的目
+标，今后社区还将继续完善这套办法。
+
+河湟社区工作法破解基层难题
+
+社区工作法从何而来？要从去年
+说起。去年春天，社区书记走访了
+三百多户居民，收集了一百多条意见。
+
+走访中，书记把意见一条条记在本
+子上，逐户回复居民。
+
+如今，居民办事有了专门的窗口，
+线上预约、线下办理，效率大大提高。
+
+专门窗口开通后，居民再也不用来
+回跑腿，办事时间缩短了一半。
+
+工作法从何而来——
+走访三百户居民
+
+办事效率怎样提高——
+专门窗口线上预约
+
+今后如何完善——
+让群众更满意
+
+本报记者 李明
+
+河湟社区的居民发现，办事不再
+难了。这背后，是一套社区工作法。
+""")
+
+
+def test_frames_out_of_reading_order_are_reordered_with_a_warning():
+    split = split_page(OUT_OF_ORDER)
+    [article] = split.segments
+    assert article.title == "河湟社区工作法破解基层难题"
+    assert article.byline == "本报记者 李明"
+    blocks = article.body.split("\n\n")
+    assert [block[:6] for block in blocks] == [
+        "河湟社区的居", "## 工作法", "社区工作法从", "走访中，书记",
+        "## 办事效", "如今，居民办", "专门窗口开通", "## 今后如", "说到底，群众",
+    ]
+    assert any("reading order" in warning for warning in article.warnings)
+    assert any("section headings" in warning for warning in article.warnings)
+    assert fully_accounted(OUT_OF_ORDER, split)
+
+
+def test_page_furniture_is_an_artifact():
+    text = page("""
+责任编辑：张三
+
+冬季供暖运行平稳
+
+入冬以来，全市供暖运行平稳。
+""")
+    split = split_page(text)
+    assert titles(split) == ["冬季供暖运行平稳"]
+    assert [(a.kind, a.line) for a in split.artifacts] == [("page-furniture", 1)]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n\n", "\ufeff", "only latin text here\n", "。，、\n"])
+def test_pages_without_articles(text):
+    split = split_page(text)
+    assert fully_accounted(text, split)
+
+
+def test_page_of_only_headlines_keeps_them_as_artifacts():
+    text = "冬季供暖运行平稳\n\n市民共享冬日文化盛宴\n"
+    split = split_page(text)
+    assert split.segments == []
+    assert {a.kind for a in split.artifacts} == {"unassigned-headline"}
+    assert fully_accounted(text, split)
+
+
+# --- The seed pages: what a reader checks -------------------------------------------------
+
+EXPECTED_TITLES = {
+    "000_ef5b354f55f1070d.txt": ["我市“沐暖阳·围炉煮茶”嘉年华活动启动", "境外游客点赞我市冬日暖阳人文底蕴",
+                                 "西宁：“每月一题”工作法解基层难题", "开栏的话",
+                                 "石建平带队前往北京市深圳市等地招商考察"],
+    "001_e34c8b9f80e2c6ce.txt": ["西宁：“每月一题”工作法解基层难题"],
+    "002_9a9088dafc476d40.txt": ["奋力在现代化新青海建设上走在前作表率"],
+    "003_af40944e85991494.txt": ["西宁加快建设国际生态旅游中心城市", "兰州西宁两市加强知识产权共建",
+                                 "切实把主题教育成效转化成为民服务实效", "扎实有效推进灾后恢复重建工作",
+                                 "授牌！让劳模带出更多劳模"],
+    "004_be770faa11c46e25.txt": ["城中区：开好局启新程走在前作表率"],
+}
+SEED_FILES = sorted(EXPECTED_TITLES)
+SPURIOUS_SPACE = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff] [\u4e00-\u9fff]"
+                            r"|[\u4e00-\u9fff] [\u4e00-\u9fff](?![\u4e00-\u9fff])"
+                            r"|[，。、；：？！“”（）] | [，。、；：？！”）]|\d [\u4e00-\u9fff]")
+
+
+def seed(name: str) -> str:
+    return (SEEDS / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", SEED_FILES)
+def test_seed_titles_are_the_printed_headlines(name):
+    text = seed(name)
+    split = split_page(text)
+    assert titles(split) == EXPECTED_TITLES[name]
+    flat = re.sub(r"\s", "", text)
+    for segment in split.segments:
+        assert segment.title.replace(" ", "") in flat
+        assert not ends_sentence(segment.title)
+
+
+@pytest.mark.parametrize("name", SEED_FILES)
+def test_seed_article_count_is_plausible(name):
+    text = seed(name)
+    datelines = len(re.findall(r"^\s*本报讯", text, re.M))
+    assert max(1, datelines) <= len(split_page(text).segments) <= datelines + 2
+
+
+@pytest.mark.parametrize("name", SEED_FILES)
+def test_seed_paragraphs_end_at_sentence_ends(name):
+    for segment in split_page(seed(name)).segments:
+        for block in segment.body.split("\n\n"):
+            assert block.strip() == block and block
+            if not block.startswith("## "):
+                assert ends_sentence(block), block[-30:]
+
+
+@pytest.mark.parametrize("name", SEED_FILES)
+def test_seed_text_has_no_spurious_spaces(name):
+    for segment in split_page(seed(name)).segments:
+        for field in (segment.title, segment.kicker or "", segment.subtitle or "", segment.body):
+            assert not SPURIOUS_SPACE.search(field), SPURIOUS_SPACE.search(field)
+
+
+@pytest.mark.parametrize("name", SEED_FILES)
+def test_seed_han_characters_are_accounted_for(name):
+    text = seed(name)
+    accounted, total, lines = account_han(text, split_page(text))
+    assert total > 1000
+    assert accounted / total >= 0.995, lines
+
+
+def test_seed_bylines_and_structure():
+    first = split_page(seed("000_ef5b354f55f1070d.txt")).segments
+    assert [s.reporters for s in first] == [["施翔"], ["张艳艳"], [], ["施翔"], ["樊娅楠"]]
+    assert first[2].subtitle == "西宁在现代化新青海建设上走在前作表率系列报道之一"
+    assert first[2].continues == "A04"
+    assert "## “每月一题”，导向何方——基层处理群众诉求更顺畅" in first[2].body
+    [feature] = split_page(seed("001_e34c8b9f80e2c6ce.txt")).segments
+    assert feature.byline == "本报记者 施翔"
+    assert feature.body.startswith("“党委政府加大对社区干部")
+    headings = [b for b in feature.body.split("\n\n") if b.startswith("## ")]
+    assert headings == ["## 每月一题，缘何而来—专啃基层难点“硬骨头”",
+                        "## 每月一题，导向何方—基层处理群众诉求更顺畅",
+                        "## 每月一题，效果如何——解“题”的渠道不断拓宽"]
+    assert feature.body.endswith("就能真切地提升上来。")
+    [review] = split_page(seed("002_9a9088dafc476d40.txt")).segments
+    assert (review.kicker, review.byline) == ("扛牢责任 真抓实干", "（记者 施翔）")
+    assert review.body.count("\n## ") == 6
+
+
+def test_seeds_split_quickly():
+    import time
+    texts = [seed(name) for name in SEED_FILES]
+    started = time.perf_counter()
+    for text in texts:
+        split_page(text)
+    assert time.perf_counter() - started < 1.0
