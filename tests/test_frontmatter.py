@@ -68,3 +68,24 @@ def test_broken_files(text, expected, tmp_path):
     with pytest.raises(ArchiveError) as err:
         parse_article(text, tmp_path / "x.md")
     assert expected in str(err.value)
+
+
+# --- property: any article that validates survives dump → parse unchanged ---
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x00"),
+                min_size=1, max_size=40).filter(lambda s: s.strip() == s and s.strip())
+_body = st.lists(_text, min_size=1, max_size=4).map("\n\n".join)
+_names = st.lists(_text, max_size=3)
+
+
+@settings(max_examples=400, deadline=None)
+@given(title=_text, body=_body, kicker=st.none() | _text, reporters=_names, tags=_names,
+       day=st.dates(dt.date(1950, 1, 1), dt.date(2099, 12, 31)))
+def test_round_trip_property(title, body, kicker, reporters, tags, day):
+    article = _article(title=title, body=body, kicker=kicker, reporters=reporters, tags=tags,
+                       date=day)
+    text = dump_article(article)
+    parsed = parse_article(text, "x.md")
+    parsed.path = None
+    assert parsed == article
