@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from newsarchive.content import load_articles
 from newsarchive.model import Article
 from newsarchive.search import build_index, document, tokenize, write_search_data
 
@@ -102,3 +103,20 @@ def test_compact_index_rebuilds_exactly_what_lunr_py_serialized(node_bin, tmp_pa
     assert rebuilt["fields"] == expected["fields"] and rebuilt["pipeline"] == expected["pipeline"] == []
     assert dict(rebuilt["invertedIndex"]) == dict(expected["invertedIndex"])
     assert dict(rebuilt["fieldVectors"]) == dict(expected["fieldVectors"])
+
+
+def test_seed_archive_recall_and_precision_are_one(node_bin, built_site, tmp_path):
+    """The real thing: the seeds ingested and built by the CLI, queried with generated queries."""
+    articles = load_articles(built_site / "content")
+    search_dir = built_site / "_site" / "search"
+    report = run_recall(node_bin, tmp_path, articles, search_dir)
+    assert report["queries"] >= 200 and report["withResults"] >= 180, report["byKind"]
+    assert report["failures"] == []
+    assert report["recall"] == 1.0 and report["precision"] == 1.0
+    text_chars = sum(len(article_text(a)) for a in articles)
+    sizes = {name: (search_dir / f"{name}.js").read_bytes() for name in ("index-0", "docs-0")}
+    print(f"\nseed archive: {len(articles)} articles, {text_chars} chars, {report['queries']} queries; "
+          + "; ".join(f"{name} {len(data) * 1000 / text_chars:.0f} B raw, "
+                      f"{len(gzip.compress(data)) * 1000 / text_chars:.0f} B gzip per 1,000 chars"
+                      for name, data in sizes.items())
+          + f"; node load {report['loadMs']:.1f} ms, query {report['queryMs']}")

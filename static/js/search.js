@@ -326,7 +326,11 @@
       doc.topics.forEach(function (topic) { chips.appendChild(element("span", "chip", topic)); });
       link.appendChild(chips);
     }
-    var passage = snippet(doc.body || "", regexes, 120);
+    // The passage comes from the body unless the words are only in the byline, kicker or tags.
+    var sources = [doc.body, doc.byline, doc.kicker, doc.subtitle, (doc.reporters || []).join(" "),
+      (doc.tags || []).join(" ")].filter(Boolean);
+    var source = sources.filter(function (text) { return matchRanges(text, regexes).length; })[0];
+    var passage = snippet(source || doc.body || "", regexes, 120);
     var snippetNode = element("span", "search-result-snippet");
     if (passage.before) snippetNode.appendChild(document.createTextNode("…"));
     appendMarked(snippetNode, passage.text, passage.ranges);
