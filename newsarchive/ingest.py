@@ -33,7 +33,6 @@ from .seeds import HAN_RE, PageInfo, SeedPage, list_pages, load_manifest, read_p
 from .segment import split_page
 
 STATE_FILE = ".ingest-state.json"
-TERMS_CACHE = Path(".newsarchive-cache") / "key-terms.json"
 PROGRESS_MIN_PAGES = 20
 UNTITLED = "（无标题）"
 
@@ -184,12 +183,15 @@ def _ingest_page(path: Path, info: PageInfo, config: SiteConfig) -> PageResult:
     return result
 
 
-def _read_json(path: Path) -> dict:
+def read_state(content_dir: Path) -> tuple[dict, dict]:
+    """(files, key terms) from the last run's state; a lost or broken state file is empty, so
+    every differing file then counts as edited: the safe side."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads((content_dir / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        data = {}
+    parts = [data.get(key) if isinstance(data, dict) else None for key in ("files", "key_terms")]
+    return tuple(part if isinstance(part, dict) else {} for part in parts)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -206,26 +208,23 @@ def _json_bytes(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
 
 
-def add_key_terms(articles: list[Article], config: SiteConfig, cache_path: Path) -> None:
-    """Append each article's key terms to its tags, reusing cached terms for unchanged texts."""
+def add_key_terms(articles: list[Article], config: SiteConfig, known: dict) -> dict:
+    """Append each article's key terms to its tags; return the terms by text key for the state.
+
+    Terms of unchanged texts come from the last run's state: loading jieba costs a second.
+    """
     vocabulary = tuple(sorted({k for topic in config.topics for k in topic.rule.keywords}))
-    cache = _read_json(cache_path)
-    fresh = {}
+    terms_by_key = {}
     for article in articles:
         text = f"{article.title}\n{article.body}"
         exclude = frozenset(s for p in config.places if p.name in article.places for s in p.spellings)
         key = key_terms_cache_key(text, exclude, vocabulary)
-        terms = cache.get(key)
+        terms = known.get(key)
         if not isinstance(terms, list):
             terms = key_terms(text, exclude, vocabulary)
-        fresh[key] = terms
+        terms_by_key[key] = terms
         article.tags = make_tags(article.places, terms)
-    if fresh != cache:
-        try:
-            cache_path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(cache_path, _json_bytes(fresh))
-        except OSError:
-            pass  # only a speed-up: a read-only project still ingests, just slower
+    return terms_by_key
 
 
 def _write_error(exc: OSError, content_dir: Path) -> ArchiveError:
@@ -260,11 +259,10 @@ def _remove_stale(content_dir: Path, state: dict, wanted: dict, failed_seeds: se
 
 
 def write_content(content_dir: Path, articles: list[Article], failed_seeds: set[str],
-                  report: IngestReport) -> list[str]:
+                  report: IngestReport, state: dict, key_terms_state: dict) -> list[str]:
     """Write the articles' files, keep hand edits, remove stale unedited files; return notes."""
     content_dir.mkdir(parents=True, exist_ok=True)
     state_path = content_dir / STATE_FILE
-    state = _read_json(state_path).get("files", {})
     new_state: dict[str, dict] = {}
     notes = []
     wanted = {f"{a.id}.md": (dump_article(a).encode(), a.source.file) for a in articles}
@@ -295,7 +293,7 @@ def write_content(content_dir: Path, articles: list[Article], failed_seeds: set[
         new_state = {name: entry for name, entry in (state | new_state).items()
                      if name not in report.removed}
     try:
-        state_data = _json_bytes({"files": new_state})
+        state_data = _json_bytes({"files": new_state, "key_terms": key_terms_state})
         if not state_path.is_file() or state_path.read_bytes() != state_data:
             write_atomic(state_path, state_data)
     except OSError as exc:
@@ -355,10 +353,11 @@ def ingest_seeds(config: SiteConfig, seeds_dir: Path, content_dir: Path,
     versions = link_versions({a.id: f"{a.title}\n{a.body}" for a in articles})
     for article in articles:
         article.versions = versions[article.id]
-    add_key_terms(articles, config, config.root / TERMS_CACHE)
+    files_state, known_terms = read_state(content_dir)
+    terms = add_key_terms(articles, config, known_terms)
     report = IngestReport(results)
     failed_seeds = {r.name for r in results if r.error}
-    for note in write_content(content_dir, articles, failed_seeds, report):
+    for note in write_content(content_dir, articles, failed_seeds, report, files_state, terms):
         if note.startswith("kept"):
             print(f"warning: {note}", file=sys.stderr)
         elif not quiet:

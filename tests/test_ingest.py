@@ -291,3 +291,25 @@ def test_reingesting_the_committed_seeds_reproduces_the_committed_content(site_c
     assert files(site_copy) == committed
     assert ((site_copy / "content" / STATE_FILE).read_bytes()
             == (ROOT / "content" / STATE_FILE).read_bytes())
+
+
+def test_key_terms_of_unchanged_texts_come_from_the_state_not_jieba(fake_site, monkeypatch):
+    run(fake_site)
+    before = files(fake_site)
+
+    def no_jieba(*args):
+        raise AssertionError("jieba was consulted for an unchanged text")
+    monkeypatch.setattr(ingest, "key_terms", no_jieba)
+    assert len(run(fake_site).unchanged) == 3
+    assert files(fake_site) == before
+
+
+def test_a_page_of_only_headlines_gives_warnings_not_empty_articles(fake_site, capsys):
+    (fake_site / "seeds" / "c.txt").write_text("只有标题一\n\n只有标题二\n", encoding="utf-8")
+    report = run(fake_site, quiet=False)
+    out = capsys.readouterr().out
+    assert not report.failed and len(report.new) == 3
+    assert "line 1: a headline with no article text, not written: 只有标题一" in out
+    assert "line 3: 5 Han characters in no article: 只有标题二" in out
+    page = next(p for p in report.pages if p.name == "c.txt")
+    assert (page.han_accounted, page.han_total) == (0, 10)
