@@ -171,7 +171,9 @@ class FakePipeline:
             text = f"{seed.stem}\n\n{seed.read_bytes()[:300].decode('utf-8', 'replace')}\n"
             target = content / f"{seed.stem}.md"
             if not target.exists() or target.read_text(encoding="utf-8") != text:
-                target.write_text(text, encoding="utf-8")
+                temp = target.with_name(f".{target.name}.tmp")   # as real ingesters write
+                temp.write_text(text, encoding="utf-8")
+                os.replace(temp, target)
         return "ingested"
 
     def render(self, variant: int) -> dict[str, bytes]:
@@ -322,6 +324,16 @@ def test_quick_saves_make_one_rebuild(fake_site, site_copy):
     assert wait_for(lambda: b"\xe7\xac\xac5\xe7\xa8\xbf" in get(preview, f"/articles/{target.stem}.html")[2], 2)
     time.sleep(0.6)
     assert pipeline.builds == builds + 1
+
+
+def test_file_that_came_and_went_between_looks_builds_nothing(fake_site, site_copy):
+    preview, pipeline, _ = fake_site
+    builds = pipeline.builds
+    scratch = site_copy / "content" / "4913"   # vim's probe file; unknown to DefaultFilter
+    scratch.write_text("x", encoding="utf-8")
+    scratch.unlink()
+    time.sleep(0.8)
+    assert pipeline.builds == builds
 
 
 def test_seed_change_reingests_once_and_builds_once(fake_site, site_copy):
@@ -568,3 +580,71 @@ def test_browser_reloads_after_a_save_and_shows_the_overlay(fake_site, site_copy
     assert "site.yaml:" in page.inner_text("#newsarchive-build-error")
     config.write_text(good, encoding="utf-8")
     page.wait_for_selector("#newsarchive-build-error", state="detached", timeout=2000)
+
+
+# --- the real ingest and build on the seed archive ---
+
+@pytest.fixture
+def real_site(site_copy):
+    """A running preview of the seed archive with the real pipeline; yields (preview, log)."""
+    out = site_copy / "_site"
+    sources = sources_of(site_copy)
+    pipeline = SitePipeline(sources.config_file, sources.seeds, sources.content, out)
+    log: list[str] = []
+    preview = Preview(sources, out, pipeline, port=0, log=log.append)
+    preview.start()
+    assert not preview.hub.errors, log
+    yield preview, log
+    preview.stop()
+
+
+def front_matter_title(article: Path) -> str:
+    return re.search(r"^title: (.+)$", article.read_text(encoding="utf-8"), re.M).group(1)
+
+
+def test_real_edit_rewrites_only_the_pages_that_show_the_article(real_site, site_copy):
+    preview, log = real_site
+    article = article_files(site_copy)[0]
+    title = front_matter_title(article)
+    out = preview.rebuilder.out_dir
+    page_path = f"/articles/{article.stem}.html"
+    before = {page: (page.stat().st_mtime_ns, page.read_text(encoding="utf-8"))
+              for page in out.rglob("*.html")}
+    listener = ReloadListener(preview, get(preview, page_path)[2])
+
+    saved = time.monotonic()
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        f"title: {title}", "title: 预览服务器改过的标题", 1), encoding="utf-8")
+    assert listener.events.get(timeout=4) == "reload", log
+    print(f"save → reload event, real build: {time.monotonic() - saved:.2f} s")
+    assert "预览服务器改过的标题".encode() in get(preview, page_path)[2]
+    untouched = [page for page, (mtime, text) in before.items()
+                 if title not in text and page.stat().st_mtime_ns == mtime]
+    unrelated = [page for page, (_, text) in before.items() if title not in text]
+    assert unrelated and untouched == unrelated, sorted(set(unrelated) - set(untouched))[:5]
+    listener.close()
+
+
+def test_real_bad_config_shows_overlay_and_recovers(real_site, site_copy):
+    preview, log = real_site
+    config = site_copy / "site.yaml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good.replace("paginate: 20", "paginate: [20"), encoding="utf-8")
+    assert wait_for(lambda: b"newsarchive-build-error" in get(preview, "/index.html")[2], 4), log
+    page = get(preview, "/index.html")[2].decode("utf-8")
+    assert re.search(r"site\.yaml:\d+", page) and "invalid YAML" in page
+    assert sum("rebuild failed" in line for line in log) == 1
+    config.write_text(good, encoding="utf-8")
+    assert wait_for(lambda: b"newsarchive-build-error" not in get(preview, "/index.html")[2], 4)
+
+
+@pytest.mark.browser
+def test_real_save_to_reloaded_page_in_chromium(real_site, site_copy, page):
+    preview, _ = real_site
+    article = article_files(site_copy)[-1]
+    page.goto(f"{preview.url}articles/{article.stem}.html")
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        f"title: {front_matter_title(article)}", "title: 浏览器预览的新标题", 1), encoding="utf-8")
+    saved = time.monotonic()
+    page.wait_for_function("document.title.includes('浏览器预览的新标题')", timeout=5000)
+    print(f"save → reloaded page in Chromium, seed archive: {time.monotonic() - saved:.2f} s")

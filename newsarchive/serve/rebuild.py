@@ -114,11 +114,28 @@ class Rebuilder:
         self._site_files = scan(out_dir)
         # Content files the ingester just wrote: their watch events must not trigger a second build.
         self._own_writes: dict[Path, FileState | None] = {}
+        # Source files that exist or existed at the last look: a path outside this set that is
+        # gone again (an editor's or the ingester's temporary file) changed nothing.
+        self._known = {folder / name for folder in sources.folders() for name in scan(folder)}
         self._lock = threading.Lock()   # one build at a time, whoever asks
 
     def relevant(self, paths: set[Path]) -> set[Path]:
-        """Drop paths that are exactly as this server's own ingest left them."""
-        return {p for p in paths if p not in self._own_writes or file_state(p) != self._own_writes[p]}
+        """Drop paths as our own ingest left them, and files that came and went unseen."""
+        keep = set()
+        with self._lock:
+            self._sort(paths, keep)
+        return keep
+
+    def _sort(self, paths: set[Path], keep: set[Path]) -> None:
+        for path in paths:
+            state = file_state(path)
+            own = path in self._own_writes and state == self._own_writes[path]
+            if not own and (state is not None or path in self._known):
+                keep.add(path)
+            if state is None:
+                self._known.discard(path)
+            else:
+                self._known.add(path)
 
     def rebuild(self, changes: SourceChanges) -> BuildOutcome:
         """Ingest when seeds changed, build, and publish the changed files or the errors."""
@@ -136,6 +153,8 @@ class Rebuilder:
             after = scan(self.sources.content)
             self._own_writes = {self.sources.content / name: after.get(name)
                                 for name in changed_files(before, after)}
+            self._known.difference_update(self.sources.content / name for name in before)
+            self._known.update(self.sources.content / name for name in after)
         # A failed ingest leaves content/ as it was, so building it is still right.
         self._run(self.pipeline.build, summaries, errors)
         site_files = scan(self.out_dir)
@@ -164,7 +183,8 @@ class Rebuilder:
                 self.log(f"  error: {error}")
             return
         count = "every page" if outcome.changed is None else f"{len(outcome.changed)} file(s)"
-        self.log(f"rebuilt in {seconds:.2f} s ({cause}): {count} changed")
+        done = "built" if not changes.paths else "rebuilt"
+        self.log(f"{done} in {seconds:.2f} s ({cause}): {count} changed")
         for summary in summaries:
             self.log(f"  {summary}")
 
