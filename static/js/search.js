@@ -16,18 +16,16 @@
   var HAN_CHAR_RE = new RegExp("^[" + HAN + "]$", "u");
   var PAGE_SIZE = 50;
 
-  /* Width- and case-fold one character; one code point in, one out, so offsets hold. */
-  function foldChar(ch) {
-    var code = ch.codePointAt(0);
-    if (code >= 0xff01 && code <= 0xff5e) ch = String.fromCharCode(code - 0xfee0);
-    else if (code === 0x3000) ch = " ";
-    var lower = ch.toLowerCase();
-    return lower.length === ch.length ? lower : String.fromCodePoint(lower.codePointAt(0));
-  }
-
+  /* Width- and case-fold text for matching, keeping its length (as fold() in search.py). */
   function fold(text) {
+    var wide = text.replace(/[\uff01-\uff5e]/g, function (ch) {
+      return String.fromCharCode(ch.charCodeAt(0) - 0xfee0);
+    }).replace(/\u3000/g, " ");
+    var lower = wide.toLowerCase();
+    if (lower.length === wide.length) return lower;
+    // A few capitals lower to two characters (İ → i + dot): keep the first, so lengths hold.
     var out = "";
-    for (var ch of text) out += foldChar(ch);
+    for (var ch of wide) out += String.fromCodePoint(ch.toLowerCase().codePointAt(0));
     return out;
   }
 
@@ -121,9 +119,23 @@
       (doc.tags || []).join(" "), doc.body].filter(Boolean).join("\n\n");
   }
 
-  /* lunr term clauses for one phrase: every token required, except a lone Han character,
-     which may sit inside a longer run in the text and so is only known as part of bigrams. */
-  function addClauses(query, phrase) {
+  /* The index terms holding one Han character, listed on first use. */
+  function termsWithCharacter(engine, ch) {
+    if (!engine.termsByCharacter) {
+      engine.termsByCharacter = {};
+      engine.terms.forEach(function (term) {
+        Array.from(new Set(Array.from(term))).forEach(function (c) {
+          (engine.termsByCharacter[c] = engine.termsByCharacter[c] || []).push(term);
+        });
+      });
+    }
+    return engine.termsByCharacter[ch] || [];
+  }
+
+  /* lunr term clauses for one phrase: every token required, except a lone Han character, which
+     may sit inside a longer run in the text and so is only known through the bigrams holding it
+     (named directly: lunr's leading wildcard walks the whole token set). */
+  function addClauses(engine, query, phrase) {
     var runs = [];
     var match;
     var folded = fold(phrase);
@@ -132,9 +144,8 @@
     runs.forEach(function (run) {
       var tokens = tokenize(run[0]);
       if (run[1] && tokens.length === 1 && Array.from(run[1]).length === 1) {
-        [lunr.Query.wildcard.TRAILING, lunr.Query.wildcard.LEADING].forEach(function (wildcard) {
-          query.term(tokens[0], { presence: lunr.Query.presence.OPTIONAL, usePipeline: false,
-            wildcard: wildcard });
+        termsWithCharacter(engine, tokens[0]).forEach(function (term) {
+          query.term(term, { presence: lunr.Query.presence.OPTIONAL, usePipeline: false });
         });
         return;
       }
@@ -176,9 +187,9 @@
     });
   }
 
-  /* An engine over the loaded data: {index, docs, texts (cache of folded document text)}. */
+  /* An engine over the loaded data: {index, terms, docs, texts (folded document text cache)}. */
   function createEngine(indexData, docs) {
-    return { index: expandIndex(indexData), docs: docs, texts: {} };
+    return { index: expandIndex(indexData), terms: indexData.terms, docs: docs, texts: {} };
   }
 
   function foldedText(engine, ref) {
@@ -200,7 +211,7 @@
     var outcome = { parsed: parsed, regexes: include, results: [] };
     if (include.length === 0) return outcome;
     var hits = engine.index.query(function (query) {
-      parsed.include.forEach(function (phrase) { addClauses(query, phrase); });
+      parsed.include.forEach(function (phrase) { addClauses(engine, query, phrase); });
     });
     hits.forEach(function (hit) {
       var doc = engine.docs[hit.ref];
