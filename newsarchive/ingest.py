@@ -125,12 +125,29 @@ def _source(name: str, seg: Segment, line_count: int) -> SourceRef:
     return SourceRef(name, lines, tuple(spans) if len(spans) > 1 else ())
 
 
-def page_articles(page: SeedPage, split: PageSplit, info: PageInfo,
-                  config: SiteConfig) -> tuple[list[Article], list[Segment], list[str]]:
+def labels_from_continuations(pages: dict[str, tuple[str | None, dt.date | None, list[Segment]]]
+                              ) -> dict[str, str]:
+    """Labels of unlabelled pages, by name: a story （上接A01版） is on the page that the same
+    day's A01 sends its continued story to with （下转A04版）, when that names one page."""
+    found = {}
+    for name, (label, date, segments) in pages.items():
+        if label or date is None:
+            continue
+        came_from = {seg.continued_from for seg in segments if seg.continued_from}
+        targets = {seg.continues
+                   for other, (other_label, other_date, others) in pages.items()
+                   if other != name and other_label in came_from and other_date == date
+                   for seg in others if seg.continues}
+        if len(targets) == 1:
+            found[name] = targets.pop()
+    return found
+
+
+def page_articles(page: SeedPage, split: PageSplit, info: PageInfo, date: dt.date | None,
+                  label: str | None, config: SiteConfig
+                  ) -> tuple[list[Article], list[Segment], list[str]]:
     """Articles of one page (tags still without key terms), the segments used, and warnings."""
-    date = info.date or infer_date(page.text)
     date_source = "manifest" if info.date else ("inferred" if date else None)
-    label = info.page or infer_page_label(page.text)
     warnings = list(split.warnings)
     articles, used = [], []
     for seg in split.segments:
@@ -157,30 +174,46 @@ def page_articles(page: SeedPage, split: PageSplit, info: PageInfo,
     return articles, used, warnings
 
 
-def _ingest_page(path: Path, info: PageInfo, config: SiteConfig) -> PageResult:
+def _read_and_split(path: Path) -> tuple[PageResult, SeedPage | None, PageSplit | None]:
+    """Read and split one page; a page that fails carries its error in the result."""
     result = PageResult(path.name)
     try:
         page = read_page(path)
     except ArchiveError as exc:
         result.error = exc
-        return result
+        return result, None, None
     except OSError as exc:
         result.error = ArchiveError(f"cannot read it ({exc.strerror}): check its permissions", path)
-        return result
+        return result, None, None
     result.encoding, result.warnings = page.encoding, list(page.warnings)
     if page.warnings:  # empty or no Chinese: nothing to split
-        return result
+        return result, page, None
     try:
-        split = split_page(page.text)
+        return result, page, split_page(page.text)
     except Exception as exc:  # a segmenter bug on one page must not cost the other pages
         result.error = ArchiveError(f"splitting this page failed ({type(exc).__name__}: {exc}); "
                                     "please report it with this file", path)
-        return result
-    result.articles, used, warnings = page_articles(page, split, info, config)
-    result.date_source = result.articles[0].date_source if result.articles else None
-    result.han_accounted, result.han_total, lost = han_accounting(page.text, split, used)
-    result.warnings += warnings + lost
-    return result
+        return result, page, None
+
+
+def _articles_of_pages(split_pages: list[tuple[PageResult, SeedPage, PageSplit, PageInfo]],
+                       config: SiteConfig) -> None:
+    """Fill each page result with its articles, accounting and warnings."""
+    known = {}
+    for result, page, split, info in split_pages:
+        known[page.name] = (info.page or infer_page_label(page.text),
+                            info.date or infer_date(page.text), split.segments)
+    inferred = labels_from_continuations(known)
+    for result, page, split, info in split_pages:
+        label, date, _ = known[page.name]
+        if page.name in inferred:
+            label = inferred[page.name]
+            result.warnings.append(f"page label {label} inferred: a story continued from a page "
+                                   "of the same day that sends its continuation there")
+        result.articles, used, warnings = page_articles(page, split, info, date, label, config)
+        result.date_source = result.articles[0].date_source if result.articles else None
+        result.han_accounted, result.han_total, lost = han_accounting(page.text, split, used)
+        result.warnings += warnings + lost
 
 
 def read_state(content_dir: Path) -> tuple[dict, dict]:
@@ -338,15 +371,18 @@ def ingest_seeds(config: SiteConfig, seeds_dir: Path, content_dir: Path,
     manifest = load_manifest(seeds_dir, [p.name for p in paths])
     # A bar only where a person watches a long run; logs and pipes get the per-page lines.
     show_bar = not quiet and sys.stderr.isatty() and len(paths) >= PROGRESS_MIN_PAGES
-    results = []
+    results, split_pages = [], []
     for path in tqdm(paths, desc="ingest", unit="page", disable=not show_bar):
-        result = _ingest_page(path, manifest.info(path.name), config)
+        result, page, split = _read_and_split(path)
         results.append(result)
+        if split is not None:
+            split_pages.append((result, page, split, manifest.info(path.name)))
+    _articles_of_pages(split_pages, config)
+    for result in results:
         if result.error:
-            tqdm.write(f"error: {result.error}", file=sys.stderr)
+            print(f"error: {result.error}", file=sys.stderr)
         elif not quiet:
-            for line in _page_lines(result):
-                tqdm.write(line)
+            print("\n".join(_page_lines(result)))
     articles = [a for r in results for a in r.articles]
     # All checks that can refuse the run come before the first write.
     _check_unique(articles)

@@ -313,3 +313,44 @@ def test_a_page_of_only_headlines_gives_warnings_not_empty_articles(fake_site, c
     assert "line 3: 5 Han characters in no article: 只有标题二" in out
     page = next(p for p in report.pages if p.name == "c.txt")
     assert (page.han_accounted, page.han_total) == (0, 10)
+
+
+DAY = dt.date(2024, 12, 22)
+
+
+def _segs(**notes) -> list[Segment]:
+    return [Segment("题", "文", continues=notes.get("continues"),
+                    continued_from=notes.get("came_from"))]
+
+
+@pytest.mark.parametrize("pages, expected", [
+    ({"a": ("A01", DAY, _segs(continues="A04")), "b": (None, DAY, _segs(came_from="A01"))},
+     {"b": "A04"}),
+    # another day's A01 says nothing about this page
+    ({"a": ("A01", dt.date(2024, 12, 21), _segs(continues="A04")),
+      "b": (None, DAY, _segs(came_from="A01"))}, {}),
+    # two continuations from A01 to different pages: which one is this? unknown
+    ({"a": ("A01", DAY, _segs(continues="A04") + _segs(continues="A05")),
+      "b": (None, DAY, _segs(came_from="A01"))}, {}),
+    ({"a": ("A01", DAY, _segs(continues="A04")), "b": ("A06", DAY, _segs(came_from="A01"))}, {}),
+    ({"a": ("A01", None, _segs(continues="A04")), "b": (None, None, _segs(came_from="A01"))}, {}),
+])
+def test_labels_from_continuations(pages, expected):
+    assert ingest.labels_from_continuations(pages) == expected
+
+
+def test_a_page_label_is_inferred_from_a_continued_story(fake_site, monkeypatch):
+    def noting_splitter(text):
+        split = block_splitter(text.replace("（下转A04版）", "").replace("（上接A01版）", ""))
+        split.segments[0].continues = "A04" if "下转A04版" in text else None
+        split.segments[0].continued_from = "A01" if "上接A01版" in text else None
+        return split
+    monkeypatch.setattr(ingest, "split_page", noting_splitter)
+    seeds = fake_site / "seeds"
+    (seeds / "a.txt").write_text(PAGE_A.replace("驻足观看。", "驻足观看。（下转A04版）"), "utf-8")
+    (seeds / "b.txt").write_text("（上接A01版）" + PAGE_B, "utf-8")
+    (seeds / "manifest.yaml").write_text(
+        "pages:\n  a.txt: {date: 2024-12-22, page: A01}\n  b.txt: {date: 2024-12-22}\n", "utf-8")
+    run(fake_site)
+    article = parse_article(files(fake_site)["2024-12-22-a04-01.md"].decode(), "x.md")
+    assert (article.page, article.continued_from) == ("A04", "A01")
