@@ -242,6 +242,13 @@ class CorpusWriter:
             yield self.page(first_page + full, rest)
 
 
+def searchable_text(article: Article) -> str:
+    """Every field search covers, as the search's own truth joins them (tests/test_search_node)."""
+    parts = [article.title, article.kicker, article.subtitle, article.byline,
+             " ".join(article.reporters), " ".join(article.tags), article.body]
+    return "\n\n".join(part for part in parts if part)
+
+
 def content_path(content_dir: Path, article: Article) -> Path:
     """Where an article's Markdown goes: content/YYYY/MM/<id>.md, a few thousand per folder."""
     return content_dir / f"{article.date:%Y}" / f"{article.date:%m}" / f"{article.id}.md"

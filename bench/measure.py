@@ -15,6 +15,7 @@ class Run:
     seconds: float | None
     peak_rss_mb: float | None
     error: str | None = None     # None: it succeeded
+    cpu_seconds: float | None = None   # user + system, workers included: steadier on a busy host
 
     @property
     def ok(self) -> bool:
@@ -101,7 +102,7 @@ def run_measured(argv: list[str], *, cwd: Path, log: Path, env: dict[str, str] |
     if child.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
         return Run(seconds, rss, f"exit {child.returncode}: {' | '.join(tail)[:300]}")
-    return Run(seconds, rss)
+    return Run(seconds, rss, cpu_seconds=usage.ru_utime + usage.ru_stime)
 
 
 def tree_size(root: Path) -> tuple[int, int]:

@@ -12,8 +12,10 @@ import argparse
 import functools
 import http.server
 import json
+import os
 import random
 import shutil
+import subprocess
 import sys
 import threading
 from dataclasses import asdict, dataclass
@@ -23,7 +25,7 @@ if __package__ in (None, ""):   # run as a script: make `bench` and `newsarchive
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import corpus, tools
-from bench.browser import SearchStats
+from bench.browser import SMALL_TRUTH, SearchStats
 from bench.measure import Run, run_measured, tree_size
 from newsarchive.config import load_config
 
@@ -39,6 +41,7 @@ class BuildRow:
     step: str
     seconds: float | None
     peak_mb: float | None
+    cpu_seconds: float | None = None
     output_mb: float | None = None
     files: int | None = None
     note: str = ""
@@ -105,31 +108,57 @@ def clean_build_state(site: Path) -> None:
 
 
 def make_queries(texts: dict[str, str], count: int, seed: int) -> list[str]:
-    """Substrings of article bodies, mostly 2–3 characters, a few of 1 and 4; first one has 2."""
+    """Han substrings of the articles: every other one typical (1–4 characters, many hits), the
+    rest rare (5–6 characters, at most SMALL_TRUTH hits) so recall can be judged on a first page
+    of results. The first query is a typical two-character one."""
     rng = random.Random(f"{seed}:queries")
     ids = sorted(texts)
     queries: list[str] = []
-    lengths = (2, 2, 3, 1, 2, 3, 4, 2)
-    for attempt in range(count * 200):
+    typical = (2, 2, 3, 1, 2, 3, 4)
+    for attempt in range(count * 400):
         if len(queries) >= count:
             break
-        body = texts[rng.choice(ids)].split("\x00", 1)[1]
-        length = lengths[len(queries) % len(lengths)]
-        if len(body) <= length:
+        rare = len(queries) % 2 == 1
+        length = rng.choice((5, 6)) if rare else typical[len(queries) // 2 % len(typical)]
+        text = texts[rng.choice(ids)]
+        if len(text) <= length:
             continue
-        start = rng.randrange(len(body) - length)
-        query = body[start:start + length]
-        if CJK_QUERY.match(query) and query not in queries:
-            queries.append(query)
+        start = rng.randrange(len(text) - length)
+        query = text[start:start + length]
+        if not CJK_QUERY.match(query) or query in queries:
+            continue
+        if rare and sum(1 for t in texts.values() if query in t) > SMALL_TRUTH:
+            continue
+        queries.append(query)
     return queries
 
 
-def collect(pages, texts: dict[str, str]):
+def collect(pages, records: dict[str, dict]):
     """Pass pages through, keeping each article's searchable text for the query truth."""
     for page in pages:
         for article in page.articles:
-            texts[article.id] = f"{article.title}\x00{article.body}"
+            records[article.id] = {"id": article.id, "text": corpus.searchable_text(article),
+                                   "reporters": article.reporters}
         yield page
+
+
+def measure_node(search_dir: Path, records: dict[str, dict], work: Path) -> dict:
+    """The search's own recall check (tests/js/search_recall.js: generated queries, substring
+    truth, real lunr 2.3.9 in node) run on this corpus; its query timings are node's latency."""
+    node, script = shutil.which("node"), ROOT / "tests" / "js" / "search_recall.js"
+    if node is None or not script.exists() or not (ROOT / "node_modules" / "lunr").is_dir():
+        return {"error": "n/a: needs node, npm ci and tests/js/search_recall.js"}
+    truth = work / "truth.json"
+    truth.write_text(json.dumps(list(records.values()), ensure_ascii=False), encoding="utf-8")
+    try:
+        done = subprocess.run([node, str(script), str(search_dir), str(truth)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=900,
+                              env={**os.environ, "NODE_PATH": str(ROOT / "node_modules")})
+    except subprocess.TimeoutExpired:
+        return {"error": "timed out after 900 s"}
+    if done.returncode != 0:
+        return {"error": " | ".join(done.stderr.strip().splitlines()[-2:])[:300]}
+    return json.loads(done.stdout)
 
 
 def measure_ingest(args, writer: corpus.CorpusWriter, log_dir: Path) -> BuildRow:
@@ -140,13 +169,13 @@ def measure_ingest(args, writer: corpus.CorpusWriter, log_dir: Path) -> BuildRow
                        log=log_dir / "ingest.log", timeout=args.timeout)
     per_page = run.seconds / pages if run.ok else None
     return BuildRow(0, "ours", f"ingest {pages} pages", run.seconds if run.ok else None,
-                    run.peak_rss_mb, note=f"{per_page * 1000:.1f} ms/page" if per_page
+                    run.peak_rss_mb, run.cpu_seconds, note=f"{per_page * 1000:.1f} ms/page" if per_page
                     else run.error or "")
 
 
 def build_row(size: int, tool: str, step: str, run: Run, out: Path | None = None) -> BuildRow:
     row = BuildRow(size, tool, step, run.seconds if run.ok else None, run.peak_rss_mb,
-                   note=run.error or "")
+                   run.cpu_seconds, note=run.error or "")
     if run.ok and out is not None:
         total, files = tree_size(out)
         row.output_mb, row.files = total / 2**20, files
@@ -172,18 +201,22 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def run_size(args, size: int, writer: corpus.CorpusWriter, browser) -> tuple[list, list]:
-    """Every generator on one corpus of `size` articles; returns (build rows, search rows)."""
+def run_size(args, size: int, writer: corpus.CorpusWriter, browser) -> tuple[list, list, dict]:
+    """Every generator on one corpus of `size` articles: (build rows, search rows, node check)."""
     work = args.out / f"n{size}"
+    if work.exists():   # every output and cache of an earlier run goes: all builds start cold
+        shutil.rmtree(work)
     logs = work / "logs"
     site = prepare_site(work / "site")
     content = site / "content"
-    texts: dict[str, str] = {}
-    corpus.write_pages(collect(writer.pages(size), texts), content_dir=content)
+    records: dict[str, dict] = {}
+    corpus.write_pages(collect(writer.pages(size), records), content_dir=content)
+    texts = {key: record["text"] for key, record in records.items()}
     queries = make_queries(texts, args.queries, args.seed)
     truth = lambda q: {i for i, text in texts.items() if q in text}
     rows: list[BuildRow] = []
     searches: list[SearchRow] = []
+    node: dict = {}
 
     def measure(tool: str, step: str, argv: list[str], out: Path | None, env=None) -> Run:
         run = run_measured(argv, cwd=work, log=logs / f"{tool}-{step}.log", env=env,
@@ -232,6 +265,8 @@ def run_size(args, size: int, writer: corpus.CorpusWriter, browser) -> tuple[lis
         cold = measure("ours", "cold", argv, out)
         if cold.ok:
             measure("ours", "no-op", argv, out)
+            print(f"  node search check on {size} articles", file=sys.stderr)
+            node = measure_node(out / "search", records, work)
             if browser is not None:
                 stats = _search(browser, (out / "search" / "index.html").as_uri(), out, queries,
                                 truth)
@@ -242,7 +277,7 @@ def run_size(args, size: int, writer: corpus.CorpusWriter, browser) -> tuple[lis
             measure("ours", "edit one", argv, out)
             corpus.write_pages(corpus.next_day_pages(writer), content_dir=content)
             measure("ours", "add a day", argv, out)
-    return rows, searches
+    return rows, searches, node
 
 
 def _search(browser, page: str, site: Path, queries, truth, http_root=None) -> SearchStats:
@@ -259,27 +294,37 @@ def _ratio(ours: float | None, theirs: float | None) -> str:
     return "n/a" if not ours or not theirs else f"{ours / theirs:.2f}×"
 
 
-def report(rows: list[BuildRow], searches: list[SearchRow], node: dict) -> str:
+def report(rows: list[BuildRow], searches: list[SearchRow], nodes: dict[int, dict]) -> str:
     """The whole result as Markdown: builds, search, ratios side by side."""
-    lines = ["| articles | tool | step | time (s) | peak memory (MB) | output (MB) | files | note |",
-             "| ---: | --- | --- | ---: | ---: | ---: | ---: | --- |"]
+    lines = ["| articles | tool | step | time (s) | CPU (s) | peak memory (MB) | output (MB) | "
+             "files | note |", "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in rows:
         lines.append(f"| {r.size or '-'} | {r.tool} | {r.step} | {_fmt(r.seconds)} | "
+                     f"{_fmt(r.cpu_seconds)} | "
                      f"{_fmt(r.peak_mb, '{:.0f}')} | {_fmt(r.output_mb, '{:.1f}')} | "
                      f"{_fmt(r.files, '{}')} | {r.note} |")
-    lines += ["", "| articles | search | index (MB) | first query (KB) | later query, median / max "
-              "(KB) | Chromium p50 / p95 (ms) | warm p95 (ms) | precision | recall | answered |",
-              "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines += ["", "| articles | search | index (MB) | first query: KB / page open to result (ms) | "
+              "later query KB, median / max | later query p50 / p95 (ms), Chromium | precision | "
+              "recall | answered |", "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for s in searches:
         st = s.stats
         lines.append(
-            f"| {s.size} | {s.engine} | {_fmt(s.index_mb)} | {_fmt(st.first_query_kb, '{:.0f}')} | "
-            f"{_fmt(st.later_query_kb, '{:.0f}')} / {_fmt(st.later_query_max_kb, '{:.0f}')} | "
-            f"{_fmt(st.p50_ms, '{:.0f}')} / {_fmt(st.p95_ms, '{:.0f}')} | "
-            f"{_fmt(st.warm_p95_ms, '{:.0f}')} | {_fmt(st.precision)} | {_fmt(st.recall)} | "
+            f"| {s.size} | {s.engine} | {_fmt(s.index_mb)} | {_fmt(st.first_query_kb, '{:.0f}')} / "
+            f"{_fmt(st.first_open_ms, '{:.0f}')} | {_fmt(st.later_query_kb, '{:.0f}')} / "
+            f"{_fmt(st.later_query_max_kb, '{:.0f}')} | {_fmt(st.p50_ms, '{:.0f}')} / "
+            f"{_fmt(st.p95_ms, '{:.0f}')} | {_fmt(st.precision)} | {_fmt(st.recall)} | "
             f"{st.answered}/{st.asked}{' ' + st.error if st.error else ''} |")
-    if node:
-        lines.append(f"\nnode (lunr 2.3.9) query latency: {node}")
+    if nodes:
+        lines += ["", "| articles | node, lunr 2.3.9 | queries | load (ms) | query p50 / p95 / max (ms) "
+                  "| recall | precision | note |", "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+        for size, node in sorted(nodes.items()):
+            ms = node.get("queryMs") or {}
+            failures = len(node.get("failures") or [])
+            lines.append(
+                f"| {size} | ours | {node.get('queries', 'n/a')} | {_fmt(node.get('loadMs'), '{:.0f}')} | "
+                f"{_fmt(ms.get('p50'))} / {_fmt(ms.get('p95'))} / {_fmt(ms.get('max'))} | "
+                f"{_fmt(node.get('recall'), '{:.3f}')} | {_fmt(node.get('precision'), '{:.3f}')} | "
+                f"{node.get('error') or (f'{failures} queries differ from the truth' if failures else '')} |")
     lines += ["", "| articles | ratio | time | peak memory | output |", "| ---: | --- | ---: | ---: | ---: |"]
     find = {(r.size, r.tool, r.step): r for r in rows}
     for size in sorted({r.size for r in rows if r.size}):
@@ -311,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     writer = corpus.CorpusWriter(corpus.Pool.from_seeds(ROOT / "seeds"), config, args.seed)
     rows: list[BuildRow] = []
     searches: list[SearchRow] = []
+    nodes: dict[int, dict] = {}
     if "ours" in args.tools:
         rows.append(measure_ingest(args, writer, args.out / "logs"))
     playwright = browser = None
@@ -324,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: no browser measurements ({exc})", file=sys.stderr)
     try:
         for size in args.sizes:
-            size_rows, size_searches = run_size(args, size, writer, browser)
+            size_rows, size_searches, nodes[size] = run_size(args, size, writer, browser)
             rows += size_rows
             searches += size_searches
     finally:
@@ -332,12 +378,14 @@ def main(argv: list[str] | None = None) -> int:
             browser.close()
         if playwright is not None:
             playwright.stop()
-    text = report(rows, searches, {})
+    nodes = {size: node for size, node in nodes.items() if node}
+    text = report(rows, searches, nodes)
     print(text)
     (args.out / "results.md").write_text(text + "\n", encoding="utf-8")
     (args.out / "results.json").write_text(json.dumps(
         {"builds": [asdict(r) for r in rows],
-         "search": [{**asdict(s), "stats": asdict(s.stats)} for s in searches]},
+         "search": [{**asdict(s), "stats": asdict(s.stats)} for s in searches],
+         "node": nodes},
         ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
