@@ -29,8 +29,9 @@ from .frontmatter import dump_article
 from .metadata import (find_places, infer_date, infer_page_label, key_terms, key_terms_cache_key,
                        link_versions, make_tags, match_topics)
 from .model import Article, PageSplit, Segment, SourceRef
-from .seeds import HAN_RE, PageInfo, SeedPage, list_pages, load_manifest, read_page
+from .seeds import PageInfo, SeedPage, list_pages, load_manifest, read_page
 from .segment import split_page
+from .text import HAN_RE
 
 STATE_FILE = ".ingest-state.json"
 PROGRESS_MIN_PAGES = 20

@@ -23,6 +23,7 @@ from collections import Counter
 from functools import lru_cache
 
 from .config import Place, Topic
+from .text import HAN_RE
 
 FULL_DATE_RE = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})[日号]")
 HEADER_DATE_RE = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})日星期([一二三四五六日天])")
@@ -54,7 +55,6 @@ SHINGLE = 4
 MIN_SHINGLES = 40
 VERSION_CONTAINMENT = 0.5
 MAX_POSTINGS = 50
-HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def _date(year: int, month: int, day: int) -> dt.date | None:

@@ -12,11 +12,11 @@ import yaml
 from .config import _Checker
 from .errors import ArchiveError, ArchiveErrors
 from .frontmatter import PAGE_RE
+from .text import HAN_RE, han_count
 
 MANIFEST = "manifest.yaml"
 # A newspaper page's text is 5–50 kB; anything this large is a whole book or not a page at all.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
-HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
         (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
@@ -63,10 +63,6 @@ class SeedPage:
     text: str
     encoding: str
     warnings: list[str] = field(default_factory=list)
-
-
-def count_han(text: str) -> int:
-    return len(HAN_RE.findall(text))
 
 
 def _looks_like_gb_text(text: str) -> bool:
@@ -136,7 +132,7 @@ def read_page(path: Path) -> SeedPage:
     page = SeedPage(path.name, text, encoding)
     if not text.strip():
         page.warnings.append("the page is empty: no articles")
-    elif not count_han(text):
+    elif not han_count(text):
         page.warnings.append("no Chinese characters on this page: no articles (is it the right "
                              "file?)")
     return page
