@@ -32,6 +32,7 @@ YEAR_RE = re.compile(r"(?<![\d—–\-~至到])(\d{4})年")
 LAST_YEAR_RE = re.compile(r"去年(\d{1,2})月")
 TODAY_RE = re.compile(r"([今昨])[日天][（(](\d{1,2})月(\d{1,2})日[）)]")
 WEEKDAYS = "一二三四五六日"
+MIN_YEAR, MAX_YEAR = 1800, 2199
 PAGE_LABEL_RES = (re.compile(r"第(\d{1,3})版"), re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,2}\d{1,2})版"))
 HEADER_LABEL_RE = re.compile(r"(?<![A-Za-z0-9])([A-Z]\d{2})(?![A-Za-z0-9])")
 MAX_HEADER_LINE = 40
@@ -58,6 +59,8 @@ MAX_POSTINGS = 50
 
 
 def _date(year: int, month: int, day: int) -> dt.date | None:
+    if not MIN_YEAR <= year <= MAX_YEAR:  # 0000年 or 9999年 is a number, not a newspaper's year
+        return None
     try:
         return dt.date(year, month, day)
     except ValueError:

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsarchive.config import Place, Topic, TopicRule
 from newsarchive.metadata import (find_places, infer_date, infer_page_label, key_terms,
@@ -31,6 +33,8 @@ D = dt.date
     ("今年以来，全市上下真抓实干", None),
     ("12月21日，活动启动", None),          # a day without any year: unknown, not guessed
     ("", None),
+    ("昨日（12月31日）9999年", None),
+    ("0000年1月1日", None),
 ])
 def test_infer_date(text, expected):
     assert infer_date(text) == expected
@@ -124,3 +128,10 @@ def test_link_versions_ignores_boilerplate_shared_by_very_many_texts():
     texts = {f"t{i:02d}": STORY + "".join(chr(0x4e00 + i * 40 + j) for j in range(40))
              for i in range(60)}
     assert all(links == [] for links in link_versions(texts).values())
+
+
+@given(st.text(alphabet="0123456789年月日号今昨去天（）星期一二三四五六 \n—至到", max_size=80))
+@settings(max_examples=1500, deadline=None)
+def test_infer_date_never_raises_and_gives_a_real_date(text):
+    found = infer_date(text)
+    assert found is None or isinstance(found, dt.date)

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsarchive.errors import ArchiveError
 from newsarchive.seeds import (MAX_PAGE_BYTES, Manifest, PageInfo, decode_page, list_pages,
@@ -132,3 +134,25 @@ def test_manifest_reports_every_problem_at_once(tmp_path):
     lines = str(info.value).splitlines()
     assert len(lines) == 2
     assert "2023-02-29" in lines[0] and "gone.txt" in lines[1]
+
+
+@given(st.binary(max_size=400))
+@settings(max_examples=1500, deadline=None)
+def test_decode_page_never_fails_other_than_with_a_named_error(data):
+    try:
+        text, encoding = decode_page(data, "p.txt")
+    except ArchiveError as exc:
+        assert str(exc).startswith("p.txt: ")
+    else:
+        assert "\r" not in text and encoding
+
+
+@given(st.text(max_size=200))
+@settings(max_examples=500, deadline=None)
+def test_any_utf8_text_decodes_to_itself(text):
+    if text.startswith("\ufeff") or any(c in text for c in "\r\f\x00"):
+        return
+    try:
+        assert decode_page(text.encode("utf-8"), "p.txt") == (text, "utf-8")
+    except ArchiveError as exc:
+        assert "control characters" in str(exc)
