@@ -102,6 +102,9 @@ def _field_tokens(doc: dict) -> dict:
 
 def build_index(docs: list[dict]) -> dict:
     """The serialized lunr index over the documents' tokens, refs being their positions."""
+    if not docs:  # lunr divides by the document count
+        return {"version": "2.3.9", "fields": list(FIELD_BOOSTS), "fieldVectors": [],
+                "invertedIndex": [], "pipeline": []}
     builder = Builder()  # a bare Builder: no trimmer, stop words or stemmer, which break Chinese
     builder.ref("ref")
     for field, boost in FIELD_BOOSTS.items():

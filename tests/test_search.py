@@ -185,6 +185,13 @@ def test_an_article_without_date_or_page(tmp_path):
     assert docs[0]["date"] is None and docs[0]["year"] is None and manifest["years"] == []
 
 
+def test_an_empty_archive_still_gets_loadable_search_data(tmp_path):
+    write_search_data(make_site([]), tmp_path)
+    _, index = read_script(tmp_path / "search" / "index-0.js")
+    _, docs = read_script(tmp_path / "search" / "docs-0.js")
+    assert docs == [] and index["terms"] == [] and index["vectors"] == []
+
+
 def test_missing_lunr_says_to_run_npm_ci(tmp_path):
     with pytest.raises(ArchiveError) as caught:
         find_lunr_script([tmp_path / "a", tmp_path / "b"])

@@ -197,3 +197,12 @@ def test_seed_archive_reporter_query(page, built_url):
     assert any(re.match(r"\d{4}-\d{2}-\d{2} · [A-Z]?\d+ 版 · ", m) for m in metas)
     assert all("施翔" in text for text in page.locator("#search-results li").all_inner_texts())
     assert page.evaluate("window.__pwned") is None
+
+
+def test_long_result_lists_come_fifty_at_a_time(page, mini_site):
+    open_search(page, (mini_site / "search" / "index.html").as_uri(), "的")
+    total = int(re.search(r"找到 (\d+) 篇", page.locator("#search-status").inner_text()).group(1))
+    assert total > 50 and page.locator("#search-results a").count() == 50
+    page.click("#search-more")
+    assert page.locator("#search-results a").count() == min(total, 100)
+    assert page.locator("#search-more").is_hidden() == (total <= 100)

@@ -458,6 +458,7 @@
       }
     });
 
+    input.value = readState().q;  // shown at once; results follow when the index has loaded
     setStatus("正在载入搜索索引…", "loading");
     var loadStarted = performance.now();
     loadEngine(root + "search/").then(function (loaded) {
