@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from .config import SiteConfig
 from .errors import ArchiveError
-from .frontmatter import dump_article
+from .frontmatter import PAGE_RE, dump_article
 from .metadata import (find_places, infer_date, infer_page_label, key_terms, key_terms_cache_key,
                        link_versions, make_tags, match_topics)
 from .model import Article, PageSplit, Segment, SourceRef
@@ -135,11 +135,11 @@ def labels_from_continuations(pages: dict[str, tuple[str | None, dt.date | None,
         if label or date is None:
             continue
         came_from = {seg.continued_from for seg in segments if seg.continued_from}
-        targets = {seg.continues
+        targets = {re.sub(r"[第\s]", "", seg.continues)
                    for other, (other_label, other_date, others) in pages.items()
                    if other != name and other_label in came_from and other_date == date
                    for seg in others if seg.continues}
-        if len(targets) == 1:
+        if len(targets) == 1 and PAGE_RE.match(next(iter(targets))):
             found[name] = targets.pop()
     return found
 

@@ -334,6 +334,8 @@ def _segs(**notes) -> list[Segment]:
       "b": (None, DAY, _segs(came_from="A01"))}, {}),
     ({"a": ("A01", DAY, _segs(continues="A04")), "b": ("A06", DAY, _segs(came_from="A01"))}, {}),
     ({"a": ("A01", None, _segs(continues="A04")), "b": (None, None, _segs(came_from="A01"))}, {}),
+    ({"a": ("1", DAY, _segs(continues="第 4")), "b": (None, DAY, _segs(came_from="1"))}, {"b": "4"}),
+    ({"a": ("1", DAY, _segs(continues="四")), "b": (None, DAY, _segs(came_from="1"))}, {}),
 ])
 def test_labels_from_continuations(pages, expected):
     assert ingest.labels_from_continuations(pages) == expected
