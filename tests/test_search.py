@@ -66,13 +66,16 @@ def make_site(articles: list[Article] | None = None) -> Site:
                 else articles_from_seeds() + extra_articles())
 
 
-def read_script(path: Path) -> tuple[str, object]:
-    """The (name, value) a data script registers; fails if the file has another shape."""
-    text = path.read_text(encoding="utf-8")
+def parse_script(text: str) -> tuple[str, object]:
+    """The (name, value) a data script registers; fails if the text has another shape."""
     match = re.fullmatch(r"window\.newsarchiveSearch=window\.newsarchiveSearch\|\|\{\};\n"
                          r"window\.newsarchiveSearch\[(\"[^\"]+\")\]=(.*);\n", text, re.DOTALL)
     assert match, text[:200]
     return json.loads(match.group(1)), json.loads(match.group(2))
+
+
+def read_script(path: Path) -> tuple[str, object]:
+    return parse_script(path.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("vector", VECTORS["vectors"], ids=lambda v: v["name"])
@@ -124,12 +127,7 @@ def test_script_text_escapes_markup_and_line_separators():
     text = script_text("docs-0", value)
     assert "</" not in text and "<!--" not in text
     assert "\u2028" not in text and "\u2029" not in text
-    assert read_script_text(text) == ("docs-0", value)
-
-
-def read_script_text(text: str) -> tuple[str, object]:
-    name, data = text.split("\n", 2)[1].split("]=", 1)
-    return json.loads(name.split("[", 1)[1]), json.loads(data[:-1])
+    assert parse_script(text) == ("docs-0", value)
 
 
 def test_writes_manifest_index_docs_and_lunr(tmp_path):

@@ -15,6 +15,8 @@
   var WORD_CHAR_RE = new RegExp("^[" + WORD + "]$", "u");
   var HAN_CHAR_RE = new RegExp("^[" + HAN + "]$", "u");
   var PAGE_SIZE = 50;
+  // lunr.js: require()d under node, the page's global in a browser (set at the end of this file).
+  var lunr;
 
   /* Width- and case-fold text for matching, keeping its length (as fold() in search.py). */
   function fold(text) {
@@ -263,7 +265,6 @@
     createEngine: createEngine,
     search: search, snippet: snippet, isOneCharacter: isOneCharacter
   };
-  var lunr;
   if (typeof module === "object" && module.exports) {
     lunr = require("lunr");
     module.exports = core;
