@@ -532,6 +532,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def assert_port_free(port: int) -> None:
+    """A new server can listen on the port (SO_REUSEADDR, as servers do: closed connections
+    may linger in TIME_WAIT, but a listener still holding the port fails this bind)."""
+    with socket.socket() as again:
+        again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        again.bind(("127.0.0.1", port))
+        again.listen()
+
+
 def stop_with(process: subprocess.Popen, signum: int) -> str:
     process.send_signal(signum)
     out, _ = process.communicate(timeout=10)
@@ -539,13 +548,13 @@ def stop_with(process: subprocess.Popen, signum: int) -> str:
 
 
 def start_serving(argv: list[str], port: int) -> tuple[subprocess.Popen, str]:
+    """Start a serving process; return it once it printed that it serves on `port`."""
     process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True)
-    first = process.stdout.readline()
-    lines = [first]
+    lines = [process.stdout.readline()]
     while "serving" not in lines[-1] and lines[-1]:
         lines.append(process.stdout.readline())
-    assert f"127.0.0.1:{port}/" in lines[-1], "".join(lines)
+    assert f"http://127.0.0.1:{port}/" in lines[-1], "".join(lines)
     return process, "".join(lines)
 
 
@@ -557,8 +566,7 @@ def test_ctrl_c_stops_cleanly_and_frees_the_port(site_copy, signum):
         pass
     out = stop_with(process, signum)
     assert process.returncode == 0 and "stopped" in out and "Traceback" not in out, out
-    with socket.socket() as again:
-        again.bind(("127.0.0.1", port))   # the port is free again
+    assert_port_free(port)
 
 
 @pytest.mark.browser
@@ -637,6 +645,15 @@ def test_real_bad_config_shows_overlay_and_recovers(real_site, site_copy):
     config.write_text(good, encoding="utf-8")
     assert wait_for(lambda: b"newsarchive-build-error" not in get(preview, "/index.html")[2], 4)
 
+    article = article_files(site_copy)[0]
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("\ntitle: ", "\ntitle: [unclosed\n", 1), encoding="utf-8")
+    assert wait_for(lambda: b"newsarchive-build-error" in get(preview, "/index.html")[2], 4), log
+    page = get(preview, "/index.html")[2].decode("utf-8")
+    assert re.search(re.escape(article.name) + r":\d+", page), log[-3:]
+    article.write_text(text, encoding="utf-8")
+    assert wait_for(lambda: b"newsarchive-build-error" not in get(preview, "/index.html")[2], 4)
+
 
 @pytest.mark.browser
 def test_real_save_to_reloaded_page_in_chromium(real_site, site_copy, page):
@@ -648,3 +665,44 @@ def test_real_save_to_reloaded_page_in_chromium(real_site, site_copy, page):
     saved = time.monotonic()
     page.wait_for_function("document.title.includes('浏览器预览的新标题')", timeout=5000)
     print(f"save → reloaded page in Chromium, seed archive: {time.monotonic() - saved:.2f} s")
+
+
+def test_cli_serve_takes_the_next_port_and_stops_on_ctrl_c(site_copy):
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen()
+    taken = blocker.getsockname()[1]
+    try:
+        process, out = start_serving([sys.executable, "build.py", "serve", "--config",
+                                      str(site_copy / "site.yaml"), "--port", str(taken)], taken + 1)
+        assert f"port {taken} was taken" in out
+        connection = http.client.HTTPConnection("127.0.0.1", taken + 1, timeout=10)
+        connection.request("GET", "/index.html")
+        assert connection.getresponse().status == 200
+        connection.close()
+        out = stop_with(process, signal.SIGINT)
+        assert process.returncode == 0 and "stopped" in out and "Traceback" not in out, out
+        assert_port_free(taken + 1)
+    finally:
+        blocker.close()
+
+
+@pytest.mark.parametrize("host, warned", [("127.0.0.1", False), ("0.0.0.0", True)])
+def test_serve_prints_the_url_opens_the_browser_and_warns_off_loopback(
+        site_copy, monkeypatch, capsys, host, warned):
+    import newsarchive.serve as serve_module
+    from newsarchive.config import load_config
+
+    opened: list[str] = []
+    monkeypatch.setattr(serve_module, "SitePipeline",
+                        lambda config, seeds, content, out: FakePipeline(site_copy, out))
+    monkeypatch.setattr(serve_module.webbrowser, "open", opened.append)
+    monkeypatch.setattr(serve_module.Preview, "wait", lambda self, timeout=None: True)
+    port = free_port()
+    status = serve_module.serve(load_config(site_copy / "site.yaml"), site_copy / "seeds",
+                                site_copy / "content", site_copy.parent / "_site", host=host,
+                                port=port, open_browser=True)
+    out = capsys.readouterr().out
+    assert status == 0 and f"at http://{host}:{port}/" in out and "stopped" in out
+    assert opened == [f"http://{host}:{port}/"]
+    assert ("warning: serving on 0.0.0.0" in out) is warned
