@@ -8,13 +8,14 @@ without a headline are joined to the article they continue.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from .model import Artifact, PageSplit, Segment
 from .text import (
-    SPACES, bigrams, column_widths, ends_sentence, find_continuation, han_count, is_han,
+    SPACES, bigrams, column_widths, han_pairs, ends_sentence, find_continuation, han_count, is_han,
     rebuild_paragraphs, strip_justification_spaces, text_width, undouble_bold_text,
 )
 
@@ -36,6 +37,8 @@ FURNITURE_RE = re.compile(
 SPEECH_VERB_RE = re.compile(r"(强调|指出|表示|要求|提出|时说|讲话|寄语)$")
 LABEL_RE = re.compile(r"^[\u4e00-\u9fff“”]{2,8}[：:]$")
 NO_HEAD_PUNCT = "。，、；"
+NEAR = 4              # how many bodies away from a headline its article may be
+MAX_HEAD_UNITS = 5    # lines of one headline: kicker, title in two parts, subtitle, label
 # Characters a headline does not end with, but a line broken mid-sentence often does.
 DANGLING = "的之和与及对把被将为从向于而并或且其在是"
 
@@ -175,7 +178,7 @@ def _items(lines: list[Line | None]) -> list[Item]:
     all_lines = [line for line in lines if line is not None]
     column = dict(zip((id(l) for l in all_lines),
                       column_widths([text_width(l.text) for l in all_lines])))
-    page_pairs = Counter(_pairs_in("".join(line.text for line in all_lines)))
+    page_pairs = Counter(han_pairs("".join(line.text for line in all_lines)))
     chunks = _chunks(lines)
     items: list[Item] = []
     for index, chunk in enumerate(chunks):
@@ -204,10 +207,6 @@ def _items(lines: list[Line | None]) -> list[Item]:
         if chunk:
             items.append(Item("text", chunk))
     return items
-
-
-def _pairs_in(text: str) -> list[str]:
-    return [text[i:i + 2] for i in range(len(text) - 1) if is_han(text[i]) and is_han(text[i + 1])]
 
 
 def _runs_on(line: Line, following: str, page_pairs: Counter, column: dict[int, float]) -> bool:
@@ -368,37 +367,50 @@ def _placement(unit: HeadUnit, body: Body) -> float:
 
 
 def _assign(units: list[HeadUnit], bodies: list[Body]) -> dict[int, list[HeadUnit]]:
-    """Monotone assignment of runs of headline units to bodies that maximises the evidence."""
+    """Monotone assignment of runs of headline units to bodies that maximises the evidence.
+
+    Dynamic programming over the units; a state is the last body given a headline. Only bodies
+    within a few places of a unit are candidates, so long pages stay linear.
+    """
     pairs = [bigrams(body.text()) for body in bodies]
-    n_units, n_bodies = len(units), len(bodies)
-    best: dict[tuple[int, int], tuple[float, tuple | None]] = {(0, 0): (0.0, None)}
-    for u in range(n_units + 1):
-        for b in range(n_bodies + 1):
-            if (u, b) not in best:
-                continue
-            score = best[(u, b)][0]
-            moves = []
-            if u < n_units:
-                moves.append(((u + 1, b), score - 0.6, ("skip-unit", u)))
-            if b < n_bodies:
-                moves.append(((u, b + 1), score - 0.3, ("skip-body", b)))
-                end = u
-                while end < n_units and units[end].group == units[u].group:
-                    run = units[u:end + 1]
-                    gain = 0.75 + sum(_evidence(x, pairs[b]) - 0.25 for x in run) \
-                        + _placement(run[0], bodies[b])
-                    moves.append(((end + 1, b + 1), score + gain, ("assign", u, end + 1, b)))
-                    end += 1
-            for state, value, step in moves:
-                if state not in best or value > best[state][0]:
-                    best[state] = (value, ((u, b), step))
+    positions = [body.position for body in bodies]
+    layers: list[dict[int, tuple[float, tuple | None]]] = [{} for _ in range(len(units) + 1)]
+    layers[0][-1] = (0.0, None)
+    for u, unit in enumerate(units):
+        low = bisect.bisect_left(positions, unit.position - NEAR)
+        high = bisect.bisect_right(positions, unit.position + NEAR)
+        layer = _prune(layers[u], low)
+        for last, (score, node) in layer.items():
+            _offer(layers[u + 1], last, score - 0.6, node)
+            for end in range(u, min(len(units), u + MAX_HEAD_UNITS)):
+                if units[end].group != unit.group:
+                    break
+                run = units[u:end + 1]
+                for b in range(max(low, last + 1), high):
+                    gain = 1.05 + sum(_evidence(x, pairs[b]) - 0.25 for x in run) \
+                        + _placement(unit, bodies[b])
+                    _offer(layers[end + 1], b, score + gain, (node, (u, end + 1, b)))
     assignment: dict[int, list[HeadUnit]] = {}
-    state = (n_units, n_bodies)
-    while best[state][1] is not None:
-        state, step = best[state][1]
-        if step[0] == "assign":
-            assignment[step[3]] = units[step[1]:step[2]]
+    node = max(layers[-1].values(), key=lambda state: state[0])[1]
+    while node is not None:
+        node, (start, end, b) = node
+        assignment[b] = units[start:end]
     return assignment
+
+
+def _offer(layer: dict, last: int, score: float, node) -> None:
+    if last not in layer or score > layer[last][0]:
+        layer[last] = (score, node)
+
+
+def _prune(layer: dict, low: int) -> dict:
+    """States whose last body lies before every candidate collapse into the best of them."""
+    near = {last: state for last, state in layer.items() if last >= low - 1}
+    far = [(last, state) for last, state in layer.items() if last < low - 1]
+    if far:
+        last, state = max(far, key=lambda item: item[1][0])
+        _offer(near, last, *state)
+    return near
 
 
 def _headline_parts(run: list[HeadUnit]) -> tuple[str, str | None, str | None]:
@@ -437,8 +449,14 @@ def _drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) -> l
             drafts[index] = Draft([], [body], ["no headline found for this article"])
         else:
             orphans.append(body)
+    vocabularies = {id(draft): _vocabulary(draft) for draft in drafts.values()}
     for body in orphans:
-        target = max(drafts.values(), key=lambda d: _similarity(body, d))
+        mine = bigrams(body.text())
+        # An article's frames sit near each other on the page: look at the nearest articles.
+        near = [d for d in drafts.values() if abs(d.bodies[0].position - body.position) <= 2 * NEAR]
+        target = max(near or drafts.values(), key=lambda d: (
+            len(mine & vocabularies[id(d)]) / len(mine) if mine else 0.0,
+            -abs(d.bodies[0].position - body.position)))
         target.bodies.append(body)
     for unit in units:
         if id(unit) not in assigned:
@@ -450,12 +468,10 @@ def _drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) -> l
     return result
 
 
-def _similarity(body: Body, draft: Draft) -> tuple[float, int]:
-    mine = bigrams(body.text())
-    theirs = set().union(*(bigrams(b.text()) for b in draft.bodies),
-                         bigrams("".join(_unit_text(u) for u in draft.head)))
-    score = len(mine & theirs) / len(mine) if mine else 0.0
-    return score, -abs(draft.bodies[0].position - body.position)
+def _vocabulary(draft: Draft) -> set[str]:
+    """The bigrams of an article's headline and text: what an orphan frame is matched against."""
+    return bigrams("".join(_unit_text(u) for u in draft.head)
+                   + "".join(body.text() for body in draft.bodies))
 
 
 def _order_frames(draft: Draft) -> None:

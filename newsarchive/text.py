@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import statistics
-import unicodedata
 from dataclasses import dataclass
 
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
@@ -26,13 +25,15 @@ def han_count(text: str) -> int:
     return len(HAN_RE.findall(text))
 
 
-def char_width(char: str) -> float:
-    """Printed width in em: CJK characters and full-width marks are 1, Latin and digits half."""
-    return 1.0 if unicodedata.east_asian_width(char) in "WFA" else 0.5
+# Characters set in half an em: Latin, digits, Latin-1 signs, half-width katakana and forms.
+NARROW_RE = re.compile(r"[\x00-\u02ff\uff61-\uffdc\uffe8-\uffee]")
+SPACES_RE = re.compile(f"[{SPACES}]")
 
 
 def text_width(text: str) -> float:
-    return sum(char_width(c) for c in text if c not in SPACES)
+    """Printed width in em: CJK characters and full-width marks are 1, Latin and digits half."""
+    text = SPACES_RE.sub("", text)
+    return len(text) - 0.5 * len(NARROW_RE.findall(text))
 
 
 def _is_wide(char: str) -> bool:
@@ -56,6 +57,8 @@ def strip_justification_spaces(line: str) -> str:
     or more Han characters (`扛牢责任 真抓实干`) and between Latin words (`citywalk 微游西宁`).
     """
     line = line.strip(SPACES)
+    if not SPACES_RE.search(line):
+        return line
     out: list[str] = []
     i = 0
     while i < len(line):
@@ -137,7 +140,7 @@ def undouble_bold_text(line: str) -> tuple[str, list[Dropped]]:
     of four or more characters printed twice.
     """
     stripped = line.strip(SPACES)
-    whole = _minimal_period(stripped, 4) if all(is_han(c) for c in stripped) else len(stripped)
+    whole = _minimal_period(stripped, 4) if _HAN_RUN_RE.fullmatch(stripped) else len(stripped)
     if stripped and whole < len(stripped):
         return stripped[:whole], [Dropped("doubled-text", stripped[whole:])]
     if not _PUNCT_REPEAT_RE.search(line):
@@ -214,9 +217,11 @@ def median_width(lines: list[str]) -> float:
     return statistics.median(widths) if widths else 0.0
 
 
+def han_pairs(text: str) -> list[str]:
+    """Every pair of adjacent Han characters, in order, repeats included."""
+    return [run[i:i + 2] for run in _HAN_RUN_RE.findall(text) for i in range(len(run) - 1)]
+
+
 def bigrams(text: str) -> set[str]:
     """Pairs of adjacent Han characters: the evidence that a headline belongs to a body."""
-    pairs = set()
-    for run in _HAN_RUN_RE.findall(text):
-        pairs.update(run[i:i + 2] for i in range(len(run) - 1))
-    return pairs
+    return set(han_pairs(text))
