@@ -25,7 +25,12 @@ def read_article(path: Path) -> Article:
         data = path.read_bytes()
     except OSError as exc:
         raise ArchiveError(f"cannot read the file: {exc.strerror}", path) from None
-    return parse_article(decode_content(data, path), path)
+    text = decode_content(data, path)
+    try:
+        return parse_article(text, path)
+    except ValueError as exc:  # YAML builds dates itself: 2024-02-30 fails inside safe_load
+        raise ArchiveError(f"impossible value in the front matter ({exc}): write dates as a real "
+                           "YYYY-MM-DD", path) from None
 
 
 def load_articles(content_dir: Path) -> list[Article]:

@@ -134,6 +134,23 @@ def test_template_error_through_the_cli_is_one_clear_line(site, capsys):
     assert "list.html:1" in err and "nope" in err and "Traceback" not in err
 
 
+def test_bad_content_through_the_cli_lists_every_file(site, capsys):
+    (site / "content/a.md").write_text("---\nid: a\n---\n\n正文\n", encoding="utf-8")
+    (site / "content/b.md").write_bytes(b"---\nid: b\ntitle: \xff\n---\n")
+    assert run_cli("--config", str(site / "site.yaml"), "build") == 1
+    err = capsys.readouterr().err
+    assert "a.md:1: key 'title'" in err and "b.md:3" in err and "Traceback" not in err
+    assert not (site / "_site").exists()
+
+
+def test_a_source_file_outside_seeds_is_refused(site):
+    article = site / "content/2024/2024-12-22-a01-01.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "file: 000_ef5b354f55f1070d.txt", "file: ../site.yaml"), encoding="utf-8")
+    with pytest.raises(ArchiveError, match="plain file name in seeds"):
+        build(site)
+
+
 @pytest.mark.parametrize("out", ["content", "content/sub", "seeds", "templates", "static", ".", ".."])
 def test_output_overlapping_sources_is_refused(site, out):
     before = snapshot(site)

@@ -52,6 +52,21 @@ def test_every_bad_file_is_reported_in_one_pass(tmp_path):
     assert any("bytes.md:9" in m and "UTF-8" in m for m in messages)
 
 
+@pytest.mark.parametrize("text, where", [
+    (GOOD.format(id="a", title="标题").replace("date: 2024-12-22", "date: 22/12/2024"), "x.md:4: key 'date'"),
+    (GOOD.format(id="a", title="标题").replace("date: 2024-12-22", "date: 2024-02-30"), "day is out of range"),
+    (GOOD.format(id="a", title="标题").replace("正文第一段。", ""), "body is empty"),
+    (GOOD.format(id="a", title="标题").replace("---\n\n正文", "\n正文"), "not closed"),
+    ("正文，没有前言\n", "x.md:1"),
+    (GOOD.format(id="a", title="标题").replace("page: A01", "page: 第一版"), "x.md:5: key 'page'"),
+])
+def test_each_bad_front_matter_names_file_and_line(tmp_path, text, where):
+    _write(tmp_path, "x.md", text)
+    with pytest.raises(ArchiveError) as caught:
+        load_articles(tmp_path)
+    assert where in str(caught.value)
+
+
 def test_duplicate_id_names_both_files(tmp_path):
     first = _write(tmp_path, "a/one.md", GOOD.format(id="same-id", title="甲"))
     second = _write(tmp_path, "b/two.md", GOOD.format(id="same-id", title="乙"))
