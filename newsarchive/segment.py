@@ -25,15 +25,20 @@ START_BYLINE_RE = re.compile(
     r"[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日(?:电|讯))"
     r"\s*(?:[（(][^（）()]{1,40}[）)])?")
 UNDER_BYLINE_RE = re.compile(
-    rf"^(?:(?:本报|新华社){CREDIT}[\s　]*|{CREDIT}[\s　]+)[\u4e00-\u9fff·]{{2,5}}"
+    rf"^[■□●◆◇]?[\s　]*(?:(?:本报|新华社){CREDIT}[\s　]*|{CREDIT}[\s　]+)[\u4e00-\u9fff·]{{2,5}}"
     rf"(?:[\s　、]+(?:(?:本报)?{CREDIT}[\s　]*)?[\u4e00-\u9fff·]{{2,5}})*$")
-END_BYLINE_RE = re.compile(rf"[（(]\s*(?:本报|新华社)?{CREDIT}[^（）()]{{1,40}}[）)]$")
+END_BYLINE_RE = re.compile(
+    rf"[（(]\s*(?:(?:本报|新华社)?{CREDIT}[^（）()]{{1,40}}|据[^（）()]{{2,20}})[）)]$")
 CREDIT_PREFIX_RE = re.compile(rf"^(?:本报|新华社)?{CREDIT}")
 NAME_RE = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
 FURNITURE_RE = re.compile(
     r"^(?:(?:责任编辑|责编|编辑|美编|校对|组版|版式|审读|校读|值班主任|主编|视觉)[：:]"
     r"|\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]"
     r"|第?[A-Z]?\d{1,2}版?$)")
+CAPTION_START_RE = re.compile(r"^(?:[▲△▼▽◀▶]|图为|[（(]?图[一二三四五六七八九十\d]*[：:])")
+PHOTO_CREDIT_RE = re.compile(
+    r"(?:(?:记者|通讯员|摄影|图)[\s　/：:]*[\u4e00-\u9fff·]{2,4}|[\s　][\u4e00-\u9fff·]{2,4})"
+    r"[\s　]*摄(?:影)?[）)]?$")
 SPEECH_VERB_RE = re.compile(r"(强调|指出|表示|要求|提出|时说|讲话|寄语)$")
 LABEL_RE = re.compile(r"^[\u4e00-\u9fff“”]{2,8}[：:]$")
 NO_HEAD_PUNCT = "。，、；"
@@ -53,7 +58,7 @@ class Line:
 
 @dataclass
 class Item:
-    kind: str                     # text | head | section | byline-under | byline-end
+    kind: str  # text | head | inline-head | section | byline-under | byline-end | caption
     lines: list[Line]
 
 
@@ -95,11 +100,17 @@ class HeadUnit:
 
 # --- Reading lines --------------------------------------------------------------------------
 
+def page_lines(text: str) -> list[str]:
+    """The page's lines as numbered everywhere (spans, artifacts): any line ending, no BOM."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def _read_lines(text: str, artifacts: list[Artifact]) -> list[Line | None]:
     """Repair each line; None stands for a blank line (a column or paragraph break)."""
-    raw = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    raw = page_lines(text)
     widths = [text_width(line) for line in raw]
     lines: list[Line | None] = []
+    pending_from = None   # a （上接…） note alone on its line belongs to the next line
     for number, source in enumerate(raw, start=1):
         source = source.strip(SPACES)
         if not source:
@@ -120,9 +131,14 @@ def _read_lines(text: str, artifacts: list[Artifact]) -> list[Line | None]:
             source = glued[1]
         repaired = strip_justification_spaces(source)
         if repaired:
-            lines.append(Line(number, repaired, continues, continued_from))
-        else:
-            lines.append(None)
+            lines.append(Line(number, repaired, continues, continued_from or pending_from))
+            pending_from = None
+            continue
+        lines.append(None)
+        pending_from = pending_from or continued_from
+        previous = next((line for line in reversed(lines) if line is not None), None)
+        if continues and previous is not None:
+            previous.continues = continues
     return lines
 
 
@@ -186,6 +202,9 @@ def _items(lines: list[Line | None]) -> list[Item]:
         opens = not items or items[-1].kind != "text" or ends_sentence(items[-1].lines[-1].text) \
             or bool(END_BYLINE_RE.search(items[-1].lines[-1].text))
         first = chunk[0].text
+        if len(chunk) <= 3 and (CAPTION_START_RE.match(first) or PHOTO_CREDIT_RE.search(chunk[-1].text)):
+            items.append(Item("caption", chunk))
+            continue
         if len(chunk) == 1 and UNDER_BYLINE_RE.match(first):
             items.append(Item("byline-under", chunk))
             continue
@@ -295,6 +314,8 @@ def _bodies(items: list[Item], units: list[HeadUnit]) -> list[Body]:
         return body
 
     for item in items:
+        if item.kind == "caption":
+            continue
         if item.kind == "head":
             if previous_kind != "head":
                 group += 1
@@ -592,6 +613,7 @@ def _reporters(byline: str | None) -> list[str]:
     for credit in re.findall(r"[（(]([^（）()]*)[）)]", byline) or [byline]:
         credited = False
         for token in re.split(r"[\s　、，]+", credit):
+            token = token.lstrip("■□●◆◇")
             bare = CREDIT_PREFIX_RE.sub("", token)
             credited = credited or bare != token
             if credited and NAME_RE.match(bare) and bare not in names:
@@ -637,6 +659,8 @@ def split_page(text: str) -> PageSplit:
     artifacts: list[Artifact] = []
     warnings: list[str] = []
     items = _items(_read_lines(text, artifacts))
+    artifacts.extend(Artifact("photo-caption", "".join(line.text for line in item.lines),
+                              item.lines[0].number) for item in items if item.kind == "caption")
     _headline_groups(items)
     units: list[HeadUnit] = []
     bodies = []
@@ -670,6 +694,6 @@ def account_han(text: str, split: PageSplit) -> tuple[int, int, list[int]]:
         found.update(char for char in artifact.text if is_han(char))
     missing = page - found
     accounted = sum(page.values()) - sum(missing.values())
-    lines = sorted({number for number, line in enumerate(text.splitlines(), start=1)
+    lines = sorted({number for number, line in enumerate(page_lines(text), start=1)
                     if any(missing.get(char) for char in line)})
     return accounted, sum(page.values()), lines

@@ -14,7 +14,7 @@ TERMINALS = "。！？!?…；"
 CLOSERS = "”’」』）)》"
 CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】「」『』—…·．～"
 CONTINUATION_RE = re.compile(
-    r"[（(]\s*(下转|上接|转|接)\s*(第?\s*[A-Za-z]?\s*\d{1,3})\s*版?\s*[）)]")
+    r"[（(]\s*(下转|上接|转|接)\s*(第?\s*[A-Za-z]?\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}))\s*版?\s*[）)]")
 
 
 def is_han(char: str) -> bool:

@@ -370,6 +370,65 @@ def test_frames_out_of_reading_order_are_reordered_with_a_warning():
     assert fully_accounted(OUT_OF_ORDER, split)
 
 
+def test_continuation_note_alone_on_its_line():
+    text = page("""
+社区干部待遇有保障
+
+本报讯（记者 施翔）全市上下构建起统一领导的工作
+推进机制，形成上下协同的工作合力。
+（下转第二版）
+""")
+    [article] = split_page(text).segments
+    assert article.continues == "二"
+    assert article.body.endswith("合力。")
+
+
+def test_photo_caption_is_an_artifact_not_a_headline():
+    text = page("""
+冬季供暖运行平稳
+
+本报讯（记者 李明）入冬以来，全市供暖运行平稳，室
+温达标率保持在较高水平。
+
+▲ 工作人员检修供热管网。
+
+本报记者 张三 摄
+""")
+    split = split_page(text)
+    assert titles(split) == ["冬季供暖运行平稳"]
+    assert "检修" not in split.segments[0].body
+    assert [a.kind for a in split.artifacts] == ["photo-caption", "photo-caption"]
+    assert fully_accounted(text, split)
+
+
+@pytest.mark.parametrize("credit, byline, reporters", [
+    ("（据新华社）", "（据新华社）", []),
+    ("（新华社记者 张三、李四）", "（新华社记者 张三、李四）", ["张三", "李四"]),
+])
+def test_end_credits(credit, byline, reporters):
+    text = page(f"""
+全国冬小麦长势良好
+
+今冬全国冬小麦长势总体良好，苗情好于
+常年。{credit}
+""")
+    [article] = split_page(text).segments
+    assert (article.byline, article.reporters) == (byline, reporters)
+    assert article.body == "今冬全国冬小麦长势总体良好，苗情好于常年。"
+
+
+def test_byline_under_headline_with_a_box_mark():
+    text = page("""
+城中区开好局启新程
+
+■本报记者 徐顺凯
+
+凝心聚力开好局，砥砺奋进启新程。
+""")
+    [article] = split_page(text).segments
+    assert (article.byline, article.reporters) == ("■本报记者 徐顺凯", ["徐顺凯"])
+
+
 def test_page_furniture_is_an_artifact():
     text = page("""
 责任编辑：张三
