@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
 import subprocess
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.request import urlopen
 
 
 @dataclass
@@ -113,3 +116,48 @@ def tree_size(root: Path) -> tuple[int, int]:
             total += os.path.getsize(os.path.join(folder, name))
             files += 1
     return total, files
+
+
+def edit_visible_through_serve(argv: list[str], *, cwd: Path, log: Path, page: str,
+                               edit, marker: str, timeout: float = 120) -> Run:
+    """Start a preview server (argv), wait for its URL, call `edit()`, then time how long until
+    the served `page` (a path under the URL) contains `marker`."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        child = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 text=True)
+    except OSError as exc:
+        return Run(None, None, f"cannot start {argv[0]}: {exc.strerror}")
+    lines: list[str] = []
+    url_seen = threading.Event()
+
+    def read_output() -> None:
+        for line in child.stdout:
+            lines.append(line)
+            if re.search(r"https?://\S+", line):
+                url_seen.set()
+
+    threading.Thread(target=read_output, daemon=True).start()
+    try:
+        if not url_seen.wait(timeout):
+            return Run(None, None, f"no URL printed within {timeout:.0f} s")
+        url = next(m.group(0) for l in lines if (m := re.search(r"https?://[^\s;]+/", l)))
+        edit()
+        start = time.perf_counter()
+        while time.perf_counter() - start < timeout:
+            try:
+                with urlopen(url + page, timeout=5) as response:
+                    if marker in response.read().decode("utf-8", errors="replace"):
+                        return Run(time.perf_counter() - start, None)
+            except OSError:
+                pass
+            time.sleep(0.01)
+        return Run(None, None, f"edit not visible within {timeout:.0f} s")
+    finally:
+        child.send_signal(signal.SIGINT)
+        try:
+            child.wait(15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        log.write_text("".join(lines), encoding="utf-8")

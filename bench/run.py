@@ -15,6 +15,7 @@ import json
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -26,33 +27,14 @@ if __package__ in (None, ""):   # run as a script: make `bench` and `newsarchive
 
 from bench import corpus, tools
 from bench.browser import SMALL_TRUTH, SearchStats
-from bench.measure import Run, run_measured, tree_size
+from bench.report import BuildRow, SearchRow, report
+from bench.measure import Run, edit_visible_through_serve, run_measured, tree_size
 from newsarchive.config import load_config
+from newsarchive.urls import article_path
 
 ROOT = tools.ROOT
 SITE_PARTS = ("site.yaml", "templates", "static")
 CJK_QUERY = corpus.re.compile(f"^[{corpus.CJK}]+$")
-
-
-@dataclass
-class BuildRow:
-    size: int
-    tool: str
-    step: str
-    seconds: float | None
-    peak_mb: float | None
-    cpu_seconds: float | None = None
-    output_mb: float | None = None
-    files: int | None = None
-    note: str = ""
-
-
-@dataclass
-class SearchRow:
-    size: int
-    engine: str
-    index_mb: float | None
-    stats: SearchStats
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -182,6 +164,12 @@ def build_row(size: int, tool: str, step: str, run: Run, out: Path | None = None
     return row
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class StaticServer:
     """A loopback HTTP server for one folder: Pagefind fetches its index, so no file://."""
 
@@ -277,6 +265,13 @@ def run_size(args, size: int, writer: corpus.CorpusWriter, browser) -> tuple[lis
             measure("ours", "edit one", argv, out)
             corpus.write_pages(corpus.next_day_pages(writer), content_dir=content)
             measure("ours", "add a day", argv, out)
+            marker = f"预览中可见的编辑{size}。"
+            run = edit_visible_through_serve(
+                tools.ours_serve(site, content, out, free_port()), cwd=work,
+                log=logs / "ours-serve.log", page=article_path(edited.stem),
+                edit=lambda: corpus.edit_article(edited, marker), marker=marker)
+            rows.append(build_row(size, "ours", "serve: edit visible", run))
+            print(f"  {size:>7} ours     serve edit {run.seconds or run.error}", file=sys.stderr)
     return rows, searches, node
 
 
@@ -284,69 +279,6 @@ def _search(browser, page: str, site: Path, queries, truth, http_root=None) -> S
     from bench.browser import measure_search
     print(f"  search {page} ({len(queries)} queries)", file=sys.stderr)
     return measure_search(browser, page, site, queries, truth, http_root=http_root)
-
-
-def _fmt(value, pattern: str = "{:.2f}") -> str:
-    return "n/a" if value is None else pattern.format(value)
-
-
-def _ratio(ours: float | None, theirs: float | None) -> str:
-    return "n/a" if not ours or not theirs else f"{ours / theirs:.2f}×"
-
-
-def report(rows: list[BuildRow], searches: list[SearchRow], nodes: dict[int, dict]) -> str:
-    """The whole result as Markdown: builds, search, ratios side by side."""
-    lines = ["| articles | tool | step | time (s) | CPU (s) | peak memory (MB) | output (MB) | "
-             "files | note |", "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
-    for r in rows:
-        lines.append(f"| {r.size or '-'} | {r.tool} | {r.step} | {_fmt(r.seconds)} | "
-                     f"{_fmt(r.cpu_seconds)} | "
-                     f"{_fmt(r.peak_mb, '{:.0f}')} | {_fmt(r.output_mb, '{:.1f}')} | "
-                     f"{_fmt(r.files, '{}')} | {r.note} |")
-    lines += ["", "| articles | search | index (MB) | first query: KB / page open to result (ms) | "
-              "later query KB, median / max | later query p50 / p95 (ms), Chromium | precision | "
-              "recall | answered |", "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
-    for s in searches:
-        st = s.stats
-        lines.append(
-            f"| {s.size} | {s.engine} | {_fmt(s.index_mb)} | {_fmt(st.first_query_kb, '{:.0f}')} / "
-            f"{_fmt(st.first_open_ms, '{:.0f}')} | {_fmt(st.later_query_kb, '{:.0f}')} / "
-            f"{_fmt(st.later_query_max_kb, '{:.0f}')} | {_fmt(st.p50_ms, '{:.0f}')} / "
-            f"{_fmt(st.p95_ms, '{:.0f}')} | {_fmt(st.precision)} | {_fmt(st.recall)} | "
-            f"{st.answered}/{st.asked}{' ' + st.error if st.error else ''} |")
-    if nodes:
-        lines += ["", "| articles | node, lunr 2.3.9 | queries | load (ms) | query p50 / p95 / max (ms) "
-                  "| recall | precision | note |", "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
-        for size, node in sorted(nodes.items()):
-            ms = node.get("queryMs") or {}
-            failures = len(node.get("failures") or [])
-            lines.append(
-                f"| {size} | ours | {node.get('queries', 'n/a')} | {_fmt(node.get('loadMs'), '{:.0f}')} | "
-                f"{_fmt(ms.get('p50'))} / {_fmt(ms.get('p95'))} / {_fmt(ms.get('max'))} | "
-                f"{_fmt(node.get('recall'), '{:.3f}')} | {_fmt(node.get('precision'), '{:.3f}')} | "
-                f"{node.get('error') or (f'{failures} queries differ from the truth' if failures else '')} |")
-    lines += ["", "| articles | ratio | time | peak memory | output |", "| ---: | --- | ---: | ---: | ---: |"]
-    find = {(r.size, r.tool, r.step): r for r in rows}
-    for size in sorted({r.size for r in rows if r.size}):
-        ours = find.get((size, "ours", "cold"))
-        for other in ("hugo", "pelican"):
-            theirs = find.get((size, other, "cold"))
-            if ours and theirs:
-                lines.append(f"| {size} | ours / {other}, cold | {_ratio(ours.seconds, theirs.seconds)} | "
-                             f"{_ratio(ours.peak_mb, theirs.peak_mb)} | "
-                             f"{_ratio(ours.output_mb, theirs.output_mb)} |")
-            ours_noop, theirs_noop = find.get((size, "ours", "no-op")), find.get((size, other, "no-op"))
-            if ours_noop and theirs_noop:
-                lines.append(f"| {size} | ours / {other}, no-op | "
-                             f"{_ratio(ours_noop.seconds, theirs_noop.seconds)} | "
-                             f"{_ratio(ours_noop.peak_mb, theirs_noop.peak_mb)} | |")
-        by_engine = {s.engine: s.stats for s in searches if s.size == size}
-        if "ours" in by_engine and "pagefind" in by_engine:
-            o, p = by_engine["ours"], by_engine["pagefind"]
-            lines.append(f"| {size} | ours / pagefind, search KB first / later | "
-                         f"{_ratio(o.first_query_kb, p.first_query_kb)} / "
-                         f"{_ratio(o.later_query_kb, p.later_query_kb)} | | |")
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,6 +52,13 @@ def ours_ingest(site: Path, seeds: Path, content: Path) -> list[str]:
             "ingest", "--seeds", str(seeds), "--content", str(content)]
 
 
+def ours_serve(site: Path, content: Path, out: Path, port: int) -> list[str]:
+    # A seeds folder that does not exist: serve then only builds, it never re-ingests.
+    return [sys.executable, str(ROOT / "build.py"), "--config", str(site / "site.yaml"), "serve",
+            "--seeds", str(site / "no-seeds"), "--content", str(content), "--out", str(out),
+            "--port", str(port)]
+
+
 def hugo_build(binary: Path, content: Path, out: Path, cache: Path) -> list[str]:
     return [str(binary), "--source", str(BENCH / "hugo"), "--contentDir", str(content),
             "--destination", str(out), "--cacheDir", str(cache), "--noBuildLock", "--quiet"]

@@ -1,0 +1,81 @@
+"""The harness around the timings: child-process measurement, query generation, the report."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.browser import SMALL_TRUTH, SearchStats
+from bench.measure import run_measured, tree_size
+from bench.report import BuildRow, SearchRow, report, target_lines
+from bench.run import make_queries, parse_args
+
+
+def test_run_measured_reports_memory_and_failures(tmp_path):
+    grow = "x = bytearray(150 * 2**20); print('ok')"
+    run = run_measured([sys.executable, "-c", grow], cwd=tmp_path, log=tmp_path / "log")
+    assert run.ok and run.seconds > 0 and run.peak_rss_mb >= 150
+    failed = run_measured([sys.executable, "-c", "raise SystemExit('bad input')"], cwd=tmp_path,
+                          log=tmp_path / "log")
+    assert not failed.ok and "exit 1" in failed.error and "bad input" in failed.error
+    missing = run_measured([str(tmp_path / "no-such-tool")], cwd=tmp_path, log=tmp_path / "log")
+    assert missing.seconds is None and "cannot start" in missing.error
+    slow = run_measured([sys.executable, "-c", "import time; time.sleep(30)"], cwd=tmp_path,
+                        log=tmp_path / "log", timeout=0.5)
+    assert slow.error.startswith("timed out")
+
+
+def test_tree_size_counts_files_and_bytes(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.txt").write_text("12345")
+    (tmp_path / "y.txt").write_text("中文", encoding="utf-8")
+    assert tree_size(tmp_path) == (5 + 6, 2)
+    assert tree_size(tmp_path / "absent") == (0, 0)
+
+
+def test_queries_alternate_typical_and_rare():
+    texts = {f"d{i:03d}": "西宁市推进全季文化旅游发展" * 3 + f"第{i}号独特句子内容{chr(0x4e00 + i)}段落"
+             for i in range(60)}
+    queries = make_queries(texts, 10, seed=1)
+    assert len(queries) == 10 and len(set(queries)) == 10
+    assert len(queries[0]) == 2
+    for rare in queries[1::2]:
+        assert 5 <= len(rare) <= 6
+        assert 1 <= sum(rare in t for t in texts.values()) <= SMALL_TRUTH
+    assert queries == make_queries(texts, 10, seed=1)
+
+
+@pytest.mark.parametrize("argv, sizes, queries", [
+    (["--quick"], [1000], 8),
+    (["--sizes", "1000,10000"], [1000, 10000], 30),
+])
+def test_parse_args(argv, sizes, queries):
+    args = parse_args(argv)
+    assert (args.sizes, args.queries) == (sizes, queries)
+
+
+def test_parse_args_rejects_bad_sizes(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        parse_args(["--sizes", "1k"])
+    assert exit_info.value.code == 2 and "--sizes" in capsys.readouterr().err
+
+
+def test_targets_say_met_or_by_how_much():
+    rows = [BuildRow(30000, "ours", "cold", 6.0, 900), BuildRow(30000, "hugo", "cold", 3.0, 400),
+            BuildRow(30000, "ours", "no-op", 0.4, 300), BuildRow(30000, "ours", "add a day", 3.0, 1200)]
+    searches = [SearchRow(30000, "ours", 40.0, SearchStats(first_query_kb=250, later_query_kb=120,
+                                                           p95_ms=30))]
+    lines = "\n".join(target_lines(rows, searches, {30000: {"recall": 1.0, "precision": 0.98}}))
+    assert "| 30000 | cold build ≤ Hugo's (ours / Hugo) | 2.00 × | no: 2.0× the limit |" in lines
+    assert "| no-op rebuild < 1 s | 0.40 s | yes |" in lines
+    assert "| a new day's issue < 2 s | 3.00 s | no: 1.5× the limit |" in lines
+    assert "| peak memory < 1 GB | 1200.00 MB | no: 1.2× the limit |" in lines
+    assert "| edit visible through serve < 0.5 s | n/a | n/a |" in lines
+    assert "| a later query loads ≤ 100 KB | 120.00 KB | no: 1.2× the limit |" in lines
+    assert "| recall 1.0 (node, generated queries) | 1.000 | yes |" in lines
+    assert "| precision 1.0 (node, generated queries) | 0.980 | no |" in lines
+    text = report(rows, searches, {})
+    assert "| 30000 | ours / hugo, cold | 2.00× |" in text
+
