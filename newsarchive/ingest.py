@@ -84,7 +84,7 @@ def article_id(date: dt.date | None, label: str | None, file_name: str, number: 
     day = date.isoformat() if date else "undated"
     if label:
         page = label.lower()
-    else:
+    else:  # the file name is the one stable thing an unlabelled page has
         stem = re.sub(r"[^a-z0-9]+", "-", Path(file_name).stem.lower()).strip("-")[:40]
         page = "p-" + (stem or hashlib.sha1(file_name.encode()).hexdigest()[:8])
     return f"{day}-{page}-{number:02d}"
@@ -154,7 +154,7 @@ def page_articles(page: SeedPage, split: PageSplit, info: PageInfo, date: dt.dat
     for seg in split.segments:
         warnings.extend(seg.warnings)
         first_line = min((a for a, _ in seg.spans), default=1)
-        if not seg.body.strip():
+        if not seg.body.strip():  # content files need a body; the headline stays visible here
             warnings.append(f"line {first_line}: a headline with no article text, not written: "
                             f"{seg.title}")
             continue

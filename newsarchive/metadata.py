@@ -74,6 +74,7 @@ def _reference_year(text: str, full_dates: list[dt.date]) -> tuple[int | None, b
         month = re.match(r"(\d{1,2})月", text[match.end():])
         if month:
             years_by_month.setdefault(int(month.group(1)), []).append(int(match.group(1)))
+    # 去年10月 beside 2023年10月 names the same month twice: the page speaks from 2024.
     votes = Counter(year + 1 for month in LAST_YEAR_RE.findall(text)
                     for year in years_by_month.get(int(month), []))
     if votes:
@@ -101,7 +102,7 @@ def infer_date(page_text: str) -> dt.date | None:
             return named if word == "今" else named + dt.timedelta(days=1)
     days = full + [d for d in (_date(year, int(m), int(dd)) for m, dd in MONTH_DAY_RE.findall(text))
                    if d]
-    if from_last_year:
+    if from_last_year:  # days of last year are history, not the page's day
         days = [d for d in days if d.year == year]
     return max(days) if days else None
 
@@ -110,6 +111,7 @@ def infer_page_label(page_text: str) -> str | None:
     """A page label printed in the page's header or footer line (`A03版`, `第3版`), or None."""
     for line in page_text.splitlines():
         line = line.strip()
+        # 转/接: （下转A04版） names the page a story goes to, not this one.
         if not line or len(line) > MAX_HEADER_LINE or "转" in line or "接" in line:
             continue
         compact = re.sub(r"\s+", "", line)
@@ -126,6 +128,7 @@ def infer_page_label(page_text: str) -> str | None:
 
 def find_places(text: str, places: tuple[Place, ...]) -> list[str]:
     """Canonical names of the gazetteer places the text names, in gazetteer order."""
+    # Longest first, so 城东区 is one hit and not also 城东.
     spellings = sorted(((s, p.name) for p in places for s in p.spellings),
                        key=lambda pair: -len(pair[0]))
     if not spellings:
@@ -204,6 +207,7 @@ def make_tags(places: list[str], terms: list[str]) -> list[str]:
 
 
 def _shingles(text: str) -> set[str]:
+    # Han characters only: two edits of a story differ in punctuation, spacing and numbers.
     han = "".join(HAN_RE.findall(text))
     return {han[i:i + SHINGLE] for i in range(len(han) - SHINGLE + 1)}
 

@@ -81,6 +81,7 @@ def _looks_like_gb_text(text: str) -> bool:
 
 def decode_page(data: bytes, path: str | Path) -> tuple[str, str]:
     """Return (text with `\\n` line ends, encoding name); raise ArchiveError if it is not text."""
+    # Signatures first: a PDF's header is ASCII and would otherwise pass as "UTF-8 text".
     for magic, what in MAGIC:
         if data.startswith(magic):
             raise ArchiveError(f"this is {what}, not a page text: extract its text first "
@@ -95,9 +96,11 @@ def decode_page(data: bytes, path: str | Path) -> tuple[str, str]:
                                    f"(byte {exc.start}): {FIX_ENCODING}", path) from None
             break
     if text is None:
+        # Without a BOM, NULs mean UTF-16 of unknown byte order or binary: guessing could be wrong.
         if b"\x00" in data:
             raise ArchiveError("contains NUL bytes: a binary file or UTF-16 without a byte order "
                                f"mark, not a page text: {FIX_ENCODING}", path)
+        # UTF-8 first: Chinese text in GB18030 is almost never valid UTF-8, the reverse often is.
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
@@ -108,6 +111,7 @@ def decode_page(data: bytes, path: str | Path) -> tuple[str, str]:
             if text is None or not _looks_like_gb_text(text):
                 raise ArchiveError("is neither UTF-8, UTF-16 with BOM nor GB18030 text "
                                    f"(perhaps Big5 or binary data): {FIX_ENCODING}", path) from None
+    # pdftotext separates PDF pages with a form feed: a line break for the segmenter.
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     if text and len(CONTROL_RE.findall(text)) / len(text) > MAX_CONTROL_SHARE:
         raise ArchiveError(f"is full of control characters: a binary file, not a page text "
@@ -125,7 +129,7 @@ def list_pages(seeds_dir: Path) -> list[Path]:
 def read_page(path: Path) -> SeedPage:
     """Read and decode one page file; empty or Chinese-less pages come back with a warning."""
     size = path.stat().st_size
-    if size > MAX_PAGE_BYTES:
+    if size > MAX_PAGE_BYTES:  # refuse before reading: a 50 MB file would cost seconds and memory
         raise ArchiveError(f"is {size / 2**20:.1f} MB, but one page's text is well under "
                            f"{MAX_PAGE_BYTES // 2**20} MB: split it into one file per page", path)
     text, encoding = decode_page(path.read_bytes(), path)
@@ -212,6 +216,7 @@ def load_manifest(seeds_dir: Path, page_names: list[str]) -> Manifest:
         raw_pages = {}
     known = set(page_names)
     for name, value in raw_pages.items():
+        # A typo in a file name would silently leave that page without its date: refuse it.
         if str(name) not in known:
             check.error(f"pages.{name}", f"names a file that is not in {seeds_dir}: "
                                          "fix the name or remove the entry")
