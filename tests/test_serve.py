@@ -79,21 +79,25 @@ def test_content_type(name, expected):
 
 
 @pytest.mark.parametrize("document, expected", [
-    (b"<html><body><p>\xe6\x96\x87</p></body></html>", b"<html><body><p>\xe6\x96\x87</p>[S]</body></html>"),
+    (b"<html><body><p>\xe6\x96\x87</p></body></html>",
+     b"<html><body><p>\xe6\x96\x87</p>[S]</body></html>"),
     (b"<body>a</BODY >", b"<body>a[S]</BODY >"),
-    (b"<body><pre>&lt;/body&gt;</pre></body>\n</body>", b"<body><pre>&lt;/body&gt;</pre></body>\n[S]</body>"),
+    (b"<body><pre>&lt;/body&gt;</pre></body>\n</body>",
+     b"<body><pre>&lt;/body&gt;</pre></body>\n[S]</body>"),
     (b"<p>no body end", b"<p>no body end[S]"),
 ])
 def test_inject_before_last_body_end(document, expected):
     injected = inject(document, "<i>x</i>")
-    marked = expected.replace(b"[S]", b"<!-- newsarchive:serve --><i>x</i><!-- /newsarchive:serve -->")
+    block = b"<!-- newsarchive:serve --><i>x</i><!-- /newsarchive:serve -->"
+    marked = expected.replace(b"[S]", block)
     assert injected == marked
     assert strip_injection(injected) == document
 
 
 def test_overlay_names_file_line_and_escapes_the_message():
-    errors = (ArchiveErrors([ArchiveError("invalid YAML: <script>alert(1)</script>", "site.yaml", line=7),
-                             ArchiveError("unknown key", "site.yaml", key="titel")]),)
+    errors = (ArchiveErrors([
+        ArchiveError("invalid YAML: <script>alert(1)</script>", "site.yaml", line=7),
+        ArchiveError("unknown key", "site.yaml", key="titel")]),)
     overlay = overlay_html(errors)
     assert "site.yaml:7" in overlay and "site.yaml key &#x27;titel&#x27;" in overlay
     assert "<script>alert" not in overlay and "&lt;script&gt;alert(1)" in overlay
@@ -190,10 +194,12 @@ class FakePipeline:
         for md in sorted((self.site / "content").glob("*.md")):
             text = html.escape(md.read_text(encoding="utf-8"))
             pages[f"articles/{md.stem}.html"] = (
-                f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{md.stem}</title></head>"
+                f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{md.stem}</title>"
+                "</head>"
                 f"<body><main>{text}</main><i>v{variant}</i>{padding}</body></html>")
             names.append(md.stem)
-        pages["index.html"] = f"<html><body><ul>{''.join(f'<li>{n}</li>' for n in names)}</ul></body></html>"
+        items = "".join(f"<li>{name}</li>" for name in names)
+        pages["index.html"] = f"<html><body><ul>{items}</ul></body></html>"
         return {name: text.encode("utf-8") for name, text in pages.items()}
 
     def build(self) -> str:
@@ -321,7 +327,8 @@ def test_quick_saves_make_one_rebuild(fake_site, site_copy):
     for number in range(6):
         target.write_text(f"第{number}稿\n", encoding="utf-8")
         time.sleep(0.03)
-    assert wait_for(lambda: b"\xe7\xac\xac5\xe7\xa8\xbf" in get(preview, f"/articles/{target.stem}.html")[2], 2)
+    last = "第5稿".encode()
+    assert wait_for(lambda: last in get(preview, f"/articles/{target.stem}.html")[2], 2)
     time.sleep(0.6)
     assert pipeline.builds == builds + 1
 
@@ -341,7 +348,8 @@ def test_seed_change_reingests_once_and_builds_once(fake_site, site_copy):
     seed = sorted((site_copy / "seeds").glob("*.txt"))[0]
     builds, ingests = pipeline.builds, pipeline.ingests
     seed.write_text("新的版面文字\n", encoding="utf-8")
-    assert wait_for(lambda: "新的版面文字".encode() in get(preview, f"/articles/{seed.stem}.html")[2], 2)
+    new_text = "新的版面文字".encode()
+    assert wait_for(lambda: new_text in get(preview, f"/articles/{seed.stem}.html")[2], 2)
     time.sleep(0.8)   # the ingester's own writes to content/ must not cause another build
     assert (pipeline.ingests, pipeline.builds) == (ingests + 1, builds + 1)
 
@@ -472,9 +480,12 @@ def test_missing_page_reloads_when_a_build_creates_it(fake_site, site_copy):
 
 
 @pytest.mark.parametrize("path, expected", [
-    ("/index.html", "text/html; charset=utf-8"), ("/static/site.js", "text/javascript; charset=utf-8"),
-    ("/static/site.css", "text/css; charset=utf-8"), ("/feed.xml", "application/xml; charset=utf-8"),
-    ("/data/index.json", "application/json; charset=utf-8"), ("/icons/mark.svg", "image/svg+xml; charset=utf-8"),
+    ("/index.html", "text/html; charset=utf-8"),
+    ("/static/site.js", "text/javascript; charset=utf-8"),
+    ("/static/site.css", "text/css; charset=utf-8"),
+    ("/feed.xml", "application/xml; charset=utf-8"),
+    ("/data/index.json", "application/json; charset=utf-8"),
+    ("/icons/mark.svg", "image/svg+xml; charset=utf-8"),
 ])
 def test_mime_types_and_only_html_gets_the_script(fake_site, path, expected):
     preview, _, _ = fake_site
@@ -510,7 +521,29 @@ def test_failed_step_with_a_bug_keeps_serving(fake_site, site_copy):
     assert any("Traceback" in line for line in log)
 
 
-# --- the command: Ctrl-C, and the real pipeline on the seed archive ---
+@pytest.mark.browser
+def test_browser_reloads_after_a_save_and_shows_the_overlay(fake_site, site_copy, page):
+    preview, _, _ = fake_site
+    article = article_files(site_copy)[0]
+    page.goto(f"{preview.url}articles/{article.stem}.html")
+    page.wait_for_function("window.__ready = true")
+    article.write_text("浏览器里看到的修改\n", encoding="utf-8")
+    saved = time.monotonic()
+    page.wait_for_function("document.body.innerText.includes('浏览器里看到的修改')",
+                           timeout=2000)
+    print(f"save → reloaded page in Chromium: {time.monotonic() - saved:.2f} s")
+    assert page.evaluate("window.__ready") is None   # a real reload, not a patched DOM
+
+    config = site_copy / "site.yaml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good + "\nBROKEN\n", encoding="utf-8")
+    page.wait_for_selector("#newsarchive-build-error", timeout=2000)
+    assert "site.yaml:" in page.inner_text("#newsarchive-build-error")
+    config.write_text(good, encoding="utf-8")
+    page.wait_for_selector("#newsarchive-build-error", state="detached", timeout=2000)
+
+
+# --- the command: URL, ports, --open, Ctrl-C ---
 
 SERVE_SCRIPT = """
 import sys
@@ -561,7 +594,8 @@ def start_serving(argv: list[str], port: int) -> tuple[subprocess.Popen, str]:
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_stops_cleanly_and_frees_the_port(site_copy, signum):
     port = free_port()
-    process, _ = start_serving([sys.executable, "-c", SERVE_SCRIPT, str(site_copy), str(port)], port)
+    argv = [sys.executable, "-c", SERVE_SCRIPT, str(site_copy), str(port)]
+    process, _ = start_serving(argv, port)
     with socket.create_connection(("127.0.0.1", port), timeout=5):
         pass
     out = stop_with(process, signum)
@@ -569,25 +603,46 @@ def test_ctrl_c_stops_cleanly_and_frees_the_port(site_copy, signum):
     assert_port_free(port)
 
 
-@pytest.mark.browser
-def test_browser_reloads_after_a_save_and_shows_the_overlay(fake_site, site_copy, page):
-    preview, _, _ = fake_site
-    article = article_files(site_copy)[0]
-    page.goto(f"{preview.url}articles/{article.stem}.html")
-    page.wait_for_function("window.__ready = true")
-    article.write_text("浏览器里看到的修改\n", encoding="utf-8")
-    saved = time.monotonic()
-    page.wait_for_function("document.body.innerText.includes('浏览器里看到的修改')", timeout=2000)
-    print(f"save → reloaded page in Chromium: {time.monotonic() - saved:.2f} s")
-    assert page.evaluate("window.__ready") is None   # a real reload, not a patched DOM
+def test_cli_serve_takes_the_next_port_and_stops_on_ctrl_c(site_copy):
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen()
+    taken = blocker.getsockname()[1]
+    try:
+        argv = [sys.executable, "build.py", "serve", "--config", str(site_copy / "site.yaml"),
+                "--port", str(taken)]
+        process, out = start_serving(argv, taken + 1)
+        assert f"port {taken} was taken" in out
+        connection = http.client.HTTPConnection("127.0.0.1", taken + 1, timeout=10)
+        connection.request("GET", "/index.html")
+        assert connection.getresponse().status == 200
+        connection.close()
+        out = stop_with(process, signal.SIGINT)
+        assert process.returncode == 0 and "stopped" in out and "Traceback" not in out, out
+        assert_port_free(taken + 1)
+    finally:
+        blocker.close()
 
-    config = site_copy / "site.yaml"
-    good = config.read_text(encoding="utf-8")
-    config.write_text(good + "\nBROKEN\n", encoding="utf-8")
-    page.wait_for_selector("#newsarchive-build-error", timeout=2000)
-    assert "site.yaml:" in page.inner_text("#newsarchive-build-error")
-    config.write_text(good, encoding="utf-8")
-    page.wait_for_selector("#newsarchive-build-error", state="detached", timeout=2000)
+
+@pytest.mark.parametrize("host, warned", [("127.0.0.1", False), ("0.0.0.0", True)])
+def test_serve_prints_the_url_opens_the_browser_and_warns_off_loopback(
+        site_copy, monkeypatch, capsys, host, warned):
+    import newsarchive.serve as serve_module
+    from newsarchive.config import load_config
+
+    opened: list[str] = []
+    monkeypatch.setattr(serve_module, "SitePipeline",
+                        lambda config, seeds, content, out: FakePipeline(site_copy, out))
+    monkeypatch.setattr(serve_module.webbrowser, "open", opened.append)
+    monkeypatch.setattr(serve_module.Preview, "wait", lambda self, timeout=None: True)
+    port = free_port()
+    status = serve_module.serve(load_config(site_copy / "site.yaml"), site_copy / "seeds",
+                                site_copy / "content", site_copy.parent / "_site", host=host,
+                                port=port, open_browser=True)
+    out = capsys.readouterr().out
+    assert status == 0 and f"at http://{host}:{port}/" in out and "stopped" in out
+    assert opened == [f"http://{host}:{port}/"]
+    assert ("warning: serving on 0.0.0.0" in out) is warned
 
 
 # --- the real ingest and build on the seed archive ---
@@ -623,6 +678,8 @@ def test_real_edit_rewrites_only_the_pages_that_show_the_article(real_site, site
     saved = time.monotonic()
     article.write_text(article.read_text(encoding="utf-8").replace(
         f"title: {title}", "title: 预览服务器改过的标题", 1), encoding="utf-8")
+    # 4 s, not the 2 s of the stand-in test: the real build alone takes 0.4-2.5 s on a shared
+    # two-core machine; what the server adds is held to 2 s above.
     assert listener.events.get(timeout=4) == "reload", log
     print(f"save → reload event, real build: {time.monotonic() - saved:.2f} s")
     assert "预览服务器改过的标题".encode() in get(preview, page_path)[2]
@@ -655,54 +712,42 @@ def test_real_bad_config_shows_overlay_and_recovers(real_site, site_copy):
     assert wait_for(lambda: b"newsarchive-build-error" not in get(preview, "/index.html")[2], 4)
 
 
+def source_file(article: Path) -> str:
+    return re.search(r"^source: \{file: ([^,]+),", article.read_text(encoding="utf-8"), re.M).group(1)
+
+
+def test_real_seed_change_reingests_keeps_hand_edits_and_builds_once(real_site, site_copy):
+    preview, log = real_site
+    articles = article_files(site_copy)
+    changed = articles[0]
+    edited = next(a for a in articles if source_file(a) != source_file(changed))
+    seed = site_copy / "seeds" / source_file(changed)
+    seed_text = seed.read_text(encoding="utf-8")
+    body = changed.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    phrase = next(run for run in re.findall(r"[\u4e00-\u9fff]{8}", body) if run in seed_text)
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n手工加的一段话。\n", encoding="utf-8")
+    assert wait_for(lambda: "手工加的一段话".encode() in get(
+        preview, f"/articles/{edited.stem}.html")[2], 4), log
+    assert wait_for(lambda: any(line.startswith("rebuilt") for line in log), 2)
+    builds = sum(line.startswith("rebuilt") for line in log)
+
+    seed.write_text(seed_text.replace(phrase, "预览改字测试样例", 1), encoding="utf-8")
+    assert wait_for(lambda: "预览改字测试样例".encode() in get(
+        preview, f"/articles/{changed.stem}.html")[2], 5), log
+    time.sleep(1)   # the ingester's writes to content/ must not start a second build
+    assert sum(line.startswith("rebuilt") for line in log) == builds + 1, "\n".join(log)
+    assert "手工加的一段话".encode() in get(preview, f"/articles/{edited.stem}.html")[2]
+    assert "手工加的一段话" in edited.read_text(encoding="utf-8")
+
+
 @pytest.mark.browser
 def test_real_save_to_reloaded_page_in_chromium(real_site, site_copy, page):
     preview, _ = real_site
     article = article_files(site_copy)[-1]
     page.goto(f"{preview.url}articles/{article.stem}.html")
+    title = f"title: {front_matter_title(article)}"
     article.write_text(article.read_text(encoding="utf-8").replace(
-        f"title: {front_matter_title(article)}", "title: 浏览器预览的新标题", 1), encoding="utf-8")
+        title, "title: 浏览器预览的新标题", 1), encoding="utf-8")
     saved = time.monotonic()
     page.wait_for_function("document.title.includes('浏览器预览的新标题')", timeout=5000)
     print(f"save → reloaded page in Chromium, seed archive: {time.monotonic() - saved:.2f} s")
-
-
-def test_cli_serve_takes_the_next_port_and_stops_on_ctrl_c(site_copy):
-    blocker = socket.socket()
-    blocker.bind(("127.0.0.1", 0))
-    blocker.listen()
-    taken = blocker.getsockname()[1]
-    try:
-        process, out = start_serving([sys.executable, "build.py", "serve", "--config",
-                                      str(site_copy / "site.yaml"), "--port", str(taken)], taken + 1)
-        assert f"port {taken} was taken" in out
-        connection = http.client.HTTPConnection("127.0.0.1", taken + 1, timeout=10)
-        connection.request("GET", "/index.html")
-        assert connection.getresponse().status == 200
-        connection.close()
-        out = stop_with(process, signal.SIGINT)
-        assert process.returncode == 0 and "stopped" in out and "Traceback" not in out, out
-        assert_port_free(taken + 1)
-    finally:
-        blocker.close()
-
-
-@pytest.mark.parametrize("host, warned", [("127.0.0.1", False), ("0.0.0.0", True)])
-def test_serve_prints_the_url_opens_the_browser_and_warns_off_loopback(
-        site_copy, monkeypatch, capsys, host, warned):
-    import newsarchive.serve as serve_module
-    from newsarchive.config import load_config
-
-    opened: list[str] = []
-    monkeypatch.setattr(serve_module, "SitePipeline",
-                        lambda config, seeds, content, out: FakePipeline(site_copy, out))
-    monkeypatch.setattr(serve_module.webbrowser, "open", opened.append)
-    monkeypatch.setattr(serve_module.Preview, "wait", lambda self, timeout=None: True)
-    port = free_port()
-    status = serve_module.serve(load_config(site_copy / "site.yaml"), site_copy / "seeds",
-                                site_copy / "content", site_copy.parent / "_site", host=host,
-                                port=port, open_browser=True)
-    out = capsys.readouterr().out
-    assert status == 0 and f"at http://{host}:{port}/" in out and "stopped" in out
-    assert opened == [f"http://{host}:{port}/"]
-    assert ("warning: serving on 0.0.0.0" in out) is warned

@@ -51,7 +51,7 @@ class Preview:
 
     def __init__(self, sources: Sources, out_dir: Path, pipeline: Pipeline, host: str = "127.0.0.1",
                  port: int = 8000, log: Callable[[str], None] = print):
-        self.host, self.log = host, log
+        self.host = host
         self.hub = ReloadHub()
         self.rebuilder = Rebuilder(sources, out_dir, pipeline, self.hub, log)
         self._requested_port = port
@@ -69,8 +69,11 @@ class Preview:
         """Build once, then serve and watch; return the URL."""
         sources = self.rebuilder.sources
         self._watcher = SourceWatcher(sources)
+        # Ingest first too: seeds may have changed while no server ran, and re-ingesting
+        # reproduces unchanged files byte for byte and keeps hand edits.
         self.rebuilder.rebuild(SourceChanges(frozenset(), reingest=sources.seeds.is_dir()))
         self.server = bind_server(self.host, self._requested_port, self.rebuilder.out_dir, self.hub)
+        # A short poll interval makes shutdown (Ctrl-C) return quickly.
         self._threads = [
             threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.2},
                              name="preview-http", daemon=True),
@@ -92,8 +95,9 @@ class Preview:
         """Stop watching and serving, end open reload streams and free the port."""
         self._stop.set()
         self.hub.close()
-        if self.server is not None:
+        if self._threads:   # shutdown() would wait forever for a loop that never started
             self.server.shutdown()
+        if self.server is not None:
             self.server.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
@@ -130,7 +134,7 @@ def serve(config: SiteConfig, seeds_dir: Path, content_dir: Path, out_dir: Path,
               flush=True)
         if open_browser:
             webbrowser.open(url)
-        while not preview.wait(0.5):
+        while not preview.wait(0.5):   # short waits: Ctrl-C is only seen between them
             pass
     except KeyboardInterrupt:
         pass

@@ -27,15 +27,17 @@ RELOAD_SCRIPT = """<script>
 })();
 </script>"""
 
-OVERLAY = """<div id="newsarchive-build-error" role="alert" style="position:fixed;inset:0;z-index:2147483647;
-overflow:auto;background:rgba(20,20,20,.92);color:#fff;font:15px/1.6 system-ui,sans-serif;padding:2em">
+OVERLAY = """<div id="newsarchive-build-error" role="alert" style="position:fixed;inset:0;
+z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);color:#fff;
+font:15px/1.6 system-ui,sans-serif;padding:2em">
 <h2 style="color:#ff8a80;margin-top:0">构建失败 · Build failed</h2>
 %s
-<p>The last good build is still being served. Fix the file and save: this page reloads by itself.</p>
+<p>The last good build is still being served.
+Fix the file and save: this page reloads by itself.</p>
 </div>"""
 
-ERROR_ITEM = ('<pre style="white-space:pre-wrap;background:#000;padding:1em;border-left:4px solid #ff8a80">'
-              '<strong>%s</strong>\n%s</pre>')
+ERROR_ITEM = ('<pre style="white-space:pre-wrap;background:#000;padding:1em;'
+              'border-left:4px solid #ff8a80"><strong>%s</strong>\n%s</pre>')
 
 
 def _error_parts(errors: tuple[ArchiveError, ...]) -> list[ArchiveError]:

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
 import watchfiles
-from watchfiles._rust_notify import RustNotify  # documented backend API: lets us watch before building
+# The documented backend API: unlike watchfiles.watch() it starts watching when created.
+from watchfiles._rust_notify import RustNotify
 
 from ..errors import ArchiveError
 from .hub import BuildOutcome, ReloadHub
@@ -164,7 +165,8 @@ class Rebuilder:
         self._report(changes, outcome, summaries, time.perf_counter() - started)
         return outcome
 
-    def _run(self, step: Callable[[], str], summaries: list[str], errors: list[ArchiveError]) -> None:
+    def _run(self, step: Callable[[], str], summaries: list[str],
+             errors: list[ArchiveError]) -> None:
         try:
             summaries.append(step())
         except ArchiveError as exc:
@@ -212,7 +214,8 @@ class SourceWatcher:
             if raw == "stop":
                 return
             changes = raw if isinstance(raw, set) else set()
-            paths = {Path(name) for kind, name in changes if self._keep(watchfiles.Change(kind), name)}
+            paths = {Path(name) for kind, name in changes
+                     if self._keep(watchfiles.Change(kind), name)}
             config_file = self.sources.config_file
             if file_state(config_file) != self._config_state:
                 self._config_state = _settled_state(config_file, stop)
