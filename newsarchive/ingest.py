@@ -11,6 +11,7 @@ whose bytes differ from that was edited by a person and is never overwritten or 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import os
@@ -18,6 +19,7 @@ import re
 import sys
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -364,9 +366,30 @@ def _page_lines(result: PageResult) -> list[str]:
     return lines + [f"  warning: {w}" for w in result.warnings]
 
 
+@contextmanager
+def content_lock(content_dir: Path):
+    """Hold an exclusive lock on the content folder: a second ingest waits, never interleaves."""
+    content_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(content_dir, os.O_RDONLY)   # flock on the folder itself: no lock file to commit
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another ingest into {content_dir} to finish…", file=sys.stderr)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def ingest_seeds(config: SiteConfig, seeds_dir: Path, content_dir: Path,
                  quiet: bool = False) -> IngestReport:
     """Ingest every page of `seeds_dir` into `content_dir`; see the module docstring."""
+    with content_lock(content_dir):
+        return _ingest(config, seeds_dir, content_dir, quiet)
+
+
+def _ingest(config: SiteConfig, seeds_dir: Path, content_dir: Path, quiet: bool) -> IngestReport:
     start = time.perf_counter()
     paths = list_pages(seeds_dir)
     manifest = load_manifest(seeds_dir, [p.name for p in paths])

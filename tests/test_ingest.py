@@ -7,6 +7,7 @@ import datetime as dt
 import errno
 import json
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -356,3 +357,16 @@ def test_a_page_label_is_inferred_from_a_continued_story(fake_site, monkeypatch)
     run(fake_site)
     article = parse_article(files(fake_site)["2024-12-22-a04-01.md"].decode(), "x.md")
     assert (article.page, article.continued_from) == ("A04", "A01")
+
+
+def test_a_second_ingest_waits_for_the_first(fake_site, capsys):
+    content = fake_site / "content"
+    done = threading.Event()
+    with ingest.content_lock(content):
+        worker = threading.Thread(target=lambda: (run(fake_site), done.set()))
+        worker.start()
+        assert not done.wait(1.0), "the second ingest ran while the content folder was locked"
+        assert not files(fake_site)
+    worker.join(timeout=60)
+    assert done.is_set() and len(files(fake_site)) == 3
+    assert "waiting for another ingest" in capsys.readouterr().err
