@@ -1,0 +1,60 @@
+"""Split one page of PDF-extracted text into articles: `split_page(text) -> PageSplit`.
+
+The page is read as a stream of items (text lines, headline lines, section headings, bylines);
+bylines and continuation notes cut it into bodies (`bodies`), headline lines are assigned to
+bodies by evidence, order and the headline's Han bigrams recurring in the body (`assign`), body
+frames left without a headline are joined to the article they continue, and each article is
+written out with its section headings back in place (`compose`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..model import Artifact, PageSplit
+from ..text import is_han
+from .assign import make_drafts
+from .bodies import HeadUnit, cut_bodies, mark_headline_groups, stray_parts
+from .compose import compose_segment
+from .lines import page_lines, read_items, read_lines
+
+__all__ = ["account_han", "page_lines", "split_page"]
+
+
+def split_page(text: str) -> PageSplit:
+    """Split one page's text into articles, repaired, with every removed piece recorded."""
+    artifacts: list[Artifact] = []
+    warnings: list[str] = []
+    items = read_items(read_lines(text, artifacts))
+    artifacts.extend(Artifact("photo-caption", "".join(line.text for line in item.lines),
+                              item.lines[0].number) for item in items if item.kind == "caption")
+    mark_headline_groups(items)
+    units: list[HeadUnit] = []
+    bodies = []
+    for body in cut_bodies(items, units):
+        if body.has_text():
+            bodies.append(body)
+        else:
+            artifacts.extend(stray_parts(body))
+    drafts = make_drafts(units, bodies, warnings)
+    used = {id(unit) for draft in drafts for unit in draft.head}
+    artifacts.extend(Artifact("unassigned-headline", "".join(line.text for line in unit.lines),
+                              unit.lines[0].number) for unit in units if id(unit) not in used)
+    return PageSplit([compose_segment(draft) for draft in drafts], artifacts, warnings)
+
+
+def account_han(text: str, split: PageSplit) -> tuple[int, int, list[int]]:
+    """(accounted, total, lines): Han characters of the page found again in an article field or
+    an artifact, the page's total, and the lines holding characters that were not found."""
+    page = Counter(char for char in text if is_han(char))
+    found: Counter = Counter()
+    for segment in split.segments:
+        for value in (segment.title, segment.kicker, segment.subtitle, segment.byline, segment.body):
+            found.update(char for char in value or "" if is_han(char))
+    for artifact in split.artifacts:
+        found.update(char for char in artifact.text if is_han(char))
+    missing = page - found
+    accounted = sum(page.values()) - sum(missing.values())
+    lines = sorted({number for number, line in enumerate(page_lines(text), start=1)
+                    if any(missing.get(char) for char in line)})
+    return accounted, sum(page.values()), lines

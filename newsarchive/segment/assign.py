@@ -1,0 +1,158 @@
+"""Giving each body its headline by evidence, and joining headline-less frames to articles."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from ..text import SPACES, bigrams, han_count
+from .bodies import Body, HeadUnit
+from .patterns import LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
+
+
+def unit_text(unit: HeadUnit) -> str:
+    return "".join(line.text for line in unit.lines if not line.text.startswith("—"))
+
+
+def _evidence(unit: HeadUnit, body_pairs: set[str]) -> float:
+    pairs = bigrams(unit_text(unit))
+    return len(pairs & body_pairs) / len(pairs) if pairs else 0.0
+
+
+def _placement(unit: HeadUnit, body: Body) -> float:
+    """Headlines usually stand right before their body, often right after it, rarely further."""
+    if unit.position == body.position:
+        return 0.3
+    if unit.position == body.position + 1:
+        return 0.2
+    return -0.3 * min(abs(unit.position - body.position), abs(unit.position - body.position - 1))
+
+
+def _assign(units: list[HeadUnit], bodies: list[Body]) -> dict[int, list[HeadUnit]]:
+    """Monotone assignment of runs of headline units to bodies that maximises the evidence.
+
+    Dynamic programming over the units; a state is the last body given a headline. Only bodies
+    within a few places of a unit are candidates, so long pages stay linear.
+    """
+    pairs = [bigrams(body.text()) for body in bodies]
+    positions = [body.position for body in bodies]
+    layers: list[dict[int, tuple[float, tuple | None]]] = [{} for _ in range(len(units) + 1)]
+    layers[0][-1] = (0.0, None)
+    for u, unit in enumerate(units):
+        low = bisect.bisect_left(positions, unit.position - NEAR)
+        high = bisect.bisect_right(positions, unit.position + NEAR)
+        layer = _prune(layers[u], low)
+        for last, (score, node) in layer.items():
+            _offer(layers[u + 1], last, score - 0.6, node)
+            for end in range(u, min(len(units), u + MAX_HEAD_UNITS)):
+                if units[end].group != unit.group:
+                    break
+                run = units[u:end + 1]
+                for b in range(max(low, last + 1), high):
+                    gain = 1.05 + sum(_evidence(x, pairs[b]) - 0.25 for x in run) \
+                        + _placement(unit, bodies[b])
+                    _offer(layers[end + 1], b, score + gain, (node, (u, end + 1, b)))
+    assignment: dict[int, list[HeadUnit]] = {}
+    node = max(layers[-1].values(), key=lambda state: state[0])[1]
+    while node is not None:
+        node, (start, end, b) = node
+        assignment[b] = units[start:end]
+    return assignment
+
+
+def _offer(layer: dict, last: int, score: float, node) -> None:
+    if last not in layer or score > layer[last][0]:
+        layer[last] = (score, node)
+
+
+def _prune(layer: dict, low: int) -> dict:
+    """States whose last body lies before every candidate collapse into the best of them."""
+    near = {last: state for last, state in layer.items() if last >= low - 1}
+    far = [(last, state) for last, state in layer.items() if last < low - 1]
+    if far:
+        last, state = max(far, key=lambda item: item[1][0])
+        _offer(near, last, *state)
+    return near
+
+
+def headline_parts(run: list[HeadUnit]) -> tuple[str, str | None, str | None]:
+    """(title, kicker, subtitle) from a headline's lines in page order."""
+    lines = [line.text for unit in run for line in unit.lines]
+    subtitle_lines = [line.lstrip("—").strip(SPACES) for line in lines if line.startswith("—")]
+    lines = [line for line in lines if not line.startswith("—")]
+    subtitle = "".join(subtitle_lines) or None
+    kicker = None
+    if len(lines) >= 2 and (LABEL_RE.match(lines[0]) or SPEECH_VERB_RE.search(lines[0])
+                            or han_count(lines[0]) >= 8 or " " in lines[0]):
+        kicker = lines[0].rstrip("：:")
+        lines = lines[1:]
+    title = "".join(lines).rstrip("：:") if len(lines) == 1 else "".join(lines)
+    return title, kicker, subtitle
+
+
+@dataclass
+class Draft:
+    head: list[HeadUnit]
+    bodies: list[Body]
+    warnings: list[str] = field(default_factory=list)
+
+
+def make_drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) -> list[Draft]:
+    assignment = _assign(units, bodies)
+    assigned = {id(unit) for run in assignment.values() for unit in run}
+    drafts = {b: Draft(run, [bodies[b]]) for b, run in assignment.items()}
+    orphans = []
+    for index, body in enumerate(bodies):
+        if index in drafts:
+            continue
+        if body.starts_with_byline or not drafts:
+            drafts[index] = Draft([], [body], ["no headline found for this article"])
+        else:
+            orphans.append(body)
+    vocabularies = {id(draft): _vocabulary(draft) for draft in drafts.values()}
+    for body in orphans:
+        mine = bigrams(body.text())
+        # An article's frames sit near each other on the page: look at the nearest articles.
+        near = [d for d in drafts.values() if abs(d.bodies[0].position - body.position) <= 2 * NEAR]
+        target = max(near or drafts.values(), key=lambda d: (
+            len(mine & vocabularies[id(d)]) / len(mine) if mine else 0.0,
+            -abs(d.bodies[0].position - body.position)))
+        target.bodies.append(body)
+    for unit in units:
+        if id(unit) not in assigned:
+            warnings.append(f"line {unit.lines[0].number}: headline with no article: "
+                            f"{unit_text(unit)}")
+    result = [drafts[key] for key in sorted(drafts)]
+    for draft in result:
+        _order_frames(draft)
+    return result
+
+
+def _vocabulary(draft: Draft) -> set[str]:
+    """The bigrams of an article's headline and text: what an orphan frame is matched against."""
+    return bigrams("".join(unit_text(u) for u in draft.head)
+                   + "".join(body.text() for body in draft.bodies))
+
+
+def _order_frames(draft: Draft) -> None:
+    """Reading order of an article's text frames: the lead under its byline, then the frames
+    after the headline in page order, then the frames printed before it (they wrap around)."""
+    if len(draft.bodies) == 1:
+        return
+    head_at = draft.head[0].position if draft.head else 0
+    page_order = sorted(draft.bodies, key=lambda b: b.position)
+    leads = [b for b in page_order if b.led_by_byline]
+    after = [b for b in page_order if not b.led_by_byline and b.position >= head_at]
+    before = [b for b in page_order if not b.led_by_byline and b.position < head_at]
+    draft.bodies = leads + after + before
+    if draft.bodies != page_order:
+        first_lines = ", ".join(str(_first_line(b)) for b in draft.bodies)
+        draft.warnings.append(f"text frames put in reading order by their byline and headline "
+                              f"(frames starting at lines {first_lines})")
+    elif not leads:
+        draft.warnings.append("text frames without their own headline kept in page order")
+
+
+def _first_line(body: Body) -> int:
+    numbers = [line.number for kind, value in body.parts if kind == "text" for line in value]
+    return min(numbers + body.extra_lines) if numbers or body.extra_lines else 0

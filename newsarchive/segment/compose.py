@@ -1,0 +1,130 @@
+"""Writing an article out: paragraphs, `##` headings put back in place, title, byline, spans."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Segment
+from ..text import bigrams, ends_sentence, rebuild_paragraphs
+from .assign import Draft, headline_parts
+from .lines import Line
+from .patterns import reporters
+
+
+def _blocks(draft: Draft) -> list[tuple[str, str, bool]]:
+    """The article as (kind, text, starts_frame) blocks: paragraphs and `##` headings."""
+    blocks: list[tuple[str, str, bool]] = []
+    for body in draft.bodies:
+        frame_start = True
+        for kind, value in body.parts:
+            if kind == "head":
+                blocks.append(("h", value, frame_start))
+                frame_start = False
+                continue
+            for paragraph in rebuild_paragraphs(_with_blanks(value)):
+                blocks.append(("p", paragraph, frame_start))
+                frame_start = False
+    return _place_grouped_headings(blocks, draft.warnings)
+
+
+def _with_blanks(lines: list[Line]) -> list[str | None]:
+    out: list[str | None] = []
+    for index, line in enumerate(lines):
+        if index and line.number > lines[index - 1].number + 1:
+            out.append(None)
+        out.append(line.text)
+    return out
+
+
+def _place_grouped_headings(blocks, warnings):
+    """Section headings printed together, away from their sections, go back to where the
+    sections they name begin (see `_section_starts`); a lone heading stays where it is."""
+    grouped = [i for i in range(len(blocks)) if blocks[i][0] == "h"
+               and ((i + 1 < len(blocks) and blocks[i + 1][0] == "h")
+                    or (i > 0 and blocks[i - 1][0] == "h"))]
+    if len(grouped) < 2:
+        return blocks
+    headings = [blocks[i][1] for i in grouped]
+    rest = [block for i, block in enumerate(blocks) if i not in set(grouped)]
+    slots = [j for j in range(1, len(rest)) if rest[j][0] == "p" and rest[j - 1][0] == "p"
+             and ends_sentence(rest[j - 1][1])]
+    if len(slots) < len(headings):
+        return blocks
+    chosen = _section_starts(headings, rest, slots)
+    placed = list(rest)
+    for heading, slot in sorted(zip(headings, chosen), key=lambda pair: -pair[1]):
+        placed.insert(slot, ("h", heading, False))
+    warnings.append("section headings printed apart from their sections placed by text evidence")
+    return placed
+
+
+def _section_starts(headings: list[str], blocks, slots: list[int]) -> list[int]:
+    """Start blocks for the sections, in order. A heading's words recur in its section, mostly
+    near its start; frame starts are likely section starts; sections run to similar lengths."""
+    lengths = [0]
+    for block in blocks:
+        lengths.append(lengths[-1] + len(block[1]))
+    average = (lengths[-1] - lengths[1]) / (len(headings) + 1) or 1.0
+    block_pairs = [bigrams(block[1]) for block in blocks]
+    heading_pairs = [bigrams(heading) for heading in headings]
+    # next_at[pair][i]: the first block at or after i that holds pair (len(blocks) if none)
+    next_at: dict[str, list[int]] = {}
+    for pair in set().union(*heading_pairs):
+        column = [len(blocks)] * (len(blocks) + 1)
+        for index in range(len(blocks) - 1, -1, -1):
+            column[index] = index if pair in block_pairs[index] else column[index + 1]
+        next_at[pair] = column
+
+    def score(k: int, start: int, end: int) -> float:
+        pairs = heading_pairs[k]
+        if not pairs:
+            return 0.0
+        found = sum(1 / (1 + 0.3 * (next_at[pair][start] - start)) for pair in pairs
+                    if next_at[pair][start] < end)
+        balance = abs((lengths[end] - lengths[start]) - average) / average
+        return found / len(pairs) + (0.5 if blocks[start][2] else 0.0) - 0.2 * balance
+
+    ends = slots + [len(blocks)]
+    # best[s]: (score, path) with the latest heading starting at slots[s]
+    best = {s: (0.0, [s]) for s in range(len(slots))}
+    for k in range(1, len(headings)):
+        best = {s2: max(((value + score(k - 1, slots[path[-1]], slots[s2]), path + [s2])
+                         for s1, (value, path) in best.items() if path and s1 < s2),
+                        default=(float("-inf"), []))
+                for s2 in range(len(slots))}
+    final = max(((value + score(len(headings) - 1, slots[path[-1]], ends[-1]), path)
+                 for value, path in best.values() if path), key=lambda pair: pair[0])
+    return [slots[s] for s in final[1]]
+
+
+def _spans(numbers: list[int]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for number in sorted(set(numbers)):
+        if spans and number <= spans[-1][1] + 2:
+            spans[-1] = (spans[-1][0], number)
+        else:
+            spans.append((number, number))
+    return spans
+
+
+def compose_segment(draft: Draft) -> Segment:
+    if draft.head:
+        title, kicker, subtitle = headline_parts(draft.head)
+    else:
+        title, kicker, subtitle = "", None, None
+    blocks = _blocks(draft)
+    body = "\n\n".join(f"## {text}" if kind == "h" else text for kind, text, _ in blocks)
+    if not title:
+        first = next((text for kind, text, _ in blocks if kind == "p"), "")
+        title = re.split(r"[，。！？；]", first)[0][:30] or "无题"
+    byline = " ".join(dict.fromkeys(b.byline for b in draft.bodies if b.byline)) or None
+    numbers = [line.number for unit in draft.head for line in unit.lines]
+    for b in draft.bodies:
+        numbers += b.extra_lines
+        numbers += [line.number for kind, value in b.parts if kind == "text" for line in value]
+    return Segment(
+        title=title, body=body, kicker=kicker, subtitle=subtitle, byline=byline,
+        reporters=reporters(byline),
+        continues=next((b.continues for b in draft.bodies if b.continues), None),
+        continued_from=next((b.continued_from for b in draft.bodies if b.continued_from), None),
+        spans=_spans(numbers), warnings=draft.warnings)

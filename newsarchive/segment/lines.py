@@ -1,0 +1,187 @@
+"""Reading a page: repaired lines, then items (text, headline lines, section headings, bylines)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..model import Artifact
+from ..text import (
+    SPACES, column_widths, ends_sentence, find_continuation, han_count, han_pairs, is_han,
+    strip_justification_spaces, text_width, undouble_bold_text,
+)
+from .patterns import (
+    CAPTION_START_RE, DANGLING, END_BYLINE_RE, FURNITURE_RE, LABEL_RE, NO_HEAD_PUNCT,
+    PHOTO_CREDIT_RE, START_BYLINE_RE, UNDER_BYLINE_RE,
+)
+
+
+@dataclass
+class Line:
+    number: int                   # 1-based line of the page
+    text: str                     # repaired text
+    continues: str | None = None
+    continued_from: str | None = None
+
+
+@dataclass
+class Item:
+    kind: str  # text | head | inline-head | section | byline-under | byline-end | caption
+    lines: list[Line]
+
+
+def page_lines(text: str) -> list[str]:
+    """The page's lines as numbered everywhere (spans, artifacts): any line ending, no BOM."""
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def read_lines(text: str, artifacts: list[Artifact]) -> list[Line | None]:
+    """Repair each line; None stands for a blank line (a column or paragraph break)."""
+    raw = page_lines(text)
+    widths = [text_width(line) for line in raw]
+    lines: list[Line | None] = []
+    pending_from = None   # a （上接…） note alone on its line belongs to the next line
+    for number, source in enumerate(raw, start=1):
+        source = source.strip(SPACES)
+        if not source:
+            lines.append(None)
+            continue
+        if FURNITURE_RE.match(source):
+            artifacts.append(Artifact("page-furniture", source, number))
+            lines.append(None)
+            continue
+        source, continues, continued_from, note = find_continuation(source)
+        if note:
+            artifacts.append(Artifact("continuation-note", note, number))
+        source, dropped = undouble_bold_text(source)
+        artifacts.extend(Artifact(d.kind, d.text, number) for d in dropped)
+        glued = _split_glued_headline(source, widths[number:number + 5])
+        if glued:
+            lines.extend([Line(number, glued[0]), None])
+            source = glued[1]
+        repaired = strip_justification_spaces(source)
+        if repaired:
+            lines.append(Line(number, repaired, continues, continued_from or pending_from))
+            pending_from = None
+            continue
+        lines.append(None)
+        pending_from = pending_from or continued_from
+        previous = next((line for line in reversed(lines) if line is not None), None)
+        if continues and previous is not None:
+            previous.continues = continues
+    return lines
+
+
+def _split_glued_headline(line: str, next_widths: list[float]) -> tuple[str, str] | None:
+    """A headline the extraction glued to the first line of a body: `标题 “正文…`."""
+    if " " not in line:
+        return None
+    head, rest = line.split(" ", 1)
+    rest = rest.strip(SPACES)
+    column = sorted(w for w in next_widths if w)
+    if not rest or not column or len(head) > 24 or han_count(head) < 4:
+        return None
+    if any(c in head for c in NO_HEAD_PUNCT + "（(）)！？") or not (is_han(rest[0]) or rest[0] in "“‘《"):
+        return None
+    width = column[len(column) // 2]
+    if text_width(line) < 1.35 * width or abs(text_width(rest) - width) > 3:
+        return None
+    return head, rest
+
+
+def _chunks(lines: list[Line | None]) -> list[list[Line]]:
+    chunks: list[list[Line]] = [[]]
+    for line in lines:
+        if line is None:
+            if chunks[-1]:
+                chunks.append([])
+        else:
+            chunks[-1].append(line)
+    return [chunk for chunk in chunks if chunk]
+
+
+def _headingish(line: Line) -> bool:
+    text = line.text
+    if han_count(text) < 2 or text_width(text) > 40 or any(c in text for c in "。；"):
+        return False
+    if LABEL_RE.match(text):
+        return True
+    if ("，" in text or "、" in text) and not text.endswith("—"):
+        return False
+    return not (text[-1] in "，、：:" or (ends_sentence(text) and not text.endswith("—")))
+
+
+def _is_section_pair(first: Line, second: Line) -> bool:
+    """`“每月一题”，缘何而来——` over `专啃基层难点“硬骨头”`; not a run-in lead over its text."""
+    return (first.text.endswith("—") and _headingish(first) and _headingish(second)
+            and not any(c in second.text for c in NO_HEAD_PUNCT)
+            and second.text[-1] not in DANGLING + "—")
+
+
+def read_items(lines: list[Line | None]) -> list[Item]:
+    all_lines = [line for line in lines if line is not None]
+    column = dict(zip((id(l) for l in all_lines),
+                      column_widths([text_width(l.text) for l in all_lines])))
+    page_pairs = Counter(han_pairs("".join(line.text for line in all_lines)))
+    chunks = _chunks(lines)
+    items: list[Item] = []
+    for index, chunk in enumerate(chunks):
+        following = chunks[index + 1][0].text if index + 1 < len(chunks) else ""
+        opens = not items or items[-1].kind != "text" or ends_sentence(items[-1].lines[-1].text) \
+            or bool(END_BYLINE_RE.search(items[-1].lines[-1].text))
+        first = chunk[0].text
+        if len(chunk) <= 3 and (CAPTION_START_RE.match(first) or PHOTO_CREDIT_RE.search(chunk[-1].text)):
+            items.append(Item("caption", chunk))
+            continue
+        if len(chunk) == 1 and UNDER_BYLINE_RE.match(first):
+            items.append(Item("byline-under", chunk))
+            continue
+        end_byline = END_BYLINE_RE.search(first)
+        if len(chunk) == 1 and end_byline and end_byline.start() == 0:
+            items.append(Item("byline-end", chunk))
+            continue
+        if len(chunk) >= 2 and _is_section_pair(chunk[0], chunk[1]) \
+                and not (len(chunk) == 2 and _runs_on(chunk[1], following, page_pairs, column)):
+            items.append(Item("section", chunk[:2]))
+            chunk = chunk[2:]
+        elif opens:
+            head = _leading_head(chunk, column)
+            if head == len(chunk) and _runs_on(chunk[-1], following, page_pairs, column):
+                head = 0
+            if head:
+                items.append(Item("head", chunk[:head]))
+                chunk = chunk[head:]
+        if chunk:
+            items.append(Item("text", chunk))
+    return items
+
+
+def _runs_on(line: Line, following: str, page_pairs: Counter, column: dict[int, float]) -> bool:
+    """Whether a line reads on into the next block (a sentence cut by a column break): it ends
+    on a word that cannot end a headline, or it fills its column and the two characters across
+    the break form a word that occurs elsewhere on the page (`典型⏎⏎案例`)."""
+    last = line.text
+    if not following or not is_han(last[-1]) or not is_han(following[0]):
+        return False
+    if last[-1] in DANGLING:
+        return True
+    return text_width(last) >= column[id(line)] - 3 and page_pairs[last[-1] + following[0]] >= 2
+
+
+def _leading_head(chunk: list[Line], column: dict[int, float]) -> int:
+    """How many leading lines of a chunk form a headline (0: none)."""
+    if START_BYLINE_RE.match(chunk[0].text):
+        return 0
+    for count, line in enumerate(chunk[:4], start=1):
+        if not _headingish(line):
+            return 0
+        if line.text.startswith("—") and count > 1:
+            return count
+    if len(chunk) > 3:
+        return 0
+    if len(chunk) == 1:
+        line = chunk[0]
+        full = abs(text_width(line.text) - column[id(line)]) <= 1
+        if full and "，" in line.text:
+            return 0
+    return len(chunk)

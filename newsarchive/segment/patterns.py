@@ -1,0 +1,78 @@
+"""What bylines, credits, captions, page furniture and headline lines look like in print."""
+
+from __future__ import annotations
+
+import re
+
+
+CREDIT = r"(?:首席|特约|见习|实习)?(?:记者|通讯员|实习生|摄影记者)"
+
+
+START_BYLINE_RE = re.compile(
+    r"^(?:本报讯|(?:本报|新华社|中新社|[\u4e00-\u9fff]{2,6}(?:社|报|台|网))"
+    r"[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日(?:电|讯))"
+    r"\s*(?:[（(][^（）()]{1,40}[）)])?")
+
+
+UNDER_BYLINE_RE = re.compile(
+    rf"^[■□●◆◇]?[\s　]*(?:(?:本报|新华社){CREDIT}[\s　]*|{CREDIT}[\s　]+)[\u4e00-\u9fff·]{{2,5}}"
+    rf"(?:[\s　、]+(?:(?:本报)?{CREDIT}[\s　]*)?[\u4e00-\u9fff·]{{2,5}})*$")
+
+
+END_BYLINE_RE = re.compile(
+    rf"[（(]\s*(?:(?:本报|新华社)?{CREDIT}[^（）()]{{1,40}}|据[^（）()]{{2,20}})[）)]$")
+
+
+CREDIT_PREFIX_RE = re.compile(rf"^(?:本报|新华社)?{CREDIT}")
+
+
+NAME_RE = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
+
+
+FURNITURE_RE = re.compile(
+    r"^(?:(?:责任编辑|责编|编辑|美编|校对|组版|版式|审读|校读|值班主任|主编|视觉)[：:]"
+    r"|\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]"
+    r"|第?[A-Z]?\d{1,2}版?$)")
+
+
+CAPTION_START_RE = re.compile(r"^(?:[▲△▼▽◀▶]|图为|[（(]?图[一二三四五六七八九十\d]*[：:])")
+
+
+PHOTO_CREDIT_RE = re.compile(
+    r"(?:(?:记者|通讯员|摄影|图)[\s　/：:]*[\u4e00-\u9fff·]{2,4}|[\s　][\u4e00-\u9fff·]{2,4})"
+    r"[\s　]*摄(?:影)?[）)]?$")
+
+
+SPEECH_VERB_RE = re.compile(r"(强调|指出|表示|要求|提出|时说|讲话|寄语)$")
+
+
+LABEL_RE = re.compile(r"^[\u4e00-\u9fff“”]{2,8}[：:]$")
+
+
+NO_HEAD_PUNCT = "。，、；"
+
+
+NEAR = 4              # how many bodies away from a headline its article may be
+
+
+MAX_HEAD_UNITS = 5    # lines of one headline: kicker, title in two parts, subtitle, label
+# Characters a headline does not end with, but a line broken mid-sentence often does.
+
+
+DANGLING = "的之和与及对把被将为从向于而并或且其在是"
+
+
+def reporters(byline: str | None) -> list[str]:
+    """Names credited in a byline: the words after 记者/通讯员, inside its brackets if any."""
+    if not byline:
+        return []
+    names: list[str] = []
+    for credit in re.findall(r"[（(]([^（）()]*)[）)]", byline) or [byline]:
+        credited = False
+        for token in re.split(r"[\s　、，]+", credit):
+            token = token.lstrip("■□●◆◇")
+            bare = CREDIT_PREFIX_RE.sub("", token)
+            credited = credited or bare != token
+            if credited and NAME_RE.match(bare) and bare not in names:
+                names.append(bare)
+    return names
