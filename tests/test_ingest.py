@@ -370,3 +370,16 @@ def test_a_second_ingest_waits_for_the_first(fake_site, capsys):
     worker.join(timeout=60)
     assert done.is_set() and len(files(fake_site)) == 3
     assert "waiting for another ingest" in capsys.readouterr().err
+
+
+HOSTILE = ["<script>alert('标题')</script>", "{{ config }}{% raw %}标题", "标题\u2028第二行",
+           "[链接](javascript:alert(1))", "--- 标题: 值 #注释", "'\"引号\"'", "标题\u2029</script>"]
+
+
+@pytest.mark.parametrize("title", HOSTILE)
+def test_hostile_text_round_trips_through_a_content_file(fake_site, title):
+    (fake_site / "seeds" / "b.txt").write_text(f"{title}\n正文{title}。\n---\n", encoding="utf-8")
+    run(fake_site)
+    article = parse_article(files(fake_site)["undated-p-b-01.md"].decode(), "x.md")
+    assert article.title == title.strip()
+    assert article.body == f"正文{title}。---"
