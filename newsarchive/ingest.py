@@ -391,8 +391,11 @@ def ingest_seeds(config: SiteConfig, seeds_dir: Path, content_dir: Path,
 
 def _ingest(config: SiteConfig, seeds_dir: Path, content_dir: Path, quiet: bool) -> IngestReport:
     start = time.perf_counter()
-    paths = list_pages(seeds_dir)
+    paths, ignored = list_pages(seeds_dir)
     manifest = load_manifest(seeds_dir, [p.name for p in paths])
+    if ignored and not quiet:
+        print(f"warning: {seeds_dir}: not page texts (*.txt), not read: {', '.join(ignored)}",
+              file=sys.stderr)
     # A bar only where a person watches a long run; logs and pipes get the per-page lines.
     show_bar = not quiet and sys.stderr.isatty() and len(paths) >= PROGRESS_MIN_PAGES
     results, split_pages = [], []

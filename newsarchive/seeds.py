@@ -119,11 +119,18 @@ def decode_page(data: bytes, path: str | Path) -> tuple[str, str]:
     return text, encoding
 
 
-def list_pages(seeds_dir: Path) -> list[Path]:
-    """The page files of a seed folder, sorted by name."""
+def list_pages(seeds_dir: Path) -> tuple[list[Path], list[str]]:
+    """The page files (`*.txt`, any case) of a seed folder sorted by name, and the names of
+    other visible files, which are not read."""
     if not seeds_dir.is_dir():
         raise ArchiveError("seed folder not found: create it or pass --seeds DIR", seeds_dir)
-    return sorted((p for p in seeds_dir.glob("*.txt") if p.is_file()), key=lambda p: p.name)
+    pages, ignored = [], []
+    for path in sorted(seeds_dir.iterdir(), key=lambda p: p.name):
+        if path.is_file() and path.suffix.lower() == ".txt":
+            pages.append(path)
+        elif path.name != MANIFEST and not path.name.startswith("."):
+            ignored.append(path.name)
+    return pages, ignored
 
 
 def read_page(path: Path) -> SeedPage:

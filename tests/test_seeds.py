@@ -76,11 +76,13 @@ def test_read_page_refuses_a_huge_file_without_reading_it(tmp_path):
     assert MAX_PAGE_BYTES < 50 * 1024 * 1024
 
 
-def test_list_pages_is_sorted_and_only_txt_files(tmp_path):
-    for name in ("b.txt", "a.txt", "manifest.yaml", "c.TXT.bak", "10.txt"):
+def test_list_pages_is_sorted_and_names_what_it_ignores(tmp_path):
+    for name in ("b.txt", "a.txt", "manifest.yaml", "c.txt.bak", "10.txt", "D.TXT", ".hidden.txt~"):
         (tmp_path / name).write_text("页", encoding="utf-8")
     (tmp_path / "dir.txt").mkdir()
-    assert [p.name for p in list_pages(tmp_path)] == ["10.txt", "a.txt", "b.txt"]
+    pages, ignored = list_pages(tmp_path)
+    assert [p.name for p in pages] == ["10.txt", "D.TXT", "a.txt", "b.txt"]
+    assert ignored == ["c.txt.bak", "dir.txt"]
 
 
 def test_list_pages_names_a_missing_folder(tmp_path):
