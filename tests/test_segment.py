@@ -134,6 +134,22 @@ def test_bylines_and_datelines(text, byline, reporters):
     assert ends_sentence(article.body)
 
 
+def test_headlines_without_blank_lines_around_them():
+    text = page("""
+市民共享冬日文化盛宴
+本报讯（记者 李明）12月20日，市图书馆举办新年阅读
+活动，吸引了众多市民参加。
+冬季供暖运行平稳
+本报记者 王芳
+入冬以来，全市供暖运行平稳，室温达标率保持在
+较高水平。
+""")
+    split = split_page(text)
+    assert titles(split) == ["市民共享冬日文化盛宴", "冬季供暖运行平稳"]
+    assert [s.reporters for s in split.segments] == [["李明"], ["王芳"]]
+    assert split.segments[0].body == "12月20日，市图书馆举办新年阅读活动，吸引了众多市民参加。"
+
+
 def test_article_without_byline_keeps_its_headline():
     text = page("""
 冬季供暖运行平稳

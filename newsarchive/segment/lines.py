@@ -90,14 +90,29 @@ def _split_glued_headline(line: str, next_widths: list[float]) -> tuple[str, str
 
 
 def _chunks(lines: list[Line | None]) -> list[list[Line]]:
+    """Runs of lines between blank lines; a byline also starts a run (and an end byline closes
+    one), since the extraction does not always set a headline apart from the text under it."""
     chunks: list[list[Line]] = [[]]
     for line in lines:
         if line is None:
-            if chunks[-1]:
-                chunks.append([])
-        else:
-            chunks[-1].append(line)
-    return [chunk for chunk in chunks if chunk]
+            chunks.append([])
+            continue
+        if START_BYLINE_RE.match(line.text) or UNDER_BYLINE_RE.match(line.text):
+            chunks.append([])
+        chunks[-1].append(line)
+        end = END_BYLINE_RE.search(line.text)
+        if UNDER_BYLINE_RE.match(line.text) or \
+                (end and (end.start() == 0 or ends_sentence(line.text[:end.start()]))):
+            chunks.append([])
+    chunks = [chunk for chunk in chunks if chunk]
+    # A headline line right over a byline, after a finished sentence, is a run of its own.
+    for index in range(len(chunks) - 2, -1, -1):
+        chunk, following = chunks[index], chunks[index + 1][0].text
+        if len(chunk) >= 2 and ends_sentence(chunk[-2].text) and _headingish(chunk[-1]) \
+                and not chunk[-2].text.endswith("—") \
+                and (START_BYLINE_RE.match(following) or UNDER_BYLINE_RE.match(following)):
+            chunks[index:index + 1] = [chunk[:-1], chunk[-1:]]
+    return chunks
 
 
 def _headingish(line: Line) -> bool:
@@ -161,7 +176,8 @@ def _runs_on(line: Line, following: str, page_pairs: Counter, column: dict[int, 
     on a word that cannot end a headline, or it fills its column and the two characters across
     the break form a word that occurs elsewhere on the page (`典型⏎⏎案例`)."""
     last = line.text
-    if not following or not is_han(last[-1]) or not is_han(following[0]):
+    if not following or not is_han(last[-1]) or not is_han(following[0]) \
+            or START_BYLINE_RE.match(following):
         return False
     if last[-1] in DANGLING:
         return True
