@@ -38,13 +38,14 @@ HEADER_LABEL_RE = re.compile(r"(?<![A-Za-z0-9])([A-Z]\d{2})(?![A-Za-z0-9])")
 MAX_HEADER_LINE = 40
 # Short forms that begin a longer ordinary word: 城中村 is an urban village, not 城中区.
 NOT_PLACES = ("城中村", "城中心", "大通道", "大通关", "城东西")
-# Words every city-news article uses: as tags they would link everything to everything.
+# Words every city-news article uses (and this paper's home names): as tags they would link
+# everything to everything.
 STOP_TERMS = frozenset("""
 工作 发展 建设 推进 推动 开展 持续 全面 进一步 实施 群众 我市 本报 记者 今年 去年 以来 活动 相关
 提升 加强 问题 项目 服务 通过 坚持 落实 进行 实现 全市 市委 市政府 西宁 西宁市 青海 青海省 同时
 有效 积极 不断 重要 一批 一系列 方面 部门 单位 地区 全区 全省 目前 据介绍 据了解 表示 其中 此外
 成为 围绕 聚焦 突出 扎实 深入 打造 强化 完善 优化 创新 体系 机制 能力 水平 质量 高质量 工作者
-解决 中心 文化 同比 城市 合作 产业 落地 考察 调研 转化 表率 所在 全区 部署 成果 企业 优势 责任
+解决 中心 文化 同比 城市 合作 产业 落地 考察 调研 转化 表率 所在 部署 成果 企业 优势 责任
 意识 常态 作风 改革 主题 教育 负责同志 有关 方式 情况 力量 基础 实效 成效 举措 措施 要求 任务
 各项 加快 见效 学习 重点 有限公司 股份有限公司 集团 材料 开栏 国际 运用
 """.split())
