@@ -391,3 +391,19 @@ def test_files_that_are_not_page_texts_are_named_not_read(fake_site, capsys):
     report = run(fake_site, quiet=False)
     assert "not page texts (*.txt), not read: page-3.pdf" in capsys.readouterr().err
     assert not report.failed and len(report.new) == 4
+
+
+def test_ingest_of_the_seeds_lists_each_page_and_accounts_for_its_characters(site_copy, capsys):
+    config = load_config(site_copy / "site.yaml")
+    report = ingest_seeds(config, site_copy / "seeds", site_copy / "content")
+    out = capsys.readouterr().out
+    for page in report.pages:
+        assert page.error is None and page.articles
+        assert page.han_accounted / page.han_total >= 0.995, page.name
+        assert f"{page.name} [utf-8]" in out
+        for article in page.articles:
+            assert f"  {article.id}  {article.title}" in out
+    first = report.pages[0].articles[0]
+    assert (first.id, first.date_source, first.page) == ("2024-12-22-a01-01", "manifest", "A01")
+    linked = [a for p in report.pages for a in p.articles if a.versions]
+    assert len(linked) == 2 and linked[0].versions == [linked[1].id]
