@@ -298,6 +298,27 @@ def test_continued_from_another_page():
     assert article.body.startswith("据介绍")
 
 
+def test_story_continued_from_another_page_stays_its_own_article():
+    text = page("""
+（上接A01版）据介绍，工作开展以来，市委明确一个
+问题由一个部门牵头主责。
+
+“每月一题”，导向何方——
+基层处理群众诉求更顺畅
+
+社区工作者没有了后顾之忧。
+
+冬季供暖运行平稳
+
+本报讯（记者 李明）入冬以来，全市供暖运行平稳。
+""")
+    split = split_page(text)
+    assert [s.continued_from for s in split.segments] == ["A01", None]
+    assert titles(split)[1] == "冬季供暖运行平稳"
+    assert "## “每月一题”，导向何方——基层处理群众诉求更顺畅" in split.segments[0].body
+    assert any("no headline" in w for w in split.segments[0].warnings)
+
+
 def test_doubled_bold_heading_is_undoubled_and_recorded():
     text = page("""
 每月一题解难题

@@ -26,7 +26,7 @@ PAGES = st.lists(PIECE, max_size=60).map("".join)
 LINES = st.lists(st.one_of(st.sampled_from(LINE_PIECES), st.text(HAN, max_size=6),
                            st.text(LINE_CHARS, max_size=3), st.sampled_from(" 　\u2003")),
                  max_size=12).map("".join)
-FAST = settings(max_examples=800, deadline=None, suppress_health_check=list(HealthCheck))
+FAST = settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck))
 
 
 def han(text: str) -> Counter:

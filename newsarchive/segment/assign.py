@@ -11,10 +11,12 @@ from .patterns import LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
 
 
 def unit_text(unit: HeadUnit) -> str:
+    """A headline block's words without its subtitle: what its body is expected to repeat."""
     return "".join(line.text for line in unit.lines if not line.text.startswith("—"))
 
 
 def _evidence(unit: HeadUnit, body_pairs: set[str]) -> float:
+    """The share of the headline's bigrams found in the body (0 to 1)."""
     pairs = bigrams(unit_text(unit))
     return len(pairs & body_pairs) / len(pairs) if pairs else 0.0
 
@@ -43,12 +45,15 @@ def _assign(units: list[HeadUnit], bodies: list[Body]) -> dict[int, list[HeadUni
         high = bisect.bisect_right(positions, unit.position + NEAR)
         layer = _prune(layers[u], low)
         for last, (score, node) in layer.items():
+            # Skipping a headline costs more than leaving a body without one (a photo or box
+            # can lose its headline to the extraction; a headline always has an article).
             _offer(layers[u + 1], last, score - 0.6, node)
             for end in range(u, min(len(units), u + MAX_HEAD_UNITS)):
                 if units[end].group != unit.group:
                     break
                 run = units[u:end + 1]
                 for b in range(max(low, last + 1), high):
+                    # Each line of the block must earn its place: weak evidence costs.
                     gain = 1.05 + sum(_evidence(x, pairs[b]) - 0.25 for x in run) \
                         + _placement(unit, bodies[b])
                     _offer(layers[end + 1], b, score + gain, (node, (u, end + 1, b)))
@@ -61,6 +66,7 @@ def _assign(units: list[HeadUnit], bodies: list[Body]) -> dict[int, list[HeadUni
 
 
 def _offer(layer: dict, last: int, score: float, node) -> None:
+    """Keep the better of two ways to reach the same state."""
     if last not in layer or score > layer[last][0]:
         layer[last] = (score, node)
 
@@ -92,12 +98,16 @@ def headline_parts(run: list[HeadUnit]) -> tuple[str, str | None, str | None]:
 
 @dataclass
 class Draft:
+    """An article before it is written out: its headline blocks and its frames in order."""
+
     head: list[HeadUnit]
     bodies: list[Body]
     warnings: list[str] = field(default_factory=list)
 
 
 def make_drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) -> list[Draft]:
+    """Articles: bodies with their headlines; frames with neither headline nor byline of their
+    own join the nearby article whose words they share most."""
     assignment = _assign(units, bodies)
     assigned = {id(unit) for run in assignment.values() for unit in run}
     drafts = {b: Draft(run, [bodies[b]]) for b, run in assignment.items()}
@@ -105,7 +115,7 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) 
     for index, body in enumerate(bodies):
         if index in drafts:
             continue
-        if body.starts_with_byline or not drafts:
+        if body.starts_with_byline or body.continued_from or not drafts:
             drafts[index] = Draft([], [body], ["no headline found for this article"])
         else:
             orphans.append(body)
@@ -141,11 +151,11 @@ def _order_frames(draft: Draft) -> None:
         return
     head_at = draft.head[0].position if draft.head else 0
     page_order = sorted(draft.bodies, key=lambda b: b.position)
-    leads = [b for b in page_order if b.led_by_byline]
-    after = [b for b in page_order if not b.led_by_byline and b.position >= head_at]
-    before = [b for b in page_order if not b.led_by_byline and b.position < head_at]
-    draft.bodies = leads + after + before
-    if draft.bodies != page_order:
+    leads = [b for b in page_order if b.led_by_byline or b.starts_with_byline]
+    rest = [b for b in page_order if not (b.led_by_byline or b.starts_with_byline)]
+    draft.bodies = leads + [b for b in rest if b.position >= head_at] \
+        + [b for b in rest if b.position < head_at]
+    if [id(b) for b in draft.bodies] != [id(b) for b in page_order]:
         first_lines = ", ".join(str(_first_line(b)) for b in draft.bodies)
         draft.warnings.append(f"text frames put in reading order by their byline and headline "
                               f"(frames starting at lines {first_lines})")

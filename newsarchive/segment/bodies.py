@@ -12,6 +12,8 @@ from .patterns import END_BYLINE_RE, START_BYLINE_RE
 
 @dataclass
 class Body:
+    """A stretch of article text between boundaries, with the byline and notes found in it."""
+
     parts: list[tuple[str, object]] = field(default_factory=list)  # ("text", [Line]) | ("head", str)
     byline: str | None = None
     extra_lines: list[int] = field(default_factory=list)  # lines of bylines and headings
@@ -41,6 +43,8 @@ class Body:
 
 @dataclass
 class HeadUnit:
+    """One headline block (a run of headline lines) and where it stands among the bodies."""
+
     lines: list[Line]
     group: int                    # index of its group of adjacent headline units
     position: int                 # how many bodies precede it on the page
@@ -66,7 +70,10 @@ def mark_headline_groups(items: list[Item]) -> None:
             continue
         for item in items[start:end + 1]:
             item.kind = "inline-head"
-    if not kept:
+    # A page with no headline standing between articles still has one for its story, unless
+    # the story is continued from another page (its headline is printed there).
+    continued = any(line.continued_from for item in items for line in item.lines)
+    if not kept and not continued:
         for item in items:
             if item.kind == "inline-head":
                 item.kind = "head"
@@ -74,6 +81,7 @@ def mark_headline_groups(items: list[Item]) -> None:
 
 
 def _is_headline_group(items: list[Item], start: int, end: int) -> bool:
+    """Several blocks together, a subtitle, or a block at an article boundary: a headline."""
     if end > start or start == 0 or end == len(items) - 1:
         return True
     if any(line.text.startswith("—") for item in items[start:end + 1] for line in item.lines):
@@ -88,6 +96,7 @@ def _is_headline_group(items: list[Item], start: int, end: int) -> bool:
 
 
 def cut_bodies(items: list[Item], units: list[HeadUnit]) -> list[Body]:
+    """Bodies in page order; headline blocks are collected into units, in page order too."""
     bodies: list[Body] = []
     current: Body | None = None
     group = -1

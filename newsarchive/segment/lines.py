@@ -116,6 +116,7 @@ def _chunks(lines: list[Line | None]) -> list[list[Line]]:
 
 
 def _headingish(line: Line) -> bool:
+    """Could this line be (part of) a headline: short, no full stop, not ending mid-clause."""
     text = line.text
     if han_count(text) < 2 or text_width(text) > 40 or any(c in text for c in "。；"):
         return False
@@ -134,6 +135,7 @@ def _is_section_pair(first: Line, second: Line) -> bool:
 
 
 def read_items(lines: list[Line | None]) -> list[Item]:
+    """Classify the page's runs of lines; a headline can only start where a sentence ended."""
     all_lines = [line for line in lines if line is not None]
     column = dict(zip((id(l) for l in all_lines),
                       column_widths([text_width(l.text) for l in all_lines])))
@@ -145,7 +147,8 @@ def read_items(lines: list[Line | None]) -> list[Item]:
         opens = not items or items[-1].kind != "text" or ends_sentence(items[-1].lines[-1].text) \
             or bool(END_BYLINE_RE.search(items[-1].lines[-1].text))
         first = chunk[0].text
-        if len(chunk) <= 3 and (CAPTION_START_RE.match(first) or PHOTO_CREDIT_RE.search(chunk[-1].text)):
+        if len(chunk) <= 3 and (CAPTION_START_RE.match(first)
+                                or PHOTO_CREDIT_RE.search(chunk[-1].text)):
             items.append(Item("caption", chunk))
             continue
         if len(chunk) == 1 and UNDER_BYLINE_RE.match(first):
@@ -160,7 +163,7 @@ def read_items(lines: list[Line | None]) -> list[Item]:
             items.append(Item("section", chunk[:2]))
             chunk = chunk[2:]
         elif opens:
-            head = _leading_head(chunk, column)
+            head = _leading_head(chunk)
             if head == len(chunk) and _runs_on(chunk[-1], following, page_pairs, column):
                 head = 0
             if head:
@@ -184,8 +187,9 @@ def _runs_on(line: Line, following: str, page_pairs: Counter, column: dict[int, 
     return text_width(last) >= column[id(line)] - 3 and page_pairs[last[-1] + following[0]] >= 2
 
 
-def _leading_head(chunk: list[Line], column: dict[int, float]) -> int:
-    """How many leading lines of a chunk form a headline (0: none)."""
+def _leading_head(chunk: list[Line]) -> int:
+    """How many leading lines of a chunk form a headline (0: none): the whole chunk when it is
+    short and all headline-like, or the lines down to a `——` subtitle above the text."""
     if START_BYLINE_RE.match(chunk[0].text):
         return 0
     for count, line in enumerate(chunk[:4], start=1):
@@ -193,11 +197,4 @@ def _leading_head(chunk: list[Line], column: dict[int, float]) -> int:
             return 0
         if line.text.startswith("—") and count > 1:
             return count
-    if len(chunk) > 3:
-        return 0
-    if len(chunk) == 1:
-        line = chunk[0]
-        full = abs(text_width(line.text) - column[id(line)]) <= 1
-        if full and "，" in line.text:
-            return 0
-    return len(chunk)
+    return len(chunk) if len(chunk) <= 3 else 0
