@@ -30,7 +30,7 @@ from .errors import ArchiveError
 from .frontmatter import PAGE_RE, dump_article
 from .metadata import (find_places, infer_date, infer_page_label, key_terms, key_terms_cache_key,
                        link_versions, make_tags, match_topics)
-from .model import Article, PageSplit, Segment, SourceRef
+from .model import Article, Artifact, PageSplit, Segment, SourceRef
 from .seeds import PageInfo, SeedPage, list_pages, load_manifest, read_page
 from .segment import split_page
 from .text import HAN_RE
@@ -50,6 +50,7 @@ class PageResult:
     articles: list[Article] = field(default_factory=list)
     han_total: int = 0
     han_accounted: int = 0
+    artifacts: list[Artifact] = field(default_factory=list)   # text in no article, named
     warnings: list[str] = field(default_factory=list)
     error: ArchiveError | None = None
 
@@ -216,6 +217,7 @@ def _articles_of_pages(split_pages: list[tuple[PageResult, SeedPage, PageSplit, 
         result.articles, used, warnings = page_articles(page, split, info, date, label, config)
         result.date_source = result.articles[0].date_source if result.articles else None
         result.han_accounted, result.han_total, lost = han_accounting(page.text, split, used)
+        result.artifacts = list(split.artifacts)
         result.warnings += warnings + lost
 
 
@@ -363,6 +365,7 @@ def _page_lines(result: PageResult) -> list[str]:
         head += (f", Han characters {result.han_accounted}/{result.han_total} "
                  f"({100 * result.han_accounted / result.han_total:.2f}%)")
     lines = [head] + [f"  {a.id}  {a.title}" for a in result.articles]
+    lines += [f"  set aside: line {a.line} {a.kind}: {a.text}" for a in result.artifacts]
     return lines + [f"  warning: {w}" for w in result.warnings]
 
 

@@ -405,5 +405,7 @@ def test_ingest_of_the_seeds_lists_each_page_and_accounts_for_its_characters(sit
             assert f"  {article.id}  {article.title}" in out
     first = report.pages[0].articles[0]
     assert (first.id, first.date_source, first.page) == ("2024-12-22-a01-01", "manifest", "A01")
+    for artifact in (a for p in report.pages for a in p.artifacts):
+        assert f"  set aside: line {artifact.line} {artifact.kind}: {artifact.text}" in out
     linked = [a for p in report.pages for a in p.articles if a.versions]
     assert len(linked) == 2 and linked[0].versions == [linked[1].id]
