@@ -28,6 +28,7 @@ def _blocks(draft: Draft) -> list[tuple[str, str, bool]]:
 
 
 def _with_blanks(lines: list[Line]) -> list[str | None]:
+    """A frame's lines with None where the page had blank lines (gaps in the numbering)."""
     out: list[str | None] = []
     for index, line in enumerate(lines):
         if index and line.number > lines[index - 1].number + 1:
@@ -36,7 +37,8 @@ def _with_blanks(lines: list[Line]) -> list[str | None]:
     return out
 
 
-def _place_grouped_headings(blocks, warnings):
+def _place_grouped_headings(blocks: list[tuple[str, str, bool]],
+                            warnings: list[str]) -> list[tuple[str, str, bool]]:
     """Section headings printed together, away from their sections, go back to where the
     sections they name begin (see `_section_starts`); a lone heading stays where it is."""
     grouped = [i for i in range(len(blocks)) if blocks[i][0] == "h"
@@ -58,7 +60,8 @@ def _place_grouped_headings(blocks, warnings):
     return placed
 
 
-def _section_starts(headings: list[str], blocks, slots: list[int]) -> list[int]:
+def _section_starts(headings: list[str], blocks: list[tuple[str, str, bool]],
+                    slots: list[int]) -> list[int]:
     """Start blocks for the sections, in order. A heading's words recur in its section, mostly
     near its start; frame starts are likely section starts; sections run to similar lengths."""
     lengths = [0]
@@ -98,6 +101,7 @@ def _section_starts(headings: list[str], blocks, slots: list[int]) -> list[int]:
 
 
 def _spans(numbers: list[int]) -> list[tuple[int, int]]:
+    """Line numbers as 1-based spans; a gap of one blank line does not split a span."""
     spans: list[tuple[int, int]] = []
     for number in sorted(set(numbers)):
         if spans and number <= spans[-1][1] + 2:
@@ -108,6 +112,7 @@ def _spans(numbers: list[int]) -> list[tuple[int, int]]:
 
 
 def compose_segment(draft: Draft) -> Segment:
+    """The finished article; with no headline, its first clause stands in as the title."""
     if draft.head:
         title, kicker, subtitle = headline_parts(draft.head)
     else:

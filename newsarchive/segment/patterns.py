@@ -4,62 +4,43 @@ from __future__ import annotations
 
 import re
 
-
+# Who is credited: 记者, 通讯员, with the ranks papers put before them.
 CREDIT = r"(?:首席|特约|见习|实习)?(?:记者|通讯员|实习生|摄影记者)"
-
-
+# Opens an article: 本报讯（记者 施翔）, 本报北京1月19日电 （记者吴秋余）, 新华社西宁1月3日电.
 START_BYLINE_RE = re.compile(
     r"^(?:本报讯|(?:本报|新华社|中新社|[\u4e00-\u9fff]{2,6}(?:社|报|台|网))"
     r"[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日(?:电|讯))"
     r"\s*(?:[（(][^（）()]{1,40}[）)])?")
-
-
+# Stands alone under a headline: 本报记者 徐顺凯, 记者 王琼 通讯员 李红.
 UNDER_BYLINE_RE = re.compile(
     rf"^[■□●◆◇]?[\s　]*(?:(?:本报|新华社){CREDIT}[\s　]*|{CREDIT}[\s　]+)[\u4e00-\u9fff·]{{2,5}}"
     rf"(?:[\s　、]+(?:(?:本报)?{CREDIT}[\s　]*)?[\u4e00-\u9fff·]{{2,5}})*$")
-
-
+# Closes an article: （记者 王琼）, （据新华社）.
 END_BYLINE_RE = re.compile(
     rf"[（(]\s*(?:(?:本报|新华社)?{CREDIT}[^（）()]{{1,40}}|据[^（）()]{{2,20}})[）)]$")
-
-
 CREDIT_PREFIX_RE = re.compile(rf"^(?:本报|新华社)?{CREDIT}")
-
-
 NAME_RE = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
 
-
+# Lines of the page, not of any article: editors' credits, the dateline, a bare page label.
 FURNITURE_RE = re.compile(
     r"^(?:(?:责任编辑|责编|编辑|美编|校对|组版|版式|审读|校读|值班主任|主编|视觉)[：:]"
     r"|\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]"
     r"|第?[A-Z]?\d{1,2}版?$)")
-
-
 CAPTION_START_RE = re.compile(r"^(?:[▲△▼▽◀▶]|图为|[（(]?图[一二三四五六七八九十\d]*[：:])")
-
-
 PHOTO_CREDIT_RE = re.compile(
     r"(?:(?:记者|通讯员|摄影|图)[\s　/：:]*[\u4e00-\u9fff·]{2,4}|[\s　][\u4e00-\u9fff·]{2,4})"
     r"[\s　]*摄(?:影)?[）)]?$")
 
-
+# A kicker (引题) over the title often ends with the verb that the title quotes.
 SPEECH_VERB_RE = re.compile(r"(强调|指出|表示|要求|提出|时说|讲话|寄语)$")
-
-
+# A column label such as 开栏的话： or 编者按：
 LABEL_RE = re.compile(r"^[\u4e00-\u9fff“”]{2,8}[：:]$")
-
-
 NO_HEAD_PUNCT = "。，、；"
-
+# Characters a headline does not end with, but a line broken mid-sentence often does.
+DANGLING = "的之和与及对把被将为从向于而并或且其在是"
 
 NEAR = 4              # how many bodies away from a headline its article may be
-
-
 MAX_HEAD_UNITS = 5    # lines of one headline: kicker, title in two parts, subtitle, label
-# Characters a headline does not end with, but a line broken mid-sentence often does.
-
-
-DANGLING = "的之和与及对把被将为从向于而并或且其在是"
 
 
 def reporters(byline: str | None) -> list[str]:
