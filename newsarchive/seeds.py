@@ -27,6 +27,7 @@ MAGIC = ((b"%PDF-", "a PDF file"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff"
 # while Big5 or Shift-JIS bytes misread as GB18030 give mostly rare ones.
 MIN_GB2312_SHARE = 0.9
 MAX_CONTROL_SHARE = 0.01
+MAX_DAMAGED_SHARE = 0.001   # invalid UTF-8 bytes per byte; GB18030 Chinese fails on most characters
 ENTRY_KEYS = {"paper", "date", "page", "edition"}
 MANIFEST_KEYS = {"defaults", "pages"}
 FIX_ENCODING = "re-save it as UTF-8"
@@ -79,6 +80,15 @@ def _looks_like_gb_text(text: str) -> bool:
     return common / len(han) >= MIN_GB2312_SHARE
 
 
+def _refuse_damaged_utf8(data: bytes, exc: UnicodeDecodeError, path: str | Path) -> None:
+    """UTF-8 text with a few bad bytes is damaged UTF-8, not GB18030: say where, do not guess."""
+    bad = data.decode("utf-8", errors="replace").count("\ufffd")
+    if bad <= len(data) * MAX_DAMAGED_SHARE:
+        raise ArchiveError(f"is UTF-8 text with {bad} invalid byte(s), the first at byte "
+                           f"{exc.start}: fix that line or re-save the file as UTF-8", path,
+                           line=data[:exc.start].count(b"\n") + 1) from None
+
+
 def decode_page(data: bytes, path: str | Path) -> tuple[str, str]:
     """Return (text with `\\n` line ends, encoding name); raise ArchiveError if it is not text."""
     # Signatures first: a PDF's header is ASCII and would otherwise pass as "UTF-8 text".
@@ -103,7 +113,8 @@ def decode_page(data: bytes, path: str | Path) -> tuple[str, str]:
         # UTF-8 first: Chinese text in GB18030 is almost never valid UTF-8, the reverse often is.
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            _refuse_damaged_utf8(data, exc, path)
             try:
                 text, encoding = data.decode("gb18030"), "gb18030"
             except UnicodeDecodeError:

@@ -50,6 +50,21 @@ def test_decode_page_refuses_what_is_not_a_page_text(data, message):
     assert "\n" not in str(info.value)
 
 
+def test_utf8_with_a_damaged_byte_is_refused_with_its_line_not_read_as_gb18030():
+    data = (PAGE * 40).encode("utf-8")
+    damaged = data[:1000] + b"\xff" + data[1000:]
+    with pytest.raises(ArchiveError) as info:
+        decode_page(damaged, "seeds/p.txt")
+    line = data[:1000].count(b"\n") + 1
+    assert str(info.value).startswith(f"seeds/p.txt:{line}: is UTF-8 text with ")
+    assert "invalid byte" in str(info.value)
+
+
+def test_gb18030_with_few_chinese_characters_still_reads():
+    data = ("West Ning Evening News, page A01. " * 20 + "西宁晚报头版要闻\n").encode("gb18030")
+    assert decode_page(data, "p.txt")[1] == "gb18030"
+
+
 def test_form_feeds_between_pdf_pages_become_line_breaks():
     assert decode_page("第一行\f第二行".encode(), "p.txt")[0] == "第一行\n第二行"
 
