@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import statistics
 from dataclasses import dataclass
 
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
@@ -34,10 +33,6 @@ def text_width(text: str) -> float:
     """Printed width in em: CJK characters and full-width marks are 1, Latin and digits half."""
     text = SPACES_RE.sub("", text)
     return len(text) - 0.5 * len(NARROW_RE.findall(text))
-
-
-def _is_wide(char: str) -> bool:
-    return is_han(char) or char in CJK_PUNCT
 
 
 def _han_run(text: str, index: int, step: int) -> int:
@@ -77,12 +72,17 @@ def strip_justification_spaces(line: str) -> str:
 
 
 def _space_is_spurious(line: str, left_at: int, right_at: int, left: str, right: str) -> bool:
+    # Chinese typesetting never puts a space beside full-width punctuation.
     if left in CJK_PUNCT or right in CJK_PUNCT:
         return True
+    # `12 月 21 日`: the space between a number and its unit is the justifier's, so `TOP20 榜单`
+    # loses its space too, which the paper would not mind.
     if (left.isdigit() or left == "%") and is_han(right):
         return True
     if is_han(left) and right.isdigit():
         return True
+    # A real space separates words (`扛牢责任 真抓实干`, `（记者 施翔）`); a justified line spaces
+    # out single characters (`期 内 ，每 日`).
     if is_han(left) and is_han(right):
         return _han_run(line, left_at, -1) < 2 or _han_run(line, right_at, 1) < 2
     return False
@@ -95,6 +95,7 @@ def join_wrapped_lines(lines: list[str]) -> str:
         line = line.strip(SPACES)
         if not line:
             continue
+        # Chinese columns break Latin text at word spaces, so a letter-letter join was a space.
         if text and text[-1].isascii() and text[-1].isalpha() and line[0].isascii() \
                 and line[0].isalpha():
             text += " "
@@ -140,6 +141,7 @@ def undouble_bold_text(line: str) -> tuple[str, list[Dropped]]:
     of four or more characters printed twice.
     """
     stripped = line.strip(SPACES)
+    # Below four characters a whole doubled line is as likely a word (谈谈, 研究研究).
     whole = _minimal_period(stripped, 4) if _HAN_RUN_RE.fullmatch(stripped) else len(stripped)
     if stripped and whole < len(stripped):
         return stripped[:whole], [Dropped("doubled-text", stripped[whole:])]
@@ -179,6 +181,8 @@ def column_widths(widths: list[float], window: int = 6) -> list[float]:
     """Per line, the column width around it: the upper median of its neighbours' widths."""
     result = []
     for i in range(len(widths)):
+        # Most lines of a column are full; short last lines and indented first lines are not,
+        # so the upper quartile of the neighbourhood is the column's width.
         near = sorted(widths[max(0, i - window): i + window + 1])
         result.append(near[(len(near) * 3) // 4] if near else 0.0)
     return result
@@ -203,6 +207,7 @@ def rebuild_paragraphs(lines: list[str | None]) -> list[str]:
             continue
         blank_after = entries[k + 1][0] > index + 1
         blank_before = k > 0 and entries[k - 1][0] < index - 1
+        # Two em short: less would catch full lines whose digits are set narrow.
         short = text_width(line) <= widths[k] - 2
         if short or blank_after or blank_before:
             paragraphs.append(join_wrapped_lines(current))
@@ -210,11 +215,6 @@ def rebuild_paragraphs(lines: list[str | None]) -> list[str]:
     if current:
         paragraphs.append(join_wrapped_lines(current))
     return paragraphs
-
-
-def median_width(lines: list[str]) -> float:
-    widths = [text_width(line) for line in lines if line.strip(SPACES)]
-    return statistics.median(widths) if widths else 0.0
 
 
 def han_pairs(text: str) -> list[str]:

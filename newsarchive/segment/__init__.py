@@ -28,6 +28,7 @@ def split_page(text: str) -> PageSplit:
     items = read_items(read_lines(text, artifacts))
     artifacts.extend(Artifact("photo-caption", "".join(line.text for line in item.lines),
                               item.lines[0].number) for item in items if item.kind == "caption")
+    # Whether a headline-like block heads an article or a section depends on its neighbours.
     mark_headline_groups(items)
     units: list[HeadUnit] = []
     bodies = []
@@ -37,6 +38,7 @@ def split_page(text: str) -> PageSplit:
         else:
             artifacts.extend(stray_parts(body))
     drafts = make_drafts(units, bodies, warnings)
+    # Every headline block is kept: one that no body claimed is listed, never dropped.
     used = {id(unit) for draft in drafts for unit in draft.head}
     artifacts.extend(Artifact("unassigned-headline", "".join(line.text for line in unit.lines),
                               unit.lines[0].number) for unit in units if id(unit) not in used)
@@ -53,6 +55,8 @@ def account_han(text: str, split: PageSplit) -> tuple[int, int, list[int]]:
             found.update(char for char in value or "" if is_han(char))
     for artifact in split.artifacts:
         found.update(char for char in artifact.text if is_han(char))
+    # Counting characters, not matching text: repairs reorder frames and join lines, but they
+    # must neither lose nor invent a character.
     missing = page - found
     accounted = sum(page.values()) - sum(missing.values())
     lines = sorted({number for number, line in enumerate(page_lines(text), start=1)

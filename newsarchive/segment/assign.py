@@ -120,6 +120,7 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) 
         else:
             orphans.append(body)
     vocabularies = {id(draft): _vocabulary(draft) for draft in drafts.values()}
+    # Frames with no headline and no byline are the rest of some story on the page.
     for body in orphans:
         mine = bigrams(body.text())
         # An article's frames sit near each other on the page: look at the nearest articles.
@@ -149,6 +150,8 @@ def _order_frames(draft: Draft) -> None:
     after the headline in page order, then the frames printed before it (they wrap around)."""
     if len(draft.bodies) == 1:
         return
+    # Frames are boxes read in column order; the extraction reads them in another order, but
+    # a headline sits over the start of its story and a dateline or byline opens it.
     head_at = draft.head[0].position if draft.head else 0
     page_order = sorted(draft.bodies, key=lambda b: b.position)
     leads = [b for b in page_order if b.led_by_byline or b.starts_with_byline]

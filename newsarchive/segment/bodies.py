@@ -137,6 +137,7 @@ def _take_text_line(line: Line, current: Body | None, open_body) -> Body | None:
     """Add one text line to the open body, opening or closing bodies at bylines and notes."""
     start = START_BYLINE_RE.match(line.text)
     if start:
+        # A dateline opens an article, unless it is the first line under a 本报记者 byline.
         if current is None or current.has_text() or not current.led_by_byline:
             current = open_body()
         current.add_byline(start.group(0).strip(SPACES), line.number)
@@ -144,10 +145,13 @@ def _take_text_line(line: Line, current: Body | None, open_body) -> Body | None:
         rest = line.text[start.end():].strip(SPACES)
         line = Line(line.number, rest, line.continues, line.continued_from)
     elif line.continued_from and current is not None and current.has_text():
+        # （上接…） starts the part of a story continued from another page.
         current = open_body()
     if current is None:
         current = open_body()
     end = END_BYLINE_RE.search(line.text)
+    # Only a credit after a finished sentence closes the article; `（记者 张三）` can also be
+    # quoted inside a sentence.
     if end and not (end.start() == 0 or ends_sentence(line.text[:end.start()])):
         end = None
     if end:

@@ -48,6 +48,8 @@ def _place_grouped_headings(blocks: list[tuple[str, str, bool]],
         return blocks
     headings = [blocks[i][1] for i in grouped]
     rest = [block for i, block in enumerate(blocks) if i not in set(grouped)]
+    # A section can start at any paragraph after the first (the lead) that follows a finished
+    # sentence.
     slots = [j for j in range(1, len(rest)) if rest[j][0] == "p" and rest[j - 1][0] == "p"
              and ends_sentence(rest[j - 1][1])]
     if len(slots) < len(headings):
@@ -82,6 +84,8 @@ def _section_starts(headings: list[str], blocks: list[tuple[str, str, bool]],
         pairs = heading_pairs[k]
         if not pairs:
             return 0.0
+        # A word found in the section's opening paragraph counts fully, later ones less: a
+        # section's last paragraph often sums up the heading of the next one.
         found = sum(1 / (1 + 0.3 * (next_at[pair][start] - start)) for pair in pairs
                     if next_at[pair][start] < end)
         balance = abs((lengths[end] - lengths[start]) - average) / average

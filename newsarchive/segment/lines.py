@@ -84,6 +84,8 @@ def _split_glued_headline(line: str, next_widths: list[float]) -> tuple[str, str
     if any(c in head for c in NO_HEAD_PUNCT + "（(）)！？") or not (is_han(rest[0]) or rest[0] in "“‘《"):
         return None
     width = column[len(column) // 2]
+    # The giveaway is length: the line is far wider than its column, and what follows the
+    # space is exactly one column line.
     if text_width(line) < 1.35 * width or abs(text_width(rest) - width) > 3:
         return None
     return head, rest
@@ -120,6 +122,7 @@ def _headingish(line: Line) -> bool:
     text = line.text
     if han_count(text) < 2 or text_width(text) > 40 or any(c in text for c in "。；"):
         return False
+    # Headlines avoid commas; the first line of a section heading pair may have one.
     if LABEL_RE.match(text):
         return True
     if ("，" in text or "、" in text) and not text.endswith("—"):
@@ -144,6 +147,8 @@ def read_items(lines: list[Line | None]) -> list[Item]:
     items: list[Item] = []
     for index, chunk in enumerate(chunks):
         following = chunks[index + 1][0].text if index + 1 < len(chunks) else ""
+        # After text cut mid-sentence the next block is that sentence's next column, whatever
+        # it looks like; after a finished sentence it may be a headline.
         opens = not items or items[-1].kind != "text" or ends_sentence(items[-1].lines[-1].text) \
             or bool(END_BYLINE_RE.search(items[-1].lines[-1].text))
         first = chunk[0].text
