@@ -11,14 +11,18 @@ START_BYLINE_RE = re.compile(
     r"^(?:本报讯|(?:本报|新华社|中新社|[\u4e00-\u9fff]{2,6}(?:社|报|台|网))"
     r"[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日(?:电|讯))"
     r"\s*(?:[（(][^（）()]{1,40}[）)])?")
+# A signed piece: 文/张三, 图︱李四.
+AUTHOR = r"(?:文|图|文图|图文|撰文)[\s　]*[/／|｜︱][\s　]*"
 # Stands alone under a headline: 本报记者 徐顺凯, 记者 王琼 通讯员 李红.
 UNDER_BYLINE_RE = re.compile(
-    rf"^[■□●◆◇]?[\s　]*(?:(?:本报|新华社){CREDIT}[\s　]*|{CREDIT}[\s　]+)[\u4e00-\u9fff·]{{2,5}}"
-    rf"(?:[\s　、]+(?:(?:本报)?{CREDIT}[\s　]*)?[\u4e00-\u9fff·]{{2,5}})*$")
+    rf"^[■□●◆◇]?[\s　]*(?:(?:本报|新华社){CREDIT}[\s　]*|{CREDIT}[\s　]+|{AUTHOR})"
+    rf"[\u4e00-\u9fff·]{{2,5}}"
+    rf"(?:[\s　、]+(?:(?:本报)?{CREDIT}[\s　]*|{AUTHOR})?[\u4e00-\u9fff·]{{2,5}})*$")
 # Closes an article: （记者 王琼）, （据新华社）.
 END_BYLINE_RE = re.compile(
     rf"[（(]\s*(?:(?:本报|新华社)?{CREDIT}[^（）()]{{1,40}}|据[^（）()]{{2,20}})[）)]$")
-CREDIT_PREFIX_RE = re.compile(rf"^(?:本报|新华社)?{CREDIT}")
+CREDIT_PREFIX_RE = re.compile(rf"^(?:(?:本报|新华社)?{CREDIT}|{AUTHOR})")
+NOT_NAMES = {"报道", "摄影", "整理", "供稿"}
 NAME_RE = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
 
 # Lines of the page, not of any article: editors' credits, the dateline, a bare page label.
@@ -54,6 +58,6 @@ def reporters(byline: str | None) -> list[str]:
             token = token.lstrip("■□●◆◇")
             bare = CREDIT_PREFIX_RE.sub("", token)
             credited = credited or bare != token
-            if credited and NAME_RE.match(bare) and bare not in names:
+            if credited and NAME_RE.match(bare) and bare not in names and bare not in NOT_NAMES:
                 names.append(bare)
     return names
