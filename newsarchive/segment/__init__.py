@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..model import Artifact, PageSplit
-from ..text import is_han
+from ..text import HAN_RE
 from .assign import make_drafts
 from .bodies import HeadUnit, cut_bodies, mark_headline_groups, stray_parts
 from .compose import compose_segment
@@ -48,17 +48,17 @@ def split_page(text: str) -> PageSplit:
 def account_han(text: str, split: PageSplit) -> tuple[int, int, list[int]]:
     """(accounted, total, lines): Han characters of the page found again in an article field or
     an artifact, the page's total, and the lines holding characters that were not found."""
-    page = Counter(char for char in text if is_han(char))
+    page = Counter(HAN_RE.findall(text))
     found: Counter = Counter()
     for segment in split.segments:
         for value in (segment.title, segment.kicker, segment.subtitle, segment.byline, segment.body):
-            found.update(char for char in value or "" if is_han(char))
+            found.update(HAN_RE.findall(value or ""))
     for artifact in split.artifacts:
-        found.update(char for char in artifact.text if is_han(char))
+        found.update(HAN_RE.findall(artifact.text))
     # Counting characters, not matching text: repairs reorder frames and join lines, but they
     # must neither lose nor invent a character.
     missing = page - found
     accounted = sum(page.values()) - sum(missing.values())
     lines = sorted({number for number, line in enumerate(page_lines(text), start=1)
-                    if any(missing.get(char) for char in line)})
+                    if missing and any(missing.get(char) for char in HAN_RE.findall(line))})
     return accounted, sum(page.values()), lines
