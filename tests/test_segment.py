@@ -483,6 +483,7 @@ def test_byline_under_headline_with_a_box_mark():
 def test_page_furniture_is_an_artifact():
     text = page("""
 责任编辑：张三
+西宁晚报 2024年12月22日 星期日 A01
 
 冬季供暖运行平稳
 
@@ -490,7 +491,7 @@ def test_page_furniture_is_an_artifact():
 """)
     split = split_page(text)
     assert titles(split) == ["冬季供暖运行平稳"]
-    assert [(a.kind, a.line) for a in split.artifacts] == [("page-furniture", 1)]
+    assert [(a.kind, a.line) for a in split.artifacts] == [("page-furniture", 1), ("page-furniture", 2)]
 
 
 @pytest.mark.parametrize("text", ["", "\n\n\n", "\ufeff", "only latin text here\n", "。，、\n"])

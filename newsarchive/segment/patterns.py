@@ -25,11 +25,12 @@ CREDIT_PREFIX_RE = re.compile(rf"^(?:(?:本报|新华社)?{CREDIT}|{AUTHOR})")
 NOT_NAMES = {"报道", "摄影", "整理", "供稿"}
 NAME_RE = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
 
-# Lines of the page, not of any article: editors' credits, the dateline, a bare page label.
+# Lines of the page, not of any article: editors' credits, a bare page label, the running
+# head with the issue's date and weekday (a sentence giving a date has punctuation).
 FURNITURE_RE = re.compile(
     r"^(?:(?:责任编辑|责编|编辑|美编|校对|组版|版式|审读|校读|值班主任|主编|视觉)[：:]"
-    r"|\d{4}年\d{1,2}月\d{1,2}日\s*星期[一二三四五六日天]"
-    r"|第?[A-Z]?\d{1,2}版?$)")
+    r"|第?[A-Z]?\d{1,2}版?$)"
+    r"|^[^，。；、]{0,20}\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天][^，。；、]{0,30}$")
 CAPTION_START_RE = re.compile(r"^(?:[▲△▼▽◀▶]|图为|[（(]?图[一二三四五六七八九十\d]*[：:])")
 PHOTO_CREDIT_RE = re.compile(
     r"(?:(?:记者|通讯员|摄影|图)[\s　/：:]*[\u4e00-\u9fff·]{2,4}|[\s　][\u4e00-\u9fff·]{2,4})"
