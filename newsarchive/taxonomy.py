@@ -17,6 +17,7 @@ from .model import Article
 from .urls import name_slug
 
 PAGE_LABEL_RE = re.compile(r"^([A-Za-z]*)(\d+)$")
+COMMON_LABEL = 60  # a label on more articles than this proposes only its newest as related
 
 
 @dataclass
@@ -171,24 +172,34 @@ def neighbours(articles: list[Article]) -> dict[str, Neighbours]:
 
 def related(articles: list[Article], limit: int = 5) -> dict[str, list[Article]]:
     """Up to `limit` articles sharing the most topics, tags and places; newest first on ties."""
-    order = {a.id: rank for rank, a in enumerate(newest_first(articles))}
+    ranked = newest_first(articles)
+    order = {a.id: rank for rank, a in enumerate(ranked)}
+    labels = {a.id: _labels(a) for a in articles}
     by_label: dict[tuple[str, str], list[Article]] = defaultdict(list)
-    for article in articles:
-        for label in _labels(article):
+    for article in ranked:
+        for label in labels[article.id]:
             by_label[label].append(article)
+    by_id = {a.id: a for a in articles}
     result = {}
     for article in articles:
-        scores: Counter[str] = Counter()
-        by_id = {}
-        for label in _labels(article):
-            weight = 2 if label[0] == "topic" else 1  # a shared topic says more than a shared tag
-            for other in by_label[label]:
-                if other.id != article.id and other.id not in article.versions:
-                    scores[other.id] += weight
-                    by_id[other.id] = other
+        skip = {article.id, *article.versions}
+        candidates: set[str] = set()
+        for label in labels[article.id]:
+            group = by_label[label]
+            if len(group) > COMMON_LABEL:
+                # Too common to tell articles apart: only its newest members become candidates,
+                # which is all the tie-break (newest first) would let through anyway.
+                group = group[:limit + len(skip)]
+            candidates.update(other.id for other in group)
+        mine = labels[article.id]
+        scores = {other: sum(map(_weight, mine & labels[other])) for other in candidates - skip}
         best = sorted(scores, key=lambda i: (-scores[i], order[i]))[:limit]
         result[article.id] = [by_id[i] for i in best]
     return result
+
+
+def _weight(label: tuple[str, str]) -> int:
+    return 2 if label[0] == "topic" else 1  # a shared topic says more than a shared tag
 
 
 def _labels(article: Article) -> set[tuple[str, str]]:

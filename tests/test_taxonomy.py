@@ -140,3 +140,14 @@ def test_relative_links(src, dst, link):
 ])
 def test_root_prefix(path, prefix):
     assert urls.root_prefix(path) == prefix
+
+
+def test_related_with_a_very_common_label_still_prefers_specific_matches():
+    crowd = [art(f"c{i:03d}", D(2024, 1, 1) + dt.timedelta(days=i), topics=["文旅"])
+             for i in range(taxonomy.COMMON_LABEL * 2)]
+    me = art("me", D(2020, 1, 1), topics=["文旅"], tags=["冷门"])
+    twin = art("twin", D(2019, 1, 1), topics=["文旅"], tags=["冷门"])
+    result = taxonomy.related([*crowd, me, twin])
+    newest = [a.id for a in taxonomy.newest_first(crowd)[:4]]
+    assert [a.id for a in result["me"]] == ["twin", *newest]
+    assert [a.id for a in result["c000"]] == [a.id for a in taxonomy.newest_first(crowd)[:5]]
