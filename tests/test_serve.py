@@ -343,6 +343,24 @@ def test_file_that_came_and_went_between_looks_builds_nothing(fake_site, site_co
     assert pipeline.builds == builds
 
 
+def test_folder_created_after_start_is_watched(site_copy):
+    out = site_copy.parent / "_site"
+    shutil.rmtree(site_copy / "static", ignore_errors=True)
+    pipeline = FakePipeline(site_copy, out)
+    preview = Preview(sources_of(site_copy), out, pipeline, port=0, log=lambda line: None)
+    preview.start()
+    try:
+        builds = pipeline.builds
+        (site_copy / "static").mkdir()
+        (site_copy / "static" / "extra.css").write_text("a {}", encoding="utf-8")
+        assert wait_for(lambda: pipeline.builds == builds + 1, 2)
+        time.sleep(0.5)
+        (site_copy / "static" / "extra.css").write_text("b {}", encoding="utf-8")
+        assert wait_for(lambda: pipeline.builds == builds + 2, 2)
+    finally:
+        preview.stop()
+
+
 def test_seed_change_reingests_once_and_builds_once(fake_site, site_copy):
     preview, pipeline, _ = fake_site
     seed = sorted((site_copy / "seeds").glob("*.txt"))[0]

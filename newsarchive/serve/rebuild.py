@@ -196,12 +196,37 @@ class SourceWatcher:
 
     def __init__(self, sources: Sources):
         self.sources = sources
-        folders = [str(f) for f in sources.folders()]
-        self._notify = RustNotify(folders, False, False, POLL_MS, True, False) if folders else None
         self._keep = watchfiles.DefaultFilter()   # editor swap and backup files
+        self._notify: RustNotify | None = None
+        self._watched = self._folder_identities()
+        self._start()
         # The config file is polled, not watched: editors save by renaming a new file over it,
         # which silently ends an inotify watch on the old file.
         self._config_state = file_state(sources.config_file)
+
+    def _folder_identities(self) -> tuple[tuple[Path, int], ...]:
+        identities = []
+        for folder in self.sources.folders():
+            try:
+                identities.append((folder, folder.stat().st_ino))
+            except OSError:
+                continue
+        return tuple(identities)
+
+    def _start(self) -> None:
+        folders = [str(folder) for folder, _ in self._watched]
+        self._notify = RustNotify(folders, False, False, POLL_MS, True, False) if folders else None
+
+    def _refresh(self) -> set[Path]:
+        """Watch folders that appeared or were replaced (git checkout); they count as changed."""
+        current = self._folder_identities()
+        if current == self._watched:
+            return set()
+        self.close()
+        fresh = {folder for folder, _ in set(current) - set(self._watched)}
+        self._watched = current
+        self._start()
+        return fresh
 
     def batches(self, stop: threading.Event) -> Iterator[set[Path]]:
         """Settled sets of changed paths (empty on a quiet tick) until `stop` is set."""
@@ -216,6 +241,7 @@ class SourceWatcher:
             changes = raw if isinstance(raw, set) else set()
             paths = {Path(name) for kind, name in changes
                      if self._keep(watchfiles.Change(kind), name)}
+            paths |= self._refresh()
             config_file = self.sources.config_file
             if file_state(config_file) != self._config_state:
                 self._config_state = _settled_state(config_file, stop)
@@ -225,6 +251,7 @@ class SourceWatcher:
     def close(self) -> None:
         if self._notify is not None:
             self._notify.close()
+            self._notify = None
 
 
 def watch_sources(rebuilder: Rebuilder, watcher: SourceWatcher, stop: threading.Event) -> None:

@@ -26,6 +26,7 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     """Serves `site_root` with live reload; one thread per request, none outlives the server."""
 
     daemon_threads = True
+    request_queue_size = 128   # the default backlog of 5 refuses a browser's burst of requests
     allow_reuse_port = False   # SO_REUSEPORT would let two servers share a port silently
 
     def __init__(self, address: tuple[str, int], site_root: Path, hub: ReloadHub):
