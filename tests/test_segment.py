@@ -491,7 +491,8 @@ def test_page_furniture_is_an_artifact():
 """)
     split = split_page(text)
     assert titles(split) == ["冬季供暖运行平稳"]
-    assert [(a.kind, a.line) for a in split.artifacts] == [("page-furniture", 1), ("page-furniture", 2)]
+    assert [(a.kind, a.line) for a in split.artifacts] == \
+        [("page-furniture", 1), ("page-furniture", 2)]
 
 
 @pytest.mark.parametrize("text", ["", "\n\n\n", "\ufeff", "only latin text here\n", "。，、\n"])

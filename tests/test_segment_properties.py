@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from newsarchive.segment import account_han, split_page
 from newsarchive.text import (
-    SPACES, is_han, join_wrapped_lines, rebuild_paragraphs, strip_justification_spaces, undouble_bold_text,
+    SPACES, is_han, rebuild_paragraphs, strip_justification_spaces, undouble_bold_text,
 )
 
 # Pieces of newspaper text, so that random pages hit bylines, headlines, notes and doubling.

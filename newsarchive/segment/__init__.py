@@ -51,7 +51,8 @@ def account_han(text: str, split: PageSplit) -> tuple[int, int, list[int]]:
     page = Counter(HAN_RE.findall(text))
     found: Counter = Counter()
     for segment in split.segments:
-        for value in (segment.title, segment.kicker, segment.subtitle, segment.byline, segment.body):
+        fields = (segment.title, segment.kicker, segment.subtitle, segment.byline, segment.body)
+        for value in fields:
             found.update(HAN_RE.findall(value or ""))
     for artifact in split.artifacts:
         found.update(HAN_RE.findall(artifact.text))

@@ -14,7 +14,8 @@ from .patterns import END_BYLINE_RE, START_BYLINE_RE
 class Body:
     """A stretch of article text between boundaries, with the byline and notes found in it."""
 
-    parts: list[tuple[str, object]] = field(default_factory=list)  # ("text", [Line]) | ("head", str)
+    # ("text", [Line, ...]) for a run of text lines, ("head", "heading") for a section heading
+    parts: list[tuple[str, object]] = field(default_factory=list)
     byline: str | None = None
     extra_lines: list[int] = field(default_factory=list)  # lines of bylines and headings
     starts_with_byline: bool = False
@@ -168,7 +169,8 @@ def _take_text_line(line: Line, current: Body | None, open_body) -> Body | None:
 def stray_parts(body: Body) -> list[Artifact]:
     """A body with no text (a byline or section heading with nothing after it), as artifacts."""
     line = body.extra_lines[0] if body.extra_lines else 0
-    strays = [Artifact("stray-heading", value, line) for kind, value in body.parts if kind == "head"]
+    strays = [Artifact("stray-heading", value, line)
+              for kind, value in body.parts if kind == "head"]
     if body.byline:
         strays.append(Artifact("stray-byline", body.byline, line))
     return strays
