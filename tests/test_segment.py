@@ -86,6 +86,28 @@ def test_headlines_grouped_after_two_bodies_follow_the_order_of_the_bodies():
     assert fully_accounted(HEADLINES_AFTER_TWO_BODIES, split)
 
 
+def test_three_headlines_grouped_after_three_bodies():
+    text = page("""
+本报讯（记者 王芳）今年以来，我市新建城市公园十
+二座，市民休闲空间不断扩大。
+
+本报讯（记者 赵强）昨日，市交通局发布春运出行提
+示，提醒广大旅客错峰出行。
+
+本报讯（记者 李明）入冬以来，全市供暖运行平稳，
+室温达标率保持在较高水平。
+
+我市新建十二座城市公园
+
+春运出行提示发布
+
+全市冬季供暖运行平稳
+""")
+    split = split_page(text)
+    assert titles(split) == ["我市新建十二座城市公园", "春运出行提示发布", "全市冬季供暖运行平稳"]
+    assert [s.reporters for s in split.segments] == [["王芳"], ["赵强"], ["李明"]]
+
+
 def test_headline_between_two_articles_goes_to_the_one_it_names():
     split = split_page(HEADLINE_BETWEEN_ARTICLES)
     assert titles(split) == ["我市今年新建十二座城市公园", "交通局发布春运出行提示"]
@@ -591,6 +613,12 @@ def test_seed_bylines_and_structure():
     [review] = split_page(seed("002_9a9088dafc476d40.txt")).segments
     assert (review.kicker, review.byline) == ("扛牢责任 真抓实干", "（记者 施翔）")
     assert review.body.count("\n## ") == 6
+
+
+@pytest.mark.parametrize("name", SEED_FILES)
+def test_seed_line_endings_and_bom_do_not_matter(name):
+    text = seed(name)
+    assert split_page("\ufeff" + text.replace("\n", "\r\n")) == split_page(text)
 
 
 def test_seeds_split_quickly():
