@@ -206,6 +206,24 @@ def test_sitemap_only_with_base_url(fixture_site, tmp_path):
     assert feed.entries[0].id == "https://archive.example.org/xn/articles/2024-12-23-a02-01.html"
 
 
+def test_list_pages_are_paginated(fixture_site, tmp_path):
+    site = Path(shutil.copytree(fixture_site, tmp_path / "site", ignore=shutil.ignore_patterns("_site")))
+    yaml_path = site / "site.yaml"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("paginate: 20", "paginate: 2"),
+                         encoding="utf-8")
+    build_site(load_config(yaml_path), FIXTURE_CONTENT, site / "_site", quiet=True)
+    out = site / "_site"
+    first, second = (Page((out / f"topics/wenlv/{name}").read_text(encoding="utf-8"))
+                     for name in ("index.html", "page-2.html"))
+    assert not (out / "topics/wenlv/page-3.html").exists()
+    hrefs = {attrs["href"] for attrs, _ in first.links}
+    assert "page-2.html" in hrefs  # pages of one list link to each other by file name
+    assert "index.html" in {attrs["href"] for attrs, _ in second.links}
+    items = [attrs for tag, attrs in second.tags if tag == "li" and attrs.get("class") == "item"]
+    assert len(items) == 1  # 文旅 has three fixture articles: two on page 1, one on page 2
+    assert check_site(out) == []
+
+
 def test_seed_archive_builds_and_checks_clean(built_site):
     out = built_site / "_site"
     assert check_site(out) == []
