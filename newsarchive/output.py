@@ -49,18 +49,22 @@ def write_error(exc: OSError, out_dir: Path) -> ArchiveError:
 
 
 class BuildLock:
-    """An exclusive lock on `.OUT.lock` beside the output; waits up to `wait` seconds."""
+    """An exclusive lock on the folder that holds the output; waits up to `wait` seconds.
+
+    Locking the parent folder itself needs no lock file to clean up or to keep out of git.
+    """
 
     def __init__(self, out_dir: Path, wait: float = 60.0):
-        self.path = out_dir.parent / f".{out_dir.name}.lock"
+        self.out_dir = out_dir
         self.wait = wait
         self.fd: int | None = None
 
     def __enter__(self) -> "BuildLock":
         try:
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(self.out_dir.parent, os.O_RDONLY)
         except OSError as exc:
-            raise write_error(exc, self.path.parent) from None
+            raise write_error(exc, self.out_dir) from None
         deadline = time.monotonic() + self.wait
         while True:
             try:
@@ -69,13 +73,12 @@ class BuildLock:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     os.close(self.fd)
-                    raise ArchiveError(
-                        "another build of this site is running: wait for it to finish and try "
-                        "again", self.path.parent / self.path.name[1:-5]) from None
+                    raise ArchiveError("another build of this site is running: wait for it to "
+                                       "finish and try again", self.out_dir) from None
                 time.sleep(0.1)
 
     def __exit__(self, *exc_info) -> None:
-        os.close(self.fd)  # closing releases the flock; the file stays for the next build
+        os.close(self.fd)  # closing releases the lock
 
 
 @dataclass
@@ -164,8 +167,7 @@ def start_staging(out_dir: Path) -> Staging:
     parent = out_dir.parent
     prefix = f"{TEMP_PREFIX}{out_dir.name}-"
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        # Safe under the build lock: no other build of this output is running.
+        # Safe under the build lock: no other build into this folder is running.
         for stale in sorted(parent.glob(prefix + "*")):
             shutil.rmtree(stale, ignore_errors=True)
         if out_dir.exists() and not out_dir.is_dir():
