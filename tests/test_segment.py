@@ -198,6 +198,23 @@ def test_article_without_byline_keeps_its_headline():
     assert article.byline is None and article.reporters == []
 
 
+def test_unsigned_short_items_each_keep_their_headline():
+    text = page("""
+冬季供暖运行平稳
+
+入冬以来，全市供暖运行平稳，室温达标率保持在
+较高水平。供热企业加强巡查，及时处置故障。
+
+市民共享冬日文化盛宴
+
+12月20日，市图书馆举办新年阅读活动，吸引了众
+多市民参加。活动还设置了亲子阅读区。
+""")
+    split = split_page(text)
+    assert titles(split) == ["冬季供暖运行平稳", "市民共享冬日文化盛宴"]
+    assert split.segments[1].body.startswith("12月20日")
+
+
 def test_text_without_any_headline_gets_a_title_and_a_warning():
     text = page("""
 入冬以来，全市供暖运行平稳，室温达标率保持

@@ -71,6 +71,12 @@ def mark_headline_groups(items: list[Item]) -> None:
             continue
         for item in items[start:end + 1]:
             item.kind = "inline-head"
+    # Between two runs of text with no boundary, a block is a section heading of a signed
+    # article, or else the headline of the next of several unsigned short items.
+    for index, item in enumerate(items):
+        if item.kind == "inline-head" and not _signed(items, index):
+            item.kind = "head"
+            kept += 1
     # A page with no headline standing between articles still has one for its story, unless
     # the story is continued from another page (its headline is printed there).
     continued = any(line.continued_from for item in items for line in item.lines)
@@ -94,6 +100,24 @@ def _is_headline_group(items: list[Item], start: int, end: int) -> bool:
                                   or END_BYLINE_RE.search(before.lines[-1].text)):
         return True
     return after.kind == "text" and bool(START_BYLINE_RE.match(after.lines[0].text))
+
+
+def _signed(items: list[Item], at: int) -> bool:
+    """Whether the text around items[at], up to the nearest headlines (not counting blocks
+    still taken for section headings), carries a byline."""
+    for step in (-1, 1):
+        index = at + step
+        # No article runs to hundreds of blocks; the bound keeps huge pages linear.
+        while 0 <= index < len(items) and abs(index - at) <= 300 and items[index].kind != "head":
+            item = items[index]
+            if item.kind in ("byline-under", "byline-end"):
+                return True
+            if item.kind == "text" and any(START_BYLINE_RE.match(line.text)
+                                           or END_BYLINE_RE.search(line.text)
+                                           for line in item.lines):
+                return True
+            index += step
+    return False
 
 
 def cut_bodies(items: list[Item], units: list[HeadUnit]) -> list[Body]:
