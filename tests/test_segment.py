@@ -247,6 +247,19 @@ def test_headline_split_over_two_lines_and_glued_to_the_next_body():
     assert fully_accounted(text, split)
 
 
+def test_a_wide_line_with_a_real_space_is_not_taken_for_a_glued_headline():
+    text = page("""
+文旅消费券开始发放
+
+本报讯（记者 施翔）活动期间，我市还推出
+“山宗水源 惠游青海”文旅消费券活动，活动期内每日十时
+用户可通过云闪付领取通用消费券，先到
+先得。
+""")
+    [article] = split_page(text).segments
+    assert "推出“山宗水源 惠游青海”文旅消费券活动，活动期内每日十时用户" in article.body
+
+
 @pytest.mark.parametrize("head, kicker, title, subtitle", [
     (["王卫东调研主题教育为民办实事工作时强调", "", "切实把主题教育成效转化成为民服务实效"],
      "王卫东调研主题教育为民办实事工作时强调", "切实把主题教育成效转化成为民服务实效", None),

@@ -81,7 +81,7 @@ def _split_glued_headline(line: str, next_widths: list[float]) -> tuple[str, str
     column = sorted(w for w in next_widths if w)
     if not rest or not column or len(head) > 24 or han_count(head) < 4:
         return None
-    if any(c in head for c in NO_HEAD_PUNCT + "（(）)！？") \
+    if any(c in head for c in NO_HEAD_PUNCT + "（(）)！？") or head.count("“") != head.count("”") \
             or not (is_han(rest[0]) or rest[0] in "“‘《"):
         return None
     width = column[len(column) // 2]
