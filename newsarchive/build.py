@@ -77,6 +77,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
     articles = load_articles(Path(content_dir))
     check_against_config(config, articles)
     site = Site(config, articles)
+    # Everything is rendered before the output is touched: a bad template or article fails here.
     rendered = render_pages(site, templates_dir, seeds_dir, quiet)
     with BuildLock(out_dir, wait=lock_wait):
         staging = start_staging(out_dir)
@@ -90,7 +91,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
             except OSError as exc:
                 raise write_error(exc, out_dir) from None
             staging.commit()
-        except BaseException:
+        except BaseException:  # Ctrl-C included: never leave a half-written temporary folder
             staging.discard()
             raise
     return BuildReport(out_dir, sum(p.endswith(".html") for p in rendered), len(articles),

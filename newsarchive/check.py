@@ -43,6 +43,7 @@ def _parse(path: Path) -> _PageParser:
 def _problem(page: str, link: str, out: Path, pages: dict[str, _PageParser]) -> str | None:
     """Why an internal link is broken, or None when it resolves."""
     parts = urlsplit(link)
+    # Other sites are not ours to check (and checking them would need the network).
     if parts.scheme.lower() in EXTERNAL_SCHEMES or (parts.netloc and not parts.scheme):
         return None
     if parts.scheme:
@@ -54,11 +55,12 @@ def _problem(page: str, link: str, out: Path, pages: dict[str, _PageParser]) -> 
     if target.startswith("../") or target == "..":
         return f"{page}: link leaves the site → {link}"
     path = out / target
-    if path.is_dir():
+    if path.is_dir():  # file:// and many hosts show no index.html for a folder
         return f"{page}: link to a folder, not a file → {link}"
     if not path.is_file():
         return f"{page}: broken link → {link}"
     if parts.fragment and target.endswith(".html"):
+        # Pages outside the HTML walk (none today) are parsed on first use.
         parsed = pages.get(target) or pages.setdefault(target, _parse(path))
         if unquote(parts.fragment) not in parsed.ids:
             return f"{page}: missing #fragment → {link}"

@@ -38,6 +38,7 @@ def load_articles(content_dir: Path) -> list[Article]:
     if not content_dir.is_dir():
         raise ArchiveError("content folder not found: run `python build.py ingest` first "
                            "or pass --content DIR", content_dir)
+    # Collect every problem first: one run shows all that is wrong, not one file per run.
     errors: list[ArchiveError] = []
     by_id: dict[str, Article] = {}
     for path in sorted(content_dir.rglob("*.md")):

@@ -108,6 +108,7 @@ def chart_bars(months: list[tuple[int, int, int]]) -> list[Bar]:
 
 
 def paginate(items: list, per_page: int) -> list[list]:
+    """Chunks of per_page items; an empty list still gets one (empty) page."""
     return [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]
 
 
@@ -131,6 +132,7 @@ def continuation(article: Article, label: str | None, backwards: bool,
 def _seed_lines(seeds_dir: Path, article: Article) -> list[str] | None:
     """The page text an article came from, as lines; None when the seed file is not there."""
     name = article.source.file
+    # Front matter is hand-editable: a path here could publish any file on the machine.
     if Path(name).name != name or name.startswith("."):
         raise ArchiveError(f"source file {name!r} must be a plain file name in seeds/",
                            article.path, key="source")
@@ -155,7 +157,7 @@ def source_pages(site: Site, seeds_dir: Path) -> tuple[list[Page], dict[str, str
             spans = article.source.spans or (article.source.lines,)
             for first, last in spans:
                 for number in range(first, last + 1):
-                    owner.setdefault(number, article)
+                    owner.setdefault(number, article)  # overlapping spans: the first article keeps the line
         starts = {a.source.lines[0]: a for a in articles}
         index = {a.id: i for i, a in enumerate(articles)}
         rows = [SourceLine(n, text, owner.get(n), index[owner[n].id] if n in owner else None,
@@ -183,7 +185,9 @@ def _feed_updated(articles: list[Article]) -> dt.datetime:
 
 
 def feed_page(site: Site, latest: list[Article]) -> Page:
+    """The Atom feed of the newest dated articles."""
     base = site.config.base_url.rstrip("/") + "/" if site.config.base_url else None
+    # Atom ids must be absolute IRIs that never change: without a base URL, a name-based UUID.
     entries = [{
         "article": a,
         "id": (base + urls.article_path(a.id)) if base
@@ -198,6 +202,7 @@ def feed_page(site: Site, latest: list[Article]) -> Page:
 
 
 def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict) -> list[Page]:
+    """The paginated article list of one topic, tag, reporter or place."""
     chunks = paginate(term.articles, per_page)
     pages = []
     for number, chunk in enumerate(chunks, start=1):

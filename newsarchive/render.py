@@ -66,6 +66,7 @@ def xml_text(value: object) -> str:
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     """The one Jinja environment: autoescape everywhere, unknown variables are errors."""
+    # trim/lstrip keep the HTML readable; StrictUndefined turns a typo into an error, not a blank.
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),

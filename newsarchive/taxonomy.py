@@ -88,6 +88,7 @@ def newest_first(articles: list[Article]) -> list[Article]:
 
 
 def _check_slugs(kind: str, terms: list[Term]) -> None:
+    """Two names on one page file would silently merge two lists: refuse instead."""
     seen: dict[str, str] = {}
     for term in terms:
         if term.slug in seen and seen[term.slug] != term.name:

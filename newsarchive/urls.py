@@ -74,5 +74,6 @@ def root_prefix(path: str) -> str:
 
 def relative(from_path: str, to_path: str) -> str:
     """A relative link from one output file to another, both given from the site root."""
+    # Templates mostly write `root ~ path`; this gives the short form between neighbour pages.
     start = posixpath.dirname(from_path) or "."
     return posixpath.relpath(to_path, start)
