@@ -27,7 +27,7 @@ import pytest
 from newsarchive.errors import ArchiveError, ArchiveErrors
 from newsarchive.serve import Preview, SitePipeline, is_loopback
 from newsarchive.serve.client import inject, overlay_html, reload_script, strip_injection
-from newsarchive.serve.files import content_type, request_segments
+from newsarchive.serve.files import content_type, read_during_swaps, request_segments
 from newsarchive.serve.hub import ReloadHub
 from newsarchive.serve.rebuild import Sources, changed_files, classify
 from newsarchive.serve.server import bind_server
@@ -152,6 +152,26 @@ def test_changed_files_and_classify(tmp_path):
 ])
 def test_is_loopback(host, expected):
     assert is_loopback(host) is expected
+
+
+def test_reads_wait_for_a_folder_swap_only_while_a_build_runs(tmp_path):
+    root = tmp_path / "_site"
+    building = threading.Event()
+    started = time.monotonic()
+    assert read_during_swaps(root, ("index.html",), building.is_set) is None
+    assert time.monotonic() - started < 0.5        # no site and no build: answer at once
+
+    def swap_in():
+        time.sleep(0.3)
+        staged = tmp_path / "staged"
+        staged.mkdir()
+        (staged / "index.html").write_text("新版", encoding="utf-8")
+        staged.rename(root)
+
+    building.set()
+    threading.Thread(target=swap_in).start()
+    found = read_during_swaps(root, ("index.html",), building.is_set)
+    assert found is not None and found.body == "新版".encode() and found.rel == "index.html"
 
 
 # --- a stand-in pipeline with the real build's contract ---

@@ -134,10 +134,12 @@ def read_during_swaps(root: Path, segments: tuple[str, ...],
         found = read_site_file(root, segments)
         if found is not None:
             return found
-        root_missing = not os.path.isdir(root)
-        if not root_missing and not (building() and quick_retries > 0):
+        swapping, root_missing = building(), not os.path.isdir(root)
+        if swapping and root_missing:   # between two renames: the new site is a moment away
+            if time.monotonic() > deadline:
+                return None
+        elif (swapping or root_missing) and quick_retries > 0:
+            quick_retries -= 1   # the path may have vanished under us mid-lookup
+        else:
             return None
-        if time.monotonic() > deadline:
-            return None
-        quick_retries -= 1
         time.sleep(RETRY_PAUSE)

@@ -124,19 +124,16 @@ class Rebuilder:
         """Drop paths as our own ingest left them, and files that came and went unseen."""
         keep = set()
         with self._lock:
-            self._sort(paths, keep)
+            for path in paths:
+                state = file_state(path)
+                own = path in self._own_writes and state == self._own_writes[path]
+                if not own and (state is not None or path in self._known):
+                    keep.add(path)
+                if state is None:
+                    self._known.discard(path)
+                else:
+                    self._known.add(path)
         return keep
-
-    def _sort(self, paths: set[Path], keep: set[Path]) -> None:
-        for path in paths:
-            state = file_state(path)
-            own = path in self._own_writes and state == self._own_writes[path]
-            if not own and (state is not None or path in self._known):
-                keep.add(path)
-            if state is None:
-                self._known.discard(path)
-            else:
-                self._known.add(path)
 
     def rebuild(self, changes: SourceChanges) -> BuildOutcome:
         """Ingest when seeds changed, build, and publish the changed files or the errors."""
@@ -179,14 +176,16 @@ class Rebuilder:
     def _report(self, changes: SourceChanges, outcome: BuildOutcome, summaries: list[str],
                 seconds: float) -> None:
         cause = changes.describe(self.sources.config_file.parent)
+        again = "re" if changes.paths else ""
         if outcome.errors:
-            self.log(f"rebuild failed ({cause}); still serving the last good build:")
+            still = ("still serving the last good build" if self._site_files
+                     else "nothing to serve until it is fixed")
+            self.log(f"{again}build failed ({cause}); {still}:")
             for error in outcome.errors:
                 self.log(f"  error: {error}")
             return
         count = "every page" if outcome.changed is None else f"{len(outcome.changed)} file(s)"
-        done = "built" if not changes.paths else "rebuilt"
-        self.log(f"{done} in {seconds:.2f} s ({cause}): {count} changed")
+        self.log(f"{again}built in {seconds:.2f} s ({cause}): {count} changed")
         for summary in summaries:
             self.log(f"  {summary}")
 
