@@ -171,7 +171,8 @@ def source_pages(site: Site, seeds_dir: Path) -> tuple[list[Page], dict[str, str
         pages.append(Page(path, "source.html", {
             "page_title": f"原版文字 {name}", "file_name": name, "rows": rows,
             "articles": articles, "date": first.date, "page_label": first.page}))
-        views.update({a.id: path for a in articles})
+        # A seed edited after ingest may be shorter than an article's lines: link only what exists.
+        views.update({a.id: path for a in articles if a.source.lines[0] <= len(lines)})
     return pages, views
 
 

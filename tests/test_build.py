@@ -151,6 +151,16 @@ def test_a_source_file_outside_seeds_is_refused(site):
         build(site)
 
 
+def test_source_lines_beyond_the_seed_file_are_not_linked(site):
+    article = site / "content/2024/2024-12-22-a01-01.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("lines: [1, 24]", "lines: [90000, 90010]"),
+                       encoding="utf-8")
+    build(site)
+    page = (site / "_site/articles/2024-12-22-a01-01.html").read_text(encoding="utf-8")
+    assert "#L90000" not in page
+    assert check_site(site / "_site") == []
+
+
 @pytest.mark.parametrize("out", ["content", "content/sub", "seeds", "templates", "static", ".", ".."])
 def test_output_overlapping_sources_is_refused(site, out):
     before = snapshot(site)
