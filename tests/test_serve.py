@@ -750,6 +750,19 @@ def test_real_bad_config_shows_overlay_and_recovers(real_site, site_copy):
     assert wait_for(lambda: b"newsarchive-build-error" not in get(preview, "/index.html")[2], 4)
 
 
+def test_real_template_edit_rewrites_only_the_pages_using_it(real_site, site_copy):
+    preview, log = real_site
+    out = preview.rebuilder.out_dir
+    before = {page: page.stat().st_mtime_ns for page in out.rglob("*.html")}
+    template = site_copy / "templates" / "404.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "{% block content %}", "{% block content %}<p>模板改动</p>", 1), encoding="utf-8")
+    assert wait_for(lambda: "模板改动".encode() in get(preview, "/404.html")[2], 4), log
+    rewritten = sorted(p.relative_to(out).as_posix() for p, mtime in before.items()
+                       if p.stat().st_mtime_ns != mtime)
+    assert rewritten == ["404.html"]
+
+
 def source_file(article: Path) -> str:
     return re.search(r"^source: \{file: ([^,]+),", article.read_text(encoding="utf-8"), re.M).group(1)
 
