@@ -1,6 +1,7 @@
 """Property tests: any text in, no exception; repairs idempotent; every Han character kept."""
 
 from collections import Counter
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -26,6 +27,11 @@ PAGES = st.lists(PIECE, max_size=60).map("".join)
 LINES = st.lists(st.one_of(st.sampled_from(LINE_PIECES), st.text(HAN, max_size=6),
                            st.text(LINE_CHARS, max_size=3), st.sampled_from(" 　\u2003")),
                  max_size=12).map("".join)
+# Real lines of the seed pages, recombined: pages in the paper's own style, never seen whole.
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_LINES = sorted({line for path in SEEDS.glob("*.txt")
+                     for line in path.read_text(encoding="utf-8").split("\n")})
+SEED_PAGES = st.lists(st.sampled_from(SEED_LINES), max_size=120).map("\n".join)
 FAST = settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -42,6 +48,16 @@ def test_split_page_accounts_for_every_han_character(text):
     for segment in split.segments:
         assert segment.title
         assert all(1 <= start <= end for start, end in segment.spans)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(SEED_PAGES)
+def test_split_page_on_recombined_seed_lines(text):
+    split = split_page(text)
+    accounted, total, lines = account_han(text, split)
+    assert accounted == total, lines
+    for segment in split.segments:
+        assert "\n\n\n" not in segment.body and not segment.body.startswith("\n")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
