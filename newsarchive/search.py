@@ -9,6 +9,7 @@ the two in step.
 from __future__ import annotations
 
 import json
+import math
 import re
 import shutil
 from pathlib import Path
@@ -31,7 +32,9 @@ RUN_RE = re.compile(f"([{HAN}]+)|([{WORD}]+)")
 FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 SCRIPT_GLOBAL = "newsarchiveSearch"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+POSTINGS_PER_SHARD = 5000  # about 50 KB of script per index shard
+DOCS_PER_SHARD = 10        # results show 20 at a time; few shards hold any 20
 FIELD_BOOSTS = {"title": 10, "kicker": 3, "subtitle": 3, "people": 3, "tags": 3, "body": 1}
 HEADING_RE = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 ESCAPED_PUNCTUATION_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -115,37 +118,44 @@ def build_index(docs: list[dict]) -> dict:
     return builder.build().serialize()
 
 
-def compact_index(serialized: dict) -> dict:
-    """lunr's serialized index without its repetition: the same content in about a quarter of the bytes.
+def term_shard(term: str, shards: int) -> int:
+    """The index shard holding `term`: FNV-1a over its code points (search.js computes the same)."""
+    value = 0x811C9DC5
+    for char in term:
+        value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
+    return value % shards
 
-    lunr writes every field for every term (`{"title":{},…}`) and a "field/ref" key per vector;
-    here terms are listed in lunr's term-index order, postings as [field, ref, ref, …] and
-    vectors per document, one list per field, term indexes as steps. static/js/search.js rebuilds the lunr.Index.
+
+def split_index(serialized: dict, shards: int) -> list[dict]:
+    """lunr's serialized index as `shards` term shards, each {terms, postings}, compact.
+
+    A term's postings are [field, ref, weight, ref, weight, …] per field holding it, weight
+    being the term's element in lunr's field vector: all a lunr.Index over the shard's terms
+    needs, so search.js rebuilds one per shard. Terms keep lunr's term-index order.
     """
     fields = serialized["fields"]
-    entries = sorted(serialized["invertedIndex"], key=lambda entry: entry[1]["_index"])
-    postings = [[[number, *map(int, posting[field])] for number, field in enumerate(fields)
-                 if posting[field]] for _, posting in entries]
-    vectors = dict(serialized["fieldVectors"])
-    documents = len(vectors) // len(fields) if fields else 0
-    return {
-        "version": serialized["version"],
-        "fields": fields,
-        "pipeline": serialized["pipeline"],
-        "terms": [term for term, _ in entries],
-        "postings": postings,
-        "vectors": [[_delta_encoded(vectors[f"{field}/{ref}"]) for field in fields]
-                    for ref in range(documents)],
-    }
+    postings: dict[int, dict[int, list]] = {}
+    vectors = sorted(serialized["fieldVectors"], key=lambda item: (int(item[0].split("/", 1)[1]),
+                                                                   fields.index(item[0].split("/")[0])))
+    for field_ref, elements in vectors:
+        field_name, ref = field_ref.split("/", 1)
+        field = fields.index(field_name)
+        for position in range(0, len(elements), 2):
+            per_field = postings.setdefault(elements[position], {})
+            per_field.setdefault(field, []).extend((int(ref), elements[position + 1]))
+    out = [{"terms": [], "postings": []} for _ in range(shards)]
+    for term, posting in sorted(serialized["invertedIndex"], key=lambda item: item[1]["_index"]):
+        shard = out[term_shard(term, shards)]
+        shard["terms"].append(term)
+        by_field = postings.get(posting["_index"], {})
+        shard["postings"].append([[field, *by_field[field]] for field in sorted(by_field)])
+    return out
 
 
-def _delta_encoded(elements: list) -> list:
-    """[index, value, index, value, …] with each index given as the step from the one before."""
-    encoded, previous = [], 0
-    for position in range(0, len(elements), 2):
-        encoded += [elements[position] - previous, elements[position + 1]]
-        previous = elements[position]
-    return encoded
+def facets(docs: list[dict], topics: list[str]) -> list[list[int]]:
+    """Per document [year or 0, topic number, …]: what the filters need without the texts."""
+    return [[doc["year"] or 0, *(topics.index(t) for t in doc["topics"] if t in topics)]
+            for doc in docs]
 
 
 def script_text(name: str, value: object) -> str:
@@ -168,24 +178,33 @@ def find_lunr_script(roots: list[Path]) -> Path:
                        "the npm packages", roots[0] / "node_modules" / "lunr")
 
 
-def write_search_data(site: Site, out_dir: Path) -> None:
+def write_search_data(site: Site, out_dir: Path, *, postings_per_shard: int = POSTINGS_PER_SHARD,
+                      docs_per_shard: int = DOCS_PER_SHARD) -> None:
     """Write the search index and document data under out_dir/search/ (see README, Search)."""
     lunr_script = find_lunr_script([site.config.root, Path(__file__).resolve().parent.parent])
-    articles = sorted(site.articles, key=lambda a: a.id)
-    docs = [document(article) for article in articles]
-    # One shard of each kind for now; the manifest lists shards so they can be split by term
-    # and by document range later without changing how pages load them.
+    docs = [document(article) for article in sorted(site.articles, key=lambda a: a.id)]
+    serialized = build_index(docs)
+    posting_count = sum(len(elements) // 2 for _, elements in serialized["fieldVectors"])
+    # Shards sized by the corpus: a query loads the few shards of its terms and the documents of
+    # the results it shows, not the whole archive.
+    index_shards = max(1, math.ceil(posting_count / postings_per_shard))
+    topics = [t.name for t in site.config.topics]
     manifest = {
         "format": FORMAT_VERSION,
         "documents": len(docs),
-        "index": ["index-0"],
-        "docs": [{"name": "docs-0", "first": 0, "count": len(docs)}],
-        "topics": [t.name for t in site.config.topics],
+        "fields": serialized["fields"],
+        "indexShards": index_shards,
+        "docsPerShard": docs_per_shard,
+        "topics": topics,
         "years": sorted({d["year"] for d in docs if d["year"] is not None}, reverse=True),
     }
+    files: dict[str, object] = {"manifest": manifest, "facets": facets(docs, topics)}
+    for number, shard in enumerate(split_index(serialized, index_shards)):
+        files[f"index-{number}"] = shard
+    for first in range(0, len(docs), docs_per_shard):
+        files[f"docs-{first // docs_per_shard}"] = docs[first:first + docs_per_shard]
     search_dir = out_dir / "search"
     search_dir.mkdir(parents=True, exist_ok=True)
-    files = {"manifest": manifest, "index-0": compact_index(build_index(docs)), "docs-0": docs}
     for name, value in files.items():
         (search_dir / f"{name}.js").write_text(script_text(name, value), encoding="utf-8")
     shutil.copyfile(lunr_script, search_dir / "lunr.min.js")

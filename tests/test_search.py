@@ -13,8 +13,8 @@ import pytest
 from newsarchive.config import load_config
 from newsarchive.errors import ArchiveError
 from newsarchive.model import Article, Site
-from newsarchive.search import (build_index, compact_index, document, find_lunr_script, fold,
-                                plain_body, script_text, tokenize, write_search_data)
+from newsarchive.search import (build_index, document, facets, find_lunr_script, fold, plain_body,
+                                script_text, split_index, term_shard, tokenize, write_search_data)
 
 from .conftest import ROOT
 
@@ -106,20 +106,39 @@ def test_plain_body(markdown, plain):
     assert plain_body(markdown) == plain
 
 
-def test_compact_index_lists_terms_postings_and_stepped_vectors():
+def test_split_index_lists_terms_with_weighted_postings():
     docs = [document(Article(id="a", title="围炉煮茶", body="茶")),
             document(Article(id="b", title="煮茶", body="围炉 App"))]
     serialized = build_index(docs)
-    compact = compact_index(serialized)
-    assert compact["fields"] == ["title", "kicker", "subtitle", "people", "tags", "body"]
-    assert compact["terms"] == ["围炉", "炉煮", "煮茶", "茶", "app"]  # lunr's term-index order
-    assert compact["postings"] == [[[0, 0], [5, 1]], [[0, 0]], [[0, 0, 1]], [[5, 0]], [[5, 1]]]
     vectors = dict(serialized["fieldVectors"])
-    title_a = vectors["title/0"]
-    assert title_a[0::2] == [0, 1, 2]
-    assert compact["vectors"][0][0] == [0, title_a[1], 1, title_a[3], 1, title_a[5]]
-    assert compact["vectors"][1][5][0::2] == [0, 4]  # body of b: 围炉 (0), then app (4)
-    assert len(compact["vectors"]) == 2 and all(len(v) == 6 for v in compact["vectors"])
+    [whole] = split_index(serialized, 1)
+    assert whole["terms"] == ["围炉", "炉煮", "煮茶", "茶", "app"]  # lunr's term-index order
+    title_a, title_b, body_b = vectors["title/0"], vectors["title/1"], vectors["body/1"]
+    assert whole["postings"][0] == [[0, 0, title_a[1]], [5, 1, body_b[1]]]  # 围炉
+    assert whole["postings"][2] == [[0, 0, title_a[5], 1, title_b[1]]]      # 煮茶
+    assert whole["postings"][4] == [[5, 1, body_b[3]]]                      # app
+    parts = split_index(serialized, 3)
+    assert sorted(t for part in parts for t in part["terms"]) == sorted(whole["terms"])
+    for number, part in enumerate(parts):
+        assert all(term_shard(term, 3) == number for term in part["terms"])
+        for term, posting in zip(part["terms"], part["postings"]):
+            assert posting == whole["postings"][whole["terms"].index(term)]
+
+
+@pytest.mark.parametrize("term, shards, expected", [
+    ("西宁", 1, 0), ("a", 2 ** 32 - 1, 0xE40C292C), ("西宁", 2 ** 32 - 1, None), ("", 7, 0x811C9DC5 % 7),
+])
+def test_term_shard_is_fnv1a_over_code_points(term, shards, expected):
+    value = 0x811C9DC5
+    for char in term:
+        value = ((value ^ ord(char)) * 0x01000193) % 2 ** 32
+    assert term_shard(term, shards) == (value % shards if expected is None else expected)
+
+
+def test_facets_give_year_and_topic_numbers():
+    docs = [document(Article(id="a", title="题", body="文", date=dt.date(2024, 1, 2), topics=["文旅", "其他"])),
+            document(Article(id="b", title="题", body="文"))]
+    assert facets(docs, ["每月一题", "主题教育", "文旅"]) == [[2024, 2], [0]]
 
 
 def test_script_text_escapes_markup_and_line_separators():
@@ -130,21 +149,27 @@ def test_script_text_escapes_markup_and_line_separators():
     assert parse_script(text) == ("docs-0", value)
 
 
-def test_writes_manifest_index_docs_and_lunr(tmp_path):
+def test_writes_manifest_shards_and_lunr(tmp_path):
     site = make_site()
-    write_search_data(site, tmp_path)
-    files = sorted(p.name for p in (tmp_path / "search").iterdir())
-    assert files == ["docs-0.js", "index-0.js", "lunr.min.js", "manifest.js"]
-    _, manifest = read_script(tmp_path / "search" / "manifest.js")
-    _, index = read_script(tmp_path / "search" / "index-0.js")
-    _, docs = read_script(tmp_path / "search" / "docs-0.js")
-    assert manifest["documents"] == len(docs) == len(site.articles)
-    assert manifest["index"] == ["index-0"] and manifest["docs"][0]["count"] == len(docs)
+    write_search_data(site, tmp_path, postings_per_shard=2000, docs_per_shard=7)
+    search = tmp_path / "search"
+    _, manifest = read_script(search / "manifest.js")
+    shards, documents = manifest["indexShards"], manifest["documents"]
+    doc_shards = -(-documents // 7)
+    assert sorted(p.name for p in search.iterdir()) == sorted(
+        ["manifest.js", "facets.js", "lunr.min.js", *(f"index-{n}.js" for n in range(shards)),
+         *(f"docs-{n}.js" for n in range(doc_shards))])
+    assert documents == len(site.articles) and manifest["docsPerShard"] == 7 and shards > 3
+    assert manifest["fields"] == ["title", "kicker", "subtitle", "people", "tags", "body"]
     assert manifest["years"] == [2025, 2024, 2023]
     assert manifest["topics"] == ["每月一题", "主题教育", "文旅"]
-    assert index["pipeline"] == [] and index["version"] == "2.3.9"
-    assert index["fields"] == ["title", "kicker", "subtitle", "people", "tags", "body"]
-    terms = set(index["terms"])
+    docs = [doc for n in range(doc_shards) for doc in read_script(search / f"docs-{n}.js")[1]]
+    assert [d["id"] for d in docs] == sorted(a.id for a in site.articles)
+    terms = set()
+    for number in range(shards):
+        _, shard = read_script(search / f"index-{number}.js")
+        assert all(term_shard(term, shards) == number for term in shard["terms"])
+        terms.update(shard["terms"])
     assert {"围炉", "煮茶", "top20", "app", "施翔"} <= terms
     assert not any(" " in term or len(term) > 2 and re.search("[\u4e00-\u9fff]", term)
                    for term in terms), "Han terms are bigrams or single characters"
@@ -152,15 +177,23 @@ def test_writes_manifest_index_docs_and_lunr(tmp_path):
     assert app["url"] == "articles/2025-01-02-a02-01.html"
     assert app["date"] == "2025-01-02" and app["year"] == 2025 and app["page"] == "A02"
     assert app["body"] == "小标题\n用户通过 App 领取 12 月 21 日的消费券。"
-    assert [d["id"] for d in docs] == sorted(d["id"] for d in docs)
-    assert (tmp_path / "search" / "lunr.min.js").read_bytes() == \
+    assert read_script(search / "facets.js")[1][docs.index(app)] == [2025, 2]
+    assert (search / "lunr.min.js").read_bytes() == \
         (ROOT / "node_modules" / "lunr" / "lunr.min.js").read_bytes()
+
+
+def test_shards_are_sized_by_the_corpus(tmp_path):
+    write_search_data(make_site(), tmp_path / "small", postings_per_shard=10 ** 9)
+    write_search_data(make_site(), tmp_path / "large", postings_per_shard=1000)
+    assert read_script(tmp_path / "small" / "search" / "manifest.js")[1]["indexShards"] == 1
+    assert read_script(tmp_path / "large" / "search" / "manifest.js")[1]["indexShards"] > 5
 
 
 def test_hostile_text_is_kept_exactly_but_inert_in_the_data_files(tmp_path):
     write_search_data(make_site(extra_articles()), tmp_path)
     raw = (tmp_path / "search" / "docs-0.js").read_text(encoding="utf-8")
     assert "<" not in raw and "\u2028" not in raw and "\u2029" not in raw
+    assert "<" not in (tmp_path / "search" / "index-0.js").read_text(encoding="utf-8")
     _, docs = read_script(tmp_path / "search" / "docs-0.js")
     hostile = next(d for d in docs if d["title"] == HOSTILE_TITLE)
     assert hostile["body"] == HOSTILE_BODY
@@ -170,7 +203,9 @@ def test_output_is_deterministic(tmp_path):
     articles = articles_from_seeds() + extra_articles()
     write_search_data(make_site(articles), tmp_path / "a")
     write_search_data(make_site(list(reversed(articles))), tmp_path / "b")
-    for name in ("manifest.js", "index-0.js", "docs-0.js"):
+    names = sorted(p.name for p in (tmp_path / "a" / "search").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b" / "search").iterdir())
+    for name in names:
         assert (tmp_path / "a" / "search" / name).read_bytes() == \
             (tmp_path / "b" / "search" / name).read_bytes(), name
 
@@ -186,8 +221,9 @@ def test_an_article_without_date_or_page(tmp_path):
 def test_an_empty_archive_still_gets_loadable_search_data(tmp_path):
     write_search_data(make_site([]), tmp_path)
     _, index = read_script(tmp_path / "search" / "index-0.js")
-    _, docs = read_script(tmp_path / "search" / "docs-0.js")
-    assert docs == [] and index["terms"] == [] and index["vectors"] == []
+    _, manifest = read_script(tmp_path / "search" / "manifest.js")
+    assert manifest["documents"] == 0 and manifest["indexShards"] == 1 and index["terms"] == []
+    assert not (tmp_path / "search" / "docs-0.js").exists()
 
 
 def test_missing_lunr_says_to_run_npm_ci(tmp_path):

@@ -14,7 +14,7 @@
   var RUN_RE = new RegExp("([" + HAN + "]+)|([" + WORD + "]+)", "gu");
   var WORD_CHAR_RE = new RegExp("^[" + WORD + "]$", "u");
   var HAN_CHAR_RE = new RegExp("^[" + HAN + "]$", "u");
-  var PAGE_SIZE = 50;
+  var PAGE_SIZE = 20;
   // lunr.js: require()d under node, the page's global in a browser (set at the end of this file).
   var lunr;
 
@@ -121,82 +121,143 @@
       (doc.tags || []).join(" "), doc.body].filter(Boolean).join("\n\n");
   }
 
-  /* The index terms holding one Han character, listed on first use. */
-  function termsWithCharacter(engine, ch) {
-    if (!engine.termsByCharacter) {
-      engine.termsByCharacter = {};
-      engine.terms.forEach(function (term) {
-        Array.from(new Set(Array.from(term))).forEach(function (c) {
-          (engine.termsByCharacter[c] = engine.termsByCharacter[c] || []).push(term);
-        });
-      });
-    }
-    return engine.termsByCharacter[ch] || [];
+  /* FNV-1a over code points: the index shard holding a term (term_shard in search.py). */
+  function termShard(term, shards) {
+    var value = 0x811c9dc5;
+    for (var ch of term) value = Math.imul(value ^ ch.codePointAt(0), 0x01000193) >>> 0;
+    return value % shards;
   }
 
-  /* lunr term clauses for one phrase: every token required, except a lone Han character, which
-     may sit inside a longer run in the text and so is only known through the bigrams holding it
-     (named directly: lunr's leading wildcard walks the whole token set). */
-  function addClauses(engine, query, phrase) {
-    var runs = [];
-    var match;
-    var folded = fold(phrase);
-    RUN_RE.lastIndex = 0;
-    while ((match = RUN_RE.exec(folded)) !== null) runs.push(match);
-    runs.forEach(function (run) {
-      var tokens = tokenize(run[0]);
-      if (run[1] && tokens.length === 1 && Array.from(run[1]).length === 1) {
-        termsWithCharacter(engine, tokens[0]).forEach(function (term) {
-          query.term(term, { presence: lunr.Query.presence.OPTIONAL, usePipeline: false });
-        });
-        return;
-      }
-      tokens.forEach(function (token) {
-        query.term(token, { presence: lunr.Query.presence.REQUIRED, usePipeline: false });
-      });
-    });
-  }
-
-  /* The lunr.Index of the compact form newsarchive/search.py writes (see compact_index). */
-  function expandIndex(compact) {
+  /* A lunr.Index over one term shard {terms, postings}, as newsarchive/search.py writes it. */
+  function shardIndex(shard, fields) {
     var invertedIndex = {};
-    var fieldVectors = {};
-    compact.terms.forEach(function (term, position) {
+    var elements = {};
+    shard.terms.forEach(function (term, position) {
       var posting = { _index: position };
-      compact.fields.forEach(function (field) { posting[field] = {}; });
-      compact.postings[position].forEach(function (entry) {
-        for (var i = 1; i < entry.length; i++) posting[compact.fields[entry[0]]][entry[i]] = {};
+      fields.forEach(function (field) { posting[field] = {}; });
+      shard.postings[position].forEach(function (entry) {
+        var field = fields[entry[0]];
+        for (var i = 1; i < entry.length; i += 2) {
+          var key = field + "/" + entry[i];
+          posting[field][entry[i]] = {};
+          (elements[key] = elements[key] || []).push(position, entry[i + 1]);
+        }
       });
       invertedIndex[term] = posting;
     });
-    compact.vectors.forEach(function (perField, ref) {
-      perField.forEach(function (encoded, field) {
-        var elements = [];
-        var index = 0;
-        for (var i = 0; i < encoded.length; i += 2) {
-          index += encoded[i];
-          elements.push(index, encoded[i + 1]);
-        }
-        fieldVectors[compact.fields[field] + "/" + ref] = new lunr.Vector(elements);
-      });
-    });
+    var fieldVectors = {};
+    Object.keys(elements).forEach(function (key) { fieldVectors[key] = new lunr.Vector(elements[key]); });
     // lunr's token set needs JavaScript's (UTF-16) order, which differs from Python's for
     // astral characters, so the terms are sorted here rather than trusted.
-    var sorted = compact.terms.slice().sort();
     return new lunr.Index({
-      invertedIndex: invertedIndex, fieldVectors: fieldVectors, fields: compact.fields,
-      tokenSet: lunr.TokenSet.fromArray(sorted), pipeline: lunr.Pipeline.load(compact.pipeline)
+      invertedIndex: invertedIndex, fieldVectors: fieldVectors, fields: fields,
+      tokenSet: lunr.TokenSet.fromArray(shard.terms.slice().sort()), pipeline: new lunr.Pipeline()
     });
   }
 
-  /* An engine over the loaded data: {index, terms, docs, texts (folded document text cache)}. */
-  function createEngine(indexData, docs) {
-    return { index: expandIndex(indexData), terms: indexData.terms, docs: docs, texts: {} };
+  /* An engine over the search data: load(name) resolves to the value of the data file `name`. */
+  function createEngine(manifest, load) {
+    return { manifest: manifest, load: load, pending: {}, shardTerms: {}, byCharacter: {},
+      docs: {}, texts: {} };
   }
 
-  function foldedText(engine, ref) {
-    if (!(ref in engine.texts)) engine.texts[ref] = fold(documentText(engine.docs[ref]));
-    return engine.texts[ref];
+  /* Load a data file once, keeping the promise so concurrent queries share it. */
+  function loadOnce(engine, name, prepare) {
+    if (!engine.pending[name]) engine.pending[name] = engine.load(name).then(prepare);
+    return engine.pending[name];
+  }
+
+  function loadIndexShards(engine, numbers) {
+    return Promise.all(numbers.map(function (number) {
+      return loadOnce(engine, "index-" + number, function (shard) {
+        engine.shardTerms[number] = shard.terms;
+        return shardIndex(shard, engine.manifest.fields);
+      });
+    }));
+  }
+
+  /* The documents of `refs`, loading the shards that hold them. */
+  function loadDocs(engine, refs) {
+    var size = engine.manifest.docsPerShard;
+    var shards = unique(refs.map(function (ref) { return Math.floor(ref / size); }));
+    return Promise.all(shards.map(function (number) {
+      return loadOnce(engine, "docs-" + number, function (docs) {
+        docs.forEach(function (doc, i) { engine.docs[number * size + i] = doc; });
+      });
+    })).then(function () { return refs.map(function (ref) { return engine.docs[ref]; }); });
+  }
+
+  function unique(items) {
+    return items.filter(function (item, i) { return items.indexOf(item) === i; });
+  }
+
+  /* The terms of one loaded shard that hold a Han character, listed on first use. */
+  function termsWithCharacter(engine, number, ch) {
+    if (!engine.byCharacter[number]) {
+      var map = engine.byCharacter[number] = {};
+      engine.shardTerms[number].forEach(function (term) {
+        unique(Array.from(term)).forEach(function (c) { (map[c] = map[c] || []).push(term); });
+      });
+    }
+    return engine.byCharacter[number][ch] || [];
+  }
+
+  /* What a phrase asks of the index: tokens every result holds, lone Han characters (inside a
+     longer run they exist only in bigrams), and whether the index alone answers it exactly. */
+  function phrasePlan(phrase) {
+    var plan = { required: [], characters: [] };
+    var folded = fold(phrase);
+    // matchAll, not exec: tokenize() below shares RUN_RE's lastIndex.
+    Array.from(folded.matchAll(RUN_RE)).forEach(function (match) {
+      if (match[1] && Array.from(match[1]).length === 1) plan.characters.push(match[1]);
+      else plan.required = plan.required.concat(tokenize(match[0]));
+    });
+    var tokens = plan.required.concat(plan.characters);
+    plan.exact = tokens.length === 1 && tokens[0] === folded;
+    return plan;
+  }
+
+  /* Refs and scores of a lunr query; presence REQUIRED or OPTIONAL for every term. */
+  function runQuery(index, terms, presence) {
+    var found = {};
+    index.query(function (query) {
+      terms.forEach(function (term) { query.term(term, { presence: presence, usePipeline: false }); });
+    }).forEach(function (hit) { found[hit.ref] = hit.score; });
+    return found;
+  }
+
+  /* Required tokens are intersected across shards, each lone character is the union of its
+     terms' documents; scores add up. Resolves to [{ref, score}], unordered. */
+  function candidates(engine, plans) {
+    var shards = engine.manifest.indexShards;
+    var required = unique([].concat.apply([], plans.map(function (p) { return p.required; })));
+    var characters = unique([].concat.apply([], plans.map(function (p) { return p.characters; })));
+    var numbers = characters.length ? Array.from({ length: shards }, function (_, n) { return n; })
+      : unique(required.map(function (term) { return termShard(term, shards); }));
+    return loadIndexShards(engine, numbers).then(function (indexes) {
+      var groups = [];
+      indexes.forEach(function (index, i) {
+        var mine = required.filter(function (term) { return termShard(term, shards) === numbers[i]; });
+        if (mine.length) groups.push(runQuery(index, mine, lunr.Query.presence.REQUIRED));
+      });
+      characters.forEach(function (ch) {
+        var union = {};
+        indexes.forEach(function (index, i) {
+          var terms = termsWithCharacter(engine, numbers[i], ch);
+          if (!terms.length) return;
+          var found = runQuery(index, terms, lunr.Query.presence.OPTIONAL);
+          Object.keys(found).forEach(function (ref) { union[ref] = (union[ref] || 0) + found[ref]; });
+        });
+        groups.push(union);
+      });
+      var refs = Object.keys(groups[0]).filter(function (ref) {
+        return groups.every(function (group) { return ref in group; });
+      });
+      return refs.map(function (ref) {
+        var score = groups.reduce(function (sum, group) { return sum + group[ref]; }, 0);
+        return { ref: Number(ref), score: score };
+      });
+    });
   }
 
   function contains(regex, text) {
@@ -204,32 +265,44 @@
     return regex.test(text);
   }
 
-  /* Run a query: returns {parsed, regexes, results: [{ref, score, doc}]}, best first. */
+  /* Run a query. Resolves to {parsed, regexes, results: [{ref, score}]}, best first; the
+     documents of results are fetched with loadDocs when shown. */
   function search(engine, input, filters) {
     filters = filters || {};
     var parsed = parseQuery(input);
     var include = parsed.include.map(phraseRegExp);
     var exclude = parsed.exclude.map(phraseRegExp);
     var outcome = { parsed: parsed, regexes: include, results: [] };
-    if (include.length === 0) return outcome;
-    var hits = engine.index.query(function (query) {
-      parsed.include.forEach(function (phrase) { addClauses(engine, query, phrase); });
+    if (include.length === 0) return Promise.resolve(outcome);
+    var plans = parsed.include.map(phrasePlan);
+    return candidates(engine, plans).then(function (found) {
+      if (!filters.topic && !filters.year) return found;
+      return loadOnce(engine, "facets", function (facets) { return facets; }).then(function (facets) {
+        var topic = engine.manifest.topics.indexOf(filters.topic);
+        return found.filter(function (hit) {
+          var facet = facets[hit.ref];
+          return (!filters.year || String(facet[0]) === String(filters.year)) &&
+            (!filters.topic || facet.indexOf(topic, 1) > 0);
+        });
+      });
+    }).then(function (found) {
+      // All bigrams present do not make the phrase present: where the index cannot tell,
+      // the text itself decides.
+      var exact = plans.every(function (plan) { return plan.exact; }) && exclude.length === 0;
+      if (exact) return found;
+      return loadDocs(engine, found.map(function (hit) { return hit.ref; })).then(function () {
+        return found.filter(function (hit) {
+          if (!(hit.ref in engine.texts)) engine.texts[hit.ref] = fold(documentText(engine.docs[hit.ref]));
+          var text = engine.texts[hit.ref];
+          return include.every(function (re) { return contains(re, text); }) &&
+            !exclude.some(function (re) { return contains(re, text); });
+        });
+      });
+    }).then(function (found) {
+      // Equal scores: the newer article first (refs follow ids, which start with the date).
+      outcome.results = found.sort(function (a, b) { return b.score - a.score || b.ref - a.ref; });
+      return outcome;
     });
-    hits.forEach(function (hit) {
-      var doc = engine.docs[hit.ref];
-      if (filters.topic && (doc.topics || []).indexOf(filters.topic) < 0) return;
-      if (filters.year && String(doc.year) !== String(filters.year)) return;
-      var text = foldedText(engine, hit.ref);
-      // Bigrams all present do not make the phrase present: check the text itself.
-      if (!include.every(function (re) { return contains(re, text); })) return;
-      if (exclude.some(function (re) { return contains(re, text); })) return;
-      outcome.results.push({ ref: hit.ref, score: hit.score, doc: doc });
-    });
-    outcome.results.sort(function (a, b) {
-      return b.score - a.score || String(b.doc.date || "").localeCompare(String(a.doc.date || "")) ||
-        (a.doc.id < b.doc.id ? -1 : a.doc.id > b.doc.id ? 1 : 0);
-    });
-    return outcome;
   }
 
   /* Is the query a single Han character (allowed, but broad and slower)? */
@@ -261,9 +334,9 @@
 
   var core = {
     fold: fold, tokenize: tokenize, parseQuery: parseQuery, phraseRegExp: phraseRegExp,
-    matchRanges: matchRanges, documentText: documentText, expandIndex: expandIndex,
-    createEngine: createEngine,
-    search: search, snippet: snippet, isOneCharacter: isOneCharacter
+    matchRanges: matchRanges, documentText: documentText, termShard: termShard,
+    shardIndex: shardIndex, createEngine: createEngine, loadDocs: loadDocs, search: search,
+    snippet: snippet, isOneCharacter: isOneCharacter
   };
   if (typeof module === "object" && module.exports) {
     lunr = require("lunr");
@@ -285,20 +358,14 @@
     });
   }
 
-  /* Load the manifest, then every shard it lists; resolves to an engine. */
-  function loadEngine(dataDir) {
+  /* An engine whose data files are loaded on demand as <script> elements from dataDir. */
+  function pageEngine(dataDir) {
     var data = window.newsarchiveSearch = window.newsarchiveSearch || {};
     var manifestReady = data.manifest ? Promise.resolve() : loadScript(dataDir + "manifest.js");
     return manifestReady.then(function () {
-      var manifest = data.manifest;
-      var names = manifest.index.concat(manifest.docs.map(function (shard) { return shard.name; }));
-      return Promise.all(names.filter(function (name) { return !data[name]; }).map(function (name) {
-        return loadScript(dataDir + name + ".js");
-      })).then(function () {
-        var docs = [];
-        manifest.docs.forEach(function (shard) { docs = docs.concat(data[shard.name]); });
-        // One index shard today; several would be merged by intersecting required matches.
-        return { engine: createEngine(data[manifest.index[0]], docs), manifest: manifest };
+      return createEngine(data.manifest, function (name) {
+        if (data[name]) return Promise.resolve(data[name]);
+        return loadScript(dataDir + name + ".js").then(function () { return data[name]; });
       });
     });
   }
@@ -323,8 +390,7 @@
     return node;
   }
 
-  function renderResult(result, regexes, root) {
-    var doc = result.doc;
+  function renderResult(doc, regexes, root) {
     var item = element("li");
     var link = element("a", "search-result");
     link.href = root + doc.url;
@@ -376,8 +442,8 @@
     var list = document.getElementById("search-results");
     var more = document.getElementById("search-more");
     var engine = null;
-    var shown = [];
     var current = null;
+    var latest = 0;
 
     function setStatus(text, kind) {
       status.textContent = text;
@@ -385,11 +451,22 @@
     }
 
     function showMore() {
+      var outcome = current;
       var start = list.children.length;
-      current.results.slice(start, start + PAGE_SIZE).forEach(function (result) {
-        list.appendChild(renderResult(result, current.regexes, root));
+      var refs = outcome.results.slice(start, start + PAGE_SIZE).map(function (hit) { return hit.ref; });
+      return loadDocs(engine, refs).then(function (docs) {
+        if (outcome !== current) return;  // a newer query has replaced this one
+        docs.forEach(function (doc) { list.appendChild(renderResult(doc, outcome.regexes, root)); });
+        more.hidden = list.children.length >= outcome.results.length;
       });
-      more.hidden = list.children.length >= current.results.length;
+    }
+
+    function describe(outcome) {
+      var count = outcome.results.length;
+      var words = outcome.parsed.include.map(function (p) { return "“" + p + "”"; }).join(" ");
+      var note = isOneCharacter(outcome.parsed) ? "单字搜索范围很广，结果可能较多、较慢；加一个字更准确。" : "";
+      if (count === 0) setStatus("没有找到包含 " + words + " 的文章。" + note + "试试更短的词或去掉筛选。", "none");
+      else setStatus("找到 " + count + " 篇包含 " + words + " 的文章。" + note, note ? "broad" : "found");
     }
 
     function run(state) {
@@ -398,21 +475,29 @@
       yearSelect.value = state.year;
       list.textContent = "";
       more.hidden = true;
-      if (!engine) return;
+      current = null;
+      if (!engine) return Promise.resolve();
+      if (!state.q.trim()) return Promise.resolve(setStatus("输入词语搜索全部文章。", "empty"));
       var started = performance.now();
-      current = search(engine, state.q, { topic: state.topic, year: state.year });
-      var elapsed = performance.now() - started;
-      app.setAttribute("data-query-ms", elapsed.toFixed(2));
-      if (!state.q.trim()) return setStatus("输入词语搜索全部文章。", "empty");
-      if (current.parsed.include.length === 0) {
-        return setStatus("请输入要查找的字词（只排除或只有标点无法搜索）。", "empty");
-      }
-      var count = current.results.length;
-      var words = current.parsed.include.map(function (p) { return "“" + p + "”"; }).join(" ");
-      var note = isOneCharacter(current.parsed) ? "单字搜索范围很广，结果可能较多、较慢；加一个字更准确。" : "";
-      if (count === 0) setStatus("没有找到包含 " + words + " 的文章。" + note + "试试更短的词或去掉筛选。", "none");
-      else setStatus("找到 " + count + " 篇包含 " + words + " 的文章。" + note, note ? "broad" : "found");
-      showMore();
+      var ticket = ++latest;
+      app.setAttribute("data-busy", "true");
+      return search(engine, state.q, { topic: state.topic, year: state.year }).then(function (outcome) {
+        if (ticket !== latest) return;
+        current = outcome;
+        if (outcome.parsed.include.length === 0) {
+          setStatus("请输入要查找的字词（只排除或只有标点无法搜索）。", "empty");
+          return;
+        }
+        describe(outcome);
+        return showMore();
+      }).then(function () {
+        if (ticket !== latest) return;
+        app.setAttribute("data-query-ms", (performance.now() - started).toFixed(2));
+        app.setAttribute("data-busy", "false");
+      }, function (error) {
+        app.setAttribute("data-busy", "false");
+        setStatus("搜索数据载入失败（" + error.message + "）：请重新生成网站。", "error");
+      });
     }
 
     function submit() {
@@ -462,15 +547,16 @@
     input.value = readState().q;  // shown at once; results follow when the index has loaded
     setStatus("正在载入搜索索引…", "loading");
     var loadStarted = performance.now();
-    loadEngine(root + "search/").then(function (loaded) {
-      engine = loaded.engine;
+    pageEngine(root + "search/").then(function (loaded) {
+      engine = loaded;
       app.setAttribute("data-load-ms", (performance.now() - loadStarted).toFixed(1));
-      loaded.manifest.years.forEach(function (year) {
+      engine.manifest.years.forEach(function (year) {
         var option = element("option", null, String(year));
         option.value = String(year);
         yearSelect.appendChild(option);
       });
-      run(readState());
+      return run(readState());
+    }).then(function () {
       app.setAttribute("data-ready", "true");
     }, function (error) {
       setStatus("搜索数据载入失败（" + error.message + "）：请重新生成网站。", "error");

@@ -1,5 +1,5 @@
-// Rebuild the lunr.Index from a site's compact index-0.js and print lunr's own serialization of
-// it (Index#toJSON), for pytest to compare with what lunr.py serialized.
+// Rebuild the lunr.Index of every index shard of a site and print lunr's own serialization of
+// each (Index#toJSON), for pytest to compare with what lunr.py serialized.
 // Usage: node index_roundtrip.js SEARCH_DIR
 "use strict";
 const path = require("path");
@@ -7,4 +7,8 @@ const { loadSearchData } = require("./search_data.js");
 const search = require(path.join(__dirname, "..", "..", "static", "js", "search.js"));
 
 const data = loadSearchData(process.argv[2]);
-process.stdout.write(JSON.stringify(search.expandIndex(data[data.manifest.index[0]]).toJSON()));
+const shards = [];
+for (let n = 0; n < data.manifest.indexShards; n++) {
+  shards.push(search.shardIndex(data["index-" + n], data.manifest.fields).toJSON());
+}
+process.stdout.write(JSON.stringify(shards));

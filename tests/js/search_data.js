@@ -1,24 +1,43 @@
-// Load the search data scripts of a built site the way a page does (as classic scripts, here in
-// a vm context with a `window`), and print what they registered as JSON.
+// Load a built site's search data scripts the way a page does (as classic scripts, here in a vm
+// context with a `window`). As a command, print everything they registered, as JSON.
 // Usage: node search_data.js SEARCH_DIR
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const vm = require("vm");
+const search = require(path.join(__dirname, "..", "..", "static", "js", "search.js"));
 
-function loadSearchData(dir) {
+/* A function name -> value of that data file, running each file once in one shared context. */
+function fileLoader(dir) {
   const context = vm.createContext({ window: {} });
-  const run = (name) => vm.runInContext(fs.readFileSync(path.join(dir, name + ".js"), "utf8"),
-    context, { filename: name + ".js" });
-  run("manifest");
-  const manifest = context.window.newsarchiveSearch.manifest;
-  manifest.index.forEach(run);
-  manifest.docs.forEach((shard) => run(shard.name));
-  // JSON round trip: plain objects of this realm, not the vm's.
-  return JSON.parse(JSON.stringify(context.window.newsarchiveSearch));
+  return (name) => {
+    const registry = context.window.newsarchiveSearch || {};
+    if (!(name in registry)) {
+      vm.runInContext(fs.readFileSync(path.join(dir, name + ".js"), "utf8"), context,
+        { filename: name + ".js" });
+    }
+    // JSON round trip: plain objects of this realm, not the vm's.
+    return JSON.parse(JSON.stringify(context.window.newsarchiveSearch[name]));
+  };
 }
 
-module.exports = { loadSearchData };
+/* A search engine over the data files in dir, loading them on demand like the page. */
+function fileEngine(dir) {
+  const load = fileLoader(dir);
+  return search.createEngine(load("manifest"), (name) => Promise.resolve().then(() => load(name)));
+}
+
+/* Every data file the manifest names, by name. */
+function loadSearchData(dir) {
+  const load = fileLoader(dir);
+  const manifest = load("manifest");
+  const names = ["manifest", "facets"];
+  for (let n = 0; n < manifest.indexShards; n++) names.push("index-" + n);
+  for (let n = 0; n * manifest.docsPerShard < manifest.documents; n++) names.push("docs-" + n);
+  return Object.fromEntries(names.map((name) => [name, load(name)]));
+}
+
+module.exports = { fileEngine, loadSearchData };
 
 if (require.main === module) {
   process.stdout.write(JSON.stringify(loadSearchData(process.argv[2])));

@@ -9,7 +9,7 @@
 // extraction leaves them at random).
 "use strict";
 const path = require("path");
-const { loadSearchData } = require("./search_data.js");
+const { fileEngine } = require("./search_data.js");
 const search = require(path.join(__dirname, "..", "..", "static", "js", "search.js"));
 
 const [searchDir, truthFile, seedArg] = process.argv.slice(2);
@@ -108,32 +108,35 @@ for (let i = 0; i < 15; i++) {
   add("reversed", q, [q]);
 }
 
-const loadStarted = process.hrtime.bigint();
-const data = loadSearchData(searchDir);
-const engine = search.createEngine(data[data.manifest.index[0]], data["docs-0"]);
-const loadMs = Number(process.hrtime.bigint() - loadStarted) / 1e6;
-
-let truePositives = 0, found = 0, relevant = 0;
-const failures = [], times = [], byKind = {};
-for (const q of queries) {
-  const started = process.hrtime.bigint();
-  const outcome = search.search(engine, q.query);
-  times.push(Number(process.hrtime.bigint() - started) / 1e6);
-  const ids = new Set(outcome.results.map((r) => r.doc.id));
-  const hits = [...ids].filter((id) => q.truth.has(id)).length;
-  truePositives += hits; found += ids.size; relevant += q.truth.size;
-  byKind[q.kind] = (byKind[q.kind] || 0) + 1;
-  if (hits !== q.truth.size || hits !== ids.size) {
-    failures.push({ kind: q.kind, query: q.query, missing: [...q.truth].filter((id) => !ids.has(id)),
-      extra: [...ids].filter((id) => !q.truth.has(id)) });
+async function main() {
+  const loadStarted = process.hrtime.bigint();
+  const engine = fileEngine(searchDir);
+  const loadMs = Number(process.hrtime.bigint() - loadStarted) / 1e6;
+  let truePositives = 0, found = 0, relevant = 0;
+  const failures = [], times = [], byKind = {};
+  for (const q of queries) {
+    const started = process.hrtime.bigint();
+    const outcome = await search.search(engine, q.query);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    const docs = await search.loadDocs(engine, outcome.results.map((r) => r.ref));
+    const ids = new Set(docs.map((doc) => doc.id));
+    const hits = [...ids].filter((id) => q.truth.has(id)).length;
+    truePositives += hits; found += ids.size; relevant += q.truth.size;
+    byKind[q.kind] = (byKind[q.kind] || 0) + 1;
+    if (hits !== q.truth.size || hits !== ids.size) {
+      failures.push({ kind: q.kind, query: q.query, missing: [...q.truth].filter((id) => !ids.has(id)),
+        extra: [...ids].filter((id) => !q.truth.has(id)) });
+    }
   }
+  times.sort((a, b) => a - b);
+  const quantile = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+  process.stdout.write(JSON.stringify({
+    queries: queries.length, byKind, relevant, found,
+    recall: relevant ? truePositives / relevant : 1, precision: found ? truePositives / found : 1,
+    withResults: queries.filter((q) => q.truth.size > 0).length,
+    failures: failures.slice(0, 20), loadMs,
+    queryMs: { p50: quantile(0.5), p95: quantile(0.95), max: times[times.length - 1] }
+  }));
 }
-times.sort((a, b) => a - b);
-const quantile = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-process.stdout.write(JSON.stringify({
-  queries: queries.length, byKind, relevant, found,
-  recall: relevant ? truePositives / relevant : 1, precision: found ? truePositives / found : 1,
-  withResults: queries.filter((q) => q.truth.size > 0).length,
-  failures: failures.slice(0, 20),
-  loadMs, queryMs: { p50: quantile(0.5), p95: quantile(0.95), max: times[times.length - 1] }
-}));
+
+main().catch((error) => { console.error(error); process.exit(1); });
