@@ -13,21 +13,21 @@ SPACES = (" \t\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008
 TERMINALS = "。！？!?…；"
 CLOSERS = "”’」』）)》"
 CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】「」『』—…·．～"
+# Characters set in half an em: Latin, digits, Latin-1 signs, half-width katakana and forms.
+NARROW_RE = re.compile(r"[\x00-\u02ff\uff61-\uffdc\uffe8-\uffee]")
+SPACES_RE = re.compile(f"[{SPACES}]")
 CONTINUATION_RE = re.compile(
     r"[（(]\s*(下转|上接|转|接)\s*(第?\s*[A-Za-z]?\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}))\s*版?\s*[）)]")
 
 
 def is_han(char: str) -> bool:
+    """A CJK ideograph (the characters the page accounting counts)."""
     return bool(HAN_RE.match(char))
 
 
 def han_count(text: str) -> int:
+    """How many Han characters text holds."""
     return len(HAN_RE.findall(text))
-
-
-# Characters set in half an em: Latin, digits, Latin-1 signs, half-width katakana and forms.
-NARROW_RE = re.compile(r"[\x00-\u02ff\uff61-\uffdc\uffe8-\uffee]")
-SPACES_RE = re.compile(f"[{SPACES}]")
 
 
 def text_width(text: str) -> float:
