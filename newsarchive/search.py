@@ -2,6 +2,7 @@
 
 Everything is written as classic `<script>` files under `_site/search/`, because browsers block
 fetch(), XHR, import() and workers of local files: script elements are what works from file://.
+The index is split by term and the documents by range, so a query loads only the shards it needs.
 The browser half (static/js/search.js) mirrors the tokenizer; tests/vectors/tokenizer.json keeps
 the two in step.
 """
@@ -34,7 +35,7 @@ FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 
 SCRIPT_GLOBAL = "newsarchiveSearch"
 FORMAT_VERSION = 2
 POSTINGS_PER_SHARD = 5000  # about 50 KB of script per index shard
-DOCS_PER_SHARD = 10        # results show 20 at a time; few shards hold any 20
+DOCS_PER_SHARD = 10        # small, since the 20 results a page shows come from anywhere
 FIELD_BOOSTS = {"title": 10, "kicker": 3, "subtitle": 3, "people": 3, "tags": 3, "body": 1}
 HEADING_RE = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 ESCAPED_PUNCTUATION_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -134,15 +135,15 @@ def split_index(serialized: dict, shards: int) -> list[dict]:
     needs, so search.js rebuilds one per shard. Terms keep lunr's term-index order.
     """
     fields = serialized["fields"]
-    postings: dict[int, dict[int, list]] = {}
-    vectors = sorted(serialized["fieldVectors"], key=lambda item: (int(item[0].split("/", 1)[1]),
-                                                                   fields.index(item[0].split("/")[0])))
-    for field_ref, elements in vectors:
+    vectors = []  # (ref, field number, elements), in ref order so postings list refs ascending
+    for field_ref, elements in serialized["fieldVectors"]:
         field_name, ref = field_ref.split("/", 1)
-        field = fields.index(field_name)
+        vectors.append((int(ref), fields.index(field_name), elements))
+    postings: dict[int, dict[int, list]] = {}  # term index -> field number -> [ref, weight, …]
+    for ref, field, elements in sorted(vectors, key=lambda item: item[:2]):
         for position in range(0, len(elements), 2):
             per_field = postings.setdefault(elements[position], {})
-            per_field.setdefault(field, []).extend((int(ref), elements[position + 1]))
+            per_field.setdefault(field, []).extend((ref, elements[position + 1]))
     out = [{"terms": [], "postings": []} for _ in range(shards)]
     for term, posting in sorted(serialized["invertedIndex"], key=lambda item: item[1]["_index"]):
         shard = out[term_shard(term, shards)]
