@@ -17,6 +17,7 @@ from .model import Article
 from .urls import name_slug
 
 PAGE_LABEL_RE = re.compile(r"^([A-Za-z]*)(\d+)$")
+UNKNOWN_PAGE = "未标版次"
 COMMON_LABEL = 60  # a label on more articles than this proposes only its newest as related
 
 
@@ -36,6 +37,11 @@ class NewsPage:
 
     label: str
     articles: list[Article]
+
+    @property
+    def title(self) -> str:
+        """How the page is named in lists: `A01版`, or that it is not known."""
+        return self.label if self.label == UNKNOWN_PAGE else f"{self.label}版"
 
 
 @dataclass
@@ -152,7 +158,7 @@ def issues(articles: list[Article]) -> list[Issue]:
         by_page: dict[str | None, list[Article]] = defaultdict(list)
         for article in sorted(by_date[date], key=reading_order_key):
             by_page[article.page].append(article)
-        pages = [NewsPage(label or "未标版次", group) for label, group in by_page.items()]
+        pages = [NewsPage(label or UNKNOWN_PAGE, group) for label, group in by_page.items()]
         result.append(Issue(date, pages))
     return result
 

@@ -46,7 +46,8 @@ def test_issues_group_dates_and_pages_in_reading_order():
     assert [i.date for i in issues] == [D(2024, 1, 2), D(2024, 1, 1)]
     assert [(p.label, [a.id for a in p.articles]) for p in issues[0].pages] == [
         ("A01", ["x1a", "x1b"]), ("A02", ["x2"])]
-    assert issues[1].pages[0].label == "未标版次"
+    assert issues[1].pages[0].label == "未标版次" and issues[1].pages[0].title == "未标版次"
+    assert issues[0].pages[0].title == "A01版"
     assert [a.id for a in issues[0].articles] == ["x1a", "x1b", "x2"]
 
 
