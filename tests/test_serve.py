@@ -763,6 +763,58 @@ def test_real_template_edit_rewrites_only_the_pages_using_it(real_site, site_cop
     assert rewritten == ["404.html"]
 
 
+def test_real_requests_during_rebuilds_get_complete_files(real_site, site_copy):
+    preview, log = real_site
+    preview.request_stop()   # the watcher stops (the server does not): this test is the builder
+    out = preview.rebuilder.out_dir
+    article = article_files(site_copy)[0]
+    original = article.read_text(encoding="utf-8")
+    title = f"title: {front_matter_title(article)}"
+    complete: dict[str, set[bytes]] = {}
+    stop = threading.Event()
+    builds: list[int] = []
+
+    def snapshot():   # every complete build's bytes; the folder is stable between rebuilds
+        for path in out.rglob("*"):
+            if path.is_file():
+                complete.setdefault(path.relative_to(out).as_posix(), set()).add(path.read_bytes())
+
+    def rebuild_forever():
+        while not stop.is_set():
+            variant = original.replace(title, f"title: 并发测试{len(builds)}", 1)
+            article.write_text(variant, encoding="utf-8")
+            outcome = preview.rebuilder.rebuild(classify(preview.rebuilder.sources, {article}))
+            assert not outcome.errors, log
+            snapshot()
+            builds.append(outcome.epoch)
+
+    snapshot()
+    names = sorted(name for name in complete if name.endswith((".html", ".js", ".css", ".xml")))
+    responses: list[tuple[str, int, bytes]] = []
+
+    def client(number: int):
+        for request in range(50):
+            name = names[(number * 7 + request) % len(names)]
+            status, _, body = get(preview, "/" + name)
+            responses.append((name, status, strip_injection(body)))
+
+    builder = threading.Thread(target=rebuild_forever)
+    builder.start()
+    clients = [threading.Thread(target=client, args=(n,)) for n in range(20)]
+    try:
+        for thread in clients:
+            thread.start()
+        for thread in clients:
+            thread.join(timeout=300)
+    finally:
+        stop.set()
+        builder.join()
+    bad = [f"{name}: {status}, {len(body)} bytes" for name, status, body in responses
+           if status != 200 or body not in complete[name]]
+    assert len(responses) == 1000 and not bad, bad[:5]
+    assert len(builds) >= 2, "no rebuild overlapped the requests"
+
+
 def source_file(article: Path) -> str:
     return re.search(r"^source: \{file: ([^,]+),", article.read_text(encoding="utf-8"), re.M).group(1)
 
