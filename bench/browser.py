@@ -110,6 +110,10 @@ def measure_search(browser, search_page: str, site: Path, queries: list[str],
     context.add_init_script(FIRST_RESULT_JS)
     page = context.new_page()
     requested: list[str] = []
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", lambda message: problems.append(f"console: {message.text}")
+            if message.type == "error" else None)
     page.on("request", lambda request: requested.append(request.url)
             if request.resource_type != "document" else None)
     seen: set[Path] = set()
@@ -152,6 +156,8 @@ def measure_search(browser, search_page: str, site: Path, queries: list[str],
         stats.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
     finally:
         context.close()
+    if problems and stats.error is None:
+        stats.error = problems[0][:200]
     if latencies:
         stats.p50_ms, stats.p95_ms = statistics.median(latencies), _percentile(latencies, 0.95)
     if later_kb:

@@ -134,12 +134,13 @@ def measure_node(search_dir: Path, records: dict[str, dict], work: Path) -> dict
     truth.write_text(json.dumps(list(records.values()), ensure_ascii=False), encoding="utf-8")
     try:
         done = subprocess.run([node, str(script), str(search_dir), str(truth)], cwd=ROOT,
-                              capture_output=True, text=True, timeout=900,
+                              capture_output=True, text=True, timeout=300,
                               env={**os.environ, "NODE_PATH": str(ROOT / "node_modules")})
     except subprocess.TimeoutExpired:
-        return {"error": "timed out after 900 s"}
+        return {"error": "timed out after 300 s"}
     if done.returncode != 0:
-        return {"error": " | ".join(done.stderr.strip().splitlines()[-2:])[:300]}
+        return {"error": f"exit {done.returncode}: "
+                         + " | ".join(done.stderr.strip().splitlines()[-2:])[:300]}
     return json.loads(done.stdout)
 
 
