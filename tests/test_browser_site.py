@@ -121,6 +121,28 @@ def test_copy_citation_button(page, fixture_site):
     assert button.inner_text() in ("已复制", "请手动复制")
 
 
+def _contrast(foreground: str, background: str) -> float:
+    """WCAG contrast ratio of two computed `rgb(…)` colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in re.findall(r"\d+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    light, dark = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_text_contrast_in_both_colour_schemes(page, fixture_site, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.goto((fixture_site / "_site/dates/2024/index.html").as_uri())
+    for selector in ("body", ".site-search button", ".issue-day", ".site-footer", "a"):
+        colours = page.evaluate("""s => { const e = document.querySelector(s); const st = getComputedStyle(e);
+            let bg = st.backgroundColor, n = e;
+            while (bg === 'rgba(0, 0, 0, 0)' && n.parentElement) { n = n.parentElement; bg = getComputedStyle(n).backgroundColor; }
+            return [st.color, bg]; }""", selector)
+        assert _contrast(*colours) >= 4.5, (scheme, selector, colours)
+
+
 def test_print_and_dark_mode_styles(page, fixture_site):
     url = (fixture_site / "_site/articles/2024-12-22-a01-01.html").as_uri()
     page.emulate_media(color_scheme="dark")
