@@ -30,7 +30,7 @@ from newsarchive.serve.client import inject, overlay_html, reload_script, strip_
 from newsarchive.serve.files import content_type, read_during_swaps, request_segments
 from newsarchive.serve.hub import ReloadHub
 from newsarchive.serve.rebuild import Sources, changed_files, classify
-from newsarchive.serve.server import bind_server
+from newsarchive.serve.server import bind_server, host_allowed
 
 from .conftest import ROOT
 
@@ -152,6 +152,22 @@ def test_changed_files_and_classify(tmp_path):
 ])
 def test_is_loopback(host, expected):
     assert is_loopback(host) is expected
+
+
+@pytest.mark.parametrize("header, bound, expected", [
+    ("127.0.0.1:8000", "127.0.0.1", True),
+    ("localhost:8000", "127.0.0.1", True),
+    ("LOCALHOST", "127.0.0.1", True),
+    ("[::1]:8000", "::1", True),
+    ("preview.localhost:8000", "127.0.0.1", True),
+    (None, "127.0.0.1", True),
+    ("evil.example:8000", "127.0.0.1", False),     # DNS rebinding
+    ("127.0.0.1.evil.example", "127.0.0.1", False),
+    ("192.168.1.5:8000", "127.0.0.1", False),
+    ("evil.example:8000", "0.0.0.0", True),        # exposed on purpose: any name
+])
+def test_host_allowed(header, bound, expected):
+    assert host_allowed(header, bound) is expected
 
 
 def test_reads_wait_for_a_folder_swap_only_while_a_build_runs(tmp_path):
@@ -515,6 +531,15 @@ def test_missing_page_reloads_when_a_build_creates_it(fake_site, site_copy):
     status, _, page = get(preview, "/articles/new-article.html")
     assert status == 200 and "新稿件".encode() in page
     listener.close()
+
+
+def test_foreign_host_names_are_refused(fake_site):
+    preview, _, _ = fake_site
+    connection = http.client.HTTPConnection("127.0.0.1", preview.server.port, timeout=10)
+    connection.request("GET", "/index.html", headers={"Host": "rebound.example"})
+    response = connection.getresponse()
+    assert response.status == 403 and b"<li>" not in response.read()
+    connection.close()
 
 
 @pytest.mark.parametrize("path, expected", [

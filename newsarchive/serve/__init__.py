@@ -7,7 +7,6 @@ serve time so the built files stay clean.
 
 from __future__ import annotations
 
-import ipaddress
 import signal
 import threading
 import webbrowser
@@ -18,7 +17,7 @@ from ..config import SiteConfig, load_config
 from ..errors import ArchiveError
 from .hub import ReloadHub
 from .rebuild import Pipeline, Rebuilder, SourceChanges, Sources, SourceWatcher, watch_sources
-from .server import bind_server
+from .server import bind_server, is_loopback
 
 
 class SitePipeline:
@@ -103,15 +102,6 @@ class Preview:
             thread.join(timeout=5)
         if self._watcher is not None:
             self._watcher.close()
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def serve(config: SiteConfig, seeds_dir: Path, content_dir: Path, out_dir: Path,

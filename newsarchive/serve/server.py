@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import http.server
+import ipaddress
 import socket
 import socketserver
 import urllib.parse
@@ -20,6 +21,32 @@ KEEPALIVE = 15.0   # seconds between SSE comments; a write is how a closed tab i
 HTML = "text/html; charset=utf-8"
 NOT_FOUND_PAGE = ('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>404</title>'
                   "</head><body><h1>404</h1><p>No such page in the built site.</p></body></html>")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a host name or address stays on this machine."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def host_allowed(host_header: str | None, bound_host: str) -> bool:
+    """Whether a request's Host header may reach a server bound to `bound_host`.
+
+    A loopback server answers only loopback names: otherwise any web page could rebind its own
+    domain name to 127.0.0.1 and read the preview through the visitor's browser.
+    """
+    if host_header is None or not is_loopback(bound_host):
+        return True
+    name = host_header.strip().lower()
+    if name.startswith("["):
+        name = name[:name.find("]") + 1]
+    elif name.count(":") == 1:
+        name = name.split(":", 1)[0]
+    return is_loopback(name)
 
 
 class PreviewServer(http.server.ThreadingHTTPServer):
@@ -67,13 +94,22 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         pass   # one line per request would bury the rebuild messages
 
     def do_HEAD(self) -> None:
-        self._serve(head=True)
+        if self._host_allowed():
+            self._serve(head=True)
 
     def do_GET(self) -> None:
+        if not self._host_allowed():
+            return
         if self.path.split("?", 1)[0] == LIVERELOAD_PATH:
             self._stream_reloads()
         else:
             self._serve(head=False)
+
+    def _host_allowed(self) -> bool:
+        if host_allowed(self.headers.get("Host"), str(self.server.server_address[0])):
+            return True
+        self.send_error(HTTPStatus.FORBIDDEN, "this preview answers only loopback host names")
+        return False
 
     def _serve(self, head: bool) -> None:
         hub, root = self.server.hub, self.server.site_root
