@@ -179,3 +179,20 @@ def test_long_result_lists_come_twenty_at_a_time(page, mini_site):
     page.wait_for_function("document.querySelectorAll('#search-results a').length > 40")
     assert page.locator("#search-results a").count() == min(total, 60)
     assert page.locator("#search-more").is_hidden() == (total <= 60)
+
+
+def test_a_newer_query_wins_over_one_still_loading(page, mini_site):
+    open_search(page, (mini_site / "search" / "index.html").as_uri())
+    page.evaluate("""() => {
+      const form = document.getElementById('search-form'), input = document.getElementById('search-input');
+      input.value = '的'; form.requestSubmit();  // needs every index shard: still loading below
+      input.value = ''; form.requestSubmit();
+    }""")
+    page.wait_for_function("""() => {
+      const data = window.newsarchiveSearch;
+      return Object.keys(data).filter(k => k.startsWith('index-')).length === data.manifest.indexShards;
+    }""")
+    page.wait_for_timeout(300)
+    assert page.locator("#search-results li").count() == 0
+    assert page.input_value("#search-input") == ""
+    assert "输入词语" in page.locator("#search-status").inner_text()

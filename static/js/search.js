@@ -454,10 +454,12 @@
       var outcome = current;
       var start = list.children.length;
       var refs = outcome.results.slice(start, start + PAGE_SIZE).map(function (hit) { return hit.ref; });
+      more.disabled = true;
       return loadDocs(engine, refs).then(function (docs) {
         if (outcome !== current) return;  // a newer query has replaced this one
         docs.forEach(function (doc) { list.appendChild(renderResult(doc, outcome.regexes, root)); });
         more.hidden = list.children.length >= outcome.results.length;
+        more.disabled = false;
       });
     }
 
@@ -476,10 +478,13 @@
       list.textContent = "";
       more.hidden = true;
       current = null;
+      var ticket = ++latest;  // a query still loading its shards must not show its results now
       if (!engine) return Promise.resolve();
-      if (!state.q.trim()) return Promise.resolve(setStatus("输入词语搜索全部文章。", "empty"));
+      if (!state.q.trim()) {
+        app.setAttribute("data-busy", "false");
+        return Promise.resolve(setStatus("输入词语搜索全部文章。", "empty"));
+      }
       var started = performance.now();
-      var ticket = ++latest;
       app.setAttribute("data-busy", "true");
       return search(engine, state.q, { topic: state.topic, year: state.year }).then(function (outcome) {
         if (ticket !== latest) return;
@@ -495,6 +500,7 @@
         app.setAttribute("data-query-ms", (performance.now() - started).toFixed(2));
         app.setAttribute("data-busy", "false");
       }, function (error) {
+        if (ticket !== latest) return;
         app.setAttribute("data-busy", "false");
         setStatus("搜索数据载入失败（" + error.message + "）：请重新生成网站。", "error");
       });
