@@ -14,9 +14,9 @@ from .config import SiteConfig
 from .content import load_articles
 from .errors import ArchiveError, ArchiveErrors
 from .model import Article, Site
-from .output import BuildLock, check_output_dir, start_staging, write_error
-from .pages import plan_site
-from .render import make_environment, render_template
+from .output import BuildLock, Staging, check_output_dir, start_staging, write_error
+from .pages import Page, plan_site
+from .render import check_templates, make_environment, render_template
 from .search import write_search_data
 
 
@@ -50,20 +50,23 @@ def check_against_config(config: SiteConfig, articles: list[Article]) -> None:
         raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
 
 
-def render_pages(site: Site, templates_dir: Path, seeds_dir: Path, quiet: bool) -> dict[str, bytes]:
-    """Every page of the site rendered in memory, keyed by its output path."""
-    env = make_environment(templates_dir)
-    rendered = {}
-    # The bar appears only if rendering takes more than a second.
-    for page in tqdm(plan_site(site, seeds_dir), desc="rendering", unit="page",
-                     disable=quiet, delay=1.0, leave=False):
-        if page.path in rendered:
+def check_plan(pages: list[Page]) -> None:
+    """Two pages with one output path would overwrite each other: refuse before writing."""
+    seen: set[str] = set()
+    for page in pages:
+        if page.path in seen:
             raise ArchiveError(f"two pages would be written to {page.path}: give one a "
                                "different id or name")
+        seen.add(page.path)
+
+
+def render_pages(site: Site, pages: list[Page], env, staging: Staging, quiet: bool) -> None:
+    """Render each page straight into the temporary folder, so memory holds one page at a time."""
+    # The bar appears only if rendering takes more than a second.
+    for page in tqdm(pages, desc="rendering", unit="page", disable=quiet, delay=1.0, leave=False):
         context = {"root": urls.root_prefix(page.path), "page_path": page.path,
                    "config": site.config, **page.context}
-        rendered[page.path] = render_template(env, page.template, context).encode("utf-8")
-    return rendered
+        staging.write(page.path, render_template(env, page.template, context).encode("utf-8"))
 
 
 def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool = False,
@@ -77,13 +80,15 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
     articles = load_articles(Path(content_dir))
     check_against_config(config, articles)
     site = Site(config, articles)
-    # Everything is rendered before the output is touched: a bad template or article fails here.
-    rendered = render_pages(site, templates_dir, seeds_dir, quiet)
+    # Everything that can be checked is checked before the output folder is touched.
+    pages = plan_site(site, seeds_dir)
+    check_plan(pages)
+    env = make_environment(templates_dir)
+    check_templates(env)
     with BuildLock(out_dir, wait=lock_wait):
         staging = start_staging(out_dir)
         try:
-            for path in sorted(rendered):
-                staging.write(path, rendered[path])
+            render_pages(site, pages, env, staging, quiet)
             if static_dir.is_dir():
                 staging.copy_tree(static_dir, "static")
             try:
@@ -94,6 +99,6 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         except BaseException:  # Ctrl-C included: never leave a half-written temporary folder
             staging.discard()
             raise
-    return BuildReport(out_dir, sum(p.endswith(".html") for p in rendered), len(articles),
+    return BuildReport(out_dir, sum(p.path.endswith(".html") for p in pages), len(articles),
                        time.monotonic() - started, staging.written, staging.unchanged,
                        staging.removed)

@@ -87,14 +87,27 @@ def _template_frame(exc: BaseException, templates_dir: Path) -> tuple[str | None
     return None, None
 
 
+def _syntax_error(exc: jinja2.TemplateSyntaxError, templates_dir: Path, name: str) -> ArchiveError:
+    path = exc.filename or str(templates_dir / (exc.name or name))
+    return ArchiveError(f"template syntax error: {exc.message}", path, line=exc.lineno)
+
+
+def check_templates(env: jinja2.Environment) -> None:
+    """Compile every template, so a syntax error stops the build before anything is written."""
+    for name in env.list_templates(extensions=["html", "xml"]):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            raise _syntax_error(exc, Path(env.loader.searchpath[0]), name) from None
+
+
 def render_template(env: jinja2.Environment, name: str, context: dict) -> str:
     """Render one template; template mistakes become an ArchiveError naming template and line."""
     templates_dir = Path(env.loader.searchpath[0])
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateSyntaxError as exc:
-        path = exc.filename or str(templates_dir / (exc.name or name))
-        raise ArchiveError(f"template syntax error: {exc.message}", path, line=exc.lineno) from None
+        raise _syntax_error(exc, templates_dir, name) from None
     except jinja2.TemplateNotFound as exc:
         raise ArchiveError(f"template {exc.name!r} not found: restore it in {templates_dir}",
                            templates_dir / name) from None
