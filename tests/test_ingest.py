@@ -409,3 +409,18 @@ def test_ingest_of_the_seeds_lists_each_page_and_accounts_for_its_characters(sit
         assert f"  set aside: line {artifact.line} {artifact.kind}: {artifact.text}" in out
     linked = [a for p in report.pages for a in p.articles if a.versions]
     assert len(linked) == 2 and linked[0].versions == [linked[1].id]
+
+
+def test_a_page_of_only_headlines_with_the_real_segmenter(site_copy, capsys):
+    seeds = site_copy / "seeds"
+    for page in seeds.glob("*.txt"):
+        page.chmod(0o644)
+        page.unlink()
+    (seeds / "manifest.yaml").write_text("pages: {}\n", encoding="utf-8")
+    (seeds / "h.txt").write_text("扛牢责任 真抓实干\n\n奋力在新青海建设上走在前作表率\n\n冬日暖阳人文底蕴\n",
+                                 encoding="utf-8")
+    status = run_cli("--config", str(site_copy / "site.yaml"), "ingest")
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "h.txt [utf-8] undated: 0 articles" in out and "warning: line 3" in out
+    assert not list((site_copy / "content").glob("*.md"))
