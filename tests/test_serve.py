@@ -869,6 +869,17 @@ def test_real_seed_change_reingests_keeps_hand_edits_and_builds_once(real_site, 
     assert "手工加的一段话" in edited.read_text(encoding="utf-8")
 
 
+def test_real_unreadable_seed_shows_its_name_in_the_overlay(real_site, site_copy):
+    preview, log = real_site
+    bad = site_copy / "seeds" / "zzz_unreadable.txt"
+    bad.write_bytes(b"\xff\xfe\x41")   # a UTF-16 byte order mark, then an odd byte
+    assert wait_for(lambda: b"newsarchive-build-error" in get(preview, "/index.html")[2], 15), log
+    page = get(preview, "/index.html")[2].decode("utf-8")
+    assert "zzz_unreadable.txt" in page and "utf-16" in page
+    bad.unlink()
+    assert wait_for(lambda: b"newsarchive-build-error" not in get(preview, "/index.html")[2], 15)
+
+
 @pytest.mark.browser
 def test_real_save_to_reloaded_page_in_chromium(real_site, site_copy, page):
     preview, _ = real_site

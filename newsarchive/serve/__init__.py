@@ -13,8 +13,10 @@ import webbrowser
 from pathlib import Path
 from typing import Callable
 
+from ..build import build_site
 from ..config import SiteConfig, load_config
-from ..errors import ArchiveError
+from ..errors import ArchiveErrors
+from ..ingest import ingest_seeds
 from .hub import ReloadHub
 from .rebuild import Pipeline, Rebuilder, SourceChanges, Sources, SourceWatcher, watch_sources
 from .server import bind_server, is_loopback
@@ -28,19 +30,16 @@ class SitePipeline:
             config_file, seeds_dir, content_dir, out_dir)
 
     def ingest(self) -> str:
-        from ..ingest import ingest_seeds
-
         if not self.seeds_dir.is_dir():
             return f"no {self.seeds_dir.name}/ folder: nothing to ingest"
         report = ingest_seeds(load_config(self.config_file), self.seeds_dir, self.content_dir,
                               quiet=True)
-        if report.failed:
-            raise ArchiveError(f"ingest failed: {report.summary()}", self.seeds_dir)
+        errors = [page.error for page in report.pages if page.error is not None]
+        if errors:   # the other pages were ingested; the overlay names each bad one
+            raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
         return report.summary()
 
     def build(self) -> str:
-        from ..build import build_site
-
         return build_site(load_config(self.config_file), self.content_dir, self.out_dir,
                           quiet=True).summary()
 
@@ -107,6 +106,7 @@ class Preview:
 def serve(config: SiteConfig, seeds_dir: Path, content_dir: Path, out_dir: Path,
           host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False) -> int:
     """Run the preview until Ctrl-C; return the exit status."""
+    # Resolved once: the watcher reports absolute paths, and comparisons need one spelling.
     config_file = Path(config.path).resolve()
     sources = Sources(Path(seeds_dir).resolve(), Path(content_dir).resolve(),
                       config.root / "templates", config.root / "static", config_file)
