@@ -92,10 +92,16 @@ class Staging:
     removed: list[str] = field(default_factory=list)
 
     def write(self, rel_path: str, data: bytes) -> None:
+        """Put one file in the new site; bytes equal to the previous build's are not rewritten."""
         target = self.temp_dir / rel_path
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            if _holds(self.out_dir / rel_path, data):
+                _link_or_copy(self.out_dir / rel_path, target)
+                self.unchanged.append(rel_path)
+            else:
+                target.write_bytes(data)
+                self.written.append(rel_path)
         except OSError as exc:
             raise write_error(exc, self.out_dir) from None
 
@@ -123,14 +129,17 @@ class Staging:
         shutil.rmtree(self.temp_dir, ignore_errors=True)
 
     def _reuse_unchanged(self) -> None:
+        """Files others wrote into the folder (the search data) get the same treatment."""
         new_files = _files(self.temp_dir)
         old_files = set(_files(self.out_dir)) if self.out_dir.is_dir() else set()
+        tracked = set(self.written) | set(self.unchanged)
         for rel in new_files:
+            if rel in tracked:
+                continue
             new, old = self.temp_dir / rel, self.out_dir / rel
-            if rel in old_files and _same_bytes(new, old):
-                # Swap in a hard link to the old file: same inode and mtime as before.
+            if rel in old_files and _holds(old, new.read_bytes()):
                 link = new.with_name(new.name + ".link")
-                os.link(old, link)
+                _link_or_copy(old, link)
                 os.replace(link, new)
                 self.unchanged.append(rel)
             else:
@@ -142,8 +151,22 @@ def _files(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
-def _same_bytes(a: Path, b: Path) -> bool:
-    return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file exists with exactly these bytes (size first: most changes differ there)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return False
+
+
+def _link_or_copy(old: Path, new: Path) -> None:
+    """A hard link keeps the old inode and mtime; where links are refused, a copy keeps mtime."""
+    try:
+        os.link(old, new)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EMLINK):
+            raise
+        shutil.copy2(old, new)
 
 
 def _exchange(a: Path, b: Path) -> None:
