@@ -193,8 +193,8 @@ def rebuild_paragraphs(lines: list[str | None]) -> list[str]:
     """Rebuild paragraphs from column lines where None marks a blank (a column break).
 
     Blank lines in PDF text are column breaks, not paragraph breaks. A paragraph ends after a line
-    that ends a sentence and either is short for its column, is followed by a blank, or stands
-    alone after a blank (the extraction often puts the break one line early: `驻足⏎⏎观看。`).
+    that ends a sentence and either is short for its column, is followed by a blank, or follows
+    a blank that cut a sentence (the extraction often puts the break one line early: `驻足⏎⏎观看。`).
     """
     entries = [(i, line) for i, line in enumerate(lines) if line is not None and line.strip(SPACES)]
     widths = column_widths([text_width(line) for _, line in entries])
@@ -207,7 +207,10 @@ def rebuild_paragraphs(lines: list[str | None]) -> list[str]:
         if not ends_sentence(line):
             continue
         blank_after = entries[k + 1][0] > index + 1
-        blank_before = k > 0 and entries[k - 1][0] < index - 1
+        # The early break (`驻足⏎⏎观看。`) follows a line cut mid-sentence; after a finished
+        # sentence the blank was the paragraph break and this line opens the next paragraph.
+        blank_before = k > 0 and entries[k - 1][0] < index - 1 \
+            and not ends_sentence(entries[k - 1][1])
         # Two em short: less would catch full lines whose digits are set narrow.
         short = text_width(line) <= widths[k] - 2
         if short or blank_after or blank_before:

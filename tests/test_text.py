@@ -113,6 +113,12 @@ COLUMN = "一二三四五六七八九十一二三四五六"   # a full line of a
     # the break one line early: `驻足⏎⏎观看。⏎据了解`
     ([COLUMN, "精彩的演出吸引了不少市民游客驻足", None, "观看。", "据了解，活动将持续到明年二月。"],
      [COLUMN + "精彩的演出吸引了不少市民游客驻足观看。", "据了解，活动将持续到明年二月。"]),
+    # after a finished sentence the blank was the paragraph break: a full line that ends a
+    # sentence right after it opens the next paragraph, it does not close one
+    (["市委将持续深化机制，推动问题解决。", None, "“问题解决得好不好，群众说了算。”",
+      "市委组织部相关负责人表示，将把群", "众满意度作为检验成效的重要标准。"],
+     ["市委将持续深化机制，推动问题解决。",
+      "“问题解决得好不好，群众说了算。”市委组织部相关负责人表示，将把群众满意度作为检验成效的重要标准。"]),
     # a short last line ends its paragraph even without a blank line
     ([COLUMN, COLUMN, "作用。", COLUMN, "结束。"], [COLUMN * 2 + "作用。", COLUMN + "结束。"]),
     # a full line that ends a sentence inside a paragraph does not break it
