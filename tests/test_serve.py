@@ -505,11 +505,12 @@ def test_traversal_and_listing_attempts_are_404(fake_site, tmp_path):
     (site / "leak-dir").symlink_to(tmp_path, target_is_directory=True)
     (site / "alias.html").symlink_to(site / "index.html")
     (site / "empty-folder").mkdir()
+    os.mkfifo(site / "pipe.html")   # opening it for reading would block without O_NONBLOCK
     attempts = [
         "/../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt", "/..%2fsecret.txt",
         "/articles/../../secret.txt", "/..\\secret.txt", "/%5c..%5csecret.txt",
         "/leak.txt", "/leak-dir/secret.txt", "/leak-dir/", "/articles/", "/empty-folder/",
-        "/%00", "/no-such-page.html", "/" + str(secret),
+        "/%00", "/no-such-page.html", "/" + str(secret), "/pipe.html",
     ]
     for path in attempts:
         status, headers, body = get(preview, path)

@@ -36,6 +36,9 @@ MIME_TYPES = {
 }
 # Percent-encoded "/", "\" and NUL would let one segment smuggle a separator past the split.
 ENCODED_SEPARATOR = re.compile(r"%(2f|5c|00)", re.IGNORECASE)
+# O_NOFOLLOW: paths are checked after resolving links, so a link appearing since is an attack;
+# O_NONBLOCK: a FIFO planted in the site must not hang the request. Both are POSIX only.
+OPEN_FLAGS = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 RETRY_PAUSE = 0.02      # seconds between attempts while a build swaps folders
 RETRY_LIMIT = 2.0       # give up after this long even if the folder is still missing
 
@@ -101,10 +104,8 @@ def locate(root: Path, segments: tuple[str, ...]) -> tuple[str, str] | None:
 
 
 def _read_regular(real: str) -> bytes | None:
-    # O_NOFOLLOW: the path was checked after resolving links, so a link appearing now is an attack;
-    # O_NONBLOCK: a FIFO planted in the site must not hang the request.
     try:
-        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(real, os.O_RDONLY | OPEN_FLAGS)
     except OSError:
         return None
     with os.fdopen(fd, "rb") as handle:
