@@ -69,23 +69,47 @@ def test_recall_and_precision_are_one_on_generated_queries(node_bin, tmp_path):
     print(f"\n{report['queries']} queries {report['byKind']}; node query {report['queryMs']}")
 
 
+def node_search(tmp_path: Path, body: str, *args: str) -> object:
+    """Run `body` in node with `engine` (over tmp_path/search) and `search` in scope; its last
+    expression resolves to a value printed as JSON."""
+    script = tmp_path / "query.js"
+    script.write_text(
+        f"const {{fileEngine}} = require({json.dumps(str(JS / 'search_data.js'))});\n"
+        f"const search = require({json.dumps(str(ROOT / 'static' / 'js' / 'search.js'))});\n"
+        f"const engine = fileEngine({json.dumps(str(tmp_path / 'search'))});\n"
+        f"const ids = (hits) => search.loadDocs(engine, hits.map(h => h.ref)).then(ds => ds.map(d => d.id));\n"
+        f"Promise.resolve().then(async () => {{ {body} }})"
+        f".then(value => process.stdout.write(JSON.stringify(value)));\n", encoding="utf-8")
+    return json.loads(run_node(script, *args))
+
+
 def test_results_are_ranked_title_first(node_bin, tmp_path):
     """A word in the headline outranks the same word in a longer body."""
     body_only = Article(id="b", title="城市新闻", body="今天举办了围炉煮茶活动。" + "其他内容。" * 20)
     in_title = Article(id="a", title="围炉煮茶嘉年华启动", body="活动内容丰富。" * 20)
     write_search_data(make_site([body_only, in_title]), tmp_path, postings_per_shard=20)
-    script = tmp_path / "rank.js"
-    script.write_text(
-        "const {fileEngine} = require(%s);\n"
-        "const search = require(%s);\n"
-        "const engine = fileEngine(process.argv[2]);\n"
-        "search.search(engine, process.argv[3]).then(o => search.loadDocs(engine, o.results.map(r => r.ref)))"
-        ".then(docs => process.stdout.write(JSON.stringify(docs.map(d => d.id))));\n"
-        % (json.dumps(str(JS / "search_data.js")), json.dumps(str(ROOT / "static" / "js" / "search.js"))))
-    assert json.loads(run_node(script, str(tmp_path / "search"), "围炉煮茶")) == ["a", "b"]
-    assert json.loads(run_node(script, str(tmp_path / "search"), "围炉煮茶 -嘉年华")) == ["b"]
-    assert json.loads(run_node(script, str(tmp_path / "search"), "茶")) == ["a", "b"]
-    assert json.loads(run_node(script, str(tmp_path / "search"), "茶会")) == []
+    body = "return ids((await search.search(engine, process.argv[2])).results);"
+    assert node_search(tmp_path, body, "围炉煮茶") == ["a", "b"]
+    assert node_search(tmp_path, body, "围炉煮茶 -嘉年华") == ["b"]
+    assert node_search(tmp_path, body, "茶") == ["a", "b"]
+    assert node_search(tmp_path, body, "茶会") == []
+
+
+def test_candidates_are_checked_in_rank_order_as_far_as_wanted(node_bin, tmp_path):
+    """Only as many documents load as the results shown need; checking on finds the rest."""
+    real = [Article(id=f"r{n:02d}", title=f"新闻{n}", body=f"城东区第{n}次活动。") for n in range(25)]
+    decoys = [Article(id=f"d{n}", title=f"消息{n}", body="城东，东区，城东东区以外") for n in range(3)]
+    write_search_data(make_site(real + decoys), tmp_path, docs_per_shard=2)
+    first = node_search(tmp_path, """
+      const outcome = await search.search(engine, "城东区", {}, 5);
+      const shown = {results: outcome.results.length, unchecked: outcome.unchecked.length,
+                     complete: outcome.complete, loaded: Object.keys(engine.docs).length};
+      await search.checkMore(engine, outcome, Infinity);
+      return {shown, ids: (await ids(outcome.results)).sort(), complete: outcome.complete};""")
+    assert first["shown"]["results"] >= 5 and not first["shown"]["complete"]
+    assert 25 <= first["shown"]["results"] + first["shown"]["unchecked"] <= 28
+    assert first["shown"]["loaded"] < 28
+    assert first["ids"] == sorted(a.id for a in real) and first["complete"]
 
 
 def weights_by_term(inverted_index: list, field_vectors: list) -> dict:

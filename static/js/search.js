@@ -265,14 +265,16 @@
     return regex.test(text);
   }
 
-  /* Run a query. Resolves to {parsed, regexes, results: [{ref, score}]}, best first; the
-     documents of results are fetched with loadDocs when shown. */
-  function search(engine, input, filters) {
+  /* Run a query. Resolves to {parsed, regexes, results: [{ref, score}] best first, unchecked,
+     complete}. Where the index cannot decide (phrases of several tokens, exclusions), the text
+     of each candidate decides, in rank order: `wanted` results are checked (all if not given)
+     and the rest wait in `unchecked` for checkMore(). Documents are fetched with loadDocs. */
+  function search(engine, input, filters, wanted) {
     filters = filters || {};
     var parsed = parseQuery(input);
     var include = parsed.include.map(phraseRegExp);
-    var exclude = parsed.exclude.map(phraseRegExp);
-    var outcome = { parsed: parsed, regexes: include, results: [] };
+    var outcome = { parsed: parsed, regexes: include, exclude: parsed.exclude.map(phraseRegExp),
+      results: [], unchecked: [], complete: true };
     if (include.length === 0) return Promise.resolve(outcome);
     var plans = parsed.include.map(phrasePlan);
     return candidates(engine, plans).then(function (found) {
@@ -286,22 +288,38 @@
         });
       });
     }).then(function (found) {
-      // All bigrams present do not make the phrase present: where the index cannot tell,
-      // the text itself decides.
-      var exact = plans.every(function (plan) { return plan.exact; }) && exclude.length === 0;
-      if (exact) return found;
-      return loadDocs(engine, found.map(function (hit) { return hit.ref; })).then(function () {
-        return found.filter(function (hit) {
-          if (!(hit.ref in engine.texts)) engine.texts[hit.ref] = fold(documentText(engine.docs[hit.ref]));
-          var text = engine.texts[hit.ref];
-          return include.every(function (re) { return contains(re, text); }) &&
-            !exclude.some(function (re) { return contains(re, text); });
-        });
-      });
-    }).then(function (found) {
       // Equal scores: the newer article first (refs follow ids, which start with the date).
-      outcome.results = found.sort(function (a, b) { return b.score - a.score || b.ref - a.ref; });
-      return outcome;
+      found.sort(function (a, b) { return b.score - a.score || b.ref - a.ref; });
+      // All bigrams present do not make the phrase present; a lone token or character does.
+      var exact = plans.every(function (plan) { return plan.exact; }) && !outcome.exclude.length;
+      if (exact) {
+        outcome.results = found;
+        return outcome;
+      }
+      outcome.unchecked = found;
+      outcome.complete = false;
+      return checkMore(engine, outcome, wanted === undefined ? Infinity : wanted);
+    });
+  }
+
+  /* Check unchecked candidates in rank order until `wanted` results are known or none is left. */
+  function checkMore(engine, outcome, wanted) {
+    if (outcome.results.length >= wanted || !outcome.unchecked.length) {
+      outcome.complete = !outcome.unchecked.length;
+      return Promise.resolve(outcome);
+    }
+    // A batch a little larger than needed: most candidates pass, and shards hold neighbours.
+    var batch = outcome.unchecked.splice(0, Math.max(10, Math.ceil((wanted - outcome.results.length) * 1.2)));
+    return loadDocs(engine, batch.map(function (hit) { return hit.ref; })).then(function () {
+      batch.forEach(function (hit) {
+        if (!(hit.ref in engine.texts)) engine.texts[hit.ref] = fold(documentText(engine.docs[hit.ref]));
+        var text = engine.texts[hit.ref];
+        if (outcome.regexes.every(function (re) { return contains(re, text); }) &&
+            !outcome.exclude.some(function (re) { return contains(re, text); })) {
+          outcome.results.push(hit);
+        }
+      });
+      return checkMore(engine, outcome, wanted);
     });
   }
 
@@ -336,7 +354,7 @@
     fold: fold, tokenize: tokenize, parseQuery: parseQuery, phraseRegExp: phraseRegExp,
     matchRanges: matchRanges, documentText: documentText, termShard: termShard,
     shardIndex: shardIndex, createEngine: createEngine, loadDocs: loadDocs, search: search,
-    snippet: snippet, isOneCharacter: isOneCharacter
+    checkMore: checkMore, snippet: snippet, isOneCharacter: isOneCharacter
   };
   if (typeof module === "object" && module.exports) {
     lunr = require("lunr");
@@ -453,22 +471,27 @@
     function showMore() {
       var outcome = current;
       var start = list.children.length;
-      var refs = outcome.results.slice(start, start + PAGE_SIZE).map(function (hit) { return hit.ref; });
       more.disabled = true;
-      return loadDocs(engine, refs).then(function (docs) {
+      return checkMore(engine, outcome, start + PAGE_SIZE).then(function () {
+        var refs = outcome.results.slice(start, start + PAGE_SIZE).map(function (hit) { return hit.ref; });
+        return loadDocs(engine, refs);
+      }).then(function (docs) {
         if (outcome !== current) return;  // a newer query has replaced this one
         docs.forEach(function (doc) { list.appendChild(renderResult(doc, outcome.regexes, root)); });
-        more.hidden = list.children.length >= outcome.results.length;
+        describe(outcome);
+        more.hidden = list.children.length >= outcome.results.length + outcome.unchecked.length;
         more.disabled = false;
       });
     }
 
+    /* The count is exact once every candidate is checked; until then it is an upper bound. */
     function describe(outcome) {
-      var count = outcome.results.length;
+      var count = outcome.results.length + outcome.unchecked.length;
       var words = outcome.parsed.include.map(function (p) { return "“" + p + "”"; }).join(" ");
       var note = isOneCharacter(outcome.parsed) ? "单字搜索范围很广，结果可能较多、较慢；加一个字更准确。" : "";
       if (count === 0) setStatus("没有找到包含 " + words + " 的文章。" + note + "试试更短的词或去掉筛选。", "none");
-      else setStatus("找到 " + count + " 篇包含 " + words + " 的文章。" + note, note ? "broad" : "found");
+      else setStatus((outcome.complete ? "找到 " : "找到约 ") + count + " 篇包含 " + words + " 的文章。" +
+        note, note ? "broad" : "found");
     }
 
     function run(state) {
@@ -486,14 +509,14 @@
       }
       var started = performance.now();
       app.setAttribute("data-busy", "true");
-      return search(engine, state.q, { topic: state.topic, year: state.year }).then(function (outcome) {
+      var filters = { topic: state.topic, year: state.year };
+      return search(engine, state.q, filters, PAGE_SIZE).then(function (outcome) {
         if (ticket !== latest) return;
         current = outcome;
         if (outcome.parsed.include.length === 0) {
           setStatus("请输入要查找的字词（只排除或只有标点无法搜索）。", "empty");
           return;
         }
-        describe(outcome);
         return showMore();
       }).then(function () {
         if (ticket !== latest) return;
