@@ -215,6 +215,24 @@ def test_unsigned_short_items_each_keep_their_headline():
     assert split.segments[1].body.startswith("12月20日")
 
 
+def test_block_between_an_opening_and_a_closing_credit_heads_the_second_article():
+    text = page("""
+冬季供暖运行平稳
+
+本报讯（记者 李明）入冬以来，全市供暖运行平稳，室
+温达标率保持在较高水平。
+
+市民共享冬日文化盛宴
+
+12月20日，市图书馆举办新年阅读活动，吸引了众
+多市民参加。 （记者 王芳）
+""")
+    split = split_page(text)
+    assert titles(split) == ["冬季供暖运行平稳", "市民共享冬日文化盛宴"]
+    assert [s.reporters for s in split.segments] == [["李明"], ["王芳"]]
+    assert "##" not in split.segments[0].body
+
+
 def test_text_without_any_headline_gets_a_title_and_a_warning():
     text = page("""
 入冬以来，全市供暖运行平稳，室温达标率保持

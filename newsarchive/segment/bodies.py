@@ -72,9 +72,13 @@ def mark_headline_groups(items: list[Item]) -> None:
         for item in items[start:end + 1]:
             item.kind = "inline-head"
     # Between two runs of text with no boundary, a block is a section heading of a signed
-    # article, or else the headline of the next of several unsigned short items.
+    # article, or else the headline of the next of several unsigned short items. Text opened
+    # by a credit before it and closed by another after it is two signed articles.
     for index, item in enumerate(items):
-        if item.kind == "inline-head" and not _signed(items, index):
+        if item.kind != "inline-head":
+            continue
+        before, after = _credit(items, index, -1), _credit(items, index, 1)
+        if not (before or after) or (before == "opens" and after == "closes"):
             item.kind = "head"
             kept += 1
     # A page with no headline standing between articles still has one for its story, unless
@@ -102,22 +106,24 @@ def _is_headline_group(items: list[Item], start: int, end: int) -> bool:
     return after.kind == "text" and bool(START_BYLINE_RE.match(after.lines[0].text))
 
 
-def _signed(items: list[Item], at: int) -> bool:
-    """Whether the text around items[at], up to the nearest headlines (not counting blocks
-    still taken for section headings), carries a byline."""
-    for step in (-1, 1):
-        index = at + step
-        # No article runs to hundreds of blocks; the bound keeps huge pages linear.
-        while 0 <= index < len(items) and abs(index - at) <= 300 and items[index].kind != "head":
-            item = items[index]
-            if item.kind in ("byline-under", "byline-end"):
-                return True
-            if item.kind == "text" and any(START_BYLINE_RE.match(line.text)
-                                           or END_BYLINE_RE.search(line.text)
-                                           for line in item.lines):
-                return True
-            index += step
-    return False
+def _credit(items: list[Item], at: int, step: int) -> str | None:
+    """The first credit met going from items[at] in direction step, up to the nearest headline
+    (not counting blocks still taken for section headings): "opens", "closes" or None."""
+    index = at + step
+    # No article runs to hundreds of blocks; the bound keeps huge pages linear.
+    while 0 <= index < len(items) and abs(index - at) <= 300 and items[index].kind != "head":
+        item = items[index]
+        if item.kind in ("byline-under", "byline-end"):
+            return "opens" if item.kind == "byline-under" else "closes"
+        if item.kind == "text":
+            lines = item.lines if step > 0 else item.lines[::-1]
+            for line in lines:
+                if START_BYLINE_RE.match(line.text):
+                    return "opens"
+                if END_BYLINE_RE.search(line.text):
+                    return "closes"
+        index += step
+    return None
 
 
 def cut_bodies(items: list[Item], units: list[HeadUnit]) -> list[Body]:
