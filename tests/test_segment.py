@@ -233,6 +233,24 @@ def test_block_between_an_opening_and_a_closing_credit_heads_the_second_article(
     assert "##" not in split.segments[0].body
 
 
+@pytest.mark.parametrize("box, kicker, title", [
+    (["■链接", "", "什么是集中供暖"], "链接", "什么是集中供暖"),
+    (["相关阅读"], None, "相关阅读"),
+])
+def test_boxed_sidebar_after_a_signed_article_is_an_item_of_its_own(box, kicker, title):
+    text = page("\n".join([
+        "冬季供暖运行平稳", "",
+        "本报讯（记者 李明）入冬以来，全市供暖运行平稳，室",
+        "温达标率保持在较高水平。", "", *box, "",
+        "集中供暖是由热源通过管网向",
+        "一个区域供热的方式。"]))
+    split = split_page(text)
+    assert titles(split) == ["冬季供暖运行平稳", title]
+    assert (split.segments[1].kicker, split.segments[1].byline) == (kicker, None)
+    assert split.segments[1].body == "集中供暖是由热源通过管网向一个区域供热的方式。"
+    assert "##" not in split.segments[0].body
+
+
 def test_text_without_any_headline_gets_a_title_and_a_warning():
     text = page("""
 入冬以来，全市供暖运行平稳，室温达标率保持

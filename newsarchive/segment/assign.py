@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ..text import SPACES, bigrams, han_count
 from .bodies import Body, HeadUnit
-from .patterns import LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
+from .patterns import BOX_LABEL_RE, LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
 
 
 def unit_text(unit: HeadUnit) -> str:
@@ -88,9 +88,10 @@ def headline_parts(run: list[HeadUnit]) -> tuple[str, str | None, str | None]:
     lines = [line for line in lines if not line.startswith("—")]
     subtitle = "".join(subtitle_lines) or None
     kicker = None
-    if len(lines) >= 2 and (LABEL_RE.match(lines[0]) or SPEECH_VERB_RE.search(lines[0])
+    if len(lines) >= 2 and (LABEL_RE.match(lines[0]) or BOX_LABEL_RE.match(lines[0])
+                            or SPEECH_VERB_RE.search(lines[0])
                             or han_count(lines[0]) >= 8 or " " in lines[0]):
-        kicker = lines[0].rstrip("：:")
+        kicker = lines[0].rstrip("：:】]").lstrip("■□●◆◇【[").strip(SPACES)
         lines = lines[1:]
     title = "".join(lines).rstrip("：:") if len(lines) == 1 else "".join(lines)
     return title, kicker, subtitle

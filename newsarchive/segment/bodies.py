@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..model import Artifact
 from ..text import SPACES, ends_sentence
 from .lines import Item, Line
-from .patterns import END_BYLINE_RE, START_BYLINE_RE
+from .patterns import BOX_LABEL_RE, END_BYLINE_RE, START_BYLINE_RE
 
 
 @dataclass
@@ -92,10 +92,12 @@ def mark_headline_groups(items: list[Item]) -> None:
 
 
 def _is_headline_group(items: list[Item], start: int, end: int) -> bool:
-    """Several blocks together, a subtitle, or a block at an article boundary: a headline."""
+    """Several blocks together, a subtitle, a box label, or a block at an article boundary:
+    a headline."""
     if end > start or start == 0 or end == len(items) - 1:
         return True
-    if any(line.text.startswith("—") for item in items[start:end + 1] for line in item.lines):
+    if any(line.text.startswith("—") or BOX_LABEL_RE.match(line.text)
+           for item in items[start:end + 1] for line in item.lines):
         return True
     before, after = items[start - 1], items[end + 1]
     if before.kind in ("byline-end", "head") or after.kind in ("byline-under", "head"):
