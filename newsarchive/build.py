@@ -22,6 +22,8 @@ from .search import write_search_data
 
 @dataclass
 class BuildReport:
+    """What a build did: page and article counts, time, and the files written, kept, removed."""
+
     out_dir: Path
     pages: int
     articles: int

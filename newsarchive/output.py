@@ -38,6 +38,7 @@ def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> Path:
 
 
 def write_error(exc: OSError, out_dir: Path) -> ArchiveError:
+    """A failed write as the one-line error users see: what happened and what to do."""
     if exc.errno == errno.ENOSPC:
         hint = "the disk is full: free some space and build again"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -126,6 +127,7 @@ class Staging:
             raise write_error(exc, self.out_dir) from None
 
     def discard(self) -> None:
+        """Throw the temporary folder away; the output folder was never touched."""
         shutil.rmtree(self.temp_dir, ignore_errors=True)
 
     def _reuse_unchanged(self) -> None:

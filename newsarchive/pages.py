@@ -22,6 +22,8 @@ LIST_KINDS = {"topics": "专题", "tags": "标签", "reporters": "记者", "plac
 
 @dataclass
 class Page:
+    """One output file: where it goes, the template that renders it and the template's data."""
+
     path: str
     template: str
     context: dict = field(default_factory=dict)
@@ -38,6 +40,8 @@ class Continuation:
 
 @dataclass
 class SourceLine:
+    """One line of a seed page in the source view, with the article it went into."""
+
     number: int
     text: str
     article: Article | None
@@ -47,6 +51,8 @@ class SourceLine:
 
 @dataclass
 class Bar:
+    """One month's bar of a topic chart, in SVG user units."""
+
     x: float
     y: float
     width: float

@@ -46,16 +46,21 @@ class NewsPage:
 
 @dataclass
 class Issue:
+    """One day's paper: its printed pages in page order."""
+
     date: dt.date
     pages: list[NewsPage]
 
     @property
     def articles(self) -> list[Article]:
+        """Every article of the issue, page by page."""
         return [a for page in self.pages for a in page.articles]
 
 
 @dataclass
 class Neighbours:
+    """The articles before and after one article on its printed page."""
+
     previous: Article | None = None
     next: Article | None = None
 
