@@ -251,6 +251,58 @@ def test_boxed_sidebar_after_a_signed_article_is_an_item_of_its_own(box, kicker,
     assert "##" not in split.segments[0].body
 
 
+def test_headline_set_beside_the_text_between_two_of_its_columns():
+    text = page("""
+本报讯（记者 张海）1月12日，西宁至湟源
+的市域铁路完成全线铺轨，标志着项目进入
+
+市域铁路完成全线铺轨
+
+全面攻坚阶段，预计明年底具备通车条件。
+
+据介绍，该线路全长约40公里，建成后通行
+时间将缩短至30分钟以内。
+""")
+    [article] = split_page(text).segments
+    assert article.title == "市域铁路完成全线铺轨"
+    assert article.body.split("\n\n") == [
+        "1月12日，西宁至湟源的市域铁路完成全线铺轨，标志着项目进入全面攻坚阶段，预计明年底具备"
+        "通车条件。",
+        "据介绍，该线路全长约40公里，建成后通行时间将缩短至30分钟以内。"]
+
+
+def test_a_column_line_without_punctuation_is_not_taken_for_a_side_headline():
+    text = page("""
+冬季供暖运行平稳
+
+本报讯（记者 李明）入冬以来，全市供暖
+运行平稳，供热企业加强巡查，及时处置各
+
+类供热故障并回应群众反映的热点难点问
+
+题，室温达标率保持在较高水平。
+""")
+    [article] = split_page(text).segments
+    assert article.body == "入冬以来，全市供暖运行平稳，供热企业加强巡查，及时处置各类供热故障并回应" \
+        "群众反映的热点难点问题，室温达标率保持在较高水平。"
+
+
+def test_a_credit_repeated_on_a_later_frame_is_shown_once_and_listed():
+    text = page("""
+冬季供暖运行平稳
+
+入冬以来，全市供暖运行平稳。 （记者 李明）
+
+供热企业加强巡查，及时处置故障。 （记者 李明）
+""")
+    split = split_page(text)
+    [article] = split.segments
+    assert article.byline == "（记者 李明）"
+    assert [(a.kind, a.text, a.line) for a in split.artifacts] == \
+        [("repeated-byline", "（记者 李明）", 5)]
+    assert fully_accounted(text, split)
+
+
 def test_text_without_any_headline_gets_a_title_and_a_warning():
     text = page("""
 入冬以来，全市供暖运行平稳，室温达标率保持

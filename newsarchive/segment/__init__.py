@@ -15,7 +15,7 @@ from ..model import Artifact, PageSplit
 from ..text import HAN_RE
 from .assign import make_drafts
 from .bodies import HeadUnit, cut_bodies, mark_headline_groups, stray_parts
-from .compose import compose_segment
+from .compose import compose_segment, repeated_bylines
 from .lines import page_lines, read_items, read_lines
 
 __all__ = ["account_han", "page_lines", "split_page"]
@@ -42,6 +42,7 @@ def split_page(text: str) -> PageSplit:
     used = {id(unit) for draft in drafts for unit in draft.head}
     artifacts.extend(Artifact("unassigned-headline", "".join(line.text for line in unit.lines),
                               unit.lines[0].number) for unit in units if id(unit) not in used)
+    artifacts.extend(repeat for draft in drafts for repeat in repeated_bylines(draft))
     return PageSplit([compose_segment(draft) for draft in drafts], artifacts, warnings)
 
 

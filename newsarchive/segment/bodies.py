@@ -102,8 +102,9 @@ def _is_headline_group(items: list[Item], start: int, end: int) -> bool:
     before, after = items[start - 1], items[end + 1]
     if before.kind in ("byline-end", "head") or after.kind in ("byline-under", "head"):
         return True
+    # A block that cuts a sentence is no section heading: it was set beside the text.
     if before.kind == "text" and (before.lines[-1].continues
-                                  or END_BYLINE_RE.search(before.lines[-1].text)):
+                                  or not ends_sentence(before.lines[-1].text)):
         return True
     return after.kind == "text" and bool(START_BYLINE_RE.match(after.lines[0].text))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..model import Segment
-from ..text import bigrams, ends_sentence, rebuild_paragraphs
+from ..model import Artifact, Segment
+from ..text import bigrams, ends_sentence, join_wrapped_lines, rebuild_paragraphs
 from .assign import Draft, headline_parts
 from .lines import Line
 from .patterns import reporters
@@ -22,7 +22,13 @@ def _blocks(draft: Draft) -> list[tuple[str, str, bool]]:
                 frame_start = False
                 continue
             for paragraph in rebuild_paragraphs(_with_blanks(value)):
-                blocks.append(("p", paragraph, frame_start))
+                # A frame that starts mid-sentence goes on with the paragraph before it.
+                if frame_start and blocks and blocks[-1][0] == "p" \
+                        and not ends_sentence(blocks[-1][1]):
+                    blocks[-1] = ("p", join_wrapped_lines([blocks[-1][1], paragraph]),
+                                  blocks[-1][2])
+                else:
+                    blocks.append(("p", paragraph, frame_start))
                 frame_start = False
     return _place_grouped_headings(blocks, draft.warnings)
 
@@ -137,3 +143,16 @@ def compose_segment(draft: Draft) -> Segment:
         continues=next((b.continues for b in draft.bodies if b.continues), None),
         continued_from=next((b.continued_from for b in draft.bodies if b.continued_from), None),
         spans=_spans(numbers), warnings=draft.warnings)
+
+
+def repeated_bylines(draft: Draft) -> list[Artifact]:
+    """Credits printed again on a later frame of the same article: the byline shows each once,
+    so the repeats are listed to keep the page's characters accounted for."""
+    seen: set[str] = set()
+    repeats = []
+    for body in draft.bodies:
+        if body.byline in seen:
+            repeats.append(Artifact("repeated-byline", body.byline, body.extra_lines[0]))
+        elif body.byline:
+            seen.add(body.byline)
+    return repeats

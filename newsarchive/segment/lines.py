@@ -168,7 +168,7 @@ def read_items(lines: list[Line | None]) -> list[Item]:
                 and not (len(chunk) == 2 and _runs_on(chunk[1], following, page_pairs, column)):
             items.append(Item("section", chunk[:2]))
             chunk = chunk[2:]
-        elif opens:
+        elif opens or _set_beside(chunk, following, column):
             head = _leading_head(chunk)
             if head == len(chunk) and _runs_on(chunk[-1], following, page_pairs, column):
                 head = 0
@@ -191,6 +191,15 @@ def _runs_on(line: Line, following: str, page_pairs: Counter, column: dict[int, 
     if last[-1] in DANGLING:
         return True
     return text_width(last) >= column[id(line)] - 3 and page_pairs[last[-1] + following[0]] >= 2
+
+
+def _set_beside(chunk: list[Line], following: str, column: dict[int, float]) -> bool:
+    """A headline set beside the text, read in between two of its columns: a short block of
+    headline lines that do not fit the column, with text going on after it. Text cut by a
+    column break never looks like that: its short lines are last lines, ending a sentence."""
+    return bool(following) and len(chunk) <= 3 and all(
+        _headingish(line) and abs(text_width(line.text) - column[id(line)]) >= 2
+        for line in chunk)
 
 
 def _leading_head(chunk: list[Line]) -> int:
