@@ -303,6 +303,30 @@ def test_a_credit_repeated_on_a_later_frame_is_shown_once_and_listed():
     assert fully_accounted(text, split)
 
 
+def test_unsigned_feature_under_a_subtitled_headline_keeps_its_sections():
+    text = page("""
+老手艺焕发新活力
+——湟源县推动非遗保护传承
+
+走进丹噶尔古城，排灯、皮绣等手工艺品琳
+琅满目，吸引不少游客驻足挑选。
+
+老手艺有了新传人
+
+今年28岁的李文斌是排灯制作技艺的第四代
+传承人，大学毕业后回到家乡学习手艺。
+
+小工坊带富一方人
+
+全县已建成非遗工坊15家，带动800多名群
+众在家门口就业。
+""")
+    [article] = split_page(text).segments
+    assert (article.title, article.subtitle) == ("老手艺焕发新活力", "湟源县推动非遗保护传承")
+    assert [block for block in article.body.split("\n\n") if block.startswith("## ")] == \
+        ["## 老手艺有了新传人", "## 小工坊带富一方人"]
+
+
 def test_text_without_any_headline_gets_a_title_and_a_warning():
     text = page("""
 入冬以来，全市供暖运行平稳，室温达标率保持

@@ -72,13 +72,15 @@ def mark_headline_groups(items: list[Item]) -> None:
         for item in items[start:end + 1]:
             item.kind = "inline-head"
     # Between two runs of text with no boundary, a block is a section heading of a signed
-    # article, or else the headline of the next of several unsigned short items. Text opened
-    # by a credit before it and closed by another after it is two signed articles.
+    # article or of a feature (its headline has a subtitle), or else the headline of the next
+    # of several unsigned short items. Text opened by a credit before it and closed by another
+    # after it is two signed articles.
     for index, item in enumerate(items):
         if item.kind != "inline-head":
             continue
         before, after = _credit(items, index, -1), _credit(items, index, 1)
-        if not (before or after) or (before == "opens" and after == "closes"):
+        if (not (before or after) and not _under_subtitled_headline(items, index)) \
+                or (before == "opens" and after == "closes"):
             item.kind = "head"
             kept += 1
     # A page with no headline standing between articles still has one for its story, unless
@@ -107,6 +109,19 @@ def _is_headline_group(items: list[Item], start: int, end: int) -> bool:
                                   or not ends_sentence(before.lines[-1].text)):
         return True
     return after.kind == "text" and bool(START_BYLINE_RE.match(after.lines[0].text))
+
+
+def _under_subtitled_headline(items: list[Item], at: int) -> bool:
+    """Whether the nearest headline before items[at] has a `——` subtitle: the mark of a
+    feature or series piece, whose short headings are sections, not the next item's title."""
+    index = at - 1
+    while index >= 0 and items[index].kind != "head":
+        index -= 1
+    while index >= 0 and items[index].kind == "head":
+        if any(line.text.startswith("—") for line in items[index].lines):
+            return True
+        index -= 1
+    return False
 
 
 def _credit(items: list[Item], at: int, step: int) -> str | None:
