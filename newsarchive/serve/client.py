@@ -28,11 +28,11 @@ RELOAD_SCRIPT = """<script>
 </script>"""
 
 OVERLAY = """<div id="newsarchive-build-error" role="alert" style="position:fixed;inset:0;
-z-index:2147483647;overflow:auto;background:rgba(20,20,20,.92);color:#fff;
+z-index:2147483647;overflow:auto;background:rgba(20,20,20,.97);color:#fff;
 font:15px/1.6 system-ui,sans-serif;padding:2em">
 <h2 style="color:#ff8a80;margin-top:0">构建失败 · Build failed</h2>
 %s
-<p>The last good build is still being served.
+<p>What you see under this is the last build that succeeded, if any.
 Fix the file and save: this page reloads by itself.</p>
 </div>"""
 
