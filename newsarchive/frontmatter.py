@@ -14,6 +14,12 @@ from .model import FRONT_MATTER_KEYS, Article, SourceRef
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,127}$")
 PAGE_RE = re.compile(r"^[A-Za-z]{0,3}\d{1,3}$")
 FENCE = "---"
+DATE_VALUE_RE = re.compile(r"^(?P<key>[A-Za-z_]+):\s*(?P<value>\d{4}-\d{1,2}-\d{1,2})\s*$")
+# libyaml's loader is several times faster on large archives, but it reads line separators
+# (U+0085, U+2028, U+2029) in plain scalars differently from the pure loader that matches our
+# dumper; text holding them takes the pure loader.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LINE_SEPARATORS = ("\x85", "\u2028", "\u2029")
 LIST_KEYS = ("reporters", "topics", "tags", "places", "versions")
 TEXT_KEYS = ("subtitle", "kicker", "byline", "date_source", "paper", "page", "continues",
              "continued_from")
@@ -25,6 +31,18 @@ def _key_line(front: str, key: str) -> int:
         if line.startswith(f"{key}:"):
             return number
     return 1
+
+
+def _impossible_date(front: str) -> tuple[int | None, str | None]:
+    """The line and key of the first date-shaped value the calendar rejects."""
+    for number, line in enumerate(front.split("\n"), start=2):
+        match = DATE_VALUE_RE.match(line)
+        if match:
+            try:
+                dt.date.fromisoformat(match["value"])
+            except ValueError:
+                return number, match["key"]
+    return None, None
 
 
 def split_front_matter(text: str, path: str | Path) -> tuple[dict, str]:
@@ -41,10 +59,17 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict, str]:
                            line=1) from None
     front = "\n".join(lines[1:end])
     try:
-        meta = yaml.safe_load(front)
+        slow = any(sep in front for sep in LINE_SEPARATORS)
+        meta = yaml.load(front, Loader=yaml.SafeLoader if slow else FAST_LOADER)
+    except ValueError as exc:  # YAML reads 2024-02-30 as a date and the calendar refuses it
+        line, key = _impossible_date(front)
+        raise ArchiveError(f"impossible date ({exc}): write a real date as YYYY-MM-DD", path,
+                           line=line, key=key) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        # An unclosed bracket is found at the end of the text: point at the last line instead.
+        last = front.count("\n") + 2
+        line = min(mark.line + 2, last) if mark is not None else 1
         problem = getattr(exc, "problem", None) or "syntax error"
         raise ArchiveError(f"invalid YAML in front matter: {problem}", path, line=line) from None
     if not isinstance(meta, dict):

@@ -89,3 +89,11 @@ def test_round_trip_property(title, body, kicker, reporters, tags, day):
     parsed = parse_article(text, "x.md")
     parsed.path = None
     assert parsed == article
+
+
+def test_impossible_date_names_line_and_key(tmp_path):
+    text = dump_article(_article()).replace("date: 2024-12-22", "date: 2024-02-30")
+    with pytest.raises(ArchiveError) as err:
+        parse_article(text, tmp_path / "x.md")
+    assert err.value.line == 8 and err.value.key == "date"
+    assert "impossible date" in str(err.value)
