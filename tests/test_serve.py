@@ -644,25 +644,32 @@ def stop_with(process: subprocess.Popen, signum: int) -> str:
     return out
 
 
-def start_serving(argv: list[str], port: int) -> tuple[subprocess.Popen, str]:
-    """Start a serving process; return it once it printed that it serves on `port`."""
+def start_serving(argv: list[str]) -> tuple[subprocess.Popen, str, int]:
+    """Start a serving process; return it, its output so far and the port it says it serves on."""
     process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True)
     lines = [process.stdout.readline()]
     while "serving" not in lines[-1] and lines[-1]:
         lines.append(process.stdout.readline())
-    assert f"http://127.0.0.1:{port}/" in lines[-1], "".join(lines)
-    return process, "".join(lines)
+    served = re.search(r"at http://127\.0\.0\.1:(\d+)/", lines[-1])
+    if not served:
+        process.kill()
+        process.communicate(timeout=10)
+    assert served, "".join(lines)
+    return process, "".join(lines), int(served.group(1))
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_stops_cleanly_and_frees_the_port(site_copy, signum):
     port = free_port()
     argv = [sys.executable, "-c", SERVE_SCRIPT, str(site_copy), str(port)]
-    process, _ = start_serving(argv, port)
-    with socket.create_connection(("127.0.0.1", port), timeout=5):
-        pass
-    out = stop_with(process, signum)
+    process, _, served = start_serving(argv)
+    try:
+        assert served == port
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            pass
+    finally:
+        out = stop_with(process, signum)
     assert process.returncode == 0 and "stopped" in out and "Traceback" not in out, out
     assert_port_free(port)
 
@@ -675,15 +682,17 @@ def test_cli_serve_takes_the_next_port_and_stops_on_ctrl_c(site_copy):
     try:
         argv = [sys.executable, "build.py", "serve", "--config", str(site_copy / "site.yaml"),
                 "--port", str(taken)]
-        process, out = start_serving(argv, taken + 1)
-        assert f"port {taken} was taken" in out
-        connection = http.client.HTTPConnection("127.0.0.1", taken + 1, timeout=10)
-        connection.request("GET", "/index.html")
-        assert connection.getresponse().status == 200
-        connection.close()
-        out = stop_with(process, signal.SIGINT)
+        process, out, served = start_serving(argv)
+        try:
+            assert served > taken and f"port {taken} was taken" in out
+            connection = http.client.HTTPConnection("127.0.0.1", served, timeout=10)
+            connection.request("GET", "/index.html")
+            assert connection.getresponse().status == 200
+            connection.close()
+        finally:
+            out = stop_with(process, signal.SIGINT)
         assert process.returncode == 0 and "stopped" in out and "Traceback" not in out, out
-        assert_port_free(taken + 1)
+        assert_port_free(served)
     finally:
         blocker.close()
 
