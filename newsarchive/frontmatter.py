@@ -15,11 +15,10 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,127}$")
 PAGE_RE = re.compile(r"^[A-Za-z]{0,3}\d{1,3}$")
 FENCE = "---"
 DATE_VALUE_RE = re.compile(r"^(?P<key>[A-Za-z_]+):\s*(?P<value>\d{4}-\d{1,2}-\d{1,2})\s*$")
-# libyaml's loader is several times faster on large archives, but it reads line separators
-# (U+0085, U+2028, U+2029) in plain scalars differently from the pure loader that matches our
-# dumper; text holding them takes the pure loader.
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-LINE_SEPARATORS = ("\x85", "\u2028", "\u2029")
+# libyaml: several times faster on large archives, and its dumper escapes U+0085 where the pure
+# one writes it raw into a quoted scalar that no loader reads back (found by the round trip).
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 LIST_KEYS = ("reporters", "topics", "tags", "places", "versions")
 TEXT_KEYS = ("subtitle", "kicker", "byline", "date_source", "paper", "page", "continues",
              "continued_from")
@@ -59,8 +58,7 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict, str]:
                            line=1) from None
     front = "\n".join(lines[1:end])
     try:
-        slow = any(sep in front for sep in LINE_SEPARATORS)
-        meta = yaml.load(front, Loader=yaml.SafeLoader if slow else FAST_LOADER)
+        meta = yaml.load(front, Loader=LOADER)
     except ValueError as exc:  # YAML reads 2024-02-30 as a date and the calendar refuses it
         line, key = _impossible_date(front)
         raise ArchiveError(f"impossible date ({exc}): write a real date as YYYY-MM-DD", path,
@@ -82,11 +80,11 @@ def dump_article(article: Article) -> str:
     """The exact text of a content file; parse_article(dump_article(a)) == a."""
     meta = article.front_matter()
     source = meta.pop("source")
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None,
-                           width=10_000)
+    front = yaml.dump(meta, Dumper=DUMPER, allow_unicode=True, sort_keys=False,
+                      default_flow_style=None, width=10_000)
     # One line per key, as documented: `source: {file: …, lines: [1, 24]}`.
-    front += "source: " + (yaml.safe_dump(source, allow_unicode=True, sort_keys=False,
-                                          default_flow_style=True, width=10_000)
+    front += "source: " + (yaml.dump(source, Dumper=DUMPER, allow_unicode=True, sort_keys=False,
+                                     default_flow_style=True, width=10_000)
                            if source else "null\n")
     body = article.body.strip("\n")
     return f"{FENCE}\n{front}{FENCE}\n\n{body}\n" if body else f"{FENCE}\n{front}{FENCE}\n"
