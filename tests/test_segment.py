@@ -327,6 +327,89 @@ def test_unsigned_feature_under_a_subtitled_headline_keeps_its_sections():
         ["## 老手艺有了新传人", "## 小工坊带富一方人"]
 
 
+def test_unsigned_item_printed_on_under_a_signed_one_gets_its_own_headline():
+    text = page("""
+本报讯（记者 杜娟）1月18日，全市春运工作动员会召
+开，今年春运共40天。
+
+会议要求，各部门加强运力调配，确保旅客出行。
+
+近日，城东区一家社区食堂正式开张，为老人提供
+每餐10元的优惠午餐。
+
+本报讯（记者 石磊）记者从市发改委获悉，今年全市
+将实施重点项目300个。
+
+我市部署春运工作
+
+社区食堂开进家门口
+
+今年我市实施重点项目300个
+""")
+    split = split_page(text)
+    assert titles(split) == ["我市部署春运工作", "社区食堂开进家门口", "今年我市实施重点项目300个"]
+    assert [s.byline for s in split.segments] == ["本报讯（记者 杜娟）", None, "本报讯（记者 石磊）"]
+    assert split.segments[0].body.endswith("确保旅客出行。")
+    assert split.segments[1].body.startswith("近日，城东区")
+    assert split.segments[1].spans == [(6, 7), (14, 14)]
+    assert fully_accounted(text, split)
+
+
+def test_kicker_and_title_over_one_story_do_not_split_it():
+    text = page("""
+本报讯（记者 樊娅楠）1月15日，市长深入超市调研春
+节期间市场保供工作。
+
+市长强调，要确保节日期间市场供应充足、价格平稳。
+
+市长调研时要求
+
+做好春节期间市场保供工作
+""")
+    [article] = split_page(text).segments
+    assert (article.kicker, article.title) == ("市长调研时要求", "做好春节期间市场保供工作")
+    assert article.body.count("\n\n") == 1
+
+
+def test_signed_article_without_headline_takes_the_heading_set_beside_its_text():
+    text = page("""
+冬季供暖运行平稳
+
+本报讯（记者 李明）入冬以来，全市供暖运行平稳。
+
+本报讯（记者 郑义）1月16日，全省首个工业互联网标识解析二
+级节点在西宁上线运行。
+
+全省首个工业互联网
+标识解析二级节点上线
+
+据介绍，该节点已有35家企业接入，标识注册量突
+破200万个。
+""")
+    first, article = split_page(text).segments
+    assert first.title == "冬季供暖运行平稳"
+    assert article.title == "全省首个工业互联网标识解析二级节点上线"
+    assert "##" not in article.body and article.body.count("\n\n") == 1
+    assert not article.warnings
+
+
+def test_box_label_stays_with_the_box_title_under_it():
+    text = page("""
+本报讯（记者 郑义）1月16日，全省首个工业互联网标识
+解析二级节点在西宁上线运行。
+
+名词解释
+
+什么是标识解析
+
+标识解析体系是工业互联网的重
+要基础设施。
+""")
+    split = split_page(text)
+    assert [(s.kicker, s.title) for s in split.segments] == \
+        [(None, "1月16日"), ("名词解释", "什么是标识解析")]
+
+
 def test_text_without_any_headline_gets_a_title_and_a_warning():
     text = page("""
 入冬以来，全市供暖运行平稳，室温达标率保持

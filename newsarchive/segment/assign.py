@@ -8,17 +8,7 @@ from dataclasses import dataclass, field
 from ..text import SPACES, bigrams, han_count
 from .bodies import Body, HeadUnit
 from .patterns import BOX_LABEL_RE, LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
-
-
-def unit_text(unit: HeadUnit) -> str:
-    """A headline block's words without its subtitle: what its body is expected to repeat."""
-    return "".join(line.text for line in unit.lines if not line.text.startswith("—"))
-
-
-def _evidence(unit: HeadUnit, body_pairs: set[str]) -> float:
-    """The share of the headline's bigrams found in the body (0 to 1)."""
-    pairs = bigrams(unit_text(unit))
-    return len(pairs & body_pairs) / len(pairs) if pairs else 0.0
+from .recover import headline_from_heading, share, split_shared_body
 
 
 def _placement(unit: HeadUnit, body: Body) -> float:
@@ -52,9 +42,12 @@ def _assign(units: list[HeadUnit], bodies: list[Body]) -> dict[int, list[HeadUni
                 if units[end].group != unit.group:
                     break
                 run = units[u:end + 1]
+                # A box label heads the box with the title under it, never the story before.
+                if _label_over(units, end):
+                    continue
                 for b in range(max(low, last + 1), high):
                     # Each line of the block must earn its place: weak evidence costs.
-                    gain = 1.05 + sum(_evidence(x, pairs[b]) - 0.25 for x in run) \
+                    gain = 1.05 + sum(share([x], pairs[b]) - 0.25 for x in run) \
                         + _placement(unit, bodies[b])
                     _offer(layers[end + 1], b, score + gain, (node, (u, end + 1, b)))
     assignment: dict[int, list[HeadUnit]] = {}
@@ -63,6 +56,12 @@ def _assign(units: list[HeadUnit], bodies: list[Body]) -> dict[int, list[HeadUni
         node, (start, end, b) = node
         assignment[b] = units[start:end]
     return assignment
+
+
+def _label_over(units: list[HeadUnit], end: int) -> bool:
+    """Whether units[end] is a box label with another block of its group under it."""
+    return end + 1 < len(units) and units[end + 1].group == units[end].group \
+        and bool(BOX_LABEL_RE.match(units[end].words()))
 
 
 def _offer(layer: dict, last: int, score: float, node) -> None:
@@ -81,16 +80,20 @@ def _prune(layer: dict, low: int) -> dict:
     return near
 
 
-def headline_parts(run: list[HeadUnit]) -> tuple[str, str | None, str | None]:
-    """(title, kicker, subtitle) from a headline's lines in page order."""
+def headline_parts(run: list[HeadUnit], text: str = "") -> tuple[str, str | None, str | None]:
+    """(title, kicker, subtitle) from a headline's lines in page order; text is the article's,
+    where a title broken over two lines is read whole (`…工业互联网⏎标识解析…`)."""
     lines = [line.text for unit in run for line in unit.lines]
     subtitle_lines = [line.lstrip("—").strip(SPACES) for line in lines if line.startswith("—")]
     lines = [line for line in lines if not line.startswith("—")]
     subtitle = "".join(subtitle_lines) or None
     kicker = None
+    # A long first line is a kicker, unless the word across the line break is in the text.
+    long_kicker = len(lines) >= 2 and han_count(lines[0]) >= 8 \
+        and lines[0][-1:] + lines[1][:1] not in bigrams(text)
     if len(lines) >= 2 and (LABEL_RE.match(lines[0]) or BOX_LABEL_RE.match(lines[0])
-                            or SPEECH_VERB_RE.search(lines[0])
-                            or han_count(lines[0]) >= 8 or " " in lines[0]):
+                            or SPEECH_VERB_RE.search(lines[0]) or long_kicker
+                            or " " in lines[0]):
         kicker = lines[0].rstrip("：:】]").lstrip("■□●◆◇【[").strip(SPACES)
         lines = lines[1:]
     title = "".join(lines).rstrip("：:") if len(lines) == 1 else "".join(lines)
@@ -111,13 +114,24 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) 
     own join the nearby article whose words they share most."""
     assignment = _assign(units, bodies)
     assigned = {id(unit) for run in assignment.values() for unit in run}
-    drafts = {b: Draft(run, [bodies[b]]) for b, run in assignment.items()}
+    # Keys (body index, part): a body holding two stories becomes parts 0 and 1.
+    drafts: dict[tuple[int, int], Draft] = {}
+    for b, run in assignment.items():
+        shared = split_shared_body(run, bodies[b])
+        if shared:
+            drafts[(b, 0)] = Draft(run[:shared[0]], [bodies[b]])
+            drafts[(b, 1)] = Draft(run[shared[0]:], [shared[1]])
+        else:
+            drafts[(b, 0)] = Draft(run, [bodies[b]])
     orphans = []
     for index, body in enumerate(bodies):
-        if index in drafts:
+        if (index, 0) in drafts:
             continue
-        if body.starts_with_byline or body.continued_from or not drafts:
-            drafts[index] = Draft([], [body], ["no headline found for this article"])
+        heading = headline_from_heading(body)
+        if heading:
+            drafts[(index, 0)] = Draft([heading], [body])
+        elif body.starts_with_byline or body.continued_from or not drafts:
+            drafts[(index, 0)] = Draft([], [body], ["no headline found for this article"])
         else:
             orphans.append(body)
     vocabularies = {id(draft): _vocabulary(draft) for draft in drafts.values()}
@@ -133,7 +147,7 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) 
     for unit in units:
         if id(unit) not in assigned:
             warnings.append(f"line {unit.lines[0].number}: headline with no article: "
-                            f"{unit_text(unit)}")
+                            f"{unit.words()}")
     result = [drafts[key] for key in sorted(drafts)]
     for draft in result:
         _order_frames(draft)
@@ -142,7 +156,7 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) 
 
 def _vocabulary(draft: Draft) -> set[str]:
     """The bigrams of an article's headline and text: what an orphan frame is matched against."""
-    return bigrams("".join(unit_text(u) for u in draft.head)
+    return bigrams("".join(u.words() for u in draft.head)
                    + "".join(body.text() for body in draft.bodies))
 
 

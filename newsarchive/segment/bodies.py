@@ -14,7 +14,7 @@ from .patterns import BOX_LABEL_RE, END_BYLINE_RE, START_BYLINE_RE
 class Body:
     """A stretch of article text between boundaries, with the byline and notes found in it."""
 
-    # ("text", [Line, ...]) for a run of text lines, ("head", "heading") for a section heading
+    # ("text", [Line, ...]) for a run of text lines, ("head", Line) for a section heading
     parts: list[tuple[str, object]] = field(default_factory=list)
     byline: str | None = None
     extra_lines: list[int] = field(default_factory=list)  # lines of bylines and headings
@@ -41,6 +41,23 @@ class Body:
     def has_text(self) -> bool:
         return any(kind == "text" for kind, _ in self.parts)
 
+    def text_lines(self) -> list[Line]:
+        return [line for kind, value in self.parts if kind == "text" for line in value]
+
+    def split_off(self, number: int) -> Body:
+        """Move the text from line `number` on (and the credits printed there) to a new body."""
+        kept = [line for line in self.text_lines() if line.number < number]
+        moved = [line for line in self.text_lines() if line.number >= number]
+        tail = Body(parts=[("text", moved)], position=self.position,
+                    extra_lines=[n for n in self.extra_lines if n >= number],
+                    continues=self.continues, continued_from=None)
+        if self.byline and all(n >= number for n in self.extra_lines):
+            tail.byline, self.byline = self.byline, None
+        self.parts = [("text", kept)]
+        self.extra_lines = [n for n in self.extra_lines if n < number]
+        self.continues = None
+        return tail
+
 
 @dataclass
 class HeadUnit:
@@ -49,6 +66,10 @@ class HeadUnit:
     lines: list[Line]
     group: int                    # index of its group of adjacent headline units
     position: int                 # how many bodies precede it on the page
+
+    def words(self) -> str:
+        """The block's words without its subtitle: what its body is expected to repeat."""
+        return "".join(line.text for line in self.lines if not line.text.startswith("—"))
 
 
 def mark_headline_groups(items: list[Item]) -> None:
@@ -173,7 +194,8 @@ def cut_bodies(items: list[Item], units: list[HeadUnit]) -> list[Body]:
             current = None
         elif item.kind in ("section", "inline-head"):
             current = current or open_body()
-            current.parts.append(("head", "".join(line.text for line in item.lines)))
+            current.parts.append(("head", Line(item.lines[0].number,
+                                               "".join(line.text for line in item.lines))))
             current.extra_lines.extend(line.number for line in item.lines)
         else:
             for line in item.lines:
@@ -217,7 +239,7 @@ def _take_text_line(line: Line, current: Body | None, open_body) -> Body | None:
 def stray_parts(body: Body) -> list[Artifact]:
     """A body with no text (a byline or section heading with nothing after it), as artifacts."""
     line = body.extra_lines[0] if body.extra_lines else 0
-    strays = [Artifact("stray-heading", value, line)
+    strays = [Artifact("stray-heading", value.text, line)
               for kind, value in body.parts if kind == "head"]
     if body.byline:
         strays.append(Artifact("stray-byline", body.byline, line))

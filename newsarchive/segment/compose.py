@@ -18,7 +18,7 @@ def _blocks(draft: Draft) -> list[tuple[str, str, bool]]:
         frame_start = True
         for kind, value in body.parts:
             if kind == "head":
-                blocks.append(("h", value, frame_start))
+                blocks.append(("h", value.text, frame_start))
                 frame_start = False
                 continue
             for paragraph in rebuild_paragraphs(_with_blanks(value)):
@@ -124,7 +124,8 @@ def _spans(numbers: list[int]) -> list[tuple[int, int]]:
 def compose_segment(draft: Draft) -> Segment:
     """The finished article; with no headline, its first clause stands in as the title."""
     if draft.head:
-        title, kicker, subtitle = headline_parts(draft.head)
+        title, kicker, subtitle = headline_parts(
+            draft.head, "".join(body.text() for body in draft.bodies))
     else:
         title, kicker, subtitle = "", None, None
     blocks = _blocks(draft)

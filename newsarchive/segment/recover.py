@@ -1,0 +1,67 @@
+"""Second looks after headlines are assigned: a body that holds two stories under a headline
+run of two, and a signed article left without a headline whose first heading is its title."""
+
+from __future__ import annotations
+
+from ..text import bigrams, ends_sentence
+from .bodies import Body, HeadUnit
+from .lines import Line
+
+# How much more of a headline's words one part must hold than the other. A kicker and its
+# title, or a title in two lines, recur all through one story (margins below 0 on the seed
+# and fixture pages); a second story printed on under the first stands out (about 0.3).
+SPLIT_MARGIN = 0.2
+# A heading that is the article's own headline repeats the words of the text at large.
+HEADLINE_EVIDENCE = 0.5
+
+
+def share(units: list[HeadUnit], pairs: set[str]) -> float:
+    """The share of the headline blocks' bigrams that occur in pairs (0 to 1)."""
+    words = bigrams("".join(unit.words() for unit in units))
+    return len(words & pairs) / len(words) if words else 0.0
+
+
+def split_shared_body(run: list[HeadUnit], body: Body) -> tuple[int, Body] | None:
+    """When a run of headline blocks given to one body names two stories, each told in one
+    part of it (an unsigned item printed on under a signed one), split the body where the
+    words change: (how many blocks head the first part, the second part); None otherwise."""
+    if len(run) < 2 or any(kind == "head" for kind, _ in body.parts):
+        return None
+    lines = body.text_lines()
+    candidates: list[tuple[float, int, int]] = []
+    for k in range(1, len(lines)):
+        # A story starts a paragraph after a blank line, below a finished sentence.
+        if lines[k].number - lines[k - 1].number < 2 or not ends_sentence(lines[k - 1].text):
+            continue
+        before = bigrams("".join(line.text for line in lines[:k]))
+        after = bigrams("".join(line.text for line in lines[k:]))
+        for cut in range(1, len(run)):
+            first = share(run[:cut], before) - share(run[:cut], after)
+            second = share(run[cut:], after) - share(run[cut:], before)
+            if min(first, second) >= SPLIT_MARGIN:
+                candidates.append((first + second, cut, lines[k].number))
+    if not candidates:
+        return None
+    # Paragraphs that name neither headline stay with the story before them: the second
+    # story starts where its own words do, so among near-equal cuts the last one wins.
+    top = max(score for score, _, _ in candidates)
+    _, cut, number = max((c for c in candidates if c[0] >= top - 0.05), key=lambda c: c[2])
+    return cut, body.split_off(number)
+
+
+def headline_from_heading(body: Body) -> HeadUnit | None:
+    """A signed article left with no headline: its first heading, when it repeats the words
+    of the text, is its headline set beside the text and read in between."""
+    heads = [index for index, (kind, _) in enumerate(body.parts) if kind == "head"]
+    if not heads or not (body.starts_with_byline or body.led_by_byline):
+        return None
+    heading: Line = body.parts[heads[0]][1]
+    unit = HeadUnit([heading], group=-1, position=body.position)
+    if share([unit], bigrams(body.text())) < HEADLINE_EVIDENCE:
+        return None
+    del body.parts[heads[0]]
+    # Two runs of text that the heading kept apart are one again.
+    for index in range(len(body.parts) - 1, 0, -1):
+        if body.parts[index][0] == body.parts[index - 1][0] == "text":
+            body.parts[index - 1][1].extend(body.parts.pop(index)[1])
+    return unit
