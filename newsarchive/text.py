@@ -189,6 +189,11 @@ def column_widths(widths: list[float], window: int = 6) -> list[float]:
     return result
 
 
+def _first_terminal(text: str) -> str:
+    """The mark that ends the first sentence of text ("" when text ends none)."""
+    return next((char for char in text if char in TERMINALS), "")
+
+
 def rebuild_paragraphs(lines: list[str | None]) -> list[str]:
     """Rebuild paragraphs from column lines where None marks a blank (a column break).
 
@@ -213,7 +218,10 @@ def rebuild_paragraphs(lines: list[str | None]) -> list[str]:
             and not ends_sentence(entries[k - 1][1])
         # Two em short: less would catch full lines whose digits are set narrow.
         short = text_width(line) <= widths[k] - 2
-        if short or blank_after or blank_before:
+        # A run of questions (`机制是什么？⏎⏎缘何而来？将…`) is one paragraph across a blank.
+        asks_on = blank_after and line.rstrip(CLOSERS).endswith(("？", "?")) \
+            and _first_terminal(entries[k + 1][1]) in ("？", "?")
+        if (short or blank_after or blank_before) and not asks_on:
             paragraphs.append(join_wrapped_lines(current))
             current = []
     if current:

@@ -835,6 +835,8 @@ def test_seed_bylines_and_structure():
                         "## 每月一题，导向何方—基层处理群众诉求更顺畅",
                         "## 每月一题，效果如何——解“题”的渠道不断拓宽"]
     assert feature.body.endswith("就能真切地提升上来。")
+    # one paragraph of questions, though the extraction put a short line and a blank in it
+    assert "\n\n“每月一题”机制是什么？缘何而来？将导向何方？" in feature.body
     [review] = split_page(seed("002_9a9088dafc476d40.txt")).segments
     assert (review.kicker, review.byline) == ("扛牢责任 真抓实干", "（记者 施翔）")
     assert review.body.count("\n## ") == 6

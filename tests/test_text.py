@@ -119,6 +119,13 @@ COLUMN = "一二三四五六七八九十一二三四五六"   # a full line of a
       "市委组织部相关负责人表示，将把群", "众满意度作为检验成效的重要标准。"],
      ["市委将持续深化机制，推动问题解决。",
       "“问题解决得好不好，群众说了算。”市委组织部相关负责人表示，将把群众满意度作为检验成效的重要标准。"]),
+    # a run of questions is one paragraph across a blank; a question then an answer is two
+    (["“每月一题”机制是什么？", None, "缘何而来？将导向何方？它，又", "是如何解决难题的呢？"],
+     ["“每月一题”机制是什么？缘何而来？将导向何方？它，又是如何解决难题的呢？"]),
+    (["如何用好调查研究传家宝？", None, "我市坚持以问题导向引领调研。"],
+     ["如何用好调查研究传家宝？", "我市坚持以问题导向引领调研。"]),
+    (["如何用好调查研究传家宝？", None, "我市坚持以问题导向引领调研方", "向，自觉研究新情况。"],
+     ["如何用好调查研究传家宝？", "我市坚持以问题导向引领调研方向，自觉研究新情况。"]),
     # a short last line ends its paragraph even without a blank line
     ([COLUMN, COLUMN, "作用。", COLUMN, "结束。"], [COLUMN * 2 + "作用。", COLUMN + "结束。"]),
     # a full line that ends a sentence inside a paragraph does not break it
