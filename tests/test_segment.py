@@ -160,6 +160,26 @@ def test_headline_between_two_articles_goes_to_the_one_it_names():
 本报讯（特约记者 莫昌伟 李欣）1月3日，省委书记陈
 刚赴民和县调研灾后恢复重建工作。
 """), "本报讯（特约记者 莫昌伟 李欣）", ["莫昌伟", "李欣"]),
+    (page("""
+把保供稳价工作做细做实
+
+本报评论员
+
+岁末年初，各地扎实做好保供稳价工作。
+"""), "本报评论员", []),
+    (page("""
+冬季旅游市场持续升温
+
+人民日报记者 王珂园 李心萍
+
+记者近日走访多地发现，冬季旅游市场持续升温。
+"""), "人民日报记者 王珂园 李心萍", ["王珂园", "李心萍"]),
+    (page("""
+冬季旅游市场持续升温
+
+记者近日走访多地发现，冬季旅游市场持续升
+温。 （光明日报记者 张三）
+"""), "（光明日报记者 张三）", ["张三"]),
 ])
 def test_bylines_and_datelines(text, byline, reporters):
     split = split_page(text)
@@ -463,6 +483,10 @@ def test_a_wide_line_with_a_real_space_is_not_taken_for_a_glued_headline():
     (["西宁：“每月一题”工作法解基层难题", "——系列报道之一"],
      None, "西宁：“每月一题”工作法解基层难题", "系列报道之一"),
     (["市长调研时指出", "做好春节市场保供工作"], "市长调研时指出", "做好春节市场保供工作", None),
+    # 引题, 主题, 副题 in one block: the first of two lines over a subtitle is the kicker
+    (["新春走基层", "拦隆口镇年味浓", "——乡村振兴见闻"], "新春走基层", "拦隆口镇年味浓", "乡村振兴见闻"),
+    # unless the word across the break is in the text: one title in two lines
+    (["主题教育成效转化", "成为民服务实效", "——综述"], None, "主题教育成效转化成为民服务实效", "综述"),
 ])
 def test_headline_structure(head, kicker, title, subtitle):
     text = "\n".join(head) + "\n\n本报讯（记者 施翔）1月3日，主题教育成效转化成为民服务实效，" \

@@ -88,11 +88,12 @@ def headline_parts(run: list[HeadUnit], text: str = "") -> tuple[str, str | None
     lines = [line for line in lines if not line.startswith("—")]
     subtitle = "".join(subtitle_lines) or None
     kicker = None
-    # A long first line is a kicker, unless the word across the line break is in the text.
-    long_kicker = len(lines) >= 2 and han_count(lines[0]) >= 8 \
+    # A long first line is a kicker, and so is the first of two lines over a subtitle (引题,
+    # 主题, 副题), unless the word across the line break is in the text: one title in two lines.
+    kicker_like = len(lines) >= 2 and (han_count(lines[0]) >= 8 or bool(subtitle)) \
         and lines[0][-1:] + lines[1][:1] not in bigrams(text)
     if len(lines) >= 2 and (LABEL_RE.match(lines[0]) or BOX_LABEL_RE.match(lines[0])
-                            or SPEECH_VERB_RE.search(lines[0]) or long_kicker
+                            or SPEECH_VERB_RE.search(lines[0]) or kicker_like
                             or " " in lines[0]):
         kicker = lines[0].rstrip("：:】]").lstrip("■□●◆◇【[").strip(SPACES)
         lines = lines[1:]

@@ -11,17 +11,21 @@ START_BYLINE_RE = re.compile(
     r"^(?:本报讯|(?:本报|新华社|中新社|[\u4e00-\u9fff]{2,6}(?:社|报|台|网))"
     r"[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日(?:电|讯))"
     r"\s*(?:[（(][^（）()]{1,40}[）)])?")
+# Another paper named in a credit: 人民日报记者, 光明日报评论员.
+PAPER = r"[\u4e00-\u9fff]{2,4}(?:日报|晚报|早报|时报)"
 # A signed piece: 文/张三, 图︱李四.
 AUTHOR = r"(?:文|图|文图|图文|撰文)[\s　]*[/／|｜︱][\s　]*"
 # Stands alone under a headline: 本报记者 徐顺凯, 记者 王琼 通讯员 李红.
+# A paper's own commentator signs without a name: 本报评论员.
 UNDER_BYLINE_RE = re.compile(
-    rf"^[■□●◆◇]?[\s　]*(?:(?:本报|新华社){CREDIT}[\s　]*|{CREDIT}[\s　]+|{AUTHOR})"
+    rf"^[■□●◆◇]?[\s　]*(?:(?:(?:本报|新华社|{PAPER}){CREDIT}[\s　]*|{CREDIT}[\s　]+|{AUTHOR})"
     rf"[\u4e00-\u9fff·]{{2,5}}"
-    rf"(?:[\s　、]+(?:(?:本报)?{CREDIT}[\s　]*|{AUTHOR})?[\u4e00-\u9fff·]{{2,5}})*$")
+    rf"(?:[\s　、]+(?:(?:本报)?{CREDIT}[\s　]*|{AUTHOR})?[\u4e00-\u9fff·]{{2,5}})*"
+    rf"|(?:本报|{PAPER})(?:特约)?评论员)$")
 # Closes an article: （记者 王琼）, （据新华社）.
 END_BYLINE_RE = re.compile(
-    rf"[（(]\s*(?:(?:本报|新华社)?{CREDIT}[^（）()]{{1,40}}|据[^（）()]{{2,20}})[）)]$")
-CREDIT_PREFIX_RE = re.compile(rf"^(?:(?:本报|新华社)?{CREDIT}|{AUTHOR})")
+    rf"[（(]\s*(?:(?:本报|新华社|{PAPER})?{CREDIT}[^（）()]{{1,40}}|据[^（）()]{{2,20}})[）)]$")
+CREDIT_PREFIX_RE = re.compile(rf"^(?:(?:本报|新华社|{PAPER})?{CREDIT}|{AUTHOR})")
 NOT_NAMES = {"报道", "摄影", "整理", "供稿"}
 NAME_RE = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
 
