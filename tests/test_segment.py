@@ -430,6 +430,28 @@ def test_box_label_stays_with_the_box_title_under_it():
         [(None, "1月16日"), ("名词解释", "什么是标识解析")]
 
 
+def test_briefs_keep_their_headlines_though_the_last_is_closed_by_a_credit():
+    text = page("""
+冬季救助送温暖
+
+近日，市民政局启动冬季救助行动，发放棉衣
+棉被等物资3000余件。
+
+春节公交延时运营
+
+春节期间，市区主要公交线路将延长运营时间
+至22时。
+
+去年12月CPI同比下降0.3%
+
+国家统计局9日发布数据，2023年12月全国居
+民消费价格同比下降0.3%。（据新华社）
+""")
+    split = split_page(text)
+    assert titles(split) == ["冬季救助送温暖", "春节公交延时运营", "去年12月CPI同比下降0.3%"]
+    assert [s.byline for s in split.segments] == [None, None, "（据新华社）"]
+
+
 def test_text_without_any_headline_gets_a_title_and_a_warning():
     text = page("""
 入冬以来，全市供暖运行平稳，室温达标率保持

@@ -14,7 +14,8 @@ from collections import Counter
 from ..model import Artifact, PageSplit
 from ..text import HAN_RE
 from .assign import make_drafts
-from .bodies import HeadUnit, cut_bodies, mark_headline_groups, stray_parts
+from .bodies import HeadUnit, cut_bodies, stray_parts
+from .headings import mark_headline_groups
 from .compose import compose_segment, repeated_bylines
 from .lines import page_lines, read_items, read_lines
 

@@ -1,0 +1,129 @@
+"""Which headline-like blocks head articles and which are section headings inside one."""
+
+from __future__ import annotations
+
+from ..text import bigrams, ends_sentence
+from .lines import Item
+from .patterns import BOX_LABEL_RE, END_BYLINE_RE, START_BYLINE_RE
+
+# A block names a new item when most of its words are in the text under it and none in the
+# text before it (sections of one story share its words: 0.12 to 0.84 on the seed pages).
+OWN_WORDS = 0.4
+
+
+def mark_headline_groups(items: list[Item]) -> None:
+    """Turn head items that sit inside one body's text into in-article section headings."""
+    index = 0
+    groups: list[tuple[int, int]] = []
+    while index < len(items):
+        if items[index].kind != "head":
+            index += 1
+            continue
+        end = index
+        while end + 1 < len(items) and items[end + 1].kind == "head":
+            end += 1
+        groups.append((index, end))
+        index = end + 1
+    kept = 0
+    for start, end in groups:
+        if _is_headline_group(items, start, end):
+            kept += 1
+            continue
+        for item in items[start:end + 1]:
+            item.kind = "inline-head"
+    # Between two runs of text with no boundary, a block is a section heading of a signed
+    # article or of a feature (its headline has a subtitle), or else the headline of the next
+    # of several unsigned short items. Text opened by a credit before it and closed by another
+    # after it is two signed articles. A block whose words are its own text's alone heads the
+    # next of several short items, whatever credit closes the last of them.
+    for index, item in enumerate(items):
+        if item.kind != "inline-head":
+            continue
+        before, after = _credit(items, index, -1), _credit(items, index, 1)
+        if (not (before or after) and not _under_subtitled_headline(items, index)) \
+                or (before == "opens" and after == "closes") or _names_next_item(items, index):
+            item.kind = "head"
+            kept += 1
+    # A page with no headline standing between articles still has one for its story, unless
+    # the story is continued from another page (its headline is printed there).
+    continued = any(line.continued_from for item in items for line in item.lines)
+    if not kept and not continued:
+        for item in items:
+            if item.kind == "inline-head":
+                item.kind = "head"
+                break
+
+
+def _is_headline_group(items: list[Item], start: int, end: int) -> bool:
+    """Several blocks together, a subtitle, a box label, or a block at an article boundary:
+    a headline."""
+    if end > start or start == 0 or end == len(items) - 1:
+        return True
+    if any(line.text.startswith("—") or BOX_LABEL_RE.match(line.text)
+           for item in items[start:end + 1] for line in item.lines):
+        return True
+    before, after = items[start - 1], items[end + 1]
+    if before.kind in ("byline-end", "head") or after.kind in ("byline-under", "head"):
+        return True
+    # A block that cuts a sentence is no section heading: it was set beside the text.
+    if before.kind == "text" and (before.lines[-1].continues
+                                  or not ends_sentence(before.lines[-1].text)):
+        return True
+    return after.kind == "text" and bool(START_BYLINE_RE.match(after.lines[0].text))
+
+
+def _under_subtitled_headline(items: list[Item], at: int) -> bool:
+    """Whether the nearest headline before items[at] has a `——` subtitle: the mark of a
+    feature or series piece, whose short headings are sections, not the next item's title."""
+    index = at - 1
+    while index >= 0 and items[index].kind != "head":
+        index -= 1
+    while index >= 0 and items[index].kind == "head":
+        if any(line.text.startswith("—") for line in items[index].lines):
+            return True
+        index -= 1
+    return False
+
+
+def _credit(items: list[Item], at: int, step: int) -> str | None:
+    """The first credit met going from items[at] in direction step, up to the nearest headline
+    (not counting blocks still taken for section headings): "opens", "closes" or None."""
+    index = at + step
+    # No article runs to hundreds of blocks; the bound keeps huge pages linear.
+    while 0 <= index < len(items) and abs(index - at) <= 300 and items[index].kind != "head":
+        item = items[index]
+        if item.kind in ("byline-under", "byline-end"):
+            return "opens" if item.kind == "byline-under" else "closes"
+        if item.kind == "text":
+            lines = item.lines if step > 0 else item.lines[::-1]
+            for line in lines:
+                if START_BYLINE_RE.match(line.text):
+                    return "opens"
+                if END_BYLINE_RE.search(line.text):
+                    return "closes"
+        index += step
+    return None
+
+
+def _names_next_item(items: list[Item], at: int) -> bool:
+    """Whether the block items[at] shares its words with the text under it (down to the next
+    block) but with nothing before it, back to and including the previous headline."""
+    after = []
+    for item in items[at + 1:]:
+        if item.kind != "text":
+            break
+        after.append(item)
+    before = []
+    for item in reversed(items[:at]):
+        before.append(item)
+        if item.kind == "head":
+            break
+    words = bigrams("".join(line.text for line in items[at].lines))
+    if not words:
+        return False
+    found_after = len(words & bigrams(_text(after))) / len(words)
+    return found_after >= OWN_WORDS and not words & bigrams(_text(before))
+
+
+def _text(items: list[Item]) -> str:
+    return "".join(line.text for item in items for line in item.lines)
