@@ -112,8 +112,13 @@ def measure_search(browser, search_page: str, site: Path, queries: list[str],
     requested: list[str] = []
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    # Failed loads are named by URL; Chromium's own favicon probe over HTTP is no finding.
+    page.on("response", lambda response: problems.append(f"HTTP {response.status}: {response.url}")
+            if response.status >= 400 and not response.url.endswith("/favicon.ico") else None)
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
     page.on("console", lambda message: problems.append(f"console: {message.text}")
-            if message.type == "error" else None)
+            if message.type == "error" and "Failed to load resource" not in message.text
+            else None)
     page.on("request", lambda request: requested.append(request.url)
             if request.resource_type != "document" else None)
     seen: set[Path] = set()
