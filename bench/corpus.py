@@ -6,14 +6,16 @@ Article `i` depends only on (seed, i), so a corpus of 1,000 is the first 1,000 o
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import random
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsarchive.config import SiteConfig
+from newsarchive.config import SiteConfig, load_config
 from newsarchive.frontmatter import dump_article, parse_article
 from newsarchive.model import Article, SourceRef
 
@@ -292,3 +294,26 @@ def edit_article(path: Path, sentence: str) -> None:
 def next_day_pages(writer: CorpusWriter) -> Iterator[GeneratedPage]:
     """The issue of the day after LAST_DAY: a whole new day's pages."""
     return writer.pages(ARTICLES_PER_DAY, first_page=-PAGES_PER_DAY)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write a corpus on its own: `python bench/corpus.py 300000 --texts DIR --content DIR`."""
+    root = Path(__file__).resolve().parent.parent
+    parser = argparse.ArgumentParser(prog="bench/corpus.py", description=main.__doc__)
+    parser.add_argument("articles", type=int, help="how many articles (80 a day, 10 a page)")
+    parser.add_argument("--texts", type=Path, help="folder for page texts and manifest.yaml")
+    parser.add_argument("--content", type=Path, help="folder for the Markdown content files")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    args = parser.parse_args(argv)
+    if args.texts is None and args.content is None:
+        parser.error("give --texts DIR, --content DIR or both")
+    writer = CorpusWriter(Pool.from_seeds(root / "seeds"), load_config(root / "site.yaml"),
+                          args.seed)
+    pages, articles = write_pages(writer.pages(args.articles), texts_dir=args.texts,
+                                  content_dir=args.content)
+    print(f"wrote {articles} articles on {pages} pages")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

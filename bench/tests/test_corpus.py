@@ -118,3 +118,10 @@ def test_write_pages_streams_texts_manifest_and_markdown(writer, tmp_path):
     first = tmp_path / "content" / "2024" / "12" / "2024-12-31-a01-01.md"
     corpus.edit_article(first, "新增加的一段话。")
     assert parse_article(first.read_text(encoding="utf-8"), first).body.endswith("\n\n新增加的一段话。")
+
+
+def test_command_line_writes_a_corpus(tmp_path, capsys):
+    assert corpus.main(["25", "--texts", str(tmp_path / "t"), "--content", str(tmp_path / "c")]) == 0
+    assert "wrote 25 articles on 3 pages" in capsys.readouterr().out
+    assert len(list((tmp_path / "c").rglob("*.md"))) == 25
+    assert len(list((tmp_path / "t").glob("*.txt"))) == 3
