@@ -31,6 +31,7 @@ def mark_headline_groups(items: list[Item]) -> None:
             continue
         for item in items[start:end + 1]:
             item.kind = "inline-head"
+    credits = [_item_credits(item) for item in items]
     # Between two runs of text with no boundary, a block is a section heading of a signed
     # article or of a feature (its headline has a subtitle), or else the headline of the next
     # of several unsigned short items. Text opened by a credit before it and closed by another
@@ -39,7 +40,7 @@ def mark_headline_groups(items: list[Item]) -> None:
     for index, item in enumerate(items):
         if item.kind != "inline-head":
             continue
-        before, after = _credit(items, index, -1), _credit(items, index, 1)
+        before, after = _credit(items, credits, index, -1), _credit(items, credits, index, 1)
         if (not (before or after) and not _under_subtitled_headline(items, index)) \
                 or (before == "opens" and after == "closes") or _names_next_item(items, index):
             item.kind = "head"
@@ -85,36 +86,44 @@ def _under_subtitled_headline(items: list[Item], at: int) -> bool:
     return False
 
 
-def _credit(items: list[Item], at: int, step: int) -> str | None:
+def _credit(items: list[Item], credits: list[tuple[str | None, str | None]], at: int,
+            step: int) -> str | None:
     """The first credit met going from items[at] in direction step, up to the nearest headline
     (not counting blocks still taken for section headings): "opens", "closes" or None."""
     index = at + step
     # No article runs to hundreds of blocks; the bound keeps huge pages linear.
     while 0 <= index < len(items) and abs(index - at) <= 300 and items[index].kind != "head":
-        item = items[index]
-        if item.kind in ("byline-under", "byline-end"):
-            return "opens" if item.kind == "byline-under" else "closes"
-        if item.kind == "text":
-            lines = item.lines if step > 0 else item.lines[::-1]
-            for line in lines:
-                if START_BYLINE_RE.match(line.text):
-                    return "opens"
-                if END_BYLINE_RE.search(line.text):
-                    return "closes"
+        found = credits[index][0 if step > 0 else 1]
+        if found:
+            return found
         index += step
     return None
+
+
+def _item_credits(item: Item) -> tuple[str | None, str | None]:
+    """The first credit in an item read forwards, and read backwards: "opens", "closes"."""
+    if item.kind in ("byline-under", "byline-end"):
+        found = "opens" if item.kind == "byline-under" else "closes"
+        return found, found
+    if item.kind != "text":
+        return None, None
+    marks = ["opens" if START_BYLINE_RE.match(line.text) else "closes"
+             for line in item.lines
+             if START_BYLINE_RE.match(line.text) or END_BYLINE_RE.search(line.text)]
+    return (marks[0], marks[-1]) if marks else (None, None)
 
 
 def _names_next_item(items: list[Item], at: int) -> bool:
     """Whether the block items[at] shares its words with the text under it (down to the next
     block) but with nothing before it, back to and including the previous headline."""
     after = []
-    for item in items[at + 1:]:
+    for item in items[at + 1:at + 300]:
         if item.kind != "text":
             break
         after.append(item)
     before = []
-    for item in reversed(items[:at]):
+    # As in `_credit`: bounded, so that a page of many sections stays linear.
+    for item in reversed(items[max(0, at - 300):at]):
         before.append(item)
         if item.kind == "head":
             break

@@ -28,16 +28,23 @@ def split_shared_body(run: list[HeadUnit], body: Body) -> tuple[int, Body] | Non
     if len(run) < 2 or any(kind == "head" for kind, _ in body.parts):
         return None
     lines = body.text_lines()
+    heads = [bigrams("".join(unit.words() for unit in part))
+             for cut in range(1, len(run)) for part in (run[:cut], run[cut:])]
+    earliest_end, latest_start = _word_lines(lines, set().union(*heads))
+
+    def found(words: set[str], before: bool, k: int) -> float:
+        hits = [w for w in words if (earliest_end[w] < k if before else latest_start[w] >= k)]
+        return len(hits) / len(words) if words else 0.0
+
     candidates: list[tuple[float, int, int]] = []
     for k in range(1, len(lines)):
         # A story starts a paragraph after a blank line, below a finished sentence.
         if lines[k].number - lines[k - 1].number < 2 or not ends_sentence(lines[k - 1].text):
             continue
-        before = bigrams("".join(line.text for line in lines[:k]))
-        after = bigrams("".join(line.text for line in lines[k:]))
         for cut in range(1, len(run)):
-            first = share(run[:cut], before) - share(run[:cut], after)
-            second = share(run[cut:], after) - share(run[cut:], before)
+            first_words, second_words = heads[2 * cut - 2], heads[2 * cut - 1]
+            first = found(first_words, True, k) - found(first_words, False, k)
+            second = found(second_words, False, k) - found(second_words, True, k)
             if min(first, second) >= SPLIT_MARGIN:
                 candidates.append((first + second, cut, lines[k].number))
     if not candidates:
@@ -47,6 +54,23 @@ def split_shared_body(run: list[HeadUnit], body: Body) -> tuple[int, Body] | Non
     top = max(score for score, _, _ in candidates)
     _, cut, number = max((c for c in candidates if c[0] >= top - 0.05), key=lambda c: c[2])
     return cut, body.split_off(number)
+
+
+def _word_lines(lines: list[Line], words: set[str]) -> tuple[dict[str, float], dict[str, float]]:
+    """Per word: the line where its first occurrence ends, and where its last one starts
+    (inf and -inf when absent), so each possible cut is checked without rereading the text."""
+    text = "".join(line.text for line in lines)
+    owner = [index for index, line in enumerate(lines) for _ in line.text]
+    earliest_end = dict.fromkeys(words, float("inf"))
+    latest_start = dict.fromkeys(words, float("-inf"))
+    for word in words:
+        at = text.find(word)
+        if at >= 0:
+            earliest_end[word] = owner[at + 1]
+        at = text.rfind(word)
+        if at >= 0:
+            latest_start[word] = owner[at]
+    return earliest_end, latest_start
 
 
 def headline_from_heading(body: Body) -> HeadUnit | None:
