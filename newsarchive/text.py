@@ -142,10 +142,13 @@ def undouble_bold_text(line: str) -> tuple[str, list[Dropped]]:
     of four or more characters printed twice.
     """
     stripped = line.strip(SPACES)
+    # A subtitle's dashes stand before the doubled phrase: `——切实提升效能切实提升效能`.
+    dashes = len(stripped) - len(stripped.lstrip("—"))
+    phrase = stripped[dashes:]
     # Below four characters a whole doubled line is as likely a word (谈谈, 研究研究).
-    whole = _minimal_period(stripped, 4) if _HAN_RUN_RE.fullmatch(stripped) else len(stripped)
-    if stripped and whole < len(stripped):
-        return stripped[:whole], [Dropped("doubled-text", stripped[whole:])]
+    whole = _minimal_period(phrase, 4) if _HAN_RUN_RE.fullmatch(phrase) else len(phrase)
+    if phrase and whole < len(phrase):
+        return stripped[:dashes + whole], [Dropped("doubled-text", phrase[whole:])]
     if not _PUNCT_REPEAT_RE.search(line):
         return line, []
     dropped: list[Dropped] = []

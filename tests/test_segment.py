@@ -595,6 +595,19 @@ def test_continuation_notes_are_removed_and_recorded():
     assert fully_accounted(text, split)
 
 
+def test_wire_end_mark_is_an_artifact():
+    text = page("""
+全市首届冰雪文化节开幕
+
+本报讯（记者 陈雪）１月２０日，冰雪文化节在人民公
+园开幕，将持续至２月底。（完）
+""")
+    split = split_page(text)
+    assert split.segments[0].body == "１月２０日，冰雪文化节在人民公园开幕，将持续至２月底。"
+    assert [(a.kind, a.text, a.line) for a in split.artifacts] == [("end-mark", "（完）", 4)]
+    assert fully_accounted(text, split)
+
+
 def test_continued_from_another_page():
     text = page("""
 （上接A01版）据介绍，工作开展以来，市委明确一个

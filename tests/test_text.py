@@ -58,6 +58,7 @@ def test_join_wrapped_lines(lines, expected):
 @pytest.mark.parametrize("line, expected, dropped", [
     ("每月一题每月一题，，效果如何效果如何——", "每月一题，效果如何——", ["每月一题", "效果如何", "，"]),
     ("开栏的话开栏的话", "开栏的话", ["开栏的话"]),
+    ("——切实提升基层治理效能切实提升基层治理效能", "——切实提升基层治理效能", ["切实提升基层治理效能"]),
     ("重要讲话重要讲话：：", "重要讲话：", ["重要讲话", "："]),
     # natural reduplication is text, not an artifact
     ("推动群众急难愁盼问题一件一件解决", "推动群众急难愁盼问题一件一件解决", []),

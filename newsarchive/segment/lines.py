@@ -11,7 +11,7 @@ from ..text import (
     strip_justification_spaces, text_width, undouble_bold_text,
 )
 from .patterns import (
-    CAPTION_START_RE, DANGLING, END_BYLINE_RE, FURNITURE_RE, LABEL_RE, NO_HEAD_PUNCT,
+    CAPTION_START_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, FURNITURE_RE, LABEL_RE, NO_HEAD_PUNCT,
     PHOTO_CREDIT_RE, START_BYLINE_RE, UNDER_BYLINE_RE,
 )
 
@@ -53,6 +53,10 @@ def read_lines(text: str, artifacts: list[Artifact]) -> list[Line | None]:
         source, continues, continued_from, note = find_continuation(source)
         if note:
             artifacts.append(Artifact("continuation-note", note, number))
+        end_mark = END_MARK_RE.search(source)
+        if end_mark:
+            artifacts.append(Artifact("end-mark", end_mark.group(0).strip(SPACES), number))
+            source = source[:end_mark.start()].strip(SPACES)
         source, dropped = undouble_bold_text(source)
         artifacts.extend(Artifact(d.kind, d.text, number) for d in dropped)
         glued = _split_glued_headline(source, widths[number:number + 5])

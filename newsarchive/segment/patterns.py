@@ -35,6 +35,8 @@ FURNITURE_RE = re.compile(
     r"^(?:(?:责任编辑|责编|编辑|美编|校对|组版|版式|审读|校读|值班主任|主编|视觉)[：:]"
     r"|第?[A-Z]?\d{1,2}版?$)"
     r"|^[^，。；、]{0,20}\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天][^，。；、]{0,30}$")
+# Wire copy closes with （完）: a mark, not text.
+END_MARK_RE = re.compile(r"[（(]\s*完\s*[）)]\s*$")
 CAPTION_START_RE = re.compile(r"^(?:[▲△▼▽◀▶]|图为|[（(]?图[一二三四五六七八九十\d]*[：:])")
 PHOTO_CREDIT_RE = re.compile(
     r"(?:(?:记者|通讯员|摄影|图)[\s　/：:]*[\u4e00-\u9fff·]{2,4}|[\s　][\u4e00-\u9fff·]{2,4})"
