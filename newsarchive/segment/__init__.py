@@ -2,9 +2,11 @@
 
 The page is read as a stream of items (text lines, headline lines, section headings, bylines);
 bylines and continuation notes cut it into bodies (`bodies`), headline lines are assigned to
-bodies by evidence, order and the headline's Han bigrams recurring in the body (`assign`), body
-frames left without a headline are joined to the article they continue, and each article is
-written out with its section headings back in place (`compose`).
+bodies by evidence, order and the headline's Han bigrams recurring in the body (`assign`), a
+body found to hold two stories is split and a headline taken for a section is given back
+(`recover`), body frames left without a headline are joined to the article they continue, and
+each article is written out with its section headings back in place (`compose`). Whether a
+headline-like block heads an article or a section is decided in `headings`.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from ..model import Artifact, PageSplit
 from ..text import HAN_RE
 from .assign import make_drafts
 from .bodies import HeadUnit, cut_bodies, stray_parts
-from .headings import mark_headline_groups
 from .compose import compose_segment, repeated_bylines
+from .headings import mark_headline_groups
 from .lines import page_lines, read_items, read_lines
 
 __all__ = ["account_han", "page_lines", "split_page"]
