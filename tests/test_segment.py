@@ -452,6 +452,55 @@ def test_briefs_keep_their_headlines_though_the_last_is_closed_by_a_credit():
     assert [s.byline for s in split.segments] == [None, None, "（据新华社）"]
 
 
+@pytest.mark.parametrize("blank", ["\n", ""])
+def test_headlines_with_a_comma_or_a_question_mark_over_a_byline(blank):
+    text = page(f"""
+稳中求进，以进促稳
+{blank}本报讯（记者 王琼）1月20日，市政府召开常务会议，研究部署今
+年经济工作。
+
+春节回家，你准备好了吗？
+{blank}本报讯（记者 李娜）春运大幕即将开启，记者走访了火车站。
+""")
+    split = split_page(text)
+    assert titles(split) == ["稳中求进，以进促稳", "春节回家，你准备好了吗？"]
+    assert [s.reporters for s in split.segments] == [["王琼"], ["李娜"]]
+
+
+def test_a_short_question_paragraph_is_text_not_a_headline():
+    text = page("""
+冬季供暖运行平稳
+
+本报讯（记者 李明）入冬以来，全市供暖运行平稳。
+
+供暖还有哪些难题？
+
+部分老旧小区管网老化，供热企业正在加紧改造，
+预计明年完成。
+""")
+    [article] = split_page(text).segments
+    assert article.body.split("\n\n")[1] == "供暖还有哪些难题？"
+
+
+def test_numbered_headings_are_sections():
+    text = page("""
+我市乡村振兴取得新成效
+
+本报讯（记者 马琳）今年以来，市农业农村局多措并举推动农民增收。
+
+一、夯实粮食安全根基
+
+全市建成高标准农田8万亩，粮食总产量保持稳定。
+
+二、壮大特色产业
+
+全市培育农业产业化龙头企业20家，带动农户增收。
+""")
+    [article] = split_page(text).segments
+    assert [b for b in article.body.split("\n\n") if b.startswith("## ")] == \
+        ["## 一、夯实粮食安全根基", "## 二、壮大特色产业"]
+
+
 def test_text_without_any_headline_gets_a_title_and_a_warning():
     text = page("""
 入冬以来，全市供暖运行平稳，室温达标率保持

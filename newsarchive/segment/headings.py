@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..text import bigrams, ends_sentence
 from .lines import Item
-from .patterns import BOX_LABEL_RE, END_BYLINE_RE, START_BYLINE_RE
+from .patterns import BOX_LABEL_RE, END_BYLINE_RE, ENUMERATOR_RE, START_BYLINE_RE
 
 # A block names a new item when this share of its words is in the text under it and none is
 # in the text before it (single-line sections on the seed pages share 12% to 84% of their
@@ -36,14 +36,16 @@ def mark_headline_groups(items: list[Item]) -> None:
     # Between two runs of text with no boundary, a block is a section heading of a signed
     # article or of a feature (its headline has a subtitle), or else the headline of the next
     # of several unsigned short items. Text opened by a credit before it and closed by another
-    # after it is two signed articles. A block whose words are its own text's alone heads the
-    # next of several short items, whatever credit closes the last of them.
+    # after it is two signed articles. In unsigned text, a block whose words are its own text's
+    # alone heads the next of several short items, whatever credit closes the last of them.
     for index, item in enumerate(items):
-        if item.kind != "inline-head":
+        # A numbered heading (一、 （二）) is a section of the story it stands in.
+        if item.kind != "inline-head" or ENUMERATOR_RE.match(item.lines[0].text):
             continue
         before, after = _credit(items, credits, index, -1), _credit(items, credits, index, 1)
         if (not (before or after) and not _under_subtitled_headline(items, index)) \
-                or (before == "opens" and after == "closes") or _names_next_item(items, index):
+                or (before == "opens" and after == "closes") \
+                or (before is None and _names_next_item(items, index)):
             item.kind = "head"
             kept += 1
     # A page with no headline standing between articles still has one for its story, unless

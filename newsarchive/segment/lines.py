@@ -11,8 +11,8 @@ from ..text import (
     strip_justification_spaces, text_width, undouble_bold_text,
 )
 from .patterns import (
-    CAPTION_START_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, FURNITURE_RE, LABEL_RE, NO_HEAD_PUNCT,
-    PHOTO_CREDIT_RE, START_BYLINE_RE, UNDER_BYLINE_RE,
+    CAPTION_START_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
+    NO_HEAD_PUNCT, PHOTO_CREDIT_RE, START_BYLINE_RE, UNDER_BYLINE_RE,
 )
 
 
@@ -115,9 +115,8 @@ def _chunks(lines: list[Line | None]) -> list[list[Line]]:
     # A headline line right over a byline, after a finished sentence, is a run of its own.
     for index in range(len(chunks) - 2, -1, -1):
         chunk, following = chunks[index], chunks[index + 1][0].text
-        if len(chunk) >= 2 and ends_sentence(chunk[-2].text) and _headingish(chunk[-1]) \
-                and not chunk[-2].text.endswith("—") \
-                and (START_BYLINE_RE.match(following) or UNDER_BYLINE_RE.match(following)):
+        if len(chunk) >= 2 and ends_sentence(chunk[-2].text) \
+                and not chunk[-2].text.endswith("—") and _heads_a_byline(chunk[-1:], following):
             chunks[index:index + 1] = [chunk[:-1], chunk[-1:]]
     return chunks
 
@@ -130,9 +129,19 @@ def _headingish(line: Line) -> bool:
     # Headlines avoid commas; the first line of a section heading pair may have one.
     if LABEL_RE.match(text):
         return True
-    if ("，" in text or "、" in text) and not text.endswith("—"):
+    if any(c in ENUMERATOR_RE.sub("", text) for c in "，、") and not text.endswith("—"):
         return False
     return not (text[-1] in "，、：:" or (ends_sentence(text) and not text.endswith("—")))
+
+
+def _heads_a_byline(chunk: list[Line], following: str) -> bool:
+    """Headline lines with a comma or ending in ？！ (`稳中求进，以进促稳`, `你准备好了吗？`):
+    taken for a headline only right over a byline, since a short text line looks the same."""
+    return bool(START_BYLINE_RE.match(following) or UNDER_BYLINE_RE.match(following)) \
+        and len(chunk) <= 2 and all(
+            han_count(line.text) >= 2 and text_width(line.text) <= 30
+            and not any(c in line.text for c in "。；：:") and line.text.count("，") <= 2
+            and line.text[-1] not in "，、" for line in chunk)
 
 
 def _is_section_pair(first: Line, second: Line) -> bool:
@@ -176,6 +185,8 @@ def read_items(lines: list[Line | None]) -> list[Item]:
             head = _leading_head(chunk)
             if head == len(chunk) and _runs_on(chunk[-1], following, page_pairs, column):
                 head = 0
+            if not head and opens and _heads_a_byline(chunk, following):
+                head = len(chunk)
             if head:
                 items.append(Item("head", chunk[:head]))
                 chunk = chunk[head:]

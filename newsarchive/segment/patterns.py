@@ -50,6 +50,8 @@ LABEL_RE = re.compile(r"^[\u4e00-\u9fff“”]{2,8}[：:]$")
 BOX_LABEL_RE = re.compile(
     r"^[■□●◆◇【\[]?[\s　]*(?:相关|新闻|延伸)?(?:链接|阅读|背景|资料|名词解释|小贴士|记者手记|编后语?"
     r"|短评|知多少)[\s　]*[】\]：:]?$")
+# A numbered section heading: 一、 （二） 3.
+ENUMERATOR_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])")
 NO_HEAD_PUNCT = "。，、；"
 # Characters a headline does not end with, but a line broken mid-sentence often does.
 DANGLING = "的之和与及对把被将为从向于而并或且其在是"
