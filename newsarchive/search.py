@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
+import os
 import re
 import shutil
+from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-
-from lunr.builder import Builder
 
 from .errors import ArchiveError
 from .model import Article, Site
+from .search_index import (CACHE_VERSION, FIELD_BOOSTS, FIELDS, DocTerms, IndexState,
+                           ShardPostings, affected_shards, changed_refs, doc_hash, load_state,
+                           partition, save_state, shard_count, term_shard)
 from .urls import article_path
 
 # Han: CJK radicals and Kangxi radicals (PDF extraction emits them for ordinary characters),
@@ -28,15 +34,23 @@ HAN = "\u2e80-\u2fdf\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U00
 WORD = ("0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f\u0386\u0388-\u03ce"
         "\u0400-\u045f")
 RUN_RE = re.compile(f"([{HAN}]+)|([{WORD}]+)")
+# The same tokens by kind, for counting them in bulk: Han bigrams (overlapping), lone Han
+# characters, words.
+BIGRAM_RE = re.compile(f"(?=([{HAN}]{{2}}))")
+LONE_HAN_RE = re.compile(f"(?<![{HAN}])[{HAN}](?![{HAN}])")
+WORD_RE = re.compile(f"[{WORD}]+")
 # Full-width ASCII (Ａ, １, ，) folds to ASCII and the ideographic space to a space: one character
 # for one, so offsets in the folded text are offsets in the original.
 FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 SCRIPT_GLOBAL = "newsarchiveSearch"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 POSTINGS_PER_SHARD = 5000  # about 50 KB of script per index shard
 DOCS_PER_SHARD = 10        # small, since the 20 results a page shows come from anywhere
-FIELD_BOOSTS = {"title": 10, "kicker": 3, "subtitle": 3, "people": 3, "tags": 3, "body": 1}
+PARALLEL_FROM = 3000       # documents; below this, starting processes costs more than it saves
+MAX_WORKERS = 8
+CACHE_DIR = ".newsarchive-cache"
+DEFAULT_CACHE = Path(CACHE_DIR, "search.pickle")  # a marker: the cache beside site.yaml
 HEADING_RE = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 ESCAPED_PUNCTUATION_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -65,6 +79,15 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+def token_counts(text: str) -> Counter:
+    """Counter(tokenize(text)), about twice as fast: the index needs counts, not order."""
+    folded = fold(text)
+    counts = Counter(BIGRAM_RE.findall(folded))
+    counts.update(LONE_HAN_RE.findall(folded))
+    counts.update(WORD_RE.findall(folded))
+    return counts
+
+
 def plain_body(markdown: str) -> str:
     """The body as readers see it: heading marks and backslash escapes removed, paragraphs kept."""
     text = ESCAPED_PUNCTUATION_RE.sub(r"\1", HEADING_RE.sub("", markdown))
@@ -89,68 +112,6 @@ def document(article: Article) -> dict:
         "paper": article.paper,
         "body": plain_body(article.body),
     }
-
-
-def _field_tokens(doc: dict) -> dict:
-    people = " ".join(filter(None, [doc["byline"], *doc["reporters"]]))
-    return {
-        "ref": doc["ref"],
-        "title": tokenize(doc["title"]),
-        "kicker": tokenize(doc["kicker"] or ""),
-        "subtitle": tokenize(doc["subtitle"] or ""),
-        "people": tokenize(people),
-        "tags": tokenize(" ".join(doc["tags"])),
-        "body": tokenize(doc["body"]),
-    }
-
-
-def build_index(docs: list[dict]) -> dict:
-    """The serialized lunr index over the documents' tokens, refs being their positions."""
-    if not docs:  # lunr divides by the document count
-        return {"version": "2.3.9", "fields": list(FIELD_BOOSTS), "fieldVectors": [],
-                "invertedIndex": [], "pipeline": []}
-    builder = Builder()  # a bare Builder: no trimmer, stop words or stemmer, which break Chinese
-    builder.ref("ref")
-    for field, boost in FIELD_BOOSTS.items():
-        builder.field(field, boost=boost)
-    for ref, doc in enumerate(docs):
-        # Lists bypass lunr's whitespace tokenizer: each element is taken as one token.
-        builder.add(_field_tokens({**doc, "ref": str(ref)}))
-    return builder.build().serialize()
-
-
-def term_shard(term: str, shards: int) -> int:
-    """The index shard holding `term`: FNV-1a over its code points (search.js computes the same)."""
-    value = 0x811C9DC5
-    for char in term:
-        value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
-    return value % shards
-
-
-def split_index(serialized: dict, shards: int) -> list[dict]:
-    """lunr's serialized index as `shards` term shards, each {terms, postings}, compact.
-
-    A term's postings are [field, ref, weight, ref, weight, …] per field holding it, weight
-    being the term's element in lunr's field vector: all a lunr.Index over the shard's terms
-    needs, so search.js rebuilds one per shard. Terms keep lunr's term-index order.
-    """
-    fields = serialized["fields"]
-    vectors = []  # (ref, field number, elements), in ref order so postings list refs ascending
-    for field_ref, elements in serialized["fieldVectors"]:
-        field_name, ref = field_ref.split("/", 1)
-        vectors.append((int(ref), fields.index(field_name), elements))
-    postings: dict[int, dict[int, list]] = {}  # term index -> field number -> [ref, weight, …]
-    for ref, field, elements in sorted(vectors, key=lambda item: item[:2]):
-        for position in range(0, len(elements), 2):
-            per_field = postings.setdefault(elements[position], {})
-            per_field.setdefault(field, []).extend((ref, elements[position + 1]))
-    out = [{"terms": [], "postings": []} for _ in range(shards)]
-    for term, posting in sorted(serialized["invertedIndex"], key=lambda item: item[1]["_index"]):
-        shard = out[term_shard(term, shards)]
-        shard["terms"].append(term)
-        by_field = postings.get(posting["_index"], {})
-        shard["postings"].append([[field, *by_field[field]] for field in sorted(by_field)])
-    return out
 
 
 def facets(docs: list[dict], topics: list[str]) -> list[list[int]]:
@@ -179,33 +140,169 @@ def find_lunr_script(roots: list[Path]) -> Path:
                        "the npm packages", roots[0] / "node_modules" / "lunr")
 
 
+def parse_script_text(text: str) -> object:
+    """The value a script from script_text() registers."""
+    return json.loads(text[text.index("]=") + 2:-2])
+
+
 def write_search_data(site: Site, out_dir: Path, *, postings_per_shard: int = POSTINGS_PER_SHARD,
-                      docs_per_shard: int = DOCS_PER_SHARD) -> None:
-    """Write the search index and document data under out_dir/search/ (see README, Search)."""
+                      docs_per_shard: int = DOCS_PER_SHARD, cache: Path | None = DEFAULT_CACHE,
+                      workers: int = 0) -> None:
+    """Write the search index and document data under out_dir/search/ (see README, Search).
+
+    `cache` (by default under the project's .newsarchive-cache/) lets the next call redo only
+    the shards an edit touches; None builds from scratch and keeps nothing. `workers` processes
+    build the index (0: one per core for a large archive); the output is the same for any number.
+    """
     lunr_script = find_lunr_script([site.config.root, Path(__file__).resolve().parent.parent])
+    if cache is DEFAULT_CACHE:  # identity: an explicit path is taken as given
+        cache = site.config.root / CACHE_DIR / "search.pickle"
     docs = [document(article) for article in sorted(site.articles, key=lambda a: a.id)]
-    serialized = build_index(docs)
-    posting_count = sum(len(elements) // 2 for _, elements in serialized["fieldVectors"])
-    # Shards sized by the corpus: a query loads the few shards of its terms and the documents of
-    # the results it shows, not the whole archive.
-    index_shards = max(1, math.ceil(posting_count / postings_per_shard))
+    ids, hashes = [d["id"] for d in docs], [doc_hash(d) for d in docs]
+    key = (CACHE_VERSION, FORMAT_VERSION, postings_per_shard, docs_per_shard)
+    state = load_state(cache, key) if cache else None
+    refs = changed_refs(state, ids, hashes) if state else None
+    # Past a tenth of the archive, redoing the changed shards costs more than building afresh.
+    if refs is not None and len(refs) <= max(50, len(docs) // 10):
+        state = update_state(state, docs, ids, hashes, refs, postings_per_shard, docs_per_shard)
+    else:
+        state = None
+    if state is None:
+        state = build_state(docs, ids, hashes, key, postings_per_shard, docs_per_shard,
+                            workers or default_workers(len(docs)))
     topics = [t.name for t in site.config.topics]
     manifest = {
         "format": FORMAT_VERSION,
         "documents": len(docs),
-        "fields": serialized["fields"],
-        "indexShards": index_shards,
+        "fields": list(FIELD_BOOSTS),
+        "boosts": list(FIELD_BOOSTS.values()),
+        # search.js takes lunr's average field lengths from these totals (total / documents).
+        "fieldLengths": [sum(lengths[n] for lengths in state.lengths) for n in range(len(FIELDS))],
+        "indexShards": state.shards,
         "docsPerShard": docs_per_shard,
         "topics": topics,
         "years": sorted({d["year"] for d in docs if d["year"] is not None}, reverse=True),
     }
-    files: dict[str, object] = {"manifest": manifest, "facets": facets(docs, topics)}
-    for number, shard in enumerate(split_index(serialized, index_shards)):
-        files[f"index-{number}"] = shard
-    for first in range(0, len(docs), docs_per_shard):
-        files[f"docs-{first // docs_per_shard}"] = docs[first:first + docs_per_shard]
+    state.files["manifest"] = script_text("manifest", manifest)
+    state.files["facets"] = script_text("facets", facets(docs, topics))
     search_dir = out_dir / "search"
     search_dir.mkdir(parents=True, exist_ok=True)
-    for name, value in files.items():
-        (search_dir / f"{name}.js").write_text(script_text(name, value), encoding="utf-8")
+    for name, text in sorted(state.files.items()):
+        (search_dir / f"{name}.js").write_text(text, encoding="utf-8")
     shutil.copyfile(lunr_script, search_dir / "lunr.min.js")
+    if cache:
+        save_state(cache, state)
+
+
+def docs_files(docs: list[dict], numbers: Iterable[int], docs_per_shard: int) -> dict[str, str]:
+    """The document shards `numbers` as script texts, by name."""
+    files = {}
+    for number in numbers:
+        name = f"docs-{number}"
+        files[name] = script_text(name, docs[number * docs_per_shard:(number + 1) * docs_per_shard])
+    return files
+
+
+def index_chunk(docs: list[dict], first_ref: int) -> tuple[ShardPostings, list[int], list]:
+    """Postings, posting counts and field lengths of documents numbered from first_ref."""
+    postings = ShardPostings()
+    counts, lengths = [], []
+    for ref, doc in enumerate(docs, first_ref):
+        terms = DocTerms.of(doc, token_counts)
+        postings.add(ref, terms)
+        counts.append(terms.postings())
+        lengths.append(terms.lengths)
+    return postings, counts, lengths
+
+
+def shard_scripts(parts: list[tuple[int, ShardPostings]]) -> list[tuple[str, str]]:
+    """(name, script text) of each numbered index shard."""
+    return [(f"index-{number}", script_text(f"index-{number}", part.serialize()))
+            for number, part in parts]
+
+
+def build_state(docs: list[dict], ids: list[str], hashes: list[bytes], key: tuple,
+                postings_per_shard: int, docs_per_shard: int, workers: int) -> IndexState:
+    """Every data file from scratch, the work split over `workers` processes."""
+    size = math.ceil(len(docs) / workers) or 1
+    starts = range(0, max(len(docs), 1), size)
+    with worker_pool(workers) as pool:
+        # Chunks of consecutive refs, merged in order: the postings stay sorted by ref.
+        chunks = list(pool.map(index_chunk, [docs[s:s + size] for s in starts], starts))
+        postings, counts, lengths = chunks[0]
+        for more, more_counts, more_lengths in chunks[1:]:
+            postings.extend(more)
+            counts += more_counts
+            lengths += more_lengths
+        shards = shard_count(sum(counts), postings_per_shard)
+        parts = list(enumerate(partition(postings, shards)))
+        files = dict(item for texts in pool.map(shard_scripts, [parts[n::workers]
+                                                               for n in range(workers)])
+                     for item in texts)
+    files.update(docs_files(docs, range(math.ceil(len(docs) / docs_per_shard)), docs_per_shard))
+    return IndexState(key, ids, hashes, counts, lengths, shards, files)
+
+
+class _Serial:
+    """An executor that runs everything here: no processes to start for small archives."""
+
+    def __enter__(self) -> _Serial:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        pass
+
+    def map(self, function, *iterables):
+        return map(function, *iterables)
+
+
+def worker_pool(workers: int):
+    """A process pool of `workers`, or this process alone for one."""
+    if workers == 1:
+        return _Serial()
+    # forkserver, not fork: `serve` builds while its server threads run, and forking a
+    # threaded process can copy a held lock into the child.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    return ProcessPoolExecutor(workers, mp_context=context)
+
+
+def default_workers(documents: int) -> int:
+    """One process per available core for a large archive; one below that size."""
+    if documents < PARALLEL_FROM:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
+
+
+def update_state(state: IndexState, docs: list[dict], ids: list[str], hashes: list[bytes],
+                 refs: list[int], postings_per_shard: int, docs_per_shard: int
+                 ) -> IndexState | None:
+    """The cached files with the documents `refs` redone, or None if the shards must change."""
+    old_terms = []
+    for ref in refs:
+        if ref < len(state.ids):
+            old_docs = parse_script_text(state.files[f"docs-{ref // docs_per_shard}"])
+            old_terms.append(DocTerms.of(old_docs[ref % docs_per_shard], token_counts).terms())
+    new_terms = {ref: DocTerms.of(docs[ref], token_counts) for ref in refs}
+    counts = state.postings[:len(docs)] + [0] * (len(docs) - len(state.postings))
+    lengths = state.lengths[:len(docs)] + [[]] * (len(docs) - len(state.lengths))
+    for ref, terms in new_terms.items():
+        counts[ref], lengths[ref] = terms.postings(), terms.lengths
+    shards = shard_count(sum(counts), postings_per_shard)
+    if shards != state.shards:
+        return None
+    files = dict(state.files)
+    touched = affected_shards(old_terms + [t.terms() for t in new_terms.values()], shards)
+    for number in sorted(touched):
+        name = f"index-{number}"
+        part = ShardPostings.parse(parse_script_text(files[name]))
+        part.drop(set(refs))
+        for ref, terms in new_terms.items():
+            part.add(ref, terms, lambda term: term_shard(term, shards) == number)
+        files[name] = script_text(name, part.serialize())
+    files.update(docs_files(docs, sorted({ref // docs_per_shard for ref in refs}), docs_per_shard))
+    return IndexState(state.key, ids, hashes, counts, lengths, shards, files)

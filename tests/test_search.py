@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import re
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,8 +15,13 @@ import pytest
 from newsarchive.config import load_config
 from newsarchive.errors import ArchiveError
 from newsarchive.model import Article, Site
-from newsarchive.search import (build_index, document, facets, find_lunr_script, fold, plain_body,
-                                script_text, split_index, term_shard, tokenize, write_search_data)
+from lunr.builder import Builder
+
+from newsarchive.search import (FIELD_BOOSTS, document, facets, find_lunr_script, fold,
+                                parse_script_text, plain_body, script_text, token_counts, tokenize,
+                                write_search_data)
+from newsarchive.search_index import (DocTerms, ShardPostings, field_texts, partition,
+                                      shard_count, term_shard)
 
 from .conftest import ROOT
 
@@ -58,6 +65,40 @@ def extra_articles() -> list[Article]:
         Article(id="2025-01-03-a03-01", title=HOSTILE_TITLE, body=HOSTILE_BODY,
                 date=dt.date(2025, 1, 3), page="A03", reporters=["施翔"], byline="本报讯（记者 施翔）"),
     ]
+
+
+def generated_articles(count: int, seed: int = 8) -> list[Article]:
+    """`count` articles of seed sentences recombined at random (fixed seed), a few with Latin."""
+    sentences = sorted({s for seed_file in sorted((ROOT / "seeds").glob("*.txt"))
+                        for s in re.findall(r"[^。！？\n]{6,60}[。！？]",
+                                            re.sub(r"\s*\n\s*", "", seed_file.read_text("utf-8-sig")))})
+    rng = random.Random(seed)
+    articles = []
+    for number in range(count):
+        body = "\n\n".join("".join(rng.sample(sentences, rng.randint(1, 4)))
+                            for _ in range(rng.randint(1, 6)))
+        if number % 7 == 0:
+            body += f"\n\n扫码下载 App，参与 TOP{number % 30} 活动。"
+        articles.append(Article(
+            id=f"2024-{1 + number % 12:02d}-{1 + number % 28:02d}-a0{1 + number % 8}-{number:03d}",
+            title=rng.choice(sentences)[:rng.randint(4, 16)], body=body,
+            kicker=rng.choice([None, None, "开栏的话"]), reporters=[rng.choice("施翔 王艳 李明".split())],
+            byline="本报讯（记者 施翔）", tags=rng.sample(["城东区", "消费券", "围炉煮茶"], rng.randint(0, 2)),
+            date=dt.date(2024, 1 + number % 12, 1 + number % 28)))
+    return articles
+
+
+def lunr_reference(docs: list[dict]) -> dict:
+    """lunr.py's own serialized index of the documents' tokens: what the index must equal."""
+    builder = Builder()  # a bare Builder: no trimmer, stop words or stemmer, which break Chinese
+    builder.ref("ref")
+    for field, boost in FIELD_BOOSTS.items():
+        builder.field(field, boost=boost)
+    for ref, doc in enumerate(docs):
+        # Lists bypass lunr's whitespace tokenizer: each element is taken as one token.
+        builder.add({"ref": str(ref), **{field: tokenize(text) for field, text
+                                          in zip(FIELD_BOOSTS, field_texts(doc))}})
+    return builder.build().serialize()
 
 
 def make_site(articles: list[Article] | None = None) -> Site:
@@ -106,23 +147,54 @@ def test_plain_body(markdown, plain):
     assert plain_body(markdown) == plain
 
 
-def test_split_index_lists_terms_with_weighted_postings():
+@pytest.mark.parametrize("vector", VECTORS["vectors"], ids=lambda v: v["name"])
+def test_token_counts_count_the_tokens(vector):
+    assert token_counts(vector["text"]) == Counter(vector["tokens"])
+
+
+def test_shard_lists_sorted_terms_with_gapped_postings():
     docs = [document(Article(id="a", title="围炉煮茶", body="茶")),
-            document(Article(id="b", title="煮茶", body="围炉 App"))]
-    serialized = build_index(docs)
-    vectors = dict(serialized["fieldVectors"])
-    [whole] = split_index(serialized, 1)
-    assert whole["terms"] == ["围炉", "炉煮", "煮茶", "茶", "app"]  # lunr's term-index order
-    title_a, title_b, body_b = vectors["title/0"], vectors["title/1"], vectors["body/1"]
-    assert whole["postings"][0] == [[0, 0, title_a[1]], [5, 1, body_b[1]]]  # 围炉
-    assert whole["postings"][2] == [[0, 0, title_a[5], 1, title_b[1]]]      # 煮茶
-    assert whole["postings"][4] == [[5, 1, body_b[3]]]                      # app
-    parts = split_index(serialized, 3)
-    assert sorted(t for part in parts for t in part["terms"]) == sorted(whole["terms"])
+            document(Article(id="b", title="煮茶", body="围炉 App 煮茶煮茶"))]
+    postings = ShardPostings()
+    for ref, doc in enumerate(docs):
+        postings.add(ref, DocTerms.of(doc, token_counts))
+    whole = postings.serialize()
+    assert whole["terms"] == ["app", "围炉", "炉煮", "煮茶", "茶", "茶煮"]  # code point order
+    # [field, ref gap, term frequency, field length, …]: title is field 0, body field 5.
+    assert whole["postings"][1] == [[0, 0, 1, 3], [5, 1, 1, 5]]     # 围炉
+    assert whole["postings"][3] == [[0, 0, 1, 3, 1, 1, 1], [5, 1, 2, 5]]  # 煮茶
+    assert whole["postings"][4] == [[5, 0, 1, 1]]                   # 茶, a lone character
+    assert ShardPostings.parse(whole).serialize() == whole
+    parts = partition(postings, 4)
+    assert sorted(t for part in parts for t in part.serialize()["terms"]) == sorted(whole["terms"])
     for number, part in enumerate(parts):
-        assert all(term_shard(term, 3) == number for term in part["terms"])
-        for term, posting in zip(part["terms"], part["postings"]):
+        shard = part.serialize()
+        assert all(term_shard(term, 4) == number for term in shard["terms"])
+        for term, posting in zip(shard["terms"], shard["postings"]):
             assert posting == whole["postings"][whole["terms"].index(term)]
+
+
+def test_dropping_a_document_and_adding_it_back_restores_the_shard():
+    docs = [document(a) for a in generated_articles(30)]
+    postings = ShardPostings()
+    for ref, doc in enumerate(docs):
+        postings.add(ref, DocTerms.of(doc, token_counts))
+    before = postings.serialize()
+    postings.drop({3, 17})
+    dropped = postings.serialize()
+    assert all(term_shard(t, 1) == 0 for t in dropped["terms"])
+    only_in_dropped = DocTerms.of(docs[3], token_counts).terms() | DocTerms.of(docs[17], token_counts).terms()
+    assert set(before["terms"]) - set(dropped["terms"]) <= only_in_dropped
+    for ref in (17, 3):  # out of order on purpose: serialize sorts by ref
+        postings.add(ref, DocTerms.of(docs[ref], token_counts))
+    assert postings.serialize() == before
+
+
+@pytest.mark.parametrize("postings, per_shard, shards", [
+    (0, 100, 1), (100, 100, 1), (101, 100, 2), (399, 100, 4), (401, 100, 8),
+])
+def test_shard_count_is_a_power_of_two(postings, per_shard, shards):
+    assert shard_count(postings, per_shard) == shards
 
 
 @pytest.mark.parametrize("term, shards, expected", [
@@ -151,7 +223,7 @@ def test_script_text_escapes_markup_and_line_separators():
 
 def test_writes_manifest_shards_and_lunr(tmp_path):
     site = make_site()
-    write_search_data(site, tmp_path, postings_per_shard=2000, docs_per_shard=7)
+    write_search_data(site, tmp_path, postings_per_shard=2000, docs_per_shard=7, cache=None)
     search = tmp_path / "search"
     _, manifest = read_script(search / "manifest.js")
     shards, documents = manifest["indexShards"], manifest["documents"]
@@ -161,6 +233,10 @@ def test_writes_manifest_shards_and_lunr(tmp_path):
          *(f"docs-{n}.js" for n in range(doc_shards))])
     assert documents == len(site.articles) and manifest["docsPerShard"] == 7 and shards > 3
     assert manifest["fields"] == ["title", "kicker", "subtitle", "people", "tags", "body"]
+    assert manifest["boosts"] == [10, 3, 3, 3, 3, 1]
+    assert manifest["fieldLengths"] == [sum(len(tokenize(texts[n])) for texts in
+                                            map(field_texts, map(document, site.articles)))
+                                        for n in range(6)]
     assert manifest["years"] == [2025, 2024, 2023]
     assert manifest["topics"] == ["每月一题", "主题教育", "文旅"]
     docs = [doc for n in range(doc_shards) for doc in read_script(search / f"docs-{n}.js")[1]]

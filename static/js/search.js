@@ -15,6 +15,7 @@
   var WORD_CHAR_RE = new RegExp("^[" + WORD + "]$", "u");
   var HAN_CHAR_RE = new RegExp("^[" + HAN + "]$", "u");
   var PAGE_SIZE = 20;
+  var K1 = 1.2, B = 0.75;  // lunr's BM25 constants
   // lunr.js: require()d under node, the page's global in a browser (set at the end of this file).
   var lunr;
 
@@ -128,19 +129,37 @@
     return value % shards;
   }
 
-  /* A lunr.Index over one term shard {terms, postings}, as newsarchive/search.py writes it. */
-  function shardIndex(shard, fields) {
+  /* A lunr.Index over one term shard {terms, postings}, as newsarchive/search.py writes it:
+     per term and field [field, ref gap, term frequency, field length, …]. The weights are lunr's
+     BM25 (lunr.py's Builder: k1 1.2, b 0.75, idf over the postings of all fields, rounded to
+     3 decimals), computed here because they depend on the whole archive (manifest). */
+  function shardIndex(shard, manifest) {
+    var fields = manifest.fields;
+    var documents = manifest.documents;
+    var averages = manifest.fieldLengths.map(function (total) { return total / documents; });
     var invertedIndex = {};
     var elements = {};
     shard.terms.forEach(function (term, position) {
       var posting = { _index: position };
       fields.forEach(function (field) { posting[field] = {}; });
-      shard.postings[position].forEach(function (entry) {
-        var field = fields[entry[0]];
-        for (var i = 1; i < entry.length; i += 2) {
-          var key = field + "/" + entry[i];
-          posting[field][entry[i]] = {};
-          (elements[key] = elements[key] || []).push(position, entry[i + 1]);
+      var entries = shard.postings[position];
+      var withTerm = 0;
+      entries.forEach(function (entry) { withTerm += (entry.length - 1) / 3; });
+      var idf = Math.log(1 + Math.abs((documents - withTerm + 0.5) / (withTerm + 0.5)));
+      entries.forEach(function (entry) {
+        var number = entry[0];
+        var field = fields[number];
+        var ref = 0;
+        for (var i = 1; i < entry.length; i += 3) {
+          ref += entry[i];
+          var tf = entry[i + 1];
+          var score = idf * ((K1 + 1) * tf) /
+            (K1 * (1 - B + B * (entry[i + 2] / averages[number])) + tf);
+          score *= manifest.boosts[number];
+          var key = field + "/" + ref;
+          posting[field][ref] = {};
+          // toFixed rounds the exact binary value, as Python's round() does (lunr.py).
+          (elements[key] = elements[key] || []).push(position, Number(score.toFixed(3)));
         }
       });
       invertedIndex[term] = posting;
@@ -171,7 +190,7 @@
     return Promise.all(numbers.map(function (number) {
       return loadOnce(engine, "index-" + number, function (shard) {
         engine.shardTerms[number] = shard.terms;
-        return shardIndex(shard, engine.manifest.fields);
+        return shardIndex(shard, engine.manifest);
       });
     }));
   }

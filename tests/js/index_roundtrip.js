@@ -9,6 +9,6 @@ const search = require(path.join(__dirname, "..", "..", "static", "js", "search.
 const data = loadSearchData(process.argv[2]);
 const shards = [];
 for (let n = 0; n < data.manifest.indexShards; n++) {
-  shards.push(search.shardIndex(data["index-" + n], data.manifest.fields).toJSON());
+  shards.push(search.shardIndex(data["index-" + n], data.manifest).toJSON());
 }
 process.stdout.write(JSON.stringify(shards));
