@@ -313,3 +313,87 @@ def test_lunr_found_beside_site_yaml_first(tmp_path):
     (tmp_path / "site" / "node_modules" / "lunr" / "lunr.min.js").write_text("/* site */")
     assert find_lunr_script([tmp_path / "site", ROOT]).read_text() == "/* site */"
     assert find_lunr_script([tmp_path / "none", ROOT]) == ROOT / "node_modules/lunr/lunr.min.js"
+
+
+def search_files(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((out / "search").iterdir())}
+
+
+def refuse_full_builds(monkeypatch):
+    """From here on a build from scratch fails: proof that a call took the incremental path."""
+    monkeypatch.setattr("newsarchive.search.build_state",
+                        lambda *args, **kwargs: pytest.fail("built from scratch"))
+
+
+def edited(articles: list[Article], index: int, extra: str) -> list[Article]:
+    return [replace(a, body=a.body + extra) if n == index else a for n, a in enumerate(articles)]
+
+
+def build_twice(tmp_path: Path, monkeypatch, first: list[Article], second: list[Article]
+                ) -> tuple[dict, dict, dict]:
+    """Search files of `first`, of `second` built through first's cache, and of `second` cold."""
+    cache = tmp_path / "cache" / "search.pickle"
+    write_search_data(make_site(first), tmp_path / "first", cache=cache, postings_per_shard=500)
+    write_search_data(make_site(second), tmp_path / "cold", cache=None, postings_per_shard=500)
+    refuse_full_builds(monkeypatch)
+    write_search_data(make_site(second), tmp_path / "second", cache=cache, postings_per_shard=500)
+    return tuple(search_files(tmp_path / name) for name in ("first", "second", "cold"))
+
+
+def test_a_no_op_rebuild_reuses_the_cache(tmp_path, monkeypatch):
+    articles = generated_articles(120)
+    first, second, cold = build_twice(tmp_path, monkeypatch, articles, articles)
+    assert first == second == cold
+
+
+def test_an_edit_rewrites_only_the_shards_of_its_terms(tmp_path, monkeypatch):
+    articles = generated_articles(120)
+    changed_articles = edited(articles, 40, "\n\n新增段落：冰雪嘉年华Ｘ２０２５开幕。")
+    first, second, cold = build_twice(tmp_path, monkeypatch, articles, changed_articles)
+    assert second == cold, "an incremental build equals a build from scratch"
+    shards = parse_script_text(first["manifest.js"].decode())["indexShards"]
+    assert shards >= 16
+    ref = sorted(articles, key=lambda a: a.id).index(articles[40])
+    terms = set().union(*(DocTerms.of(document(a[40]), token_counts).terms()
+                          for a in (articles, changed_articles)))
+    changed = {name for name in second if second[name] != first.get(name)}
+    allowed = {"manifest.js", f"docs-{ref // 10}.js"} | {f"index-{term_shard(t, shards)}.js"
+                                                          for t in terms}
+    assert {"manifest.js", f"docs-{ref // 10}.js", f"index-{term_shard('冰雪', shards)}.js"} \
+        <= changed <= allowed
+    # An article's terms reach most shards of a small archive; the rest must keep their bytes.
+    assert sum(name.startswith("index-") for name in set(first) - changed) >= shards // 20
+
+
+def test_a_new_day_appended_is_merged_into_the_cached_index(tmp_path, monkeypatch):
+    articles = sorted(generated_articles(130), key=lambda a: a.id)
+    new_day = [replace(a, id=f"2025-01-01-a01-{n:02d}", date=dt.date(2025, 1, 1))
+               for n, a in enumerate(articles[120:])]
+    first, second, cold = build_twice(tmp_path, monkeypatch, articles[:120], articles[:120] + new_day)
+    assert second == cold
+    assert parse_script_text(second["manifest.js"].decode())["documents"] == 130
+
+
+def test_an_article_inserted_before_the_end_rebuilds_from_scratch(tmp_path):
+    articles = sorted(generated_articles(60), key=lambda a: a.id)
+    cache = tmp_path / "search.pickle"
+    write_search_data(make_site(articles[1:]), tmp_path / "first", cache=cache)
+    write_search_data(make_site(articles), tmp_path / "second", cache=cache)
+    write_search_data(make_site(articles), tmp_path / "cold", cache=None)
+    assert search_files(tmp_path / "second") == search_files(tmp_path / "cold")
+
+
+def test_a_damaged_cache_is_ignored(tmp_path):
+    cache = tmp_path / "search.pickle"
+    cache.write_bytes(b"not a pickle")
+    write_search_data(make_site(generated_articles(20)), tmp_path / "out", cache=cache)
+    write_search_data(make_site(generated_articles(20)), tmp_path / "cold", cache=None)
+    assert search_files(tmp_path / "out") == search_files(tmp_path / "cold")
+    assert cache.read_bytes() != b"not a pickle"
+
+
+def test_the_output_is_the_same_for_any_number_of_workers(tmp_path):
+    site = make_site(generated_articles(150))
+    write_search_data(site, tmp_path / "one", cache=None, workers=1, postings_per_shard=500)
+    write_search_data(site, tmp_path / "three", cache=None, workers=3, postings_per_shard=500)
+    assert search_files(tmp_path / "one") == search_files(tmp_path / "three")
