@@ -180,6 +180,25 @@ def test_headline_between_two_articles_goes_to_the_one_it_names():
 记者近日走访多地发现，冬季旅游市场持续升
 温。 （光明日报记者 张三）
 """), "（光明日报记者 张三）", ["张三"]),
+    (page("""
+冬季供暖运行平稳
+
+本报西宁讯（记者 张三）入冬以来，全市供暖运行平稳。
+"""), "本报西宁讯（记者 张三）", ["张三"]),
+    (page("""
+冬季供暖运行平稳
+
+■ 本报记者 张三 通讯员 李四 文/图
+
+入冬以来，全市供暖运行平稳。
+"""), "■ 本报记者 张三 通讯员 李四文/图", ["张三", "李四"]),
+    (page("""
+冬季供暖运行平稳
+
+文/本报记者 张三
+
+入冬以来，全市供暖运行平稳。
+"""), "文/本报记者 张三", ["张三"]),
 ])
 def test_bylines_and_datelines(text, byline, reporters):
     split = split_page(text)
@@ -188,6 +207,17 @@ def test_bylines_and_datelines(text, byline, reporters):
     assert article.reporters == reporters
     assert byline.replace(" ", "") not in article.body.replace(" ", "")
     assert ends_sentence(article.body)
+
+
+def test_a_sentence_naming_本报记者_is_no_dateline():
+    text = page("""
+冬季供暖运行平稳
+
+本报记者从市供电公司获悉，今冬全市电网运行平稳。
+""")
+    [article] = split_page(text).segments
+    assert article.byline is None
+    assert article.body == "本报记者从市供电公司获悉，今冬全市电网运行平稳。"
 
 
 def test_headlines_without_blank_lines_around_them():

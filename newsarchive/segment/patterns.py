@@ -6,21 +6,23 @@ import re
 
 # Who is credited: 记者, 通讯员, with the ranks papers put before them.
 CREDIT = r"(?:首席|特约|见习|实习)?(?:记者|通讯员|实习生|摄影记者)"
-# Opens an article: 本报讯（记者 施翔）, 本报北京1月19日电 （记者吴秋余）, 新华社西宁1月3日电.
+# Opens an article: 本报讯（记者 施翔）, 本报北京1月19日电 （记者吴秋余）, 新华社西宁1月3日电,
+# 本报西宁讯（记者 张三）: without a date only with the credit, as `本报记者从市供电…` is text.
 START_BYLINE_RE = re.compile(
     r"^(?:本报讯|(?:本报|新华社|中新社|[\u4e00-\u9fff]{2,6}(?:社|报|台|网))"
-    r"[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日(?:电|讯))"
+    r"(?:[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日(?:电|讯)|[\u4e00-\u9fff]{2,4}(?:电|讯)(?=\s*[（(])))"
     r"\s*(?:[（(][^（）()]{1,40}[）)])?")
 # Another paper named in a credit: 人民日报记者, 光明日报评论员.
 PAPER = r"[\u4e00-\u9fff]{2,4}(?:日报|晚报|早报|时报)"
 # A signed piece: 文/张三, 图︱李四.
 AUTHOR = r"(?:文|图|文图|图文|撰文)[\s　]*[/／|｜︱][\s　]*"
-# Stands alone under a headline: 本报记者 徐顺凯, 记者 王琼 通讯员 李红.
+# Stands alone under a headline: 本报记者 徐顺凯, 记者 王琼 通讯员 李红, 本报记者 张三 文/图.
 # A paper's own commentator signs without a name: 本报评论员.
 UNDER_BYLINE_RE = re.compile(
     rf"^[■□●◆◇]?[\s　]*(?:(?:(?:本报|新华社|{PAPER}){CREDIT}[\s　]*|{CREDIT}[\s　]+|{AUTHOR})"
     rf"[\u4e00-\u9fff·]{{2,5}}"
     rf"(?:[\s　、]+(?:(?:本报)?{CREDIT}[\s　]*|{AUTHOR})?[\u4e00-\u9fff·]{{2,5}})*"
+    rf"(?:[\s　]*[文图][/／][文图])?"
     rf"|(?:本报|{PAPER})(?:特约)?评论员)$")
 # Closes an article: （记者 王琼）, （据新华社）.
 END_BYLINE_RE = re.compile(
@@ -68,8 +70,12 @@ def reporters(byline: str | None) -> list[str]:
     for credit in re.findall(r"[（(]([^（）()]*)[）)]", byline) or [byline]:
         credited = False
         for token in re.split(r"[\s　、，]+", credit):
-            token = token.lstrip("■□●◆◇")
+            # `张三 文/图` loses its space to the justification repair: `张三文/图`.
+            token = re.sub(r"[文图][/／][文图]$", "", token.lstrip("■□●◆◇"))
             bare = CREDIT_PREFIX_RE.sub("", token)
+            # `文/本报记者`: a credit can follow an author mark.
+            while CREDIT_PREFIX_RE.match(bare):
+                bare = CREDIT_PREFIX_RE.sub("", bare)
             credited = credited or bare != token
             if credited and NAME_RE.match(bare) and bare not in names and bare not in NOT_NAMES:
                 names.append(bare)
