@@ -46,6 +46,7 @@ LATER_QUERY_JS = """async ([q, waitMs]) => {
   const end = await shown;
   return end === null ? null : end - start;
 }"""
+NOT_SEARCH_PAYLOAD = {"document", "stylesheet", "image", "font", "media"}
 SMALL_TRUTH = 10   # recall is judged on queries whose every hit fits on the first results page
 
 
@@ -119,8 +120,9 @@ def measure_search(browser, search_page: str, site: Path, queries: list[str],
     page.on("console", lambda message: problems.append(f"console: {message.text}")
             if message.type == "error" and "Failed to load resource" not in message.text
             else None)
+    # Search payload only: scripts, data and wasm; the page, its styles and images are not.
     page.on("request", lambda request: requested.append(request.url)
-            if request.resource_type != "document" else None)
+            if request.resource_type not in NOT_SEARCH_PAYLOAD else None)
     seen: set[Path] = set()
     latencies, later_kb = [], []
     shown_total = shown_true = small_truth = small_found = 0

@@ -60,6 +60,9 @@ def search_table(searches: list[SearchRow]) -> list[str]:
             f"{_fmt(st.later_query_max_kb, '{:.0f}')} | {_fmt(st.p50_ms, '{:.0f}')} / "
             f"{_fmt(st.p95_ms, '{:.0f}')} | {_fmt(st.precision)} | {_fmt(st.recall)} | "
             f"{st.answered}/{st.asked}{' ' + st.error if st.error else ''} |")
+    if any(s.engine == "pagefind" for s in searches):
+        lines.append("\nPagefind matches whole words from its Chinese segmenter and ranks the "
+                     "rest, so against substring truth its precision and recall are low by design.")
     return lines
 
 
