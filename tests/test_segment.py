@@ -531,6 +531,28 @@ def test_numbered_headings_are_sections():
         ["## 一、夯实粮食安全根基", "## 二、壮大特色产业"]
 
 
+INDENTED = page("""
+冬季供暖运行平稳
+
+本报讯（记者 李明）入冬以来，全市供暖运行平稳，
+室温达标率保持在较高水平，群众满意度明显提升。
+　　供热企业加强管网巡查，及时处置各类供热故障，
+确保群众温暖过冬，全市未发生大面积停暖事件。
+  据介绍，今冬全市还将新增供热面积两百万平方米。
+""")
+
+
+def test_an_indented_line_opens_a_paragraph():
+    [article] = split_page(INDENTED).segments
+    assert [p[:4] for p in article.body.split("\n\n")] == ["入冬以来", "供热企业", "据介绍，"]
+
+
+def test_an_indent_on_every_line_is_a_margin_not_paragraphs():
+    text = "\n".join("    " + line if line else line for line in INDENTED.split("\n"))
+    [article] = split_page(text).segments
+    assert article.body.count("\n\n") == 0
+
+
 def test_text_without_any_headline_gets_a_title_and_a_warning():
     text = page("""
 入冬以来，全市供暖运行平稳，室温达标率保持

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Artifact
 from ..text import SPACES, ends_sentence
@@ -121,7 +121,7 @@ def _take_text_line(line: Line, current: Body | None, open_body) -> Body | None:
         current.add_byline(start.group(0).strip(SPACES), line.number)
         current.starts_with_byline = True
         rest = line.text[start.end():].strip(SPACES)
-        line = Line(line.number, rest, line.continues, line.continued_from)
+        line = replace(line, text=rest)
     elif line.continued_from and current is not None and current.has_text():
         # （上接…） starts the part of a story continued from another page.
         current = open_body()
@@ -134,8 +134,7 @@ def _take_text_line(line: Line, current: Body | None, open_body) -> Body | None:
         end = None
     if end:
         current.add_byline(end.group(0), line.number)
-        line = Line(line.number, line.text[:end.start()].strip(SPACES), line.continues,
-                    line.continued_from)
+        line = replace(line, text=line.text[:end.start()].strip(SPACES))
     if line.text:
         current.add_line(line)
     current.continues = current.continues or line.continues

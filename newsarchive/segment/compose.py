@@ -34,10 +34,11 @@ def _blocks(draft: Draft) -> list[tuple[str, str, bool]]:
 
 
 def _with_blanks(lines: list[Line]) -> list[str | None]:
-    """A frame's lines with None where the page had blank lines (gaps in the numbering)."""
+    """A frame's lines with None where the page had blank lines (gaps in the numbering), and
+    before an indented line: after a finished sentence, either is where a paragraph may end."""
     out: list[str | None] = []
     for index, line in enumerate(lines):
-        if index and line.number > lines[index - 1].number + 1:
+        if index and (line.number > lines[index - 1].number + 1 or line.indented):
             out.append(None)
         out.append(line.text)
     return out

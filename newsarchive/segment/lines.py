@@ -22,6 +22,7 @@ class Line:
     text: str                     # repaired text
     continues: str | None = None
     continued_from: str | None = None
+    indented: bool = False        # set in from the column's edge: the first line of a paragraph
 
 
 @dataclass
@@ -42,6 +43,10 @@ def read_lines(text: str, artifacts: list[Artifact]) -> list[Line | None]:
     lines: list[Line | None] = []
     pending_from = None   # a （上接…） note alone on its line belongs to the next line
     for number, source in enumerate(raw, start=1):
+        # A paragraph's first line is indented by two em: an ideographic space or two spaces.
+        # (A single space, as on the seeds' first lines, is the extraction's, not an indent.)
+        lead = source[:len(source) - len(source.lstrip(SPACES))]
+        indented = "\u3000" in lead or len(lead) >= 2
         source = source.strip(SPACES)
         if not source:
             lines.append(None)
@@ -65,7 +70,8 @@ def read_lines(text: str, artifacts: list[Artifact]) -> list[Line | None]:
             source = glued[1]
         repaired = strip_justification_spaces(source)
         if repaired:
-            lines.append(Line(number, repaired, continues, continued_from or pending_from))
+            lines.append(Line(number, repaired, continues, continued_from or pending_from,
+                              indented and not glued))
             pending_from = None
             continue
         lines.append(None)
@@ -73,6 +79,11 @@ def read_lines(text: str, artifacts: list[Artifact]) -> list[Line | None]:
         previous = next((line for line in reversed(lines) if line is not None), None)
         if continues and previous is not None:
             previous.continues = continues
+    # Where most lines are set in (a margin kept by the extraction), an indent tells nothing.
+    texts = [line for line in lines if line is not None]
+    if sum(line.indented for line in texts) * 2 > len(texts):
+        for line in texts:
+            line.indented = False
     return lines
 
 
