@@ -27,7 +27,7 @@ if __package__ in (None, ""):   # run as a script: make `bench` and `newsarchive
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import corpus, tools
-from bench.browser import SMALL_TRUTH, measure_search
+from bench.browser import CHROMIUM, SMALL_TRUTH, launch, measure_search
 from bench.report import BuildRow, SearchRow, report
 from bench.measure import Run, edit_visible_through_serve, run_measured, tree_size
 from newsarchive.config import load_config
@@ -293,6 +293,37 @@ class SizeRun:
         return self
 
 
+def save(out: Path, rows: list[BuildRow], searches: list[SearchRow], nodes: dict[int, dict]) -> str:
+    """Write the report so far to out/results.md and out/results.json; return its text."""
+    nodes = {size: node for size, node in nodes.items() if node}
+    text = report(rows, searches, nodes)
+    (out / "results.md").write_text(text + "\n", encoding="utf-8")
+    (out / "results.json").write_text(json.dumps(
+        {"builds": [asdict(r) for r in rows],
+         "search": [{**asdict(s), "stats": asdict(s.stats)} for s in searches],
+         "node": nodes},
+        ensure_ascii=False, indent=1), encoding="utf-8")
+    return text
+
+
+def start_browser(args):
+    """(playwright, browser), or (None, None) when Chromium or playwright is missing."""
+    if args.no_browser or not Path(CHROMIUM).exists():
+        return None, None
+    try:
+        from playwright.sync_api import sync_playwright
+        playwright = sync_playwright().start()
+    except Exception as exc:   # no playwright: report, don't crash
+        print(f"bench: no browser measurements ({exc})", file=sys.stderr)
+        return None, None
+    try:
+        return playwright, launch(playwright)
+    except Exception as exc:   # a browser that will not start: the same
+        print(f"bench: no browser measurements ({exc})", file=sys.stderr)
+        playwright.stop()
+        return None, None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -303,35 +334,21 @@ def main(argv: list[str] | None = None) -> int:
     nodes: dict[int, dict] = {}
     if "ours" in args.tools:
         rows.append(measure_ingest(args, writer, args.out / "logs"))
-    playwright = browser = None
-    if not args.no_browser and Path("/usr/bin/chromium").exists():
-        try:
-            from playwright.sync_api import sync_playwright
-            from bench.browser import launch
-            playwright = sync_playwright().start()
-            browser = launch(playwright)
-        except Exception as exc:   # no playwright or a broken browser: report, don't crash
-            print(f"bench: no browser measurements ({exc})", file=sys.stderr)
+    playwright, browser = start_browser(args)
     try:
         for size in args.sizes:
             done = SizeRun(args, size, writer, browser).run()
             rows += done.rows
             searches += done.searches
             nodes[size] = done.node
+            # Saved after every size, so a long run interrupted later keeps what it measured.
+            save(args.out, rows, searches, nodes)
     finally:
         if browser is not None:
             browser.close()
         if playwright is not None:
             playwright.stop()
-    nodes = {size: node for size, node in nodes.items() if node}
-    text = report(rows, searches, nodes)
-    print(text)
-    (args.out / "results.md").write_text(text + "\n", encoding="utf-8")
-    (args.out / "results.json").write_text(json.dumps(
-        {"builds": [asdict(r) for r in rows],
-         "search": [{**asdict(s), "stats": asdict(s.stats)} for s in searches],
-         "node": nodes},
-        ensure_ascii=False, indent=1), encoding="utf-8")
+    print(save(args.out, rows, searches, nodes))
     return 0
 
 
