@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.request import urlopen
 
+URL_RE = re.compile(r"https?://[^\s;,]+/")
+
 
 @dataclass
 class Run:
@@ -119,7 +121,8 @@ def tree_size(root: Path) -> tuple[int, int]:
 
 
 def edit_visible_through_serve(argv: list[str], *, cwd: Path, log: Path, page: str,
-                               edit, marker: str, timeout: float = 120) -> Run:
+                               edit, marker: str, startup: float = 1800,
+                               timeout: float = 120) -> Run:
     """Start a preview server (argv), wait for its URL, call `edit()`, then time how long until
     the served `page` (a path under the URL) contains `marker`."""
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -129,19 +132,24 @@ def edit_visible_through_serve(argv: list[str], *, cwd: Path, log: Path, page: s
     except OSError as exc:
         return Run(None, None, f"cannot start {argv[0]}: {exc.strerror}")
     lines: list[str] = []
-    url_seen = threading.Event()
+    urls: list[str] = []
 
     def read_output() -> None:
         for line in child.stdout:
             lines.append(line)
-            if re.search(r"https?://\S+", line):
-                url_seen.set()
+            urls.extend(URL_RE.findall(line))
 
     threading.Thread(target=read_output, daemon=True).start()
     try:
-        if not url_seen.wait(timeout):
-            return Run(None, None, f"no URL printed within {timeout:.0f} s")
-        url = next(m.group(0) for l in lines if (m := re.search(r"https?://[^\s;]+/", l)))
+        deadline = time.perf_counter() + startup
+        while not urls:
+            if child.poll() is not None:
+                return Run(None, None, f"exit {child.returncode} before serving: "
+                                       + " | ".join(l.strip() for l in lines[-2:])[:300])
+            if time.perf_counter() > deadline:
+                return Run(None, None, f"no URL printed within {startup:.0f} s")
+            time.sleep(0.05)
+        url = urls[0]
         edit()
         start = time.perf_counter()
         while time.perf_counter() - start < timeout:

@@ -283,7 +283,8 @@ class SizeRun:
         run = edit_visible_through_serve(
             tools.ours_serve(self.site, self.content, out, free_port()), cwd=self.work,
             log=self.work / "logs" / "ours-serve.log", page=article_path(edited.stem),
-            edit=lambda: corpus.edit_article(edited, marker), marker=marker)
+            edit=lambda: corpus.edit_article(edited, marker), marker=marker,
+            startup=self.args.timeout)
         self.add(build_row(self.size, "ours", "serve: edit visible", run))
 
     def run(self) -> SizeRun:

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from bench.browser import SMALL_TRUTH, SearchStats
-from bench.measure import run_measured, tree_size
+from bench.measure import edit_visible_through_serve, run_measured, tree_size
 from bench.report import BuildRow, SearchRow, report, target_lines
 from bench.run import make_queries, parse_args
 
@@ -78,3 +78,35 @@ def test_targets_say_met_or_by_how_much():
     text = report(rows, searches, {})
     assert "| 30000 | ours / hugo, cold | 2.00× |" in text
 
+
+
+SERVER = """
+import functools, http.server, sys
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+server = http.server.HTTPServer(("127.0.0.1", 0), handler)
+print(f"serving at http://127.0.0.1:{server.server_address[1]}/; Ctrl-C to stop", flush=True)
+try:
+    server.serve_forever()
+except KeyboardInterrupt:
+    pass
+"""
+
+
+def test_edit_visible_through_serve(tmp_path):
+    served = tmp_path / "site"
+    served.mkdir()
+    (served / "a.html").write_text("old", encoding="utf-8")
+    run = edit_visible_through_serve(
+        [sys.executable, "-c", SERVER, str(served)], cwd=tmp_path, log=tmp_path / "serve.log",
+        page="a.html", edit=lambda: (served / "a.html").write_text("新的编辑", encoding="utf-8"),
+        marker="新的编辑", startup=30, timeout=30)
+    assert run.ok and run.seconds is not None
+    assert "serving at http://127.0.0.1:" in (tmp_path / "serve.log").read_text(encoding="utf-8")
+
+
+def test_edit_visible_reports_a_server_that_dies(tmp_path):
+    run = edit_visible_through_serve(
+        [sys.executable, "-c", "print('error: site.yaml: bad key'); raise SystemExit(1)"],
+        cwd=tmp_path, log=tmp_path / "serve.log", page="a.html", edit=lambda: None,
+        marker="x", startup=30)
+    assert run.error.startswith("exit 1 before serving") and "bad key" in run.error
