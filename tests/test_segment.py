@@ -547,6 +547,20 @@ def test_an_indented_line_opens_a_paragraph():
     assert [p[:4] for p in article.body.split("\n\n")] == ["入冬以来", "供热企业", "据介绍，"]
 
 
+def test_a_headline_over_an_indented_first_line_without_a_blank():
+    text = page("""
+冬季供暖运行平稳
+　　入冬以来，全市供暖运行平稳，室温达标率保持在
+较高水平，群众满意度明显提升。
+市民共享冬日文化盛宴
+　　12月20日，市图书馆举办新年阅读活动，吸引了众
+多市民参加。
+""")
+    split = split_page(text)
+    assert titles(split) == ["冬季供暖运行平稳", "市民共享冬日文化盛宴"]
+    assert split.segments[1].body.startswith("12月20日")
+
+
 def test_an_indent_on_every_line_is_a_margin_not_paragraphs():
     text = "\n".join("    " + line if line else line for line in INDENTED.split("\n"))
     [article] = split_page(text).segments

@@ -117,6 +117,8 @@ def _chunks(lines: list[Line | None]) -> list[list[Line]]:
             continue
         if START_BYLINE_RE.match(line.text) or UNDER_BYLINE_RE.match(line.text):
             chunks.append([])
+        elif line.indented:
+            chunks.extend(_headline_over_indent(chunks.pop()))
         chunks[-1].append(line)
         end = END_BYLINE_RE.search(line.text)
         if UNDER_BYLINE_RE.match(line.text) or \
@@ -130,6 +132,16 @@ def _chunks(lines: list[Line | None]) -> list[list[Line]]:
                 and not chunk[-2].text.endswith("—") and _heads_a_byline(chunk[-1:], following):
             chunks[index:index + 1] = [chunk[:-1], chunk[-1:]]
     return chunks
+
+
+def _headline_over_indent(chunk: list[Line]) -> list[list[Line]]:
+    """Before an indented first line: headline lines set after a finished sentence become a run
+    of their own, and the indented line starts another (`…提升。⏎标题⏎　　12月20日，…`)."""
+    for size in (1, 2):
+        head, rest = chunk[len(chunk) - size:], chunk[:len(chunk) - size]
+        if len(chunk) > size and ends_sentence(rest[-1].text) and all(map(_headingish, head)):
+            return [rest, head, []]
+    return [chunk, []] if chunk else [[]]
 
 
 def _headingish(line: Line) -> bool:
@@ -230,10 +242,13 @@ def _set_beside(chunk: list[Line], following: str, column: dict[int, float]) -> 
 
 def _leading_head(chunk: list[Line]) -> int:
     """How many leading lines of a chunk form a headline (0: none): the whole chunk when it is
-    short and all headline-like, or the lines down to a `——` subtitle above the text."""
+    short and all headline-like, or the lines down to a `——` subtitle or an indented first
+    line of text."""
     if START_BYLINE_RE.match(chunk[0].text):
         return 0
     for count, line in enumerate(chunk[:4], start=1):
+        if line.indented and count > 1:
+            return count - 1
         if not _headingish(line):
             return 0
         if line.text.startswith("—") and count > 1:
