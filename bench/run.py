@@ -145,16 +145,27 @@ def measure_node(search_dir: Path, records: dict[str, dict], work: Path) -> dict
     return json.loads(done.stdout)
 
 
-def measure_ingest(args, writer: corpus.CorpusWriter, log_dir: Path) -> BuildRow:
-    site = prepare_site(args.out / "ingest")
-    pages, _ = corpus.write_pages(writer.pages(args.ingest_pages * corpus.ARTICLES_PER_PAGE),
-                                  texts_dir=site / "seeds")
-    run = run_measured(tools.ours_ingest(site, site / "seeds", site / "content"), cwd=site,
-                       log=log_dir / "ingest.log", timeout=args.timeout)
-    per_page = run.seconds / pages if run.ok else None
-    return BuildRow(0, "ours", f"ingest {pages} pages", run.seconds if run.ok else None,
-                    run.peak_rss_mb, run.cpu_seconds, note=f"{per_page * 1000:.1f} ms/page" if per_page
-                    else run.error or "")
+def measure_ingest(args, writer: corpus.CorpusWriter, log_dir: Path) -> list[BuildRow]:
+    """`build.py ingest` on a tenth of the pages and on all of them: the difference is the cost
+    of a page with the start-up (imports, the segmenter's dictionary) taken out."""
+    counts = sorted({max(1, args.ingest_pages // 10), args.ingest_pages})
+    rows, seconds = [], {}
+    for count in counts:
+        site = prepare_site(args.out / f"ingest-{count}")
+        pages, _ = corpus.write_pages(writer.pages(count * corpus.ARTICLES_PER_PAGE),
+                                      texts_dir=site / "seeds")
+        run = run_measured(tools.ours_ingest(site, site / "seeds", site / "content"), cwd=site,
+                           log=log_dir / f"ingest-{count}.log", timeout=args.timeout)
+        note = run.error or f"{run.seconds / pages * 1000:.0f} ms/page with start-up"
+        if run.ok:
+            seconds[count] = run.seconds
+        if run.ok and len(seconds) == 2:
+            few, many = counts
+            marginal = (seconds[many] - seconds[few]) / (many - few)
+            note += f"; {marginal * 1000:.0f} ms/page without"
+        rows.append(BuildRow(0, "ours", f"ingest {pages} page{'s' if pages > 1 else ''}", run.seconds if run.ok else None,
+                             run.peak_rss_mb, run.cpu_seconds, note=note))
+    return rows
 
 
 def build_row(size: int, tool: str, step: str, run: Run, out: Path | None = None) -> BuildRow:
@@ -334,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     searches: list[SearchRow] = []
     nodes: dict[int, dict] = {}
     if "ours" in args.tools:
-        rows.append(measure_ingest(args, writer, args.out / "logs"))
+        rows += measure_ingest(args, writer, args.out / "logs")
     playwright, browser = start_browser(args)
     try:
         for size in args.sizes:
