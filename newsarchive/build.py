@@ -1,23 +1,39 @@
-"""Build the site: read and validate all content, render every page, then swap the output in."""
+"""Build the site: read and validate all content, render the pages that changed, swap it in.
+
+A page whose fingerprint (see depends.py) equals the last build's keeps the last build's file
+(a hard link); only the others are rendered, across processes when there are many. When no
+input changed at all, the output is left as it is.
+"""
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
 import os
+import signal
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
 from . import urls
+from .buildcache import BuildCache, BuildState, folder_identity, input_stamp
 from .config import SiteConfig
-from .content import load_articles
+from .content import load_content
+from .depends import Fingerprints, tree_digest
 from .errors import ArchiveError, ArchiveErrors
 from .model import Article, Site
 from .output import BuildLock, Staging, check_output_dir, start_staging, write_error
 from .pages import Page, plan_site
 from .render import check_templates, make_environment, render_template
 from .search import write_search_data
+
+# Below this many pages to render, starting worker processes costs more than it saves.
+PARALLEL_MIN_PAGES = 400
+CHUNK_PAGES = 200
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass
@@ -31,6 +47,7 @@ class BuildReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    rendered: int = 0   # pages rendered; the others kept the last build's file
 
     def summary(self) -> str:
         try:
@@ -62,13 +79,87 @@ def check_plan(pages: list[Page]) -> None:
         seen.add(page.path)
 
 
-def render_pages(site: Site, pages: list[Page], env, staging: Staging, quiet: bool) -> None:
-    """Render each page straight into the temporary folder, so memory holds one page at a time."""
+def render_page(site: Site, page: Page, env) -> bytes:
+    context = {"root": urls.root_prefix(page.path), "page_path": page.path,
+               "config": site.config, **page.context}
+    return render_template(env, page.template, context).encode("utf-8")
+
+
+# One build's pages and staging, inherited by forked workers rather than pickled to them.
+_job: tuple[Site, list[Page], object, Staging] | None = None
+
+
+def _render_chunk(first: int, last: int) -> tuple[list[str], list[str], tuple | None]:
+    """Worker: render pages[first:last] into the staging folder; errors travel back as data."""
+    site, pages, env, staging = _job
+    staging.written, staging.unchanged = [], []
+    try:
+        for page in pages[first:last]:
+            staging.write(page.path, render_page(site, page, env))
+    except ArchiveError as exc:   # its path, line and key do not survive pickling
+        return staging.written, staging.unchanged, (exc.message, exc.path, exc.line, exc.key)
+    return staging.written, staging.unchanged, None
+
+
+def _start_worker(parent: int, lock_fd: int | None) -> None:
+    """A worker must neither hold the build lock nor outlive a killed build."""
+    if lock_fd is not None:
+        os.close(lock_fd)  # a forked copy of the lock's descriptor would keep the folder locked
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # not Linux: workers still end when their pool is shut down
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
+
+
+def _workers(count: int) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if count < PARALLEL_MIN_PAGES or (cores or 1) < 2 or \
+            "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(cores, 8)
+
+
+def render_pages(site: Site, pages: list[Page], env, staging: Staging, quiet: bool,
+                 lock_fd: int | None = None) -> None:
+    """Render pages straight into the temporary folder: memory holds one page per process."""
+    global _job
+    workers = _workers(len(pages))
     # The bar appears only if rendering takes more than a second.
-    for page in tqdm(pages, desc="rendering", unit="page", disable=quiet, delay=1.0, leave=False):
-        context = {"root": urls.root_prefix(page.path), "page_path": page.path,
-                   "config": site.config, **page.context}
-        staging.write(page.path, render_template(env, page.template, context).encode("utf-8"))
+    bar = tqdm(total=len(pages), desc="rendering", unit="page", disable=quiet, delay=1.0,
+               leave=False)
+    with bar:
+        if workers == 1:
+            for page in pages:
+                staging.write(page.path, render_page(site, page, env))
+                bar.update()
+            return
+        _job = (site, pages, env, staging)
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=_start_worker,
+                                     initargs=(os.getpid(), lock_fd)) as pool:
+                chunks = [(i, min(i + CHUNK_PAGES, len(pages)))
+                          for i in range(0, len(pages), CHUNK_PAGES)]
+                futures = [pool.submit(_render_chunk, first, last) for first, last in chunks]
+                for (first, last), future in zip(chunks, futures):
+                    written, unchanged, error = future.result()
+                    staging.written += written
+                    staging.unchanged += unchanged
+                    if error is not None:
+                        message, path, line, key = error
+                        raise ArchiveError(message, path, line=line, key=key)
+                    bar.update(last - first)
+        finally:
+            _job = None
+
+
+def global_key(config: SiteConfig, templates_dir: Path) -> bytes:
+    """What every page depends on besides its context: templates, config, the code itself."""
+    return tree_digest(templates_dir) + repr(config).encode() + tree_digest(
+        Path(__file__).resolve().parent, (".py",))
 
 
 def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool = False,
@@ -76,21 +167,40 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
     """Build content_dir into out_dir; on any failure the previous out_dir stays as it was."""
     started = time.monotonic()
     templates_dir, static_dir = config.root / "templates", config.root / "static"
-    seeds_dir = config.root / "seeds"
+    seeds_dir, content_dir = config.root / "seeds", Path(content_dir)
     out_dir = check_output_dir(Path(out_dir), config.root,
-                               [Path(content_dir), seeds_dir, templates_dir, static_dir])
-    articles = load_articles(Path(content_dir))
-    check_against_config(config, articles)
-    site = Site(config, articles)
-    # Everything that can be checked is checked before the output folder is touched.
-    pages = plan_site(site, seeds_dir)
-    check_plan(pages)
-    env = make_environment(templates_dir)
-    check_templates(env)
-    with BuildLock(out_dir, wait=lock_wait):
+                               [content_dir, seeds_dir, templates_dir, static_dir])
+    cache = BuildCache(config.root, content_dir, out_dir)
+    with BuildLock(out_dir, wait=lock_wait) as lock:
+        # Read under the lock: another build may have just replaced both output and cache.
+        scanned_ns = time.time_ns()
+        stamp, newest_ns = input_stamp(
+            [content_dir, seeds_dir, templates_dir, static_dir],
+            [config.path.resolve(), *_lunr_candidates(config)])
+        state = cache.load_state()
+        if state is not None and state.still_current(stamp, newest_ns, out_dir):
+            return BuildReport(out_dir, state.page_count, state.article_count,
+                               time.monotonic() - started, unchanged=list(state.files))
+        contents = cache.load_content()
+        articles = load_content(content_dir, contents)
+        check_against_config(config, articles)
+        site = Site(config, articles)
+        # Everything that can be checked is checked before the output folder is touched.
+        pages = plan_site(site, seeds_dir)
+        check_plan(pages)
+        env = make_environment(templates_dir)
+        check_templates(env)
+        digests = {entry.article.id: entry.digest for entry in contents.entries.values()}
+        fingerprints = Fingerprints(global_key(config, templates_dir), digests)
+        previous = state.pages if state is not None and \
+            state.output == folder_identity(out_dir) else {}
         staging = start_staging(out_dir)
         try:
-            render_pages(site, pages, env, staging, quiet)
+            fresh = {page.path: fingerprints.page(page.path, page.template, page.context)
+                     for page in pages}
+            to_render = [page for page in pages if previous.get(page.path) != fresh[page.path]
+                         or not staging.keep(page.path)]
+            render_pages(site, to_render, env, staging, quiet, lock.fd)
             if static_dir.is_dir():
                 staging.copy_tree(static_dir, "static")
             try:
@@ -101,6 +211,15 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         except BaseException:  # Ctrl-C included: never leave a half-written temporary folder
             staging.discard()
             raise
-    return BuildReport(out_dir, sum(p.path.endswith(".html") for p in pages), len(articles),
-                       time.monotonic() - started, staging.written, staging.unchanged,
-                       staging.removed)
+        page_count = sum(p.path.endswith(".html") for p in pages)
+        cache.save(BuildState(stamp, scanned_ns, folder_identity(out_dir), fresh,
+                              sorted(staging.written + staging.unchanged), page_count,
+                              len(articles)), contents)
+    return BuildReport(out_dir, page_count, len(articles), time.monotonic() - started,
+                       staging.written, staging.unchanged, staging.removed, len(to_render))
+
+
+def _lunr_candidates(config: SiteConfig) -> list[Path]:
+    """The lunr.min.js files the search writer may copy: a change there is a change of input."""
+    roots = [config.root, Path(__file__).resolve().parent.parent]
+    return [root / "node_modules" / "lunr" / "lunr.min.js" for root in roots]

@@ -1,12 +1,44 @@
-"""Load `content/**/*.md` into validated `Article`s, collecting every error before failing."""
+"""Load `content/**/*.md` into validated `Article`s, collecting every error before failing.
+
+A `ContentCache` from the previous build lets unchanged files skip reading and parsing: a file
+whose size and mtime are as recorded is taken as unchanged, unless the mtime is so recent that a
+second write within the same clock tick could hide behind it; then its bytes are hashed.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ArchiveError, ArchiveErrors
 from .frontmatter import parse_article
 from .model import Article
+
+# File systems with coarse timestamps (FAT: 2 s) can give two writes the same mtime.
+RACY_NS = 2_000_000_000
+
+
+@dataclass
+class ContentEntry:
+    """What the last build knew of one content file: its stat, its bytes' hash, its article."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+    article: Article
+
+
+@dataclass
+class ContentCache:
+    """Content files by path relative to the content folder, as of the last load."""
+
+    entries: dict[str, ContentEntry] = field(default_factory=dict)
+    loaded_ns: int = 0   # wall clock when the entries' stats were taken
+    parsed: list[str] = field(default_factory=list)   # files read and parsed by the last load
+    dirty: bool = False   # the last load changed the entries: worth saving again
 
 
 def decode_content(data: bytes, path: Path) -> str:
@@ -19,12 +51,15 @@ def decode_content(data: bytes, path: Path) -> str:
                            path, line=line) from None
 
 
-def read_article(path: Path) -> Article:
-    """Read and validate one content file."""
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ArchiveError(f"cannot read the file: {exc.strerror}", path) from None
+
+
+def parse_content(data: bytes, path: Path) -> Article:
+    """Validate one content file's bytes into an Article."""
     text = decode_content(data, path)
     try:
         return parse_article(text, path)
@@ -33,27 +68,70 @@ def read_article(path: Path) -> Article:
                            "YYYY-MM-DD", path) from None
 
 
-def load_articles(content_dir: Path) -> list[Article]:
-    """Every article under content_dir, sorted by id; all problems are raised together."""
+def read_article(path: Path) -> Article:
+    """Read and validate one content file."""
+    return parse_content(_read_bytes(path), path)
+
+
+def content_files(content_dir: Path) -> list[tuple[str, os.stat_result]]:
+    """(relative POSIX path, stat) of every article file, sorted; hidden names skipped."""
+    found: list[tuple[str, os.stat_result]] = []
+    pending = [content_dir]
+    while pending:
+        folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue  # editor backups and hidden folders are not articles
+                if entry.is_dir():
+                    pending.append(Path(entry.path))
+                elif entry.name.endswith(".md") and entry.is_file():
+                    rel = Path(entry.path).relative_to(content_dir).as_posix()
+                    found.append((rel, entry.stat()))
+    return sorted(found)
+
+
+def _entry(content_dir: Path, rel: str, info: os.stat_result, cache: ContentCache) -> ContentEntry:
+    """The file's entry, reusing the cached article when the file is provably the same."""
+    known = cache.entries.get(rel)
+    same_stat = (known is not None and known.size == info.st_size
+                 and known.mtime_ns == info.st_mtime_ns)
+    if same_stat and info.st_mtime_ns < cache.loaded_ns - RACY_NS:
+        return known
+    path = content_dir / rel
+    data = _read_bytes(path)
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if known is not None and known.digest == digest:
+        return ContentEntry(info.st_size, info.st_mtime_ns, digest, known.article)
+    cache.parsed.append(rel)
+    return ContentEntry(info.st_size, info.st_mtime_ns, digest, parse_content(data, path))
+
+
+def load_content(content_dir: Path, cache: ContentCache) -> list[Article]:
+    """Every article under content_dir, sorted by id, parsing only files the cache cannot vouch
+    for; the cache is updated in place. All problems are raised together."""
     if not content_dir.is_dir():
         raise ArchiveError("content folder not found: run `python build.py ingest` first "
                            "or pass --content DIR", content_dir)
+    started_ns = time.time_ns()
     # Collect every problem first: one run shows all that is wrong, not one file per run.
     errors: list[ArchiveError] = []
     by_id: dict[str, Article] = {}
-    for path in sorted(content_dir.rglob("*.md")):
-        if any(part.startswith(".") for part in path.relative_to(content_dir).parts):
-            continue  # editor backups and hidden folders are not articles
+    entries: dict[str, ContentEntry] = {}
+    cache.parsed = []
+    for rel, info in content_files(content_dir):
         try:
-            article = read_article(path)
+            entry = _entry(content_dir, rel, info, cache)
         except ArchiveError as exc:
             errors.append(exc)
             continue
+        entries[rel] = entry
+        article = entry.article
         first = by_id.get(article.id)
         if first is not None:
             errors.append(ArchiveError(
                 f"duplicate id {article.id!r}, also used by {first.path}: give one of them "
-                "another id", path, key="id"))
+                "another id", content_dir / rel, key="id"))
             continue
         by_id[article.id] = article
     if errors:
@@ -61,4 +139,11 @@ def load_articles(content_dir: Path) -> list[Article]:
     if not by_id:
         raise ArchiveError("no articles (*.md) found: run `python build.py ingest` first",
                            content_dir)
+    cache.dirty = bool(cache.parsed) or entries != cache.entries
+    cache.entries, cache.loaded_ns = entries, started_ns
     return [by_id[key] for key in sorted(by_id)]
+
+
+def load_articles(content_dir: Path) -> list[Article]:
+    """Every article under content_dir, sorted by id; all problems are raised together."""
+    return load_content(content_dir, ContentCache())

@@ -106,6 +106,22 @@ class Staging:
         except OSError as exc:
             raise write_error(exc, self.out_dir) from None
 
+    def keep(self, rel_path: str) -> bool:
+        """Put the previous build's file in the new site unread; False if there is none."""
+        old, target = os.path.join(self.out_dir, rel_path), os.path.join(self.temp_dir, rel_path)
+        try:
+            try:
+                _link_or_copy(old, target)
+            except FileNotFoundError:
+                if not os.path.isfile(old):
+                    return False
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                _link_or_copy(old, target)
+        except OSError as exc:
+            raise write_error(exc, self.out_dir) from None
+        self.unchanged.append(rel_path)
+        return True
+
     def copy_tree(self, source: Path, rel_dir: str) -> None:
         """Copy a folder (static files) into the site, sorted, skipping hidden files."""
         for path in sorted(source.rglob("*")):
@@ -150,7 +166,18 @@ class Staging:
 
 
 def _files(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    """Every file under root as a relative POSIX path, sorted (scandir: fast on big sites)."""
+    found, pending = [], [""]
+    while pending:
+        rel_dir = pending.pop()
+        with os.scandir(os.path.join(root, rel_dir)) as entries:
+            for entry in entries:
+                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(rel)
+                elif entry.is_file(follow_symlinks=False):
+                    found.append(rel)
+    return sorted(found)
 
 
 def _holds(path: Path, data: bytes) -> bool:
@@ -161,7 +188,7 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def _link_or_copy(old: Path, new: Path) -> None:
+def _link_or_copy(old: Path | str, new: Path | str) -> None:
     """A hard link keeps the old inode and mtime; where links are refused, a copy keeps mtime."""
     try:
         os.link(old, new)

@@ -219,7 +219,8 @@ def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict) -> li
                  "paths": [urls.list_path(kind, term.slug, n) for n in range(1, len(chunks) + 1)]}
         title = f"{LIST_KINDS[kind]}：{term.name}" + (f"（第{number}页）" if number > 1 else "")
         pages.append(Page(urls.list_path(kind, term.slug, number), "list.html", {
-            "page_title": title, "kind": kind, "kind_name": LIST_KINDS[kind], "term": term,
+            "page_title": title, "kind": kind, "kind_name": LIST_KINDS[kind],
+            "term": term.summary(),
             "articles": chunk, "pager": pager, **extra}))
     return pages
 
@@ -232,6 +233,8 @@ def plan_site(site: Site, seeds_dir: Path) -> list[Page]:
              "reporters": taxonomy.reporter_terms(articles),
              "places": taxonomy.place_terms(config, articles)}
     slugs = {kind: {t.name: t.slug for t in group} for kind, group in terms.items()}
+    names = {"topics": lambda a: a.topics, "tags": lambda a: a.tags,
+             "reporters": lambda a: a.reporters, "places": lambda a: a.places}
     issues = taxonomy.issues(articles)
     latest = taxonomy.newest_first(articles)
     by_id = {a.id: a for a in articles}
@@ -240,11 +243,15 @@ def plan_site(site: Site, seeds_dir: Path) -> list[Page]:
     sources, views = source_pages(site, seeds_dir)
 
     pages = [Page(urls.HOME, "index.html", {
-        "page_title": config.title, "issues": issues[:LATEST_ISSUES], "topics": topics,
+        "page_title": config.title, "issues": issues[:LATEST_ISSUES],
+        "topics": [t.summary() for t in topics],
         "latest": latest[:10], "article_count": len(articles), "issue_count": len(issues)})]
     for article in articles:
         pages.append(Page(urls.article_path(article.id), "article.html", {
-            "page_title": article.title, "article": article, "slugs": slugs,
+            # Only its own names' slugs: a page's context is what its rebuild depends on.
+            "page_title": article.title, "article": article,
+            "slugs": {kind: {name: slugs[kind][name] for name in names[kind](article)}
+                      for kind in slugs},
             "byline": byline_parts(article.byline, article.reporters),
             "neighbours": neighbours[article.id], "related": related[article.id],
             "continues": continuation(article, article.continues, False, issue_pages),
@@ -255,7 +262,7 @@ def plan_site(site: Site, seeds_dir: Path) -> list[Page]:
     for kind, group in terms.items():
         pages.append(Page(urls.index_path(kind), "terms.html", {
             "page_title": f"全部{LIST_KINDS[kind]}", "kind": kind, "kind_name": LIST_KINDS[kind],
-            "terms": group}))
+            "terms": [t.summary() for t in group]}))
         for term in group:
             extra = {"bars": chart_bars(taxonomy.monthly_counts(term.articles))} \
                 if kind == "topics" else {"bars": []}
@@ -293,5 +300,6 @@ def date_pages(issues: list[taxonomy.Issue]) -> list[Page]:
         older = issues[number + 1] if number + 1 < len(issues) else None
         pages.append(Page(urls.issue_path(issue.date), "issue.html", {
             "page_title": f"{issue.date.year}年{issue.date.month}月{issue.date.day}日",
-            "issue": issue, "newer": newer, "older": older}))
+            "issue": issue, "newer": newer.date if newer else None,
+            "older": older.date if older else None}))
     return pages

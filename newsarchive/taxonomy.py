@@ -30,6 +30,20 @@ class Term:
     articles: list[Article]
     description: str = ""
 
+    def summary(self) -> "TermSummary":
+        """What lists of terms show: a page can depend on the count, not on every article."""
+        return TermSummary(self.name, self.slug, self.description, len(self.articles))
+
+
+@dataclass(frozen=True)
+class TermSummary:
+    """A term as indexes and list headings show it: name, page, description, article count."""
+
+    name: str
+    slug: str
+    description: str
+    count: int
+
 
 @dataclass
 class NewsPage:
@@ -183,7 +197,11 @@ def neighbours(articles: list[Article]) -> dict[str, Neighbours]:
 
 
 def related(articles: list[Article], limit: int = 5) -> dict[str, list[Article]]:
-    """Up to `limit` articles sharing the most topics, tags and places; newest first on ties."""
+    """Up to `limit` articles sharing the most topics, tags and places; nearest in date on ties.
+
+    Nearest, not newest: a new day's issue then changes the related lists of the days around
+    it, not of every article that shares a common tag with it.
+    """
     ranked = newest_first(articles)
     order = {a.id: rank for rank, a in enumerate(ranked)}
     labels = {a.id: _labels(a) for a in articles}
@@ -191,6 +209,8 @@ def related(articles: list[Article], limit: int = 5) -> dict[str, list[Article]]
     for article in ranked:
         for label in labels[article.id]:
             by_label[label].append(article)
+    position = {(label, a.id): i for label, group in by_label.items()
+                for i, a in enumerate(group) if len(group) > COMMON_LABEL}
     by_id = {a.id: a for a in articles}
     result = {}
     for article in articles:
@@ -199,15 +219,26 @@ def related(articles: list[Article], limit: int = 5) -> dict[str, list[Article]]
         for label in labels[article.id]:
             group = by_label[label]
             if len(group) > COMMON_LABEL:
-                # Too common to tell articles apart: only its newest members become candidates,
-                # which is all the tie-break (newest first) would let through anyway.
-                group = group[:limit + len(skip)]
+                # Too common to tell articles apart: only its members nearest in date become
+                # candidates, which is all the tie-break (nearest first) would let through anyway.
+                here, reach = position[(label, article.id)], limit + len(skip)
+                group = group[max(0, here - reach):here + reach + 1]
             candidates.update(other.id for other in group)
         mine = labels[article.id]
         scores = {other: sum(map(_weight, mine & labels[other])) for other in candidates - skip}
-        best = sorted(scores, key=lambda i: (-scores[i], order[i]))[:limit]
+        best = sorted(scores, key=lambda i: (-scores[i], _days_apart(article, by_id[i]),
+                                             order[i]))[:limit]
         result[article.id] = [by_id[i] for i in best]
     return result
+
+
+def _days_apart(one: Article, other: Article) -> int:
+    """Days between two articles' dates; an undated one counts as far from everything."""
+    if one.date is None and other.date is None:
+        return 0
+    if one.date is None or other.date is None:
+        return 1_000_000
+    return abs((one.date - other.date).days)
 
 
 def _weight(label: tuple[str, str]) -> int:

@@ -265,6 +265,10 @@ def test_a_read_only_output_folder_keeps_the_old_site(site, small_disk):
     build(site, out=out)
     before = snapshot(out)
     subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    # A change to build: with none, a rebuild has nothing to write and leaves the output alone.
+    edited = site / "content/undated-01.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("这一篇", "这一篇改过"),
+                      encoding="utf-8")
     with pytest.raises(ArchiveError, match="not writable"):
         build(site, out=out)
     assert snapshot(out) == before

@@ -149,6 +149,15 @@ def test_related_with_a_very_common_label_still_prefers_specific_matches():
     me = art("me", D(2020, 1, 1), topics=["文旅"], tags=["冷门"])
     twin = art("twin", D(2019, 1, 1), topics=["文旅"], tags=["冷门"])
     result = taxonomy.related([*crowd, me, twin])
-    newest = [a.id for a in taxonomy.newest_first(crowd)[:4]]
-    assert [a.id for a in result["me"]] == ["twin", *newest]
-    assert [a.id for a in result["c000"]] == [a.id for a in taxonomy.newest_first(crowd)[:5]]
+    # Ties go to the nearest in date (the newer of two equally near ones first).
+    assert [a.id for a in result["me"]] == ["twin", "c000", "c001", "c002", "c003"]
+    assert [a.id for a in result["c000"]] == ["c001", "c002", "c003", "c004", "c005"]
+    assert [a.id for a in result["c060"]] == ["c061", "c059", "c062", "c058", "c063"]
+
+
+def test_related_of_old_articles_ignore_a_new_day():
+    old = [art(f"o{i}", D(2020, 1, 1) + dt.timedelta(days=i), tags=["茶"]) for i in range(8)]
+    new = art("new", D(2024, 12, 31), tags=["茶"])
+    before, after = taxonomy.related(old), taxonomy.related([*old, new])
+    assert after["o0"] == before["o0"] and after["o7"] == before["o7"]
+    assert [a.id for a in after["new"]][:1] == ["o7"]

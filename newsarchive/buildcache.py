@@ -1,0 +1,135 @@
+"""The build cache in `.newsarchive-cache/`: what the last build read and what it wrote.
+
+Two files per (content folder, output folder): a small state (the inputs' stamp, each page's
+fingerprint, the output's files) read on every build, and the parsed articles, read only when
+something changed. A cache that is missing, unreadable or from another version is ignored: the
+build is then a cold one. It is written only after the output was swapped in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .content import RACY_NS, ContentCache
+
+CACHE_DIR = ".newsarchive-cache"
+FORMAT = 1
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass
+class BuildState:
+    """The last successful build: its inputs' stamp, its pages' fingerprints and its files."""
+
+    stamp: bytes
+    scanned_ns: int                  # when the stamp's stats were taken
+    output: tuple[int, int]          # (device, inode) of the output folder it produced
+    pages: dict[str, bytes] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    page_count: int = 0
+    article_count: int = 0
+
+    def still_current(self, stamp: bytes, newest_ns: int, out_dir: Path) -> bool:
+        """Nothing changed since: same inputs, none touched too recently to trust, same output."""
+        return (stamp == self.stamp and newest_ns < self.scanned_ns - RACY_NS
+                and folder_identity(out_dir) == self.output)
+
+
+def folder_identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _walk_stats(root: Path, digest, suffix: str = "") -> int:
+    """Feed (relative path, size, mtime) of every file under root to digest; the newest mtime."""
+    newest = 0
+    pending = [root]
+    found = []
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # absent folders are a state too: they add nothing
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                pending.append(Path(entry.path))
+            elif entry.name.endswith(suffix):
+                info = entry.stat()
+                found.append((entry.path, info.st_size, info.st_mtime_ns))
+    for path, size, mtime in sorted(found):
+        digest.update(f"{path}\0{size}\0{mtime}\n".encode())
+        newest = max(newest, mtime)
+    return newest
+
+
+def input_stamp(roots: list[Path], files: list[Path]) -> tuple[bytes, int]:
+    """A hash of every input file's path, size and mtime, and the newest mtime among them."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode() + b"\n")
+    newest = max([_walk_stats(root.resolve(), digest) for root in roots] + [0])
+    for path in files:
+        try:
+            info = path.stat()
+        except OSError:
+            digest.update(f"{path}\0absent\n".encode())
+            continue
+        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        newest = max(newest, info.st_mtime_ns)
+    # The code is an input too (its .py files; Python rewrites __pycache__ as it likes).
+    newest = max(newest, _walk_stats(PACKAGE_DIR, digest, ".py"))
+    return digest.digest(), newest
+
+
+class BuildCache:
+    """Reads and writes the cache files of one content folder built into one output folder."""
+
+    def __init__(self, root: Path, content_dir: Path, out_dir: Path):
+        key = hashlib.blake2b(f"{content_dir.resolve()}\0{out_dir}".encode(),
+                              digest_size=8).hexdigest()
+        self.folder = root / CACHE_DIR
+        self.state_file = self.folder / f"state-{key}.pickle"
+        self.content_file = self.folder / f"content-{key}.pickle"
+
+    def _load(self, path: Path, kind: type):
+        try:
+            with open(path, "rb") as handle:
+                version, value = pickle.load(handle)
+        except Exception:  # missing, truncated or from other code: a cold build, never a failure
+            return None
+        return value if version == (FORMAT, sys.version_info[:2]) and isinstance(value, kind) \
+            else None
+
+    def load_state(self) -> BuildState | None:
+        return self._load(self.state_file, BuildState)
+
+    def load_content(self) -> ContentCache:
+        return self._load(self.content_file, ContentCache) or ContentCache()
+
+    def _save(self, path: Path, value: object) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle = tempfile.NamedTemporaryFile("wb", dir=self.folder, prefix=".tmp-",
+                                                 delete=False)
+            with handle:
+                pickle.dump(((FORMAT, sys.version_info[:2]), value), handle,
+                            protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, path)
+        except OSError:
+            return  # a cache that cannot be written costs time on the next build, nothing else
+
+    def save(self, state: BuildState, content: ContentCache) -> None:
+        if content.dirty or not self.content_file.exists():
+            self._save(self.content_file, content)
+        self._save(self.state_file, state)
