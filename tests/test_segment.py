@@ -567,6 +567,31 @@ def test_an_indent_on_every_line_is_a_margin_not_paragraphs():
     assert article.body.count("\n\n") == 0
 
 
+def test_section_headings_printed_with_the_headline_over_its_byline():
+    text = page("""
+合作社负责人介绍，大棚采用智能温控系统，手机
+就能调节温度。“以前种地靠经验，现在种地靠数据。”
+
+草莓成熟后，合作社通过直播带货销往全国各地，
+销售额预计突破200万元。
+
+大棚草莓红透河湟谷地
+
+种地靠数据
+
+草莓搭上直播快车
+
+本报记者 马琳
+
+河湟谷地的冬天，寒意正浓。在一家合作社里，温
+室大棚中的草莓却已红透。
+""")
+    [article] = split_page(text).segments
+    assert (article.title, article.byline) == ("大棚草莓红透河湟谷地", "本报记者 马琳")
+    assert [block[:6] for block in article.body.split("\n\n")] == [
+        "河湟谷地的冬", "## 种地靠", "合作社负责人", "## 草莓搭", "草莓成熟后，"]
+
+
 def test_text_without_any_headline_gets_a_title_and_a_warning():
     text = page("""
 入冬以来，全市供暖运行平稳，室温达标率保持

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..text import SPACES, bigrams, han_count
 from .bodies import Body, HeadUnit
 from .patterns import BOX_LABEL_RE, LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
-from .recover import headline_from_heading, share, split_shared_body
+from .recover import grouped_sections, headline_from_heading, share, split_shared_body
 
 
 def _placement(unit: HeadUnit, body: Body) -> float:
@@ -113,7 +113,7 @@ class Draft:
 def make_drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) -> list[Draft]:
     """Articles: bodies with their headlines; frames with neither headline nor byline of their
     own join the nearby article whose words they share most."""
-    assignment = _assign(units, bodies)
+    assignment = _regroup_over_byline(_assign(units, bodies), bodies)
     assigned = {id(unit) for run in assignment.values() for unit in run}
     # Keys (body index, part): a body holding two stories becomes parts 0 and 1.
     drafts: dict[tuple[int, int], Draft] = {}
@@ -151,8 +151,26 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) 
                             f"{unit.words()}")
     result = [drafts[key] for key in sorted(drafts)]
     for draft in result:
+        grouped_sections(draft)
         _order_frames(draft)
     return result
+
+
+def _regroup_over_byline(assignment: dict[int, list[HeadUnit]],
+                         bodies: list[Body]) -> dict[int, list[HeadUnit]]:
+    """A headline group standing over a `本报记者 X` lead, whose first block the assignment gave
+    to an earlier frame though its words are the lead's: the whole group is the lead's (the
+    blocks between cannot belong to bodies before it), its other blocks maybe sections."""
+    for b in sorted(assignment):
+        run = assignment.get(b)
+        if not run or not bodies[b].led_by_byline or run[-1].position != bodies[b].position:
+            continue
+        lead_pairs = bigrams(bodies[b].text())
+        earlier = sorted(e for e in assignment if e < b and assignment[e][0].group == run[0].group)
+        if earlier and share(assignment[earlier[0]][:1], lead_pairs) - share(
+                assignment[earlier[0]][:1], bigrams(bodies[earlier[0]].text())) >= 0.3:
+            assignment[b] = [unit for e in earlier for unit in assignment.pop(e)] + run
+    return assignment
 
 
 def _vocabulary(draft: Draft) -> set[str]:

@@ -1,5 +1,6 @@
 """Second looks after headlines are assigned: a body that holds two stories under a headline
-run of two, and a signed article left without a headline whose first heading is its title."""
+run of two, a signed article left without a headline whose first heading is its title, and
+section headings printed together with the headline."""
 
 from __future__ import annotations
 
@@ -89,3 +90,26 @@ def headline_from_heading(body: Body) -> HeadUnit | None:
         if body.parts[index][0] == body.parts[index - 1][0] == "text":
             body.parts[index - 1][1].extend(body.parts.pop(index)[1])
     return unit
+
+
+def grouped_sections(draft) -> None:
+    """Single-line blocks printed with the headline over a `本报记者 X` lead, whose words are
+    those of a later frame and not of the lead, are section headings set apart from their
+    sections: they go back into the text, where `compose` places them by their words."""
+    lead = next((body for body in draft.bodies if body.led_by_byline), None)
+    others = [bigrams(body.text()) for body in draft.bodies if body is not lead]
+    if lead is None or len(draft.head) < 3 or not others or any(
+            len(unit.lines) > 1 or unit.lines[0].text.startswith("—") for unit in draft.head):
+        return
+    lead_pairs = bigrams(lead.text())
+    # A heading paraphrases its section: a quarter of its words there, fewer in the lead.
+    sections = [unit for unit in draft.head[1:]
+                if max(share([unit], pairs) for pairs in others) >= 0.25
+                and max(share([unit], pairs) for pairs in others) - share([unit], lead_pairs)
+                >= 0.1]
+    # Headings come in sets; a single such block is as likely the title's second line.
+    if len(sections) < 2:
+        return
+    draft.head = [unit for unit in draft.head if unit not in sections]
+    lead.parts[:0] = [("head", unit.lines[0]) for unit in sections]
+    lead.extra_lines += [unit.lines[0].number for unit in sections]
