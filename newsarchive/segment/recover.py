@@ -4,9 +4,14 @@ section headings printed together with the headline."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..text import bigrams, ends_sentence
 from .bodies import Body, HeadUnit
 from .lines import Line
+
+if TYPE_CHECKING:  # assign imports this module
+    from .assign import Draft
 
 # How much more of a headline's words one part must hold than the other. A kicker and its
 # title, or a title in two lines, recur all through one story (margins below 0 on the seed
@@ -92,7 +97,7 @@ def headline_from_heading(body: Body) -> HeadUnit | None:
     return unit
 
 
-def grouped_sections(draft) -> None:
+def grouped_sections(draft: Draft) -> None:
     """Single-line blocks printed with the headline over a `本报记者 X` lead, whose words are
     those of a later frame and not of the lead, are section headings set apart from their
     sections: they go back into the text, where `compose` places them by their words."""
