@@ -32,6 +32,11 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_LINES = sorted({line for path in SEEDS.glob("*.txt")
                      for line in path.read_text(encoding="utf-8").split("\n")})
 SEED_PAGES = st.lists(st.sampled_from(SEED_LINES), max_size=120).map("\n".join)
+# And the lines of the synthetic fixture pages (other papers' styles, indents, boxes, notes).
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "pages"
+FIXTURE_LINES = sorted({line for path in FIXTURES.glob("*.txt")
+                        for line in path.read_text(encoding="utf-8").split("\n")})
+FIXTURE_PAGES = st.lists(st.sampled_from(FIXTURE_LINES), max_size=120).map("\n".join)
 FAST = settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck))
 
 
@@ -58,6 +63,17 @@ def test_split_page_on_recombined_seed_lines(text):
     assert accounted == total, lines
     for segment in split.segments:
         assert "\n\n\n" not in segment.body and not segment.body.startswith("\n")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(FIXTURE_PAGES)
+def test_split_page_on_recombined_fixture_lines(text):
+    split = split_page(text)
+    accounted, total, lines = account_han(text, split)
+    assert accounted == total, lines
+    for segment in split.segments:
+        assert segment.title and "\n\n\n" not in segment.body
+        assert all(1 <= start <= end for start, end in segment.spans)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
