@@ -9,6 +9,7 @@ the two in step.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import multiprocessing
@@ -23,7 +24,7 @@ from pathlib import Path
 from .errors import ArchiveError
 from .model import Article, Site
 from .search_index import (CACHE_VERSION, FIELD_BOOSTS, FIELDS, DocTerms, IndexState,
-                           ShardPostings, affected_shards, changed_refs, doc_hash, load_state,
+                           ShardPostings, changed_refs, doc_hash, load_state,
                            partition, save_state, shard_count, term_shard)
 from .urls import article_path
 
@@ -46,7 +47,8 @@ FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 
 SCRIPT_GLOBAL = "newsarchiveSearch"
 FORMAT_VERSION = 3
 POSTINGS_PER_SHARD = 5000  # about 50 KB of script per index shard
-DOCS_PER_SHARD = 10        # small, since the 20 results a page shows come from anywhere
+DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candidates a phrase
+                           # check reads, come from anywhere in the archive
 PARALLEL_FROM = 3000       # documents; below this, starting processes costs more than it saves
 MAX_WORKERS = 8
 CACHE_DIR = ".newsarchive-cache"
@@ -122,12 +124,24 @@ def facets(docs: list[dict], topics: list[str]) -> list[list[int]]:
 
 def script_text(name: str, value: object) -> str:
     """A classic script registering `value` as window.newsarchiveSearch[name], safe to load."""
-    data = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return wrap_script(name, json.dumps(value, ensure_ascii=False, sort_keys=True,
+                                        separators=(",", ":")))
+
+
+def wrap_script(name: str, data: str) -> str:
+    """The script registering the JSON text `data` (see script_text)."""
     # `<` only occurs inside JSON strings: escaping it keeps `</script>` and `<!--` inert even if
     # the data is ever inlined; U+2028/2029 are line breaks to older JavaScript parsers.
     data = data.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return (f"window.{SCRIPT_GLOBAL}=window.{SCRIPT_GLOBAL}||{{}};\n"
             f"window.{SCRIPT_GLOBAL}[{json.dumps(name)}]={data};\n")
+
+
+def shard_script(number: int, terms: list[str], fragments: dict[str, str]) -> str:
+    """Index shard `number` as script_text() writes {terms, postings}, from terms' fragments."""
+    postings = ",".join(fragments[term] for term in terms)
+    terms_json = json.dumps(terms, ensure_ascii=False, separators=(",", ":"))
+    return wrap_script(f"index-{number}", f'{{"postings":[{postings}],"terms":{terms_json}}}')
 
 
 def find_lunr_script(roots: list[Path]) -> Path:
@@ -189,8 +203,11 @@ def write_search_data(site: Site, out_dir: Path, *, postings_per_shard: int = PO
     search_dir.mkdir(parents=True, exist_ok=True)
     for name, text in sorted(state.files.items()):
         (search_dir / f"{name}.js").write_text(text, encoding="utf-8")
+    for number, terms in enumerate(state.shard_terms):
+        (search_dir / f"index-{number}.js").write_text(
+            shard_script(number, terms, state.fragments), encoding="utf-8")
     shutil.copyfile(lunr_script, search_dir / "lunr.min.js")
-    if cache:
+    if cache and refs != []:  # after a no-op rebuild the cache is already this state
         save_state(cache, state)
 
 
@@ -215,10 +232,9 @@ def index_chunk(docs: list[dict], first_ref: int) -> tuple[ShardPostings, list[i
     return postings, counts, lengths
 
 
-def shard_scripts(parts: list[tuple[int, ShardPostings]]) -> list[tuple[str, str]]:
-    """(name, script text) of each numbered index shard."""
-    return [(f"index-{number}", script_text(f"index-{number}", part.serialize()))
-            for number, part in parts]
+def shard_fragments(parts: list[ShardPostings]) -> list[dict[str, str]]:
+    """The term fragments (see ShardPostings.fragments) of each shard."""
+    return [part.fragments() for part in parts]
 
 
 def build_state(docs: list[dict], ids: list[str], hashes: list[bytes], key: tuple,
@@ -235,12 +251,17 @@ def build_state(docs: list[dict], ids: list[str], hashes: list[bytes], key: tupl
             counts += more_counts
             lengths += more_lengths
         shards = shard_count(sum(counts), postings_per_shard)
-        parts = list(enumerate(partition(postings, shards)))
-        files = dict(item for texts in pool.map(shard_scripts, [parts[n::workers]
-                                                               for n in range(workers)])
-                     for item in texts)
-    files.update(docs_files(docs, range(math.ceil(len(docs) / docs_per_shard)), docs_per_shard))
-    return IndexState(key, ids, hashes, counts, lengths, shards, files)
+        parts = partition(postings, shards)
+        shard_terms: list[list[str]] = [[] for _ in parts]
+        fragments: dict[str, str] = {}
+        groups = [list(range(n, shards, workers)) for n in range(workers)]
+        for group, results in zip(groups, pool.map(shard_fragments,
+                                                   [[parts[n] for n in g] for g in groups])):
+            for number, found in zip(group, results):
+                shard_terms[number] = sorted(found)
+                fragments.update(found)
+    files = docs_files(docs, range(math.ceil(len(docs) / docs_per_shard)), docs_per_shard)
+    return IndexState(key, ids, hashes, counts, lengths, shards, fragments, shard_terms, files)
 
 
 class _Serial:
@@ -281,7 +302,10 @@ def default_workers(documents: int) -> int:
 def update_state(state: IndexState, docs: list[dict], ids: list[str], hashes: list[bytes],
                  refs: list[int], postings_per_shard: int, docs_per_shard: int
                  ) -> IndexState | None:
-    """The cached files with the documents `refs` redone, or None if the shards must change."""
+    """The cached state with the documents `refs` redone, or None if the shards must change.
+
+    Only the postings of terms the documents held or hold are decoded and written again.
+    """
     old_terms = []
     for ref in refs:
         if ref < len(state.ids):
@@ -292,17 +316,29 @@ def update_state(state: IndexState, docs: list[dict], ids: list[str], hashes: li
     lengths = state.lengths[:len(docs)] + [[]] * (len(docs) - len(state.lengths))
     for ref, terms in new_terms.items():
         counts[ref], lengths[ref] = terms.postings(), terms.lengths
-    shards = shard_count(sum(counts), postings_per_shard)
-    if shards != state.shards:
+    if shard_count(sum(counts), postings_per_shard) != state.shards:
         return None
+    touched = set().union(*old_terms, *(t.terms() for t in new_terms.values()))
+    known = sorted(touched & state.fragments.keys())
+    postings = ShardPostings.parse({"terms": known,
+                                    "postings": [json.loads(state.fragments[t]) for t in known]})
+    postings.drop(set(refs))
+    for ref, terms in new_terms.items():
+        postings.add(ref, terms)
+    fragments = postings.fragments()
+    shard_terms = [list(terms) for terms in state.shard_terms]
+    for term in sorted(touched):
+        terms = shard_terms[term_shard(term, state.shards)]
+        at = bisect.bisect_left(terms, term)
+        present = at < len(terms) and terms[at] == term
+        if term in fragments and not present:
+            terms.insert(at, term)
+        elif term not in fragments and present:
+            del terms[at]
+    all_fragments = {**state.fragments, **fragments}
+    for gone in touched - fragments.keys():
+        all_fragments.pop(gone, None)
     files = dict(state.files)
-    touched = affected_shards(old_terms + [t.terms() for t in new_terms.values()], shards)
-    for number in sorted(touched):
-        name = f"index-{number}"
-        part = ShardPostings.parse(parse_script_text(files[name]))
-        part.drop(set(refs))
-        for ref, terms in new_terms.items():
-            part.add(ref, terms, lambda term: term_shard(term, shards) == number)
-        files[name] = script_text(name, part.serialize())
     files.update(docs_files(docs, sorted({ref // docs_per_shard for ref in refs}), docs_per_shard))
-    return IndexState(state.key, ids, hashes, counts, lengths, shards, files)
+    return IndexState(state.key, ids, hashes, counts, lengths, state.shards, all_fragments,
+                      shard_terms, files)

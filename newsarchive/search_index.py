@@ -24,7 +24,7 @@ from .errors import ArchiveError
 
 FIELD_BOOSTS = {"title": 10, "kicker": 3, "subtitle": 3, "people": 3, "tags": 3, "body": 1}
 FIELDS = tuple(FIELD_BOOSTS)
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 # A posting packs ref, term frequency and field length in one int: cheaper than three.
 FREQUENCY_SHIFT, REF_SHIFT = 20, 40
 FIELD_MASK = (1 << FREQUENCY_SHIFT) - 1
@@ -106,22 +106,28 @@ class ShardPostings:
     def serialize(self) -> dict:
         """{terms, postings} with terms sorted and refs as gaps: [[field, gap, tf, length, …]]."""
         terms = sorted(set().union(*self.fields))
-        postings = []
-        for term in terms:
-            entry = []
-            for number, by_term in enumerate(self.fields):
-                packed = by_term.get(term)
-                if packed is None:
-                    continue
-                packed = sorted(packed)  # by ref; already so unless an edit was merged in
-                refs = [p >> REF_SHIFT for p in packed]
-                values = [number] * (3 * len(packed) + 1)
-                values[1::3] = map(operator.sub, refs, [0, *refs[:-1]])
-                values[2::3] = [p >> FREQUENCY_SHIFT & FIELD_MASK for p in packed]
-                values[3::3] = [p & FIELD_MASK for p in packed]
-                entry.append(values)
-            postings.append(entry)
-        return {"terms": terms, "postings": postings}
+        return {"terms": terms, "postings": [self.term_postings(term) for term in terms]}
+
+    def fragments(self) -> dict[str, str]:
+        """Each term's postings as compact JSON: a shard's file is made of them."""
+        return {term: json.dumps(self.term_postings(term), separators=(",", ":"))
+                for term in set().union(*self.fields)}
+
+    def term_postings(self, term: str) -> list[list[int]]:
+        """[[field, ref gap, tf, length, …] per field holding the term]."""
+        entry = []
+        for number, by_term in enumerate(self.fields):
+            packed = by_term.get(term)
+            if packed is None:
+                continue
+            packed = sorted(packed)  # by ref; already so unless an edit was merged in
+            refs = [p >> REF_SHIFT for p in packed]
+            values = [number] * (3 * len(packed) + 1)
+            values[1::3] = map(operator.sub, refs, [0, *refs[:-1]])
+            values[2::3] = [p >> FREQUENCY_SHIFT & FIELD_MASK for p in packed]
+            values[3::3] = [p & FIELD_MASK for p in packed]
+            entry.append(values)
+        return entry
 
     @classmethod
     def parse(cls, shard: dict) -> ShardPostings:
@@ -179,7 +185,9 @@ class IndexState:
     postings: list[int]           # per document, its (field, term) pairs
     lengths: list[list[int]]      # per document, tokens per field
     shards: int
-    files: dict[str, str]         # data file name -> script text
+    fragments: dict[str, str]     # term -> its postings as JSON, as in its shard's file
+    shard_terms: list[list[str]]  # per index shard, its terms sorted
+    files: dict[str, str]         # data file name -> script text, index shards aside
 
 
 def load_state(path: Path, key: tuple) -> IndexState | None:
@@ -210,7 +218,3 @@ def changed_refs(state: IndexState, ids: list[str], hashes: list[bytes]) -> list
         return None  # an article removed or inserted before the end renumbers the rest
     changed = [ref for ref, (old, new) in enumerate(zip(state.hashes, hashes)) if old != new]
     return changed + list(range(len(state.ids), len(ids)))
-
-
-def affected_shards(terms: Iterable[set[str]], shards: int) -> set[int]:
-    return {term_shard(term, shards) for some in terms for term in some}

@@ -351,16 +351,16 @@ def test_an_edit_rewrites_only_the_shards_of_its_terms(tmp_path, monkeypatch):
     changed_articles = edited(articles, 40, "\n\n新增段落：冰雪嘉年华Ｘ２０２５开幕。")
     first, second, cold = build_twice(tmp_path, monkeypatch, articles, changed_articles)
     assert second == cold, "an incremental build equals a build from scratch"
-    shards = parse_script_text(first["manifest.js"].decode())["indexShards"]
+    manifest = parse_script_text(first["manifest.js"].decode())
+    shards = manifest["indexShards"]
     assert shards >= 16
     ref = sorted(articles, key=lambda a: a.id).index(articles[40])
+    docs_file = f"docs-{ref // manifest['docsPerShard']}.js"
     terms = set().union(*(DocTerms.of(document(a[40]), token_counts).terms()
                           for a in (articles, changed_articles)))
     changed = {name for name in second if second[name] != first.get(name)}
-    allowed = {"manifest.js", f"docs-{ref // 10}.js"} | {f"index-{term_shard(t, shards)}.js"
-                                                          for t in terms}
-    assert {"manifest.js", f"docs-{ref // 10}.js", f"index-{term_shard('冰雪', shards)}.js"} \
-        <= changed <= allowed
+    allowed = {"manifest.js", docs_file} | {f"index-{term_shard(t, shards)}.js" for t in terms}
+    assert {"manifest.js", docs_file, f"index-{term_shard('冰雪', shards)}.js"} <= changed <= allowed
     # An article's terms reach most shards of a small archive; the rest must keep their bytes.
     assert sum(name.startswith("index-") for name in set(first) - changed) >= shards // 20
 
