@@ -90,8 +90,9 @@ def headline_parts(run: list[HeadUnit], text: str = "") -> tuple[str, str | None
     kicker = None
     # A long first line is a kicker, and so is the first of two lines over a subtitle (引题,
     # 主题, 副题), unless the word across the line break is in the text: one title in two lines.
+    join = lines[0][-1:] + lines[1][:1] if len(lines) >= 2 else ""
     kicker_like = len(lines) >= 2 and (han_count(lines[0]) >= 8 or bool(subtitle)) \
-        and lines[0][-1:] + lines[1][:1] not in bigrams(text)
+        and not (han_count(join) == 2 and join in text)
     if len(lines) >= 2 and (LABEL_RE.match(lines[0]) or BOX_LABEL_RE.match(lines[0])
                             or SPEECH_VERB_RE.search(lines[0]) or kicker_like
                             or " " in lines[0]):

@@ -102,10 +102,10 @@ def grouped_sections(draft: Draft) -> None:
     those of a later frame and not of the lead, are section headings set apart from their
     sections: they go back into the text, where `compose` places them by their words."""
     lead = next((body for body in draft.bodies if body.led_by_byline), None)
-    others = [bigrams(body.text()) for body in draft.bodies if body is not lead]
-    if lead is None or len(draft.head) < 3 or not others or any(
+    if lead is None or len(draft.head) < 3 or len(draft.bodies) < 2 or any(
             len(unit.lines) > 1 or unit.lines[0].text.startswith("—") for unit in draft.head):
         return
+    others = [bigrams(body.text()) for body in draft.bodies if body is not lead]
     lead_pairs = bigrams(lead.text())
     # A heading paraphrases its section: a quarter of its words there, fewer in the lead.
     sections = [unit for unit in draft.head[1:]
