@@ -421,6 +421,22 @@ def test_kicker_and_title_over_one_story_do_not_split_it():
     assert article.body.count("\n\n") == 1
 
 
+def test_speech_kicker_naming_the_lead_over_a_title_quoting_later_text_is_one_story():
+    text = page("""
+省委书记在西宁调研时指出
+
+统筹发展和安全
+
+本报讯（记者 樊娅楠）1月16日，省委书记在西宁调研春节市
+场供应，看望慰问一线工作人员。
+
+他指出，要统筹发展和安全，扎实做好保供稳价工作。
+""")
+    [article] = split_page(text).segments
+    assert (article.kicker, article.title) == ("省委书记在西宁调研时指出", "统筹发展和安全")
+    assert article.body.count("\n\n") == 1
+
+
 def test_signed_article_without_headline_takes_the_heading_set_beside_its_text():
     text = page("""
 冬季供暖运行平稳

@@ -48,6 +48,8 @@ PHOTO_CREDIT_RE = re.compile(
 SPEECH_VERB_RE = re.compile(r"(强调|指出|表示|要求|提出|时说|讲话|寄语)$")
 # A column label such as 开栏的话： or 编者按：
 LABEL_RE = re.compile(r"^[\u4e00-\u9fff“”]{2,8}[：:]$")
+# A headline line that can only be a kicker: it introduces the title under it.
+KICKER_RE = re.compile(rf"{SPEECH_VERB_RE.pattern}|{LABEL_RE.pattern}")
 # The label of a boxed sidebar (链接, 相关阅读, 名词解释…): the box is an item of its own.
 BOX_LABEL_RE = re.compile(
     r"^[■□●◆◇【\[]?[\s　]*(?:相关|新闻|延伸)?(?:链接|阅读|背景|资料|名词解释|小贴士|记者手记|编后语?"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ..text import bigrams, ends_sentence
 from .bodies import Body, HeadUnit
 from .lines import Line
+from .patterns import KICKER_RE
 
 if TYPE_CHECKING:  # assign imports this module
     from .assign import Draft
@@ -48,6 +49,10 @@ def split_shared_body(run: list[HeadUnit], body: Body) -> tuple[int, Body] | Non
         if lines[k].number - lines[k - 1].number < 2 or not ends_sentence(lines[k - 1].text):
             continue
         for cut in range(1, len(run)):
+            # `市委书记调研时指出` over `统筹发展和安全`: a kicker names the event of the lead
+            # and the title quotes a later paragraph; that is one story.
+            if KICKER_RE.search(run[cut - 1].words()):
+                continue
             first_words, second_words = heads[2 * cut - 2], heads[2 * cut - 1]
             first = found(first_words, True, k) - found(first_words, False, k)
             second = found(second_words, False, k) - found(second_words, True, k)
