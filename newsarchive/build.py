@@ -47,7 +47,7 @@ class BuildReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    rendered: int = 0   # pages rendered; the others kept the last build's file
+    rendered: list[str] = field(default_factory=list)  # the others kept the last build's file
 
     def summary(self) -> str:
         try:
@@ -216,7 +216,8 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
                               sorted(staging.written + staging.unchanged), page_count,
                               len(articles)), contents)
     return BuildReport(out_dir, page_count, len(articles), time.monotonic() - started,
-                       staging.written, staging.unchanged, staging.removed, len(to_render))
+                       staging.written, staging.unchanged, staging.removed,
+                       [page.path for page in to_render])
 
 
 def _lunr_candidates(config: SiteConfig) -> list[Path]:

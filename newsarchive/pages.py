@@ -15,6 +15,7 @@ from .seeds import read_page
 
 LATEST_ISSUES = 7
 FEED_ENTRIES = 50
+PAGER_REACH = 2   # pages linked on each side of the current one
 CHART_WIDTH, CHART_HEIGHT, CHART_TOP = 640, 140, 20
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 LIST_KINDS = {"topics": "专题", "tags": "标签", "reporters": "记者", "places": "地点"}
@@ -208,19 +209,34 @@ def feed_page(site: Site, latest: list[Article]) -> Page:
         "updated": _feed_updated(site.articles).isoformat()})
 
 
+def pager_numbers(number: int, count: int, reach: int = PAGER_REACH) -> list[int | None]:
+    """Page numbers a pager links: the first, the last and those near `number`; None is a gap.
+
+    A window, not every page: a list of 500 pages would otherwise carry 500 links on each page.
+    """
+    shown = sorted({1, count, *range(max(1, number - reach), min(count, number + reach) + 1)})
+    numbers: list[int | None] = []
+    for n in shown:
+        if numbers and n - numbers[-1] > 1:
+            numbers.append(n - 1 if n - numbers[-1] == 2 else None)  # a gap of one page: show it
+        numbers.append(n)
+    return numbers
+
+
 def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict) -> list[Page]:
     """The paginated article list of one topic, tag, reporter or place."""
     chunks = paginate(term.articles, per_page)
+    summary = term.summary()
     pages = []
     for number, chunk in enumerate(chunks, start=1):
         pager = {"number": number, "count": len(chunks),
                  "previous": urls.list_path(kind, term.slug, number - 1) if number > 1 else None,
                  "next": urls.list_path(kind, term.slug, number + 1) if number < len(chunks) else None,
-                 "paths": [urls.list_path(kind, term.slug, n) for n in range(1, len(chunks) + 1)]}
+                 "links": [(n, urls.list_path(kind, term.slug, n) if n else None)
+                           for n in pager_numbers(number, len(chunks))]}
         title = f"{LIST_KINDS[kind]}：{term.name}" + (f"（第{number}页）" if number > 1 else "")
         pages.append(Page(urls.list_path(kind, term.slug, number), "list.html", {
-            "page_title": title, "kind": kind, "kind_name": LIST_KINDS[kind],
-            "term": term.summary(),
+            "page_title": title, "kind": kind, "kind_name": LIST_KINDS[kind], "term": summary,
             "articles": chunk, "pager": pager, **extra}))
     return pages
 

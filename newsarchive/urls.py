@@ -75,5 +75,10 @@ def root_prefix(path: str) -> str:
 def relative(from_path: str, to_path: str) -> str:
     """A relative link from one output file to another, both given from the site root."""
     # Templates mostly write `root ~ path`; this gives the short form between neighbour pages.
-    start = posixpath.dirname(from_path) or "."
-    return posixpath.relpath(to_path, start)
+    # Both are plain site paths (no `.`, `..` or leading `/`): no need for posixpath.relpath,
+    # which asks the operating system for the working directory on every call.
+    start, target = from_path.split("/")[:-1], to_path.split("/")
+    common = 0
+    while common < min(len(start), len(target) - 1) and start[common] == target[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:])

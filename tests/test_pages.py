@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from newsarchive import pages
+from newsarchive import pages, urls
 from newsarchive.model import Article
 
 D = dt.date
@@ -71,3 +71,28 @@ def test_continuation_link_page_or_note():
     missing = pages.continuation(start, "A04", False, {})
     assert missing.path is None and "不在本档案中" in missing.note
     assert pages.continuation(start, None, False, issue_pages) is None
+
+
+@pytest.mark.parametrize("number, count, expected", [
+    (1, 1, [1]),
+    (1, 2, [1, 2]),
+    (1, 10, [1, 2, 3, None, 10]),
+    (5, 10, [1, 2, 3, 4, 5, 6, 7, None, 10]),
+    (10, 10, [1, None, 8, 9, 10]),
+    (3, 7, [1, 2, 3, 4, 5, 6, 7]),   # a gap of one page shows the page, not an ellipsis
+    (250, 500, [1, None, 248, 249, 250, 251, 252, None, 500]),
+])
+def test_pager_links_a_window_not_every_page(number, count, expected):
+    assert pages.pager_numbers(number, count) == expected
+
+
+@pytest.mark.parametrize("source, target, expected", [
+    ("topics/wenlv/index.html", "topics/wenlv/page-2.html", "page-2.html"),
+    ("index.html", "tags/n1a2b/index.html", "tags/n1a2b/index.html"),
+    ("dates/2024/12/22/index.html", "index.html", "../../../../index.html"),
+    ("dates/2024/12/index.html", "dates/2023/06/index.html", "../../2023/06/index.html"),
+    ("articles/a.html", "articles/a/b.html", "a/b.html"),
+    ("tags/标签/index.html", "tags/标签/page-3.html", "page-3.html"),
+])
+def test_relative_links_between_site_paths(source, target, expected):
+    assert urls.relative(source, target) == expected

@@ -1,0 +1,153 @@
+"""Incremental builds: the cache may skip work, never change a byte of what a cold build writes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from newsarchive import build as build_module
+from newsarchive.build import build_site
+from newsarchive.buildcache import CACHE_DIR
+from newsarchive.config import load_config
+from newsarchive.content import load_articles
+from newsarchive.frontmatter import dump_article
+
+from .conftest import FIXTURE_CONTENT
+
+EDITED = "content/2023-06-15-a03-01.md"
+UNRELATED = "articles/2024-12-23-a02-01.html"
+
+
+def build(site: Path, out: str = "_site"):
+    return build_site(load_config(site / "site.yaml"), site / "content", site / out, quiet=True)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def add_articles(content: Path, count: int, first: int = 0) -> None:
+    """More articles made from the fixtures, on a few dates and pages, so lists paginate."""
+    articles = load_articles(FIXTURE_CONTENT)
+    for i in range(first, first + count):
+        article = articles[i % len(articles)]
+        article.id = f"gen-{i:04d}"
+        article.versions, article.continues, article.continued_from = [], None, None
+        article.tags = [*article.tags, f"标签{i % 7}"]
+        article.body += f"\n\n第{i}篇的补充段落。"
+        (content / f"gen-{i:04d}.md").write_text(dump_article(article), encoding="utf-8")
+
+
+@pytest.fixture
+def site(site_copy: Path) -> Path:
+    shutil.rmtree(site_copy / "content", ignore_errors=True)
+    shutil.copytree(FIXTURE_CONTENT, site_copy / "content")
+    add_articles(site_copy / "content", 50)
+    return site_copy
+
+
+CHANGES = {
+    "an article's body": lambda s: replace(s / EDITED, "\n\n", "\n\n新加的一段话。\n\n"),
+    "an article's title": lambda s: replace(s / "content/2024/2024-12-22-a01-02.md",
+                                             "title: 日本游客冬游西宁", "title: 日本游客冬游夏都"),
+    "an article's tags": lambda s: replace(s / "content/gen-0003.md", "标签3", "新标签"),
+    "a new article": lambda s: add_articles(s / "content", 1, first=900),
+    "a deleted article": lambda s: (s / "content/gen-0010.md").unlink(),
+    "a template": lambda s: replace(s / "templates/base.html", "供查阅与研究", "供查阅、研究"),
+    "site.yaml": lambda s: replace(s / "site.yaml", "title: 西宁晚报数字档案", "title: 晚报档案"),
+    "a seed page": lambda s: (s / "seeds/000_ef5b354f55f1070d.txt").write_bytes(
+        (s / "seeds/000_ef5b354f55f1070d.txt").read_bytes() + "末尾新加一行\n".encode()),
+    "the stylesheet": lambda s: (s / "static/css/site.css").write_text(
+        (s / "static/css/site.css").read_text(encoding="utf-8") + "\n/* x */\n", encoding="utf-8"),
+}
+
+
+def test_incremental_builds_equal_cold_builds_after_every_kind_of_change(site):
+    build(site)
+    for number, (name, change) in enumerate(CHANGES.items()):
+        change(site)
+        incremental = build(site)
+        cold = build(site, out=f"cold-{number}")  # its own cache key: nothing to reuse
+        if name not in ("a template", "site.yaml"):  # those two change every page
+            assert len(incremental.rendered) < len(cold.rendered) / 2, name
+        assert tree(site / "_site") == tree(site / f"cold-{number}"), f"after {name}"
+
+
+def test_a_cold_build_renders_every_page_and_a_no_op_none(site):
+    first = build(site)
+    files = tree(site / "_site")
+    assert sorted(first.rendered) == [p for p in files if p.endswith((".html", ".xml"))]
+    inodes = {p: (site / "_site" / p).stat().st_ino for p in files}
+    again = build(site)
+    assert again.rendered == [] and again.written == [] and again.removed == []
+    assert sorted(again.unchanged) == sorted(files)
+    assert {p: (site / "_site" / p).stat().st_ino for p in files} == inodes
+
+
+def test_one_edit_renders_the_article_and_the_pages_that_list_it_only(site):
+    first = build(site)
+    replace(site / EDITED, "\n\n", "\n\n新加的一段话。\n\n")
+    report = build(site)
+    rendered = set(report.rendered)
+    assert "articles/2023-06-15-a03-01.html" in rendered
+    assert "dates/2023/06/15/index.html" in rendered  # its issue lists it
+    assert UNRELATED not in rendered and "dates/2024/12/23/index.html" not in rendered
+    assert len(rendered) < len(first.rendered) / 4, sorted(rendered)
+    assert "新加的一段话" in (site / "_site/articles/2023-06-15-a03-01.html").read_text("utf-8")
+    assert UNRELATED in report.unchanged
+
+
+def test_a_rewrite_with_the_same_size_and_mtime_is_still_seen(site):
+    build(site)
+    path = site / EDITED
+    before = path.stat()
+    replace(path, "。", "！")  # same byte length in UTF-8
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size
+    # The file was written long before the build: only its bytes can tell. Pretend instead that
+    # the first version was written just before the build, as an editor saving twice would.
+    shutil.rmtree(site / CACHE_DIR)
+    os.utime(path, None)
+    build(site)
+    replace(path, "！", "？")
+    stamp = path.stat()
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    build(site)
+    assert "？" in (site / "_site/articles/2023-06-15-a03-01.html").read_text("utf-8")
+
+
+def test_a_damaged_cache_means_a_cold_build_not_an_error(site):
+    build(site)
+    for cached in (site / CACHE_DIR).iterdir():
+        cached.write_bytes(b"not a pickle")
+    replace(site / EDITED, "\n\n", "\n\n新加的一段话。\n\n")
+    report = build(site)
+    assert "articles/2023-06-15-a03-01.html" in report.rendered
+    build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold")
+
+
+def test_a_removed_output_is_rebuilt_in_full(site):
+    build(site)
+    shutil.rmtree(site / "_site")
+    report = build(site)
+    assert report.unchanged == [] and (site / "_site/index.html").is_file()
+
+
+def test_parallel_and_serial_rendering_write_the_same_site(site, monkeypatch):
+    add_articles(site / "content", 400, first=100)
+    parallel = build(site, out="parallel")
+    assert build_module._workers(len(parallel.rendered)) > 1 or os.cpu_count() == 1
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 10**9)
+    build(site, out="serial")
+    assert tree(site / "parallel") == tree(site / "serial")
