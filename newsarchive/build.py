@@ -8,6 +8,7 @@ input changed at all, the output is left as it is.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import multiprocessing
 import os
 import signal
@@ -19,7 +20,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import urls
-from .buildcache import BuildCache, BuildState, folder_identity, input_stamp
+from .buildcache import BuildCache, BuildState, build_code, folder_identity, input_stamp
 from .config import SiteConfig
 from .content import load_content
 from .depends import Fingerprints, tree_digest
@@ -158,8 +159,10 @@ def render_pages(site: Site, pages: list[Page], env, staging: Staging, quiet: bo
 
 def global_key(config: SiteConfig, templates_dir: Path) -> bytes:
     """What every page depends on besides its context: templates, config, the code itself."""
-    return tree_digest(templates_dir) + repr(config).encode() + tree_digest(
-        Path(__file__).resolve().parent, (".py",))
+    code = hashlib.blake2b(digest_size=16)
+    for path in build_code(pages_only=True):
+        code.update(path.read_bytes())
+    return tree_digest(templates_dir) + repr(config).encode() + code.digest()
 
 
 def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool = False,
@@ -176,7 +179,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         scanned_ns = time.time_ns()
         stamp, newest_ns = input_stamp(
             [content_dir, seeds_dir, templates_dir, static_dir],
-            [config.path.resolve(), *_lunr_candidates(config)])
+            [config.path.resolve(), *_lunr_candidates(config), *build_code()])
         state = cache.load_state()
         if state is not None and state.still_current(stamp, newest_ns, out_dir):
             return BuildReport(out_dir, state.page_count, state.article_count,

@@ -20,7 +20,6 @@ from .content import RACY_NS, ContentCache
 
 CACHE_DIR = ".newsarchive-cache"
 FORMAT = 1
-PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -49,8 +48,8 @@ def folder_identity(folder: Path) -> tuple[int, int] | None:
     return (info.st_dev, info.st_ino)
 
 
-def _walk_stats(root: Path, digest, suffix: str = "") -> int:
-    """Feed (relative path, size, mtime) of every file under root to digest; the newest mtime."""
+def _walk_stats(root: Path, digest) -> int:
+    """Feed (path, size, mtime) of every file under root to digest; return the newest mtime."""
     newest = 0
     pending = [root]
     found = []
@@ -65,13 +64,25 @@ def _walk_stats(root: Path, digest, suffix: str = "") -> int:
                 continue
             if entry.is_dir():
                 pending.append(Path(entry.path))
-            elif entry.name.endswith(suffix):
+            else:
                 info = entry.stat()
                 found.append((entry.path, info.st_size, info.st_mtime_ns))
     for path, size, mtime in sorted(found):
         digest.update(f"{path}\0{size}\0{mtime}\n".encode())
         newest = max(newest, mtime)
     return newest
+
+
+def build_code(pages_only: bool = False) -> list[Path]:
+    """The package's modules this process has loaded: the code a build ran is an input too.
+
+    Loaded, not all: ingest or serve being edited changes nothing a build writes. With
+    pages_only, the search modules are left out, since no page is rendered by them.
+    """
+    return sorted(Path(module.__file__) for name, module in list(sys.modules.items())
+                  if (name == "newsarchive" or name.startswith("newsarchive."))
+                  and getattr(module, "__file__", None)
+                  and not (pages_only and name.startswith("newsarchive.search")))
 
 
 def input_stamp(roots: list[Path], files: list[Path]) -> tuple[bytes, int]:
@@ -87,8 +98,6 @@ def input_stamp(roots: list[Path], files: list[Path]) -> tuple[bytes, int]:
             continue
         digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
         newest = max(newest, info.st_mtime_ns)
-    # The code is an input too (its .py files; Python rewrites __pycache__ as it likes).
-    newest = max(newest, _walk_stats(PACKAGE_DIR, digest, ".py"))
     return digest.digest(), newest
 
 

@@ -81,12 +81,12 @@ class Fingerprints:
         return _hash(b"article-fields", self.of(meta))
 
 
-def tree_digest(root: Path, suffixes: tuple[str, ...] | None = None) -> bytes:
+def tree_digest(root: Path) -> bytes:
     """One hash of the names and bytes of every file under root (sorted), e.g. templates/."""
     digest = hashlib.blake2b(digest_size=DIGEST_SIZE)
     if root.is_dir():
         for path in sorted(root.rglob("*")):
-            if path.is_file() and (suffixes is None or path.suffix in suffixes):
+            if path.is_file():
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0")
                 digest.update(path.read_bytes() + b"\0")
     return digest.digest()
