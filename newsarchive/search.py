@@ -19,6 +19,7 @@ import shutil
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .errors import ArchiveError
@@ -51,6 +52,7 @@ DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candida
                            # check reads, come from anywhere in the archive
 PARALLEL_FROM = 3000       # documents; below this, starting processes costs more than it saves
 MAX_WORKERS = 8
+SHARDS_PER_TASK = 128
 CACHE_DIR = ".newsarchive-cache"
 DEFAULT_CACHE = Path(CACHE_DIR, "search.pickle")  # a marker: the cache beside site.yaml
 HEADING_RE = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
@@ -182,8 +184,13 @@ def write_search_data(site: Site, out_dir: Path, *, postings_per_shard: int = PO
     else:
         state = None
     if state is None:
-        state = build_state(docs, ids, hashes, key, postings_per_shard, docs_per_shard,
-                            workers or default_workers(len(docs)))
+        workers = workers or default_workers(len(docs))
+        try:
+            state = build_state(docs, ids, hashes, key, postings_per_shard, docs_per_shard, workers)
+        except BrokenProcessPool:
+            # Workers cannot start where the main script re-runs its work on import (no
+            # `if __name__ == "__main__"`): the same output from this process alone.
+            state = build_state(docs, ids, hashes, key, postings_per_shard, docs_per_shard, 1)
     topics = [t.name for t in site.config.topics]
     manifest = {
         "format": FORMAT_VERSION,
@@ -251,17 +258,26 @@ def build_state(docs: list[dict], ids: list[str], hashes: list[bytes], key: tupl
             counts += more_counts
             lengths += more_lengths
         shards = shard_count(sum(counts), postings_per_shard)
-        parts = partition(postings, shards)
+        parts: list[ShardPostings | None] = partition(postings, shards)
+        del postings, chunks  # from here each shard's postings go once encoded (memory)
         shard_terms: list[list[str]] = [[] for _ in parts]
         fragments: dict[str, str] = {}
-        groups = [list(range(n, shards, workers)) for n in range(workers)]
-        for group, results in zip(groups, pool.map(shard_fragments,
-                                                   [[parts[n] for n in g] for g in groups])):
+        groups = [list(range(n, min(n + SHARDS_PER_TASK, shards)))
+                  for n in range(0, shards, SHARDS_PER_TASK)]
+        for group, results in zip(groups, pool.map(shard_fragments, handed_over(parts, groups))):
             for number, found in zip(group, results):
                 shard_terms[number] = sorted(found)
                 fragments.update(found)
     files = docs_files(docs, range(math.ceil(len(docs) / docs_per_shard)), docs_per_shard)
     return IndexState(key, ids, hashes, counts, lengths, shards, fragments, shard_terms, files)
+
+
+def handed_over(parts: list, groups: list[list[int]]):
+    """Each group's parts, the list's own references dropped as they go."""
+    for group in groups:
+        yield [parts[number] for number in group]
+        for number in group:
+            parts[number] = None
 
 
 class _Serial:
