@@ -17,14 +17,13 @@ from pathlib import Path
 from .model import Article
 
 DIGEST_SIZE = 16
-SCALARS = (str, int, float, bool, type(None), dt.date, Path)
+SCALAR_TAGS = {str: b"s", int: b"i", float: b"f", bool: b"b", type(None): b"n", dt.date: b"d"}
 
 
-def _hash(*parts: bytes) -> bytes:
-    digest = hashlib.blake2b(digest_size=DIGEST_SIZE)
-    for part in parts:
-        digest.update(part)
-    return digest.digest()
+def _hash(parts: list[bytes]) -> bytes:
+    """One digest of several tokens; each is length-prefixed so ("ab", "c") ≠ ("a", "bc")."""
+    return hashlib.blake2b(b"".join(len(part).to_bytes(4, "little") + part for part in parts),
+                           digest_size=DIGEST_SIZE).digest()
 
 
 class Fingerprints:
@@ -39,13 +38,15 @@ class Fingerprints:
 
     def page(self, path: str, template: str, context: dict) -> bytes:
         """The fingerprint of one output page."""
-        return _hash(self.global_key, path.encode(), b"\0", template.encode(), b"\0",
-                     self.of(context))
+        return _hash([self.global_key, path.encode(), template.encode(), self.of(context)])
 
     def of(self, value: object) -> bytes:
-        """The fingerprint of one context value."""
-        if isinstance(value, SCALARS):
-            return _hash(type(value).__name__.encode(), b":", repr(value).encode())
+        """The token of one context value: scalars as themselves, anything else as a digest."""
+        tag = SCALAR_TAGS.get(type(value))
+        if tag is not None:  # exact types: a subclass (Markup, datetime) is not taken for its base
+            return tag + (value.encode() if tag == b"s" else repr(value).encode())
+        if isinstance(value, Path):
+            return b"p" + str(value).encode()
         known = self._memo.get(id(value))
         if known is not None:
             return known[1]
@@ -57,28 +58,28 @@ class Fingerprints:
         if isinstance(value, Article):
             return self._article(value)
         if isinstance(value, (list, tuple)):
-            return _hash(b"list", *map(self.of, value))
+            return _hash([b"list", *map(self.of, value)])
         if isinstance(value, dict):
             pairs = sorted((self.of(k), self.of(v)) for k, v in value.items())
-            return _hash(b"dict", *(k + v for k, v in pairs))
+            return _hash([b"dict", *(part for pair in pairs for part in pair)])
         if isinstance(value, (set, frozenset)):
-            return _hash(b"set", *sorted(map(self.of, value)))
+            return _hash([b"set", *sorted(map(self.of, value))])
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             names = self._fields.get(type(value))
             if names is None:
                 names = self._fields[type(value)] = tuple(f.name for f in dataclasses.fields(value))
-            return _hash(type(value).__qualname__.encode(),
-                         *(self.of(getattr(value, name)) for name in names))
+            return _hash([type(value).__qualname__.encode(),
+                          *(self.of(getattr(value, name)) for name in names)])
         raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page context: "
                         "add its type to newsarchive.depends")
 
     def _article(self, article: Article) -> bytes:
         digest = self.article_digests.get(article.id)
         if digest is not None:
-            return _hash(b"article", digest.encode())
+            return _hash([b"article", digest.encode()])
         # Not loaded from a file (tests build articles directly): its fields say what it is.
         meta = {k: v for k, v in dataclasses.asdict(article).items() if k != "path"}
-        return _hash(b"article-fields", self.of(meta))
+        return _hash([b"article-fields", self.of(meta)])
 
 
 def tree_digest(root: Path) -> bytes:

@@ -151,3 +151,20 @@ def test_parallel_and_serial_rendering_write_the_same_site(site, monkeypatch):
     monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 10**9)
     build(site, out="serial")
     assert tree(site / "parallel") == tree(site / "serial")
+
+
+@pytest.mark.parametrize("one, other", [
+    ("ab", "ba"), (["ab", "c"], ["a", "bc"]), ({"a": 1}, {"a": "1"}), (1, True),
+    (None, "None"), ([], [None]), ({"标题": "围炉煮茶"}, {"标题": "围炉煮茶 "}),
+])
+def test_fingerprints_tell_values_apart(one, other):
+    from newsarchive.depends import Fingerprints
+    prints = Fingerprints(b"key", {})
+    assert prints.of(one) != prints.of(other)
+    assert Fingerprints(b"key", {}).of(one) == prints.of(one)
+
+
+def test_a_context_value_of_unknown_type_is_refused():
+    from newsarchive.depends import Fingerprints
+    with pytest.raises(TypeError, match="cannot fingerprint"):
+        Fingerprints(b"key", {}).of(object())
