@@ -56,6 +56,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed per build")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out",
                         help="work and report folder (default bench/out/, git-ignored)")
+    parser.add_argument("--commit", metavar="REV",
+                        help="measure a committed tree (git archive REV), not the working tree, "
+                             "so edits made while the bench runs cannot mix into it")
     args = parser.parse_args(argv)
     try:
         args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -336,9 +339,47 @@ def start_browser(args):
         return None, None
 
 
+def without_option(argv: list[str], option: str) -> list[str]:
+    """argv less `option VALUE` and `option=VALUE`."""
+    kept, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == option:
+            skip = True
+        elif not arg.startswith(option + "="):
+            kept.append(arg)
+    return kept
+
+
+def run_from_commit(args, argv: list[str]) -> int:
+    """Unpack `git archive REV` under out/tree and run its own bench/run.py there."""
+    tree = args.out.resolve() / "tree"
+    if tree.exists():
+        shutil.rmtree(tree)
+    tree.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", args.commit],
+                             capture_output=True)
+    if archive.returncode != 0:
+        print(f"bench: git archive {args.commit}: {archive.stderr.decode().strip()}",
+              file=sys.stderr)
+        return 2
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    if (ROOT / "node_modules").is_dir():   # npm packages are not in git: share the installed ones
+        (tree / "node_modules").symlink_to(ROOT / "node_modules")
+    rest = without_option(argv, "--commit")
+    print(f"bench: measuring {args.commit} unpacked in {tree}", file=sys.stderr)
+    return subprocess.run([sys.executable, str(tree / "bench" / "run.py"), *rest,
+                           "--out", str(args.out.resolve())], cwd=tree,
+                          env={**os.environ, "PYTHONPATH": str(tree)}).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.commit:
+        return run_from_commit(args, argv)
     config = load_config(ROOT / "site.yaml")
     writer = corpus.CorpusWriter(corpus.Pool.from_seeds(ROOT / "seeds"), config, args.seed)
     rows: list[BuildRow] = []

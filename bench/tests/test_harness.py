@@ -9,7 +9,7 @@ import pytest
 from bench.browser import SMALL_TRUTH, SearchStats
 from bench.measure import edit_visible_through_serve, run_measured, tree_size
 from bench.report import BuildRow, SearchRow, report, target_lines
-from bench.run import make_queries, parse_args
+from bench.run import make_queries, parse_args, without_option
 
 
 def test_run_measured_reports_memory_and_failures(tmp_path):
@@ -110,3 +110,12 @@ def test_edit_visible_reports_a_server_that_dies(tmp_path):
         cwd=tmp_path, log=tmp_path / "serve.log", page="a.html", edit=lambda: None,
         marker="x", startup=30)
     assert run.error.startswith("exit 1 before serving") and "bad key" in run.error
+
+
+@pytest.mark.parametrize("argv, kept", [
+    (["--commit", "HEAD", "--quick"], ["--quick"]),
+    (["--sizes", "1000", "--commit=abc123"], ["--sizes", "1000"]),
+    (["--quick"], ["--quick"]),
+])
+def test_without_option(argv, kept):
+    assert without_option(argv, "--commit") == kept
