@@ -157,6 +157,19 @@ def render_pages(site: Site, pages: list[Page], env, staging: Staging, quiet: bo
             _job = None
 
 
+def render_changed(site: Site, pages: list[Page], env, fingerprints: Fingerprints,
+                   previous: dict[str, bytes], staging: Staging, quiet: bool,
+                   lock_fd: int | None) -> tuple[dict[str, bytes], list[str]]:
+    """Keep the previous file of each page whose fingerprint is unchanged, render the rest;
+    returns every page's fingerprint and the paths rendered."""
+    fresh = {page.path: fingerprints.page(page.path, page.template, page.context)
+             for page in pages}
+    to_render = [page for page in pages if previous.get(page.path) != fresh[page.path]
+                 or not staging.keep(page.path)]
+    render_pages(site, to_render, env, staging, quiet, lock_fd)
+    return fresh, [page.path for page in to_render]
+
+
 def global_key(config: SiteConfig, templates_dir: Path) -> bytes:
     """What every page depends on besides its context: templates, config, the code itself."""
     code = hashlib.blake2b(digest_size=16)
@@ -193,17 +206,15 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         check_plan(pages)
         env = make_environment(templates_dir)
         check_templates(env)
-        digests = {entry.article.id: entry.digest for entry in contents.entries.values()}
-        fingerprints = Fingerprints(global_key(config, templates_dir), digests)
         previous = state.pages if state is not None and \
             state.output == folder_identity(out_dir) else {}
+        key = global_key(config, templates_dir)
+        page_count = sum(p.path.endswith(".html") for p in pages)
         staging = start_staging(out_dir)
         try:
-            fresh = {page.path: fingerprints.page(page.path, page.template, page.context)
-                     for page in pages}
-            to_render = [page for page in pages if previous.get(page.path) != fresh[page.path]
-                         or not staging.keep(page.path)]
-            render_pages(site, to_render, env, staging, quiet, lock.fd)
+            fresh, rendered = render_changed(site, pages, env, Fingerprints(key, contents.digests()),
+                                             previous, staging, quiet, lock.fd)
+            del pages  # every page's context: free before the search data takes its memory
             if static_dir.is_dir():
                 staging.copy_tree(static_dir, "static")
             try:
@@ -214,13 +225,11 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         except BaseException:  # Ctrl-C included: never leave a half-written temporary folder
             staging.discard()
             raise
-        page_count = sum(p.path.endswith(".html") for p in pages)
         cache.save(BuildState(stamp, scanned_ns, folder_identity(out_dir), fresh,
                               sorted(staging.written + staging.unchanged), page_count,
                               len(articles)), contents)
     return BuildReport(out_dir, page_count, len(articles), time.monotonic() - started,
-                       staging.written, staging.unchanged, staging.removed,
-                       [page.path for page in to_render])
+                       staging.written, staging.unchanged, staging.removed, rendered)
 
 
 def _lunr_candidates(config: SiteConfig) -> list[Path]:

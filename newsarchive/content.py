@@ -40,6 +40,10 @@ class ContentCache:
     parsed: list[str] = field(default_factory=list)   # files read and parsed by the last load
     dirty: bool = False   # the last load changed the entries: worth saving again
 
+    def digests(self) -> dict[str, str]:
+        """Article id → hash of its content file's bytes."""
+        return {entry.article.id: entry.digest for entry in self.entries.values()}
+
 
 def decode_content(data: bytes, path: Path) -> str:
     """UTF-8 text of a content file; other bytes are an error naming the line they are on."""
