@@ -134,11 +134,15 @@ class ShardPostings:
         """The inverse of serialize()."""
         parsed = cls()
         for term, entry in zip(shard["terms"], shard["postings"]):
-            for values in entry:
-                refs = itertools.accumulate(values[1::3])
-                parsed.fields[values[0]][term] = array("q", map(posting, refs, values[2::3],
-                                                                values[3::3]))
+            parsed.add_encoded(term, entry)
         return parsed
+
+    def add_encoded(self, term: str, entry: list[list[int]]) -> None:
+        """Take in a term's postings as term_postings() gives them."""
+        for values in entry:
+            refs = itertools.accumulate(values[1::3])
+            self.fields[values[0]][term] = array("q", map(posting, refs, values[2::3],
+                                                          values[3::3]))
 
 
 def term_shard(term: str, shards: int) -> int:

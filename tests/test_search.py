@@ -365,13 +365,23 @@ def test_an_edit_rewrites_only_the_shards_of_its_terms(tmp_path, monkeypatch):
     assert sum(name.startswith("index-") for name in set(first) - changed) >= shards // 20
 
 
-def test_a_new_day_appended_is_merged_into_the_cached_index(tmp_path, monkeypatch):
-    articles = sorted(generated_articles(130), key=lambda a: a.id)
-    new_day = [replace(a, id=f"2025-01-01-a01-{n:02d}", date=dt.date(2025, 1, 1))
-               for n, a in enumerate(articles[120:])]
-    first, second, cold = build_twice(tmp_path, monkeypatch, articles[:120], articles[:120] + new_day)
+def test_short_new_articles_are_merged_into_the_cached_index(tmp_path, monkeypatch):
+    articles = generated_articles(120)
+    new_day = [Article(id=f"2025-01-01-a01-{n:02d}", title=f"简讯{n}", body=f"冰雪节第{n}场活动开幕。",
+                       date=dt.date(2025, 1, 1)) for n in range(3)]
+    first, second, cold = build_twice(tmp_path, monkeypatch, articles, articles + new_day)
     assert second == cold
-    assert parse_script_text(second["manifest.js"].decode())["documents"] == 130
+    assert parse_script_text(second["manifest.js"].decode())["documents"] == 123
+
+
+def test_a_large_addition_is_built_from_scratch_with_the_same_output(tmp_path):
+    """Many new articles touch most terms: merging them would cost more than building."""
+    articles = sorted(generated_articles(130), key=lambda a: a.id)
+    cache = tmp_path / "search.pickle"
+    write_search_data(make_site(articles[:65]), tmp_path / "first", cache=cache)
+    write_search_data(make_site(articles), tmp_path / "second", cache=cache)
+    write_search_data(make_site(articles), tmp_path / "cold", cache=None)
+    assert search_files(tmp_path / "second") == search_files(tmp_path / "cold")
 
 
 def test_an_article_inserted_before_the_end_rebuilds_from_scratch(tmp_path):
