@@ -10,6 +10,7 @@ the two in step.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import json
 import math
 import multiprocessing
@@ -23,8 +24,9 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .errors import ArchiveError
+from . import search_index
 from .model import Article, Site
-from .search_index import (CACHE_VERSION, FIELD_BOOSTS, FIELDS, DocTerms, IndexState,
+from .search_index import (FIELD_BOOSTS, FIELDS, DocTerms, IndexState,
                            ShardPostings, changed_refs, doc_hash, load_state,
                            partition, save_state, shard_count, term_shard)
 from .urls import article_path
@@ -175,7 +177,7 @@ def write_search_data(site: Site, out_dir: Path, *, postings_per_shard: int = PO
         cache = site.config.root / CACHE_DIR / "search.pickle"
     docs = [document(article) for article in sorted(site.articles, key=lambda a: a.id)]
     ids, hashes = [d["id"] for d in docs], [doc_hash(d) for d in docs]
-    key = (CACHE_VERSION, FORMAT_VERSION, postings_per_shard, docs_per_shard)
+    key = (code_version(), postings_per_shard, docs_per_shard)
     state = load_state(cache, key) if cache else None
     refs = changed_refs(state, ids, hashes) if state else None
     # Past a tenth of the archive, redoing the changed shards costs more than building afresh.
@@ -216,6 +218,14 @@ def write_search_data(site: Site, out_dir: Path, *, postings_per_shard: int = PO
     shutil.copyfile(lunr_script, search_dir / "lunr.min.js")
     if cache and refs != []:  # after a no-op rebuild the cache is already this state
         save_state(cache, state)
+
+
+def code_version() -> str:
+    """A hash of the code that writes the index: a cache from other code is not trusted."""
+    digest = hashlib.blake2b(digest_size=8)
+    for module in (Path(__file__), Path(search_index.__file__)):
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
 
 
 def docs_files(docs: list[dict], numbers: Iterable[int], docs_per_shard: int) -> dict[str, str]:

@@ -24,7 +24,6 @@ from .errors import ArchiveError
 
 FIELD_BOOSTS = {"title": 10, "kicker": 3, "subtitle": 3, "people": 3, "tags": 3, "body": 1}
 FIELDS = tuple(FIELD_BOOSTS)
-CACHE_VERSION = 2
 # A posting packs ref, term frequency and field length in one int: cheaper than three.
 FREQUENCY_SHIFT, REF_SHIFT = 20, 40
 FIELD_MASK = (1 << FREQUENCY_SHIFT) - 1

@@ -393,6 +393,15 @@ def test_an_article_inserted_before_the_end_rebuilds_from_scratch(tmp_path):
     assert search_files(tmp_path / "second") == search_files(tmp_path / "cold")
 
 
+def test_a_cache_for_other_code_or_settings_is_ignored(tmp_path, monkeypatch):
+    cache = tmp_path / "search.pickle"
+    write_search_data(make_site(generated_articles(20)), tmp_path / "a", cache=cache)
+    monkeypatch.setattr("newsarchive.search.code_version", lambda: "other code")
+    monkeypatch.setattr("newsarchive.search.update_state", lambda *a, **k: pytest.fail("reused"))
+    write_search_data(make_site(generated_articles(20)), tmp_path / "b", cache=cache)
+    assert search_files(tmp_path / "a") == search_files(tmp_path / "b")
+
+
 def test_a_damaged_cache_is_ignored(tmp_path):
     cache = tmp_path / "search.pickle"
     cache.write_bytes(b"not a pickle")
