@@ -2,7 +2,9 @@
 
 Everything is written as classic `<script>` files under `_site/search/`, because browsers block
 fetch(), XHR, import() and workers of local files: script elements are what works from file://.
-The index is split by term and the documents by range, so a query loads only the shards it needs.
+The index is split by term and the documents by range, so a query loads only the shards it needs;
+the postings are written here directly (search_index.py), lunr.js scores them in the browser. A
+cache beside site.yaml lets a rebuild re-encode only the terms of the articles that changed.
 The browser half (static/js/search.js) mirrors the tokenizer; tests/vectors/tokenizer.json keeps
 the two in step.
 """
