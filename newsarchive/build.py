@@ -81,6 +81,7 @@ def check_plan(pages: list[Page]) -> None:
 
 
 def render_page(site: Site, page: Page, env) -> bytes:
+    """One page's bytes: its context plus what every template gets (root, own path, config)."""
     context = {"root": urls.root_prefix(page.path), "page_path": page.path,
                "config": site.config, **page.context}
     return render_template(env, page.template, context).encode("utf-8")
@@ -116,6 +117,7 @@ def _start_worker(parent: int, lock_fd: int | None) -> None:
 
 
 def _workers(count: int) -> int:
+    """How many processes to render `count` pages with: the cores we may use, or just this one."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if count < PARALLEL_MIN_PAGES or (cores or 1) < 2 or \
             "fork" not in multiprocessing.get_all_start_methods():
