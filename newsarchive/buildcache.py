@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import config, content, errors, frontmatter, model
 from .content import RACY_NS, ContentCache
 
 CACHE_DIR = ".newsarchive-cache"
@@ -101,6 +102,15 @@ def input_stamp(roots: list[Path], files: list[Path]) -> tuple[bytes, int]:
     return digest.digest(), newest
 
 
+def article_code() -> str:
+    """A hash of the modules that turn a content file into an Article: cached Articles are
+    theirs, so other versions of them (a new field, a new check) must parse again."""
+    digest = hashlib.blake2b(digest_size=16)
+    for module in (config, content, errors, frontmatter, model):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
 class BuildCache:
     """Reads and writes the cache files of one content folder built into one output folder."""
 
@@ -111,28 +121,28 @@ class BuildCache:
         self.state_file = self.folder / f"state-{key}.pickle"
         self.content_file = self.folder / f"content-{key}.pickle"
 
-    def _load(self, path: Path, kind: type):
+    def _load(self, path: Path, kind: type, code: str = ""):
         try:
             with open(path, "rb") as handle:
                 version, value = pickle.load(handle)
         except Exception:  # missing, truncated or from other code: a cold build, never a failure
             return None
-        return value if version == (FORMAT, sys.version_info[:2]) and isinstance(value, kind) \
-            else None
+        return value if version == (FORMAT, sys.version_info[:2], code) and \
+            isinstance(value, kind) else None
 
     def load_state(self) -> BuildState | None:
         return self._load(self.state_file, BuildState)
 
     def load_content(self) -> ContentCache:
-        return self._load(self.content_file, ContentCache) or ContentCache()
+        return self._load(self.content_file, ContentCache, article_code()) or ContentCache()
 
-    def _save(self, path: Path, value: object) -> None:
+    def _save(self, path: Path, value: object, code: str = "") -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle = tempfile.NamedTemporaryFile("wb", dir=self.folder, prefix=".tmp-",
                                                  delete=False)
             with handle:
-                pickle.dump(((FORMAT, sys.version_info[:2]), value), handle,
+                pickle.dump(((FORMAT, sys.version_info[:2], code), value), handle,
                             protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(handle.name, path)
         except OSError:
@@ -140,5 +150,5 @@ class BuildCache:
 
     def save(self, state: BuildState, content: ContentCache) -> None:
         if content.dirty or not self.content_file.exists():
-            self._save(self.content_file, content)
+            self._save(self.content_file, content, article_code())
         self._save(self.state_file, state)

@@ -168,3 +168,12 @@ def test_a_context_value_of_unknown_type_is_refused():
     from newsarchive.depends import Fingerprints
     with pytest.raises(TypeError, match="cannot fingerprint"):
         Fingerprints(b"key", {}).of(object())
+
+
+def test_cached_articles_from_other_parsing_code_are_parsed_again(site, monkeypatch):
+    from newsarchive import buildcache
+    build(site)
+    cache = buildcache.BuildCache(site, site / "content", (site / "_site").resolve())
+    assert cache.load_content().entries  # the same code reads its own cache back
+    monkeypatch.setattr(buildcache, "article_code", lambda: "another version of frontmatter.py")
+    assert cache.load_content().entries == {}
