@@ -41,6 +41,9 @@ LATER_QUERY_JS = """async ([q, waitMs]) => {
     observer.observe(list, {childList: true, subtree: true});
     setTimeout(() => { observer.disconnect(); resolve(null); }, waitMs);
   });
+  // Emptied first: a page that keeps the old results while it loads shards must not have
+  // them counted as this query's.
+  list.replaceChildren();
   input.value = q;
   input.form.requestSubmit();
   const end = await shown;

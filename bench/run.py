@@ -35,7 +35,7 @@ from newsarchive.urls import article_path
 
 ROOT = tools.ROOT
 SITE_PARTS = ("site.yaml", "templates", "static")
-CJK_QUERY = re.compile(f"^[{corpus.CJK}]+$")
+CJK_QUERY = re.compile(f"[{corpus.CJK}]+")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -111,7 +111,7 @@ def make_queries(texts: dict[str, str], count: int, seed: int) -> list[str]:
             continue
         start = rng.randrange(len(text) - length)
         query = text[start:start + length]
-        if not CJK_QUERY.match(query) or query in queries:
+        if not CJK_QUERY.fullmatch(query) or query in queries:
             continue
         if rare and sum(1 for t in texts.values() if query in t) > SMALL_TRUTH:
             continue

@@ -46,6 +46,11 @@ def test_queries_alternate_typical_and_rare():
     assert queries == make_queries(texts, 10, seed=1)
 
 
+def test_queries_never_hold_a_line_break():
+    texts = {f"d{i}": "西宁\n市\n推\n进\n" * 20 + f"独{i}" for i in range(20)}
+    assert all("\n" not in q for q in make_queries(texts, 6, seed=2))
+
+
 @pytest.mark.parametrize("argv, sizes, queries", [
     (["--quick"], [1000], 8),
     (["--sizes", "1000,10000"], [1000, 10000], 30),
