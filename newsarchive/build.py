@@ -49,6 +49,7 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)  # the others kept the last build's file
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         try:
@@ -68,6 +69,14 @@ def check_against_config(config: SiteConfig, articles: list[Article]) -> None:
               for a in articles for name in a.topics if name not in known]
     if errors:
         raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
+
+
+def empty_topics(config: SiteConfig, articles: list[Article]) -> list[str]:
+    """A topic no article belongs to usually means its keywords in site.yaml match nothing."""
+    used = {name for a in articles for name in a.topics}
+    return [f"{config.path}: topic {t.name!r} has no articles: check its keywords "
+            f"({', '.join(t.rule.keywords)}) and min_mentions ({t.rule.min_mentions}), then "
+            f"re-run ingest" for t in config.topics if t.name not in used]
 
 
 def check_plan(pages: list[Page]) -> None:
@@ -231,7 +240,8 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
                               sorted(staging.written + staging.unchanged), page_count,
                               len(articles)), contents)
     return BuildReport(out_dir, page_count, len(articles), time.monotonic() - started,
-                       staging.written, staging.unchanged, staging.removed, rendered)
+                       staging.written, staging.unchanged, staging.removed, rendered,
+                       empty_topics(config, articles))
 
 
 def _lunr_candidates(config: SiteConfig) -> list[Path]:

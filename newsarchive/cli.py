@@ -121,6 +121,8 @@ def _run(args: argparse.Namespace) -> int:
     if command in (None, "build"):
         from .build import build_site
         report = build_site(config, content_dir, out_dir, quiet=quiet)
+        for warning in report.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
         print(report.summary())
         return 0
     if command == "check":

@@ -78,3 +78,13 @@ def test_cli_reports_broken_config_on_one_line(tmp_path, capsys):
 def test_missing_config_says_what_to_do(tmp_path, capsys):
     assert run_cli("--config", str(tmp_path / "nope.yaml"), "check") == 1
     assert "--config" in capsys.readouterr().err
+
+
+def test_topic_rule_that_matches_nothing_is_reported(site_copy, capsys):
+    config = site_copy / "site.yaml"
+    text = config.read_text(encoding="utf-8").replace("keywords: [主题教育]", "keywords: [无此关键词]")
+    config.write_text(text, encoding="utf-8")
+    assert run_cli("--config", str(config), "-q") == 0
+    err = capsys.readouterr().err
+    assert "topic '主题教育' has no articles" in err and "无此关键词" in err
+    assert "topic '每月一题'" not in err
