@@ -32,8 +32,8 @@ from .metadata import (find_places, infer_date, infer_page_label, key_terms, key
                        link_versions, make_tags, match_topics)
 from .model import Article, Artifact, PageSplit, Segment, SourceRef
 from .seeds import PageInfo, SeedPage, list_pages, load_manifest, read_page
-from .segment import split_page
-from .text import HAN_RE
+from .segment import missing_han, split_page
+from .text import HAN_RE, han_count
 
 STATE_FILE = ".ingest-state.json"
 PROGRESS_MIN_PAGES = 20
@@ -96,15 +96,8 @@ def article_id(date: dt.date | None, label: str | None, file_name: str, number: 
 def han_accounting(text: str, split: PageSplit, segments: list[Segment]) -> tuple[int, int, list[str]]:
     """(accounted, total, warnings): each Han character of the page must reappear in an article
     field or a named artifact; lines in no span whose characters went missing are listed."""
-    page = Counter(HAN_RE.findall(text))
-    found = Counter()
-    for seg in segments:
-        for part in (seg.kicker, seg.title, seg.subtitle, seg.byline, seg.body):
-            found.update(HAN_RE.findall(part or ""))
-    for artifact in split.artifacts:
-        found.update(HAN_RE.findall(artifact.text))
-    missing = page - found
-    total = sum(page.values())
+    missing = missing_han(text, segments, split.artifacts)
+    total = han_count(text)
     # Only lines outside every article's spans are listed: a missing 的 would flag half the page.
     covered = {n for seg in segments for a, b in seg.spans for n in range(a, b + 1)}
     named: dict[int, Counter] = {}

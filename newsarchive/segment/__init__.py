@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..model import Artifact, PageSplit
+from ..model import Artifact, PageSplit, Segment
 from ..text import HAN_RE
 from .assign import make_drafts
 from .bodies import HeadUnit, cut_bodies, stray_parts
@@ -21,7 +21,7 @@ from .compose import compose_segment, repeated_bylines
 from .headings import mark_headline_groups
 from .lines import page_lines, read_items, read_lines
 
-__all__ = ["account_han", "page_lines", "split_page"]
+__all__ = ["account_han", "missing_han", "page_lines", "split_page"]
 
 
 def split_page(text: str) -> PageSplit:
@@ -49,20 +49,25 @@ def split_page(text: str) -> PageSplit:
     return PageSplit([compose_segment(draft) for draft in drafts], artifacts, warnings)
 
 
+def missing_han(text: str, segments: list[Segment], artifacts: list[Artifact]) -> Counter:
+    """The Han characters of the page found in no article field and no artifact."""
+    found: Counter = Counter()
+    for segment in segments:
+        fields = (segment.title, segment.kicker, segment.subtitle, segment.byline, segment.body)
+        for value in fields:
+            found.update(HAN_RE.findall(value or ""))
+    for artifact in artifacts:
+        found.update(HAN_RE.findall(artifact.text))
+    # Counting characters, not matching text: repairs reorder frames and join lines, but they
+    # must neither lose nor invent a character.
+    return Counter(HAN_RE.findall(text)) - found
+
+
 def account_han(text: str, split: PageSplit) -> tuple[int, int, list[int]]:
     """(accounted, total, lines): Han characters of the page found again in an article field or
     an artifact, the page's total, and the lines holding characters that were not found."""
     page = Counter(HAN_RE.findall(text))
-    found: Counter = Counter()
-    for segment in split.segments:
-        fields = (segment.title, segment.kicker, segment.subtitle, segment.byline, segment.body)
-        for value in fields:
-            found.update(HAN_RE.findall(value or ""))
-    for artifact in split.artifacts:
-        found.update(HAN_RE.findall(artifact.text))
-    # Counting characters, not matching text: repairs reorder frames and join lines, but they
-    # must neither lose nor invent a character.
-    missing = page - found
+    missing = missing_han(text, split.segments, split.artifacts)
     accounted = sum(page.values()) - sum(missing.values())
     lines = sorted({number for number, line in enumerate(page_lines(text), start=1)
                     if missing and any(missing.get(char) for char in HAN_RE.findall(line))})
