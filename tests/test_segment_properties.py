@@ -44,36 +44,33 @@ def han(text: str) -> Counter:
     return Counter(char for char in text if is_han(char))
 
 
-@FAST
-@given(PAGES)
-def test_split_page_accounts_for_every_han_character(text):
+def assert_split_keeps_the_page(text: str) -> None:
+    """Every Han character accounted for, every article titled, bodies and spans well formed."""
     split = split_page(text)
     accounted, total, lines = account_han(text, split)
     assert accounted == total, lines
     for segment in split.segments:
         assert segment.title
+        assert "\n\n\n" not in segment.body and not segment.body.startswith("\n")
         assert all(1 <= start <= end for start, end in segment.spans)
+
+
+@FAST
+@given(PAGES)
+def test_split_page_accounts_for_every_han_character(text):
+    assert_split_keeps_the_page(text)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(SEED_PAGES)
 def test_split_page_on_recombined_seed_lines(text):
-    split = split_page(text)
-    accounted, total, lines = account_han(text, split)
-    assert accounted == total, lines
-    for segment in split.segments:
-        assert "\n\n\n" not in segment.body and not segment.body.startswith("\n")
+    assert_split_keeps_the_page(text)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(FIXTURE_PAGES)
 def test_split_page_on_recombined_fixture_lines(text):
-    split = split_page(text)
-    accounted, total, lines = account_han(text, split)
-    assert accounted == total, lines
-    for segment in split.segments:
-        assert segment.title and "\n\n\n" not in segment.body
-        assert all(1 <= start <= end for start, end in segment.spans)
+    assert_split_keeps_the_page(text)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
