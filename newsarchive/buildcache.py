@@ -12,12 +12,12 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config, content, errors, frontmatter, model
 from .content import RACY_NS, ContentCache
+from .output import atomic_file
 
 CACHE_DIR = ".newsarchive-cache"
 FORMAT = 1
@@ -139,12 +139,9 @@ class BuildCache:
     def _save(self, path: Path, value: object, code: str = "") -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            handle = tempfile.NamedTemporaryFile("wb", dir=self.folder, prefix=".tmp-",
-                                                 delete=False)
-            with handle:
+            with atomic_file(path) as handle:
                 pickle.dump(((FORMAT, sys.version_info[:2], code), value), handle,
                             protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(handle.name, path)
         except OSError:
             return  # a cache that cannot be written costs time on the next build, nothing else
 

@@ -31,6 +31,7 @@ from .frontmatter import PAGE_RE, dump_article
 from .metadata import (find_places, infer_date, infer_page_label, key_terms, key_terms_cache_key,
                        link_versions, make_tags, match_topics)
 from .model import Article, Artifact, PageSplit, Segment, SourceRef
+from .output import write_atomic
 from .seeds import PageInfo, SeedPage, list_pages, load_manifest, read_page
 from .segment import missing_han, split_page
 from .text import HAN_RE, han_count
@@ -223,16 +224,6 @@ def read_state(content_dir: Path) -> tuple[dict, dict]:
         data = {}
     parts = [data.get(key) if isinstance(data, dict) else None for key in ("files", "key_terms")]
     return tuple(part if isinstance(part, dict) else {} for part in parts)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and `os.replace`: never half a file."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _json_bytes(data: dict) -> bytes:

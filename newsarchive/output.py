@@ -14,14 +14,36 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import ArchiveError
 
 TEMP_PREFIX = ".site-tmp-"
 RENAME_EXCHANGE = 2  # linux/fs.h: swap two paths in one step
 AT_FDCWD = -100
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A temporary file beside `path` that replaces it only when the block completes: readers
+    see the old file or the new one, never half of one, and a failure leaves no temporary."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with tmp.open("wb") as handle:
+            yield handle
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through `atomic_file`."""
+    with atomic_file(path) as handle:
+        handle.write(data)
 
 
 def check_output_dir(out_dir: Path, root: Path, sources: list[Path]) -> Path:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ArchiveError
+from .output import atomic_file
 
 FIELD_BOOSTS = {"title": 10, "kicker": 3, "subtitle": 3, "people": 3, "tags": 3, "body": 1}
 FIELDS = tuple(FIELD_BOOSTS)
@@ -207,10 +208,8 @@ def save_state(path: Path, state: IndexState) -> None:
     """Write the state atomically: a concurrent build reads the old one or the new, never half."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f"{path.name}.{id(state)}.tmp")
-        with temp.open("wb") as handle:
+        with atomic_file(path) as handle:
             pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temp.replace(path)
     except OSError:
         pass  # a cache that cannot be written only makes the next build slower
 
