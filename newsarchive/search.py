@@ -12,6 +12,7 @@ the two in step.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import multiprocessing
@@ -44,12 +45,13 @@ RUN_RE = re.compile(f"([{HAN}]+)|([{WORD}]+)")
 BIGRAM_RE = re.compile(f"(?=([{HAN}]{{2}}))")
 LONE_HAN_RE = re.compile(f"(?<![{HAN}])[{HAN}](?![{HAN}])")
 WORD_RE = re.compile(f"[{WORD}]+")
+HAN_CHAR_RE = re.compile(f"[{HAN}]")
 # Full-width ASCII (Ａ, １, ，) folds to ASCII and the ideographic space to a space: one character
 # for one, so offsets in the folded text are offsets in the original.
 FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 SCRIPT_GLOBAL = "newsarchiveSearch"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 POSTINGS_PER_SHARD = 5000  # about 50 KB of script per index shard
 DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candidates a phrase
                            # check reads, come from anywhere in the archive
@@ -59,7 +61,7 @@ MAX_WORKERS = 8
 SHARDS_PER_TASK = 128
 HEADING_RE = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 ESCAPED_PUNCTUATION_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
-DATA_FILE_RE = re.compile(r"(index|docs)-[0-9]+\.js")
+DATA_FILE_RE = re.compile(r"(index|chars|docs)-[0-9]+\.js")
 
 
 def fold(text: str) -> str:
@@ -93,6 +95,16 @@ def token_counts(text: str) -> Counter:
     counts.update(LONE_HAN_RE.findall(folded))
     counts.update(WORD_RE.findall(folded))
     return counts
+
+
+def han_counts(text: str) -> Counter:
+    """Each Han character and how often it occurs (fold() leaves Han as it is)."""
+    return Counter(HAN_CHAR_RE.findall(text))
+
+
+# The indexes, by file prefix, and how each counts a field's terms. "chars" holds every Han
+# character alone, so that a one-character query reads one file instead of every bigram shard.
+KINDS = {"index": token_counts, "chars": han_counts}
 
 
 def plain_body(markdown: str) -> str:
@@ -168,11 +180,11 @@ def wrap_script(name: str, data: str) -> str:
             f"window.{SCRIPT_GLOBAL}[{json.dumps(name)}]={data};\n")
 
 
-def shard_script(number: int, terms: list[str], fragments: dict[str, str]) -> str:
-    """Index shard `number` as script_text() writes {terms, postings}, from terms' fragments."""
+def shard_script(name: str, terms: list[str], fragments: dict[str, str]) -> str:
+    """An index shard as script_text() writes {terms, postings}, from its terms' fragments."""
     postings = ",".join(fragments[term] for term in terms)
     terms_json = json.dumps(terms, ensure_ascii=False, separators=(",", ":"))
-    return wrap_script(f"index-{number}", f'{{"postings":[{postings}],"terms":{terms_json}}}')
+    return wrap_script(name, f'{{"postings":[{postings}],"terms":{terms_json}}}')
 
 
 def find_lunr_script(roots: list[Path]) -> Path:
@@ -238,8 +250,10 @@ def search_output(site: Site, cache: Path | None, previous: Path | None, *,
         "fields": list(FIELD_BOOSTS),
         "boosts": list(FIELD_BOOSTS.values()),
         # search.js takes lunr's average field lengths from these totals (total / documents).
-        "fieldLengths": [sum(lengths[n] for lengths in index.lengths) for n in range(len(FIELDS))],
-        "indexShards": index.shards,
+        "fieldLengths": field_totals(index.lengths["index"]),
+        "charsFieldLengths": field_totals(index.lengths["chars"]),
+        "indexShards": index.shards["index"],
+        "charsShards": index.shards["chars"],
         "docsPerShard": docs_per_shard,
         "topics": topics,
         "years": sorted({a.date.year for a in articles if a.date}, reverse=True),
@@ -249,7 +263,7 @@ def search_output(site: Site, cache: Path | None, previous: Path | None, *,
     files[data_name("facets")] = script_text("facets", facets(articles, topics)).encode("utf-8")
     files[data_name("lunr.min")] = lunr_script.read_bytes()
     names = sorted([data_name(name) for name in ("manifest", "facets", "lunr.min")]
-                   + [data_name(f"index-{n}") for n in range(index.shards)]
+                   + [data_name(f"{kind}-{n}") for kind in KINDS for n in range(index.shards[kind])]
                    + [data_name(f"docs-{n}") for n in range(-(-len(docs) // docs_per_shard))])
     old_digests = state.digests if state else {}
     digests = {name: old_digests[name] for name in names if name in old_digests}
@@ -304,12 +318,18 @@ def docs_files(docs: Sequence[dict], numbers: Iterable[int], docs_per_shard: int
     return files
 
 
-def index_chunk(docs: list[dict], first_ref: int) -> tuple[ShardPostings, list[int], list]:
+def field_totals(lengths: list[list[int]]) -> list[int]:
+    """Per field, the sum of the documents' lengths."""
+    return [sum(doc_lengths[n] for doc_lengths in lengths) for n in range(len(FIELDS))]
+
+
+def index_chunk(docs: list[dict], first_ref: int, kind: str
+                ) -> tuple[ShardPostings, list[int], list]:
     """Postings, posting counts and field lengths of documents numbered from first_ref."""
     postings = ShardPostings()
     counts, lengths = [], []
     for ref, doc in enumerate(docs, first_ref):
-        terms = DocTerms.of(doc, token_counts)
+        terms = DocTerms.of(doc, KINDS[kind])
         postings.add(ref, terms)
         counts.append(terms.postings())
         lengths.append(terms.lengths)
@@ -325,10 +345,10 @@ def shard_fragments(parts: list[ShardPostings]) -> list[dict[str, str]]:
 class BuiltIndex:
     """The index files a build made (all, or those an update touched) and per-document counts."""
 
-    postings: list[int]           # per document, its (field, term) pairs
-    lengths: list[list[int]]      # per document, tokens per field
-    shards: int
-    files: dict[str, bytes]       # site-relative path -> bytes
+    postings: dict[str, list[int]]        # per kind, per document, its (field, term) pairs
+    lengths: dict[str, list[list[int]]]   # per kind, per document, tokens per field
+    shards: dict[str, int]                # per kind
+    files: dict[str, bytes]               # site-relative path -> bytes
 
 
 def build_index(docs: Sequence[dict], postings_per_shard: int, docs_per_shard: int,
@@ -336,27 +356,34 @@ def build_index(docs: Sequence[dict], postings_per_shard: int, docs_per_shard: i
     """Every index and document file from scratch, the work split over `workers` processes."""
     size = math.ceil(len(docs) / workers) or 1
     starts = range(0, max(len(docs), 1), size)
-    files: dict[str, bytes] = {}
+    built = BuiltIndex({}, {}, {}, {})
     with worker_pool(workers) as pool:
-        # Chunks of consecutive refs, merged in order: the postings stay sorted by ref.
-        chunks = list(pool.map(index_chunk, [docs[s:s + size] for s in starts], starts))
-        postings, counts, lengths = chunks[0]
-        for more, more_counts, more_lengths in chunks[1:]:
-            postings.extend(more)
-            counts += more_counts
-            lengths += more_lengths
-        shards = shard_count(sum(counts), postings_per_shard)
-        found = partition(postings, shards)
-        parts: list[ShardPostings | None] = [found.pop(n, ShardPostings()) for n in range(shards)]
-        del postings, chunks, found  # from here each shard's postings go once encoded (memory)
-        groups = [list(range(n, min(n + SHARDS_PER_TASK, shards)))
-                  for n in range(0, shards, SHARDS_PER_TASK)]
-        for group, results in zip(groups, pool.map(shard_fragments, handed_over(parts, groups))):
-            for number, found in zip(group, results):
-                files[data_name(f"index-{number}")] = \
-                    shard_script(number, sorted(found), found).encode("utf-8")
-    files.update(docs_files(docs, range(math.ceil(len(docs) / docs_per_shard)), docs_per_shard))
-    return BuiltIndex(counts, lengths, shards, files)
+        for kind in KINDS:  # one after the other: peak memory holds one kind's postings
+            # Chunks of consecutive refs, merged in order: the postings stay sorted by ref.
+            chunks = list(pool.map(index_chunk, [docs[s:s + size] for s in starts], starts,
+                                   itertools.repeat(kind)))
+            postings, counts, lengths = chunks[0]
+            for more, more_counts, more_lengths in chunks[1:]:
+                postings.extend(more)
+                counts += more_counts
+                lengths += more_lengths
+            shards = shard_count(sum(counts), postings_per_shard)
+            found = partition(postings, shards)
+            parts: list[ShardPostings | None] = [found.pop(n, ShardPostings())
+                                                 for n in range(shards)]
+            del postings, chunks, found  # from here each shard's postings go once encoded
+            groups = [list(range(n, min(n + SHARDS_PER_TASK, shards)))
+                      for n in range(0, shards, SHARDS_PER_TASK)]
+            for group, results in zip(groups, pool.map(shard_fragments,
+                                                       handed_over(parts, groups))):
+                for number, found in zip(group, results):
+                    name = f"{kind}-{number}"
+                    built.files[data_name(name)] = \
+                        shard_script(name, sorted(found), found).encode("utf-8")
+            built.postings[kind], built.lengths[kind], built.shards[kind] = counts, lengths, shards
+    built.files.update(docs_files(docs, range(math.ceil(len(docs) / docs_per_shard)),
+                                  docs_per_shard))
+    return built
 
 
 def handed_over(parts: list, groups: list[list[int]]):
@@ -410,40 +437,52 @@ def update_index(state: IndexState, docs: Sequence[dict], refs: list[int], previ
                  postings_per_shard: int, docs_per_shard: int) -> BuiltIndex | None:
     """The files the documents `refs` touch, made from the previous output's; None if the
     shards must change or a previous file is missing or not the one the state describes."""
+    built = BuiltIndex({}, {}, {}, {})
     try:
-        old_terms: dict[int, set[str]] = {}
-        old_docs: dict[int, list[dict]] = {}
-        for ref in refs:
-            if ref < len(state.ids):
-                number = ref // docs_per_shard
-                if number not in old_docs:
-                    old_docs[number] = read_previous(previous, f"docs-{number}", state)
-                old_terms[ref] = DocTerms.of(old_docs[number][ref % docs_per_shard],
-                                             token_counts).terms()
-        new_terms = {ref: DocTerms.of(docs[ref], token_counts) for ref in refs}
-        counts = state.postings[:len(docs)] + [0] * (len(docs) - len(state.postings))
-        lengths = state.lengths[:len(docs)] + [[]] * (len(docs) - len(state.lengths))
-        added = ShardPostings()
-        for ref, terms in new_terms.items():
-            counts[ref], lengths[ref] = terms.postings(), terms.lengths
-            added.add(ref, terms)
-        if shard_count(sum(counts), postings_per_shard) != state.shards:
-            return None
-        parts = partition(added, state.shards)
-        stale: dict[int, set[str]] = {}
-        for term in set().union(*old_terms.values()):
-            stale.setdefault(term_shard(term, state.shards), set()).add(term)
-        touched = sorted(stale.keys() | parts.keys())
-        files = {}
-        for number in touched:
-            name = f"index-{number}"
-            shard = splice_shard(read_previous(previous, name, state), set(old_terms),
-                                 stale.get(number, set()), parts.get(number, ShardPostings()))
-            files[data_name(name)] = script_text(name, shard).encode("utf-8")
+        old_docs: dict[int, dict] = {}
+        for number in sorted({ref // docs_per_shard for ref in refs if ref < len(state.ids)}):
+            for at, doc in enumerate(read_previous(previous, f"docs-{number}", state)):
+                old_docs[number * docs_per_shard + at] = doc
+        for kind in KINDS:
+            if not update_kind(built, kind, state, docs, refs, old_docs, previous,
+                               postings_per_shard):
+                return None
     except StalePrevious:
         return None
-    files.update(docs_files(docs, sorted({ref // docs_per_shard for ref in refs}), docs_per_shard))
-    return BuiltIndex(counts, lengths, state.shards, files)
+    built.files.update(docs_files(docs, sorted({ref // docs_per_shard for ref in refs}),
+                                  docs_per_shard))
+    return built
+
+
+def update_kind(built: BuiltIndex, kind: str, state: IndexState, docs: Sequence[dict],
+                refs: list[int], old_docs: dict[int, dict], previous: Path,
+                postings_per_shard: int) -> bool:
+    """Add to `built` one kind's counts and the shards the documents `refs` touch; False if
+    its shards must change."""
+    count_terms = KINDS[kind]
+    old_terms = {ref: DocTerms.of(old_docs[ref], count_terms).terms()
+                 for ref in refs if ref < len(state.ids)}
+    old_counts, old_lengths, shards = state.postings[kind], state.lengths[kind], state.shards[kind]
+    counts = old_counts[:len(docs)] + [0] * (len(docs) - len(old_counts))
+    lengths = old_lengths[:len(docs)] + [[]] * (len(docs) - len(old_lengths))
+    added = ShardPostings()
+    for ref in refs:
+        terms = DocTerms.of(docs[ref], count_terms)
+        counts[ref], lengths[ref] = terms.postings(), terms.lengths
+        added.add(ref, terms)
+    if shard_count(sum(counts), postings_per_shard) != shards:
+        return False
+    parts = partition(added, shards)
+    stale: dict[int, set[str]] = {}
+    for term in set().union(*old_terms.values()):
+        stale.setdefault(term_shard(term, shards), set()).add(term)
+    for number in sorted(stale.keys() | parts.keys()):
+        name = f"{kind}-{number}"
+        shard = splice_shard(read_previous(previous, name, state), set(old_terms),
+                             stale.get(number, set()), parts.get(number, ShardPostings()))
+        built.files[data_name(name)] = script_text(name, shard).encode("utf-8")
+    built.postings[kind], built.lengths[kind], built.shards[kind] = counts, lengths, shards
+    return True
 
 
 class StalePrevious(Exception):

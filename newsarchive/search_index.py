@@ -219,10 +219,10 @@ class IndexState:
     key: tuple
     ids: list[str]
     hashes: list[bytes]
-    postings: list[int]           # per document, its (field, term) pairs
-    lengths: list[list[int]]      # per document, tokens per field
-    shards: int
-    digests: dict[str, bytes]     # site-relative data file -> file_digest() of its bytes
+    postings: dict[str, list[int]]        # per kind of index, per document, its (field, term) pairs
+    lengths: dict[str, list[list[int]]]   # per kind, per document, tokens per field
+    shards: dict[str, int]                # per kind, its number of shards
+    digests: dict[str, bytes]             # site-relative data file -> file_digest() of its bytes
 
 
 def file_digest(data: bytes) -> bytes:

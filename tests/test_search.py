@@ -20,7 +20,7 @@ from lunr.builder import Builder
 
 from newsarchive.search import (FIELD_BOOSTS, SearchOutput, document, facets, find_lunr_script,
                                 fold, parse_script_text, plain_body, save_search_state,
-                                script_text, search_output, token_counts, tokenize,
+                                script_text, search_output, han_counts, token_counts, tokenize,
                                 write_search_data)
 from newsarchive.search_index import (DocTerms, ShardPostings, field_texts,
                                       partition, posting, shard_count, splice_postings,
@@ -258,13 +258,19 @@ def test_writes_manifest_shards_and_lunr(tmp_path):
     doc_shards = -(-documents // 7)
     assert sorted(p.name for p in search.iterdir()) == sorted(
         ["manifest.js", "facets.js", "lunr.min.js", *(f"index-{n}.js" for n in range(shards)),
+         *(f"chars-{n}.js" for n in range(manifest["charsShards"])),
          *(f"docs-{n}.js" for n in range(doc_shards))])
+    assert manifest["charsShards"] > 1
     assert documents == len(site.articles) and manifest["docsPerShard"] == 7 and shards > 3
     assert manifest["fields"] == ["title", "kicker", "subtitle", "people", "tags", "body"]
     assert manifest["boosts"] == [10, 3, 3, 3, 3, 1]
     assert manifest["fieldLengths"] == [sum(len(tokenize(texts[n])) for texts in
                                             map(field_texts, map(document, site.articles)))
                                         for n in range(6)]
+    han = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+    assert manifest["charsFieldLengths"] == [sum(len(han.findall(texts[n])) for texts in
+                                                 map(field_texts, map(document, site.articles)))
+                                             for n in range(6)]
     assert manifest["years"] == [2025, 2024, 2023]
     assert manifest["topics"] == ["每月一题", "主题教育", "文旅"]
     docs = [doc for n in range(doc_shards) for doc in read_script(search / f"docs-{n}.js")[1]]
@@ -275,6 +281,15 @@ def test_writes_manifest_shards_and_lunr(tmp_path):
         assert all(term_shard(term, shards) == number for term in shard["terms"])
         terms.update(shard["terms"])
     assert {"围炉", "煮茶", "top20", "app", "施翔"} <= terms
+    chars = {}
+    for number in range(manifest["charsShards"]):
+        _, shard = read_script(search / f"chars-{number}.js")
+        assert all(term_shard(term, manifest["charsShards"]) == number for term in shard["terms"])
+        chars.update(zip(shard["terms"], shard["postings"]))
+    assert all(len(term) == 1 and han.fullmatch(term) for term in chars)
+    with_tea = [n for n, d in enumerate(docs) if "茶" in "".join(field_texts(d))]
+    assert [ref for entry in chars["茶"] for ref in itertools.accumulate(entry[1::3])] and \
+        sorted({ref for entry in chars["茶"] for ref in itertools.accumulate(entry[1::3])}) == with_tea
     assert not any(" " in term or len(term) > 2 and re.search("[\u4e00-\u9fff]", term)
                    for term in terms), "Han terms are bigrams or single characters"
     app = next(d for d in docs if d["id"] == "2025-01-02-a02-01")
@@ -419,10 +434,14 @@ def test_an_edit_changes_exactly_the_files_that_differ(tmp_path, monkeypatch):
     docs_file = f"search/docs-{ref // manifest['docsPerShard']}.js"
     terms = set().union(*(DocTerms.of(document(a[40]), token_counts).terms()
                           for a in (articles, changed_articles)))
-    allowed = {"search/manifest.js", docs_file} | {f"search/index-{term_shard(t, shards)}.js"
-                                                    for t in terms}
-    assert {"search/manifest.js", docs_file,
-            f"search/index-{term_shard('冰雪', shards)}.js"} <= set(output.changed) <= allowed
+    chars = set().union(*(DocTerms.of(document(a[40]), han_counts).terms()
+                          for a in (articles, changed_articles)))
+    allowed = {"search/manifest.js", docs_file} | \
+        {f"search/index-{term_shard(t, shards)}.js" for t in terms} | \
+        {f"search/chars-{term_shard(c, manifest['charsShards'])}.js" for c in chars}
+    assert {"search/manifest.js", docs_file, f"search/index-{term_shard('冰雪', shards)}.js",
+            f"search/chars-{term_shard('冰', manifest['charsShards'])}.js"} \
+        <= set(output.changed) <= allowed
     # An article's terms reach most shards of a small archive; the rest must keep their bytes.
     assert sum(name.startswith("search/index-") for name in set(cold) - set(output.changed)) \
         >= shards // 20

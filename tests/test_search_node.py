@@ -142,6 +142,16 @@ def test_index_shards_rebuild_exactly_what_lunr_py_builds(node_bin, tmp_path, po
     assert weights == weights_by_term(expected["invertedIndex"], expected["fieldVectors"])
 
 
+def test_scores_equal_lunr_js_scores(node_bin, tmp_path):
+    """The page scores postings itself (search.scoreTerms) instead of building a lunr.Index per
+    query: every score must equal the one lunr 2.3.9's own query gives over the same shard."""
+    articles = articles_from_seeds() + extra_articles() + generated_articles(200)
+    write_search_data(make_site(articles), tmp_path, postings_per_shard=3000)
+    report = json.loads(run_node(JS / "score_parity.js", str(tmp_path / "search")))
+    assert report["mismatches"] == []
+    assert report["groups"] > 300 and report["compared"] > 10_000, report
+
+
 def test_seed_archive_recall_and_precision_are_one(node_bin, built_site, tmp_path):
     """The real thing: the seeds ingested and built by the CLI, queried with generated queries."""
     articles = load_articles(built_site / "content")

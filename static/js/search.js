@@ -129,46 +129,56 @@
     return value % shards;
   }
 
-  /* A lunr.Index over one term shard {terms, postings}, as newsarchive/search.py writes it:
-     per term and field [field, ref gap, term frequency, field length, …]. The weights are lunr's
-     BM25 (lunr.py's Builder: k1 1.2, b 0.75, idf over the postings of all fields, rounded to
-     3 decimals), computed here because they depend on the whole archive (manifest).
-     `terms` (default: all) limits the index to some terms of the shard: lunr scores a document
-     by the query's terms only (dot product over the query vector's magnitude), so an index of
-     the query's terms ranks exactly as one of the whole shard, and is far quicker to build;
-     `within` (a Set of refs, default: all) likewise leaves out documents that cannot match. */
-  function shardIndex(shard, manifest, terms, within) {
-    var fields = manifest.fields;
+  /* lunr's BM25 weight (lunr.py's Builder: k1 1.2, b 0.75, idf over the postings of all fields,
+     times the field's boost, rounded to 3 decimals) of each posting of the term at `position`
+     in a shard {terms, postings}, as visit(field number, ref, weight); refs outside `within`
+     (a Set, default: all) are skipped. The weights depend on the whole archive (manifest), so
+     they are worked out here: an edit then changes only the shards of its own terms.
+     `fieldLengths` are the index's totals per field (manifest.fieldLengths or charsFieldLengths). */
+  function eachWeight(shard, manifest, fieldLengths, position, within, visit) {
     var documents = manifest.documents;
-    var averages = manifest.fieldLengths.map(function (total) { return total / documents; });
+    var entries = shard.postings[position];
+    var withTerm = 0;
+    entries.forEach(function (entry) { withTerm += (entry.length - 1) / 3; });
+    var idf = Math.log(1 + Math.abs((documents - withTerm + 0.5) / (withTerm + 0.5)));
+    entries.forEach(function (entry) {
+      var number = entry[0];
+      var average = fieldLengths[number] / documents;
+      for (var i = 1, ref = 0; i < entry.length; i += 3) {
+        ref += entry[i];
+        if (within && !within.has(ref)) continue;
+        var tf = entry[i + 1];
+        var score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (entry[i + 2] / average)) + tf);
+        score *= manifest.boosts[number];
+        // toFixed rounds the exact binary value, as Python's round() does (lunr.py).
+        visit(number, ref, Number(score.toFixed(3)));
+      }
+    });
+  }
+
+  /* The terms of `terms` that the shard holds, in the order given. */
+  function shardTerms(shard, terms) {
     var positions = shardPositions(shard);
+    return (terms || shard.terms).filter(function (term) { return positions.has(term); });
+  }
+
+  /* A lunr.Index over a shard's `terms` (default: all) and the documents `within` (default:
+     all), with the weights of eachWeight. The page does not build it (scoreTerms gives the
+     same scores far quicker); tests use it to prove that, and that the weights are lunr.py's. */
+  function shardIndex(shard, manifest, terms, within, fieldLengths) {
+    var fields = manifest.fields;
     var invertedIndex = {};
     var elements = {};
-    terms = (terms || shard.terms).filter(function (term) { return positions.has(term); });
+    terms = shardTerms(shard, terms);
     terms.forEach(function (term, position) {
       var posting = { _index: position };
       fields.forEach(function (field) { posting[field] = {}; });
-      var entries = shard.postings[positions.get(term)];
-      var withTerm = 0;
-      entries.forEach(function (entry) { withTerm += (entry.length - 1) / 3; });
-      var idf = Math.log(1 + Math.abs((documents - withTerm + 0.5) / (withTerm + 0.5)));
-      entries.forEach(function (entry) {
-        var number = entry[0];
-        var field = fields[number];
-        var ref = 0;
-        for (var i = 1; i < entry.length; i += 3) {
-          ref += entry[i];
-          if (within && !within.has(ref)) continue;
-          var tf = entry[i + 1];
-          var score = idf * ((K1 + 1) * tf) /
-            (K1 * (1 - B + B * (entry[i + 2] / averages[number])) + tf);
-          score *= manifest.boosts[number];
-          var key = field + "/" + ref;
-          posting[field][ref] = {};
-          // toFixed rounds the exact binary value, as Python's round() does (lunr.py).
-          (elements[key] = elements[key] || []).push(position, Number(score.toFixed(3)));
-        }
-      });
+      eachWeight(shard, manifest, fieldLengths || manifest.fieldLengths,
+        shardPositions(shard).get(term), within, function (number, ref, weight) {
+          var key = fields[number] + "/" + ref;
+          posting[fields[number]][ref] = {};
+          (elements[key] = elements[key] || []).push(position, weight);
+        });
       invertedIndex[term] = posting;
     });
     var fieldVectors = {};
@@ -179,6 +189,36 @@
       invertedIndex: invertedIndex, fieldVectors: fieldVectors, fields: fields,
       tokenSet: lunr.TokenSet.fromArray(terms.slice().sort()), pipeline: new lunr.Pipeline()
     });
+  }
+
+  /* What lunr's query with every one of `terms` REQUIRED scores over shardIndex(shard, manifest,
+     terms, within), without building the index: {ref: score} of the documents in `within`
+     holding the terms. lunr adds, per field holding any of the terms, the dot product of the
+     field's vector and the query's (one per term), over the query vector's length; the sums
+     run in lunr's order (terms as given, fields in order), so the floats are lunr's too. */
+  function scoreTerms(shard, manifest, fieldLengths, terms, within) {
+    terms = shardTerms(shard, terms);
+    var magnitude = Math.sqrt(terms.length);
+    var byRef = new Map();
+    terms.forEach(function (term) {
+      eachWeight(shard, manifest, fieldLengths, shardPositions(shard).get(term), within,
+        function (number, ref, weight) {
+          var doc = byRef.get(ref);
+          if (!doc) byRef.set(ref, doc = { order: [], sums: {} });
+          if (doc.sums[number] === undefined) {
+            doc.order.push(number);
+            doc.sums[number] = 0;
+          }
+          doc.sums[number] += weight;
+        });
+    });
+    var scores = {};
+    byRef.forEach(function (doc, ref) {
+      var score = 0;
+      doc.order.forEach(function (number) { score += doc.sums[number] / magnitude || 0; });
+      scores[ref] = score;
+    });
+    return scores;
   }
 
   /* The refs of the documents holding `term` in any field, as a Set (empty if none does). */
@@ -203,8 +243,7 @@
 
   /* An engine over the search data: load(name) resolves to the value of the data file `name`. */
   function createEngine(manifest, load) {
-    return { manifest: manifest, load: load, pending: {}, shardTerms: {}, byCharacter: {},
-      docs: {}, texts: {} };
+    return { manifest: manifest, load: load, pending: {}, shards: {}, docs: {}, texts: {} };
   }
 
   /* Load a data file once, keeping the promise so concurrent queries share it. */
@@ -213,13 +252,14 @@
     return engine.pending[name];
   }
 
-  function loadIndexShards(engine, numbers) {
-    return Promise.all(numbers.map(function (number) {
-      return loadOnce(engine, "index-" + number, function (shard) {
-        engine.shardTerms[number] = shard.terms;
-        return shard;
-      });
-    }));
+  /* The shard of index `kind` ("index": bigrams and words, "chars": Han characters) that holds
+     each of `terms`, loaded: resolves to [shard name, …] in the order of `terms`. */
+  function loadTermShards(engine, kind, terms) {
+    var count = engine.manifest[kind + "Shards"];
+    var names = terms.map(function (term) { return kind + "-" + termShard(term, count); });
+    return Promise.all(unique(names).map(function (name) {
+      return loadOnce(engine, name, function (shard) { engine.shards[name] = shard; });
+    })).then(function () { return names; });
   }
 
   /* The documents of `refs`, loading the shards that hold them. */
@@ -234,18 +274,7 @@
   }
 
   function unique(items) {
-    return items.filter(function (item, i) { return items.indexOf(item) === i; });
-  }
-
-  /* The terms of one loaded shard that hold a Han character, listed on first use. */
-  function termsWithCharacter(engine, number, ch) {
-    if (!engine.byCharacter[number]) {
-      var map = engine.byCharacter[number] = {};
-      engine.shardTerms[number].forEach(function (term) {
-        unique(Array.from(term)).forEach(function (c) { (map[c] = map[c] || []).push(term); });
-      });
-    }
-    return engine.byCharacter[number][ch] || [];
+    return Array.from(new Set(items));
   }
 
   /* What a phrase asks of the index: tokens every result holds, lone Han characters (inside a
@@ -263,57 +292,33 @@
     return plan;
   }
 
-  /* Refs and scores of a lunr query; presence REQUIRED or OPTIONAL for every term. */
-  function runQuery(index, terms, presence) {
-    var found = {};
-    index.query(function (query) {
-      terms.forEach(function (term) { query.term(term, { presence: presence, usePipeline: false }); });
-    }).forEach(function (hit) { found[hit.ref] = hit.score; });
-    return found;
-  }
-
-  /* Required tokens are intersected across shards, each lone character is the union of its
-     terms' documents; scores add up. Resolves to [{ref, score}], unordered. */
+  /* The documents holding every required token and every lone character, with their scores:
+     per index shard, lunr's score of the query's tokens there; per character, its score in the
+     character index; summed. The sets are intersected shortest first before anything is
+     scored, so common tokens cost little. Resolves to [{ref, score}], unordered. */
   function candidates(engine, plans) {
-    var shards = engine.manifest.indexShards;
+    var manifest = engine.manifest;
     var required = unique([].concat.apply([], plans.map(function (p) { return p.required; })));
     var characters = unique([].concat.apply([], plans.map(function (p) { return p.characters; })));
-    var numbers = characters.length ? Array.from({ length: shards }, function (_, n) { return n; })
-      : unique(required.map(function (term) { return termShard(term, shards); }));
-    return loadIndexShards(engine, numbers).then(function (loaded) {
-      // Documents holding every required token, found from the postings before lunr runs,
-      // so lunr scores only those: the same scores, far less work for common tokens.
-      var within = null;
-      required.forEach(function (term) {
-        var refs = termRefs(loaded[numbers.indexOf(termShard(term, shards))], term);
-        within = within ? new Set(Array.from(within).filter(function (ref) { return refs.has(ref); }))
-          : refs;
-      });
-      if (within && within.size === 0) return [];
-      var groups = [];
-      loaded.forEach(function (shard, i) {
-        var mine = required.filter(function (term) { return termShard(term, shards) === numbers[i]; });
-        if (!mine.length) return;
-        var index = shardIndex(shard, engine.manifest, mine, within);
-        groups.push(runQuery(index, mine, lunr.Query.presence.REQUIRED));
-      });
-      characters.forEach(function (ch) {
-        var union = {};
-        loaded.forEach(function (shard, i) {
-          var terms = termsWithCharacter(engine, numbers[i], ch);
-          if (!terms.length) return;
-          var found = runQuery(shardIndex(shard, engine.manifest, terms, within), terms,
-            lunr.Query.presence.OPTIONAL);
-          Object.keys(found).forEach(function (ref) { union[ref] = (union[ref] || 0) + found[ref]; });
-        });
-        groups.push(union);
-      });
-      var refs = Object.keys(groups[0]).filter(function (ref) {
-        return groups.every(function (group) { return ref in group; });
-      });
-      return refs.map(function (ref) {
+    return Promise.all([loadTermShards(engine, "index", required),
+      loadTermShards(engine, "chars", characters)]).then(function (names) {
+      var shardOf = function (name) { return engine.shards[name]; };
+      var sets = required.map(function (term, i) { return termRefs(shardOf(names[0][i]), term); })
+        .concat(characters.map(function (ch, i) { return termRefs(shardOf(names[1][i]), ch); }));
+      sets.sort(function (a, b) { return a.size - b.size; });
+      var within = new Set(Array.from(sets[0]).filter(function (ref) {
+        return sets.every(function (set) { return set.has(ref); });
+      }));
+      if (within.size === 0) return [];
+      var groups = unique(names[0]).map(function (name) {
+        var mine = required.filter(function (term, i) { return names[0][i] === name; });
+        return scoreTerms(shardOf(name), manifest, manifest.fieldLengths, mine, within);
+      }).concat(characters.map(function (ch, i) {
+        return scoreTerms(shardOf(names[1][i]), manifest, manifest.charsFieldLengths, [ch], within);
+      }));
+      return Array.from(within, function (ref) {
         var score = groups.reduce(function (sum, group) { return sum + group[ref]; }, 0);
-        return { ref: Number(ref), score: score };
+        return { ref: ref, score: score };
       });
     });
   }
@@ -411,7 +416,7 @@
   var core = {
     fold: fold, tokenize: tokenize, parseQuery: parseQuery, phraseRegExp: phraseRegExp,
     matchRanges: matchRanges, documentText: documentText, termShard: termShard,
-    shardIndex: shardIndex, createEngine: createEngine, loadDocs: loadDocs, search: search,
+    shardIndex: shardIndex, scoreTerms: scoreTerms, createEngine: createEngine, loadDocs: loadDocs, search: search,
     checkMore: checkMore, snippet: snippet, isOneCharacter: isOneCharacter
   };
   if (typeof module === "object" && module.exports) {

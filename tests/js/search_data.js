@@ -33,6 +33,7 @@ function loadSearchData(dir) {
   const manifest = load("manifest");
   const names = ["manifest", "facets"];
   for (let n = 0; n < manifest.indexShards; n++) names.push("index-" + n);
+  for (let n = 0; n < manifest.charsShards; n++) names.push("chars-" + n);
   for (let n = 0; n * manifest.docsPerShard < manifest.documents; n++) names.push("docs-" + n);
   return Object.fromEntries(names.map((name) => [name, load(name)]));
 }

@@ -1,0 +1,67 @@
+// Scores of search.js's scoreTerms against lunr 2.3.9's own query over the same shard
+// (search.shardIndex): for groups of terms that share a shard, within all documents or a
+// random subset, and for single characters of the character index. Prints {compared, groups,
+// mismatches: [first few]} as JSON.
+// Usage: node score_parity.js SEARCH_DIR
+"use strict";
+const path = require("path");
+const lunr = require("lunr");
+const { loadSearchData } = require("./search_data.js");
+const search = require(path.join(__dirname, "..", "..", "static", "js", "search.js"));
+
+const data = loadSearchData(process.argv[2]);
+const manifest = data.manifest;
+let seed = 20241222;
+const random = () => ((seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5 >>> 0) / 2 ** 32);
+
+function lunrScores(shard, terms, within, fieldLengths) {
+  const index = search.shardIndex(shard, manifest, terms, within, fieldLengths);
+  const scores = {};
+  index.query((query) => {
+    terms.forEach((term) => query.term(term, { presence: lunr.Query.presence.REQUIRED, usePipeline: false }));
+  }).forEach((hit) => { scores[hit.ref] = hit.score; });
+  return scores;
+}
+
+let compared = 0, groups = 0;
+const mismatches = [];
+function check(shard, terms, within, fieldLengths) {
+  const expected = lunrScores(shard, terms, within, fieldLengths);
+  const actual = search.scoreTerms(shard, manifest, fieldLengths, terms, within);
+  groups += 1;
+  const refs = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+  for (const ref of refs) {
+    compared += 1;
+    if (expected[ref] !== actual[ref] && mismatches.length < 10) {
+      mismatches.push({ terms, ref, lunr: expected[ref], ours: actual[ref] });
+    }
+  }
+}
+
+for (let n = 0; n < manifest.indexShards; n++) {
+  const shard = data["index-" + n];
+  for (let round = 0; round < 6 && shard.terms.length; round++) {
+    const size = 1 + Math.floor(random() * Math.min(3, shard.terms.length));
+    const terms = [];
+    while (terms.length < size) {
+      const term = shard.terms[Math.floor(random() * shard.terms.length)];
+      if (!terms.includes(term)) terms.push(term);
+    }
+    const holding = terms.map((term) => {
+      const refs = new Set();
+      shard.postings[shard.terms.indexOf(term)].forEach((entry) => {
+        for (let i = 1, ref = 0; i < entry.length; i += 3) refs.add(ref += entry[i]);
+      });
+      return refs;
+    });
+    const all = new Set([...holding[0]].filter((ref) => holding.every((set) => set.has(ref))));
+    check(shard, terms, all, manifest.fieldLengths);
+    check(shard, terms, new Set([...all].filter(() => random() < 0.5)), manifest.fieldLengths);
+    check(shard, terms.slice(0, 1), null, manifest.fieldLengths);
+  }
+}
+for (let n = 0; n < manifest.charsShards; n++) {
+  const shard = data["chars-" + n];
+  shard.terms.slice(0, 5).forEach((ch) => check(shard, [ch], null, manifest.charsFieldLengths));
+}
+process.stdout.write(JSON.stringify({ compared, groups, mismatches }));
