@@ -2,9 +2,9 @@
 
 A page's context is its whole input (the templates and the config are hashed once per build into
 the global key), so two builds that give a page the same fingerprint render the same bytes and
-the second may keep the first's file. Articles count by the hash of their content file; other
-values by their type and contents. A value of a type not listed here is an error, so nothing new
-can reach a template without being part of its page's dependencies.
+the second may keep the first's file. The context is pickled (C speed, faithful to every value)
+with each Article replaced by the hash of its content file. A value of a type not listed here is
+an error, so nothing new can reach a template without being part of its page's dependencies.
 """
 
 from __future__ import annotations
@@ -12,74 +12,59 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from pathlib import Path
+import io
+import pickle
+from pathlib import PurePath
 
 from .model import Article
 
 DIGEST_SIZE = 16
-SCALAR_TAGS = {str: b"s", int: b"i", float: b"f", bool: b"b", type(None): b"n", dt.date: b"d"}
+# Pickled by value, so a change of value is a change of fingerprint; a function or a class
+# would be pickled by name only. str subclasses are Markup.
+VALUE_TYPES = (dt.date, dt.time, PurePath, str)
 
 
-def _hash(parts: list[bytes]) -> bytes:
-    """One digest of several tokens; each is length-prefixed so ("ab", "c") ≠ ("a", "bc")."""
-    return hashlib.blake2b(b"".join(len(part).to_bytes(4, "little") + part for part in parts),
-                           digest_size=DIGEST_SIZE).digest()
+def _article(digest: bytes) -> None:
+    """Stands for an Article in a pickled context: never called, named by reference only."""
+
+
+class _ContextPickler(pickle.Pickler):
+    def __init__(self, buffer: io.BytesIO, article_digests: dict[str, str]):
+        super().__init__(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self.fast = True  # no memo: equal values give equal bytes whatever objects they share
+        self.article_digests = article_digests
+
+    def reducer_override(self, value: object):
+        if type(value) is Article:
+            digest = self.article_digests.get(value.id)
+            if digest is not None:
+                return _article, (digest.encode(),)
+            # Not loaded from a file (tests build articles directly): its fields say what it is.
+            return _article, (tuple(getattr(value, f.name) for f in dataclasses.fields(value)
+                                    if f.name != "path"),)
+        if isinstance(value, VALUE_TYPES) or dataclasses.is_dataclass(value) \
+                or isinstance(value, type) or value is _article:
+            return NotImplemented  # values by value; classes (a date's, a dataclass's) by name
+        raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page context: "
+                        "add its type to newsarchive.depends")
 
 
 class Fingerprints:
-    """Fingerprints of page contexts in one build; shared values are hashed once."""
+    """Fingerprints of page contexts in one build."""
 
     def __init__(self, global_key: bytes, article_digests: dict[str, str]):
         self.global_key = global_key
         self.article_digests = article_digests
-        # id() is only unique while the object lives: keep each value alongside its digest.
-        self._memo: dict[int, tuple[object, bytes]] = {}
-        self._fields: dict[type, tuple[str, ...]] = {}
 
     def page(self, path: str, template: str, context: dict) -> bytes:
         """The fingerprint of one output page."""
-        return _hash([self.global_key, path.encode(), template.encode(), self.of(context)])
+        return self.of((self.global_key, path, template, context))
 
     def of(self, value: object) -> bytes:
-        """The token of one context value: scalars as themselves, anything else as a digest."""
-        tag = SCALAR_TAGS.get(type(value))
-        if tag is not None:  # exact types: a subclass (Markup, datetime) is not taken for its base
-            return tag + (value.encode() if tag == b"s" else repr(value).encode())
-        if isinstance(value, Path):
-            return b"p" + str(value).encode()
-        known = self._memo.get(id(value))
-        if known is not None:
-            return known[1]
-        digest = self._composite(value)
-        self._memo[id(value)] = (value, digest)
-        return digest
-
-    def _composite(self, value: object) -> bytes:
-        if isinstance(value, Article):
-            return self._article(value)
-        if isinstance(value, (list, tuple)):
-            return _hash([b"list", *map(self.of, value)])
-        if isinstance(value, dict):
-            pairs = sorted((self.of(k), self.of(v)) for k, v in value.items())
-            return _hash([b"dict", *(part for pair in pairs for part in pair)])
-        if isinstance(value, (set, frozenset)):
-            return _hash([b"set", *sorted(map(self.of, value))])
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            names = self._fields.get(type(value))
-            if names is None:
-                names = self._fields[type(value)] = tuple(f.name for f in dataclasses.fields(value))
-            return _hash([type(value).__qualname__.encode(),
-                          *(self.of(getattr(value, name)) for name in names)])
-        raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page context: "
-                        "add its type to newsarchive.depends")
-
-    def _article(self, article: Article) -> bytes:
-        digest = self.article_digests.get(article.id)
-        if digest is not None:
-            return _hash([b"article", digest.encode()])
-        # Not loaded from a file (tests build articles directly): its fields say what it is.
-        meta = {k: v for k, v in dataclasses.asdict(article).items() if k != "path"}
-        return _hash([b"article-fields", self.of(meta)])
+        """The digest of one value (Articles by their content file's hash)."""
+        buffer = io.BytesIO()
+        _ContextPickler(buffer, self.article_digests).dump(value)
+        return hashlib.blake2b(buffer.getbuffer(), digest_size=DIGEST_SIZE).digest()
 
 
 def tree_digest(root: Path) -> bytes:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import taxonomy, urls
 from .errors import ArchiveError
-from .model import Article, Site
+from .model import Article, ArticleCard, Site
 from .seeds import read_page
 
 LATEST_ISSUES = 7
@@ -45,7 +45,7 @@ class SourceLine:
 
     number: int
     text: str
-    article: Article | None
+    article: ArticleCard | None
     mark: int | None              # index of the article among the page's, for its colour
     starts_article: bool
 
@@ -120,7 +120,7 @@ def paginate(items: list, per_page: int) -> list[list]:
 
 
 def continuation(article: Article, label: str | None, backwards: bool,
-                 issue_pages: dict[tuple, list[Article]]) -> Continuation | None:
+                 issue_pages: dict[tuple, list[ArticleCard]]) -> Continuation | None:
     """The other part of a continued article: the matching article, else its page, else a note."""
     if not label:
         return None
@@ -136,7 +136,7 @@ def continuation(article: Article, label: str | None, backwards: bool,
     return Continuation(label, None, f"{verb}{label}版（该版不在本档案中）")
 
 
-def _seed_lines(seeds_dir: Path, article: Article) -> list[str] | None:
+def _seed_lines(seeds_dir: Path, article: ArticleCard) -> list[str] | None:
     """The page text an article came from, as lines; None when the seed file is not there."""
     name = article.source.file
     # Front matter is hand-editable: a path here could publish any file on the machine.
@@ -147,10 +147,10 @@ def _seed_lines(seeds_dir: Path, article: Article) -> list[str] | None:
     return read_page(path).text.split("\n") if path.is_file() else None
 
 
-def source_pages(site: Site, seeds_dir: Path) -> tuple[list[Page], dict[str, str]]:
+def source_pages(cards: list[ArticleCard], seeds_dir: Path) -> tuple[list[Page], dict[str, str]]:
     """One source page view per seed file; returns the pages and article id → its view."""
-    by_file: dict[str, list[Article]] = {}
-    for article in site.articles:
+    by_file: dict[str, list[ArticleCard]] = {}
+    for article in cards:
         if article.source:
             by_file.setdefault(article.source.file, []).append(article)
     pages, views = [], {}
@@ -159,7 +159,7 @@ def source_pages(site: Site, seeds_dir: Path) -> tuple[list[Page], dict[str, str
         lines = _seed_lines(seeds_dir, articles[0])
         if lines is None:
             continue
-        owner: dict[int, Article] = {}
+        owner: dict[int, ArticleCard] = {}
         for article in articles:
             spans = article.source.spans or (article.source.lines,)
             for first, last in spans:
@@ -242,8 +242,13 @@ def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict) -> li
 
 
 def plan_site(site: Site, seeds_dir: Path) -> list[Page]:
-    """Every page of the site, in a stable order."""
-    config, articles = site.config, site.articles
+    """Every page of the site, in a stable order.
+
+    Only an article's own page and the feed get the article itself; every other page gets
+    cards (see ArticleCard), so it does not depend on any article's text.
+    """
+    config = site.config
+    articles = [a.card() for a in site.articles]
     topics = taxonomy.topic_terms(config, articles)
     terms = {"topics": topics, "tags": taxonomy.tag_terms(articles),
              "reporters": taxonomy.reporter_terms(articles),
@@ -256,13 +261,13 @@ def plan_site(site: Site, seeds_dir: Path) -> list[Page]:
     by_id = {a.id: a for a in articles}
     issue_pages = {(i.date, p.label): p.articles for i in issues for p in i.pages}
     neighbours, related = taxonomy.neighbours(articles), taxonomy.related(articles)
-    sources, views = source_pages(site, seeds_dir)
+    sources, views = source_pages(articles, seeds_dir)
 
     pages = [Page(urls.HOME, "index.html", {
         "page_title": config.title, "issues": issues[:LATEST_ISSUES],
         "topics": [t.summary() for t in topics],
         "latest": latest[:10], "article_count": len(articles), "issue_count": len(issues)})]
-    for article in articles:
+    for article in site.articles:
         pages.append(Page(urls.article_path(article.id), "article.html", {
             # Only its own names' slugs: a page's context is what its rebuild depends on.
             "page_title": article.title, "article": article,
@@ -286,7 +291,8 @@ def plan_site(site: Site, seeds_dir: Path) -> list[Page]:
     pages += date_pages(issues)
     pages.append(Page(urls.SEARCH, "search.html", {"page_title": "全文检索"}))
     pages.append(Page(urls.NOT_FOUND, "404.html", {"page_title": "页面不存在"}))
-    pages.append(feed_page(site, latest))
+    full = {a.id: a for a in site.articles}
+    pages.append(feed_page(site, [full[a.id] for a in latest[:FEED_ENTRIES]]))
     if config.base_url:
         paths = [p.path for p in pages if p.path.endswith(".html") and p.path != urls.NOT_FOUND]
         pages.append(Page(urls.SITEMAP, "sitemap.xml", {

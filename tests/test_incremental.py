@@ -94,16 +94,26 @@ def test_a_cold_build_renders_every_page_and_a_no_op_none(site):
     assert {p: (site / "_site" / p).stat().st_ino for p in files} == inodes
 
 
-def test_one_edit_renders_the_article_and_the_pages_that_list_it_only(site):
+def test_a_text_edit_renders_only_the_pages_that_show_the_text(site):
     first = build(site)
     replace(site / EDITED, "\n\n", "\n\n新加的一段话。\n\n")
+    report = build(site)
+    # Lists and links show cards (title, date, byline), not the text: they keep their files.
+    assert set(report.rendered) == {"articles/2023-06-15-a03-01.html", "feed.xml"}
+    assert "新加的一段话" in (site / "_site/articles/2023-06-15-a03-01.html").read_text("utf-8")
+    assert {UNRELATED, "dates/2023/06/15/index.html"} <= set(report.unchanged)
+
+
+def test_a_title_edit_renders_the_article_and_the_pages_that_list_it_only(site):
+    first = build(site)
+    replace(site / EDITED, "title: ", "title: 改过的")
     report = build(site)
     rendered = set(report.rendered)
     assert "articles/2023-06-15-a03-01.html" in rendered
     assert "dates/2023/06/15/index.html" in rendered  # its issue lists it
     assert UNRELATED not in rendered and "dates/2024/12/23/index.html" not in rendered
     assert len(rendered) < len(first.rendered) / 4, sorted(rendered)
-    assert "新加的一段话" in (site / "_site/articles/2023-06-15-a03-01.html").read_text("utf-8")
+    assert "改过的" in (site / "_site/dates/2023/06/15/index.html").read_text("utf-8")
     assert UNRELATED in report.unchanged
 
 
