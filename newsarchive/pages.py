@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import uuid
@@ -114,9 +115,17 @@ def chart_bars(months: list[tuple[int, int, int]]) -> list[Bar]:
     return bars
 
 
-def paginate(items: list, per_page: int) -> list[list]:
-    """Chunks of per_page items; an empty list still gets one (empty) page."""
-    return [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]
+def list_chunks(newest_first: list, per_page: int) -> tuple[list, list[list]]:
+    """A list's front page and its archive pages, counted from the oldest article.
+
+    Archive pages hold `per_page` articles each and never shift: a new article goes to the
+    front page, which holds the newest per_page to 2 * per_page - 1 articles, until a full
+    page of them moves into a new archive page. Each list shows its articles newest first.
+    """
+    oldest_first = newest_first[::-1]
+    archived = max(len(oldest_first) // per_page - 1, 0)
+    chunks = [oldest_first[n * per_page:(n + 1) * per_page][::-1] for n in range(archived)]
+    return oldest_first[archived * per_page:][::-1], chunks
 
 
 def continuation(article: Article, label: str | None, backwards: bool,
@@ -209,35 +218,46 @@ def feed_page(site: Site, latest: list[Article]) -> Page:
         "updated": _feed_updated(site.articles).isoformat()})
 
 
-def pager_numbers(number: int, count: int, reach: int = PAGER_REACH) -> list[int | None]:
-    """Page numbers a pager links: the first, the last and those near `number`; None is a gap.
-
-    A window, not every page: a list of 500 pages would otherwise carry 500 links on each page.
-    """
-    shown = sorted({1, count, *range(max(1, number - reach), min(count, number + reach) + 1)})
+def pager_numbers(number: int | None, count: int, reach: int = PAGER_REACH) -> list[int | None]:
+    """Archive pages a list page links, newest first: those near `number` (None: the front
+    page) and the oldest, 1; None marks a gap. Near, not all: 500 pages would mean 500 links
+    on each page, and a page's links change only when the newest archive page is near it."""
+    here = count + 1 if number is None else number
+    shown = sorted({1, *range(max(1, here - reach), min(count, here + reach) + 1)} & 
+                   set(range(1, count + 1)), reverse=True)
     numbers: list[int | None] = []
     for n in shown:
-        if numbers and n - numbers[-1] > 1:
-            numbers.append(n - 1 if n - numbers[-1] == 2 else None)  # a gap of one page: show it
+        if numbers and numbers[-1] - n > 1:
+            numbers.append(n + 1 if numbers[-1] - n == 2 else None)  # a gap of one page: show it
         numbers.append(n)
     return numbers
 
 
 def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict) -> list[Page]:
-    """The paginated article list of one topic, tag, reporter or place."""
-    chunks = paginate(term.articles, per_page)
+    """A topic's, tag's, reporter's or place's front page and archive pages (see list_chunks)."""
+    front, chunks = list_chunks(term.articles, per_page)
+    count = len(chunks)
     summary = term.summary()
-    pages = []
+
+    def path(number: int | None) -> str:
+        return urls.list_path(kind, term.slug, number)
+
+    def pager(number: int | None) -> dict:
+        newer = None if number is None else (path(number + 1) if number < count else path(None))
+        older_number = count if number is None else number - 1
+        return {"number": number, "front": path(None), "newer": newer,
+                "older": path(older_number) if older_number >= 1 else None,
+                "links": [(n, path(n) if n else None) for n in pager_numbers(number, count)]}
+
+    heading = f"{LIST_KINDS[kind]}：{term.name}"
+    pages = [Page(path(None), "list.html", {
+        "page_title": heading, "kind": kind, "kind_name": LIST_KINDS[kind], "term": summary,
+        "articles": front, "pager": pager(None), **extra})]
     for number, chunk in enumerate(chunks, start=1):
-        pager = {"number": number, "count": len(chunks),
-                 "previous": urls.list_path(kind, term.slug, number - 1) if number > 1 else None,
-                 "next": urls.list_path(kind, term.slug, number + 1) if number < len(chunks) else None,
-                 "links": [(n, urls.list_path(kind, term.slug, n) if n else None)
-                           for n in pager_numbers(number, len(chunks))]}
-        title = f"{LIST_KINDS[kind]}：{term.name}" + (f"（第{number}页）" if number > 1 else "")
-        pages.append(Page(urls.list_path(kind, term.slug, number), "list.html", {
-            "page_title": title, "kind": kind, "kind_name": LIST_KINDS[kind], "term": summary,
-            "articles": chunk, "pager": pager, **extra}))
+        pages.append(Page(path(number), "list.html", {
+            "page_title": f"{heading}（第{number}页）", "kind": kind,
+            "kind_name": LIST_KINDS[kind], "term": dataclasses.replace(summary, count=None),
+            "articles": chunk, "pager": pager(number), "bars": []}))
     return pages
 
 

@@ -42,7 +42,7 @@ class TermSummary:
     name: str
     slug: str
     description: str
-    count: int
+    count: int | None   # None on a list's archive pages: they must not change with every article
 
 
 @dataclass

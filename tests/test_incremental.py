@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -187,3 +189,22 @@ def test_cached_articles_from_other_parsing_code_are_parsed_again(site, monkeypa
     assert cache.load_content().entries  # the same code reads its own cache back
     monkeypatch.setattr(buildcache, "article_code", lambda: "another version of frontmatter.py")
     assert cache.load_content().entries == {}
+
+
+def test_a_new_day_leaves_the_older_archive_pages_of_lists_alone(site):
+    replace(site / "site.yaml", "paginate: 20", "paginate: 2")
+    first = build(site)
+    add_articles(site / "content", 3, first=900)
+    for path in (site / "content").glob("gen-09*.md"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"^date: .*$", "date: 2031-01-01", text, flags=re.M), "utf-8")
+    report = build(site)
+    archive = Counter(p.rsplit("/", 1)[0] for p in first.rendered if "/page-" in p)
+    long_lists = [folder for folder, pages in archive.items() if pages >= 4]
+    assert len(long_lists) >= 3
+    rendered = set(report.rendered)
+    # A new day moves at most one full page into the archive: the older pages stay as they were.
+    for folder in long_lists:
+        assert not {f"{folder}/page-1.html", f"{folder}/page-2.html"} & rendered, folder
+    cold = build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold") and len(rendered) < len(cold.rendered) / 2
