@@ -11,6 +11,7 @@ import ctypes
 import hashlib
 import multiprocessing
 import os
+import shutil
 import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -20,13 +21,14 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import urls
-from .buildcache import BuildCache, BuildState, build_code, folder_identity, input_stamp
+from .buildcache import BuildCache, BuildState, build_code, input_stamp
 from .config import SiteConfig
 from .content import load_content
 from .depends import Fingerprints, tree_digest
 from .errors import ArchiveError, ArchiveErrors
 from .model import Article, Site
-from .output import BuildLock, Staging, check_output_dir, start_staging, write_error
+from .output import (BuildLock, Staging, check_output_dir, folder_identity, start_staging,
+                     write_error)
 from .pages import Page, plan_site
 from .render import check_templates, make_environment, render_template
 from .search import write_search_data
@@ -181,6 +183,20 @@ def render_changed(site: Site, pages: list[Page], env, fingerprints: Fingerprint
     return fresh, [page.path for page in to_render]
 
 
+def write_search_files(site: Site, staging: Staging) -> None:
+    """The search data, through the staging folder like every page."""
+    scratch = staging.temp_dir.with_name(staging.temp_dir.name + "-search")
+    try:
+        write_search_data(site, scratch)
+        for path in sorted(scratch.rglob("*")):
+            if path.is_file():
+                staging.write(path.relative_to(scratch).as_posix(), path.read_bytes())
+    except OSError as exc:
+        raise write_error(exc, staging.out_dir) from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def global_key(config: SiteConfig, templates_dir: Path) -> bytes:
     """What every page depends on besides its context: templates, config, the code itself."""
     code = hashlib.blake2b(digest_size=16)
@@ -217,28 +233,26 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         check_plan(pages)
         env = make_environment(templates_dir)
         check_templates(env)
-        previous = state.pages if state is not None and \
-            state.output == folder_identity(out_dir) else {}
+        trusted = state is not None and state.output == folder_identity(out_dir)
+        previous = state.pages if trusted else {}
         key = global_key(config, templates_dir)
         page_count = sum(p.path.endswith(".html") for p in pages)
-        staging = start_staging(out_dir)
+        staging = start_staging(out_dir, state.spare if trusted else None,
+                                state.files if trusted else None)
         try:
             fresh, rendered = render_changed(site, pages, env, Fingerprints(key, contents.digests()),
                                              previous, staging, quiet, lock.fd)
             del pages  # every page's context: free before the search data takes its memory
             if static_dir.is_dir():
                 staging.copy_tree(static_dir, "static")
-            try:
-                write_search_data(site, staging.temp_dir)
-            except OSError as exc:
-                raise write_error(exc, out_dir) from None
-            staging.commit()
+            write_search_files(site, staging)
+            spare = staging.commit()
         except BaseException:  # Ctrl-C included: never leave a half-written temporary folder
             staging.discard()
             raise
         cache.save(BuildState(stamp, scanned_ns, folder_identity(out_dir), fresh,
                               sorted(staging.written + staging.unchanged), page_count,
-                              len(articles)), contents)
+                              len(articles), spare), contents)
     return BuildReport(out_dir, page_count, len(articles), time.monotonic() - started,
                        staging.written, staging.unchanged, staging.removed, rendered,
                        empty_topics(config, articles))

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from . import config, content, errors, frontmatter, model
 from .content import RACY_NS, ContentCache
-from .output import atomic_file
+from .output import Spare, atomic_file, folder_identity
 
 CACHE_DIR = ".newsarchive-cache"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -29,24 +29,17 @@ class BuildState:
 
     stamp: bytes
     scanned_ns: int                  # when the stamp's stats were taken
-    output: tuple[int, int]          # (device, inode) of the output folder it produced
+    output: tuple[int, int, int]     # folder_identity() of the output folder it produced
     pages: dict[str, bytes] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     page_count: int = 0
     article_count: int = 0
+    spare: Spare | None = None       # the site this build replaced, kept to build the next in
 
     def still_current(self, stamp: bytes, newest_ns: int, out_dir: Path) -> bool:
         """Nothing changed since: same inputs, none touched too recently to trust, same output."""
         return (stamp == self.stamp and newest_ns < self.scanned_ns - RACY_NS
                 and folder_identity(out_dir) == self.output)
-
-
-def folder_identity(folder: Path) -> tuple[int, int] | None:
-    try:
-        info = folder.stat()
-    except OSError:
-        return None
-    return (info.st_dev, info.st_ino)
 
 
 def _walk_stats(root: Path, digest) -> int:

@@ -16,7 +16,7 @@ import io
 import pickle
 from pathlib import PurePath
 
-from .model import Article
+from .model import Article, ArticleCard
 
 DIGEST_SIZE = 16
 # Pickled by value, so a change of value is a change of fingerprint; a function or a class
@@ -25,27 +25,34 @@ VALUE_TYPES = (dt.date, dt.time, PurePath, str)
 
 
 def _article(digest: bytes) -> None:
-    """Stands for an Article in a pickled context: never called, named by reference only."""
+    """Stands for an Article or a card in a pickled context: never called, named only."""
+
+
+def _fields(value: object) -> tuple:
+    return tuple(getattr(value, f.name) for f in dataclasses.fields(value) if f.name != "path")
 
 
 class _ContextPickler(pickle.Pickler):
-    def __init__(self, buffer: io.BytesIO, article_digests: dict[str, str]):
+    def __init__(self, buffer: io.BytesIO, prints: Fingerprints):
         super().__init__(buffer, protocol=pickle.HIGHEST_PROTOCOL)
         self.fast = True  # no memo: equal values give equal bytes whatever objects they share
-        self.article_digests = article_digests
+        self.prints = prints
 
     def reducer_override(self, value: object):
-        if type(value) is Article:
-            digest = self.article_digests.get(value.id)
-            if digest is not None:
-                return _article, (digest.encode(),)
+        kind = type(value)
+        if kind is ArticleCard:  # one card is on many pages: hashed once per build
+            return _article, (self.prints.card(value),)
+        if kind is Article:
+            digest = self.prints.article_digests.get(value.id)
             # Not loaded from a file (tests build articles directly): its fields say what it is.
-            return _article, (tuple(getattr(value, f.name) for f in dataclasses.fields(value)
-                                    if f.name != "path"),)
+            return _article, (digest.encode() if digest is not None else _fields(value),)
+        if kind in self.prints.by_value:
+            return NotImplemented
         if isinstance(value, VALUE_TYPES) or dataclasses.is_dataclass(value) \
                 or isinstance(value, type) or value is _article:
+            self.prints.by_value.add(kind)
             return NotImplemented  # values by value; classes (a date's, a dataclass's) by name
-        raise TypeError(f"cannot fingerprint a {type(value).__name__} in a page context: "
+        raise TypeError(f"cannot fingerprint a {kind.__name__} in a page context: "
                         "add its type to newsarchive.depends")
 
 
@@ -55,6 +62,9 @@ class Fingerprints:
     def __init__(self, global_key: bytes, article_digests: dict[str, str]):
         self.global_key = global_key
         self.article_digests = article_digests
+        self.by_value: set[type] = set()
+        # id() is only unique while the object lives: keep each card alongside its digest.
+        self._cards: dict[int, tuple[ArticleCard, bytes]] = {}
 
     def page(self, path: str, template: str, context: dict) -> bytes:
         """The fingerprint of one output page."""
@@ -63,8 +73,14 @@ class Fingerprints:
     def of(self, value: object) -> bytes:
         """The digest of one value (Articles by their content file's hash)."""
         buffer = io.BytesIO()
-        _ContextPickler(buffer, self.article_digests).dump(value)
+        _ContextPickler(buffer, self).dump(value)
         return hashlib.blake2b(buffer.getbuffer(), digest_size=DIGEST_SIZE).digest()
+
+    def card(self, card: ArticleCard) -> bytes:
+        known = self._cards.get(id(card))
+        if known is None:
+            known = self._cards[id(card)] = (card, self.of(_fields(card)))
+        return known[1]
 
 
 def tree_digest(root: Path) -> bytes:

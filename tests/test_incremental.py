@@ -208,3 +208,36 @@ def test_a_new_day_leaves_the_older_archive_pages_of_lists_alone(site):
         assert not {f"{folder}/page-1.html", f"{folder}/page-2.html"} & rendered, folder
     cold = build(site, out="cold")
     assert tree(site / "_site") == tree(site / "cold") and len(rendered) < len(cold.rendered) / 2
+
+
+def test_the_replaced_site_is_kept_as_the_spare_and_built_into_next_time(site):
+    build(site)
+    replace(site / EDITED, "\n\n", "\n\n第一次改。\n\n")
+    build(site)
+    spare, out = site / ".site-spare-_site", site / "_site"
+    replace(site / EDITED, "第一次改", "第二次改")
+    report = build(site)
+    assert report.rendered and len(report.written) < 10, report.written
+    page = "articles/2023-06-15-a03-01.html"
+    # The edit went to a new file: the spare (the site before) still holds the old text, and
+    # every file the build did not write is one file shared by both.
+    assert "第一次改" in (spare / page).read_text("utf-8")
+    assert "第二次改" in (out / page).read_text("utf-8")
+    assert (spare / UNRELATED).stat().st_ino == (out / UNRELATED).stat().st_ino
+    cold = build(site, out="cold")
+    assert tree(out) == tree(site / "cold") and len(report.rendered) < len(cold.rendered) / 10
+
+
+@pytest.mark.parametrize("damage", [
+    lambda spare: shutil.rmtree(spare),
+    lambda spare: (shutil.rmtree(spare), spare.mkdir(), (spare / "index.html").write_text("x")),
+])
+def test_a_lost_or_foreign_spare_never_reaches_the_site(site, damage):
+    build(site)
+    replace(site / EDITED, "\n\n", "\n\n第一次改。\n\n")
+    build(site)
+    damage(site / ".site-spare-_site")
+    replace(site / EDITED, "第一次改", "第二次改")
+    build(site)
+    build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold")
