@@ -11,26 +11,25 @@ the two in step.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import math
 import multiprocessing
 import os
 import re
-import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ArchiveError
 from . import search_index
 from .model import Article, Site
-from .search_index import (FIELD_BOOSTS, FIELDS, DocTerms, IndexState,
-                           ShardPostings, changed_refs, doc_hash, load_state,
-                           partition, save_state, shard_count, term_shard)
+from .search_index import (FIELD_BOOSTS, FIELDS, DocTerms, IndexState, ShardPostings,
+                           changed_refs, file_digest, load_state, partition,
+                           save_state, shard_count, splice_shard, term_shard)
 from .urls import article_path
 
 # Han: CJK radicals and Kangxi radicals (PDF extraction emits them for ordinary characters),
@@ -58,10 +57,9 @@ PARALLEL_FROM = 3000       # documents; below this, starting processes costs mor
 PARALLEL_CORES = 4
 MAX_WORKERS = 8
 SHARDS_PER_TASK = 128
-CACHE_DIR = ".newsarchive-cache"
-DEFAULT_CACHE = Path(CACHE_DIR, "search.pickle")  # a marker: the cache beside site.yaml
 HEADING_RE = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 ESCAPED_PUNCTUATION_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
+DATA_FILE_RE = re.compile(r"(index|docs)-[0-9]+\.js")
 
 
 def fold(text: str) -> str:
@@ -123,10 +121,36 @@ def document(article: Article) -> dict:
     }
 
 
-def facets(docs: list[dict], topics: list[str]) -> list[list[int]]:
-    """Per document [year or 0, topic number, …]: what the filters need without the texts."""
-    return [[doc["year"] or 0, *(topics.index(t) for t in doc["topics"] if t in topics)]
-            for doc in docs]
+def facets(articles: list[Article], topics: list[str]) -> list[list[int]]:
+    """Per article [year or 0, topic number, …]: what the filters need without the texts."""
+    return [[a.date.year if a.date else 0, *(topics.index(t) for t in a.topics if t in topics)]
+            for a in articles]
+
+
+def article_hash(article: Article) -> bytes:
+    """A digest of everything document() reads: equal digests, equal documents."""
+    fields = (article.id, article.title, article.kicker, article.subtitle, article.byline,
+              article.reporters, article.tags, article.topics, article.date, article.page,
+              article.paper, article.body)
+    return hashlib.blake2b(repr(fields).encode("utf-8"), digest_size=16).digest()
+
+
+class Documents(Sequence):
+    """document() of each article, made on first use: an update needs only a few of them."""
+
+    def __init__(self, articles: list[Article]):
+        self.articles = articles
+        self.made: dict[int, dict] = {}
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def __getitem__(self, at):
+        if isinstance(at, slice):
+            return [self[n] for n in range(*at.indices(len(self)))]
+        if at not in self.made:
+            self.made[at] = document(self.articles[at])
+        return self.made[at]
 
 
 def script_text(name: str, value: object) -> str:
@@ -166,36 +190,47 @@ def parse_script_text(text: str) -> object:
     return json.loads(text[text.index("]=") + 2:-2])
 
 
-def write_search_data(site: Site, out_dir: Path, *, postings_per_shard: int = POSTINGS_PER_SHARD,
-                      docs_per_shard: int = DOCS_PER_SHARD, cache: Path | None = DEFAULT_CACHE,
-                      workers: int = 0) -> None:
-    """Write the search index and document data under out_dir/search/ (see README, Search).
+@dataclass
+class SearchOutput:
+    """A build's search data: the files to write, the names of all of them, what to cache."""
 
-    `cache` (by default under the project's .newsarchive-cache/) lets the next call redo only
-    the shards an edit touches; None builds from scratch and keeps nothing. `workers` processes
-    build the index (0: one per core for a large archive); the output is the same for any number.
+    changed: dict[str, bytes]  # site-relative path -> bytes, for each file that differs from
+                               # the output the cache describes (every file without one)
+    names: list[str]           # every site-relative file of the search data, sorted
+    state: IndexState | None   # for save_search_state() once the output is in place; None if
+                               # the cache already holds it
+
+
+def search_output(site: Site, cache: Path | None, previous: Path | None, *,
+                  postings_per_shard: int = POSTINGS_PER_SHARD,
+                  docs_per_shard: int = DOCS_PER_SHARD, workers: int = 0) -> SearchOutput:
+    """The search data of `site` (see README, Search).
+
+    `previous` is the site folder the cached state was written into (the output being
+    replaced), or None if the cache does not describe it: then every file is made and
+    returned. With both, only the files an edit touches are made, from the previous output's
+    own files (each checked against the state's digest). `workers` processes build an index
+    from scratch (0: one per core for a large archive); the output is the same for any number.
     """
     lunr_script = find_lunr_script([site.config.root, Path(__file__).resolve().parent.parent])
-    if cache is DEFAULT_CACHE:  # identity: an explicit path is taken as given
-        cache = site.config.root / CACHE_DIR / "search.pickle"
-    docs = [document(article) for article in sorted(site.articles, key=lambda a: a.id)]
-    ids, hashes = [d["id"] for d in docs], [doc_hash(d) for d in docs]
+    articles = sorted(site.articles, key=lambda a: a.id)
+    docs = Documents(articles)
+    ids, hashes = [a.id for a in articles], [article_hash(a) for a in articles]
     key = (code_version(), postings_per_shard, docs_per_shard)
-    state = load_state(cache, key) if cache else None
+    state = load_state(cache, key) if cache and previous else None
     refs = changed_refs(state, ids, hashes) if state else None
+    index = None
     # Past a tenth of the archive, redoing the changed shards costs more than building afresh.
     if refs is not None and len(refs) <= max(50, len(docs) // 10):
-        state = update_state(state, docs, ids, hashes, refs, postings_per_shard, docs_per_shard)
-    else:
-        state = None
-    if state is None:
+        index = update_index(state, docs, refs, previous, postings_per_shard, docs_per_shard)
+    if index is None:
         workers = workers or default_workers(len(docs))
         try:
-            state = build_state(docs, ids, hashes, key, postings_per_shard, docs_per_shard, workers)
+            index = build_index(docs, postings_per_shard, docs_per_shard, workers)
         except BrokenProcessPool:
             # Workers cannot start where the main script re-runs its work on import (no
             # `if __name__ == "__main__"`): the same output from this process alone.
-            state = build_state(docs, ids, hashes, key, postings_per_shard, docs_per_shard, 1)
+            index = build_index(docs, postings_per_shard, docs_per_shard, 1)
     topics = [t.name for t in site.config.topics]
     manifest = {
         "format": FORMAT_VERSION,
@@ -203,24 +238,52 @@ def write_search_data(site: Site, out_dir: Path, *, postings_per_shard: int = PO
         "fields": list(FIELD_BOOSTS),
         "boosts": list(FIELD_BOOSTS.values()),
         # search.js takes lunr's average field lengths from these totals (total / documents).
-        "fieldLengths": [sum(lengths[n] for lengths in state.lengths) for n in range(len(FIELDS))],
-        "indexShards": state.shards,
+        "fieldLengths": [sum(lengths[n] for lengths in index.lengths) for n in range(len(FIELDS))],
+        "indexShards": index.shards,
         "docsPerShard": docs_per_shard,
         "topics": topics,
-        "years": sorted({d["year"] for d in docs if d["year"] is not None}, reverse=True),
+        "years": sorted({a.date.year for a in articles if a.date}, reverse=True),
     }
-    state.files["manifest"] = script_text("manifest", manifest)
-    state.files["facets"] = script_text("facets", facets(docs, topics))
-    search_dir = out_dir / "search"
-    search_dir.mkdir(parents=True, exist_ok=True)
-    for name, text in sorted(state.files.items()):
-        (search_dir / f"{name}.js").write_text(text, encoding="utf-8")
-    for number, terms in enumerate(state.shard_terms):
-        (search_dir / f"index-{number}.js").write_text(
-            shard_script(number, terms, state.fragments), encoding="utf-8")
-    shutil.copyfile(lunr_script, search_dir / "lunr.min.js")
-    if cache and refs != []:  # after a no-op rebuild the cache is already this state
-        save_state(cache, state)
+    files = index.files
+    files[data_name("manifest")] = script_text("manifest", manifest).encode("utf-8")
+    files[data_name("facets")] = script_text("facets", facets(articles, topics)).encode("utf-8")
+    files[data_name("lunr.min")] = lunr_script.read_bytes()
+    names = sorted([data_name(name) for name in ("manifest", "facets", "lunr.min")]
+                   + [data_name(f"index-{n}") for n in range(index.shards)]
+                   + [data_name(f"docs-{n}") for n in range(-(-len(docs) // docs_per_shard))])
+    old_digests = state.digests if state else {}
+    digests = {name: old_digests[name] for name in names if name in old_digests}
+    digests.update((name, file_digest(data)) for name, data in files.items())
+    changed = {name: data for name, data in files.items() if old_digests.get(name) != digests[name]}
+    fresh = None if state and refs == [] and digests == old_digests else \
+        IndexState(key, ids, hashes, index.postings, index.lengths, index.shards, digests)
+    return SearchOutput(changed, names, fresh if cache else None)
+
+
+def save_search_state(cache: Path, output: SearchOutput) -> None:
+    """Keep what the next build needs to update this output; call once it is in place."""
+    if output.state is not None:
+        save_state(cache, output.state)
+
+
+def write_search_data(site: Site, out_dir: Path, **tuning) -> None:
+    """Write every search data file under out_dir/search/ from scratch (tuning: search_output).
+
+    Data files a larger archive left there are removed; nothing is cached.
+    """
+    output = search_output(site, None, None, **tuning)
+    for name, data in sorted(output.changed.items()):
+        (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+        (out_dir / name).write_bytes(data)
+    wanted = set(output.names)
+    for stale in sorted((out_dir / "search").glob("*.js")):
+        if DATA_FILE_RE.fullmatch(stale.name) and data_name(stale.stem) not in wanted:
+            stale.unlink()
+
+
+def data_name(name: str) -> str:
+    """The site-relative path of the data file that registers `name`."""
+    return f"search/{name}.js"
 
 
 def code_version() -> str:
@@ -231,12 +294,13 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def docs_files(docs: list[dict], numbers: Iterable[int], docs_per_shard: int) -> dict[str, str]:
-    """The document shards `numbers` as script texts, by name."""
+def docs_files(docs: Sequence[dict], numbers: Iterable[int], docs_per_shard: int) -> dict[str, bytes]:
+    """The document shards `numbers` as script files, by site-relative path."""
     files = {}
     for number in numbers:
         name = f"docs-{number}"
-        files[name] = script_text(name, docs[number * docs_per_shard:(number + 1) * docs_per_shard])
+        files[data_name(name)] = script_text(
+            name, docs[number * docs_per_shard:(number + 1) * docs_per_shard]).encode("utf-8")
     return files
 
 
@@ -257,11 +321,22 @@ def shard_fragments(parts: list[ShardPostings]) -> list[dict[str, str]]:
     return [part.fragments() for part in parts]
 
 
-def build_state(docs: list[dict], ids: list[str], hashes: list[bytes], key: tuple,
-                postings_per_shard: int, docs_per_shard: int, workers: int) -> IndexState:
-    """Every data file from scratch, the work split over `workers` processes."""
+@dataclass
+class BuiltIndex:
+    """The index files a build made (all, or those an update touched) and per-document counts."""
+
+    postings: list[int]           # per document, its (field, term) pairs
+    lengths: list[list[int]]      # per document, tokens per field
+    shards: int
+    files: dict[str, bytes]       # site-relative path -> bytes
+
+
+def build_index(docs: Sequence[dict], postings_per_shard: int, docs_per_shard: int,
+                workers: int) -> BuiltIndex:
+    """Every index and document file from scratch, the work split over `workers` processes."""
     size = math.ceil(len(docs) / workers) or 1
     starts = range(0, max(len(docs), 1), size)
+    files: dict[str, bytes] = {}
     with worker_pool(workers) as pool:
         # Chunks of consecutive refs, merged in order: the postings stay sorted by ref.
         chunks = list(pool.map(index_chunk, [docs[s:s + size] for s in starts], starts))
@@ -271,18 +346,17 @@ def build_state(docs: list[dict], ids: list[str], hashes: list[bytes], key: tupl
             counts += more_counts
             lengths += more_lengths
         shards = shard_count(sum(counts), postings_per_shard)
-        parts: list[ShardPostings | None] = partition(postings, shards)
-        del postings, chunks  # from here each shard's postings go once encoded (memory)
-        shard_terms: list[list[str]] = [[] for _ in parts]
-        fragments: dict[str, str] = {}
+        found = partition(postings, shards)
+        parts: list[ShardPostings | None] = [found.pop(n, ShardPostings()) for n in range(shards)]
+        del postings, chunks, found  # from here each shard's postings go once encoded (memory)
         groups = [list(range(n, min(n + SHARDS_PER_TASK, shards)))
                   for n in range(0, shards, SHARDS_PER_TASK)]
         for group, results in zip(groups, pool.map(shard_fragments, handed_over(parts, groups))):
             for number, found in zip(group, results):
-                shard_terms[number] = sorted(found)
-                fragments.update(found)
-    files = docs_files(docs, range(math.ceil(len(docs) / docs_per_shard)), docs_per_shard)
-    return IndexState(key, ids, hashes, counts, lengths, shards, fragments, shard_terms, files)
+                files[data_name(f"index-{number}")] = \
+                    shard_script(number, sorted(found), found).encode("utf-8")
+    files.update(docs_files(docs, range(math.ceil(len(docs) / docs_per_shard)), docs_per_shard))
+    return BuiltIndex(counts, lengths, shards, files)
 
 
 def handed_over(parts: list, groups: list[list[int]]):
@@ -332,52 +406,57 @@ def default_workers(documents: int) -> int:
     return min(cores, MAX_WORKERS)
 
 
-def update_state(state: IndexState, docs: list[dict], ids: list[str], hashes: list[bytes],
-                 refs: list[int], postings_per_shard: int, docs_per_shard: int
-                 ) -> IndexState | None:
-    """The cached state with the documents `refs` redone, or None if the shards must change.
-
-    Only the postings of terms the documents held or hold are decoded and written again.
-    """
-    old_terms = []
-    for ref in refs:
-        if ref < len(state.ids):
-            old_docs = parse_script_text(state.files[f"docs-{ref // docs_per_shard}"])
-            old_terms.append(DocTerms.of(old_docs[ref % docs_per_shard], token_counts).terms())
-    new_terms = {ref: DocTerms.of(docs[ref], token_counts) for ref in refs}
-    counts = state.postings[:len(docs)] + [0] * (len(docs) - len(state.postings))
-    lengths = state.lengths[:len(docs)] + [[]] * (len(docs) - len(state.lengths))
-    for ref, terms in new_terms.items():
-        counts[ref], lengths[ref] = terms.postings(), terms.lengths
-    if shard_count(sum(counts), postings_per_shard) != state.shards:
+def update_index(state: IndexState, docs: Sequence[dict], refs: list[int], previous: Path,
+                 postings_per_shard: int, docs_per_shard: int) -> BuiltIndex | None:
+    """The files the documents `refs` touch, made from the previous output's; None if the
+    shards must change or a previous file is missing or not the one the state describes."""
+    try:
+        old_terms: dict[int, set[str]] = {}
+        old_docs: dict[int, list[dict]] = {}
+        for ref in refs:
+            if ref < len(state.ids):
+                number = ref // docs_per_shard
+                if number not in old_docs:
+                    old_docs[number] = read_previous(previous, f"docs-{number}", state)
+                old_terms[ref] = DocTerms.of(old_docs[number][ref % docs_per_shard],
+                                             token_counts).terms()
+        new_terms = {ref: DocTerms.of(docs[ref], token_counts) for ref in refs}
+        counts = state.postings[:len(docs)] + [0] * (len(docs) - len(state.postings))
+        lengths = state.lengths[:len(docs)] + [[]] * (len(docs) - len(state.lengths))
+        added = ShardPostings()
+        for ref, terms in new_terms.items():
+            counts[ref], lengths[ref] = terms.postings(), terms.lengths
+            added.add(ref, terms)
+        if shard_count(sum(counts), postings_per_shard) != state.shards:
+            return None
+        parts = partition(added, state.shards)
+        stale: dict[int, set[str]] = {}
+        for term in set().union(*old_terms.values()):
+            stale.setdefault(term_shard(term, state.shards), set()).add(term)
+        touched = sorted(stale.keys() | parts.keys())
+        files = {}
+        for number in touched:
+            name = f"index-{number}"
+            shard = splice_shard(read_previous(previous, name, state), set(old_terms),
+                                 stale.get(number, set()), parts.get(number, ShardPostings()))
+            files[data_name(name)] = script_text(name, shard).encode("utf-8")
+    except StalePrevious:
         return None
-    touched = set().union(*old_terms, *(t.terms() for t in new_terms.values()))
-    known = sorted(touched & state.fragments.keys())
-    # Merging a new day touches the common terms, most of the index: past a third of it, the
-    # parallel build from scratch is as quick and lighter on memory.
-    touched_bytes = sum(len(state.fragments[term]) for term in known)
-    if touched_bytes * 3 > sum(map(len, state.fragments.values())):
-        return None
-    postings = ShardPostings()
-    for term in known:  # one at a time: decoded JSON takes far more memory than the arrays
-        postings.add_encoded(term, json.loads(state.fragments[term]))
-    postings.drop(set(refs))
-    for ref, terms in new_terms.items():
-        postings.add(ref, terms)
-    fragments = postings.fragments()
-    shard_terms = [list(terms) for terms in state.shard_terms]
-    for term in sorted(touched):
-        terms = shard_terms[term_shard(term, state.shards)]
-        at = bisect.bisect_left(terms, term)
-        present = at < len(terms) and terms[at] == term
-        if term in fragments and not present:
-            terms.insert(at, term)
-        elif term not in fragments and present:
-            del terms[at]
-    all_fragments = {**state.fragments, **fragments}
-    for gone in touched - fragments.keys():
-        all_fragments.pop(gone, None)
-    files = dict(state.files)
     files.update(docs_files(docs, sorted({ref // docs_per_shard for ref in refs}), docs_per_shard))
-    return IndexState(state.key, ids, hashes, counts, lengths, state.shards, all_fragments,
-                      shard_terms, files)
+    return BuiltIndex(counts, lengths, state.shards, files)
+
+
+class StalePrevious(Exception):
+    """A file of the previous output is missing or is not the one the cached state describes."""
+
+
+def read_previous(previous: Path, name: str, state: IndexState) -> object:
+    """The value of the previous output's data file `name`, checked against the state."""
+    path = previous / data_name(name)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise StalePrevious(path) from None
+    if file_digest(data) != state.digests.get(data_name(name)):
+        raise StalePrevious(path)
+    return parse_script_text(data.decode("utf-8"))

@@ -9,6 +9,7 @@ edited article changes only the shards of its own terms, the manifest and its do
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import itertools
 import json
@@ -93,16 +94,6 @@ class ShardPostings:
                 else:
                     mine.extend(packed)
 
-    def drop(self, refs: set[int]) -> None:
-        """Remove every posting of the documents `refs`."""
-        for by_term in self.fields:
-            for term, packed in list(by_term.items()):
-                kept = array("q", (p for p in packed if p >> REF_SHIFT not in refs))
-                if not kept:
-                    del by_term[term]
-                elif len(kept) < len(packed):
-                    by_term[term] = kept
-
     def serialize(self) -> dict:
         """{terms, postings} with terms sorted and refs as gaps: [[field, gap, tf, length, …]]."""
         terms = sorted(set().union(*self.fields))
@@ -115,34 +106,77 @@ class ShardPostings:
 
     def term_postings(self, term: str) -> list[list[int]]:
         """[[field, ref gap, tf, length, …] per field holding the term]."""
-        entry = []
-        for number, by_term in enumerate(self.fields):
-            packed = by_term.get(term)
-            if packed is None:
-                continue
-            packed = sorted(packed)  # by ref; already so unless an edit was merged in
-            refs = [p >> REF_SHIFT for p in packed]
-            values = [number] * (3 * len(packed) + 1)
-            values[1::3] = map(operator.sub, refs, [0, *refs[:-1]])
-            values[2::3] = [p >> FREQUENCY_SHIFT & FIELD_MASK for p in packed]
-            values[3::3] = [p & FIELD_MASK for p in packed]
-            entry.append(values)
-        return entry
+        return [encode_field(number, sorted(by_term[term]))  # by ref: edits arrive unsorted
+                for number, by_term in enumerate(self.fields) if term in by_term]
 
-    @classmethod
-    def parse(cls, shard: dict) -> ShardPostings:
-        """The inverse of serialize()."""
-        parsed = cls()
-        for term, entry in zip(shard["terms"], shard["postings"]):
-            parsed.add_encoded(term, entry)
-        return parsed
 
-    def add_encoded(self, term: str, entry: list[list[int]]) -> None:
-        """Take in a term's postings as term_postings() gives them."""
-        for values in entry:
-            refs = itertools.accumulate(values[1::3])
-            self.fields[values[0]][term] = array("q", map(posting, refs, values[2::3],
-                                                          values[3::3]))
+def encode_field(number: int, packed: list[int]) -> list[int]:
+    """[field, ref gap, tf, length, …] of one field's packed postings, sorted by ref."""
+    refs = [p >> REF_SHIFT for p in packed]
+    values = [number] * (3 * len(packed) + 1)
+    values[1::3] = map(operator.sub, refs, [0, *refs[:-1]])
+    values[2::3] = [p >> FREQUENCY_SHIFT & FIELD_MASK for p in packed]
+    values[3::3] = [p & FIELD_MASK for p in packed]
+    return values
+
+
+def splice_postings(entry: list[list[int]], drop: set[int], added: dict[int, Iterable[int]]
+                    ) -> list[list[int]]:
+    """A term's postings (term_postings() form) without the refs `drop`, with `added` (field ->
+    packed postings) merged in."""
+    by_field = {values[0]: values for values in entry}
+    spliced = []
+    for number in sorted(by_field.keys() | added.keys()):
+        values = by_field.get(number, [number])
+        new = sorted(added.get(number, ()))
+        last = sum(values[1::3])
+        if not drop and (not new or len(values) == 1 or new[0] >> REF_SHIFT > last):
+            # Appended after the last ref (a new day): the long lists need no decoding.
+            tail = encode_field(number, new)
+            if len(tail) > 1:
+                tail[1] -= last
+            values = values + tail[1:]
+        else:
+            values = splice_field(values, drop, new)
+        if len(values) > 1:
+            spliced.append(values)
+    return spliced
+
+
+def splice_field(values: list[int], drop: set[int], new: list[int]) -> list[int]:
+    """One field's [field, ref gap, tf, length, …] with refs `drop` out and `new` postings in."""
+    refs = list(itertools.accumulate(values[1::3]))
+    frequencies, lengths = values[2::3], values[3::3]
+    for ref in drop:
+        at = bisect.bisect_left(refs, ref)
+        if at < len(refs) and refs[at] == ref:
+            del refs[at], frequencies[at], lengths[at]
+    for packed in new:
+        ref = packed >> REF_SHIFT
+        at = bisect.bisect_left(refs, ref)
+        refs.insert(at, ref)
+        frequencies.insert(at, packed >> FREQUENCY_SHIFT & FIELD_MASK)
+        lengths.insert(at, packed & FIELD_MASK)
+    spliced = [values[0]] * (3 * len(refs) + 1)
+    spliced[1::3] = map(operator.sub, refs, [0, *refs[:-1]])
+    spliced[2::3], spliced[3::3] = frequencies, lengths
+    return spliced
+
+
+def splice_shard(shard: dict, drop: set[int], stale: set[str], added: ShardPostings) -> dict:
+    """A shard {terms, postings} with the refs `drop` taken out of the terms `stale` and the
+    postings `added` merged in."""
+    entries = dict(zip(shard["terms"], shard["postings"]))
+    for term in stale | set().union(*added.fields):
+        fields = {number: by_term[term] for number, by_term in enumerate(added.fields)
+                  if term in by_term}
+        entry = splice_postings(entries.get(term, []), drop if term in stale else set(), fields)
+        if entry:
+            entries[term] = entry
+        else:
+            entries.pop(term, None)
+    terms = sorted(entries)
+    return {"postings": [entries[term] for term in terms], "terms": terms}
 
 
 def term_shard(term: str, shards: int) -> int:
@@ -161,27 +195,26 @@ def shard_count(postings: int, per_shard: int) -> int:
     return count
 
 
-def partition(postings: ShardPostings, shards: int) -> list[ShardPostings]:
-    """The postings split into `shards` shards by term_shard."""
-    out = [ShardPostings() for _ in range(shards)]
-    memo: dict[str, int] = {}
+def partition(postings: ShardPostings, shards: int) -> dict[int, ShardPostings]:
+    """The postings split by term_shard into `shards` shards, by number; empty ones left out."""
+    out: dict[int, ShardPostings] = {}
+    memo: dict[str, ShardPostings] = {}
     for number, by_term in enumerate(postings.fields):
         for term, flat in by_term.items():
-            shard = memo.get(term)
-            if shard is None:
-                shard = memo[term] = term_shard(term, shards)
-            out[shard].fields[number][term] = flat
+            part = memo.get(term)
+            if part is None:
+                part = memo[term] = out.setdefault(term_shard(term, shards), ShardPostings())
+            part.fields[number][term] = flat
     return out
-
-
-def doc_hash(doc: dict) -> bytes:
-    return hashlib.blake2b(json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8"),
-                           digest_size=16).digest()
 
 
 @dataclass
 class IndexState:
-    """What the previous build wrote, enough to redo only what an edit touches."""
+    """What the previous build wrote, enough to redo only what an edit touches.
+
+    The data files themselves are not kept: an update reads the few it needs from the previous
+    output, and `digests` proves they are the files this state describes.
+    """
 
     key: tuple
     ids: list[str]
@@ -189,9 +222,11 @@ class IndexState:
     postings: list[int]           # per document, its (field, term) pairs
     lengths: list[list[int]]      # per document, tokens per field
     shards: int
-    fragments: dict[str, str]     # term -> its postings as JSON, as in its shard's file
-    shard_terms: list[list[str]]  # per index shard, its terms sorted
-    files: dict[str, str]         # data file name -> script text, index shards aside
+    digests: dict[str, bytes]     # site-relative data file -> file_digest() of its bytes
+
+
+def file_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 def load_state(path: Path, key: tuple) -> IndexState | None:

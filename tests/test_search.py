@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import random
 import re
@@ -17,11 +18,13 @@ from newsarchive.errors import ArchiveError
 from newsarchive.model import Article, Site
 from lunr.builder import Builder
 
-from newsarchive.search import (FIELD_BOOSTS, document, facets, find_lunr_script, fold,
-                                parse_script_text, plain_body, script_text, token_counts, tokenize,
+from newsarchive.search import (FIELD_BOOSTS, SearchOutput, document, facets, find_lunr_script,
+                                fold, parse_script_text, plain_body, save_search_state,
+                                script_text, search_output, token_counts, tokenize,
                                 write_search_data)
-from newsarchive.search_index import (DocTerms, ShardPostings, field_texts, partition,
-                                      shard_count, term_shard)
+from newsarchive.search_index import (DocTerms, ShardPostings, field_texts,
+                                      partition, posting, shard_count, splice_postings,
+                                      splice_shard, term_shard)
 
 from .conftest import ROOT
 
@@ -164,30 +167,55 @@ def test_shard_lists_sorted_terms_with_gapped_postings():
     assert whole["postings"][1] == [[0, 0, 1, 3], [5, 1, 1, 5]]     # 围炉
     assert whole["postings"][3] == [[0, 0, 1, 3, 1, 1, 1], [5, 1, 2, 5]]  # 煮茶
     assert whole["postings"][4] == [[5, 0, 1, 1]]                   # 茶, a lone character
-    assert ShardPostings.parse(whole).serialize() == whole
     parts = partition(postings, 4)
-    assert sorted(t for part in parts for t in part.serialize()["terms"]) == sorted(whole["terms"])
-    for number, part in enumerate(parts):
+    assert sorted(t for part in parts.values() for t in part.serialize()["terms"]) == sorted(whole["terms"])
+    for number, part in parts.items():
         shard = part.serialize()
         assert all(term_shard(term, 4) == number for term in shard["terms"])
         for term, posting in zip(shard["terms"], shard["postings"]):
             assert posting == whole["postings"][whole["terms"].index(term)]
 
 
-def test_dropping_a_document_and_adding_it_back_restores_the_shard():
+def packed(*triples: tuple[int, int, int]) -> list[int]:
+    return [posting(ref, tf, length) for ref, tf, length in triples]
+
+
+@pytest.mark.parametrize("entry, drop, added, spliced", [
+    # appended after the last ref: gaps continue from it
+    ([[0, 2, 1, 5, 3, 2, 7]], set(), {0: packed((9, 1, 4))}, [[0, 2, 1, 5, 3, 2, 7, 4, 1, 4]]),
+    # a new field, and a term new to the shard
+    ([[5, 1, 1, 9]], set(), {0: packed((4, 2, 3))}, [[0, 4, 2, 3], [5, 1, 1, 9]]),
+    ([], set(), {5: packed((3, 1, 8), (0, 2, 6))}, [[5, 0, 2, 6, 3, 1, 8]]),
+    # an edit in the middle: dropped and added back with new counts
+    ([[5, 1, 1, 9, 2, 1, 9, 4, 1, 9]], {3}, {5: packed((3, 4, 12))},
+     [[5, 1, 1, 9, 2, 4, 12, 4, 1, 9]]),
+    # dropped for good: an emptied field goes, an emptied term is []
+    ([[0, 3, 1, 2], [5, 1, 1, 9, 2, 1, 9]], {3}, {}, [[5, 1, 1, 9]]),
+    ([[0, 3, 1, 2]], {3}, {}, []),
+])
+def test_splice_postings(entry, drop, added, spliced):
+    assert splice_postings(entry, drop, added) == spliced
+
+
+def test_splicing_a_document_out_and_back_restores_the_shard():
     docs = [document(a) for a in generated_articles(30)]
     postings = ShardPostings()
     for ref, doc in enumerate(docs):
         postings.add(ref, DocTerms.of(doc, token_counts))
-    before = postings.serialize()
-    postings.drop({3, 17})
-    dropped = postings.serialize()
-    assert all(term_shard(t, 1) == 0 for t in dropped["terms"])
-    only_in_dropped = DocTerms.of(docs[3], token_counts).terms() | DocTerms.of(docs[17], token_counts).terms()
-    assert set(before["terms"]) - set(dropped["terms"]) <= only_in_dropped
-    for ref in (17, 3):  # out of order on purpose: serialize sorts by ref
-        postings.add(ref, DocTerms.of(docs[ref], token_counts))
-    assert postings.serialize() == before
+    whole = postings.serialize()
+    stale = DocTerms.of(docs[3], token_counts).terms() | DocTerms.of(docs[17], token_counts).terms()
+    dropped = splice_shard(whole, {3, 17}, stale, ShardPostings())
+    assert set(whole["terms"]) - set(dropped["terms"]) <= stale
+    assert all(3 not in refs and 17 not in refs for refs in shard_refs(dropped).values())
+    back = ShardPostings()
+    for ref in (17, 3):  # out of order on purpose
+        back.add(ref, DocTerms.of(docs[ref], token_counts))
+    assert splice_shard(dropped, set(), set(), back) == whole
+
+
+def shard_refs(shard: dict) -> dict[str, list[int]]:
+    return {term: [ref for values in entry for ref in itertools.accumulate(values[1::3])]
+            for term, entry in zip(shard["terms"], shard["postings"])}
 
 
 @pytest.mark.parametrize("postings, per_shard, shards", [
@@ -208,9 +236,9 @@ def test_term_shard_is_fnv1a_over_code_points(term, shards, expected):
 
 
 def test_facets_give_year_and_topic_numbers():
-    docs = [document(Article(id="a", title="题", body="文", date=dt.date(2024, 1, 2), topics=["文旅", "其他"])),
-            document(Article(id="b", title="题", body="文"))]
-    assert facets(docs, ["每月一题", "主题教育", "文旅"]) == [[2024, 2], [0]]
+    articles = [Article(id="a", title="题", body="文", date=dt.date(2024, 1, 2), topics=["文旅", "其他"]),
+                Article(id="b", title="题", body="文")]
+    assert facets(articles, ["每月一题", "主题教育", "文旅"]) == [[2024, 2], [0]]
 
 
 def test_script_text_escapes_markup_and_line_separators():
@@ -223,7 +251,7 @@ def test_script_text_escapes_markup_and_line_separators():
 
 def test_writes_manifest_shards_and_lunr(tmp_path):
     site = make_site()
-    write_search_data(site, tmp_path, postings_per_shard=2000, docs_per_shard=7, cache=None)
+    write_search_data(site, tmp_path, postings_per_shard=2000, docs_per_shard=7)
     search = tmp_path / "search"
     _, manifest = read_script(search / "manifest.js")
     shards, documents = manifest["indexShards"], manifest["documents"]
@@ -319,9 +347,24 @@ def search_files(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((out / "search").iterdir())}
 
 
+def site_files(out: Path) -> dict[str, bytes]:
+    """Every file under out, by site-relative path."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file()}
+
+
+def apply(out: Path, output: SearchOutput) -> None:
+    """What the build does with an output: write the changed files, keep the other names."""
+    for name, data in output.changed.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+    for name in set(site_files(out)) - set(output.names):
+        (out / name).unlink()
+
+
 def refuse_full_builds(monkeypatch):
     """From here on a build from scratch fails: proof that a call took the incremental path."""
-    monkeypatch.setattr("newsarchive.search.build_state",
+    monkeypatch.setattr("newsarchive.search.build_index",
                         lambda *args, **kwargs: pytest.fail("built from scratch"))
 
 
@@ -329,90 +372,163 @@ def edited(articles: list[Article], index: int, extra: str) -> list[Article]:
     return [replace(a, body=a.body + extra) if n == index else a for n, a in enumerate(articles)]
 
 
-def build_twice(tmp_path: Path, monkeypatch, first: list[Article], second: list[Article]
-                ) -> tuple[dict, dict, dict]:
-    """Search files of `first`, of `second` built through first's cache, and of `second` cold."""
-    cache = tmp_path / "cache" / "search.pickle"
-    write_search_data(make_site(first), tmp_path / "first", cache=cache, postings_per_shard=500)
-    write_search_data(make_site(second), tmp_path / "cold", cache=None, postings_per_shard=500)
-    refuse_full_builds(monkeypatch)
-    write_search_data(make_site(second), tmp_path / "second", cache=cache, postings_per_shard=500)
-    return tuple(search_files(tmp_path / name) for name in ("first", "second", "cold"))
+def rebuild(tmp_path: Path, first: list[Article], second: list[Article], incremental=None,
+            **tuning) -> tuple[dict, SearchOutput, dict]:
+    """Files of `first`, the output of `second` made through first's cache and output folder
+    (then applied to it), and the files of `second` from scratch. With `incremental` (pytest's
+    monkeypatch), the second output must not be built from scratch."""
+    cache, out = tmp_path / "cache" / "search.pickle", tmp_path / "out"
+    output = search_output(make_site(first), cache, None, **tuning)
+    assert set(output.changed) == set(output.names)
+    apply(out, output)
+    save_search_state(cache, output)
+    before = site_files(out)
+    if incremental is not None:
+        refuse_full_builds(incremental)
+    output = search_output(make_site(second), cache, out, **tuning)
+    if incremental is not None:
+        incremental.undo()
+    apply(out, output)
+    cold = search_output(make_site(second), None, None, **tuning)
+    assert cold.state is None and site_files(out) == cold.changed, "equal to a build from scratch"
+    return before, output, cold.changed
 
 
-def test_a_no_op_rebuild_reuses_the_cache(tmp_path, monkeypatch):
+def differing(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {name for name in after if before.get(name) != after[name]}
+
+
+def test_a_no_op_rebuild_changes_nothing(tmp_path, monkeypatch):
     articles = generated_articles(120)
-    first, second, cold = build_twice(tmp_path, monkeypatch, articles, articles)
-    assert first == second == cold
+    before, output, cold = rebuild(tmp_path, articles, articles, monkeypatch,
+                                   postings_per_shard=500)
+    assert before == cold and output.changed == {} and output.state is None
+    assert output.names == sorted(cold)
 
 
-def test_an_edit_rewrites_only_the_shards_of_its_terms(tmp_path, monkeypatch):
+def test_an_edit_changes_exactly_the_files_that_differ(tmp_path, monkeypatch):
     articles = generated_articles(120)
     changed_articles = edited(articles, 40, "\n\n新增段落：冰雪嘉年华Ｘ２０２５开幕。")
-    first, second, cold = build_twice(tmp_path, monkeypatch, articles, changed_articles)
-    assert second == cold, "an incremental build equals a build from scratch"
-    manifest = parse_script_text(first["manifest.js"].decode())
+    before, output, cold = rebuild(tmp_path, articles, changed_articles, monkeypatch,
+                                   postings_per_shard=500)
+    assert set(output.changed) == differing(before, cold)
+    manifest = parse_script_text(cold["search/manifest.js"].decode())
     shards = manifest["indexShards"]
     assert shards >= 16
     ref = sorted(articles, key=lambda a: a.id).index(articles[40])
-    docs_file = f"docs-{ref // manifest['docsPerShard']}.js"
+    docs_file = f"search/docs-{ref // manifest['docsPerShard']}.js"
     terms = set().union(*(DocTerms.of(document(a[40]), token_counts).terms()
                           for a in (articles, changed_articles)))
-    changed = {name for name in second if second[name] != first.get(name)}
-    allowed = {"manifest.js", docs_file} | {f"index-{term_shard(t, shards)}.js" for t in terms}
-    assert {"manifest.js", docs_file, f"index-{term_shard('冰雪', shards)}.js"} <= changed <= allowed
+    allowed = {"search/manifest.js", docs_file} | {f"search/index-{term_shard(t, shards)}.js"
+                                                    for t in terms}
+    assert {"search/manifest.js", docs_file,
+            f"search/index-{term_shard('冰雪', shards)}.js"} <= set(output.changed) <= allowed
     # An article's terms reach most shards of a small archive; the rest must keep their bytes.
-    assert sum(name.startswith("index-") for name in set(first) - changed) >= shards // 20
+    assert sum(name.startswith("search/index-") for name in set(cold) - set(output.changed)) \
+        >= shards // 20
 
 
-def test_short_new_articles_are_merged_into_the_cached_index(tmp_path, monkeypatch):
+def test_a_new_day_at_the_end_changes_exactly_the_files_that_differ(tmp_path, monkeypatch):
     articles = generated_articles(120)
     new_day = [Article(id=f"2025-01-01-a01-{n:02d}", title=f"简讯{n}", body=f"冰雪节第{n}场活动开幕。",
-                       date=dt.date(2025, 1, 1)) for n in range(3)]
-    first, second, cold = build_twice(tmp_path, monkeypatch, articles, articles + new_day)
-    assert second == cold
-    assert parse_script_text(second["manifest.js"].decode())["documents"] == 123
+                       date=dt.date(2025, 1, 1), topics=["文旅"]) for n in range(3)]
+    before, output, cold = rebuild(tmp_path, articles, articles + new_day, monkeypatch,
+                                   postings_per_shard=500)
+    assert set(output.changed) == differing(before, cold)
+    assert {"search/facets.js", "search/manifest.js"} <= set(output.changed)
+    assert parse_script_text(cold["search/manifest.js"].decode())["documents"] == 123
 
 
-def test_a_large_addition_is_built_from_scratch_with_the_same_output(tmp_path):
-    """Many new articles touch most terms: merging them would cost more than building."""
-    articles = sorted(generated_articles(130), key=lambda a: a.id)
-    cache = tmp_path / "search.pickle"
-    write_search_data(make_site(articles[:65]), tmp_path / "first", cache=cache)
-    write_search_data(make_site(articles), tmp_path / "second", cache=cache)
-    write_search_data(make_site(articles), tmp_path / "cold", cache=None)
-    assert search_files(tmp_path / "second") == search_files(tmp_path / "cold")
+@pytest.mark.parametrize("removed", [0, 59, 120])
+def test_a_deletion_changes_exactly_the_files_that_differ(tmp_path, removed):
+    articles = sorted(generated_articles(121), key=lambda a: a.id)
+    before, output, cold = rebuild(tmp_path, articles, articles[:removed] + articles[removed + 1:],
+                                   postings_per_shard=500, docs_per_shard=3)
+    assert set(output.changed) == differing(before, cold)
+    assert "search/docs-40.js" in before and "search/docs-40.js" not in output.names
 
 
-def test_an_article_inserted_before_the_end_rebuilds_from_scratch(tmp_path):
+def test_an_article_inserted_before_the_end_gives_the_cold_output(tmp_path):
     articles = sorted(generated_articles(60), key=lambda a: a.id)
+    before, output, cold = rebuild(tmp_path, articles[1:], articles)
+    assert set(output.changed) == differing(before, cold)
+
+
+def test_a_large_addition_gives_the_cold_output(tmp_path):
+    """Many new articles touch most terms: they are built from scratch, with the same output."""
+    articles = sorted(generated_articles(130), key=lambda a: a.id)
+    before, output, cold = rebuild(tmp_path, articles[:65], articles)
+    assert set(output.changed) == differing(before, cold)
+
+
+def test_a_previous_file_that_is_not_the_cached_one_is_never_read(tmp_path):
+    articles = generated_articles(120)
+    cache, out = tmp_path / "search.pickle", tmp_path / "out"
+    output = search_output(make_site(articles), cache, None, postings_per_shard=500)
+    apply(out, output)
+    save_search_state(cache, output)
+    before = site_files(out)
+    changed_articles = edited(articles, 40, "\n\n冰雪嘉年华开幕。")
+    cold = search_output(make_site(changed_articles), None, None, postings_per_shard=500).changed
+    # Damage every index file the edit would read: the update must notice, not build on them.
+    for name in cold:
+        if name.startswith("search/index-"):
+            (out / name).write_bytes((out / name).read_bytes().replace(b'"terms":[', b'"terms":["x",'))
+    output = search_output(make_site(changed_articles), cache, out, postings_per_shard=500)
+    assert set(output.changed) == differing(before, cold)
+    assert all(data == cold[name] for name, data in output.changed.items())
+
+
+def test_without_a_previous_output_every_file_is_changed(tmp_path):
+    articles = generated_articles(20)
     cache = tmp_path / "search.pickle"
-    write_search_data(make_site(articles[1:]), tmp_path / "first", cache=cache)
-    write_search_data(make_site(articles), tmp_path / "second", cache=cache)
-    write_search_data(make_site(articles), tmp_path / "cold", cache=None)
-    assert search_files(tmp_path / "second") == search_files(tmp_path / "cold")
+    first = search_output(make_site(articles), cache, None)
+    save_search_state(cache, first)
+    again = search_output(make_site(articles), cache, None)
+    assert again.changed == first.changed and set(again.changed) == set(again.names)
+
+
+def test_the_cache_is_small_beside_the_index(tmp_path):
+    articles = generated_articles(300)
+    cache = tmp_path / "search.pickle"
+    output = search_output(make_site(articles), cache, None)
+    save_search_state(cache, output)
+    assert cache.stat().st_size * 10 < sum(map(len, output.changed.values()))
 
 
 def test_a_cache_for_other_code_or_settings_is_ignored(tmp_path, monkeypatch):
-    cache = tmp_path / "search.pickle"
-    write_search_data(make_site(generated_articles(20)), tmp_path / "a", cache=cache)
+    cache, out = tmp_path / "search.pickle", tmp_path / "out"
+    output = search_output(make_site(generated_articles(20)), cache, None)
+    apply(out, output)
+    save_search_state(cache, output)
+    for setting in ({"docs_per_shard": 3}, {"postings_per_shard": 100}):
+        again = search_output(make_site(generated_articles(20)), cache, out, **setting)
+        assert set(again.changed) == set(again.names)
     monkeypatch.setattr("newsarchive.search.code_version", lambda: "other code")
-    monkeypatch.setattr("newsarchive.search.update_state", lambda *a, **k: pytest.fail("reused"))
-    write_search_data(make_site(generated_articles(20)), tmp_path / "b", cache=cache)
-    assert search_files(tmp_path / "a") == search_files(tmp_path / "b")
+    monkeypatch.setattr("newsarchive.search.update_index", lambda *a, **k: pytest.fail("reused"))
+    again = search_output(make_site(generated_articles(20)), cache, out)
+    assert again.changed == output.changed
 
 
 def test_a_damaged_cache_is_ignored(tmp_path):
     cache = tmp_path / "search.pickle"
     cache.write_bytes(b"not a pickle")
-    write_search_data(make_site(generated_articles(20)), tmp_path / "out", cache=cache)
-    write_search_data(make_site(generated_articles(20)), tmp_path / "cold", cache=None)
-    assert search_files(tmp_path / "out") == search_files(tmp_path / "cold")
+    output = search_output(make_site(generated_articles(20)), cache, tmp_path)
+    assert set(output.changed) == set(output.names)
+    save_search_state(cache, output)
     assert cache.read_bytes() != b"not a pickle"
+
+
+def test_write_search_data_writes_every_file(tmp_path):
+    site = make_site(generated_articles(20))
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "docs-99.js").write_text("stale")
+    write_search_data(site, tmp_path)
+    assert site_files(tmp_path) == search_output(site, None, None).changed
 
 
 def test_the_output_is_the_same_for_any_number_of_workers(tmp_path):
     site = make_site(generated_articles(150))
-    write_search_data(site, tmp_path / "one", cache=None, workers=1, postings_per_shard=500)
-    write_search_data(site, tmp_path / "three", cache=None, workers=3, postings_per_shard=500)
+    write_search_data(site, tmp_path / "one", workers=1, postings_per_shard=500)
+    write_search_data(site, tmp_path / "three", workers=3, postings_per_shard=500)
     assert search_files(tmp_path / "one") == search_files(tmp_path / "three")

@@ -126,7 +126,7 @@ def test_index_shards_rebuild_exactly_what_lunr_py_builds(node_bin, tmp_path, po
     """The weights search.js computes from the shards are lunr.py's, posting for posting."""
     articles = articles_from_seeds() + extra_articles() + generated_articles(300) + [
         Article(id="2025-02-01-a01-01", title="\U00020000\U00020001\uf900\uf901 异体字", body="㐀㐁与 \U0002a700 字")]
-    write_search_data(make_site(articles), tmp_path, postings_per_shard=postings_per_shard, cache=None)
+    write_search_data(make_site(articles), tmp_path, postings_per_shard=postings_per_shard)
     expected = lunr_reference([document(a) for a in sorted(articles, key=lambda a: a.id)])
     shards = json.loads(run_node(JS / "index_roundtrip.js", str(tmp_path / "search")))
     assert (len(shards) == 1) == (postings_per_shard > 10 ** 6)
