@@ -11,7 +11,6 @@ import ctypes
 import hashlib
 import multiprocessing
 import os
-import shutil
 import signal
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -31,7 +30,7 @@ from .output import (BuildLock, Staging, check_output_dir, folder_identity, star
                      write_error)
 from .pages import Page, plan_site
 from .render import check_templates, make_environment, render_template
-from .search import write_search_data
+from .search import SearchOutput, save_search_state, search_output
 
 # Below this many pages to render, starting worker processes costs more than it saves.
 PARALLEL_MIN_PAGES = 400
@@ -183,18 +182,23 @@ def render_changed(site: Site, pages: list[Page], env, fingerprints: Fingerprint
     return fresh, [page.path for page in to_render]
 
 
-def write_search_files(site: Site, staging: Staging) -> None:
-    """The search data, through the staging folder like every page."""
-    scratch = staging.temp_dir.with_name(staging.temp_dir.name + "-search")
+def write_search_files(site: Site, staging: Staging, cache: Path,
+                       trusted: bool) -> SearchOutput:
+    """The search data, through the staging folder like every page: only the files an edit
+    changed are made when the cache describes the output being replaced."""
     try:
-        write_search_data(site, scratch)
-        for path in sorted(scratch.rglob("*")):
-            if path.is_file():
-                staging.write(path.relative_to(scratch).as_posix(), path.read_bytes())
+        output = search_output(site, cache, staging.out_dir if trusted else None)
+        for path, data in sorted(output.changed.items()):
+            staging.write(path, data)
+        unchanged = [name for name in output.names if name not in output.changed]
+        if not all(staging.keep(name) for name in unchanged):
+            # The output lost a file the cache counts on: make every file afresh.
+            output = search_output(site, cache, None)
+            for path, data in sorted(output.changed.items()):
+                staging.write(path, data)
     except OSError as exc:
         raise write_error(exc, staging.out_dir) from None
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    return output
 
 
 def global_key(config: SiteConfig, templates_dir: Path) -> bytes:
@@ -245,11 +249,16 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
             del pages  # every page's context: free before the search data takes its memory
             if static_dir.is_dir():
                 staging.copy_tree(static_dir, "static")
-            write_search_files(site, staging)
+            search = write_search_files(site, staging, cache.search_file, trusted)
+            if search.state is not None:
+                # A search cache that describes the replaced site must never meet the new one:
+                # gone before the swap, the new one saved after it (a crash between: cold).
+                cache.search_file.unlink(missing_ok=True)
             spare = staging.commit()
         except BaseException:  # Ctrl-C included: never leave a half-written temporary folder
             staging.discard()
             raise
+        save_search_state(cache.search_file, search)
         cache.save(BuildState(stamp, scanned_ns, folder_identity(out_dir), fresh,
                               sorted(staging.written + staging.unchanged), page_count,
                               len(articles), spare), contents)

@@ -113,6 +113,7 @@ class BuildCache:
         self.folder = root / CACHE_DIR
         self.state_file = self.folder / f"state-{key}.pickle"
         self.content_file = self.folder / f"content-{key}.pickle"
+        self.search_file = self.folder / f"search-{key}.pickle"  # see search.search_output
 
     def _load(self, path: Path, kind: type, code: str = ""):
         try:
