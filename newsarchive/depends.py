@@ -3,8 +3,14 @@
 A page's context is its whole input (the templates and the config are hashed once per build into
 the global key), so two builds that give a page the same fingerprint render the same bytes and
 the second may keep the first's file. The context is pickled (C speed, faithful to every value)
-with each Article replaced by the hash of its content file. A value of a type not listed here is
-an error, so nothing new can reach a template without being part of its page's dependencies.
+with each Article and ArticleCard written as a reference to its id; the fingerprint adds the
+hash of each referenced article's content file, or of each card's fields. A value of a type not
+listed here is an error, so nothing new can reach a template without being part of its page's
+dependencies.
+
+The pickle of a page that holds whole articles is kept (`PagePrint.context`): when only the
+text of some articles changed, their pages' contexts are these pickles loaded with the new
+articles, and no other page needs planning (see build.py).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import datetime as dt
 import hashlib
 import io
 import pickle
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from .model import Article, ArticleCard
 
@@ -24,12 +30,26 @@ DIGEST_SIZE = 16
 VALUE_TYPES = (dt.date, dt.time, PurePath, str)
 
 
-def _article(digest: bytes) -> None:
-    """Stands for an Article or a card in a pickled context: never called, named only."""
+def _article(article_id: str) -> None:
+    """Stands for an Article in a pickled context (see ContextLoader): never called."""
+
+
+def _card(article_id: str) -> None:
+    """Stands for an ArticleCard in a pickled context (see ContextLoader): never called."""
 
 
 def _fields(value: object) -> tuple:
     return tuple(getattr(value, f.name) for f in dataclasses.fields(value) if f.name != "path")
+
+
+@dataclasses.dataclass
+class PagePrint:
+    """A page's fingerprint and, for a page holding whole articles, its pickled context and
+    their ids."""
+
+    digest: bytes
+    context: bytes | None = None
+    articles: tuple[str, ...] = ()
 
 
 class _ContextPickler(pickle.Pickler):
@@ -37,23 +57,41 @@ class _ContextPickler(pickle.Pickler):
         super().__init__(buffer, protocol=pickle.HIGHEST_PROTOCOL)
         self.fast = True  # no memo: equal values give equal bytes whatever objects they share
         self.prints = prints
+        self.cards: list[ArticleCard] = []
+        self.articles: list[Article] = []
 
     def reducer_override(self, value: object):
         kind = type(value)
-        if kind is ArticleCard:  # one card is on many pages: hashed once per build
-            return _article, (self.prints.card(value),)
+        if kind is ArticleCard:
+            self.cards.append(value)
+            return _card, (value.id,)
         if kind is Article:
-            digest = self.prints.article_digests.get(value.id)
-            # Not loaded from a file (tests build articles directly): its fields say what it is.
-            return _article, (digest.encode() if digest is not None else _fields(value),)
+            self.articles.append(value)
+            return _article, (value.id,)
         if kind in self.prints.by_value:
             return NotImplemented
         if isinstance(value, VALUE_TYPES) or dataclasses.is_dataclass(value) \
-                or isinstance(value, type) or value is _article:
+                or isinstance(value, type) or value is _article or value is _card:
             self.prints.by_value.add(kind)
             return NotImplemented  # values by value; classes (a date's, a dataclass's) by name
         raise TypeError(f"cannot fingerprint a {kind.__name__} in a page context: "
                         "add its type to newsarchive.depends")
+
+
+class ContextLoader(pickle.Unpickler):
+    """Loads a kept context (PagePrint.context) with the articles and cards of this build."""
+
+    def __init__(self, data: bytes, articles: dict[str, Article],
+                 cards: dict[str, ArticleCard]):
+        super().__init__(io.BytesIO(data))
+        self.articles, self.cards = articles, cards
+
+    def find_class(self, module: str, name: str):
+        if module == __name__ and name == "_article":
+            return self.articles.__getitem__
+        if module == __name__ and name == "_card":
+            return self.cards.__getitem__
+        return super().find_class(module, name)
 
 
 class Fingerprints:
@@ -66,21 +104,43 @@ class Fingerprints:
         # id() is only unique while the object lives: keep each card alongside its digest.
         self._cards: dict[int, tuple[ArticleCard, bytes]] = {}
 
-    def page(self, path: str, template: str, context: dict) -> bytes:
+    def page(self, path: str, template: str, context: dict) -> PagePrint:
         """The fingerprint of one output page."""
-        return self.of((self.global_key, path, template, context))
+        buffer = io.BytesIO()
+        pickler = _ContextPickler(buffer, self)
+        pickler.dump((path, template, context))
+        digest = hashlib.blake2b(self.global_key, digest_size=DIGEST_SIZE)
+        digest.update(buffer.getbuffer())
+        for card in pickler.cards:
+            digest.update(self.card(card))
+        for article in pickler.articles:
+            digest.update(self.article(article))
+        if not pickler.articles:
+            return PagePrint(digest.digest())
+        return PagePrint(digest.digest(), buffer.getvalue(),
+                         tuple(dict.fromkeys(a.id for a in pickler.articles)))
 
     def of(self, value: object) -> bytes:
-        """The digest of one value (Articles by their content file's hash)."""
-        buffer = io.BytesIO()
-        _ContextPickler(buffer, self).dump(value)
-        return hashlib.blake2b(buffer.getbuffer(), digest_size=DIGEST_SIZE).digest()
+        """The digest of one value (articles and cards by what they hold)."""
+        return self.page("", "", {"value": value}).digest
 
     def card(self, card: ArticleCard) -> bytes:
         known = self._cards.get(id(card))
         if known is None:
-            known = self._cards[id(card)] = (card, self.of(_fields(card)))
+            known = self._cards[id(card)] = (card, self._pickled(_fields(card)))
         return known[1]
+
+    def article(self, article: Article) -> bytes:
+        digest = self.article_digests.get(article.id)
+        if digest is not None:
+            return digest.encode()
+        # Not loaded from a file (tests build articles directly): its fields say what it is.
+        return self._pickled(_fields(article))
+
+    def _pickled(self, value: object) -> bytes:
+        buffer = io.BytesIO()
+        _ContextPickler(buffer, self).dump(value)
+        return hashlib.blake2b(buffer.getbuffer(), digest_size=DIGEST_SIZE).digest()
 
 
 def tree_digest(root: Path) -> bytes:

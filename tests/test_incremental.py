@@ -241,3 +241,67 @@ def test_a_lost_or_foreign_spare_never_reaches_the_site(site, damage):
     build(site)
     build(site, out="cold")
     assert tree(site / "_site") == tree(site / "cold")
+
+
+def test_pages_planned_again_after_text_edits_equal_the_kept_contexts(site):
+    """The shortcut's premise: with every card unchanged, a page holding no whole article has
+    the same fingerprint, and one holding some is its kept context with the new articles."""
+    from newsarchive.depends import ContextLoader, Fingerprints
+    from newsarchive.model import Site
+    from newsarchive.pages import plan_site
+
+    config = load_config(site / "site.yaml")
+    before = load_articles(site / "content")
+    after = load_articles(site / "content")
+    for article in after[::3]:
+        article.body += "\n\n补上的一段。"
+    prints = Fingerprints(b"key", {})
+    old = {p.path: prints.page(p.path, p.template, p.context)
+           for p in plan_site(Site(config, before), site / "seeds")}
+    new = {p.path: prints.page(p.path, p.template, p.context)
+           for p in plan_site(Site(config, after), site / "seeds")}
+    assert old.keys() == new.keys()
+    by_id, cards = {a.id: a for a in after}, {a.id: a.card() for a in after}
+    holding = 0
+    for path, kept in old.items():
+        if kept.context is None:
+            assert new[path].digest == kept.digest, path
+            continue
+        holding += 1
+        reloaded = prints.page(*ContextLoader(kept.context, by_id, cards).load())
+        assert reloaded.digest == new[path].digest and reloaded.context == new[path].context
+    assert holding > len(after)  # every article's page, and the feed
+
+
+def counting_plans(monkeypatch) -> list:
+    """Calls of plan_site from here on, one entry each."""
+    calls = []
+    real = build_module.plan_site
+    monkeypatch.setattr(build_module, "plan_site", lambda *a: calls.append(1) or real(*a))
+    return calls
+
+
+@pytest.mark.parametrize("loss", [None, "the kept contexts", "a page of the site"])
+def test_a_text_edit_skips_planning_unless_what_that_needs_is_lost(site, loss, monkeypatch):
+    build(site)
+    replace(site / EDITED, "\n\n", "\n\n第一次改。\n\n")
+    build(site)
+    if loss == "the kept contexts":
+        next((site / CACHE_DIR).glob("contexts-*")).unlink()
+    elif loss == "a page of the site":  # from the site and the spare built into next
+        (site / "_site" / UNRELATED).unlink()
+        (site / ".site-spare-_site" / UNRELATED).unlink()
+    replace(site / EDITED, "第一次改", "第二次改")
+    plans = counting_plans(monkeypatch)
+    build(site)
+    assert len(plans) == (0 if loss is None else 1)
+    build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold")
+
+
+def test_a_changed_card_plans_the_site_again(site, monkeypatch):
+    build(site)
+    replace(site / EDITED, "title: ", "title: 新")
+    plans = counting_plans(monkeypatch)
+    build(site)
+    assert len(plans) == 1
