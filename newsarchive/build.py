@@ -2,7 +2,9 @@
 
 A page whose fingerprint (see depends.py) equals the last build's keeps the last build's file
 (a hard link); only the others are rendered, across processes when there are many. When no
-input changed at all, the output is left as it is.
+input changed at all, the output is left as it is. When only the texts of some articles changed,
+the site is not planned again: the pages holding them are re-rendered from the contexts the
+last full plan kept (lists and links show cards, which did not change).
 """
 
 from __future__ import annotations
@@ -20,16 +22,17 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import urls
-from .buildcache import BuildCache, BuildState, build_code, folder_identity, input_stamp
+from .buildcache import BuildCache, BuildState, KeptContexts, build_code, input_stamp
 from .config import SiteConfig
-from .content import load_content
-from .depends import Fingerprints, tree_digest
+from .content import ContentCache, load_content
+from .depends import ContextLoader, Fingerprints, PagePrint, tree_digest
 from .errors import ArchiveError, ArchiveErrors
 from .model import Article, Site
-from .output import BuildLock, Staging, check_output_dir, start_staging, write_error
+from .output import (BuildLock, Staging, check_output_dir, folder_identity, start_staging,
+                     write_error)
 from .pages import Page, plan_site
 from .render import check_templates, make_environment, render_template
-from .search import write_search_data
+from .search import SearchOutput, save_search_state, search_output
 
 # Below this many pages to render, starting worker processes costs more than it saves.
 PARALLEL_MIN_PAGES = 400
@@ -170,15 +173,61 @@ def render_pages(site: Site, pages: list[Page], env, staging: Staging, quiet: bo
 
 def render_changed(site: Site, pages: list[Page], env, fingerprints: Fingerprints,
                    previous: dict[str, bytes], staging: Staging, quiet: bool,
-                   lock_fd: int | None) -> tuple[dict[str, bytes], list[str]]:
+                   lock_fd: int | None) -> tuple[dict[str, PagePrint], list[str]]:
     """Keep the previous file of each page whose fingerprint is unchanged, render the rest;
-    returns every page's fingerprint and the paths rendered."""
+    returns the pages' fingerprints and the paths rendered."""
     fresh = {page.path: fingerprints.page(page.path, page.template, page.context)
              for page in pages}
-    to_render = [page for page in pages if previous.get(page.path) != fresh[page.path]
+    to_render = [page for page in pages if previous.get(page.path) != fresh[page.path].digest
                  or not staging.keep(page.path)]
     render_pages(site, to_render, env, staging, quiet, lock_fd)
     return fresh, [page.path for page in to_render]
+
+
+def text_edits(contents: ContentCache) -> set[str] | None:
+    """Ids of the articles whose text alone changed in the last load of `contents`; None if
+    an article came, went, or changed what lists and links show of it (its card)."""
+    if contents.removed:
+        return None
+    edited = set()
+    for rel, before in contents.parsed.items():
+        after = contents.entries[rel].article
+        if before is None or before.card() != after.card():
+            return None
+        edited.add(after.id)
+    return edited
+
+
+def replan_pages(kept: KeptContexts, edited: set[str], site: Site) -> list[Page]:
+    """The pages holding an edited article, from the contexts the last full plan kept, with
+    this build's articles in them: with every card unchanged, nothing else of theirs changed."""
+    articles = {a.id: a for a in site.articles}
+    cards = {a.id: a.card() for a in site.articles}
+    pages = []
+    for context, ids in kept.pages.values():
+        if edited.intersection(ids):
+            path, template, values = ContextLoader(context, articles, cards).load()
+            pages.append(Page(path, template, values))
+    return pages
+
+
+def write_search_files(site: Site, staging: Staging, cache: Path,
+                       trusted: bool) -> SearchOutput:
+    """The search data, through the staging folder like every page: only the files an edit
+    changed are made when the cache describes the output being replaced."""
+    try:
+        output = search_output(site, cache, staging.out_dir if trusted else None)
+        for path, data in sorted(output.changed.items()):
+            staging.write(path, data)
+        unchanged = [name for name in output.names if name not in output.changed]
+        if not all(staging.keep(name) for name in unchanged):
+            # The output lost a file the cache counts on: make every file afresh.
+            output = search_output(site, cache, None)
+            for path, data in sorted(output.changed.items()):
+                staging.write(path, data)
+    except OSError as exc:
+        raise write_error(exc, staging.out_dir) from None
+    return output
 
 
 def global_key(config: SiteConfig, templates_dir: Path) -> bytes:
@@ -201,9 +250,11 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
     with BuildLock(out_dir, wait=lock_wait) as lock:
         # Read under the lock: another build may have just replaced both output and cache.
         scanned_ns = time.time_ns()
-        stamp, newest_ns = input_stamp(
-            [content_dir, seeds_dir, templates_dir, static_dir],
+        content_stamp, content_ns = input_stamp([content_dir], [])
+        rest_stamp, rest_ns = input_stamp(
+            [seeds_dir, templates_dir, static_dir],
             [config.path.resolve(), *_lunr_candidates(config), *build_code()])
+        stamp, newest_ns = content_stamp + rest_stamp, max(content_ns, rest_ns)
         state = cache.load_state()
         if state is not None and state.still_current(stamp, newest_ns, out_dir):
             return BuildReport(out_dir, state.page_count, state.article_count,
@@ -212,33 +263,60 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         articles = load_content(content_dir, contents)
         check_against_config(config, articles)
         site = Site(config, articles)
-        # Everything that can be checked is checked before the output folder is touched.
-        pages = plan_site(site, seeds_dir)
-        check_plan(pages)
         env = make_environment(templates_dir)
         check_templates(env)
-        previous = state.pages if state is not None and \
-            state.output == folder_identity(out_dir) else {}
+        trusted = state is not None and state.output == folder_identity(out_dir)
         key = global_key(config, templates_dir)
-        page_count = sum(p.path.endswith(".html") for p in pages)
-        staging = start_staging(out_dir)
+        edited = text_edits(contents) if trusted and (state.key, state.rest_stamp) == \
+            (key, rest_stamp) else None
+        kept = cache.load_contexts(state.plan) if edited is not None else None
+        staging = start_staging(out_dir, state.spare if trusted else None,
+                                state.files if trusted else None)
+        if kept is not None:
+            # Only article texts changed: re-render the pages that show them, keep the rest.
+            pages = replan_pages(kept, edited, site)
+            replanned = {page.path for page in pages}
+            if not all(staging.keep(path) for path in state.pages if path not in replanned):
+                staging.discard()  # the output lost a page: plan everything after all
+                kept, staging = None, start_staging(out_dir)
+        if kept is None:
+            # Everything that can be checked is checked before the output folder is touched.
+            try:
+                pages = plan_site(site, seeds_dir)
+                check_plan(pages)
+            except BaseException:
+                staging.discard()
+                raise
+        page_count = state.page_count if kept is not None else \
+            sum(p.path.endswith(".html") for p in pages)
+        previous = state.pages if trusted else {}
         try:
-            fresh, rendered = render_changed(site, pages, env, Fingerprints(key, contents.digests()),
-                                             previous, staging, quiet, lock.fd)
+            prints, rendered = render_changed(site, pages, env,
+                                              Fingerprints(key, contents.digests()),
+                                              previous, staging, quiet, lock.fd)
             del pages  # every page's context: free before the search data takes its memory
             if static_dir.is_dir():
                 staging.copy_tree(static_dir, "static")
-            try:
-                write_search_data(site, staging.temp_dir)
-            except OSError as exc:
-                raise write_error(exc, out_dir) from None
-            staging.commit()
+            search = write_search_files(site, staging, cache.search_file, trusted)
+            if search.state is not None:
+                # A search cache that describes the replaced site must never meet the new one:
+                # gone before the swap, the new one saved after it (a crash between: cold).
+                cache.search_file.unlink(missing_ok=True)
+            spare = staging.commit()
         except BaseException:  # Ctrl-C included: never leave a half-written temporary folder
             staging.discard()
             raise
-        cache.save(BuildState(stamp, scanned_ns, folder_identity(out_dir), fresh,
+        save_search_state(cache.search_file, search)
+        fingerprints = {path: p.digest for path, p in prints.items()}
+        if kept is not None:
+            plan, fingerprints = state.plan, {**state.pages, **fingerprints}
+        else:
+            plan = scanned_ns
+            cache.save_contexts(KeptContexts(plan, {path: (p.context, p.articles)
+                                                    for path, p in prints.items() if p.context}))
+        cache.save(BuildState(stamp, scanned_ns, folder_identity(out_dir), fingerprints,
                               sorted(staging.written + staging.unchanged), page_count,
-                              len(articles)), contents)
+                              len(articles), spare, key, rest_stamp, plan), contents)
     return BuildReport(out_dir, page_count, len(articles), time.monotonic() - started,
                        staging.written, staging.unchanged, staging.removed, rendered,
                        empty_topics(config, articles))

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from . import config, content, errors, frontmatter, model
 from .content import RACY_NS, ContentCache
-from .output import atomic_file
+from .output import Spare, atomic_file, folder_identity
 
 CACHE_DIR = ".newsarchive-cache"
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass
@@ -29,11 +29,15 @@ class BuildState:
 
     stamp: bytes
     scanned_ns: int                  # when the stamp's stats were taken
-    output: tuple[int, int]          # (device, inode) of the output folder it produced
+    output: tuple[int, int, int]     # folder_identity() of the output folder it produced
     pages: dict[str, bytes] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     page_count: int = 0
     article_count: int = 0
+    spare: Spare | None = None       # the site this build replaced, kept to build the next in
+    key: bytes = b""                 # build.global_key(): templates, config, code
+    rest_stamp: bytes = b""          # the part of `stamp` that is not content/
+    plan: int = 0                    # which KeptContexts holds this site's plan
 
     def still_current(self, stamp: bytes, newest_ns: int, out_dir: Path) -> bool:
         """Nothing changed since: same inputs, none touched too recently to trust, same output."""
@@ -41,12 +45,13 @@ class BuildState:
                 and folder_identity(out_dir) == self.output)
 
 
-def folder_identity(folder: Path) -> tuple[int, int] | None:
-    try:
-        info = folder.stat()
-    except OSError:
-        return None
-    return (info.st_dev, info.st_ino)
+@dataclass
+class KeptContexts:
+    """The pickled contexts (depends.PagePrint) of the pages that hold whole articles, as the
+    last full plan made them; `plan` ties them to the BuildState that counts on them."""
+
+    plan: int
+    pages: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
 
 
 def _walk_stats(root: Path, digest) -> int:
@@ -120,6 +125,8 @@ class BuildCache:
         self.folder = root / CACHE_DIR
         self.state_file = self.folder / f"state-{key}.pickle"
         self.content_file = self.folder / f"content-{key}.pickle"
+        self.search_file = self.folder / f"search-{key}.pickle"  # see search.search_output
+        self.contexts_file = self.folder / f"contexts-{key}.pickle"
 
     def _load(self, path: Path, kind: type, code: str = ""):
         try:
@@ -132,6 +139,13 @@ class BuildCache:
 
     def load_state(self) -> BuildState | None:
         return self._load(self.state_file, BuildState)
+
+    def load_contexts(self, plan: int) -> KeptContexts | None:
+        kept = self._load(self.contexts_file, KeptContexts)
+        return kept if kept is not None and kept.plan == plan else None
+
+    def save_contexts(self, kept: KeptContexts) -> None:
+        self._save(self.contexts_file, kept)
 
     def load_content(self) -> ContentCache:
         return self._load(self.content_file, ContentCache, article_code()) or ContentCache()

@@ -37,7 +37,9 @@ class ContentCache:
 
     entries: dict[str, ContentEntry] = field(default_factory=dict)
     loaded_ns: int = 0   # wall clock when the entries' stats were taken
-    parsed: list[str] = field(default_factory=list)   # files read and parsed by the last load
+    # Files read and parsed by the last load, each with the article it held before (None: new).
+    parsed: dict[str, Article | None] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)   # files gone since the load before
     dirty: bool = False   # the last load changed the entries: worth saving again
 
     def digests(self) -> dict[str, str]:
@@ -107,7 +109,7 @@ def _entry(content_dir: Path, rel: str, info: os.stat_result, cache: ContentCach
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     if known is not None and known.digest == digest:
         return ContentEntry(info.st_size, info.st_mtime_ns, digest, known.article)
-    cache.parsed.append(rel)
+    cache.parsed[rel] = known.article if known is not None else None
     return ContentEntry(info.st_size, info.st_mtime_ns, digest, parse_content(data, path))
 
 
@@ -122,7 +124,7 @@ def load_content(content_dir: Path, cache: ContentCache) -> list[Article]:
     errors: list[ArchiveError] = []
     by_id: dict[str, Article] = {}
     entries: dict[str, ContentEntry] = {}
-    cache.parsed = []
+    cache.parsed = {}
     for rel, info in content_files(content_dir):
         try:
             entry = _entry(content_dir, rel, info, cache)
@@ -143,6 +145,7 @@ def load_content(content_dir: Path, cache: ContentCache) -> list[Article]:
     if not by_id:
         raise ArchiveError("no articles (*.md) found: run `python build.py ingest` first",
                            content_dir)
+    cache.removed = sorted(cache.entries.keys() - entries.keys())
     cache.dirty = bool(cache.parsed) or entries != cache.entries
     cache.entries, cache.loaded_ns = entries, started_ns
     return [by_id[key] for key in sorted(by_id)]

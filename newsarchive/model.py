@@ -47,6 +47,10 @@ class Article:
     source: SourceRef | None = None
     path: Path | None = None       # the content file it was loaded from, for error messages
 
+    def card(self) -> ArticleCard:
+        """The article as lists and links show it."""
+        return ArticleCard(**{name: getattr(self, name) for name in CARD_FIELDS})
+
     def front_matter(self) -> dict:
         """The YAML front matter mapping, keys in the documented order."""
         meta = {key: getattr(self, key) for key in FRONT_MATTER_KEYS}
@@ -55,6 +59,35 @@ class Article:
             if self.source.spans:
                 meta["source"]["spans"] = [list(span) for span in self.source.spans]
         return meta
+
+
+@dataclass(frozen=True)
+class ArticleCard:
+    """An article without its body: what a page that lists or links it may show. A page
+    holding only cards does not depend on the article's text, so editing the text re-renders
+    the article's own pages, not every list it is in."""
+
+    id: str
+    title: str
+    subtitle: str | None
+    kicker: str | None
+    byline: str | None
+    reporters: list[str]
+    date: dt.date | None
+    date_source: str | None
+    paper: str | None
+    page: str | None
+    topics: list[str]
+    tags: list[str]
+    places: list[str]
+    continues: str | None
+    continued_from: str | None
+    versions: list[str]
+    source: SourceRef | None
+    path: Path | None
+
+
+CARD_FIELDS = tuple(name for name in ArticleCard.__dataclass_fields__)
 
 
 @dataclass

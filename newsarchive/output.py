@@ -3,6 +3,10 @@
 A killed or failed build leaves the previous site as it was; files whose bytes did not change
 keep their inode and mtime (hard links to the previous build), so a preview server can tell
 what changed. A lock file keeps two builds of the same output from interleaving.
+
+The site replaced by a swap is kept beside the output as the spare. The next build brings the
+spare up to date with the output (relinking only the files the last build changed) and builds
+into it: a build then touches what changed, not every one of the site's files.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from typing import BinaryIO
 from .errors import ArchiveError
 
 TEMP_PREFIX = ".site-tmp-"
+SPARE_PREFIX = ".site-spare-"
 RENAME_EXCHANGE = 2  # linux/fs.h: swap two paths in one step
 AT_FDCWD = -100
 
@@ -105,11 +110,25 @@ class BuildLock:
 
 
 @dataclass
+class Spare:
+    """The previous site kept beside the output: its folder's identity and the files in which
+    it differs from the output."""
+
+    identity: tuple[int, int, int]
+    stale: list[str]
+
+
+@dataclass
 class Staging:
-    """A temporary site folder; `commit()` swaps it in for the output folder."""
+    """A temporary site folder; `commit()` swaps it in for the output folder.
+
+    `previous_files` is set when the folder starts as a copy (hard links) of the output: only
+    the files written, and those the new site lacks, then differ.
+    """
 
     out_dir: Path
     temp_dir: Path
+    previous_files: list[str] | None = None
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -118,6 +137,8 @@ class Staging:
         """Put one file in the new site; bytes equal to the previous build's are not rewritten."""
         target = self.temp_dir / rel_path
         try:
+            if self.previous_files is not None:
+                _unlink(target)  # a link to the output's file: writing through it would change it
             target.parent.mkdir(parents=True, exist_ok=True)
             if _holds(self.out_dir / rel_path, data):
                 _link_or_copy(self.out_dir / rel_path, target)
@@ -132,13 +153,17 @@ class Staging:
         """Put the previous build's file in the new site unread; False if there is none."""
         old, target = os.path.join(self.out_dir, rel_path), os.path.join(self.temp_dir, rel_path)
         try:
-            try:
-                _link_or_copy(old, target)
-            except FileNotFoundError:
-                if not os.path.isfile(old):
+            if self.previous_files is not None:
+                if not os.path.isfile(target):
                     return False
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                _link_or_copy(old, target)
+            else:
+                try:
+                    _link_or_copy(old, target)
+                except FileNotFoundError:
+                    if not os.path.isfile(old):
+                        return False
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    _link_or_copy(old, target)
         except OSError as exc:
             raise write_error(exc, self.out_dir) from None
         self.unchanged.append(rel_path)
@@ -151,16 +176,21 @@ class Staging:
             if path.is_file() and not any(part.startswith(".") for part in rel.parts):
                 self.write(f"{rel_dir}/{rel.as_posix()}", path.read_bytes())
 
-    def commit(self) -> None:
-        """Keep unchanged files' inodes, then swap the new site in with one rename."""
+    def commit(self) -> Spare | None:
+        """Swap the new site in with one rename; the replaced one becomes the spare."""
         try:
-            self._reuse_unchanged()
-            os.chmod(self.temp_dir, 0o755)  # mkdtemp makes it 0700; a web server must read it
-            if self.out_dir.exists():
-                _exchange(self.temp_dir, self.out_dir)
-                shutil.rmtree(self.temp_dir, ignore_errors=True)  # now the previous site
+            if self.previous_files is None:
+                self._reuse_unchanged()
             else:
+                self._drop_previous_files()
+            os.chmod(self.temp_dir, 0o755)  # mkdtemp makes it 0700; a web server must read it
+            if not self.out_dir.exists():
                 os.rename(self.temp_dir, self.out_dir)
+                return None
+            _exchange(self.temp_dir, self.out_dir)
+            spare = spare_path(self.out_dir)
+            os.rename(self.temp_dir, spare)  # now the previous site
+            return Spare(folder_identity(spare), sorted(self.written + self.removed))
         except OSError as exc:
             raise write_error(exc, self.out_dir) from None
 
@@ -168,8 +198,16 @@ class Staging:
         """Throw the temporary folder away; the output folder was never touched."""
         shutil.rmtree(self.temp_dir, ignore_errors=True)
 
+    def _drop_previous_files(self) -> None:
+        """Remove the files of the previous site this one no longer has."""
+        kept = set(self.written) | set(self.unchanged)
+        self.removed = [rel for rel in self.previous_files if rel not in kept]
+        for rel in self.removed:
+            _unlink(self.temp_dir / rel)
+            _remove_empty_parents(self.temp_dir, rel)
+
     def _reuse_unchanged(self) -> None:
-        """Files others wrote into the folder (the search data) get the same treatment."""
+        """Files others wrote into the folder get the same treatment as written ones."""
         new_files = _files(self.temp_dir)
         old_files = set(_files(self.out_dir)) if self.out_dir.is_dir() else set()
         tracked = set(self.written) | set(self.unchanged)
@@ -185,6 +223,40 @@ class Staging:
             else:
                 self.written.append(rel)
         self.removed = sorted(old_files - set(new_files))
+
+
+def folder_identity(folder: Path) -> tuple[int, int, int] | None:
+    """Whether a folder is still the one a build left there: (device, inode) alone could be a
+    new folder that reused a removed one's inode; its change time tells them apart."""
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino, info.st_ctime_ns)
+
+
+def spare_path(out_dir: Path) -> Path:
+    return out_dir.with_name(SPARE_PREFIX + out_dir.name)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except IsADirectoryError:
+        shutil.rmtree(path)
+
+
+def _remove_empty_parents(root: Path, rel: str) -> None:
+    """Folders a removed file leaves empty go too (a tag no article has any more)."""
+    parent = os.path.dirname(rel)
+    while parent:
+        try:
+            os.rmdir(root / parent)
+        except OSError:
+            return  # not empty (or gone): its parents are not empty either
+        parent = os.path.dirname(parent)
 
 
 def _files(root: Path) -> list[str]:
@@ -236,8 +308,11 @@ def _exchange(a: Path, b: Path) -> None:
     os.rename(aside, a)
 
 
-def start_staging(out_dir: Path) -> Staging:
-    """A fresh temporary folder beside the output; leftovers of killed builds are removed."""
+def start_staging(out_dir: Path, spare: Spare | None = None,
+                  out_files: list[str] | None = None) -> Staging:
+    """A temporary folder beside the output: the spare brought up to date when `spare` still
+    describes it and `out_files` lists the output's files, else a fresh one. Leftovers of
+    killed builds are removed."""
     parent = out_dir.parent
     prefix = f"{TEMP_PREFIX}{out_dir.name}-"
     try:
@@ -249,6 +324,22 @@ def start_staging(out_dir: Path) -> Staging:
                                "another --out", out_dir)
         if out_dir.is_dir() and not os.access(out_dir, os.W_OK):
             raise OSError(errno.EACCES, "read-only", str(out_dir))
-        return Staging(out_dir, Path(tempfile.mkdtemp(prefix=prefix, dir=parent)))
+        temp_dir = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        kept = spare_path(out_dir)
+        if spare is None or out_files is None or folder_identity(kept) != spare.identity:
+            shutil.rmtree(kept, ignore_errors=True)
+            return Staging(out_dir, temp_dir)
+        # Renamed first: a build killed while it updates the spare leaves a temporary folder,
+        # which the next build removes, never a spare that lies about what it holds.
+        os.replace(kept, temp_dir)
+        for rel in spare.stale:
+            _unlink(temp_dir / rel)
+            source = out_dir / rel
+            if source.is_file():
+                (temp_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(source, temp_dir / rel)
+            else:
+                _remove_empty_parents(temp_dir, rel)
+        return Staging(out_dir, temp_dir, previous_files=out_files)
     except OSError as exc:
         raise write_error(exc, out_dir) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import uuid
@@ -10,7 +11,7 @@ from pathlib import Path
 
 from . import taxonomy, urls
 from .errors import ArchiveError
-from .model import Article, Site
+from .model import Article, ArticleCard, Site
 from .seeds import read_page
 
 LATEST_ISSUES = 7
@@ -45,7 +46,7 @@ class SourceLine:
 
     number: int
     text: str
-    article: Article | None
+    article: ArticleCard | None
     mark: int | None              # index of the article among the page's, for its colour
     starts_article: bool
 
@@ -114,13 +115,21 @@ def chart_bars(months: list[tuple[int, int, int]]) -> list[Bar]:
     return bars
 
 
-def paginate(items: list, per_page: int) -> list[list]:
-    """Chunks of per_page items; an empty list still gets one (empty) page."""
-    return [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]
+def list_chunks(newest_first: list, per_page: int) -> tuple[list, list[list]]:
+    """A list's front page and its archive pages, counted from the oldest article.
+
+    Archive pages hold `per_page` articles each and never shift: a new article goes to the
+    front page, which holds the newest per_page to 2 * per_page - 1 articles, until a full
+    page of them moves into a new archive page. Each list shows its articles newest first.
+    """
+    oldest_first = newest_first[::-1]
+    archived = max(len(oldest_first) // per_page - 1, 0)
+    chunks = [oldest_first[n * per_page:(n + 1) * per_page][::-1] for n in range(archived)]
+    return oldest_first[archived * per_page:][::-1], chunks
 
 
 def continuation(article: Article, label: str | None, backwards: bool,
-                 issue_pages: dict[tuple, list[Article]]) -> Continuation | None:
+                 issue_pages: dict[tuple, list[ArticleCard]]) -> Continuation | None:
     """The other part of a continued article: the matching article, else its page, else a note."""
     if not label:
         return None
@@ -136,7 +145,7 @@ def continuation(article: Article, label: str | None, backwards: bool,
     return Continuation(label, None, f"{verb}{label}版（该版不在本档案中）")
 
 
-def _seed_lines(seeds_dir: Path, article: Article) -> list[str] | None:
+def _seed_lines(seeds_dir: Path, article: ArticleCard) -> list[str] | None:
     """The page text an article came from, as lines; None when the seed file is not there."""
     name = article.source.file
     # Front matter is hand-editable: a path here could publish any file on the machine.
@@ -147,10 +156,10 @@ def _seed_lines(seeds_dir: Path, article: Article) -> list[str] | None:
     return read_page(path).text.split("\n") if path.is_file() else None
 
 
-def source_pages(site: Site, seeds_dir: Path) -> tuple[list[Page], dict[str, str]]:
+def source_pages(cards: list[ArticleCard], seeds_dir: Path) -> tuple[list[Page], dict[str, str]]:
     """One source page view per seed file; returns the pages and article id → its view."""
-    by_file: dict[str, list[Article]] = {}
-    for article in site.articles:
+    by_file: dict[str, list[ArticleCard]] = {}
+    for article in cards:
         if article.source:
             by_file.setdefault(article.source.file, []).append(article)
     pages, views = [], {}
@@ -159,7 +168,7 @@ def source_pages(site: Site, seeds_dir: Path) -> tuple[list[Page], dict[str, str
         lines = _seed_lines(seeds_dir, articles[0])
         if lines is None:
             continue
-        owner: dict[int, Article] = {}
+        owner: dict[int, ArticleCard] = {}
         for article in articles:
             spans = article.source.spans or (article.source.lines,)
             for first, last in spans:
@@ -209,41 +218,57 @@ def feed_page(site: Site, latest: list[Article]) -> Page:
         "updated": _feed_updated(site.articles).isoformat()})
 
 
-def pager_numbers(number: int, count: int, reach: int = PAGER_REACH) -> list[int | None]:
-    """Page numbers a pager links: the first, the last and those near `number`; None is a gap.
-
-    A window, not every page: a list of 500 pages would otherwise carry 500 links on each page.
-    """
-    shown = sorted({1, count, *range(max(1, number - reach), min(count, number + reach) + 1)})
+def pager_numbers(number: int | None, count: int, reach: int = PAGER_REACH) -> list[int | None]:
+    """Archive pages a list page links, newest first: those near `number` (None: the front
+    page) and the oldest, 1; None marks a gap. Near, not all: 500 pages would mean 500 links
+    on each page, and a page's links change only when the newest archive page is near it."""
+    here = count + 1 if number is None else number
+    shown = sorted({1, *range(max(1, here - reach), min(count, here + reach) + 1)} & 
+                   set(range(1, count + 1)), reverse=True)
     numbers: list[int | None] = []
     for n in shown:
-        if numbers and n - numbers[-1] > 1:
-            numbers.append(n - 1 if n - numbers[-1] == 2 else None)  # a gap of one page: show it
+        if numbers and numbers[-1] - n > 1:
+            numbers.append(n + 1 if numbers[-1] - n == 2 else None)  # a gap of one page: show it
         numbers.append(n)
     return numbers
 
 
 def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict) -> list[Page]:
-    """The paginated article list of one topic, tag, reporter or place."""
-    chunks = paginate(term.articles, per_page)
+    """A topic's, tag's, reporter's or place's front page and archive pages (see list_chunks)."""
+    front, chunks = list_chunks(term.articles, per_page)
+    count = len(chunks)
     summary = term.summary()
-    pages = []
+
+    def path(number: int | None) -> str:
+        return urls.list_path(kind, term.slug, number)
+
+    def pager(number: int | None) -> dict:
+        newer = None if number is None else (path(number + 1) if number < count else path(None))
+        older_number = count if number is None else number - 1
+        return {"number": number, "front": path(None), "newer": newer,
+                "older": path(older_number) if older_number >= 1 else None,
+                "links": [(n, path(n) if n else None) for n in pager_numbers(number, count)]}
+
+    heading = f"{LIST_KINDS[kind]}：{term.name}"
+    pages = [Page(path(None), "list.html", {
+        "page_title": heading, "kind": kind, "kind_name": LIST_KINDS[kind], "term": summary,
+        "articles": front, "pager": pager(None), **extra})]
     for number, chunk in enumerate(chunks, start=1):
-        pager = {"number": number, "count": len(chunks),
-                 "previous": urls.list_path(kind, term.slug, number - 1) if number > 1 else None,
-                 "next": urls.list_path(kind, term.slug, number + 1) if number < len(chunks) else None,
-                 "links": [(n, urls.list_path(kind, term.slug, n) if n else None)
-                           for n in pager_numbers(number, len(chunks))]}
-        title = f"{LIST_KINDS[kind]}：{term.name}" + (f"（第{number}页）" if number > 1 else "")
-        pages.append(Page(urls.list_path(kind, term.slug, number), "list.html", {
-            "page_title": title, "kind": kind, "kind_name": LIST_KINDS[kind], "term": summary,
-            "articles": chunk, "pager": pager, **extra}))
+        pages.append(Page(path(number), "list.html", {
+            "page_title": f"{heading}（第{number}页）", "kind": kind,
+            "kind_name": LIST_KINDS[kind], "term": dataclasses.replace(summary, count=None),
+            "articles": chunk, "pager": pager(number), "bars": []}))
     return pages
 
 
 def plan_site(site: Site, seeds_dir: Path) -> list[Page]:
-    """Every page of the site, in a stable order."""
-    config, articles = site.config, site.articles
+    """Every page of the site, in a stable order.
+
+    Only an article's own page and the feed get the article itself; every other page gets
+    cards (see ArticleCard), so it does not depend on any article's text.
+    """
+    config = site.config
+    articles = [a.card() for a in site.articles]
     topics = taxonomy.topic_terms(config, articles)
     terms = {"topics": topics, "tags": taxonomy.tag_terms(articles),
              "reporters": taxonomy.reporter_terms(articles),
@@ -256,13 +281,13 @@ def plan_site(site: Site, seeds_dir: Path) -> list[Page]:
     by_id = {a.id: a for a in articles}
     issue_pages = {(i.date, p.label): p.articles for i in issues for p in i.pages}
     neighbours, related = taxonomy.neighbours(articles), taxonomy.related(articles)
-    sources, views = source_pages(site, seeds_dir)
+    sources, views = source_pages(articles, seeds_dir)
 
     pages = [Page(urls.HOME, "index.html", {
         "page_title": config.title, "issues": issues[:LATEST_ISSUES],
         "topics": [t.summary() for t in topics],
         "latest": latest[:10], "article_count": len(articles), "issue_count": len(issues)})]
-    for article in articles:
+    for article in site.articles:
         pages.append(Page(urls.article_path(article.id), "article.html", {
             # Only its own names' slugs: a page's context is what its rebuild depends on.
             "page_title": article.title, "article": article,
@@ -286,7 +311,8 @@ def plan_site(site: Site, seeds_dir: Path) -> list[Page]:
     pages += date_pages(issues)
     pages.append(Page(urls.SEARCH, "search.html", {"page_title": "全文检索"}))
     pages.append(Page(urls.NOT_FOUND, "404.html", {"page_title": "页面不存在"}))
-    pages.append(feed_page(site, latest))
+    full = {a.id: a for a in site.articles}
+    pages.append(feed_page(site, [full[a.id] for a in latest[:FEED_ENTRIES]]))
     if config.base_url:
         paths = [p.path for p in pages if p.path.endswith(".html") and p.path != urls.NOT_FOUND]
         pages.append(Page(urls.SITEMAP, "sitemap.xml", {

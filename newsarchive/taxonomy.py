@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import heapq
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from .urls import name_slug
 
 PAGE_LABEL_RE = re.compile(r"^([A-Za-z]*)(\d+)$")
 UNKNOWN_PAGE = "未标版次"
+FAR = 1_000_000  # days: how far an undated article is from a dated one
 COMMON_LABEL = 60  # a label on more articles than this proposes only its newest as related
 
 
@@ -42,7 +44,7 @@ class TermSummary:
     name: str
     slug: str
     description: str
-    count: int
+    count: int | None   # None on a list's archive pages: they must not change with every article
 
 
 @dataclass
@@ -211,34 +213,40 @@ def related(articles: list[Article], limit: int = 5) -> dict[str, list[Article]]
             by_label[label].append(article)
     position = {(label, a.id): i for label, group in by_label.items()
                 for i, a in enumerate(group) if len(group) > COMMON_LABEL}
+    days = {a.id: a.date.toordinal() if a.date else None for a in articles}
     by_id = {a.id: a for a in articles}
     result = {}
     for article in articles:
         skip = {article.id, *article.versions}
-        candidates: set[str] = set()
+        scores: dict[str, int] = defaultdict(int)
+        common = []
         for label in labels[article.id]:
             group = by_label[label]
             if len(group) > COMMON_LABEL:
                 # Too common to tell articles apart: only its members nearest in date become
                 # candidates, which is all the tie-break (nearest first) would let through anyway.
                 here, reach = position[(label, article.id)], limit + len(skip)
-                group = group[max(0, here - reach):here + reach + 1]
-            candidates.update(other.id for other in group)
-        mine = labels[article.id]
-        scores = {other: sum(map(_weight, mine & labels[other])) for other in candidates - skip}
-        best = sorted(scores, key=lambda i: (-scores[i], _days_apart(article, by_id[i]),
-                                             order[i]))[:limit]
-        result[article.id] = [by_id[i] for i in best]
+                common.append(label)
+                for other in group[max(0, here - reach):here + reach + 1]:
+                    scores[other.id] += 0
+            else:
+                for other in group:
+                    scores[other.id] += _weight(label)
+        for label in common:  # shared by candidates that came through other labels too
+            weight = _weight(label)
+            for other in scores:
+                if label in labels[other]:
+                    scores[other] += weight
+        mine = days[article.id]
+        if mine is None:  # an undated article counts as far from every dated one
+            keys = [(-score, 0 if days[i] is None else FAR, order[i], i)
+                    for i, score in scores.items()]
+        else:
+            keys = [(-score, FAR if days[i] is None else abs(days[i] - mine), order[i], i)
+                    for i, score in scores.items()]
+        best = heapq.nsmallest(limit + len(skip), keys)
+        result[article.id] = [by_id[key[3]] for key in best if key[3] not in skip][:limit]
     return result
-
-
-def _days_apart(one: Article, other: Article) -> int:
-    """Days between two articles' dates; an undated one counts as far from everything."""
-    if one.date is None and other.date is None:
-        return 0
-    if one.date is None or other.date is None:
-        return 1_000_000
-    return abs((one.date - other.date).days)
 
 
 def _weight(label: tuple[str, str]) -> int:

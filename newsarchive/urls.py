@@ -40,9 +40,10 @@ def source_path(seed_file: str) -> str:
     return f"sources/{slug}.html"
 
 
-def list_path(kind: str, slug: str, page: int = 1) -> str:
-    """Page `page` of a paginated list: kind is topics, tags, reporters or places."""
-    return f"{kind}/{slug}/index.html" if page == 1 else f"{kind}/{slug}/page-{page}.html"
+def list_path(kind: str, slug: str, page: int | None = None) -> str:
+    """A list of a topic, tag, reporter or place: its newest articles, or archive page `page`
+    (numbered from the oldest, so each keeps its articles as new ones come)."""
+    return f"{kind}/{slug}/index.html" if page is None else f"{kind}/{slug}/page-{page}.html"
 
 
 def index_path(kind: str) -> str:

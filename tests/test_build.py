@@ -299,7 +299,8 @@ def _kill_when(process: subprocess.Popen, ready, timeout: float = 60) -> bool:
 
 
 @pytest.mark.slow
-def test_sigkill_at_any_moment_leaves_a_complete_site(site):
+@pytest.mark.parametrize("spare", [False, True], ids=["fresh", "into the spare"])
+def test_sigkill_at_any_moment_leaves_a_complete_site(site, spare):
     _big_content(site / "big", 400)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1735000000"}
     command = [sys.executable, str(ROOT / "build.py"), "--config", str(site / "site.yaml"), "-q",
@@ -307,6 +308,11 @@ def test_sigkill_at_any_moment_leaves_a_complete_site(site):
     assert subprocess.run(command + ["--content", str(site / "big"), "--out", str(site / "expected")],
                           env=env).returncode == 0
     assert subprocess.run(command, env=env).returncode == 0
+    if spare:  # a second build keeps the first's site beside it, and the next builds into that
+        edited = sorted((site / "content").rglob("*.md"))[0]
+        edited.write_text(edited.read_text(encoding="utf-8") + "\n补一句。\n", encoding="utf-8")
+        assert subprocess.run(command, env=env).returncode == 0
+        assert (site / ".site-spare-_site").is_dir()
     old = {k: v[0] for k, v in snapshot(site / "_site").items()}
     new = {k: v[0] for k, v in snapshot(site / "expected").items()}
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -94,16 +96,26 @@ def test_a_cold_build_renders_every_page_and_a_no_op_none(site):
     assert {p: (site / "_site" / p).stat().st_ino for p in files} == inodes
 
 
-def test_one_edit_renders_the_article_and_the_pages_that_list_it_only(site):
+def test_a_text_edit_renders_only_the_pages_that_show_the_text(site):
     first = build(site)
     replace(site / EDITED, "\n\n", "\n\n新加的一段话。\n\n")
+    report = build(site)
+    # Lists and links show cards (title, date, byline), not the text: they keep their files.
+    assert set(report.rendered) == {"articles/2023-06-15-a03-01.html", "feed.xml"}
+    assert "新加的一段话" in (site / "_site/articles/2023-06-15-a03-01.html").read_text("utf-8")
+    assert {UNRELATED, "dates/2023/06/15/index.html"} <= set(report.unchanged)
+
+
+def test_a_title_edit_renders_the_article_and_the_pages_that_list_it_only(site):
+    first = build(site)
+    replace(site / EDITED, "title: ", "title: 改过的")
     report = build(site)
     rendered = set(report.rendered)
     assert "articles/2023-06-15-a03-01.html" in rendered
     assert "dates/2023/06/15/index.html" in rendered  # its issue lists it
     assert UNRELATED not in rendered and "dates/2024/12/23/index.html" not in rendered
     assert len(rendered) < len(first.rendered) / 4, sorted(rendered)
-    assert "新加的一段话" in (site / "_site/articles/2023-06-15-a03-01.html").read_text("utf-8")
+    assert "改过的" in (site / "_site/dates/2023/06/15/index.html").read_text("utf-8")
     assert UNRELATED in report.unchanged
 
 
@@ -177,3 +189,119 @@ def test_cached_articles_from_other_parsing_code_are_parsed_again(site, monkeypa
     assert cache.load_content().entries  # the same code reads its own cache back
     monkeypatch.setattr(buildcache, "article_code", lambda: "another version of frontmatter.py")
     assert cache.load_content().entries == {}
+
+
+def test_a_new_day_leaves_the_older_archive_pages_of_lists_alone(site):
+    replace(site / "site.yaml", "paginate: 20", "paginate: 2")
+    first = build(site)
+    add_articles(site / "content", 3, first=900)
+    for path in (site / "content").glob("gen-09*.md"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"^date: .*$", "date: 2031-01-01", text, flags=re.M), "utf-8")
+    report = build(site)
+    archive = Counter(p.rsplit("/", 1)[0] for p in first.rendered if "/page-" in p)
+    long_lists = [folder for folder, pages in archive.items() if pages >= 4]
+    assert len(long_lists) >= 3
+    rendered = set(report.rendered)
+    # A new day moves at most one full page into the archive: the older pages stay as they were.
+    for folder in long_lists:
+        assert not {f"{folder}/page-1.html", f"{folder}/page-2.html"} & rendered, folder
+    cold = build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold") and len(rendered) < len(cold.rendered) / 2
+
+
+def test_the_replaced_site_is_kept_as_the_spare_and_built_into_next_time(site):
+    build(site)
+    replace(site / EDITED, "\n\n", "\n\n第一次改。\n\n")
+    build(site)
+    spare, out = site / ".site-spare-_site", site / "_site"
+    replace(site / EDITED, "第一次改", "第二次改")
+    report = build(site)
+    assert report.rendered and len(report.written) < 10, report.written
+    page = "articles/2023-06-15-a03-01.html"
+    # The edit went to a new file: the spare (the site before) still holds the old text, and
+    # every file the build did not write is one file shared by both.
+    assert "第一次改" in (spare / page).read_text("utf-8")
+    assert "第二次改" in (out / page).read_text("utf-8")
+    assert (spare / UNRELATED).stat().st_ino == (out / UNRELATED).stat().st_ino
+    cold = build(site, out="cold")
+    assert tree(out) == tree(site / "cold") and len(report.rendered) < len(cold.rendered) / 10
+
+
+@pytest.mark.parametrize("damage", [
+    lambda spare: shutil.rmtree(spare),
+    lambda spare: (shutil.rmtree(spare), spare.mkdir(), (spare / "index.html").write_text("x")),
+])
+def test_a_lost_or_foreign_spare_never_reaches_the_site(site, damage):
+    build(site)
+    replace(site / EDITED, "\n\n", "\n\n第一次改。\n\n")
+    build(site)
+    damage(site / ".site-spare-_site")
+    replace(site / EDITED, "第一次改", "第二次改")
+    build(site)
+    build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold")
+
+
+def test_pages_planned_again_after_text_edits_equal_the_kept_contexts(site):
+    """The shortcut's premise: with every card unchanged, a page holding no whole article has
+    the same fingerprint, and one holding some is its kept context with the new articles."""
+    from newsarchive.depends import ContextLoader, Fingerprints
+    from newsarchive.model import Site
+    from newsarchive.pages import plan_site
+
+    config = load_config(site / "site.yaml")
+    before = load_articles(site / "content")
+    after = load_articles(site / "content")
+    for article in after[::3]:
+        article.body += "\n\n补上的一段。"
+    prints = Fingerprints(b"key", {})
+    old = {p.path: prints.page(p.path, p.template, p.context)
+           for p in plan_site(Site(config, before), site / "seeds")}
+    new = {p.path: prints.page(p.path, p.template, p.context)
+           for p in plan_site(Site(config, after), site / "seeds")}
+    assert old.keys() == new.keys()
+    by_id, cards = {a.id: a for a in after}, {a.id: a.card() for a in after}
+    holding = 0
+    for path, kept in old.items():
+        if kept.context is None:
+            assert new[path].digest == kept.digest, path
+            continue
+        holding += 1
+        reloaded = prints.page(*ContextLoader(kept.context, by_id, cards).load())
+        assert reloaded.digest == new[path].digest and reloaded.context == new[path].context
+    assert holding > len(after)  # every article's page, and the feed
+
+
+def counting_plans(monkeypatch) -> list:
+    """Calls of plan_site from here on, one entry each."""
+    calls = []
+    real = build_module.plan_site
+    monkeypatch.setattr(build_module, "plan_site", lambda *a: calls.append(1) or real(*a))
+    return calls
+
+
+@pytest.mark.parametrize("loss", [None, "the kept contexts", "a page of the site"])
+def test_a_text_edit_skips_planning_unless_what_that_needs_is_lost(site, loss, monkeypatch):
+    build(site)
+    replace(site / EDITED, "\n\n", "\n\n第一次改。\n\n")
+    build(site)
+    if loss == "the kept contexts":
+        next((site / CACHE_DIR).glob("contexts-*")).unlink()
+    elif loss == "a page of the site":  # from the site and the spare built into next
+        (site / "_site" / UNRELATED).unlink()
+        (site / ".site-spare-_site" / UNRELATED).unlink()
+    replace(site / EDITED, "第一次改", "第二次改")
+    plans = counting_plans(monkeypatch)
+    build(site)
+    assert len(plans) == (0 if loss is None else 1)
+    build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold")
+
+
+def test_a_changed_card_plans_the_site_again(site, monkeypatch):
+    build(site)
+    replace(site / EDITED, "title: ", "title: 新")
+    plans = counting_plans(monkeypatch)
+    build(site)
+    assert len(plans) == 1

@@ -52,9 +52,20 @@ def test_chart_bars_scale_to_the_busiest_month():
     assert pages.chart_bars([]) == []
 
 
-@pytest.mark.parametrize("count, per_page, sizes", [(0, 20, [0]), (20, 20, [20]), (45, 20, [20, 20, 5])])
-def test_paginate(count, per_page, sizes):
-    assert [len(chunk) for chunk in pages.paginate(list(range(count)), per_page)] == sizes
+@pytest.mark.parametrize("count, per_page, front, archive", [
+    (0, 20, 0, []), (19, 20, 19, []), (39, 20, 39, []), (40, 20, 20, [20]), (45, 20, 25, [20]),
+    (100, 20, 20, [20, 20, 20, 20]), (3, 1, 1, [1, 1]),
+])
+def test_list_chunks_sizes(count, per_page, front, archive):
+    newest, chunks = pages.list_chunks(list(range(count, 0, -1)), per_page)
+    assert len(newest) == front and [len(chunk) for chunk in chunks] == archive
+    assert [n for chunk in [newest, *reversed(chunks)] for n in chunk] == list(range(count, 0, -1))
+
+
+def test_archive_pages_keep_their_articles_as_new_ones_come():
+    before = pages.list_chunks(list(range(57, 0, -1)), 10)[1]
+    after = pages.list_chunks(list(range(83, 0, -1)), 10)[1]
+    assert len(after) > len(before) and after[:len(before)] == before
 
 
 def test_continuation_link_page_or_note():
@@ -74,13 +85,13 @@ def test_continuation_link_page_or_note():
 
 
 @pytest.mark.parametrize("number, count, expected", [
-    (1, 1, [1]),
-    (1, 2, [1, 2]),
-    (1, 10, [1, 2, 3, None, 10]),
-    (5, 10, [1, 2, 3, 4, 5, 6, 7, None, 10]),
-    (10, 10, [1, None, 8, 9, 10]),
-    (3, 7, [1, 2, 3, 4, 5, 6, 7]),   # a gap of one page shows the page, not an ellipsis
-    (250, 500, [1, None, 248, 249, 250, 251, 252, None, 500]),
+    (None, 0, []),
+    (None, 1, [1]),
+    (None, 10, [10, 9, None, 1]),
+    (1, 10, [3, 2, 1]),
+    (5, 10, [7, 6, 5, 4, 3, 2, 1]),   # a gap of one page shows the page, not an ellipsis
+    (10, 10, [10, 9, 8, None, 1]),
+    (250, 500, [252, 251, 250, 249, 248, None, 1]),
 ])
 def test_pager_links_a_window_not_every_page(number, count, expected):
     assert pages.pager_numbers(number, count) == expected

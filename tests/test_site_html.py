@@ -13,7 +13,9 @@ import pytest
 
 from newsarchive.build import build_site
 from newsarchive.check import check_site
+from newsarchive import taxonomy
 from newsarchive.config import load_config
+from newsarchive.content import load_articles
 from newsarchive.render import excerpt, markdown_to_html
 
 from .conftest import FIXTURE_CONTENT
@@ -206,21 +208,27 @@ def test_sitemap_only_with_base_url(fixture_site, tmp_path):
     assert feed.entries[0].id == "https://archive.example.org/xn/articles/2024-12-23-a02-01.html"
 
 
-def test_list_pages_are_paginated(fixture_site, tmp_path):
+def test_list_pages_are_paginated_from_the_oldest(fixture_site, tmp_path):
     site = Path(shutil.copytree(fixture_site, tmp_path / "site", ignore=shutil.ignore_patterns("_site")))
     yaml_path = site / "site.yaml"
-    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("paginate: 20", "paginate: 2"),
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("paginate: 20", "paginate: 1"),
                          encoding="utf-8")
     build_site(load_config(yaml_path), FIXTURE_CONTENT, site / "_site", quiet=True)
     out = site / "_site"
-    first, second = (Page((out / f"topics/wenlv/{name}").read_text(encoding="utf-8"))
-                     for name in ("index.html", "page-2.html"))
+    # 文旅 has three fixture articles: the newest on the front page, one on each archive page.
+    front, newest, oldest = (Page((out / f"topics/wenlv/{name}").read_text(encoding="utf-8"))
+                             for name in ("index.html", "page-2.html", "page-1.html"))
     assert not (out / "topics/wenlv/page-3.html").exists()
-    hrefs = {attrs["href"] for attrs, _ in first.links}
-    assert "page-2.html" in hrefs  # pages of one list link to each other by file name
-    assert "index.html" in {attrs["href"] for attrs, _ in second.links}
-    items = [attrs for tag, attrs in second.tags if tag == "li" and attrs.get("class") == "item"]
-    assert len(items) == 1  # 文旅 has three fixture articles: two on page 1, one on page 2
+    assert {"page-2.html", "page-1.html"} <= {attrs["href"] for attrs, _ in front.links}
+    assert "index.html" in {attrs["href"] for attrs, _ in newest.links}
+
+    def listed(page):
+        return [attrs["href"].rsplit("/", 1)[-1] for attrs, _ in page.links
+                if attrs.get("class") == "item-title"]
+    expected = [a.id + ".html" for a in taxonomy.newest_first(load_articles(FIXTURE_CONTENT))
+                if "文旅" in a.topics]
+    assert [listed(front), listed(newest), listed(oldest)] == [[name] for name in expected]
+    assert "共 3 篇" in "".join(front.text) and "共 3 篇" not in "".join(oldest.text)  # no count
     assert check_site(out) == []
 
 
