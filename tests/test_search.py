@@ -309,7 +309,7 @@ def test_shards_are_sized_by_the_corpus(tmp_path):
 
 
 def test_hostile_text_is_kept_exactly_but_inert_in_the_data_files(tmp_path):
-    write_search_data(make_site(extra_articles()), tmp_path)
+    write_search_data(make_site(extra_articles()), tmp_path, docs_per_shard=2)
     raw = (tmp_path / "search" / "docs-0.js").read_text(encoding="utf-8")
     assert "<" not in raw and "\u2028" not in raw and "\u2029" not in raw
     assert "<" not in (tmp_path / "search" / "index-0.js").read_text(encoding="utf-8")

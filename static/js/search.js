@@ -15,6 +15,8 @@
   var WORD_CHAR_RE = new RegExp("^[" + WORD + "]$", "u");
   var HAN_CHAR_RE = new RegExp("^[" + HAN + "]$", "u");
   var PAGE_SIZE = 20;
+  // Candidates checked in one round of document loads: each load costs a few ms in a browser.
+  var MIN_BATCH = 4, MAX_BATCH = 200;
   var K1 = 1.2, B = 0.75;  // lunr's BM25 constants
   // lunr.js: require()d under node, the page's global in a browser (set at the end of this file).
   var lunr;
@@ -199,6 +201,13 @@
   function scoreTerms(shard, manifest, fieldLengths, terms, within) {
     terms = shardTerms(shard, terms);
     var magnitude = Math.sqrt(terms.length);
+    var scores = {};
+    if (terms.length === 1) {
+      // One term: a field's sum is its one weight, and fields come in lunr's order already.
+      eachWeight(shard, manifest, fieldLengths, shardPositions(shard).get(terms[0]), within,
+        function (number, ref, weight) { scores[ref] = (scores[ref] || 0) + weight; });
+      return scores;
+    }
     var byRef = new Map();
     terms.forEach(function (term) {
       eachWeight(shard, manifest, fieldLengths, shardPositions(shard).get(term), within,
@@ -212,7 +221,6 @@
           doc.sums[number] += weight;
         });
     });
-    var scores = {};
     byRef.forEach(function (doc, ref) {
       var score = 0;
       doc.order.forEach(function (number) { score += doc.sums[number] / magnitude || 0; });
@@ -306,7 +314,7 @@
       var sets = required.map(function (term, i) { return termRefs(shardOf(names[0][i]), term); })
         .concat(characters.map(function (ch, i) { return termRefs(shardOf(names[1][i]), ch); }));
       sets.sort(function (a, b) { return a.size - b.size; });
-      var within = new Set(Array.from(sets[0]).filter(function (ref) {
+      var within = sets.length === 1 ? sets[0] : new Set(Array.from(sets[0]).filter(function (ref) {
         return sets.every(function (set) { return set.has(ref); });
       }));
       if (within.size === 0) return [];
@@ -337,7 +345,7 @@
     var parsed = parseQuery(input);
     var include = parsed.include.map(phraseRegExp);
     var outcome = { parsed: parsed, regexes: include, exclude: parsed.exclude.map(phraseRegExp),
-      results: [], unchecked: [], complete: true };
+      results: [], unchecked: [], checked: 0, complete: true };
     if (include.length === 0) return Promise.resolve(outcome);
     var plans = parsed.include.map(phrasePlan);
     return candidates(engine, plans).then(function (found) {
@@ -371,8 +379,12 @@
       outcome.complete = !outcome.unchecked.length;
       return Promise.resolve(outcome);
     }
-    // A batch a little larger than needed: most candidates pass, and shards hold neighbours.
-    var batch = outcome.unchecked.splice(0, Math.max(10, Math.ceil((wanted - outcome.results.length) * 1.2)));
+    // A batch a little larger than the share of candidates that passed so far suggests: one
+    // round of loads when most pass, few rounds when most are bigram coincidences.
+    var passed = (outcome.results.length + 1) / (outcome.checked + 1);
+    var size = Math.ceil((wanted - outcome.results.length) / passed * 1.2);
+    var batch = outcome.unchecked.splice(0, Math.max(MIN_BATCH, wanted === Infinity ? size : Math.min(size, MAX_BATCH)));
+    outcome.checked += batch.length;
     return loadDocs(engine, batch.map(function (hit) { return hit.ref; })).then(function () {
       batch.forEach(function (hit) {
         if (!(hit.ref in engine.texts)) engine.texts[hit.ref] = fold(documentText(engine.docs[hit.ref]));
@@ -531,16 +543,36 @@
       status.setAttribute("data-kind", kind || "");
     }
 
+    /* The next page of results. Each is shown as soon as its document and those of the results
+       before it have loaded, so the best result appears first; a first round checks only a
+       few candidates, so a phrase query shows its first results before the rest are checked. */
     function showMore() {
       var outcome = current;
-      var start = list.children.length;
+      var start = list.children.length, end = start + PAGE_SIZE;
+      var next = start;
       more.disabled = true;
-      return checkMore(engine, outcome, start + PAGE_SIZE).then(function () {
-        var refs = outcome.results.slice(start, start + PAGE_SIZE).map(function (hit) { return hit.ref; });
-        return loadDocs(engine, refs);
-      }).then(function (docs) {
+      function showLoaded() {
         if (outcome !== current) return;  // a newer query has replaced this one
-        docs.forEach(function (doc) { list.appendChild(renderResult(doc, outcome.regexes, root)); });
+        while (next < Math.min(end, outcome.results.length) &&
+               engine.docs[outcome.results[next].ref] !== undefined) {
+          list.appendChild(renderResult(engine.docs[outcome.results[next].ref], outcome.regexes, root));
+          next += 1;
+        }
+      }
+      function round(wanted) {
+        return checkMore(engine, outcome, wanted).then(function () {
+          // The next result's document alone first: loaded with others, it arrives with them.
+          var hits = outcome.results.slice(next, end);
+          return loadDocs(engine, hits.slice(0, 1).map(function (hit) { return hit.ref; }))
+            .then(showLoaded).then(function () {
+              return Promise.all(hits.slice(1).map(function (hit) {
+                return loadDocs(engine, [hit.ref]).then(showLoaded);
+              }));
+            });
+        });
+      }
+      return round(start + 1).then(function () { return round(end); }).then(function () {
+        if (outcome !== current) return;
         describe(outcome);
         more.hidden = list.children.length >= outcome.results.length + outcome.unchecked.length;
         more.disabled = false;
@@ -573,7 +605,8 @@
       var started = performance.now();
       app.setAttribute("data-busy", "true");
       var filters = { topic: state.topic, year: state.year };
-      return search(engine, state.q, filters, PAGE_SIZE).then(function (outcome) {
+      // Only the best result is checked here: showMore() shows it, then checks on for the page.
+      return search(engine, state.q, filters, 1).then(function (outcome) {
         if (ticket !== latest) return;
         current = outcome;
         if (outcome.parsed.include.length === 0) {
