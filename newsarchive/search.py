@@ -1,13 +1,13 @@
-"""Offline full-text search: a Chinese bigram tokenizer, a lunr index and a document store.
+"""Offline full-text search: a Chinese bigram tokenizer, a lunr-scored index and a document store.
 
 Everything is written as classic `<script>` files under `_site/search/`, because browsers block
 fetch(), XHR, import() and workers of local files: script elements are what works from file://.
-The index is split by term and the documents by range, so a query loads only the shards it needs;
-the postings are written here directly (search_index.py), lunr.js scores them in the browser. A
-cache beside site.yaml lets a rebuild re-encode only the terms of the articles that changed.
-The browser half (static/js/search.js) mirrors the tokenizer; tests/vectors/tokenizer.json keeps
-the two in step.
-"""
+The index is split by term (bigrams and words in index-N.js, single Han characters in
+chars-N.js) and the documents one per file, so a query loads only what it needs; the postings
+are written here directly (search_index.py) and the page scores them as lunr.js would. A build
+passes the output it replaces and a small cache to search_output(), which then makes only the
+files an edit touches. The browser half (static/js/search.js) mirrors the tokenizer;
+tests/vectors/tokenizer.json keeps the two in step."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ from . import search_index
 from .model import Article, Site
 from .search_index import (FIELD_BOOSTS, FIELDS, DocTerms, IndexState, ShardPostings,
                            changed_refs, file_digest, load_state, partition,
-                           save_state, shard_count, splice_shard, term_shard)
+                           save_state, shard_count, splice_shard, split_shard,
+                           term_shard)
 from .urls import article_path
 
 # Han: CJK radicals and Kangxi radicals (PDF extraction emits them for ordinary characters),
@@ -199,7 +200,12 @@ def find_lunr_script(roots: list[Path]) -> Path:
 
 def parse_script_text(text: str) -> object:
     """The value a script from script_text() registers."""
-    return json.loads(text[text.index("]=") + 2:-2])
+    return json.loads(script_value(text))
+
+
+def script_value(text: str) -> str:
+    """The JSON text of the value a script from script_text() registers."""
+    return text[text.index("]=") + 2:-2]
 
 
 @dataclass
@@ -478,9 +484,11 @@ def update_kind(built: BuiltIndex, kind: str, state: IndexState, docs: Sequence[
         stale.setdefault(term_shard(term, shards), set()).add(term)
     for number in sorted(stale.keys() | parts.keys()):
         name = f"{kind}-{number}"
-        shard = splice_shard(read_previous(previous, name, state), set(old_terms),
-                             stale.get(number, set()), parts.get(number, ShardPostings()))
-        built.files[data_name(name)] = script_text(name, shard).encode("utf-8")
+        fragments = splice_shard(split_shard(read_previous(previous, name, state, parse=False)),
+                                 set(old_terms), stale.get(number, set()),
+                                 parts.get(number, ShardPostings()))
+        built.files[data_name(name)] = \
+            shard_script(name, sorted(fragments), fragments).encode("utf-8")
     built.postings[kind], built.lengths[kind], built.shards[kind] = counts, lengths, shards
     return True
 
@@ -489,8 +497,9 @@ class StalePrevious(Exception):
     """A file of the previous output is missing or is not the one the cached state describes."""
 
 
-def read_previous(previous: Path, name: str, state: IndexState) -> object:
-    """The value of the previous output's data file `name`, checked against the state."""
+def read_previous(previous: Path, name: str, state: IndexState, parse: bool = True) -> object:
+    """The value of the previous output's data file `name` (its JSON text if not `parse`),
+    checked against the state."""
     path = previous / data_name(name)
     try:
         data = path.read_bytes()
@@ -498,4 +507,5 @@ def read_previous(previous: Path, name: str, state: IndexState) -> object:
         raise StalePrevious(path) from None
     if file_digest(data) != state.digests.get(data_name(name)):
         raise StalePrevious(path)
-    return parse_script_text(data.decode("utf-8"))
+    text = script_value(data.decode("utf-8"))
+    return json.loads(text) if parse else text

@@ -163,20 +163,33 @@ def splice_field(values: list[int], drop: set[int], new: list[int]) -> list[int]
     return spliced
 
 
-def splice_shard(shard: dict, drop: set[int], stale: set[str], added: ShardPostings) -> dict:
-    """A shard {terms, postings} with the refs `drop` taken out of the terms `stale` and the
-    postings `added` merged in."""
-    entries = dict(zip(shard["terms"], shard["postings"]))
-    for term in stale | set().union(*added.fields):
+def splice_shard(fragments: dict[str, str], drop: set[int], stale: set[str],
+                 added: ShardPostings) -> dict[str, str]:
+    """A shard's fragments (term -> its postings as JSON) with the refs `drop` taken out of the
+    terms `stale` and the postings `added` merged in; the other terms' text is kept as it is."""
+    fragments = dict(fragments)
+    for term in sorted(stale | set().union(*added.fields)):
         fields = {number: by_term[term] for number, by_term in enumerate(added.fields)
                   if term in by_term}
-        entry = splice_postings(entries.get(term, []), drop if term in stale else set(), fields)
+        old = fragments.get(term)
+        entry = splice_postings(json.loads(old) if old else [], drop if term in stale else set(),
+                                fields)
         if entry:
-            entries[term] = entry
+            fragments[term] = json.dumps(entry, separators=(",", ":"))
         else:
-            entries.pop(term, None)
-    terms = sorted(entries)
-    return {"postings": [entries[term] for term in terms], "terms": terms}
+            fragments.pop(term, None)
+    return fragments
+
+
+def split_shard(text: str) -> dict[str, str]:
+    """The fragments of a shard's JSON text as search.shard_script() writes it, unparsed."""
+    head, terms_text = text.rsplit('],"terms":', 1)
+    terms = json.loads(terms_text[:-1])
+    if not terms:
+        return {}
+    # A term's postings are [[…],…,[…]] of numbers: "]],[[" occurs only between two terms.
+    pieces = head[len('{"postings":[') + 2:-2].split("]],[[")
+    return {term: f"[[{piece}]]" for term, piece in zip(terms, pieces, strict=True)}
 
 
 def term_shard(term: str, shards: int) -> int:

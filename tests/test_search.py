@@ -19,12 +19,12 @@ from newsarchive.model import Article, Site
 from lunr.builder import Builder
 
 from newsarchive.search import (FIELD_BOOSTS, SearchOutput, document, facets, find_lunr_script,
-                                fold, parse_script_text, plain_body, save_search_state,
-                                script_text, search_output, han_counts, token_counts, tokenize,
-                                write_search_data)
-from newsarchive.search_index import (DocTerms, ShardPostings, field_texts,
-                                      partition, posting, shard_count, splice_postings,
-                                      splice_shard, term_shard)
+                                fold, han_counts, parse_script_text, plain_body,
+                                save_search_state, script_text, search_output, shard_script,
+                                token_counts, tokenize, write_search_data)
+from newsarchive.search_index import (DocTerms, ShardPostings, field_texts, partition, posting,
+                                      shard_count, splice_postings, splice_shard, split_shard,
+                                      term_shard)
 
 from .conftest import ROOT
 
@@ -202,20 +202,31 @@ def test_splicing_a_document_out_and_back_restores_the_shard():
     postings = ShardPostings()
     for ref, doc in enumerate(docs):
         postings.add(ref, DocTerms.of(doc, token_counts))
-    whole = postings.serialize()
+    whole = postings.fragments()
     stale = DocTerms.of(docs[3], token_counts).terms() | DocTerms.of(docs[17], token_counts).terms()
     dropped = splice_shard(whole, {3, 17}, stale, ShardPostings())
-    assert set(whole["terms"]) - set(dropped["terms"]) <= stale
-    assert all(3 not in refs and 17 not in refs for refs in shard_refs(dropped).values())
+    assert set(whole) - set(dropped) <= stale
+    assert all(3 not in refs and 17 not in refs for refs in fragment_refs(dropped).values())
+    assert all(dropped[term] is whole[term] for term in set(whole) - stale), "kept as text"
     back = ShardPostings()
     for ref in (17, 3):  # out of order on purpose
         back.add(ref, DocTerms.of(docs[ref], token_counts))
     assert splice_shard(dropped, set(), set(), back) == whole
 
 
-def shard_refs(shard: dict) -> dict[str, list[int]]:
-    return {term: [ref for values in entry for ref in itertools.accumulate(values[1::3])]
-            for term, entry in zip(shard["terms"], shard["postings"])}
+def fragment_refs(fragments: dict[str, str]) -> dict[str, list[int]]:
+    return {term: [ref for values in json.loads(text) for ref in itertools.accumulate(values[1::3])]
+            for term, text in fragments.items()}
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 30])
+def test_split_shard_gives_back_the_fragments_of_a_shard(count):
+    postings = ShardPostings()
+    for ref, article in enumerate(generated_articles(count)):
+        postings.add(ref, DocTerms.of(document(article), token_counts))
+    fragments = postings.fragments()
+    text = parse_script(shard_script("index-0", sorted(fragments), fragments).encode().decode())
+    assert split_shard(json.dumps(text[1], ensure_ascii=False, separators=(",", ":"))) == fragments
 
 
 @pytest.mark.parametrize("postings, per_shard, shards", [
