@@ -184,6 +184,55 @@ def render_changed(site: Site, pages: list[Page], env, fingerprints: Fingerprint
     return fresh, [page.path for page in to_render]
 
 
+class SearchInBackground:
+    """The search data, written into the staging folder by a forked process while this one
+    plans and renders the pages: the two halves of a large build share the cores."""
+
+    def __init__(self, site: Site, staging: Staging, cache: Path, trusted: bool,
+                 lock_fd: int | None):
+        context = multiprocessing.get_context("fork")
+        self.staging = staging
+        self.results, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=self._run, daemon=True, args=(
+            site, staging, cache, trusted, sender, os.getpid(), lock_fd))
+        self.process.start()
+        sender.close()
+
+    @staticmethod
+    def _run(site: Site, staging: Staging, cache: Path, trusted: bool, sender, parent: int,
+             lock_fd: int | None) -> None:
+        _start_worker(parent, lock_fd)
+        staging.written, staging.unchanged = [], []
+        try:
+            output = write_search_files(site, staging, cache, trusted)
+        except ArchiveError as exc:  # its path, line and key do not survive pickling
+            sender.send((None, (exc.message, exc.path, exc.line, exc.key)))
+            return
+        # The files are written: only their names and what to cache go back.
+        sender.send(((output.names, output.state, staging.written, staging.unchanged), None))
+
+    def result(self) -> SearchOutput:
+        """Wait for the search data; its files join the staging folder's lists."""
+        try:
+            done, error = self.results.recv()
+        except EOFError:
+            raise ArchiveError("the process writing the search data ended unexpectedly (out "
+                               "of memory?): build again") from None
+        finally:
+            self.process.join()
+        if error is not None:
+            message, path, line, key = error
+            raise ArchiveError(message, path, line=line, key=key)
+        names, state, written, unchanged = done
+        self.staging.written += written
+        self.staging.unchanged += unchanged
+        return SearchOutput({}, names, state)
+
+    def cancel(self) -> None:
+        self.process.kill()
+        self.process.join()
+
+
 def text_edits(contents: ContentCache) -> set[str] | None:
     """Ids of the articles whose text alone changed in the last load of `contents`; None if
     an article came, went, or changed what lists and links show of it (its card)."""
@@ -279,31 +328,32 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
             if not all(staging.keep(path) for path in state.pages if path not in replanned):
                 staging.discard()  # the output lost a page: plan everything after all
                 kept, staging = None, start_staging(out_dir)
-        if kept is None:
-            # Everything that can be checked is checked before the output folder is touched.
-            try:
+        background = SearchInBackground(site, staging, cache.search_file, trusted, lock.fd) \
+            if kept is None and _workers(len(articles)) > 1 else None
+        try:
+            if kept is None:
+                # Everything that can be checked is checked before the output is touched.
                 pages = plan_site(site, seeds_dir)
                 check_plan(pages)
-            except BaseException:
-                staging.discard()
-                raise
-        page_count = state.page_count if kept is not None else \
-            sum(p.path.endswith(".html") for p in pages)
-        previous = state.pages if trusted else {}
-        try:
+            page_count = state.page_count if kept is not None else \
+                sum(p.path.endswith(".html") for p in pages)
             prints, rendered = render_changed(site, pages, env,
                                               Fingerprints(key, contents.digests()),
-                                              previous, staging, quiet, lock.fd)
+                                              state.pages if trusted else {}, staging, quiet,
+                                              lock.fd)
             del pages  # every page's context: free before the search data takes its memory
             if static_dir.is_dir():
                 staging.copy_tree(static_dir, "static")
-            search = write_search_files(site, staging, cache.search_file, trusted)
+            search = background.result() if background else \
+                write_search_files(site, staging, cache.search_file, trusted)
             if search.state is not None:
                 # A search cache that describes the replaced site must never meet the new one:
                 # gone before the swap, the new one saved after it (a crash between: cold).
                 cache.search_file.unlink(missing_ok=True)
             spare = staging.commit()
         except BaseException:  # Ctrl-C included: never leave a half-written temporary folder
+            if background:
+                background.cancel()
             staging.discard()
             raise
         save_search_state(cache.search_file, search)

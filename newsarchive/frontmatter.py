@@ -24,6 +24,65 @@ TEXT_KEYS = ("subtitle", "kicker", "byline", "date_source", "paper", "page", "co
              "continued_from")
 
 
+# The lines dump_article() writes, read without the YAML parser (its constructor, in Python,
+# was most of a cold build's loading): `key: VALUE` with VALUE null, a plain scalar, a flow list
+# of plain scalars, an ISO date, or the source mapping. Plain scalars are held to a safe subset
+# (no YAML indicators, no line breaks YAML knows, resolved as text by YAML's own resolver).
+# Any other line sends the whole front matter through YAML, so what is read is what YAML reads.
+PLAIN = ("(?:[A-Za-z0-9_./()\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+         "\U00010000-\U0010ffff](?:[ ]?[-A-Za-z0-9_./()\u00a0-\u2027\u202a-\ud7ff"
+         "\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff])*)")
+LINE_RE = re.compile(f"^([a-z_]+): (null|\\[\\]|\\[{PLAIN}(?:, {PLAIN})*\\]|{PLAIN}|\\{{.*\\}})$")
+ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SOURCE_RE = re.compile(f"^\\{{file: ({PLAIN}), lines: \\[(\\d+), (\\d+)\\]"
+                       r"(?:, spans: \[((?:\[\d+, \d+\](?:, )?)+)\])?\}$")
+SPAN_RE = re.compile(r"\[(\d+), (\d+)\]")
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _text(value: str) -> str | None:
+    """A plain scalar as text, or None if YAML would read it as something else (1:20, yes)."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    return value if tag == "tag:yaml.org,2002:str" else None
+
+
+def read_plain_front(front: str) -> dict | None:
+    """The front matter as YAML reads it, for the lines dump_article() writes; None for any
+    other text (then YAML itself must read it)."""
+    meta: dict = {}
+    for line in front.split("\n"):
+        match = LINE_RE.match(line)
+        if match is None or match[1] in meta or match[1] not in FRONT_MATTER_KEYS:
+            return None
+        key, value = match[1], match[2]
+        if value == "null":
+            meta[key] = None
+        elif value == "[]":
+            meta[key] = []
+        elif value[0] == "[":
+            items = [_text(item) for item in value[1:-1].split(", ")]
+            if None in items:
+                return None
+            meta[key] = items
+        elif value[0] == "{":
+            source = SOURCE_RE.match(value) if key == "source" else None
+            if source is None or _text(source[1]) is None:
+                return None
+            meta[key] = {"file": source[1], "lines": [int(source[2]), int(source[3])]}
+            if source[4]:
+                meta[key]["spans"] = [[int(a), int(b)] for a, b in SPAN_RE.findall(source[4])]
+        elif ISO_DATE_RE.match(value):
+            try:
+                meta[key] = dt.date.fromisoformat(value)
+            except ValueError:
+                return None  # YAML's own error names the line
+        else:
+            meta[key] = _text(value)
+            if meta[key] is None:
+                return None
+    return meta
+
+
 def _key_line(front: str, key: str) -> int:
     """1-based line of `key:` in the file; `front` starts with the opening fence (line 1)."""
     for number, line in enumerate(front.splitlines(), start=1):
@@ -58,7 +117,9 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict, str]:
                            line=1) from None
     front = "\n".join(lines[1:end])
     try:
-        meta = yaml.load(front, Loader=LOADER)
+        meta = read_plain_front(front)
+        if meta is None:
+            meta = yaml.load(front, Loader=LOADER)
     except ValueError as exc:  # YAML reads 2024-02-30 as a date and the calendar refuses it
         line, key = _impossible_date(front)
         raise ArchiveError(f"impossible date ({exc}): write a real date as YYYY-MM-DD", path,

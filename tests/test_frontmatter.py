@@ -3,9 +3,10 @@
 import datetime as dt
 
 import pytest
+import yaml
 
 from newsarchive.errors import ArchiveError
-from newsarchive.frontmatter import dump_article, parse_article
+from newsarchive.frontmatter import dump_article, parse_article, read_plain_front
 from newsarchive.model import Article, SourceRef
 
 
@@ -97,3 +98,42 @@ def test_impossible_date_names_line_and_key(tmp_path):
         parse_article(text, tmp_path / "x.md")
     assert err.value.line == 8 and err.value.key == "date"
     assert "impossible date" in str(err.value)
+
+
+# --- the fast reader of dump_article's lines reads exactly what YAML reads, or declines ---
+_yamlish = st.text(st.sampled_from(list("aZ09-_:#,[]{}'\" .~yYnNoOtTfF<>=!&*|%@`/()+\t\\")
+                                   + ["中", "。", "：", "\u3000", "\u2028", "\x85", "\ufeff",
+                                      "\U00020000", "\u00a0"]), max_size=12)
+
+
+@pytest.mark.parametrize("line", [
+    "title: yes", "title: No", "title: null", "title: ~", "title: 1:20", "title: 0x1F",
+    "title: 1e3", "title: .inf", "title: 2024-01-01", "title: 2024-1-1", "title: -", "title: a: b",
+    "title: a #b", "title: 《标题》：副题", "tags: [yes, 中文]", "tags: [a, b]", "page: A01",
+    "source: {file: a.txt, lines: [1, 2]}", "source: {file: a.txt, lines: [1, 2], spans: [[1, 1]]}",
+    "source: {file: yes, lines: [1, 2]}", "date: 2024-02-30", "title: '引号'", "title:  两个空格",
+])
+def test_fast_front_matter_reader_agrees_with_yaml(line):
+    fast = read_plain_front(line)
+    try:
+        slow = yaml.safe_load(line)
+    except (yaml.YAMLError, ValueError):
+        slow = "an error"
+    assert fast is None or fast == slow, (fast, slow)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(key=st.sampled_from(["title", "tags", "page", "byline"]), value=_yamlish,
+       as_list=st.booleans())
+def test_fast_front_matter_reader_never_reads_what_yaml_would_not(key, value, as_list):
+    line = f"{key}: [{value}, {value}]" if as_list else f"{key}: {value}"
+    fast = read_plain_front(line)
+    if fast is None:
+        return
+    assert fast == yaml.safe_load(line)
+
+
+def test_fast_front_matter_reader_reads_what_the_dumper_writes():
+    text = dump_article(_article(tags=["城东区", "围炉 煮茶"], reporters=["施翔"]))
+    front = text.split("\n---\n", 1)[0].removeprefix("---\n")
+    assert read_plain_front(front) == yaml.safe_load(front)
