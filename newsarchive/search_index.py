@@ -172,13 +172,39 @@ def splice_shard(fragments: dict[str, str], drop: set[int], stale: set[str],
         fields = {number: by_term[term] for number, by_term in enumerate(added.fields)
                   if term in by_term}
         old = fragments.get(term)
-        entry = splice_postings(json.loads(old) if old else [], drop if term in stale else set(),
-                                fields)
+        entry = json.loads(old) if old else []
+        appended = None if term in stale else append_fragment(old, entry, fields)
+        if appended is not None:
+            fragments[term] = appended
+            continue
+        entry = splice_postings(entry, drop if term in stale else set(), fields)
         if entry:
             fragments[term] = json.dumps(entry, separators=(",", ":"))
         else:
             fragments.pop(term, None)
     return fragments
+
+
+def append_fragment(text: str | None, entry: list[list[int]], added: dict[int, Iterable[int]]
+                    ) -> str | None:
+    """The fragment `text` (parsed: `entry`) with `added` appended as text, or None unless
+    every added posting comes after the last ref of a field the term already has (a new day):
+    encoding a common term's long list again cost more than the rest of an update."""
+    if text is None:
+        return None
+    by_field = {values[0]: values for values in entry}
+    pieces = text[2:-2].split("],[")  # one per field: the fields are flat lists of numbers
+    for number, packed in added.items():
+        values = by_field.get(number)
+        new = sorted(packed)
+        last = sum(values[1::3]) if values else 0
+        if values is None or new[0] >> REF_SHIFT <= last:
+            return None
+        tail = encode_field(number, new)[1:]
+        tail[0] -= last
+        at = entry.index(values)
+        pieces[at] += "," + ",".join(map(str, tail))
+    return "[[" + "],[".join(pieces) + "]]"
 
 
 def split_shard(text: str) -> dict[str, str]:

@@ -22,9 +22,9 @@ from newsarchive.search import (FIELD_BOOSTS, SearchOutput, document, facets, fi
                                 fold, han_counts, parse_script_text, plain_body,
                                 save_search_state, script_text, search_output, shard_script,
                                 token_counts, tokenize, write_search_data)
-from newsarchive.search_index import (DocTerms, ShardPostings, field_texts, partition, posting,
-                                      shard_count, splice_postings, splice_shard, split_shard,
-                                      term_shard)
+from newsarchive.search_index import (DocTerms, ShardPostings, append_fragment, field_texts,
+                                      partition, posting, shard_count, splice_postings,
+                                      splice_shard, split_shard, term_shard)
 
 from .conftest import ROOT
 
@@ -195,6 +195,18 @@ def packed(*triples: tuple[int, int, int]) -> list[int]:
 ])
 def test_splice_postings(entry, drop, added, spliced):
     assert splice_postings(entry, drop, added) == spliced
+
+
+@pytest.mark.parametrize("added, appended", [
+    ({0: packed((9, 1, 4)), 5: packed((4, 2, 3))}, "[[0,2,1,5,3,2,7,4,1,4],[5,1,1,9,3,2,3]]"),
+    ({1: packed((9, 1, 4))}, None),   # a field the term lacks: spliced instead
+    ({0: packed((4, 1, 4))}, None),   # before the last ref: spliced instead
+])
+def test_append_fragment_appends_text_after_the_last_ref(added, appended):
+    text = "[[0,2,1,5,3,2,7],[5,1,1,9]]"
+    assert append_fragment(text, json.loads(text), added) == appended
+    if appended is not None:
+        assert json.loads(appended) == splice_postings(json.loads(text), set(), added)
 
 
 def test_splicing_a_document_out_and_back_restores_the_shard():
