@@ -175,8 +175,9 @@ def test_long_result_lists_come_twenty_at_a_time(page, mini_site):
     assert total > 40 and page.locator("#search-results a").count() == 20
     page.click("#search-more")
     page.wait_for_function("document.querySelectorAll('#search-results a').length > 20")
-    page.click("#search-more")
+    page.click("#search-more")  # waits until the button is enabled: the second page is shown
     page.wait_for_function("document.querySelectorAll('#search-results a').length > 40")
+    page.wait_for_function("!document.getElementById('search-more').disabled")
     assert page.locator("#search-results a").count() == min(total, 60)
     assert page.locator("#search-more").is_hidden() == (total <= 60)
 

@@ -16,7 +16,7 @@
   var HAN_CHAR_RE = new RegExp("^[" + HAN + "]$", "u");
   var PAGE_SIZE = 20;
   // Candidates checked in one round of document loads: each load costs a few ms in a browser.
-  var MIN_BATCH = 4, MAX_BATCH = 200;
+  var MIN_BATCH = 2, MAX_BATCH = 200;
   var K1 = 1.2, B = 0.75;  // lunr's BM25 constants
   // lunr.js: require()d under node, the page's global in a browser (set at the end of this file).
   var lunr;
