@@ -54,7 +54,7 @@ FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 
 SCRIPT_GLOBAL = "newsarchiveSearch"
 FORMAT_VERSION = 4
 POSTINGS_PER_SHARD = 2500  # about 25 KB of script per index shard
-DOCS_PER_SHARD = 1         # small: the 20 results a page shows, and the candidates a phrase
+DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candidates a phrase
                            # check reads, come from anywhere in the archive
 PARALLEL_FROM = 3000       # documents; below this, starting processes costs more than it saves
 PARALLEL_CORES = 4
