@@ -137,23 +137,23 @@ def _by_count(terms: list[Term]) -> list[Term]:
 
 def topic_terms(config: SiteConfig, articles: list[Article]) -> list[Term]:
     """Every configured topic in site.yaml order, with its articles (possibly none)."""
-    groups = _group(articles, lambda a: a.topics)
-    return [Term(t.name, t.slug, newest_first(groups.get(t.name, [])), t.description)
+    groups = _group(newest_first(articles), lambda a: a.topics)
+    return [Term(t.name, t.slug, groups.get(t.name, []), t.description)
             for t in config.topics]
 
 
 def tag_terms(articles: list[Article]) -> list[Term]:
     """Tags by number of articles, most first."""
-    terms = [Term(name, name_slug(name), newest_first(group))
-             for name, group in _group(articles, lambda a: a.tags).items()]
+    terms = [Term(name, name_slug(name), group)
+             for name, group in _group(newest_first(articles), lambda a: a.tags).items()]
     _check_slugs("tags", terms)
     return _by_count(terms)
 
 
 def reporter_terms(articles: list[Article]) -> list[Term]:
     """Reporters by number of articles, most first."""
-    terms = [Term(name, name_slug(name), newest_first(group))
-             for name, group in _group(articles, lambda a: a.reporters).items()]
+    terms = [Term(name, name_slug(name), group)
+             for name, group in _group(newest_first(articles), lambda a: a.reporters).items()]
     _check_slugs("reporters", terms)
     return _by_count(terms)
 
@@ -161,8 +161,8 @@ def reporter_terms(articles: list[Article]) -> list[Term]:
 def place_terms(config: SiteConfig, articles: list[Article]) -> list[Term]:
     """Places with articles: configured places keep their slug, others get a hashed one."""
     slugs = {p.name: p.slug for p in config.places}
-    terms = [Term(name, slugs.get(name) or name_slug(name), newest_first(group))
-             for name, group in _group(articles, lambda a: a.places).items()]
+    terms = [Term(name, slugs.get(name) or name_slug(name), group)
+             for name, group in _group(newest_first(articles), lambda a: a.places).items()]
     _check_slugs("places", terms)
     return _by_count(terms)
 
