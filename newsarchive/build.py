@@ -9,6 +9,8 @@ last full plan kept (lists and links show cards, which did not change).
 
 from __future__ import annotations
 
+import builtins
+import contextlib
 import ctypes
 import hashlib
 import multiprocessing
@@ -99,20 +101,42 @@ def render_page(site: Site, page: Page, env) -> bytes:
     return render_template(env, page.template, context).encode("utf-8")
 
 
-# One build's pages and staging, inherited by forked workers rather than pickled to them.
-_job: tuple[Site, list[Page], object, Staging] | None = None
+@dataclass
+class RenderJob:
+    """One build's pages and what deciding on and rendering them takes; forked workers
+    inherit it rather than receiving it pickled."""
+
+    site: Site
+    pages: list[Page]
+    env: object
+    staging: Staging
+    fingerprints: Fingerprints
+    previous: dict[str, bytes]   # each page's fingerprint in the build that wrote the output
 
 
-def _render_chunk(first: int, last: int) -> tuple[list[str], list[str], tuple | None]:
-    """Worker: render pages[first:last] into the staging folder; errors travel back as data."""
-    site, pages, env, staging = _job
-    staging.written, staging.unchanged = [], []
+_job: RenderJob | None = None
+
+
+def _render_chunk(first: int, last: int) -> tuple:
+    """Fingerprint pages[first:last], keep the previous file of each page whose fingerprint is
+    unchanged, render the others; returns their prints, the paths rendered, the files written
+    and kept, and an error as data (its path, line and key do not survive pickling)."""
+    job = _job
+    staging, prints, rendered = job.staging, {}, []
+    written_from, unchanged_from = len(staging.written), len(staging.unchanged)
+    error = None
     try:
-        for page in pages[first:last]:
-            staging.write(page.path, render_page(site, page, env))
-    except ArchiveError as exc:   # its path, line and key do not survive pickling
-        return staging.written, staging.unchanged, (exc.message, exc.path, exc.line, exc.key)
-    return staging.written, staging.unchanged, None
+        for page in job.pages[first:last]:
+            prints[page.path] = printed = job.fingerprints.page(page.path, page.template,
+                                                                page.context)
+            if job.previous.get(page.path) == printed.digest and staging.keep(page.path):
+                continue
+            staging.write(page.path, render_page(job.site, page, job.env))
+            rendered.append(page.path)
+    except ArchiveError as exc:
+        error = (exc.message, exc.path, exc.line, exc.key)
+    return (prints, rendered, staging.written[written_from:],
+            staging.unchanged[unchanged_from:], error)
 
 
 def _start_worker(parent: int, lock_fd: int | None) -> None:
@@ -137,51 +161,42 @@ def _workers(count: int) -> int:
     return min(cores, 8)
 
 
-def render_pages(site: Site, pages: list[Page], env, staging: Staging, quiet: bool,
-                 lock_fd: int | None = None) -> None:
-    """Render pages straight into the temporary folder: memory holds one page per process."""
-    global _job
-    workers = _workers(len(pages))
-    # The bar appears only if rendering takes more than a second.
-    bar = tqdm(total=len(pages), desc="rendering", unit="page", disable=quiet, delay=1.0,
-               leave=False)
-    with bar:
-        if workers == 1:
-            for page in pages:
-                staging.write(page.path, render_page(site, page, env))
-                bar.update()
-            return
-        _job = (site, pages, env, staging)
-        try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                     initializer=_start_worker,
-                                     initargs=(os.getpid(), lock_fd)) as pool:
-                chunks = [(i, min(i + CHUNK_PAGES, len(pages)))
-                          for i in range(0, len(pages), CHUNK_PAGES)]
-                futures = [pool.submit(_render_chunk, first, last) for first, last in chunks]
-                for (first, last), future in zip(chunks, futures):
-                    written, unchanged, error = future.result()
-                    staging.written += written
-                    staging.unchanged += unchanged
-                    if error is not None:
-                        message, path, line, key = error
-                        raise ArchiveError(message, path, line=line, key=key)
-                    bar.update(last - first)
-        finally:
-            _job = None
-
-
 def render_changed(site: Site, pages: list[Page], env, fingerprints: Fingerprints,
                    previous: dict[str, bytes], staging: Staging, quiet: bool,
                    lock_fd: int | None) -> tuple[dict[str, PagePrint], list[str]]:
-    """Keep the previous file of each page whose fingerprint is unchanged, render the rest;
-    returns the pages' fingerprints and the paths rendered."""
-    fresh = {page.path: fingerprints.page(page.path, page.template, page.context)
-             for page in pages}
-    to_render = [page for page in pages if previous.get(page.path) != fresh[page.path].digest
-                 or not staging.keep(page.path)]
-    render_pages(site, to_render, env, staging, quiet, lock_fd)
-    return fresh, [page.path for page in to_render]
+    """Fingerprint every page, keep the previous file of each whose fingerprint is unchanged
+    and render the rest, across processes when there are many pages; returns the pages'
+    prints and the paths rendered."""
+    global _job
+    workers = _workers(len(pages))
+    chunks = [(i, min(i + CHUNK_PAGES, len(pages))) for i in range(0, len(pages), CHUNK_PAGES)]
+    prints: dict[str, PagePrint] = {}
+    rendered: list[str] = []
+    # The bar appears only if the pages take more than a second.
+    bar = tqdm(total=len(pages), desc="pages", unit="page", disable=quiet, delay=1.0,
+               leave=False)
+    _job = RenderJob(site, pages, env, staging, fingerprints, previous)
+    try:
+        with bar, (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                       initializer=_start_worker,
+                                       initargs=(os.getpid(), lock_fd))
+                   if workers > 1 else contextlib.nullcontext()) as pool:
+            firsts, lasts = [first for first, _ in chunks], [last for _, last in chunks]
+            results = (pool or builtins).map(_render_chunk, firsts, lasts)
+            for (first, last), result in zip(chunks, results):
+                chunk_prints, chunk_rendered, written, unchanged, error = result
+                prints.update(chunk_prints)
+                rendered += chunk_rendered
+                if pool:  # a worker's staging lists are its own copies
+                    staging.written += written
+                    staging.unchanged += unchanged
+                if error is not None:
+                    message, path, line, key = error
+                    raise ArchiveError(message, path, line=line, key=key)
+                bar.update(last - first)
+    finally:
+        _job = None
+    return prints, rendered
 
 
 class SearchInBackground:

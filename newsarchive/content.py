@@ -82,18 +82,17 @@ def read_article(path: Path) -> Article:
 def content_files(content_dir: Path) -> list[tuple[str, os.stat_result]]:
     """(relative POSIX path, stat) of every article file, sorted; hidden names skipped."""
     found: list[tuple[str, os.stat_result]] = []
-    pending = [content_dir]
+    pending = [""]  # folders relative to content_dir, as POSIX paths ending in "/"
     while pending:
         folder = pending.pop()
-        with os.scandir(folder) as entries:
+        with os.scandir(content_dir / folder if folder else content_dir) as entries:
             for entry in entries:
                 if entry.name.startswith("."):
                     continue  # editor backups and hidden folders are not articles
                 if entry.is_dir():
-                    pending.append(Path(entry.path))
+                    pending.append(f"{folder}{entry.name}/")
                 elif entry.name.endswith(".md") and entry.is_file():
-                    rel = Path(entry.path).relative_to(content_dir).as_posix()
-                    found.append((rel, entry.stat()))
+                    found.append((folder + entry.name, entry.stat()))
     return sorted(found)
 
 

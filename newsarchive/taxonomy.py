@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import heapq
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -138,23 +137,23 @@ def _by_count(terms: list[Term]) -> list[Term]:
 
 def topic_terms(config: SiteConfig, articles: list[Article]) -> list[Term]:
     """Every configured topic in site.yaml order, with its articles (possibly none)."""
-    groups = _group(articles, lambda a: a.topics)
-    return [Term(t.name, t.slug, newest_first(groups.get(t.name, [])), t.description)
+    groups = _group(newest_first(articles), lambda a: a.topics)
+    return [Term(t.name, t.slug, groups.get(t.name, []), t.description)
             for t in config.topics]
 
 
 def tag_terms(articles: list[Article]) -> list[Term]:
     """Tags by number of articles, most first."""
-    terms = [Term(name, name_slug(name), newest_first(group))
-             for name, group in _group(articles, lambda a: a.tags).items()]
+    terms = [Term(name, name_slug(name), group)
+             for name, group in _group(newest_first(articles), lambda a: a.tags).items()]
     _check_slugs("tags", terms)
     return _by_count(terms)
 
 
 def reporter_terms(articles: list[Article]) -> list[Term]:
     """Reporters by number of articles, most first."""
-    terms = [Term(name, name_slug(name), newest_first(group))
-             for name, group in _group(articles, lambda a: a.reporters).items()]
+    terms = [Term(name, name_slug(name), group)
+             for name, group in _group(newest_first(articles), lambda a: a.reporters).items()]
     _check_slugs("reporters", terms)
     return _by_count(terms)
 
@@ -162,8 +161,8 @@ def reporter_terms(articles: list[Article]) -> list[Term]:
 def place_terms(config: SiteConfig, articles: list[Article]) -> list[Term]:
     """Places with articles: configured places keep their slug, others get a hashed one."""
     slugs = {p.name: p.slug for p in config.places}
-    terms = [Term(name, slugs.get(name) or name_slug(name), newest_first(group))
-             for name, group in _group(articles, lambda a: a.places).items()]
+    terms = [Term(name, slugs.get(name) or name_slug(name), group)
+             for name, group in _group(newest_first(articles), lambda a: a.places).items()]
     _check_slugs("places", terms)
     return _by_count(terms)
 
@@ -207,46 +206,58 @@ def related(articles: list[Article], limit: int = 5) -> dict[str, list[Article]]
     ranked = newest_first(articles)
     order = {a.id: rank for rank, a in enumerate(ranked)}
     labels = {a.id: _labels(a) for a in articles}
-    by_label: dict[tuple[str, str], list[Article]] = defaultdict(list)
+    by_label: dict[tuple[str, str], list[str]] = defaultdict(list)
     for article in ranked:
         for label in labels[article.id]:
-            by_label[label].append(article)
-    position = {(label, a.id): i for label, group in by_label.items()
-                for i, a in enumerate(group) if len(group) > COMMON_LABEL}
+            by_label[label].append(article.id)
+    common = {label: (set(group), {i: n for n, i in enumerate(group)})
+              for label, group in by_label.items() if len(group) > COMMON_LABEL}
     days = {a.id: a.date.toordinal() if a.date else None for a in articles}
     by_id = {a.id: a for a in articles}
     result = {}
     for article in articles:
         skip = {article.id, *article.versions}
-        scores: dict[str, int] = defaultdict(int)
-        common = []
+        scores: Counter = Counter()
+        windows: set[str] = set()
         for label in labels[article.id]:
             group = by_label[label]
-            if len(group) > COMMON_LABEL:
+            if label in common:
                 # Too common to tell articles apart: only its members nearest in date become
                 # candidates, which is all the tie-break (nearest first) would let through anyway.
-                here, reach = position[(label, article.id)], limit + len(skip)
-                common.append(label)
-                for other in group[max(0, here - reach):here + reach + 1]:
-                    scores[other.id] += 0
+                here, reach = common[label][1][article.id], limit + len(skip)
+                windows.update(group[max(0, here - reach):here + reach + 1])
             else:
-                for other in group:
-                    scores[other.id] += _weight(label)
-        for label in common:  # shared by candidates that came through other labels too
-            weight = _weight(label)
-            for other in scores:
-                if label in labels[other]:
-                    scores[other] += weight
-        mine = days[article.id]
-        if mine is None:  # an undated article counts as far from every dated one
-            keys = [(-score, 0 if days[i] is None else FAR, order[i], i)
-                    for i, score in scores.items()]
-        else:
-            keys = [(-score, FAR if days[i] is None else abs(days[i] - mine), order[i], i)
-                    for i, score in scores.items()]
-        best = heapq.nsmallest(limit + len(skip), keys)
-        result[article.id] = [by_id[key[3]] for key in best if key[3] not in skip][:limit]
+                for _ in range(_weight(label)):
+                    scores.update(group)
+        candidates = windows.union(scores)
+        for label in labels[article.id]:
+            if label in common:  # shared by candidates that came through other labels too
+                for _ in range(_weight(label)):
+                    scores.update(candidates.intersection(common[label][0]))
+        result[article.id] = [by_id[i] for i in _best(
+            candidates, scores, days[article.id], days, order, limit + len(skip))
+            if i not in skip][:limit]
     return result
+
+
+def _best(candidates: set[str], scores: Counter, mine: int | None,
+          days: dict[str, int | None], order: dict[str, int], count: int) -> list[str]:
+    """The `count` best candidates: most shared labels, then nearest in date, then newest.
+    Distances are worked out only for the top scores: most candidates share one label."""
+    by_score: dict[int, list[str]] = defaultdict(list)
+    for candidate in candidates:
+        by_score[scores[candidate]].append(candidate)
+    best: list[str] = []
+    for score in sorted(by_score, reverse=True):
+        tier = by_score[score]
+        if mine is None:  # an undated article counts as far from every dated one
+            tier.sort(key=lambda i: (0 if days[i] is None else FAR, order[i]))
+        else:
+            tier.sort(key=lambda i: (FAR if days[i] is None else abs(days[i] - mine), order[i]))
+        best += tier[:count - len(best)]
+        if len(best) == count:
+            break
+    return best
 
 
 def _weight(label: tuple[str, str]) -> int:

@@ -257,6 +257,9 @@ class FakePipeline:
         shutil.rmtree(old, ignore_errors=True)
         return f"built {len(pages)} files"
 
+    def built_files(self) -> None:
+        return None  # like a pipeline that cannot tell: the server scans the output
+
 
 def sources_of(site: Path) -> Sources:
     return Sources(site / "seeds", site / "content", site / "templates", site / "static",
@@ -901,3 +904,18 @@ def test_real_save_to_reloaded_page_in_chromium(real_site, site_copy, page):
     saved = time.monotonic()
     page.wait_for_function("document.title.includes('浏览器预览的新标题')", timeout=5000)
     print(f"save → reloaded page in Chromium, seed archive: {time.monotonic() - saved:.2f} s")
+
+
+def test_the_real_pipeline_names_the_files_its_build_changed(site_copy):
+    from newsarchive.serve.rebuild import scan
+    out = site_copy / "_site"
+    pipeline = SitePipeline(site_copy / "site.yaml", site_copy / "seeds", site_copy / "content", out)
+    pipeline.ingest()
+    pipeline.build()
+    before = scan(out)
+    edited = sorted((site_copy / "content").rglob("*.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title: ", "title: 改"),
+                      encoding="utf-8")
+    pipeline.build()
+    named = pipeline.built_files()
+    assert named and named == changed_files(before, scan(out))

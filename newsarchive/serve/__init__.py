@@ -28,6 +28,7 @@ class SitePipeline:
     def __init__(self, config_file: Path, seeds_dir: Path, content_dir: Path, out_dir: Path):
         self.config_file, self.seeds_dir, self.content_dir, self.out_dir = (
             config_file, seeds_dir, content_dir, out_dir)
+        self._built: frozenset[str] | None = None
 
     def ingest(self) -> str:
         if not self.seeds_dir.is_dir():
@@ -40,8 +41,14 @@ class SitePipeline:
         return report.summary()
 
     def build(self) -> str:
-        return build_site(load_config(self.config_file), self.content_dir, self.out_dir,
-                          quiet=True).summary()
+        self._built = None
+        report = build_site(load_config(self.config_file), self.content_dir, self.out_dir,
+                            quiet=True)
+        self._built = frozenset(report.written + report.removed)
+        return report.summary()
+
+    def built_files(self) -> frozenset[str] | None:
+        return self._built
 
 
 class Preview:
