@@ -314,7 +314,8 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def docs_files(docs: Sequence[dict], numbers: Iterable[int], docs_per_shard: int) -> dict[str, bytes]:
+def docs_files(docs: Sequence[dict], numbers: Iterable[int], docs_per_shard: int
+               ) -> dict[str, bytes]:
     """The document shards `numbers` as script files, by site-relative path."""
     files = {}
     for number in numbers:

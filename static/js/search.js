@@ -1,5 +1,7 @@
-/* Full-text search of the archive, in the page: lunr 2.3.9 over Chinese bigrams.
+/* Full-text search of the archive, in the page: lunr 2.3.9's scoring over Chinese bigrams.
  *
+ * The page adds up lunr's BM25 weights itself (scoreTerms) rather than building a lunr.Index per
+ * shard and query; tests/js/score_parity.js proves the scores equal to lunr's own query.
  * Works from file:// as well as over http: the data comes in classic <script> files that register
  * themselves on window.newsarchiveSearch (no fetch, XHR, import or worker). The tokenizer mirrors
  * newsarchive/search.py; tests/vectors/tokenizer.json keeps the two in step. Under node the core
