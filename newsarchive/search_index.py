@@ -172,12 +172,13 @@ def splice_shard(fragments: dict[str, str], drop: set[int], stale: set[str],
         fields = {number: by_term[term] for number, by_term in enumerate(added.fields)
                   if term in by_term}
         old = fragments.get(term)
-        entry = json.loads(old) if old else []
-        appended = None if term in stale else append_fragment(old, entry, fields)
-        if appended is not None:
-            fragments[term] = appended
+        spliced = None if old is None else \
+            splice_fragment(old, drop if term in stale else set(), fields)
+        if spliced is not None:
+            fragments[term] = spliced
             continue
-        entry = splice_postings(entry, drop if term in stale else set(), fields)
+        entry = splice_postings(json.loads(old) if old else [], drop if term in stale else set(),
+                                fields)
         if entry:
             fragments[term] = json.dumps(entry, separators=(",", ":"))
         else:
@@ -185,25 +186,42 @@ def splice_shard(fragments: dict[str, str], drop: set[int], stale: set[str],
     return fragments
 
 
-def append_fragment(text: str | None, entry: list[list[int]], added: dict[int, Iterable[int]]
-                    ) -> str | None:
-    """The fragment `text` (parsed: `entry`) with `added` appended as text, or None unless
-    every added posting comes after the last ref of a field the term already has (a new day):
-    encoding a common term's long list again cost more than the rest of an update."""
-    if text is None:
-        return None
-    by_field = {values[0]: values for values in entry}
+def splice_fragment(text: str, drop: set[int], added: dict[int, Iterable[int]]) -> str | None:
+    """splice_postings() done on the fragment's text, or None where a field would appear or
+    vanish: a common term's list is long, and decoding and encoding it again as JSON cost
+    more than the rest of an update."""
     pieces = text[2:-2].split("],[")  # one per field: the fields are flat lists of numbers
-    for number, packed in added.items():
-        values = by_field.get(number)
-        new = sorted(packed)
-        last = sum(values[1::3]) if values else 0
-        if values is None or new[0] >> REF_SHIFT <= last:
+    numbers = [int(piece.split(",", 1)[0]) for piece in pieces]
+    if not added.keys() <= set(numbers):
+        return None
+    for at, number in enumerate(numbers):
+        new = sorted(added.get(number, ()))
+        if not drop and not new:
+            continue
+        parts = pieces[at].split(",")
+        refs = list(itertools.accumulate(map(int, parts[1::3])))
+        if not drop and new[0] >> REF_SHIFT > refs[-1]:
+            # Appended after the last ref (a new day): only the new postings are written.
+            tail = encode_field(number, new)[1:]
+            tail[0] -= refs[-1]
+            pieces[at] += "," + ",".join(map(str, tail))
+            continue
+        frequencies, lengths = parts[2::3], parts[3::3]
+        for ref in drop:
+            where = bisect.bisect_left(refs, ref)
+            if where < len(refs) and refs[where] == ref:
+                del refs[where], frequencies[where], lengths[where]
+        for packed in new:
+            where = bisect.bisect_left(refs, packed >> REF_SHIFT)
+            refs.insert(where, packed >> REF_SHIFT)
+            frequencies.insert(where, str(packed >> FREQUENCY_SHIFT & FIELD_MASK))
+            lengths.insert(where, str(packed & FIELD_MASK))
+        if not refs:
             return None
-        tail = encode_field(number, new)[1:]
-        tail[0] -= last
-        at = entry.index(values)
-        pieces[at] += "," + ",".join(map(str, tail))
+        parts = [parts[0]] * (3 * len(refs) + 1)
+        parts[1::3] = map(str, map(operator.sub, refs, [0, *refs[:-1]]))
+        parts[2::3], parts[3::3] = frequencies, lengths
+        pieces[at] = ",".join(parts)
     return "[[" + "],[".join(pieces) + "]]"
 
 

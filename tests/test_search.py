@@ -22,9 +22,9 @@ from newsarchive.search import (FIELD_BOOSTS, SearchOutput, document, facets, fi
                                 fold, han_counts, parse_script_text, plain_body,
                                 save_search_state, script_text, search_output, shard_script,
                                 token_counts, tokenize, write_search_data)
-from newsarchive.search_index import (DocTerms, ShardPostings, append_fragment, field_texts,
-                                      partition, posting, shard_count, splice_postings,
-                                      splice_shard, split_shard, term_shard)
+from newsarchive.search_index import (DocTerms, ShardPostings, field_texts,
+                                      partition, posting, shard_count, splice_fragment,
+                                      splice_postings, splice_shard, split_shard, term_shard)
 
 from .conftest import ROOT
 
@@ -180,7 +180,7 @@ def packed(*triples: tuple[int, int, int]) -> list[int]:
     return [posting(ref, tf, length) for ref, tf, length in triples]
 
 
-@pytest.mark.parametrize("entry, drop, added, spliced", [
+SPLICES = [
     # appended after the last ref: gaps continue from it
     ([[0, 2, 1, 5, 3, 2, 7]], set(), {0: packed((9, 1, 4))}, [[0, 2, 1, 5, 3, 2, 7, 4, 1, 4]]),
     # a new field, and a term new to the shard
@@ -192,21 +192,25 @@ def packed(*triples: tuple[int, int, int]) -> list[int]:
     # dropped for good: an emptied field goes, an emptied term is []
     ([[0, 3, 1, 2], [5, 1, 1, 9, 2, 1, 9]], {3}, {}, [[5, 1, 1, 9]]),
     ([[0, 3, 1, 2]], {3}, {}, []),
-])
+    # several refs in and out of one long field
+    ([[5, 1, 1, 9, 2, 1, 9, 4, 1, 9, 3, 2, 8]], {1, 10}, {5: packed((0, 1, 1), (5, 3, 3), (20, 1, 2))},
+     [[5, 0, 1, 1, 3, 1, 9, 2, 3, 3, 2, 1, 9, 13, 1, 2]]),
+]
+
+
+@pytest.mark.parametrize("entry, drop, added, spliced", SPLICES)
 def test_splice_postings(entry, drop, added, spliced):
     assert splice_postings(entry, drop, added) == spliced
 
 
-@pytest.mark.parametrize("added, appended", [
-    ({0: packed((9, 1, 4)), 5: packed((4, 2, 3))}, "[[0,2,1,5,3,2,7,4,1,4],[5,1,1,9,3,2,3]]"),
-    ({1: packed((9, 1, 4))}, None),   # a field the term lacks: spliced instead
-    ({0: packed((4, 1, 4))}, None),   # before the last ref: spliced instead
-])
-def test_append_fragment_appends_text_after_the_last_ref(added, appended):
-    text = "[[0,2,1,5,3,2,7],[5,1,1,9]]"
-    assert append_fragment(text, json.loads(text), added) == appended
-    if appended is not None:
-        assert json.loads(appended) == splice_postings(json.loads(text), set(), added)
+@pytest.mark.parametrize("entry, drop, added", [
+    (entry, drop, added) for entry, drop, added, spliced in SPLICES if entry])
+def test_splice_fragment_edits_the_text_as_splice_postings_edits_the_lists(entry, drop, added):
+    text = json.dumps(entry, separators=(",", ":"))
+    spliced = splice_postings(entry, drop, added)
+    by_text = splice_fragment(text, drop, added)
+    fields_kept = {values[0] for values in entry} == {values[0] for values in spliced}
+    assert by_text == (json.dumps(spliced, separators=(",", ":")) if fields_kept else None)
 
 
 def test_splicing_a_document_out_and_back_restores_the_shard():
