@@ -1,7 +1,9 @@
 /* Full-text search of the archive, in the page: lunr 2.3.9's scoring over Chinese bigrams.
  *
- * The page adds up lunr's BM25 weights itself (scoreTerms) rather than building a lunr.Index per
- * shard and query; tests/js/score_parity.js proves the scores equal to lunr's own query.
+ * Each index shard becomes a lunr.Index over the query's terms and its candidates, and lunr.js
+ * runs the query (every token REQUIRED); when more than a few dozen documents hold every token,
+ * the page adds up the same BM25 weights itself (scoreTerms) rather than build a large index:
+ * tests/js/score_parity.js proves those scores equal (===) to lunr's own query.
  * Works from file:// as well as over http: the data comes in classic <script> files that register
  * themselves on window.newsarchiveSearch (no fetch, XHR, import or worker). The tokenizer mirrors
  * newsarchive/search.py; tests/vectors/tokenizer.json keeps the two in step. Under node the core
@@ -20,6 +22,7 @@
   // Candidates checked in one round of document loads: each load costs a few ms in a browser.
   var MIN_BATCH = 2, MAX_BATCH = 200;
   var K1 = 1.2, B = 0.75;  // lunr's BM25 constants
+  var LUNR_QUERY_MAX = 50;  // candidates lunr.js ranks itself (see shardScores)
   // lunr.js: require()d under node, the page's global in a browser (set at the end of this file).
   var lunr;
 
@@ -167,8 +170,7 @@
   }
 
   /* A lunr.Index over a shard's `terms` (default: all) and the documents `within` (default:
-     all), with the weights of eachWeight. The page does not build it (scoreTerms gives the
-     same scores far quicker); tests use it to prove that, and that the weights are lunr.py's. */
+     all), with the weights of eachWeight (tests prove them lunr.py's). */
   function shardIndex(shard, manifest, terms, within, fieldLengths) {
     var fields = manifest.fields;
     var invertedIndex = {};
@@ -229,6 +231,27 @@
       scores[ref] = score;
     });
     return scores;
+  }
+
+  /* lunr.js's own query over shardIndex(shard, manifest, terms, within), every term REQUIRED
+     and no pipeline (the terms are already tokens): {ref: score}. */
+  function lunrScores(shard, manifest, fieldLengths, terms, within) {
+    terms = shardTerms(shard, terms);
+    var scores = {};
+    shardIndex(shard, manifest, terms, within, fieldLengths).query(function (query) {
+      terms.forEach(function (term) {
+        query.term(term, { presence: lunr.Query.presence.REQUIRED, usePipeline: false });
+      });
+    }).forEach(function (hit) { scores[hit.ref] = hit.score; });
+    return scores;
+  }
+
+  /* A shard's scores of the candidates `within`: lunr.js ranks them itself while there are
+     few; over many, building its index would cost more than the query (frequent character
+     pairs hold most of the archive), and scoreTerms adds the same weights without one. */
+  function shardScores(shard, manifest, fieldLengths, terms, within) {
+    var score = within.size <= LUNR_QUERY_MAX ? lunrScores : scoreTerms;
+    return score(shard, manifest, fieldLengths, terms, within);
   }
 
   /* The refs of the documents holding `term` in any field, as a Set (empty if none does). */
@@ -322,9 +345,9 @@
       if (within.size === 0) return [];
       var groups = unique(names[0]).map(function (name) {
         var mine = required.filter(function (term, i) { return names[0][i] === name; });
-        return scoreTerms(shardOf(name), manifest, manifest.fieldLengths, mine, within);
+        return shardScores(shardOf(name), manifest, manifest.fieldLengths, mine, within);
       }).concat(characters.map(function (ch, i) {
-        return scoreTerms(shardOf(names[1][i]), manifest, manifest.charsFieldLengths, [ch], within);
+        return shardScores(shardOf(names[1][i]), manifest, manifest.charsFieldLengths, [ch], within);
       }));
       return Array.from(within, function (ref) {
         var score = groups.reduce(function (sum, group) { return sum + group[ref]; }, 0);
@@ -430,7 +453,7 @@
   var core = {
     fold: fold, tokenize: tokenize, parseQuery: parseQuery, phraseRegExp: phraseRegExp,
     matchRanges: matchRanges, documentText: documentText, termShard: termShard,
-    shardIndex: shardIndex, scoreTerms: scoreTerms, createEngine: createEngine, loadDocs: loadDocs, search: search,
+    shardIndex: shardIndex, scoreTerms: scoreTerms, lunrScores: lunrScores, createEngine: createEngine, loadDocs: loadDocs, search: search,
     checkMore: checkMore, snippet: snippet, isOneCharacter: isOneCharacter
   };
   if (typeof module === "object" && module.exports) {

@@ -1,11 +1,10 @@
 // Scores of search.js's scoreTerms against lunr 2.3.9's own query over the same shard
-// (search.shardIndex): for groups of terms that share a shard, within all documents or a
-// random subset, and for single characters of the character index. Prints {compared, groups,
-// mismatches: [first few]} as JSON.
+// (search.lunrScores: lunr.js querying search.shardIndex): for groups of terms that share a
+// shard, within all documents or a random subset, and for single characters of the character
+// index. Prints {compared, groups, mismatches: [first few]} as JSON.
 // Usage: node score_parity.js SEARCH_DIR
 "use strict";
 const path = require("path");
-const lunr = require("lunr");
 const { loadSearchData } = require("./search_data.js");
 const search = require(path.join(__dirname, "..", "..", "static", "js", "search.js"));
 
@@ -14,19 +13,10 @@ const manifest = data.manifest;
 let seed = 20241222;
 const random = () => ((seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5 >>> 0) / 2 ** 32);
 
-function lunrScores(shard, terms, within, fieldLengths) {
-  const index = search.shardIndex(shard, manifest, terms, within, fieldLengths);
-  const scores = {};
-  index.query((query) => {
-    terms.forEach((term) => query.term(term, { presence: lunr.Query.presence.REQUIRED, usePipeline: false }));
-  }).forEach((hit) => { scores[hit.ref] = hit.score; });
-  return scores;
-}
-
 let compared = 0, groups = 0;
 const mismatches = [];
 function check(shard, terms, within, fieldLengths) {
-  const expected = lunrScores(shard, terms, within, fieldLengths);
+  const expected = search.lunrScores(shard, manifest, fieldLengths, terms, within);
   const actual = search.scoreTerms(shard, manifest, fieldLengths, terms, within);
   groups += 1;
   const refs = new Set([...Object.keys(expected), ...Object.keys(actual)]);
