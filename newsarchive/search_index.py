@@ -16,9 +16,10 @@ import json
 import operator
 import pickle
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .errors import ArchiveError
@@ -70,19 +71,19 @@ def posting(ref: int, frequency: int, length: int) -> int:
 class ShardPostings:
     """Postings of some terms: per field, term -> array of packed postings (see posting())."""
 
-    fields: list[dict[str, array]] = field(default_factory=lambda: [{} for _ in FIELDS])
+    # A term's array is made on its first posting (defaultdict: no lookup twice per posting,
+    # the innermost loop of a cold build's index).
+    fields: list[dict[str, array]] = field(
+        default_factory=lambda: [defaultdict(partial(array, "q")) for _ in FIELDS])
 
     def add(self, ref: int, terms: DocTerms, wanted=None) -> None:
         """Add a document's postings (only of terms `wanted` accepts, if given)."""
         for by_term, counts, length in zip(self.fields, terms.counts, terms.lengths):
             base = posting(ref, 0, length)
+            if wanted is not None:
+                counts = {term: count for term, count in counts.items() if wanted(term)}
             for term, frequency in counts.items():
-                if wanted is not None and not wanted(term):
-                    continue
-                packed = by_term.get(term)
-                if packed is None:
-                    packed = by_term[term] = array("q")
-                packed.append(base | frequency << FREQUENCY_SHIFT)
+                by_term[term].append(base | frequency << FREQUENCY_SHIFT)
 
     def extend(self, later: ShardPostings) -> None:
         """Append the postings of other documents."""
