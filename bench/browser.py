@@ -22,6 +22,7 @@ new MutationObserver(() => {
 }).observe(document, {childList: true, subtree: true});
 """
 SHOWN_JS = "Array.from(document.querySelectorAll('#search-results a'), a => a.href)"
+BUSY_DONE_JS = "!document.querySelector('[data-busy]:not([data-busy=\"false\"])')"
 # A later query typed into the open page, until its first result link is shown: through
 # `window.runQuery(q)` where a page has it (our Pagefind page), else by submitting the page's
 # #search-input form. Shards it loads on demand are part of the time.
@@ -89,8 +90,15 @@ def _file_of(url: str, site: Path, http_root: str | None) -> Path | None:
 
 
 def _settle(page, limit: float = 5.0) -> list[str]:
-    """The result links once the list stops changing (results may arrive shard by shard)."""
-    shown, stable, deadline = page.evaluate(SHOWN_JS), 0, time.monotonic() + limit
+    """The result links once the list stops changing (results may arrive shard by shard).
+    A page that says when it is done (ours: data-busy="false") is waited for first: on a busy
+    machine a pause between two results can outlast the stability check alone."""
+    deadline = time.monotonic() + limit
+    try:
+        page.wait_for_function(BUSY_DONE_JS, timeout=limit * 1000)
+    except Exception:   # playwright's TimeoutError: still busy; what is shown is what counts
+        pass
+    shown, stable = page.evaluate(SHOWN_JS), 0
     while stable < 2 and time.monotonic() < deadline:
         page.wait_for_timeout(100)
         now = page.evaluate(SHOWN_JS)
