@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import ctypes
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -150,12 +151,23 @@ def _start_worker(parent: int, lock_fd: int | None) -> None:
         pass  # not Linux: workers still end when their pool is shut down
     if os.getppid() != parent:  # the build died before the line above took effect
         os._exit(1)
+    # The collector would write to every object it walks, copying the parent's memory page by
+    # page into this process: what the parent made is left to the parent.
+    gc.freeze()
 
 
-def _workers(count: int) -> int:
-    """How many processes to render `count` pages with: the cores we may use, or just this one."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if count < PARALLEL_MIN_PAGES or (cores or 1) < 2 or \
+def _cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _workers(count: int, reserved: int = 0) -> int:
+    """How many processes to render `count` pages with: the cores we may use (less `reserved`
+    for other work of this build), or just this one."""
+    cores = _cores() - reserved
+    if count < PARALLEL_MIN_PAGES or cores < 2 or \
             "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return min(cores, 8)
@@ -163,12 +175,12 @@ def _workers(count: int) -> int:
 
 def render_changed(site: Site, pages: list[Page], env, fingerprints: Fingerprints,
                    previous: dict[str, bytes], staging: Staging, quiet: bool,
-                   lock_fd: int | None) -> tuple[dict[str, PagePrint], list[str]]:
+                   lock_fd: int | None, reserved: int = 0) -> tuple[dict[str, PagePrint], list[str]]:
     """Fingerprint every page, keep the previous file of each whose fingerprint is unchanged
-    and render the rest, across processes when there are many pages; returns the pages'
-    prints and the paths rendered."""
+    and render the rest, across processes when there are many pages (leaving `reserved` cores
+    to other work); returns the pages' prints and the paths rendered."""
     global _job
-    workers = _workers(len(pages))
+    workers = _workers(len(pages), reserved)
     chunks = [(i, min(i + CHUNK_PAGES, len(pages))) for i in range(0, len(pages), CHUNK_PAGES)]
     prints: dict[str, PagePrint] = {}
     rendered: list[str] = []
@@ -355,7 +367,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
             prints, rendered = render_changed(site, pages, env,
                                               Fingerprints(key, contents.digests()),
                                               state.pages if trusted else {}, staging, quiet,
-                                              lock.fd)
+                                              lock.fd, reserved=1 if background else 0)
             del pages  # every page's context: free before the search data takes its memory
             if static_dir.is_dir():
                 staging.copy_tree(static_dir, "static")
