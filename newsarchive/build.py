@@ -9,8 +9,6 @@ last full plan kept (lists and links show cards, which did not change).
 
 from __future__ import annotations
 
-import builtins
-import contextlib
 import ctypes
 import gc
 import hashlib
@@ -121,7 +119,8 @@ _job: RenderJob | None = None
 def _render_chunk(first: int, last: int) -> tuple:
     """Fingerprint pages[first:last], keep the previous file of each page whose fingerprint is
     unchanged, render the others; returns their prints, the paths rendered, the files written
-    and kept, and an error as data (its path, line and key do not survive pickling)."""
+    and kept, an error as data (its path, line and key do not survive pickling) and the
+    process that did it."""
     job = _job
     staging, prints, rendered = job.staging, {}, []
     written_from, unchanged_from = len(staging.written), len(staging.unchanged)
@@ -137,7 +136,7 @@ def _render_chunk(first: int, last: int) -> tuple:
     except ArchiveError as exc:
         error = (exc.message, exc.path, exc.line, exc.key)
     return (prints, rendered, staging.written[written_from:],
-            staging.unchanged[unchanged_from:], error)
+            staging.unchanged[unchanged_from:], error, os.getpid())
 
 
 def _start_worker(parent: int, lock_fd: int | None) -> None:
@@ -175,12 +174,12 @@ def _workers(count: int, reserved: int = 0) -> int:
 
 def render_changed(site: Site, pages: list[Page], env, fingerprints: Fingerprints,
                    previous: dict[str, bytes], staging: Staging, quiet: bool,
-                   lock_fd: int | None, reserved: int = 0) -> tuple[dict[str, PagePrint], list[str]]:
+                   lock_fd: int | None, background: SearchInBackground | None = None
+                   ) -> tuple[dict[str, PagePrint], list[str]]:
     """Fingerprint every page, keep the previous file of each whose fingerprint is unchanged
-    and render the rest, across processes when there are many pages (leaving `reserved` cores
-    to other work); returns the pages' prints and the paths rendered."""
+    and render the rest, across processes when there are many pages (see _chunk_results);
+    returns the pages' prints and the paths rendered."""
     global _job
-    workers = _workers(len(pages), reserved)
     chunks = [(i, min(i + CHUNK_PAGES, len(pages))) for i in range(0, len(pages), CHUNK_PAGES)]
     prints: dict[str, PagePrint] = {}
     rendered: list[str] = []
@@ -189,17 +188,13 @@ def render_changed(site: Site, pages: list[Page], env, fingerprints: Fingerprint
                leave=False)
     _job = RenderJob(site, pages, env, staging, fingerprints, previous)
     try:
-        with bar, (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                       initializer=_start_worker,
-                                       initargs=(os.getpid(), lock_fd))
-                   if workers > 1 else contextlib.nullcontext()) as pool:
-            firsts, lasts = [first for first, _ in chunks], [last for _, last in chunks]
-            results = (pool or builtins).map(_render_chunk, firsts, lasts)
+        with bar:
+            results = _chunk_results(chunks, background, lock_fd)
             for (first, last), result in zip(chunks, results):
-                chunk_prints, chunk_rendered, written, unchanged, error = result
+                chunk_prints, chunk_rendered, written, unchanged, error, pid = result
                 prints.update(chunk_prints)
                 rendered += chunk_rendered
-                if pool:  # a worker's staging lists are its own copies
+                if pid != os.getpid():  # a worker's staging lists are its own copies
                     staging.written += written
                     staging.unchanged += unchanged
                 if error is not None:
@@ -209,6 +204,28 @@ def render_changed(site: Site, pages: list[Page], env, fingerprints: Fingerprint
     finally:
         _job = None
     return prints, rendered
+
+
+def _chunk_results(chunks: list[tuple[int, int]], background: SearchInBackground | None,
+                   lock_fd: int | None):
+    """_render_chunk's result for each chunk, in order: in one process per core when there are
+    many pages; while a search process has a core, here, until it is done, then the chunks
+    left in one process per core (more busy processes than cores only take memory)."""
+    def pages(rest: list[tuple[int, int]]) -> int:
+        return sum(last - first for first, last in rest)
+
+    at = 0
+    if _workers(pages(chunks), reserved=1 if background else 0) == 1:
+        while at < len(chunks) and (background is None or not background.done()):
+            yield _render_chunk(*chunks[at])
+            at += 1
+    workers = _workers(pages(chunks[at:]))
+    if workers == 1:
+        yield from (_render_chunk(*chunk) for chunk in chunks[at:])
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_start_worker, initargs=(os.getpid(), lock_fd)) as pool:
+        yield from pool.map(_render_chunk, *zip(*chunks[at:]))
 
 
 class SearchInBackground:
@@ -237,6 +254,10 @@ class SearchInBackground:
             return
         # The files are written: only their names and what to cache go back.
         sender.send(((output.names, output.state, staging.written, staging.unchanged), None))
+
+    def done(self) -> bool:
+        """Whether the search process has finished (its result is waiting)."""
+        return self.results.poll()
 
     def result(self) -> SearchOutput:
         """Wait for the search data; its files join the staging folder's lists."""
@@ -367,7 +388,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
             prints, rendered = render_changed(site, pages, env,
                                               Fingerprints(key, contents.digests()),
                                               state.pages if trusted else {}, staging, quiet,
-                                              lock.fd, reserved=1 if background else 0)
+                                              lock.fd, background)
             del pages  # every page's context: free before the search data takes its memory
             if static_dir.is_dir():
                 staging.copy_tree(static_dir, "static")

@@ -167,6 +167,26 @@ def test_parallel_and_serial_rendering_write_the_same_site(site, monkeypatch):
     assert tree(site / "parallel") == tree(site / "serial")
 
 
+@pytest.mark.parametrize("search_done_after", [0, 2, None])
+def test_pages_move_to_worker_processes_once_the_search_process_is_done(site, monkeypatch,
+                                                                        search_done_after):
+    """Two cores: pages render here while the search process runs, then in two workers."""
+    add_articles(site / "content", 400, first=100)
+    monkeypatch.setattr(build_module, "_cores", lambda: 2)
+    asked = []
+
+    def done(self) -> bool:
+        asked.append(1)
+        return search_done_after is not None and len(asked) > search_done_after
+
+    monkeypatch.setattr(build_module.SearchInBackground, "done", done)
+    build(site, out="switching")
+    assert asked  # the search ran beside the pages
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 10**9)
+    build(site, out="serial")
+    assert tree(site / "switching") == tree(site / "serial")
+
+
 @pytest.mark.parametrize("one, other", [
     ("ab", "ba"), (["ab", "c"], ["a", "bc"]), ({"a": 1}, {"a": "1"}), (1, True),
     (None, "None"), ([], [None]), ({"标题": "围炉煮茶"}, {"标题": "围炉煮茶 "}),
