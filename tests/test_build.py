@@ -22,7 +22,7 @@ from newsarchive.frontmatter import dump_article
 from newsarchive.content import load_articles
 from newsarchive.output import BuildLock
 
-from .conftest import FIXTURE_CONTENT, ROOT, copy_site, run_cli
+from .conftest import FIXTURE_CONTENT, ROOT, run_cli
 
 SUMMARY_RE = re.compile(r"^built (\d+) pages \((\d+) articles\) into .+/ in \d+\.\d s: "
                         r"(\d+) written, (\d+) unchanged, (\d+) removed$")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive import build as build_module
+from newsarchive import workers
 from newsarchive.build import build_site
 from newsarchive.buildcache import CACHE_DIR
 from newsarchive.config import load_config
@@ -97,7 +98,7 @@ def test_a_cold_build_renders_every_page_and_a_no_op_none(site):
 
 
 def test_a_text_edit_renders_only_the_pages_that_show_the_text(site):
-    first = build(site)
+    build(site)
     replace(site / EDITED, "\n\n", "\n\n新加的一段话。\n\n")
     report = build(site)
     # Lists and links show cards (title, date, byline), not the text: they keep their files.
@@ -159,10 +160,10 @@ def test_a_removed_output_is_rebuilt_in_full(site):
 def test_parallel_and_serial_rendering_write_the_same_site(site, monkeypatch):
     add_articles(site / "content", 400, first=100)
     # Enough cores that pages render in several processes beside the search's.
-    monkeypatch.setattr(build_module, "_cores", lambda: 4)
+    monkeypatch.setattr(workers, "_cores", lambda: 4)
     parallel = build(site, out="parallel")
-    assert build_module._workers(len(parallel.rendered), reserved=1) > 1
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 10**9)
+    assert workers.worker_count(len(parallel.rendered), reserved=1) > 1
+    monkeypatch.setattr(workers, "PARALLEL_MIN_PAGES", 10**9)
     build(site, out="serial")
     assert tree(site / "parallel") == tree(site / "serial")
 
@@ -172,17 +173,17 @@ def test_pages_move_to_worker_processes_once_the_search_process_is_done(site, mo
                                                                         search_done_after):
     """Two cores: pages render here while the search process runs, then in two workers."""
     add_articles(site / "content", 400, first=100)
-    monkeypatch.setattr(build_module, "_cores", lambda: 2)
+    monkeypatch.setattr(workers, "_cores", lambda: 2)
     asked = []
 
     def done(self) -> bool:
         asked.append(1)
         return search_done_after is not None and len(asked) > search_done_after
 
-    monkeypatch.setattr(build_module.SearchInBackground, "done", done)
+    monkeypatch.setattr(workers.SearchInBackground, "done", done)
     build(site, out="switching")
     assert asked  # the search ran beside the pages
-    monkeypatch.setattr(build_module, "PARALLEL_MIN_PAGES", 10**9)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_PAGES", 10**9)
     build(site, out="serial")
     assert tree(site / "switching") == tree(site / "serial")
 

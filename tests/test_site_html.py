@@ -118,7 +118,7 @@ def test_hostile_text_is_shown_as_text_on_every_page(fixture_site):
 def test_pages_link_each_other_by_file_and_relatively(fixture_site):
     out = fixture_site / "_site"
     assert check_site(out) == []
-    article = Page(html_pages(out)[f"articles/2024-12-22-a01-01.html"])
+    article = Page(html_pages(out)["articles/2024-12-22-a01-01.html"])
     hrefs = {attrs["href"] for attrs, _ in article.links}
     assert "../dates/2024/12/22/index.html" in hrefs and "../dates/2024/12/22/index.html#page-A01" in hrefs
     assert "../articles/2024-12-22-a04-01.html" in hrefs  # 下转A04版 found its continuation
