@@ -20,7 +20,7 @@ from .config import SiteConfig
 from .content import ContentCache, load_content
 from .depends import ContextLoader, Fingerprints, tree_digest
 from .errors import ArchiveError, ArchiveErrors
-from .model import Article, Site
+from .model import Article, ArticleCard, Site
 from .output import BuildLock, check_output_dir, folder_identity, start_staging
 from .pages import Page, plan_site
 from .render import check_templates, make_environment
@@ -97,13 +97,26 @@ def replan_pages(kept: KeptContexts, edited: set[str], site: Site) -> list[Page]
     """The pages holding an edited article, from the contexts the last full plan kept, with
     this build's articles in them: with every card unchanged, nothing else of theirs changed."""
     articles = {a.id: a for a in site.articles}
-    cards = {a.id: a.card() for a in site.articles}
+    cards = _Cards(articles)
     pages = []
     for context, ids in kept.pages.values():
         if edited.intersection(ids):
             path, template, values = ContextLoader(context, articles, cards).load()
             pages.append(Page(path, template, values))
     return pages
+
+
+class _Cards(dict):
+    """Article id -> its card, made when first asked for: the few pages planned again name a
+    few dozen of the archive's articles."""
+
+    def __init__(self, articles: dict[str, Article]):
+        super().__init__()
+        self.articles = articles
+
+    def __missing__(self, article_id: str) -> ArticleCard:
+        card = self[article_id] = self.articles[article_id].card()
+        return card
 
 
 def global_key(config: SiteConfig, templates_dir: Path) -> bytes:
