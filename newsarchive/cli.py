@@ -83,7 +83,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Render every article, topic, tag, reporter, place and date page, the Atom\n"
                     "feed, the sitemap and the search index into the output folder. The site is\n"
                     "written to a temporary folder and swapped in only when the whole build\n"
-                    "succeeded, so a failed build leaves the previous site untouched.")
+                    "succeeded, so a failed build leaves the previous site untouched.\n"
+                    "Rebuilds are incremental: only pages whose inputs changed are rendered\n"
+                    "(.newsarchive-cache/ remembers; delete it for a cold build), and the site\n"
+                    "it replaced is kept beside it as .site-spare-NAME/ to build the next in.")
     serve = sub.add_parser(
         "serve", parents=[common, sub_seeds, sub_content, sub_out], formatter_class=raw,
         help="build, serve on http://127.0.0.1:8000/, rebuild and reload on every change",
