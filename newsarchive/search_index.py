@@ -148,6 +148,18 @@ def splice_field(values: list[int], drop: set[int], new: list[int]) -> list[int]
     """One field's [field, ref gap, tf, length, …] with refs `drop` out and `new` postings in."""
     refs = list(itertools.accumulate(values[1::3]))
     frequencies, lengths = values[2::3], values[3::3]
+    splice_columns(refs, frequencies, lengths, drop, new, int)
+    spliced = [values[0]] * (3 * len(refs) + 1)
+    spliced[1::3] = map(operator.sub, refs, [0, *refs[:-1]])
+    spliced[2::3], spliced[3::3] = frequencies, lengths
+    return spliced
+
+
+def splice_columns(refs: list[int], frequencies: list, lengths: list, drop: set[int],
+                   new: list[int], as_value) -> None:
+    """Take the refs `drop` out of one field's columns and put the packed postings `new` in,
+    keeping refs sorted; frequencies and lengths are held as as_value() makes them (numbers
+    for decoded lists, text for a fragment edited as text)."""
     for ref in drop:
         at = bisect.bisect_left(refs, ref)
         if at < len(refs) and refs[at] == ref:
@@ -156,12 +168,8 @@ def splice_field(values: list[int], drop: set[int], new: list[int]) -> list[int]
         ref = packed >> REF_SHIFT
         at = bisect.bisect_left(refs, ref)
         refs.insert(at, ref)
-        frequencies.insert(at, packed >> FREQUENCY_SHIFT & FIELD_MASK)
-        lengths.insert(at, packed & FIELD_MASK)
-    spliced = [values[0]] * (3 * len(refs) + 1)
-    spliced[1::3] = map(operator.sub, refs, [0, *refs[:-1]])
-    spliced[2::3], spliced[3::3] = frequencies, lengths
-    return spliced
+        frequencies.insert(at, as_value(packed >> FREQUENCY_SHIFT & FIELD_MASK))
+        lengths.insert(at, as_value(packed & FIELD_MASK))
 
 
 def splice_shard(fragments: dict[str, str], drop: set[int], stale: set[str],
@@ -208,15 +216,7 @@ def splice_fragment(text: str, drop: set[int], added: dict[int, Iterable[int]]) 
             pieces[at] += "," + ",".join(map(str, tail))
             continue
         frequencies, lengths = parts[2::3], parts[3::3]
-        for ref in drop:
-            where = bisect.bisect_left(refs, ref)
-            if where < len(refs) and refs[where] == ref:
-                del refs[where], frequencies[where], lengths[where]
-        for packed in new:
-            where = bisect.bisect_left(refs, packed >> REF_SHIFT)
-            refs.insert(where, packed >> REF_SHIFT)
-            frequencies.insert(where, str(packed >> FREQUENCY_SHIFT & FIELD_MASK))
-            lengths.insert(where, str(packed & FIELD_MASK))
+        splice_columns(refs, frequencies, lengths, drop, new, str)
         if not refs:
             return None
         parts = [parts[0]] * (3 * len(refs) + 1)
