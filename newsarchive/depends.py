@@ -120,10 +120,6 @@ class Fingerprints:
         return PagePrint(digest.digest(), buffer.getvalue(),
                          tuple(dict.fromkeys(a.id for a in pickler.articles)))
 
-    def of(self, value: object) -> bytes:
-        """The digest of one value (articles and cards by what they hold)."""
-        return self.page("", "", {"value": value}).digest
-
     def card(self, card: ArticleCard) -> bytes:
         known = self._cards.get(id(card))
         if known is None:

@@ -195,14 +195,17 @@ def test_pages_move_to_worker_processes_once_the_search_process_is_done(site, mo
 def test_fingerprints_tell_values_apart(one, other):
     from newsarchive.depends import Fingerprints
     prints = Fingerprints(b"key", {})
-    assert prints.of(one) != prints.of(other)
-    assert Fingerprints(b"key", {}).of(one) == prints.of(one)
+
+    def digest(fingerprints, value):
+        return fingerprints.page("p.html", "t.html", {"value": value}).digest
+    assert digest(prints, one) != digest(prints, other)
+    assert digest(Fingerprints(b"key", {}), one) == digest(prints, one)
 
 
 def test_a_context_value_of_unknown_type_is_refused():
     from newsarchive.depends import Fingerprints
     with pytest.raises(TypeError, match="cannot fingerprint"):
-        Fingerprints(b"key", {}).of(object())
+        Fingerprints(b"key", {}).page("p.html", "t.html", {"value": object()})
 
 
 def test_cached_articles_from_other_parsing_code_are_parsed_again(site, monkeypatch):
