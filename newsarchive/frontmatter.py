@@ -19,7 +19,7 @@ DATE_VALUE_RE = re.compile(r"^(?P<key>[A-Za-z_]+):\s*(?P<value>\d{4}-\d{1,2}-\d{
 # one writes it raw into a quoted scalar that no loader reads back (found by the round trip).
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-LIST_KEYS = ("reporters", "topics", "tags", "places", "versions")
+LIST_KEYS = ("reporters", "topics", "tags", "places", "versions", "review")
 TEXT_KEYS = ("subtitle", "kicker", "byline", "date_source", "paper", "page", "continues",
              "continued_from")
 
@@ -140,13 +140,15 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict, str]:
 def dump_article(article: Article) -> str:
     """The exact text of a content file; parse_article(dump_article(a)) == a."""
     meta = article.front_matter()
-    source = meta.pop("source")
+    source, review = meta.pop("source"), meta.pop("review")
     front = yaml.dump(meta, Dumper=DUMPER, allow_unicode=True, sort_keys=False,
                       default_flow_style=None, width=10_000)
     # One line per key, as documented: `source: {file: …, lines: [1, 24]}`.
     front += "source: " + (yaml.dump(source, Dumper=DUMPER, allow_unicode=True, sort_keys=False,
                                      default_flow_style=True, width=10_000)
                            if source else "null\n")
+    front += yaml.dump({"review": review}, Dumper=DUMPER, allow_unicode=True,
+                       default_flow_style=None, width=10_000)
     body = article.body.strip("\n")
     return f"{FENCE}\n{front}{FENCE}\n\n{body}\n" if body else f"{FENCE}\n{front}{FENCE}\n"
 
@@ -209,5 +211,5 @@ def parse_article(text: str, path: str | Path) -> Article:
         topics=list(meta.get("topics") or []), tags=list(meta.get("tags") or []),
         places=list(meta.get("places") or []), continues=meta.get("continues"),
         continued_from=meta.get("continued_from"), versions=list(meta.get("versions") or []),
-        source=ref, path=Path(path),
+        source=ref, review=list(meta.get("review") or []), path=Path(path),
     )

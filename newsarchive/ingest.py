@@ -67,6 +67,11 @@ class IngestReport:
     seconds: float = 0.0
 
     @property
+    def to_review(self) -> int:
+        """Articles whose recovery was uncertain (a non-empty `review:`)."""
+        return sum(1 for page in self.pages for article in page.articles if article.review)
+
+    @property
     def failed(self) -> bool:
         return any(page.error for page in self.pages)
 
@@ -79,7 +84,8 @@ class IngestReport:
         articles = sum(len(p.articles) for p in self.pages)
         return (f"ingest: {len(self.pages)} pages ({failed} failed), {articles} articles: "
                 f"{len(self.new)} new, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-                f"{len(self.kept)} hand edits kept, {len(self.removed)} removed; "
+                f"{len(self.kept)} hand edits kept, {len(self.removed)} removed, "
+                f"{self.to_review} to review; "
                 f"Han characters accounted {accounted}/{total} ({share}); {self.seconds:.2f} s")
 
 
@@ -168,7 +174,8 @@ def page_articles(page: SeedPage, split: PageSplit, info: PageInfo, date: dt.dat
             paper=info.paper or config.paper, page=label,
             topics=match_topics(headline, f"{headline}\n{seg.body}", config.topics),
             tags=places, places=places, continues=seg.continues,
-            continued_from=seg.continued_from, source=_source(page.name, seg, page.text.count("\n") + 1)))
+            continued_from=seg.continued_from, source=_source(page.name, seg, page.text.count("\n") + 1),
+            review=(["undated"] if date is None else []) + list(seg.review)))
     return articles, used, warnings
 
 
@@ -200,7 +207,7 @@ def _articles_of_pages(split_pages: list[tuple[PageResult, SeedPage, PageSplit, 
     known = {}
     for result, page, split, info in split_pages:
         known[page.name] = (info.page or infer_page_label(page.text),
-                            info.date or infer_date(page.text), split.segments)
+                            info.date or infer_date(page.text, info.year), split.segments)
     inferred = labels_from_continuations(known)
     for result, page, split, info in split_pages:
         label, date, _ = known[page.name]
@@ -348,7 +355,8 @@ def _page_lines(result: PageResult) -> list[str]:
     if result.han_total:
         head += (f", Han characters {result.han_accounted}/{result.han_total} "
                  f"({100 * result.han_accounted / result.han_total:.2f}%)")
-    lines = [head] + [f"  {a.id}  {a.title}" for a in result.articles]
+    lines = [head] + [f"  {a.id}  {a.title}" + (f"  [review: {', '.join(a.review)}]" if a.review else "")
+                      for a in result.articles]
     lines += [f"  set aside: line {a.line} {a.kind}: {a.text}" for a in result.artifacts]
     return lines + [f"  warning: {w}" for w in result.warnings]
 

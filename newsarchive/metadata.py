@@ -2,15 +2,16 @@
 
 Pure functions of their arguments (the keyword extractor is loaded lazily and cached).
 
-Date rule (`infer_date`, used when the manifest gives none; whitespace is ignored so that dates
-wrapped over lines still match):
-1. a page-header date whose weekday agrees (`2024年12月22日 星期日`) is the date;
-2. otherwise a reference year: `去年N月` next to `YYYY年N月` means YYYY + 1; else the year of the
-   latest full date (`2024年12月21日`); else the latest year named that does not end a range;
-3. `今日（M月D日）` in that year is the date, `昨日（M月D日）` the day before it;
-4. otherwise the latest day named (full dates, and `M月D日` resolved in the reference year): news
-   reports what happened up to its own day, so this is the day or shortly before it. When step 2
-   found the year from `去年` and no day of that year is named, the date stays unknown.
+Date rule (`infer_date`, used when the manifest gives no date; whitespace is ignored so that a
+header split over lines still matches). A wrong date files articles under the wrong day in the
+calendar, the feed and the search filters, which is worse than none, so only strong evidence
+counts:
+1. a printed page header: a date whose weekday agrees (`2024年12月22日 星期日`), or a line that
+   is nothing but a full date (`2024年12月22日`);
+2. with the year from the manifest (`year:`), `今日（M月D日）` is the date and `昨日（M月D日）`
+   the day before it.
+Anything else (the latest day a text names, a dateline's `本报北京1月19日电`) is what the news is
+about, not the day it was printed: the page stays undated and is listed for review.
 """
 
 from __future__ import annotations
@@ -25,11 +26,8 @@ from functools import lru_cache
 from .config import Place, Topic
 from .text import HAN_RE
 
-FULL_DATE_RE = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})[日号]")
+DATE_LINE_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 HEADER_DATE_RE = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})日星期([一二三四五六日天])")
-MONTH_DAY_RE = re.compile(r"(?<![\d年到至])(\d{1,2})月(\d{1,2})[日号]")
-YEAR_RE = re.compile(r"(?<![\d—–\-~至到])(\d{4})年")
-LAST_YEAR_RE = re.compile(r"去年(\d{1,2})月")
 TODAY_RE = re.compile(r"([今昨])[日天][（(](\d{1,2})月(\d{1,2})日[）)]")
 WEEKDAYS = "一二三四五六日"
 MIN_YEAR, MAX_YEAR = 1800, 2199
@@ -68,44 +66,24 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _reference_year(text: str, full_dates: list[dt.date]) -> tuple[int | None, bool]:
-    """The year the page speaks from, and whether `去年` gave it."""
-    years_by_month: dict[int, list[int]] = {}
-    for match in YEAR_RE.finditer(text):
-        month = re.match(r"(\d{1,2})月", text[match.end():])
-        if month:
-            years_by_month.setdefault(int(month.group(1)), []).append(int(match.group(1)))
-    # 去年10月 beside 2023年10月 names the same month twice: the page speaks from 2024.
-    votes = Counter(year + 1 for month in LAST_YEAR_RE.findall(text)
-                    for year in years_by_month.get(int(month), []))
-    if votes:
-        return max(votes, key=lambda year: (votes[year], year)), True
-    if full_dates:
-        return max(full_dates).year, False
-    years = [int(y) for y in YEAR_RE.findall(text)]
-    return (max(years) if years else None), False
-
-
-def infer_date(page_text: str) -> dt.date | None:
-    """The page's publication date as the text tells it (rule in the module docstring), or None."""
-    text = re.sub(r"\s+", "", page_text)
-    for match in HEADER_DATE_RE.finditer(text):
+def infer_date(page_text: str, year: int | None = None) -> dt.date | None:
+    """The page's publication date by the rule in the module docstring, or None."""
+    for match in HEADER_DATE_RE.finditer(re.sub(r"\s+", "", page_text)):
         day = _date(*map(int, match.groups()[:3]))
         if day and WEEKDAYS[day.weekday()] == match.group(4).replace("天", "日"):
             return day
-    full = [d for d in (_date(*map(int, m)) for m in FULL_DATE_RE.findall(text)) if d]
-    year, from_last_year = _reference_year(text, full)
+    for line in page_text.splitlines():
+        match = DATE_LINE_RE.match(re.sub(r"\s+", "", line))
+        day = match and _date(*map(int, match.groups()))
+        if day:
+            return day
     if year is None:
         return None
-    for word, month, day in TODAY_RE.findall(text):
-        named = _date(year, int(month), int(day))
+    for word, month, day_of_month in TODAY_RE.findall(re.sub(r"\s+", "", page_text)):
+        named = _date(year, int(month), int(day_of_month))
         if named:
             return named if word == "今" else named + dt.timedelta(days=1)
-    days = full + [d for d in (_date(year, int(m), int(dd)) for m, dd in MONTH_DAY_RE.findall(text))
-                   if d]
-    if from_last_year:  # days of last year are history, not the page's day
-        days = [d for d in days if d.year == year]
-    return max(days) if days else None
+    return None
 
 
 def infer_page_label(page_text: str) -> str | None:

@@ -12,7 +12,19 @@ from .config import SiteConfig
 FRONT_MATTER_KEYS = (
     "id", "title", "subtitle", "kicker", "byline", "reporters", "date", "date_source", "paper",
     "page", "topics", "tags", "places", "continues", "continued_from", "versions", "source",
+    "review",
 )
+# Why an article's recovery is uncertain (`review:` in its front matter): the archivist's list.
+REVIEW_REASONS = {
+    "undated": "版面未印日期，日期未知",
+    "no-headline": "未找到标题，以首句代之",
+    "headline-weak": "标题与正文用词少有重合，归属存疑",
+    "frames-reordered": "正文各栏经重新排序",
+    "frames-joined": "无标题的正文栏按用词并入本文",
+    "body-split": "一段正文被拆成两篇",
+    "sections-placed": "分隔的小标题按用词放回正文",
+    "byline-late": "署名印在文末",
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,7 @@ class Article:
     continued_from: str | None = None
     versions: list[str] = field(default_factory=list)
     source: SourceRef | None = None
+    review: list[str] = field(default_factory=list)   # keys of REVIEW_REASONS, empty when sure
     path: Path | None = None       # the content file it was loaded from, for error messages
 
     def card(self) -> ArticleCard:
@@ -84,6 +97,7 @@ class ArticleCard:
     continued_from: str | None
     versions: list[str]
     source: SourceRef | None
+    review: list[str]
     path: Path | None
 
 
@@ -123,6 +137,7 @@ class Segment:
     continued_from: str | None = None   # page label of a （上接A01版） note
     spans: list[tuple[int, int]] = field(default_factory=list)  # 1-based line spans used
     warnings: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)   # keys of REVIEW_REASONS
 
 
 @dataclass

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from . import urls
 from .errors import ArchiveError
+from .model import REVIEW_REASONS
 
 # Markdown features that would turn article text into links, images, raw HTML, entities or code.
 UNSAFE_INLINE = ("backtick", "reference", "link", "image_link", "image_reference", "short_reference",
@@ -74,7 +75,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters.update(markdown=markdown_to_html, excerpt=excerpt, zh_date=zh_date, xml_text=xml_text)
-    env.globals.update(urls=urls)
+    env.globals.update(urls=urls, review_reasons=REVIEW_REASONS)
     return env
 
 

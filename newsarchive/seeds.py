@@ -28,7 +28,7 @@ MAGIC = ((b"%PDF-", "a PDF file"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff"
 MIN_GB2312_SHARE = 0.9
 MAX_CONTROL_SHARE = 0.01
 MAX_DAMAGED_SHARE = 0.001   # invalid UTF-8 bytes per byte; GB18030 Chinese fails on most characters
-ENTRY_KEYS = {"paper", "date", "page", "edition"}
+ENTRY_KEYS = {"paper", "date", "year", "page", "edition"}
 MANIFEST_KEYS = {"defaults", "pages"}
 FIX_ENCODING = "re-save it as UTF-8"
 
@@ -41,6 +41,7 @@ class PageInfo:
     date: dt.date | None = None
     page: str | None = None
     edition: str | None = None
+    year: int | None = None       # the year of the issue, when the day is not known
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Manifest:
         own = self.pages.get(name, PageInfo())
         return PageInfo(*(getattr(own, key) if getattr(own, key) is not None
                           else getattr(self.defaults, key)
-                          for key in ("paper", "date", "page", "edition")))
+                          for key in ("paper", "date", "page", "edition", "year")))
 
 
 @dataclass
@@ -200,6 +201,12 @@ def _entry(check: _Checker, value, prefix: str) -> PageInfo:
                 info = replace(info, date=dt.date.fromisoformat(text))
             except ValueError:
                 check.error(prefix + "date", f"{text} is not a day of the calendar: fix the date")
+    year = value.get("year")
+    if year is not None:
+        if isinstance(year, int) and not isinstance(year, bool) and 1800 <= year <= 2199:
+            info = replace(info, year=year)
+        else:
+            check.error(prefix + "year", f"expected a year such as 2024, got {year!r}")
     page = value.get("page")
     if page is not None:
         label = str(page) if isinstance(page, int) and not isinstance(page, bool) else page

@@ -110,9 +110,29 @@ def test_ingest_writes_one_parsable_file_per_article(fake_site):
 
 def test_inferred_date_is_recorded_as_inferred(fake_site):
     (fake_site / "seeds" / "manifest.yaml").unlink()
+    (fake_site / "seeds" / "a.txt").write_text("2024年12月22日 星期日\n\n" + PAGE_A, "utf-8")
     run(fake_site)
-    article = parse_article(files(fake_site)["2024-12-21-p-a-01.md"].decode(), "x.md")
-    assert (article.date, article.date_source) == (dt.date(2024, 12, 21), "inferred")
+    article = parse_article(files(fake_site)["2024-12-22-p-a-01.md"].decode(), "x.md")
+    assert (article.date, article.date_source, article.review) == \
+        (dt.date(2024, 12, 22), "inferred", [])
+
+
+def test_a_page_without_a_printed_date_stays_undated_and_is_listed_for_review(fake_site):
+    """The latest day a text names (12月21日 on page a) is what the news is about: no date."""
+    (fake_site / "seeds" / "manifest.yaml").unlink()
+    report = run(fake_site)
+    article = parse_article(files(fake_site)["undated-p-a-01.md"].decode(), "x.md")
+    assert (article.date, article.date_source, article.review) == (None, None, ["undated"])
+    assert report.to_review == 3 and "3 to review" in report.summary()
+
+
+def test_the_manifest_year_dates_a_page_by_its_today_clue(fake_site):
+    (fake_site / "seeds" / "manifest.yaml").write_text("defaults: {year: 2025}\n", "utf-8")
+    (fake_site / "seeds" / "b.txt").write_text("基层减负见实效\n今日（3月8日），城中区推进基层减负。\n",
+                                               "utf-8")
+    run(fake_site)
+    article = parse_article(files(fake_site)["2025-03-08-p-b-01.md"].decode(), "x.md")
+    assert (article.date, article.date_source) == (dt.date(2025, 3, 8), "inferred")
 
 
 def test_reingest_reproduces_every_file_byte_for_byte(fake_site):

@@ -111,12 +111,12 @@ def _manifest(tmp_path, text, names=("a.txt", "b.txt")):
 
 
 def test_manifest_entries_fill_in_from_defaults(tmp_path):
-    manifest = _manifest(tmp_path, "defaults: {paper: 西宁晚报, edition: 早版}\n"
+    manifest = _manifest(tmp_path, "defaults: {paper: 西宁晚报, edition: 早版, year: 2024}\n"
                                    "pages:\n  a.txt: {date: 2024-12-22, page: A01}\n"
-                                   "  b.txt: {paper: 青海日报, page: 3}\n")
-    assert manifest.info("a.txt") == PageInfo("西宁晚报", dt.date(2024, 12, 22), "A01", "早版")
-    assert manifest.info("b.txt") == PageInfo("青海日报", None, "3", "早版")
-    assert manifest.info("other.txt") == PageInfo("西宁晚报", None, None, "早版")
+                                   "  b.txt: {paper: 青海日报, page: 3, year: 2023}\n")
+    assert manifest.info("a.txt") == PageInfo("西宁晚报", dt.date(2024, 12, 22), "A01", "早版", 2024)
+    assert manifest.info("b.txt") == PageInfo("青海日报", None, "3", "早版", 2023)
+    assert manifest.info("other.txt") == PageInfo("西宁晚报", None, None, "早版", 2024)
 
 
 def test_no_manifest_or_an_empty_one_means_infer_everything(tmp_path):
@@ -133,6 +133,8 @@ def test_no_manifest_or_an_empty_one_means_infer_everything(tmp_path):
     ("pages:\n  a.txt: {date: 2024-02-30}\n", "key 'pages.a.txt.date'", "not a day of the calendar"),
     ("pages:\n  a.txt: {date: 2024/12/22}\n", "key 'pages.a.txt.date'", "YYYY-MM-DD"),
     ("pages:\n  a.txt: {date: 20241222}\n", "key 'pages.a.txt.date'", "YYYY-MM-DD"),
+    ("defaults: {year: 24}\n", "key 'defaults.year'", "expected a year"),
+    ("defaults: {year: '2024'}\n", "key 'defaults.year'", "expected a year"),
     ("pages:\n  a.txt: {page: 第一版}\n", "key 'pages.a.txt.page'", "page label"),
     ("pages:\n  a.txt: {paper: [西宁晚报]}\n", "key 'pages.a.txt.paper'", "non-empty text"),
     ("pages:\n  a.txt: A01\n", "key 'pages.a.txt'", "expected a mapping"),

@@ -425,6 +425,8 @@ def test_broken_config_shows_overlay_and_recovers(fake_site, site_copy):
     line = next(n for n, text in enumerate(config.read_text().splitlines(), 1) if "BROKEN" in text)
     assert f"site.yaml:{line}".encode() in page and b"invalid YAML" in page
     assert b"<main>" in page   # the last good build is still served under the overlay
+    # The log line is printed after the overlay is published: wait for it, then count it once.
+    assert wait_for(lambda: any("rebuild failed" in entry for entry in log), 2)
     assert sum("rebuild failed" in entry for entry in log) == 1
 
     listener = ReloadListener(preview, page)

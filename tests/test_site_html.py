@@ -252,3 +252,15 @@ def test_html_is_valid_per_the_nu_checker(fixture_site, built_site):
                                  "--ignore-re", "CanvasText"],
                                 capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_articles_to_review_are_marked_on_their_page_and_in_the_source_view(built_site):
+    """The seed pages without a printed date are undated: their articles say why to check them;
+    the dated page's articles carry no mark."""
+    pages = html_pages(built_site / "_site")
+    undated = "".join(Page(pages["articles/undated-p-004-be770faa11c46e25-01.html"]).text)
+    assert "待核对：版面未印日期，日期未知" in undated
+    source = "".join(Page(pages["sources/004_be770faa11c46e25.html"]).text)
+    assert "待核对：版面未印日期，日期未知" in source
+    dated = "".join(Page(pages["articles/2024-12-22-a01-01.html"]).text)
+    assert "待核对" not in dated

@@ -109,6 +109,11 @@ class Draft:
     head: list[HeadUnit]
     bodies: list[Body]
     warnings: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)   # keys of model.REVIEW_REASONS
+
+    def flag(self, reason: str) -> None:
+        if reason not in self.review:
+            self.review.append(reason)
 
 
 def make_drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) -> list[Draft]:
@@ -121,8 +126,8 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) 
     for b, run in assignment.items():
         shared = split_shared_body(run, bodies[b])
         if shared:
-            drafts[(b, 0)] = Draft(run[:shared[0]], [bodies[b]])
-            drafts[(b, 1)] = Draft(run[shared[0]:], [shared[1]])
+            drafts[(b, 0)] = Draft(run[:shared[0]], [bodies[b]], review=["body-split"])
+            drafts[(b, 1)] = Draft(run[shared[0]:], [shared[1]], review=["body-split"])
         else:
             drafts[(b, 0)] = Draft(run, [bodies[b]])
     orphans = []
@@ -133,7 +138,8 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) 
         if heading:
             drafts[(index, 0)] = Draft([heading], [body])
         elif body.starts_with_byline or body.continued_from or not drafts:
-            drafts[(index, 0)] = Draft([], [body], ["no headline found for this article"])
+            drafts[(index, 0)] = Draft([], [body], ["no headline found for this article"],
+                                       ["no-headline"])
         else:
             orphans.append(body)
     vocabularies = {id(draft): _vocabulary(draft) for draft in drafts.values()}
@@ -146,6 +152,7 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) 
             len(mine & vocabularies[id(d)]) / len(mine) if mine else 0.0,
             -abs(d.bodies[0].position - body.position)))
         target.bodies.append(body)
+        target.flag("frames-joined")
     for unit in units:
         if id(unit) not in assigned:
             warnings.append(f"line {unit.lines[0].number}: headline with no article: "
@@ -197,6 +204,7 @@ def _order_frames(draft: Draft) -> None:
         first_lines = ", ".join(str(_first_line(b)) for b in draft.bodies)
         draft.warnings.append(f"text frames put in reading order by their byline and headline "
                               f"(frames starting at lines {first_lines})")
+        draft.flag("frames-reordered")
     elif not leads:
         draft.warnings.append("text frames without their own headline kept in page order")
 

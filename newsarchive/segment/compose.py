@@ -30,7 +30,7 @@ def _blocks(draft: Draft) -> list[tuple[str, str, bool]]:
                 else:
                     blocks.append(("p", paragraph, frame_start))
                 frame_start = False
-    return _place_grouped_headings(blocks, draft.warnings)
+    return _place_grouped_headings(blocks, draft)
 
 
 def _with_blanks(lines: list[Line]) -> list[str | None]:
@@ -45,7 +45,7 @@ def _with_blanks(lines: list[Line]) -> list[str | None]:
 
 
 def _place_grouped_headings(blocks: list[tuple[str, str, bool]],
-                            warnings: list[str]) -> list[tuple[str, str, bool]]:
+                            draft: Draft) -> list[tuple[str, str, bool]]:
     """Section headings printed together, away from their sections, go back to where the
     sections they name begin (see `_section_starts`); a lone heading stays where it is."""
     grouped = [i for i in range(len(blocks)) if blocks[i][0] == "h"
@@ -65,7 +65,9 @@ def _place_grouped_headings(blocks: list[tuple[str, str, bool]],
     placed = list(rest)
     for heading, slot in sorted(zip(headings, chosen), key=lambda pair: -pair[1]):
         placed.insert(slot, ("h", heading, False))
-    warnings.append("section headings printed apart from their sections placed by text evidence")
+    draft.warnings.append("section headings printed apart from their sections placed by text "
+                          "evidence")
+    draft.flag("sections-placed")
     return placed
 
 
@@ -144,7 +146,7 @@ def compose_segment(draft: Draft) -> Segment:
         reporters=reporters(byline),
         continues=next((b.continues for b in draft.bodies if b.continues), None),
         continued_from=next((b.continued_from for b in draft.bodies if b.continued_from), None),
-        spans=_spans(numbers), warnings=draft.warnings)
+        spans=_spans(numbers), warnings=draft.warnings, review=draft.review)
 
 
 def repeated_bylines(draft: Draft) -> list[Artifact]:
