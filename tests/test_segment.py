@@ -116,6 +116,12 @@ def test_headline_between_two_articles_goes_to_the_one_it_names():
 
 @pytest.mark.parametrize("text, byline, reporters", [
     (page("""
+两会代表热议民生实事
+
+本报北京3月5日电（记者 张三 李四）十四届全国人大
+二次会议今天开幕，代表们热议民生实事。
+"""), "本报北京3月5日电（记者 张三 李四）", ["张三", "李四"]),
+    (page("""
 青海湖迎来首批越冬候鸟
 
 新华社西宁1月3日电（记者 马力）记者从青海湖景区

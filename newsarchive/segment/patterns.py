@@ -69,7 +69,9 @@ def reporters(byline: str | None) -> list[str]:
     if not byline:
         return []
     names: list[str] = []
-    for credit in re.findall(r"[（(]([^（）()]*)[）)]", byline) or [byline]:
+    # Credits inside brackets (`本报北京电（记者 张三）`) and outside them (`本报记者 李四`).
+    bracketed = r"[（(]([^（）()]*)[）)]"
+    for credit in [re.sub(bracketed, " ", byline), *re.findall(bracketed, byline)]:
         credited = False
         for token in re.split(r"[\s　、，]+", credit):
             # `张三 文/图` loses its space to the justification repair: `张三文/图`.
