@@ -1087,3 +1087,16 @@ def test_a_long_body_under_a_headline_run_splits_in_linear_time():
     # Checking every paragraph break by rereading the text took 79 s here.
     assert time.perf_counter() - started < 3.0
 
+
+
+@pytest.mark.parametrize("byline, names", [
+    ("本报北京2月3日电（记者 张三 李四）", ["张三", "李四"]),
+    ("本报记者　王五　赵六 本报北京2月3日电（记者 张三）", ["王五", "赵六", "张三"]),
+    ("本报讯（记者 施翔 通讯员 李明）", ["施翔", "李明"]),
+    ("新华社北京2月3日电", []),
+    ("（据新华社）", []),
+    (None, []),
+])
+def test_reporters_are_read_inside_and_outside_brackets(byline, names):
+    from newsarchive.segment.patterns import reporters
+    assert reporters(byline) == names
