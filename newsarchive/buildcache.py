@@ -1,9 +1,13 @@
 """The build cache in `.newsarchive-cache/`: what the last build read and what it wrote.
 
-Two files per (content folder, output folder): a small state (the inputs' stamp, each page's
-fingerprint, the output's files) read on every build, and the parsed articles, read only when
-something changed. A cache that is missing, unreadable or from another version is ignored: the
-build is then a cold one. It is written only after the output was swapped in.
+One format and one rule for every entry: a pickle headed by the cache format, the Python
+version and the digest of the code that made the value (`code_version` of the modules it names);
+an entry that describes an output also names the build that saved it (`generation`), and the
+build state says which generation of each entry goes with the output it describes. A build's
+own state (its inputs' stamp, its output's files) is read on every build; the content entry
+(parsed articles) and each stage's entry only when something changed. An entry that is missing,
+unreadable, from other code or from another build is ignored: that part is then done cold.
+Entries are written only after the output was swapped in, the build's own state last.
 """
 
 from __future__ import annotations
@@ -14,44 +18,33 @@ import pickle
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
-from . import config, content, errors, frontmatter, model
-from .content import RACY_NS, ContentCache
+from .content import RACY_NS
 from .output import Spare, atomic_file, folder_identity
 
 CACHE_DIR = ".newsarchive-cache"
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass
 class BuildState:
-    """The last successful build: its inputs' stamp, its pages' fingerprints and its files."""
+    """The last successful build: its inputs' stamp and its output's files."""
 
     stamp: bytes
-    scanned_ns: int                  # when the stamp's stats were taken
+    scanned_ns: int                  # when the stamp's stats were taken; names this build
     output: tuple[int, int, int]     # folder_identity() of the output folder it produced
-    pages: dict[str, bytes] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     page_count: int = 0
     article_count: int = 0
     spare: Spare | None = None       # the site this build replaced, kept to build the next in
-    key: bytes = b""                 # build.global_key(): templates, config, code
-    rest_stamp: bytes = b""          # the part of `stamp` that is not content/
-    plan: int = 0                    # which KeptContexts holds this site's plan
+    entries: dict[str, int] = field(default_factory=dict)  # each stage's entry: the build
+                                     # (scanned_ns) that saved the one this output goes with
 
     def still_current(self, stamp: bytes, newest_ns: int, out_dir: Path) -> bool:
         """Nothing changed since: same inputs, none touched too recently to trust, same output."""
         return (stamp == self.stamp and newest_ns < self.scanned_ns - RACY_NS
                 and folder_identity(out_dir) == self.output)
-
-
-@dataclass
-class KeptContexts:
-    """The pickled contexts (depends.PagePrint) of the pages that hold whole articles, as the
-    last full plan made them; `plan` ties them to the BuildState that counts on them."""
-
-    plan: int
-    pages: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
 
 
 def _walk_stats(root: Path, digest) -> int:
@@ -79,16 +72,23 @@ def _walk_stats(root: Path, digest) -> int:
     return newest
 
 
-def build_code(pages_only: bool = False) -> list[Path]:
+def build_code() -> list[Path]:
     """The package's modules this process has loaded: the code a build ran is an input too.
 
-    Loaded, not all: ingest or serve being edited changes nothing a build writes. With
-    pages_only, the search modules are left out, since no page is rendered by them.
+    Loaded, not all: ingest or serve being edited changes nothing a build writes.
     """
     return sorted(Path(module.__file__) for name, module in list(sys.modules.items())
                   if (name == "newsarchive" or name.startswith("newsarchive."))
-                  and getattr(module, "__file__", None)
-                  and not (pages_only and name.startswith("newsarchive.search")))
+                  and getattr(module, "__file__", None))
+
+
+def code_version(modules: tuple[ModuleType, ...]) -> bytes:
+    """The digest of these modules' source: a cached value or fingerprint made by other code
+    is not trusted (the one code-version rule of every cache entry and page fingerprint)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for module in sorted(modules, key=lambda m: m.__name__):
+        digest.update(module.__name__.encode() + b"\0" + Path(module.__file__).read_bytes())
+    return digest.digest()
 
 
 def input_stamp(roots: list[Path], files: list[Path]) -> tuple[bytes, int]:
@@ -107,59 +107,39 @@ def input_stamp(roots: list[Path], files: list[Path]) -> tuple[bytes, int]:
     return digest.digest(), newest
 
 
-def article_code() -> str:
-    """A hash of the modules that turn a content file into an Article: cached Articles are
-    theirs, so other versions of them (a new field, a new check) must parse again."""
-    digest = hashlib.blake2b(digest_size=16)
-    for module in (config, content, errors, frontmatter, model):
-        digest.update(Path(module.__file__).read_bytes())
-    return digest.hexdigest()
-
-
 class BuildCache:
-    """Reads and writes the cache files of one content folder built into one output folder."""
+    """The cache entries of one content folder built into one output folder."""
 
     def __init__(self, root: Path, content_dir: Path, out_dir: Path):
-        key = hashlib.blake2b(f"{content_dir.resolve()}\0{out_dir}".encode(),
-                              digest_size=8).hexdigest()
+        self.key = hashlib.blake2b(f"{content_dir.resolve()}\0{out_dir}".encode(),
+                                   digest_size=8).hexdigest()
         self.folder = root / CACHE_DIR
-        self.state_file = self.folder / f"state-{key}.pickle"
-        self.content_file = self.folder / f"content-{key}.pickle"
-        self.search_file = self.folder / f"search-{key}.pickle"  # see search.search_output
-        self.contexts_file = self.folder / f"contexts-{key}.pickle"
 
-    def _load(self, path: Path, kind: type, code: str = ""):
+    def path(self, name: str) -> Path:
+        return self.folder / f"{name}-{self.key}.pickle"
+
+    def load(self, name: str, kind: type, code: bytes = b"", generation: int | None = None):
+        """Entry `name` if it holds a `kind` made by this code (and by build `generation`, if
+        given), else None: a missing or damaged entry means a cold step, never a failure."""
         try:
-            with open(path, "rb") as handle:
-                version, value = pickle.load(handle)
-        except Exception:  # missing, truncated or from other code: a cold build, never a failure
+            with open(self.path(name), "rb") as handle:
+                header, value = pickle.load(handle)
+        except Exception:  # missing, truncated or from other code
             return None
-        return value if version == (FORMAT, sys.version_info[:2], code) and \
-            isinstance(value, kind) else None
+        wanted = (FORMAT, sys.version_info[:2], code)
+        if header[:3] != wanted or not isinstance(value, kind):
+            return None
+        return value if generation is None or header[3] == generation else None
 
-    def load_state(self) -> BuildState | None:
-        return self._load(self.state_file, BuildState)
-
-    def load_contexts(self, plan: int) -> KeptContexts | None:
-        kept = self._load(self.contexts_file, KeptContexts)
-        return kept if kept is not None and kept.plan == plan else None
-
-    def save_contexts(self, kept: KeptContexts) -> None:
-        self._save(self.contexts_file, kept)
-
-    def load_content(self) -> ContentCache:
-        return self._load(self.content_file, ContentCache, article_code()) or ContentCache()
-
-    def _save(self, path: Path, value: object, code: str = "") -> None:
+    def save(self, name: str, value: object, code: bytes = b"", generation: int | None = None
+             ) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            with atomic_file(path) as handle:
-                pickle.dump(((FORMAT, sys.version_info[:2], code), value), handle,
+            with atomic_file(self.path(name)) as handle:
+                pickle.dump(((FORMAT, sys.version_info[:2], code, generation), value), handle,
                             protocol=pickle.HIGHEST_PROTOCOL)
         except OSError:
             return  # a cache that cannot be written costs time on the next build, nothing else
 
-    def save(self, state: BuildState, content: ContentCache) -> None:
-        if content.dirty or not self.content_file.exists():
-            self._save(self.content_file, content, article_code())
-        self._save(self.state_file, state)
+    def forget(self, name: str) -> None:
+        self.path(name).unlink(missing_ok=True)

@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 
 from .errors import ArchiveError, ArchiveErrors
+from .urls import SAFE_SLUG_RE
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class _Checker:
 
     def slug(self, mapping: dict, key: str, prefix: str) -> str | None:
         value = self.string(mapping, key, prefix)
-        if value is not None and not SLUG_RE.match(value):
+        if value is not None and not SAFE_SLUG_RE.match(value):
             self.error(prefix + key, f"expected an ASCII slug like 'meiyue-yiti', got {value!r}")
             return None
         return value

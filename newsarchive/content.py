@@ -1,4 +1,5 @@
-"""Load `content/**/*.md` into validated `Article`s, collecting every error before failing.
+"""Load `content/**/*.md` into validated `Article`s, collecting every error before failing;
+read the page texts ingest keeps in `content/sources/` for the source views.
 
 A `ContentCache` from the previous build lets unchanged files skip reading and parsing: a file
 whose size and mtime are as recorded is taken as unchanged, unless the mtime is so recent that a
@@ -19,6 +20,8 @@ from .model import Article
 
 # File systems with coarse timestamps (FAT: 2 s) can give two writes the same mtime.
 RACY_NS = 2_000_000_000
+# The page texts articles came from (`source.file`), as ingest read them: UTF-8, \n line ends.
+SOURCES_DIR = "sources"
 
 
 @dataclass
@@ -90,7 +93,8 @@ def content_files(content_dir: Path) -> list[tuple[str, os.stat_result]]:
                 if entry.name.startswith("."):
                     continue  # editor backups and hidden folders are not articles
                 if entry.is_dir():
-                    pending.append(f"{folder}{entry.name}/")
+                    if not (folder == "" and entry.name == SOURCES_DIR):
+                        pending.append(f"{folder}{entry.name}/")
                 elif entry.name.endswith(".md") and entry.is_file():
                     found.append((folder + entry.name, entry.stat()))
     return sorted(found)
@@ -153,3 +157,16 @@ def load_content(content_dir: Path, cache: ContentCache) -> list[Article]:
 def load_articles(content_dir: Path) -> list[Article]:
     """Every article under content_dir, sorted by id; all problems are raised together."""
     return load_content(content_dir, ContentCache())
+
+
+def read_source(content_dir: Path, name: str, article_path: Path | None) -> list[str] | None:
+    """The lines of the page text `name` (an article's `source.file`) kept in content/sources/;
+    None when it is not there."""
+    # Front matter is hand-editable: a path here could publish any file on the machine.
+    if Path(name).name != name or name.startswith("."):
+        raise ArchiveError(f"source file {name!r} must be a plain file name in seeds/",
+                           article_path, key="source")
+    path = content_dir / SOURCES_DIR / name
+    if not path.is_file():
+        return None
+    return decode_content(_read_bytes(path), path).split("\n")

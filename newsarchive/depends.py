@@ -104,6 +104,13 @@ class Fingerprints:
         # id() is only unique while the object lives: keep each card alongside its digest.
         self._cards: dict[int, tuple[ArticleCard, bytes]] = {}
 
+    def __getstate__(self) -> dict:
+        # Sent to a worker without its caches: ids of cards mean nothing in another process.
+        return {"global_key": self.global_key, "article_digests": self.article_digests}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["global_key"], state["article_digests"])
+
     def page(self, path: str, template: str, context: dict) -> PagePrint:
         """The fingerprint of one output page."""
         buffer = io.BytesIO()

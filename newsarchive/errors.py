@@ -16,6 +16,10 @@ class ArchiveError(Exception):
         self.line = line
         self.key = key
 
+    def __reduce__(self):
+        # Crosses processes as itself, path, line and key included (Exception pickles args).
+        return type(self), (self.message, self.path, self.line, self.key)
+
     def __str__(self) -> str:
         where = self.path or ""
         if self.line is not None:
@@ -31,6 +35,9 @@ class ArchiveErrors(ArchiveError):
     def __init__(self, errors: list[ArchiveError]):
         self.errors = errors
         super().__init__("; ".join(str(e) for e in errors))
+
+    def __reduce__(self):
+        return type(self), (self.errors,)
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)

@@ -6,6 +6,9 @@ content/ untouched, so a bad page never silently loses articles.
 
 `content/.ingest-state.json` records the SHA-256 of each file as ingest last wrote it: a file
 whose bytes differ from that was edited by a person and is never overwritten or removed.
+
+Each page text read is kept as UTF-8 in `content/sources/` (the build's source views read it
+there: content/ is the build's whole input); these are ingest's own copies, always rewritten.
 """
 
 from __future__ import annotations
@@ -23,9 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm import tqdm
-
 from .config import SiteConfig
+from .content import SOURCES_DIR
 from .errors import ArchiveError
 from .frontmatter import PAGE_RE, dump_article
 from .metadata import (find_places, infer_date, infer_page_label, key_terms, key_terms_cache_key,
@@ -35,6 +37,7 @@ from .output import write_atomic
 from .seeds import PageInfo, SeedPage, list_pages, load_manifest, read_page
 from .segment import missing_han, split_page
 from .text import HAN_RE, han_count
+from .workers import Progress
 
 STATE_FILE = ".ingest-state.json"
 PROGRESS_MIN_PAGES = 20
@@ -332,6 +335,24 @@ def write_content(content_dir: Path, articles: list[Article], failed_seeds: set[
     return notes
 
 
+def write_sources(content_dir: Path, texts: dict[str, str], failed_seeds: set[str]) -> None:
+    """Keep each page text read as content/sources/NAME (UTF-8, written only when changed);
+    remove those whose page is gone, unless the page failed to read this time."""
+    folder = content_dir / SOURCES_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in sorted(texts.items()):
+            data = text.encode("utf-8")
+            path = folder / name
+            if not path.is_file() or path.read_bytes() != data:
+                write_atomic(path, data)
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and path.name not in texts and path.name not in failed_seeds:
+                path.unlink()
+    except OSError as exc:
+        raise _write_error(exc, content_dir) from None
+
+
 def _check_unique(articles: list[Article]) -> None:
     seen: dict[str, Article] = {}
     for article in articles:
@@ -393,10 +414,12 @@ def _ingest(config: SiteConfig, seeds_dir: Path, content_dir: Path, quiet: bool)
               file=sys.stderr)
     # A bar only where a person watches a long run; logs and pipes get the per-page lines.
     show_bar = not quiet and sys.stderr.isatty() and len(paths) >= PROGRESS_MIN_PAGES
-    results, split_pages = [], []
-    for path in tqdm(paths, desc="ingest", unit="page", disable=not show_bar):
+    results, split_pages, texts = [], [], {}
+    for path in Progress(paths, desc="ingest", unit="page", disable=not show_bar):
         result, page, split = _read_and_split(path)
         results.append(result)
+        if page is not None:
+            texts[path.name] = page.text
         if split is not None:
             split_pages.append((result, page, split, manifest.info(path.name)))
     _articles_of_pages(split_pages, config)
@@ -415,7 +438,9 @@ def _ingest(config: SiteConfig, seeds_dir: Path, content_dir: Path, quiet: bool)
     terms = add_key_terms(articles, config, known_terms)
     report = IngestReport(results)
     failed_seeds = {r.name for r in results if r.error}
-    for note in write_content(content_dir, articles, failed_seeds, report, files_state, terms):
+    notes = write_content(content_dir, articles, failed_seeds, report, files_state, terms)
+    write_sources(content_dir, texts, failed_seeds)
+    for note in notes:
         if note.startswith("kept"):
             print(f"warning: {note}", file=sys.stderr)
         elif not quiet:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,34 +75,16 @@ class Article:
         return meta
 
 
-@dataclass(frozen=True)
-class ArticleCard:
-    """An article without its body: what a page that lists or links it may show. A page
-    holding only cards does not depend on the article's text, so editing the text re-renders
-    the article's own pages, not every list it is in."""
-
-    id: str
-    title: str
-    subtitle: str | None
-    kicker: str | None
-    byline: str | None
-    reporters: list[str]
-    date: dt.date | None
-    date_source: str | None
-    paper: str | None
-    page: str | None
-    topics: list[str]
-    tags: list[str]
-    places: list[str]
-    continues: str | None
-    continued_from: str | None
-    versions: list[str]
-    source: SourceRef | None
-    review: list[str]
-    path: Path | None
-
-
-CARD_FIELDS = tuple(name for name in ArticleCard.__dataclass_fields__)
+# An article without its body: what a page that lists or links it may show. A page holding
+# only cards does not depend on the article's text, so editing the text re-renders the
+# article's own pages, not every list it is in. Made from Article's fields, so the two never
+# drift apart.
+CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Article) if f.name != "body")
+ArticleCard = dataclasses.make_dataclass(
+    "ArticleCard",
+    [(f.name, f.type) for f in dataclasses.fields(Article) if f.name in CARD_FIELDS],
+    frozen=True, namespace={"__module__": __name__, "__doc__": "An article without its body "
+                            "(see CARD_FIELDS): what lists and links show."})
 
 
 @dataclass

@@ -12,7 +12,7 @@ from pathlib import Path
 from . import taxonomy, urls
 from .errors import ArchiveError
 from .model import Article, ArticleCard, Site
-from .seeds import read_page
+from .content import SOURCES_DIR, read_source
 
 LATEST_ISSUES = 7
 FEED_ENTRIES = 50
@@ -145,19 +145,10 @@ def continuation(article: Article, label: str | None, backwards: bool,
     return Continuation(label, None, f"{verb}{label}版（该版不在本档案中）")
 
 
-def _seed_lines(seeds_dir: Path, article: ArticleCard) -> list[str] | None:
-    """The page text an article came from, as lines; None when the seed file is not there."""
-    name = article.source.file
-    # Front matter is hand-editable: a path here could publish any file on the machine.
-    if Path(name).name != name or name.startswith("."):
-        raise ArchiveError(f"source file {name!r} must be a plain file name in seeds/",
-                           article.path, key="source")
-    path = seeds_dir / name
-    return read_page(path).text.split("\n") if path.is_file() else None
-
-
-def source_pages(cards: list[ArticleCard], seeds_dir: Path) -> tuple[list[Page], dict[str, str]]:
-    """One source page view per seed file; returns the pages and article id → its view."""
+def source_pages(cards: list[ArticleCard], content_dir: Path
+                 ) -> tuple[list[Page], dict[str, str]]:
+    """One source page view per page text in content/sources/; returns the pages and article
+    id → its view."""
     by_file: dict[str, list[ArticleCard]] = {}
     for article in cards:
         if article.source:
@@ -165,7 +156,7 @@ def source_pages(cards: list[ArticleCard], seeds_dir: Path) -> tuple[list[Page],
     pages, views = [], {}
     for name in sorted(by_file):
         articles = sorted(by_file[name], key=lambda a: a.source.lines[0])
-        lines = _seed_lines(seeds_dir, articles[0])
+        lines = read_source(content_dir, name, articles[0].path)
         if lines is None:
             continue
         owner: dict[int, ArticleCard] = {}
@@ -182,7 +173,7 @@ def source_pages(cards: list[ArticleCard], seeds_dir: Path) -> tuple[list[Page],
         path = urls.source_path(name)
         if path in (p.path for p in pages):
             raise ArchiveError(f"two seed files map to the source page {path}: rename one",
-                               seeds_dir / name)
+                               content_dir / SOURCES_DIR / name)
         first = articles[0]
         pages.append(Page(path, "source.html", {
             "page_title": f"原版文字 {name}", "file_name": name, "rows": rows,
@@ -261,7 +252,7 @@ def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict) -> li
     return pages
 
 
-def plan_site(site: Site, seeds_dir: Path) -> list[Page]:
+def plan_site(site: Site, content_dir: Path) -> list[Page]:
     """Every page of the site, in a stable order.
 
     Only an article's own page and the feed get the article itself; every other page gets
@@ -281,7 +272,7 @@ def plan_site(site: Site, seeds_dir: Path) -> list[Page]:
     by_id = {a.id: a for a in articles}
     issue_pages = {(i.date, p.label): p.articles for i in issues for p in i.pages}
     neighbours, related = taxonomy.neighbours(articles), taxonomy.related(articles)
-    sources, views = source_pages(articles, seeds_dir)
+    sources, views = source_pages(articles, content_dir)
 
     pages = [Page(urls.HOME, "index.html", {
         "page_title": config.title, "issues": issues[:LATEST_ISSUES],

@@ -153,6 +153,17 @@ def test_a_source_file_outside_seeds_is_refused(site):
         build(site)
 
 
+def test_content_alone_builds_the_site(site_copy):
+    """The source views come from content/sources/ (ingest keeps the page texts there), so a
+    site built without seeds/ is the same site."""
+    build(site_copy)
+    shutil.rmtree(site_copy / "seeds")
+    build(site_copy, out=site_copy / "again")
+    assert (site_copy / "again/sources/000_ef5b354f55f1070d.html").is_file()
+    assert {p: b for p, (b, _) in snapshot(site_copy / "_site").items()} == \
+        {p: b for p, (b, _) in snapshot(site_copy / "again").items()}
+
+
 def test_source_lines_beyond_the_seed_file_are_not_linked(site):
     article = site / "content/2024/2024-12-22-a01-01.md"
     article.write_text(article.read_text(encoding="utf-8").replace("lines: [1, 24]", "lines: [90000, 90010]"),

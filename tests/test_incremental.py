@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from newsarchive import build as build_module
-from newsarchive import workers
 from newsarchive.build import build_site
 from newsarchive.buildcache import CACHE_DIR
+from newsarchive.stages import pages as pages_stage
+from newsarchive.workers import Background, Runner
 from newsarchive.config import load_config
 from newsarchive.content import load_articles
 from newsarchive.frontmatter import dump_article
@@ -68,8 +69,8 @@ CHANGES = {
     "a deleted article": lambda s: (s / "content/gen-0010.md").unlink(),
     "a template": lambda s: replace(s / "templates/base.html", "供查阅与研究", "供查阅、研究"),
     "site.yaml": lambda s: replace(s / "site.yaml", "title: 西宁晚报数字档案", "title: 晚报档案"),
-    "a seed page": lambda s: (s / "seeds/000_ef5b354f55f1070d.txt").write_bytes(
-        (s / "seeds/000_ef5b354f55f1070d.txt").read_bytes() + "末尾新加一行\n".encode()),
+    "a page text": lambda s: (s / "content/sources/000_ef5b354f55f1070d.txt").write_bytes(
+        (s / "content/sources/000_ef5b354f55f1070d.txt").read_bytes() + "末尾新加一行\n".encode()),
     "the stylesheet": lambda s: (s / "static/css/site.css").write_text(
         (s / "static/css/site.css").read_text(encoding="utf-8") + "\n/* x */\n", encoding="utf-8"),
 }
@@ -160,10 +161,11 @@ def test_a_removed_output_is_rebuilt_in_full(site):
 def test_parallel_and_serial_rendering_write_the_same_site(site, monkeypatch):
     add_articles(site / "content", 400, first=100)
     # Enough cores that pages render in several processes beside the search's.
-    monkeypatch.setattr(workers, "_cores", lambda: 4)
+    monkeypatch.setattr(Runner, "cores", staticmethod(lambda: 4))
     parallel = build(site, out="parallel")
-    assert workers.worker_count(len(parallel.rendered), reserved=1) > 1
-    monkeypatch.setattr(workers, "PARALLEL_MIN_PAGES", 10**9)
+    assert Runner().workers(len(parallel.rendered), pages_stage.PARALLEL_MIN_PAGES,
+                            reserved=1) > 1
+    monkeypatch.setattr(pages_stage, "PARALLEL_MIN_PAGES", 10**9)
     build(site, out="serial")
     assert tree(site / "parallel") == tree(site / "serial")
 
@@ -173,17 +175,17 @@ def test_pages_move_to_worker_processes_once_the_search_process_is_done(site, mo
                                                                         search_done_after):
     """Two cores: pages render here while the search process runs, then in two workers."""
     add_articles(site / "content", 400, first=100)
-    monkeypatch.setattr(workers, "_cores", lambda: 2)
+    monkeypatch.setattr(Runner, "cores", staticmethod(lambda: 2))
     asked = []
 
     def done(self) -> bool:
         asked.append(1)
         return search_done_after is not None and len(asked) > search_done_after
 
-    monkeypatch.setattr(workers.SearchInBackground, "done", done)
+    monkeypatch.setattr(Background, "done", done)
     build(site, out="switching")
     assert asked  # the search ran beside the pages
-    monkeypatch.setattr(workers, "PARALLEL_MIN_PAGES", 10**9)
+    monkeypatch.setattr(pages_stage, "PARALLEL_MIN_PAGES", 10**9)
     build(site, out="serial")
     assert tree(site / "switching") == tree(site / "serial")
 
@@ -210,11 +212,15 @@ def test_a_context_value_of_unknown_type_is_refused():
 
 def test_cached_articles_from_other_parsing_code_are_parsed_again(site, monkeypatch):
     from newsarchive import buildcache
+    from newsarchive.content import ContentCache
     build(site)
     cache = buildcache.BuildCache(site, site / "content", (site / "_site").resolve())
-    assert cache.load_content().entries  # the same code reads its own cache back
-    monkeypatch.setattr(buildcache, "article_code", lambda: "another version of frontmatter.py")
-    assert cache.load_content().entries == {}
+    code = buildcache.code_version(build_module.ARTICLE_CODE)
+    assert cache.load("content", ContentCache, code).entries  # this code reads its own cache
+    # Another version of frontmatter.py (its source is in the digest) parses again.
+    other = buildcache.code_version(build_module.ARTICLE_CODE[:-1])
+    assert cache.load("content", ContentCache, other) is None
+    build(site)  # and a build over that cache is not an error
 
 
 def test_a_new_day_leaves_the_older_archive_pages_of_lists_alone(site):
@@ -283,9 +289,9 @@ def test_pages_planned_again_after_text_edits_equal_the_kept_contexts(site):
         article.body += "\n\n补上的一段。"
     prints = Fingerprints(b"key", {})
     old = {p.path: prints.page(p.path, p.template, p.context)
-           for p in plan_site(Site(config, before), site / "seeds")}
+           for p in plan_site(Site(config, before), site / "content")}
     new = {p.path: prints.page(p.path, p.template, p.context)
-           for p in plan_site(Site(config, after), site / "seeds")}
+           for p in plan_site(Site(config, after), site / "content")}
     assert old.keys() == new.keys()
     by_id, cards = {a.id: a for a in after}, {a.id: a.card() for a in after}
     holding = 0
@@ -302,8 +308,8 @@ def test_pages_planned_again_after_text_edits_equal_the_kept_contexts(site):
 def counting_plans(monkeypatch) -> list:
     """Calls of plan_site from here on, one entry each."""
     calls = []
-    real = build_module.plan_site
-    monkeypatch.setattr(build_module, "plan_site", lambda *a: calls.append(1) or real(*a))
+    real = pages_stage.plan_site
+    monkeypatch.setattr(pages_stage, "plan_site", lambda *a: calls.append(1) or real(*a))
     return calls
 
 

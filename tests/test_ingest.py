@@ -310,8 +310,37 @@ def test_reingesting_the_committed_seeds_reproduces_the_committed_content(site_c
     shutil.rmtree(site_copy / "content")
     assert run_cli("--config", str(site_copy / "site.yaml"), "-q", "ingest") == 0
     assert files(site_copy) == committed
+    assert sources(site_copy) == sources(ROOT)
     assert ((site_copy / "content" / STATE_FILE).read_bytes()
             == (ROOT / "content" / STATE_FILE).read_bytes())
+
+
+def sources(site: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((site / "content" / "sources").iterdir())}
+
+
+@pytest.mark.parametrize("encode", [
+    lambda text: text.encode("utf-8"),
+    lambda text: text.replace("\n", "\r\n").encode("gb18030"),
+    lambda text: text.encode("utf-16"),
+], ids=["utf-8", "gb18030-crlf", "utf-16-bom"])
+def test_each_page_text_is_kept_in_content_as_utf8(fake_site, encode):
+    (fake_site / "seeds" / "a.txt").write_bytes(encode(PAGE_A))
+    run(fake_site)
+    assert sources(fake_site) == {"a.txt": PAGE_A.encode("utf-8"), "b.txt": PAGE_B.encode("utf-8")}
+    kept = (fake_site / "content" / "sources" / "a.txt").stat()
+    run(fake_site)  # unchanged: not written again
+    assert (fake_site / "content" / "sources" / "a.txt").stat().st_mtime_ns == kept.st_mtime_ns
+
+
+def test_a_page_text_goes_with_its_seed_unless_the_seed_failed(fake_site):
+    run(fake_site)
+    (fake_site / "seeds" / "b.txt").write_bytes(b"%PDF-1.4\n1 0 obj\n")
+    run(fake_site)
+    assert set(sources(fake_site)) == {"a.txt", "b.txt"}  # failed this time: kept
+    (fake_site / "seeds" / "b.txt").unlink()
+    run(fake_site)
+    assert set(sources(fake_site)) == {"a.txt"}
 
 
 def test_key_terms_of_unchanged_texts_come_from_the_state_not_jieba(fake_site, monkeypatch):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import pickle
 import random
 import re
 from collections import Counter
@@ -19,12 +20,14 @@ from newsarchive.model import Article, Site
 from lunr.builder import Builder
 
 from newsarchive.search import (FIELD_BOOSTS, SearchOutput, document, facets, find_lunr_script,
-                                fold, han_counts, parse_script_text, plain_body,
-                                save_search_state, script_text, search_output, shard_script,
-                                token_counts, tokenize, write_search_data)
-from newsarchive.search_index import (DocTerms, ShardPostings, field_texts,
-                                      partition, posting, shard_count, splice_fragment,
-                                      splice_postings, splice_shard, split_shard, term_shard)
+                                fold, han_counts, parse_script_text, plain_body, script_text,
+                                search_output, shard_script, token_counts, tokenize,
+                                write_search_data)
+from newsarchive.search import IndexState
+from newsarchive.search.index import LUNR_FILE, DocTerms, field_texts, lunr_candidates
+from newsarchive.search.shards import (ShardPostings, partition, posting, shard_count,
+                                       splice_fragment, splice_postings, splice_shard,
+                                       split_shard, term_shard)
 
 from .conftest import ROOT
 
@@ -374,15 +377,16 @@ def test_an_empty_archive_still_gets_loadable_search_data(tmp_path):
 
 def test_missing_lunr_says_to_run_npm_ci(tmp_path):
     with pytest.raises(ArchiveError) as caught:
-        find_lunr_script([tmp_path / "a", tmp_path / "b"])
+        find_lunr_script([tmp_path / "a" / LUNR_FILE, tmp_path / "b" / LUNR_FILE])
     assert "npm ci" in str(caught.value) and str(tmp_path / "a") in str(caught.value)
 
 
 def test_lunr_found_beside_site_yaml_first(tmp_path):
     (tmp_path / "site" / "node_modules" / "lunr").mkdir(parents=True)
     (tmp_path / "site" / "node_modules" / "lunr" / "lunr.min.js").write_text("/* site */")
-    assert find_lunr_script([tmp_path / "site", ROOT]).read_text() == "/* site */"
-    assert find_lunr_script([tmp_path / "none", ROOT]) == ROOT / "node_modules/lunr/lunr.min.js"
+    assert find_lunr_script(lunr_candidates(tmp_path / "site")).read_text() == "/* site */"
+    assert find_lunr_script(lunr_candidates(tmp_path / "none")) == \
+        ROOT / "node_modules/lunr/lunr.min.js"
 
 
 def search_files(out: Path) -> dict[str, bytes]:
@@ -406,7 +410,7 @@ def apply(out: Path, output: SearchOutput) -> None:
 
 def refuse_full_builds(monkeypatch):
     """From here on a build from scratch fails: proof that a call took the incremental path."""
-    monkeypatch.setattr("newsarchive.search.build_index",
+    monkeypatch.setattr("newsarchive.search.index.build_index",
                         lambda *args, **kwargs: pytest.fail("built from scratch"))
 
 
@@ -416,24 +420,29 @@ def edited(articles: list[Article], index: int, extra: str) -> list[Article]:
 
 def rebuild(tmp_path: Path, first: list[Article], second: list[Article], incremental=None,
             **tuning) -> tuple[dict, SearchOutput, dict]:
-    """Files of `first`, the output of `second` made through first's cache and output folder
+    """Files of `first`, the output of `second` made from first's state and output folder
     (then applied to it), and the files of `second` from scratch. With `incremental` (pytest's
     monkeypatch), the second output must not be built from scratch."""
-    cache, out = tmp_path / "cache" / "search.pickle", tmp_path / "out"
-    output = search_output(make_site(first), cache, None, **tuning)
+    out = tmp_path / "out"
+    output = search_output(make_site(first), None, None, **tuning)
     assert set(output.changed) == set(output.names)
     apply(out, output)
-    save_search_state(cache, output)
+    state = kept(output.state)
     before = site_files(out)
     if incremental is not None:
         refuse_full_builds(incremental)
-    output = search_output(make_site(second), cache, out, **tuning)
+    output = search_output(make_site(second), state, out, **tuning)
     if incremental is not None:
         incremental.undo()
     apply(out, output)
     cold = search_output(make_site(second), None, None, **tuning)
-    assert cold.state is None and site_files(out) == cold.changed, "equal to a build from scratch"
+    assert site_files(out) == cold.changed, "equal to a build from scratch"
     return before, output, cold.changed
+
+
+def kept(state: IndexState) -> IndexState:
+    """The state as the next build gets it: through the build cache's pickle."""
+    return pickle.loads(pickle.dumps(state))
 
 
 def differing(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
@@ -509,10 +518,10 @@ def test_a_large_addition_gives_the_cold_output(tmp_path):
 
 def test_a_previous_file_that_is_not_the_cached_one_is_never_read(tmp_path):
     articles = generated_articles(120)
-    cache, out = tmp_path / "search.pickle", tmp_path / "out"
-    output = search_output(make_site(articles), cache, None, postings_per_shard=500)
+    out = tmp_path / "out"
+    output = search_output(make_site(articles), None, None, postings_per_shard=500)
     apply(out, output)
-    save_search_state(cache, output)
+    state = kept(output.state)
     before = site_files(out)
     changed_articles = edited(articles, 40, "\n\n冰雪嘉年华开幕。")
     cold = search_output(make_site(changed_articles), None, None, postings_per_shard=500).changed
@@ -520,49 +529,38 @@ def test_a_previous_file_that_is_not_the_cached_one_is_never_read(tmp_path):
     for name in cold:
         if name.startswith("search/index-"):
             (out / name).write_bytes((out / name).read_bytes().replace(b'"terms":[', b'"terms":["x",'))
-    output = search_output(make_site(changed_articles), cache, out, postings_per_shard=500)
+    output = search_output(make_site(changed_articles), state, out, postings_per_shard=500)
     assert set(output.changed) == differing(before, cold)
     assert all(data == cold[name] for name, data in output.changed.items())
 
 
 def test_without_a_previous_output_every_file_is_changed(tmp_path):
     articles = generated_articles(20)
-    cache = tmp_path / "search.pickle"
-    first = search_output(make_site(articles), cache, None)
-    save_search_state(cache, first)
-    again = search_output(make_site(articles), cache, None)
+    first = search_output(make_site(articles), None, None)
+    again = search_output(make_site(articles), kept(first.state), None)
     assert again.changed == first.changed and set(again.changed) == set(again.names)
 
 
 def test_the_cache_is_small_beside_the_index(tmp_path):
     articles = generated_articles(300)
-    cache = tmp_path / "search.pickle"
-    output = search_output(make_site(articles), cache, None)
-    save_search_state(cache, output)
-    assert cache.stat().st_size * 10 < sum(map(len, output.changed.values()))
+    output = search_output(make_site(articles), None, None)
+    size = len(pickle.dumps(output.state, protocol=pickle.HIGHEST_PROTOCOL))
+    assert size * 10 < sum(map(len, output.changed.values()))
 
 
 def test_a_cache_for_other_code_or_settings_is_ignored(tmp_path, monkeypatch):
-    cache, out = tmp_path / "search.pickle", tmp_path / "out"
-    output = search_output(make_site(generated_articles(20)), cache, None)
+    out = tmp_path / "out"
+    output = search_output(make_site(generated_articles(20)), None, None)
     apply(out, output)
-    save_search_state(cache, output)
+    state = kept(output.state)
     for setting in ({"docs_per_shard": 3}, {"postings_per_shard": 100}):
-        again = search_output(make_site(generated_articles(20)), cache, out, **setting)
+        again = search_output(make_site(generated_articles(20)), state, out, **setting)
         assert set(again.changed) == set(again.names)
-    monkeypatch.setattr("newsarchive.search.code_version", lambda: "other code")
-    monkeypatch.setattr("newsarchive.search.update_index", lambda *a, **k: pytest.fail("reused"))
-    again = search_output(make_site(generated_articles(20)), cache, out)
+    monkeypatch.setattr("newsarchive.search.index.code_version", lambda: "other code")
+    monkeypatch.setattr("newsarchive.search.index.update_index",
+                        lambda *a, **k: pytest.fail("reused"))
+    again = search_output(make_site(generated_articles(20)), state, out)
     assert again.changed == output.changed
-
-
-def test_a_damaged_cache_is_ignored(tmp_path):
-    cache = tmp_path / "search.pickle"
-    cache.write_bytes(b"not a pickle")
-    output = search_output(make_site(generated_articles(20)), cache, tmp_path)
-    assert set(output.changed) == set(output.names)
-    save_search_state(cache, output)
-    assert cache.read_bytes() != b"not a pickle"
 
 
 def test_write_search_data_writes_every_file(tmp_path):

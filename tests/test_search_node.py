@@ -11,7 +11,7 @@ import pytest
 from newsarchive.content import load_articles
 from newsarchive.model import Article
 from newsarchive.search import document, tokenize, write_search_data
-from newsarchive.search_index import term_shard
+from newsarchive.search.shards import term_shard
 
 from .conftest import ROOT, run_node
 from .test_search import (HOSTILE_BODY, HOSTILE_TITLE, VECTORS, articles_from_seeds, extra_articles,

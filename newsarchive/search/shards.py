@@ -1,30 +1,29 @@
-"""The search index as term shards, written directly rather than through lunr.py.
+"""The search data's file format, written and read here: classic `<script>` files under
+`_site/search/` registering one value each (browsers block fetch(), XHR, import() and workers of
+local files: script elements are what works from file://), and the index shards' postings.
 
 A shard holds, per term, the term frequency and field length of every document field that has
-it; search.js turns them into lunr's BM25 weights (same formula, constants and rounding as
-lunr.py, which tests keep as the reference) when the shard loads. Weights that depend on the
-whole corpus (document count, average field lengths) are thus computed in the browser, so an
-edited article changes only the shards of its own terms, the manifest and its document shard.
+it: [[field, ref gap, tf, length, …], …], fields numbered in FIELDS order; search-engine.js turns
+them into lunr's BM25 weights when the shard loads. A shard's file is made of one JSON fragment
+per term, so an update can edit the few terms an article touches as text (split_shard,
+splice_shard) and write the shard again without decoding the rest.
 """
 
 from __future__ import annotations
 
 import bisect
-import hashlib
 import itertools
 import json
 import operator
-import pickle
+import re
 from array import array
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 
-from .errors import ArchiveError
-from .output import atomic_file
-
+SCRIPT_GLOBAL = "newsarchiveSearch"
+DATA_FILE_RE = re.compile(r"(index|chars|docs)-[0-9]+\.js")
 FIELD_BOOSTS = {"title": 10, "kicker": 3, "subtitle": 3, "people": 3, "tags": 3, "body": 1}
 FIELDS = tuple(FIELD_BOOSTS)
 # A posting packs ref, term frequency and field length in one int: cheaper than three.
@@ -32,34 +31,68 @@ FREQUENCY_SHIFT, REF_SHIFT = 20, 40
 FIELD_MASK = (1 << FREQUENCY_SHIFT) - 1
 
 
-def field_texts(doc: dict) -> list[str]:
-    """The text of each indexed field of a stored document, in FIELDS order."""
-    people = " ".join(filter(None, [doc["byline"], *doc["reporters"]]))
-    return [doc["title"], doc["kicker"] or "", doc["subtitle"] or "", people,
-            " ".join(doc["tags"]), doc["body"]]
+def data_name(name: str) -> str:
+    """The site-relative path of the data file that registers `name`."""
+    return f"search/{name}.js"
 
 
-@dataclass
-class DocTerms:
-    """One document's contribution: per field its term counts and token count."""
+def script_text(name: str, value: object) -> str:
+    """A classic script registering `value` as window.newsarchiveSearch[name], safe to load."""
+    return wrap_script(name, json.dumps(value, ensure_ascii=False, sort_keys=True,
+                                        separators=(",", ":")))
 
-    counts: list[Counter]
-    lengths: list[int]
 
-    @classmethod
-    def of(cls, doc: dict, token_counts: Callable[[str], Counter]) -> DocTerms:
-        counts = [token_counts(text) for text in field_texts(doc)]
-        lengths = [sum(field_counts.values()) for field_counts in counts]
-        if max(lengths) > FIELD_MASK:
-            raise ArchiveError(f"article {doc['id']} is too long to index (over {FIELD_MASK} "
-                               "words in one field): split it into parts")
-        return cls(counts, lengths)
+def wrap_script(name: str, data: str) -> str:
+    """The script registering the JSON text `data` (see script_text)."""
+    # `<` only occurs inside JSON strings: escaping it keeps `</script>` and `<!--` inert even if
+    # the data is ever inlined; U+2028/2029 are line breaks to older JavaScript parsers.
+    data = data.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (f"window.{SCRIPT_GLOBAL}=window.{SCRIPT_GLOBAL}||{{}};\n"
+            f"window.{SCRIPT_GLOBAL}[{json.dumps(name)}]={data};\n")
 
-    def terms(self) -> set[str]:
-        return {term for counts in self.counts for term in counts}
 
-    def postings(self) -> int:
-        return sum(len(counts) for counts in self.counts)
+def script_value(text: str) -> str:
+    """The JSON text of the value a script from script_text() registers."""
+    return text[text.index("]=") + 2:-2]
+
+
+def parse_script_text(text: str) -> object:
+    """The value a script from script_text() registers."""
+    return json.loads(script_value(text))
+
+
+def shard_script(name: str, terms: list[str], fragments: dict[str, str]) -> str:
+    """An index shard as script_text() writes {terms, postings}, from its terms' fragments."""
+    postings = ",".join(fragments[term] for term in terms)
+    terms_json = json.dumps(terms, ensure_ascii=False, separators=(",", ":"))
+    return wrap_script(name, f'{{"postings":[{postings}],"terms":{terms_json}}}')
+
+
+def split_shard(text: str) -> dict[str, str]:
+    """The fragments of a shard's JSON text as search.shard_script() writes it, unparsed."""
+    head, terms_text = text.rsplit('],"terms":', 1)
+    terms = json.loads(terms_text[:-1])
+    if not terms:
+        return {}
+    # A term's postings are [[…],…,[…]] of numbers: "]],[[" occurs only between two terms.
+    pieces = head[len('{"postings":[') + 2:-2].split("]],[[")
+    return {term: f"[[{piece}]]" for term, piece in zip(terms, pieces, strict=True)}
+
+
+def term_shard(term: str, shards: int) -> int:
+    """The index shard holding `term`: FNV-1a over its code points (search.js computes the same)."""
+    value = 0x811C9DC5
+    for char in term:
+        value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
+    return value % shards
+
+
+def shard_count(postings: int, per_shard: int) -> int:
+    """A power of two near postings / per_shard, so it changes only when the corpus doubles."""
+    count = 1
+    while count * per_shard < postings:
+        count *= 2
+    return count
 
 
 def posting(ref: int, frequency: int, length: int) -> int:
@@ -119,6 +152,19 @@ def encode_field(number: int, packed: list[int]) -> list[int]:
     values[2::3] = [p >> FREQUENCY_SHIFT & FIELD_MASK for p in packed]
     values[3::3] = [p & FIELD_MASK for p in packed]
     return values
+
+
+def partition(postings: ShardPostings, shards: int) -> dict[int, ShardPostings]:
+    """The postings split by term_shard into `shards` shards, by number; empty ones left out."""
+    out: dict[int, ShardPostings] = {}
+    memo: dict[str, ShardPostings] = {}
+    for number, by_term in enumerate(postings.fields):
+        for term, flat in by_term.items():
+            part = memo.get(term)
+            if part is None:
+                part = memo[term] = out.setdefault(term_shard(term, shards), ShardPostings())
+            part.fields[number][term] = flat
+    return out
 
 
 def splice_postings(entry: list[list[int]], drop: set[int], added: dict[int, Iterable[int]]
@@ -224,92 +270,3 @@ def splice_fragment(text: str, drop: set[int], added: dict[int, Iterable[int]]) 
         parts[2::3], parts[3::3] = frequencies, lengths
         pieces[at] = ",".join(parts)
     return "[[" + "],[".join(pieces) + "]]"
-
-
-def split_shard(text: str) -> dict[str, str]:
-    """The fragments of a shard's JSON text as search.shard_script() writes it, unparsed."""
-    head, terms_text = text.rsplit('],"terms":', 1)
-    terms = json.loads(terms_text[:-1])
-    if not terms:
-        return {}
-    # A term's postings are [[…],…,[…]] of numbers: "]],[[" occurs only between two terms.
-    pieces = head[len('{"postings":[') + 2:-2].split("]],[[")
-    return {term: f"[[{piece}]]" for term, piece in zip(terms, pieces, strict=True)}
-
-
-def term_shard(term: str, shards: int) -> int:
-    """The index shard holding `term`: FNV-1a over its code points (search.js computes the same)."""
-    value = 0x811C9DC5
-    for char in term:
-        value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
-    return value % shards
-
-
-def shard_count(postings: int, per_shard: int) -> int:
-    """A power of two near postings / per_shard, so it changes only when the corpus doubles."""
-    count = 1
-    while count * per_shard < postings:
-        count *= 2
-    return count
-
-
-def partition(postings: ShardPostings, shards: int) -> dict[int, ShardPostings]:
-    """The postings split by term_shard into `shards` shards, by number; empty ones left out."""
-    out: dict[int, ShardPostings] = {}
-    memo: dict[str, ShardPostings] = {}
-    for number, by_term in enumerate(postings.fields):
-        for term, flat in by_term.items():
-            part = memo.get(term)
-            if part is None:
-                part = memo[term] = out.setdefault(term_shard(term, shards), ShardPostings())
-            part.fields[number][term] = flat
-    return out
-
-
-@dataclass
-class IndexState:
-    """What the previous build wrote, enough to redo only what an edit touches.
-
-    The data files themselves are not kept: an update reads the few it needs from the previous
-    output, and `digests` proves they are the files this state describes.
-    """
-
-    key: tuple
-    ids: list[str]
-    hashes: list[bytes]
-    postings: dict[str, list[int]]        # per kind of index, per document, its (field, term) pairs
-    lengths: dict[str, list[list[int]]]   # per kind, per document, tokens per field
-    shards: dict[str, int]                # per kind, its number of shards
-    digests: dict[str, bytes]             # site-relative data file -> file_digest() of its bytes
-
-
-def file_digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
-def load_state(path: Path, key: tuple) -> IndexState | None:
-    """The cached state if it was written by this code for these settings, else None."""
-    try:
-        with path.open("rb") as handle:
-            state = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-        return None  # no cache or a damaged one: build from scratch
-    return state if isinstance(state, IndexState) and state.key == key else None
-
-
-def save_state(path: Path, state: IndexState) -> None:
-    """Write the state atomically: a concurrent build reads the old one or the new, never half."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_file(path) as handle:
-            pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    except OSError:
-        pass  # a cache that cannot be written only makes the next build slower
-
-
-def changed_refs(state: IndexState, ids: list[str], hashes: list[bytes]) -> list[int] | None:
-    """Refs whose document differs from the cached one, or None if refs themselves moved."""
-    if ids[:len(state.ids)] != state.ids:
-        return None  # an article removed or inserted before the end renumbers the rest
-    changed = [ref for ref, (old, new) in enumerate(zip(state.hashes, hashes)) if old != new]
-    return changed + list(range(len(state.ids), len(ids)))

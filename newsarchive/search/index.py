@@ -1,57 +1,35 @@
-"""Offline full-text search: a Chinese bigram tokenizer, a lunr-scored index and a document store.
+"""The search index of a site: built from scratch (across processes for a large archive) or
+updated from the previous output's files, only those an edit touches being made again.
 
-Everything is written as classic `<script>` files under `_site/search/`, because browsers block
-fetch(), XHR, import() and workers of local files: script elements are what works from file://.
 The index is split by term (bigrams and words in index-N.js, single Han characters in
-chars-N.js) and the documents one per file, so a query loads only what it needs; the postings
-are written here directly (search_index.py) and the page scores them as lunr.js would. A build
-passes the output it replaces and a small cache to search_output(), which then makes only the
-files an edit touches. The browser half (static/js/search.js) mirrors the tokenizer;
-tests/vectors/tokenizer.json keeps the two in step."""
+chars-N.js) and the documents two per file, so a query loads only what it needs (see shards.py
+for the format, static/js/search-engine.js for the reader).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import math
-import multiprocessing
-import os
 import re
+import sys
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ArchiveError
-from . import search_index
-from .model import Article, Site
-from .search_index import (FIELD_BOOSTS, FIELDS, DocTerms, IndexState, ShardPostings,
-                           changed_refs, file_digest, load_state, partition,
-                           save_state, shard_count, splice_shard, split_shard,
-                           term_shard)
-from .urls import article_path
+from .. import buildcache
+from ..errors import ArchiveError
+from ..model import Article, Site
+from ..urls import article_path
+from ..workers import Runner
+from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, ShardPostings, data_name,
+                     partition, script_text, shard_count, shard_script, splice_shard,
+                     split_shard, term_shard)
+from .state import IndexState, StalePrevious, changed_refs, file_digest, read_previous
+from .tokenize import han_counts, token_counts
 
-# Han: CJK radicals and Kangxi radicals (PDF extraction emits them for ordinary characters),
-# 〇, extension A, the unified block, compatibility ideographs, and planes 2-3 (ext. B-I).
-HAN = "\u2e80-\u2fdf\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-# Letters and digits that make words; × and ÷ are left out of Latin-1 on purpose.
-WORD = ("0-9A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f\u0386\u0388-\u03ce"
-        "\u0400-\u045f")
-RUN_RE = re.compile(f"([{HAN}]+)|([{WORD}]+)")
-# The same tokens by kind, for counting them in bulk: Han bigrams (overlapping), lone Han
-# characters, words.
-BIGRAM_RE = re.compile(f"(?=([{HAN}]{{2}}))")
-LONE_HAN_RE = re.compile(f"(?<![{HAN}])[{HAN}](?![{HAN}])")
-WORD_RE = re.compile(f"[{WORD}]+")
-HAN_CHAR_RE = re.compile(f"[{HAN}]")
-# Full-width ASCII (Ａ, １, ，) folds to ASCII and the ideographic space to a space: one character
-# for one, so offsets in the folded text are offsets in the original.
-FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-SCRIPT_GLOBAL = "newsarchiveSearch"
 FORMAT_VERSION = 4
 POSTINGS_PER_SHARD = 2500  # about 25 KB of script per index shard
 DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candidates a phrase
@@ -60,48 +38,9 @@ PARALLEL_FROM = 3000       # documents; below this, starting processes costs mor
 PARALLEL_CORES = 4
 MAX_WORKERS = 8
 SHARDS_PER_TASK = 128
+LUNR_FILE = Path("node_modules/lunr/lunr.min.js")   # npm ci installs it
 HEADING_RE = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 ESCAPED_PUNCTUATION_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
-DATA_FILE_RE = re.compile(r"(index|chars|docs)-[0-9]+\.js")
-
-
-def fold(text: str) -> str:
-    """Width- and case-fold `text` for matching, keeping its length."""
-    wide = text.translate(FOLD_TABLE)
-    lowered = wide.lower()
-    if len(lowered) == len(wide):
-        return lowered
-    # A few capitals lower to two characters (İ → i + dot): keep the first, so lengths hold.
-    return "".join(c.lower()[0] for c in wide)
-
-
-def tokenize(text: str) -> list[str]:
-    """Han runs as overlapping bigrams (one character alone), words lowercased, the rest dropped."""
-    tokens: list[str] = []
-    for match in RUN_RE.finditer(fold(text)):
-        han, word = match.groups()
-        if word:
-            tokens.append(word)
-        elif len(han) == 1:
-            tokens.append(han)
-        else:
-            tokens.extend(han[i:i + 2] for i in range(len(han) - 1))
-    return tokens
-
-
-def token_counts(text: str) -> Counter:
-    """Counter(tokenize(text)), about twice as fast: the index needs counts, not order."""
-    folded = fold(text)
-    counts = Counter(BIGRAM_RE.findall(folded))
-    counts.update(LONE_HAN_RE.findall(folded))
-    counts.update(WORD_RE.findall(folded))
-    return counts
-
-
-def han_counts(text: str) -> Counter:
-    """Each Han character and how often it occurs (fold() leaves Han as it is)."""
-    return Counter(HAN_CHAR_RE.findall(text))
-
 
 # The indexes, by file prefix, and how each counts a field's terms. "chars" holds every Han
 # character alone, so that a one-character query reads one file instead of every bigram shard.
@@ -166,46 +105,50 @@ class Documents(Sequence):
         return self.made[at]
 
 
-def script_text(name: str, value: object) -> str:
-    """A classic script registering `value` as window.newsarchiveSearch[name], safe to load."""
-    return wrap_script(name, json.dumps(value, ensure_ascii=False, sort_keys=True,
-                                        separators=(",", ":")))
+def field_texts(doc: dict) -> list[str]:
+    """The text of each indexed field of a stored document, in FIELDS order."""
+    people = " ".join(filter(None, [doc["byline"], *doc["reporters"]]))
+    return [doc["title"], doc["kicker"] or "", doc["subtitle"] or "", people,
+            " ".join(doc["tags"]), doc["body"]]
 
 
-def wrap_script(name: str, data: str) -> str:
-    """The script registering the JSON text `data` (see script_text)."""
-    # `<` only occurs inside JSON strings: escaping it keeps `</script>` and `<!--` inert even if
-    # the data is ever inlined; U+2028/2029 are line breaks to older JavaScript parsers.
-    data = data.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return (f"window.{SCRIPT_GLOBAL}=window.{SCRIPT_GLOBAL}||{{}};\n"
-            f"window.{SCRIPT_GLOBAL}[{json.dumps(name)}]={data};\n")
+@dataclass
+class DocTerms:
+    """One document's contribution: per field its term counts and token count."""
+
+    counts: list[Counter]
+    lengths: list[int]
+
+    @classmethod
+    def of(cls, doc: dict, token_counts: Callable[[str], Counter]) -> DocTerms:
+        counts = [token_counts(text) for text in field_texts(doc)]
+        lengths = [sum(field_counts.values()) for field_counts in counts]
+        if max(lengths) > FIELD_MASK:
+            raise ArchiveError(f"article {doc['id']} is too long to index (over {FIELD_MASK} "
+                               "words in one field): split it into parts")
+        return cls(counts, lengths)
+
+    def terms(self) -> set[str]:
+        return {term for counts in self.counts for term in counts}
+
+    def postings(self) -> int:
+        return sum(len(counts) for counts in self.counts)
 
 
-def shard_script(name: str, terms: list[str], fragments: dict[str, str]) -> str:
-    """An index shard as script_text() writes {terms, postings}, from its terms' fragments."""
-    postings = ",".join(fragments[term] for term in terms)
-    terms_json = json.dumps(terms, ensure_ascii=False, separators=(",", ":"))
-    return wrap_script(name, f'{{"postings":[{postings}],"terms":{terms_json}}}')
+def lunr_candidates(site_root: Path) -> list[Path]:
+    """Where lunr.min.js may be, in order: beside site.yaml, then beside this package. A
+    change to either is a change of the build's input."""
+    return [root / LUNR_FILE for root in (site_root, Path(__file__).resolve().parents[2])]
 
 
-def find_lunr_script(roots: list[Path]) -> Path:
-    """lunr.min.js from the first root's node_modules that has it, or an error saying what to do."""
-    for root in roots:
-        candidate = root / "node_modules" / "lunr" / "lunr.min.js"
+def find_lunr_script(candidates: list[Path]) -> Path:
+    """The first of the candidate lunr.min.js files that is there, or an error saying what
+    to do."""
+    for candidate in candidates:
         if candidate.is_file():
             return candidate
     raise ArchiveError("lunr.min.js is missing: run `npm ci` in the project folder to install "
-                       "the npm packages", roots[0] / "node_modules" / "lunr")
-
-
-def parse_script_text(text: str) -> object:
-    """The value a script from script_text() registers."""
-    return json.loads(script_value(text))
-
-
-def script_value(text: str) -> str:
-    """The JSON text of the value a script from script_text() registers."""
-    return text[text.index("]=") + 2:-2]
+                       "the npm packages", candidates[0].parent)
 
 
 @dataclass
@@ -213,42 +156,44 @@ class SearchOutput:
     """A build's search data: the files to write, the names of all of them, what to cache."""
 
     changed: dict[str, bytes]  # site-relative path -> bytes, for each file that differs from
-                               # the output the cache describes (every file without one)
+                               # the output the state describes (every file without one)
     names: list[str]           # every site-relative file of the search data, sorted
-    state: IndexState | None   # for save_search_state() once the output is in place; None if
-                               # the cache already holds it
+    state: IndexState | None   # what the next build needs to update this output; None if
+                               # the previous state describes it as it is
 
 
-def search_output(site: Site, cache: Path | None, previous: Path | None, *,
+def search_output(site: Site, state: IndexState | None, previous: Path | None, *,
                   postings_per_shard: int = POSTINGS_PER_SHARD,
-                  docs_per_shard: int = DOCS_PER_SHARD, workers: int = 0) -> SearchOutput:
+                  docs_per_shard: int = DOCS_PER_SHARD, workers: int = 0,
+                  runner: Runner | None = None) -> SearchOutput:
     """The search data of `site` (see README, Search).
 
-    `previous` is the site folder the cached state was written into (the output being
-    replaced), or None if the cache does not describe it: then every file is made and
-    returned. With both, only the files an edit touches are made, from the previous output's
-    own files (each checked against the state's digest). `workers` processes build an index
-    from scratch (0: one per core for a large archive); the output is the same for any number.
+    `previous` is the site folder `state` (the last build's SearchOutput.state) describes,
+    or None: then every file is made and returned. With both, only the files an edit touches
+    are made, from the previous output's own files (each checked against the state's digest).
+    `workers` processes build an index from scratch (0: one per core for a large archive,
+    started by `runner`); the output is the same for any number.
     """
-    lunr_script = find_lunr_script([site.config.root, Path(__file__).resolve().parent.parent])
+    lunr_script = find_lunr_script(lunr_candidates(site.config.root))
     articles = sorted(site.articles, key=lambda a: a.id)
     docs = Documents(articles)
     ids, hashes = [a.id for a in articles], [article_hash(a) for a in articles]
     key = (code_version(), postings_per_shard, docs_per_shard)
-    state = load_state(cache, key) if cache and previous else None
+    state = state if previous is not None and state is not None and state.key == key else None
     refs = changed_refs(state, ids, hashes) if state else None
     index = None
     # Past a tenth of the archive, redoing the changed shards costs more than building afresh.
     if refs is not None and len(refs) <= max(50, len(docs) // 10):
         index = update_index(state, docs, refs, previous, postings_per_shard, docs_per_shard)
     if index is None:
-        workers = workers or default_workers(len(docs))
+        runner = runner or Runner()
+        workers = workers or default_workers(len(docs), runner)
         try:
-            index = build_index(docs, postings_per_shard, docs_per_shard, workers)
+            index = build_index(docs, postings_per_shard, docs_per_shard, workers, runner)
         except BrokenProcessPool:
             # Workers cannot start where the main script re-runs its work on import (no
             # `if __name__ == "__main__"`): the same output from this process alone.
-            index = build_index(docs, postings_per_shard, docs_per_shard, 1)
+            index = build_index(docs, postings_per_shard, docs_per_shard, 1, runner)
     topics = [t.name for t in site.config.topics]
     manifest = {
         "format": FORMAT_VERSION,
@@ -277,13 +222,7 @@ def search_output(site: Site, cache: Path | None, previous: Path | None, *,
     changed = {name: data for name, data in files.items() if old_digests.get(name) != digests[name]}
     fresh = None if state and refs == [] and digests == old_digests else \
         IndexState(key, ids, hashes, index.postings, index.lengths, index.shards, digests)
-    return SearchOutput(changed, names, fresh if cache else None)
-
-
-def save_search_state(cache: Path, output: SearchOutput) -> None:
-    """Keep what the next build needs to update this output; call once it is in place."""
-    if output.state is not None:
-        save_state(cache, output.state)
+    return SearchOutput(changed, names, fresh)
 
 
 def write_search_data(site: Site, out_dir: Path, **tuning) -> None:
@@ -301,17 +240,9 @@ def write_search_data(site: Site, out_dir: Path, **tuning) -> None:
             stale.unlink()
 
 
-def data_name(name: str) -> str:
-    """The site-relative path of the data file that registers `name`."""
-    return f"search/{name}.js"
-
-
 def code_version() -> str:
-    """A hash of the code that writes the index: a cache from other code is not trusted."""
-    digest = hashlib.blake2b(digest_size=8)
-    for module in (Path(__file__), Path(search_index.__file__)):
-        digest.update(module.read_bytes())
-    return digest.hexdigest()
+    """A hash of the code that writes the index: a state from other code is not trusted."""
+    return buildcache.code_version(CODE).hex()
 
 
 def docs_files(docs: Sequence[dict], numbers: Iterable[int], docs_per_shard: int
@@ -359,12 +290,12 @@ class BuiltIndex:
 
 
 def build_index(docs: Sequence[dict], postings_per_shard: int, docs_per_shard: int,
-                workers: int) -> BuiltIndex:
+                workers: int, runner: Runner | None = None) -> BuiltIndex:
     """Every index and document file from scratch, the work split over `workers` processes."""
     size = math.ceil(len(docs) / workers) or 1
     starts = range(0, max(len(docs), 1), size)
     built = BuiltIndex({}, {}, {}, {})
-    with worker_pool(workers) as pool:
+    with (runner or Runner()).pool(workers) as pool:
         for kind in KINDS:  # one after the other: peak memory holds one kind's postings
             # Chunks of consecutive refs, merged in order: the postings stay sorted by ref.
             chunks = list(pool.map(index_chunk, [docs[s:s + size] for s in starts], starts,
@@ -401,40 +332,13 @@ def handed_over(parts: list, groups: list[list[int]]):
             parts[number] = None
 
 
-class _Serial:
-    """An executor that runs everything here: no processes to start for small archives."""
-
-    def __enter__(self) -> _Serial:
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        pass
-
-    def map(self, function, *iterables):
-        return map(function, *iterables)
-
-
-def worker_pool(workers: int):
-    """A process pool of `workers`, or this process alone for one."""
-    if workers == 1:
-        return _Serial()
-    # forkserver, not fork: `serve` builds while its server threads run, and forking a
-    # threaded process can copy a held lock into the child.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    return ProcessPoolExecutor(workers, mp_context=context)
-
-
-def default_workers(documents: int) -> int:
+def default_workers(documents: int, runner: Runner) -> int:
     """One process per available core for a large archive on 4+ cores; else this one alone.
 
     On 2 cores the merge and the transfers between processes ate the gain (10k articles:
     9.6 s alone, 17 s with 2 workers on a busy machine), so workers start only with more.
     """
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
+    cores = runner.cores()
     if documents < PARALLEL_FROM or cores < PARALLEL_CORES:
         return 1
     return min(cores, MAX_WORKERS)
@@ -494,19 +398,6 @@ def update_kind(built: BuiltIndex, kind: str, state: IndexState, docs: Sequence[
     return True
 
 
-class StalePrevious(Exception):
-    """A file of the previous output is missing or is not the one the cached state describes."""
-
-
-def read_previous(previous: Path, name: str, state: IndexState, parse: bool = True) -> object:
-    """The value of the previous output's data file `name` (its JSON text if not `parse`),
-    checked against the state."""
-    path = previous / data_name(name)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        raise StalePrevious(path) from None
-    if file_digest(data) != state.digests.get(data_name(name)):
-        raise StalePrevious(path)
-    text = script_value(data.decode("utf-8"))
-    return json.loads(text) if parse else text
+# The modules whose version the search state depends on (see code_version).
+CODE = tuple(sys.modules[f"{__package__}.{name}"] for name in ("index", "shards", "state",
+                                                                "tokenize"))

@@ -1,0 +1,271 @@
+"""The pages stage: every page of the plan, rendered only where its fingerprint changed.
+
+A page whose fingerprint (see depends.py) equals the last build's keeps the last build's file
+(a hard link); only the others are rendered, across processes when there are many. When only the
+texts of some articles changed, the site is not planned again: the pages holding them are
+re-rendered from the contexts the last full plan kept (lists and links show cards, which did not
+change), and every other page keeps its file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import config as config_module
+from .. import content, depends, errors, frontmatter, model, pages, render, taxonomy, urls
+from .. import workers
+from ..buildcache import code_version
+from ..config import SiteConfig
+from ..content import ContentCache
+from ..depends import ContextLoader, Fingerprints, PagePrint, tree_digest
+from ..errors import ArchiveError
+from ..model import Article, ArticleCard, Site
+from ..output import Staging, start_staging
+from ..pages import Page, plan_site
+from ..render import make_environment, render_template
+from . import Build, Produced, Stage
+
+# Below this many pages to render, starting worker processes costs more than it saves.
+PARALLEL_MIN_PAGES = 400
+CHUNK_PAGES = 200
+
+
+@dataclass
+class PagesState:
+    """Each page's fingerprint in the build that wrote the output, and what it was made with."""
+
+    fingerprints: dict[str, bytes] = field(default_factory=dict)
+    key: bytes = b""            # global_key(): templates, config, the pages' code
+    rest_stamp: bytes = b""     # Build.rest_stamp of that build
+    page_count: int = 0
+
+
+@dataclass
+class KeptContexts:
+    """The pickled contexts (depends.PagePrint) of the pages that hold whole articles, as the
+    last full plan made them (the cache entry "contexts", saved only by a full plan)."""
+
+    pages: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
+
+
+def check_plan(plan: list[Page]) -> None:
+    """Two pages with one output path would overwrite each other: refuse before writing."""
+    seen: set[str] = set()
+    for page in plan:
+        if page.path in seen:
+            raise ArchiveError(f"two pages would be written to {page.path}: give one a "
+                               "different id or name")
+        seen.add(page.path)
+
+
+def text_edits(contents: ContentCache) -> set[str] | None:
+    """Ids of the articles whose text alone changed in the last load of `contents`; None if
+    an article came, went, or changed what lists and links show of it (its card)."""
+    if contents.removed:
+        return None
+    edited = set()
+    for rel, before in contents.parsed.items():
+        after = contents.entries[rel].article
+        if before is None or before.card() != after.card():
+            return None
+        edited.add(after.id)
+    return edited
+
+
+def replan_pages(kept: KeptContexts, edited: set[str], site: Site) -> list[Page]:
+    """The pages holding an edited article, from the contexts the last full plan kept, with
+    this build's articles in them: with every card unchanged, nothing else of theirs changed."""
+    articles = {a.id: a for a in site.articles}
+    cards = _Cards(articles)
+    replanned = []
+    for context, ids in kept.pages.values():
+        if edited.intersection(ids):
+            path, template, values = ContextLoader(context, articles, cards).load()
+            replanned.append(Page(path, template, values))
+    return replanned
+
+
+class _Cards(dict):
+    """Article id -> its card, made when first asked for: the few pages planned again name a
+    few dozen of the archive's articles."""
+
+    def __init__(self, articles: dict[str, Article]):
+        super().__init__()
+        self.articles = articles
+
+    def __missing__(self, article_id: str) -> ArticleCard:
+        card = self[article_id] = self.articles[article_id].card()
+        return card
+
+
+# What the pages' bytes depend on besides their contexts, templates and config. A test checks
+# that it holds every module of the package the planner and renderer import.
+CODE = (config_module, content, depends, errors, frontmatter, model, pages, render, taxonomy,
+        urls)
+
+
+def global_key(config: SiteConfig, templates_dir: Path) -> bytes:
+    """What every page depends on besides its context: templates, config, the code itself."""
+    return tree_digest(templates_dir) + repr(config).encode() + \
+        code_version((*CODE, sys.modules[__name__]))
+
+
+class PagesStage(Stage):
+    name = "pages"
+    kind = PagesState
+    code = (*CODE, sys.modules[__name__])
+
+    def __init__(self):
+        self.replanned: list[Page] | None = None  # the text-edit shortcut's pages
+
+    def begin(self, build: Build, previous: PagesState | None) -> None:
+        """Take the text-edit shortcut when it applies: the kept contexts of the pages that
+        show an edited text, every other page's file kept as it is."""
+        key = global_key(build.config, build.config.root / "templates")
+        if previous is None or (previous.key, previous.rest_stamp) != (key, build.rest_stamp):
+            return
+        edited = text_edits(build.contents)
+        kept = build.previous("contexts", KeptContexts, self.code) if edited is not None \
+            else None
+        if kept is None:
+            return
+        replanned = replan_pages(kept, edited, build.site)
+        paths = {page.path for page in replanned}
+        if all(build.staging.keep(path) for path in previous.fingerprints if path not in paths):
+            self.replanned, build.small = replanned, True
+        else:  # the output lost a page: plan everything after all, in a fresh folder
+            build.staging.discard()
+            build.staging = start_staging(build.staging.out_dir)
+
+    def produce(self, build: Build, previous: PagesState | None) -> Produced:
+        key = global_key(build.config, build.config.root / "templates")
+        if self.replanned is None:
+            # Everything that can be checked is checked before the output is touched.
+            plan = plan_site(build.site, build.content_dir)
+            check_plan(plan)
+            page_count = sum(p.path.endswith(".html") for p in plan)
+        else:
+            plan, page_count = self.replanned, previous.page_count
+        old = previous.fingerprints if previous is not None else {}
+        prints, rendered = render_changed(
+            build.site.config, plan, build.env, Fingerprints(key, build.contents.digests()),
+            old, build.staging, build.quiet, build.runner)
+        fingerprints = {path: p.digest for path, p in prints.items()}
+        entries: dict[str, object] = {}
+        if self.replanned is not None:
+            fingerprints = {**old, **fingerprints}
+        else:
+            entries["contexts"] = KeptContexts({path: (p.context, p.articles)
+                                                for path, p in prints.items() if p.context})
+        entries[self.name] = PagesState(fingerprints, key, build.rest_stamp, page_count)
+        return Produced(entries, page_count, rendered)
+
+
+def render_page(config: SiteConfig, page: Page, env) -> bytes:
+    """One page's bytes: its context plus what every template gets (root, own path, config)."""
+    context = {"root": urls.root_prefix(page.path), "page_path": page.path,
+               "config": config, **page.context}
+    return render_template(env, page.template, context).encode("utf-8")
+
+
+class RenderJob:
+    """One build's pages and what deciding on and rendering them takes. Forked workers inherit
+    it; others receive it pickled without the pages (each chunk brings its own) and make their
+    own Jinja environment."""
+
+    def __init__(self, config: SiteConfig, plan: list[Page], env, staging: Staging,
+                 fingerprints: Fingerprints, previous: dict[str, bytes]):
+        self.config, self.pages, self.env, self.staging = config, plan, env, staging
+        self.fingerprints = fingerprints
+        self.previous = previous  # each page's fingerprint in the build that wrote the output
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "pages": [], "env": Path(self.env.loader.searchpath[0])}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, env=make_environment(state["env"]))
+
+
+_job: RenderJob | None = None
+
+
+def _install_job(job: RenderJob) -> None:
+    global _job
+    _job = job
+
+
+def _render_chunk(first: int, last: int, chunk: list[Page] | None = None) -> tuple:
+    """Fingerprint pages[first:last] (or `chunk`, sent by a parent that is not forked), keep
+    the previous file of each page whose fingerprint is unchanged, render the others; returns
+    their prints, the paths rendered, the files written and kept, and the process that did it."""
+    job = _job
+    staging, prints, rendered = job.staging, {}, []
+    written_from, unchanged_from = len(staging.written), len(staging.unchanged)
+    for page in job.pages[first:last] if chunk is None else chunk:
+        prints[page.path] = printed = job.fingerprints.page(page.path, page.template,
+                                                            page.context)
+        if job.previous.get(page.path) == printed.digest and staging.keep(page.path):
+            continue
+        staging.write(page.path, render_page(job.config, page, job.env))
+        rendered.append(page.path)
+    return (prints, rendered, staging.written[written_from:],
+            staging.unchanged[unchanged_from:], os.getpid())
+
+
+def render_changed(config: SiteConfig, plan: list[Page], env, fingerprints: Fingerprints,
+                   previous: dict[str, bytes], staging: Staging, quiet: bool,
+                   runner: workers.Runner) -> tuple[dict[str, PagePrint], list[str]]:
+    """Fingerprint every page, keep the previous file of each whose fingerprint is unchanged
+    and render the rest, across processes when there are many pages (see _chunk_results);
+    returns the pages' prints and the paths rendered."""
+    chunks = [(i, min(i + CHUNK_PAGES, len(plan))) for i in range(0, len(plan), CHUNK_PAGES)]
+    prints: dict[str, PagePrint] = {}
+    rendered: list[str] = []
+    # The bar appears only if the pages take more than a second.
+    bar = workers.Progress(total=len(plan), desc="pages", unit="page", disable=quiet, delay=1.0,
+               leave=False)
+    _install_job(RenderJob(config, plan, env, staging, fingerprints, previous))
+    try:
+        with bar:
+            for (first, last), result in zip(chunks, _chunk_results(chunks, runner)):
+                chunk_prints, chunk_rendered, written, unchanged, pid = result
+                prints.update(chunk_prints)
+                rendered += chunk_rendered
+                if pid != os.getpid():  # a worker's staging lists are its own copies
+                    staging.written += written
+                    staging.unchanged += unchanged
+                bar.update(last - first)
+    finally:
+        _install_job(None)
+    return prints, rendered
+
+
+def _chunk_results(chunks: list[tuple[int, int]], runner: workers.Runner):
+    """_render_chunk's result for each chunk, in order: in one process per core when there are
+    many pages; while another process of the build (the search data) has a core that leaves
+    this one alone, here, until it is done, then the chunks left in one process per core (more
+    busy processes than cores only take memory)."""
+    def pages_in(rest: list[tuple[int, int]]) -> int:
+        return sum(last - first for first, last in rest)
+
+    at = 0
+    while at < len(chunks) and runner.busy() and \
+            runner.workers(pages_in(chunks[at:]), PARALLEL_MIN_PAGES) == 1:
+        yield _render_chunk(*chunks[at])
+        at += 1
+    count = runner.workers(pages_in(chunks[at:]), PARALLEL_MIN_PAGES)
+    if count == 1:
+        yield from (_render_chunk(*chunk) for chunk in chunks[at:])
+        return
+    rest = chunks[at:]
+    if runner.inherits:
+        with runner.pool(count) as pool:
+            yield from pool.map(_render_chunk, *zip(*rest))
+        return
+    job = _job
+    with runner.pool(count, _install_job, (job,)) as pool:
+        yield from pool.map(_render_chunk, *zip(*rest),
+                            [job.pages[first:last] for first, last in rest])

@@ -1,0 +1,124 @@
+"""Each output stage on its own: what it writes into a staging folder and what it keeps."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsarchive.buildcache import BuildCache
+from newsarchive.config import load_config
+from newsarchive.content import ContentCache, load_content
+from newsarchive.model import Site
+from newsarchive.output import start_staging
+from newsarchive.render import make_environment
+from newsarchive.stages import Build
+from newsarchive.stages.pages import CODE, PagesStage
+from newsarchive.stages.search import SearchStage
+from newsarchive.stages.static import StaticStage
+from newsarchive.workers import Runner
+
+from .conftest import FIXTURE_CONTENT, ROOT
+
+
+def start(site: Path, previous_out: bool = False) -> Build:
+    """A build of the fixture articles into site/_site, as build_site sets one up."""
+    config = load_config(site / "site.yaml")
+    contents = ContentCache()
+    articles = load_content(site / "content", contents)
+    out = (site / "_site").resolve()
+    return Build(Site(config, articles), config, site / "content",
+                 make_environment(site / "templates"), start_staging(out), Runner(), contents,
+                 previous_out, b"rest", BuildCache(site, site / "content", out), {}, quiet=True)
+
+
+def run(stage, build: Build, previous=None):
+    stage.begin(build, previous)
+    produced = stage.produce(build, previous)
+    build.staging.commit()
+    return produced
+
+
+@pytest.fixture
+def site(site_copy: Path) -> Path:
+    shutil.rmtree(site_copy / "content")
+    shutil.copytree(FIXTURE_CONTENT, site_copy / "content")
+    return site_copy
+
+
+def test_the_static_stage_copies_static_files_and_keeps_no_state(site):
+    build = start(site)
+    produced = run(StaticStage(), build)
+    assert produced.entries == {} and produced.pages == 0
+    assert (site / "_site/static/css/site.css").read_bytes() == \
+        (site / "static/css/site.css").read_bytes()
+
+
+def test_the_pages_stage_renders_every_page_then_keeps_every_file(site):
+    first = run(PagesStage(), start(site))
+    state = first.entries["pages"]
+    assert set(first.rendered) == set(state.fingerprints) and first.pages > 20
+    assert "contexts" in first.entries  # kept for the text-edit shortcut
+    again = start(site, previous_out=True)
+    second = run(PagesStage(), again, state)
+    assert second.rendered == [] and sorted(again.staging.unchanged) == sorted(first.rendered)
+
+
+def test_the_pages_stage_shows_the_page_texts_kept_in_content(site):
+    run(PagesStage(), start(site))
+    view = (site / "_site/sources/000_ef5b354f55f1070d.html").read_text("utf-8")
+    first_line = (site / "content/sources/000_ef5b354f55f1070d.txt").read_text("utf-8") \
+        .split("\n")[0]
+    assert first_line.strip() and first_line.strip() in view
+
+
+def test_the_search_stage_writes_the_data_and_keeps_it_when_nothing_changed(site):
+    first = run(SearchStage(), start(site))
+    state = first.entries["search"]
+    assert {"search/manifest.js", "search/lunr.min.js"} <= set(state.digests)
+    again = start(site, previous_out=True)
+    second = run(SearchStage(), again, state)
+    assert second.entries == {} and again.staging.written == []
+
+
+def test_the_search_stage_runs_beside_the_pages_in_a_process_of_its_own(site, monkeypatch):
+    monkeypatch.setattr("newsarchive.stages.search.PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(Runner, "cores", staticmethod(lambda: 2))
+    build = start(site)
+    stage = SearchStage()
+    stage.begin(build, None)
+    assert stage.background is not None
+    produced = stage.produce(build, None)
+    build.staging.commit()
+    assert "search/manifest.js" in build.staging.written and produced.entries["search"]
+
+
+def package_imports(module_file: Path) -> set[str]:
+    """The newsarchive modules a module imports (from . / from .x / from .. import)."""
+    names = set()
+    package = "newsarchive" + "".join(f".{p}" for p in
+                                      module_file.parent.relative_to(ROOT / "newsarchive").parts)
+    for node in ast.walk(ast.parse(module_file.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+            if node.module:
+                names.add(f"{base}.{node.module}")
+            else:
+                names.update(f"{base}.{alias.name}" for alias in node.names)
+    return {name for name in names if (ROOT / (name.replace(".", "/") + ".py")).is_file()}
+
+
+def test_the_page_code_holds_every_module_the_planner_and_renderer_use():
+    """A page's fingerprint holds the version of the code that makes it: a module the planner
+    or renderer uses but CODE leaves out would let an edit of it keep stale pages."""
+    pending, seen = ["newsarchive.pages", "newsarchive.render", "newsarchive.depends"], set()
+    while pending:
+        name = pending.pop()
+        if name not in seen:
+            seen.add(name)
+            pending += package_imports(ROOT / (name.replace(".", "/") + ".py"))
+    assert seen <= {module.__name__ for module in CODE}, sorted(seen)
+    assert sys.modules["newsarchive.stages.pages"] in PagesStage.code
