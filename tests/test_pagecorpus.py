@@ -1,0 +1,74 @@
+"""The page corpus generator (bench/pagecorpus): the committed CI set is consistent, and the
+pipeline still typesets, prints and extracts pages whose truth matches what was printed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bench.pagecorpus.__main__ import main as pagecorpus_main
+from bench.pagecorpus.extract import EXTRACTORS
+from bench.pagecorpus.truth import han_mismatch, split_of
+from tests.conftest import CHROMIUM, ROOT, _need
+
+CI_SET = ROOT / "tests" / "fixtures" / "pagecorpus"
+ARTICLE_KEYS = {"n", "title", "kicker", "subtitle", "byline", "reporters", "paragraphs",
+                "continues", "continued_from", "box", "kinds"}
+
+
+def truths(folder: Path) -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.truth.json"))]
+
+
+def test_ci_set_index_lists_every_page_with_its_split():
+    index = json.loads((CI_SET / "INDEX.json").read_text(encoding="utf-8"))
+    pages = truths(CI_SET)
+    assert pages and len(pages) == len(index["pages"]) == index["options"]["pages"]
+    assert [p["name"] for p in pages] == [p["name"] for p in index["pages"]]
+    for truth, listed in zip(pages, index["pages"]):
+        assert truth["split"] == listed["split"] == split_of(truth["name"])
+    assert {p["split"] for p in pages} == {"dev", "test"}
+
+
+def test_ci_set_truth_has_the_contract_fields():
+    for truth in truths(CI_SET):
+        width, height = truth["size"]
+        assert truth["articles"], truth["name"]
+        for number, article in enumerate(truth["articles"], 1):
+            assert set(article) == ARTICLE_KEYS and article["n"] == number
+            x0, y0, x1, y1 = article["box"]
+            assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
+            assert article["title"] and article["paragraphs"]
+            assert not any("\u2005" in p or p.startswith("\u3000") for p in article["paragraphs"])
+            assert not (article["subtitle"] or "").startswith("——")
+
+
+@pytest.mark.parametrize("extractor", ["pdftotext"])
+def test_ci_set_every_printed_han_character_is_extracted(extractor: str):
+    """As multisets: nothing printed is lost, nothing extracted is unrecorded, except that a
+    fake-bold title may come out twice."""
+    for truth in truths(CI_SET):
+        text = (CI_SET / f"{truth['name']}.{EXTRACTORS[extractor]}").read_text(encoding="utf-8")
+        missing, unrecorded = han_mismatch(truth, text)
+        assert not missing and not unrecorded, (truth["name"], missing, unrecorded)
+
+
+@pytest.mark.browser
+def test_pipeline_regenerates_pages_matching_their_truth(tmp_path: Path):
+    _need("chromium", Path(CHROMIUM).exists())
+    _need("pdftotext", shutil.which("pdftotext") is not None)
+    out = tmp_path / "corpus"
+    assert pagecorpus_main(["--source", "seeds", "--pages", "2", "--seed", "7", "--out", str(out),
+                            "--jobs", "1"]) == 0
+    for truth in truths(out):
+        name = truth["name"]
+        assert (out / f"{name}.pdf").stat().st_size > 0 and (out / f"{name}.html").exists()
+        for extractor, suffix in EXTRACTORS.items():
+            text = (out / f"{name}.{suffix}").read_text(encoding="utf-8")
+            missing, unrecorded = han_mismatch(truth, text)
+            assert not missing, (name, extractor, missing)
+            assert not unrecorded, (name, extractor, unrecorded)
+    assert json.loads((out / "INDEX.json").read_text(encoding="utf-8"))["options"]["seed"] == 7
