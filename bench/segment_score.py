@@ -33,6 +33,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from newsarchive.seeds import read_page
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT / "bench" / "out" / "pagecorpus"
 EXTRACTORS = ("pdftotext", "raw", "pdfminer")
@@ -355,7 +357,8 @@ def load_truths(corpus: Path) -> list[dict]:
 
 def _score_file(task: tuple[str, str, dict]) -> PageScore:
     path, extractor, truth = task
-    return score_page(Path(path).read_text(encoding="utf-8"), truth)
+    # Read as ingest reads a page: decoded, line ends unified, radicals folded.
+    return score_page(read_page(Path(path)).text, truth)
 
 
 def score_corpus(corpus: Path, truths: list[dict], extractors: list[str],

@@ -12,7 +12,7 @@ import yaml
 from .config import _Checker
 from .errors import ArchiveError, ArchiveErrors
 from .frontmatter import PAGE_RE
-from .text import HAN_RE, han_count
+from .text import HAN_RE, fold_radicals, han_count
 
 MANIFEST = "manifest.yaml"
 # A newspaper page's text is 5–50 kB; anything this large is a whole book or not a page at all.
@@ -125,6 +125,7 @@ def decode_page(data: bytes, path: str | Path) -> tuple[str, str]:
                                    f"(perhaps Big5 or binary data): {FIX_ENCODING}", path) from None
     # pdftotext separates PDF pages with a form feed: a line break for the segmenter.
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = fold_radicals(text)
     if text and len(CONTROL_RE.findall(text)) / len(text) > MAX_CONTROL_SHARE:
         raise ArchiveError(f"is full of control characters: a binary file, not a page text "
                            f"(read as {encoding})", path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
@@ -18,6 +19,29 @@ NARROW_RE = re.compile(r"[\x00-\u02ff\uff61-\uffdc\uffe8-\uffee]")
 SPACES_RE = re.compile(f"[{SPACES}]")
 CONTINUATION_RE = re.compile(
     r"[（(]\s*(下转|上接|转|接)\s*(第?\s*[A-Za-z]?\s*(?:\d{1,3}|[一二三四五六七八九十]{1,3}))\s*版?\s*[）)]")
+
+
+# PDF extractors read some CJK glyphs as the radical code points their fonts also map them to
+# (⼈ U+2F08 for 人, ⺠ U+2EA0 for 民). News text never means a radical, and a radical breaks
+# search, matching and the Han accounting. Kangxi radicals fold by NFKC, except ⼾, which NFKC
+# makes the traditional 戶; the simplified forms of the supplement have no NFKC mapping.
+RADICAL_RE = re.compile(r"[\u2e80-\u2ef3\u2f00-\u2fd5]")
+RADICAL_SUPPLEMENT = {
+    "\u2e93": "幺", "\u2ea0": "民", "\u2ec1": "虎", "\u2ec5": "见", "\u2ec6": "角",
+    "\u2ec9": "贝", "\u2ecb": "车", "\u2ed3": "长", "\u2ed4": "门", "\u2ed8": "青",
+    "\u2ed9": "韦", "\u2eda": "页", "\u2edb": "风", "\u2edc": "飞", "\u2edd": "食",
+    "\u2ee2": "马", "\u2ee3": "骨", "\u2ee4": "鬼", "\u2ee5": "鱼", "\u2ee6": "鸟",
+    "\u2ee7": "卤", "\u2ee8": "麦", "\u2ee9": "黄", "\u2eec": "齐", "\u2eee": "齿",
+    "\u2ef0": "龙", "\u2ef3": "龟", "\u2f3e": "户",
+}
+
+
+def fold_radicals(text: str) -> str:
+    """Radical code points an extractor put for ideographs, as those ideographs."""
+    if not RADICAL_RE.search(text):
+        return text
+    return RADICAL_RE.sub(lambda m: RADICAL_SUPPLEMENT.get(m[0])
+                          or unicodedata.normalize("NFKC", m[0]), text)
 
 
 def is_han(char: str) -> bool:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from newsarchive.errors import ArchiveError
 from newsarchive.seeds import (MAX_PAGE_BYTES, Manifest, PageInfo, decode_page, list_pages,
                                load_manifest, read_page)
+from newsarchive.text import fold_radicals
 
 PAGE = "本报讯（记者 施翔）12 月 21 日，活动启动。\n据了解，TOP20 榜单公布。\n"
 
@@ -166,12 +167,18 @@ def test_decode_page_never_fails_other_than_with_a_named_error(data):
         assert "\r" not in text and encoding
 
 
+def test_radicals_read_for_ideographs_become_those_ideographs():
+    text, _ = decode_page("守护⽣命 依靠⼈⺠群众 ⼾口 ⻓江".encode(), "p.txt")
+    assert text == "守护生命 依靠人民群众 户口 长江"
+
+
 @given(st.text(max_size=200))
 @settings(max_examples=500, deadline=None)
 def test_any_utf8_text_decodes_to_itself(text):
     if text.startswith("\ufeff") or any(c in text for c in "\r\f\x00"):
         return
     try:
-        assert decode_page(text.encode("utf-8"), "p.txt") == (text, "utf-8")
+        # Radicals an extractor put for ideographs are read as those ideographs.
+        assert decode_page(text.encode("utf-8"), "p.txt") == (fold_radicals(text), "utf-8")
     except ArchiveError as exc:
         assert "control characters" in str(exc)

@@ -116,6 +116,12 @@ def test_headline_between_two_articles_goes_to_the_one_it_names():
 
 @pytest.mark.parametrize("text, byline, reporters", [
     (page("""
+公安英模郑榜义
+
+据新华社电（记者牛少杰）郑榜义，1954年出生，河南省
+唐河县人，1978年1月参加公安工作。
+"""), "据新华社电（记者牛少杰）", ["牛少杰"]),
+    (page("""
 两会代表热议民生实事
 
 本报北京3月5日电（记者 张三 李四）十四届全国人大
@@ -948,10 +954,15 @@ def test_byline_under_headline_with_a_box_mark():
     assert (article.byline, article.reporters) == ("■本报记者 徐顺凯", ["徐顺凯"])
 
 
-def test_page_furniture_is_an_artifact():
-    text = page("""
+@pytest.mark.parametrize("header", [
+    "西宁晚报 2024年12月22日 星期日 A01",
+    "人民日报",
+    "2024年12月22日",
+])
+def test_page_furniture_is_an_artifact(header):
+    text = page(f"""
 责任编辑：张三
-西宁晚报 2024年12月22日 星期日 A01
+{header}
 
 冬季供暖运行平稳
 

@@ -89,6 +89,10 @@ class Photo:
 Block = Piece | Stack | Photo
 
 
+TIGHT_GAP_EM = 1.0
+TIGHT_SHARE = 0.15
+
+
 @dataclass
 class PageStyle:
     body_font: str
@@ -99,6 +103,11 @@ class PageStyle:
     column_width: int       # px, one grid column
     gap: int                # px between grid columns
     page_label_style: str   # "第4版" or "04"
+
+    @property
+    def tight(self) -> bool:
+        """Columns set so close that extractors read across them."""
+        return self.gap < 1.2 * self.body_size
 
 
 @dataclass
@@ -259,12 +268,17 @@ def pack_rows(blocks: list[Block], columns: int) -> list[list[Block]]:
 
 def plan_page(name: str, group: list[Article], source: SourceSet, rng: random.Random) -> PagePlan:
     columns = rng.randint(4, 8)
+    body_size = rng.choice((13, 14, 14, 15))
+    # pdftotext reads the lines of neighbouring columns as one line when the gap between them
+    # is under about 1.2 em. Papers leave 1.4-2 em; a page set tight (one em) is the
+    # interleaved-columns failure kind.
+    gap_em = TIGHT_GAP_EM if rng.random() < TIGHT_SHARE else rng.uniform(1.4, 2.0)
     style = PageStyle(
         body_font=rng.choice(("Noto Serif CJK SC", "Noto Serif CJK SC", "Noto Sans CJK SC")),
         title_font=rng.choice(("Noto Sans CJK SC", "Noto Serif CJK SC")),
-        body_size=rng.choice((13, 14, 14, 15)), line_height=rng.choice((1.5, 1.6, 1.7)),
+        body_size=body_size, line_height=rng.choice((1.5, 1.6, 1.7)),
         title_size=rng.randint(22, 32), column_width=rng.randint(112, 150),
-        gap=rng.randint(12, 18), page_label_style=rng.choice(("第{n}版", "{n:02d}")))
+        gap=round(body_size * gap_em), page_label_style=rng.choice(("第{n}版", "{n:02d}")))
     lead = group[0]
     pool = [a for a in source.brief_pool(lead.date) if a not in group]
     rng.shuffle(pool)

@@ -32,7 +32,7 @@ MIN_HAN_SHARE = 0.5     # of non-space characters; below it an article is mostly
 
 # A byline at the head of the first paragraph: `本报北京2月3日电　（记者张三）…`, `本报讯（记者 X）…`.
 DATELINE_RE = re.compile(
-    r"^((?:本报|新华社|中新社)[^\s，。（）]{0,12}?\d{1,2}月\d{1,2}日电|本报讯|本报电)\s*"
+    r"^((?:本报|新华社|中新社)[^\s，。（）]{0,12}?\d{1,2}月\d{1,2}日电|本报讯|本报电|据新华社电|据新华社[^\s，。（）]{2,8}电)\s*"
     r"(（[^（）]{1,40}）)?\s*")
 # A byline paragraph of its own: `本报记者　张三　李四`.
 STAFF_RE = re.compile(r"^(本报记者|新华社记者|本报特约记者|特约记者)\s*(\S.{0,30})$")

@@ -200,7 +200,7 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
         "documents": len(docs),
         "fields": list(FIELD_BOOSTS),
         "boosts": list(FIELD_BOOSTS.values()),
-        # search.js takes lunr's average field lengths from these totals (total / documents).
+        # search-engine.js takes lunr's average field lengths from these totals (total / documents).
         "fieldLengths": field_totals(index.lengths["index"]),
         "charsFieldLengths": field_totals(index.lengths["chars"]),
         "indexShards": index.shards["index"],

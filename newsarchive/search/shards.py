@@ -80,7 +80,7 @@ def split_shard(text: str) -> dict[str, str]:
 
 
 def term_shard(term: str, shards: int) -> int:
-    """The index shard holding `term`: FNV-1a over its code points (search.js computes the same)."""
+    """The index shard holding `term`: FNV-1a over its code points (as search-engine.js does)."""
     value = 0x811C9DC5
     for char in term:
         value = ((value ^ ord(char)) * 0x01000193) & 0xFFFFFFFF

@@ -7,9 +7,11 @@ import re
 # Who is credited: 记者, 通讯员, with the ranks papers put before them.
 CREDIT = r"(?:首席|特约|见习|实习)?(?:记者|通讯员|实习生|摄影记者)"
 # Opens an article: 本报讯（记者 施翔）, 本报北京1月19日电 （记者吴秋余）, 新华社西宁1月3日电,
-# 本报西宁讯（记者 张三）: without a date only with the credit, as `本报记者从市供电…` is text.
+# 本报西宁讯（记者 张三）, 据新华社电（记者 李四）: without a date only with the credit, as
+# `本报记者从市供电…` is text.
 START_BYLINE_RE = re.compile(
-    r"^(?:本报讯|(?:本报|新华社|中新社|[\u4e00-\u9fff]{2,6}(?:社|报|台|网))"
+    r"^(?:本报讯|据[\u4e00-\u9fff]{2,6}(?:社|报|台|网)(?:[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日)?电"
+    r"|(?:本报|新华社|中新社|[\u4e00-\u9fff]{2,6}(?:社|报|台|网))"
     r"(?:[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日(?:电|讯)|[\u4e00-\u9fff]{2,4}(?:电|讯)(?=\s*[（(])))"
     r"\s*(?:[（(][^（）()]{1,40}[）)])?")
 # Another paper named in a credit: 人民日报记者, 光明日报评论员.
@@ -33,10 +35,14 @@ NAME_RE = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
 
 # Lines of the page, not of any article: editors' credits, a bare page label, the running
 # head with the issue's date and weekday (a sentence giving a date has punctuation).
+# A line that is only a paper's name is its masthead (人民日报, 西宁晚报); a line that is only a
+# date is the running head's.
 FURNITURE_RE = re.compile(
     r"^(?:(?:责任编辑|责编|编辑|美编|校对|组版|版式|审读|校读|值班主任|主编|视觉)[：:]"
     r"|第?[A-Z]?\d{1,2}版?$)"
-    r"|^[^，。；、]{0,20}\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天][^，。；、]{0,30}$")
+    r"|^[^，。；、]{0,20}\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天][^，。；、]{0,30}$"
+    r"|^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$"
+    r"|^[\u4e00-\u9fff]{2,6}(?:日报|晚报|早报|时报|商报|都市报)$")
 # Wire copy closes with （完）: a mark, not text.
 END_MARK_RE = re.compile(r"[（(]\s*完\s*[）)]\s*$")
 CAPTION_START_RE = re.compile(r"^(?:[▲△▼▽◀▶]|图为|[（(]?图[一二三四五六七八九十\d]*[：:])")
