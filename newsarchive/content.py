@@ -132,7 +132,9 @@ def load_content(content_dir: Path, cache: ContentCache) -> list[Article]:
         try:
             entry = _entry(content_dir, rel, info, cache)
         except ArchiveError as exc:
-            errors.append(exc)
+            # One list of problems, not a file's list nested in the folder's (the overlay and
+            # the CLI print one line per problem).
+            errors.extend(getattr(exc, "errors", None) or [exc])
             continue
         entries[rel] = entry
         article = entry.article

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from pathlib import Path
 
 import yaml
 
-from .errors import ArchiveError
+from .errors import ArchiveError, ArchiveErrors
 from .model import FRONT_MATTER_KEYS, Article, SourceRef
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,127}$")
@@ -38,6 +39,31 @@ SOURCE_RE = re.compile(f"^\\{{file: ({PLAIN}), lines: \\[(\\d+), (\\d+)\\]"
                        r"(?:, spans: \[((?:\[\d+, \d+\](?:, )?)+)\])?\}$")
 SPAN_RE = re.compile(r"\[(\d+), (\d+)\]")
 _RESOLVER = yaml.resolver.Resolver()
+
+
+class ImpossibleDate:
+    """A date-shaped value the calendar rejects (2024-02-30), kept so that parse_article can
+    name it among the file's other problems; YAML's own loader stops the whole file there."""
+
+    def __init__(self, text: str, reason: str):
+        self.text, self.reason = text, reason
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+class DateTolerantLoader(LOADER):
+    """LOADER, except that an impossible date becomes an ImpossibleDate instead of an error."""
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        return ImpossibleDate(node.value, str(exc))
+
+
+DateTolerantLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _text(value: str) -> str | None:
@@ -103,7 +129,7 @@ def _impossible_date(front: str) -> tuple[int | None, str | None]:
     return None, None
 
 
-def split_front_matter(text: str, path: str | Path) -> tuple[dict, str]:
+def split_front_matter(text: str, path: str | Path, loader: type = LOADER) -> tuple[dict, str]:
     """Return (front matter mapping, body); broken YAML is an error naming file and line."""
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -119,7 +145,7 @@ def split_front_matter(text: str, path: str | Path) -> tuple[dict, str]:
     try:
         meta = read_plain_front(front)
         if meta is None:
-            meta = yaml.load(front, Loader=LOADER)
+            meta = yaml.load(front, Loader=loader)
     except ValueError as exc:  # YAML reads 2024-02-30 as a date and the calendar refuses it
         line, key = _impossible_date(front)
         raise ArchiveError(f"impossible date ({exc}): write a real date as YYYY-MM-DD", path,
@@ -153,56 +179,96 @@ def dump_article(article: Article) -> str:
     return f"{FENCE}\n{front}{FENCE}\n\n{body}\n" if body else f"{FENCE}\n{front}{FENCE}\n"
 
 
+class _Problems:
+    """The problems of one content file, at most one per key (the first found), each naming
+    the line of its key; raised together, as load_config reports site.yaml's."""
+
+    def __init__(self, path: str | Path, front: str):
+        self.path, self.front = path, front
+        self.errors: list[ArchiveError] = []
+        self.keys: set[str] = set()
+
+    def add(self, key: str, message: str) -> None:
+        if key not in self.keys:
+            self.keys.add(key)
+            self.errors.append(ArchiveError(message, self.path, line=_key_line(self.front, key),
+                                            key=key))
+
+    def ok(self, key: str) -> bool:
+        """No problem found with `key` so far: checks that need its type may run."""
+        return key not in self.keys
+
+    def raise_any(self) -> None:
+        if self.errors:
+            errors = sorted(self.errors, key=lambda e: e.line or 0)
+            raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
+
+
+def _unknown_key_message(key: str) -> str:
+    hint = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
+    tip = f" (did you mean '{hint[0]}'?)" if hint else ""
+    return f"unknown front matter key{tip}; allowed: {', '.join(FRONT_MATTER_KEYS)}"
+
+
+def _check_source(source: object, problems: _Problems) -> SourceRef | None:
+    """The `source` mapping as a SourceRef; None (and a problem) if it is malformed."""
+    lines = source.get("lines") if isinstance(source, dict) else None
+    if (not isinstance(source, dict) or not isinstance(source.get("file"), str)
+            or not isinstance(lines, list) or len(lines) != 2
+            or not all(isinstance(n, int) and n >= 1 for n in lines)):
+        problems.add("source", "expected {file: NAME.txt, lines: [FIRST, LAST]}")
+        return None
+    spans = source.get("spans") or []
+    if (set(source) - {"file", "lines", "spans"} or not isinstance(spans, list)
+            or not all(isinstance(s, list) and len(s) == 2
+                       and all(isinstance(n, int) and n >= 1 for n in s) for s in spans)):
+        problems.add("source", "expected {file: NAME.txt, lines: [FIRST, LAST], spans: [[A, B], …]}")
+        return None
+    return SourceRef(source["file"], (lines[0], lines[1]), tuple(tuple(s) for s in spans))
+
+
 def parse_article(text: str, path: str | Path) -> Article:
-    """Parse and validate one content file; each error names the file, the key's line and the key."""
-    meta, body = split_front_matter(text, path)
+    """Parse and validate one content file. Every problem of its keys and body is reported at
+    once, each naming the file, the key's line and the key; a file YAML cannot read is one error."""
+    meta, body = split_front_matter(text, path, DateTolerantLoader)
     front = text.split("\n---", 1)[0]
+    problems = _Problems(path, front)
 
-    def fail(key: str, message: str) -> ArchiveError:
-        return ArchiveError(message, path, line=_key_line(front, key), key=key)
-
-    unknown = sorted(set(map(str, meta)) - set(FRONT_MATTER_KEYS))
-    if unknown:
-        raise fail(unknown[0], f"unknown front matter key; allowed: {', '.join(FRONT_MATTER_KEYS)}")
+    for key in sorted(set(map(str, meta)) - set(FRONT_MATTER_KEYS)):
+        problems.add(key, _unknown_key_message(key))
+    for key, value in meta.items():
+        if isinstance(value, ImpossibleDate):
+            problems.add(str(key), f"impossible date ({value.reason}): write a real date as "
+                                   "YYYY-MM-DD")
     article_id = meta.get("id")
     if not isinstance(article_id, str) or not ID_RE.match(article_id):
-        raise fail("id", f"expected lowercase ASCII letters, digits and '-', got {article_id!r}")
+        problems.add("id", f"expected lowercase ASCII letters, digits and '-', got {article_id!r}")
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        raise fail("title", "missing title: every article needs a headline")
+        problems.add("title", "missing title: every article needs a headline")
     for key in TEXT_KEYS:
         value = meta.get(key)
         if value is not None and not isinstance(value, str):
-            raise fail(key, f"expected text or null, got {value!r}")
+            problems.add(key, f"expected text or null, got {value!r}")
     for key in LIST_KEYS:
         value = meta.get(key) or []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise fail(key, f"expected a list of text values, got {value!r}")
+            problems.add(key, f"expected a list of text values, got {value!r}")
     date = meta.get("date")
     if date is not None and (not isinstance(date, dt.date) or isinstance(date, dt.datetime)):
-        raise fail("date", f"expected a date written YYYY-MM-DD, got {date!r}")
-    if meta.get("date_source") not in (None, "manifest", "inferred"):
-        raise fail("date_source", "expected 'manifest', 'inferred' or null")
+        problems.add("date", f"expected a date written YYYY-MM-DD, got {date!r}")
+    if problems.ok("date_source") and meta.get("date_source") not in (None, "manifest", "inferred"):
+        problems.add("date_source", "expected 'manifest', 'inferred' or null")
     page = meta.get("page")
-    if page is not None and not PAGE_RE.match(page):
-        raise fail("page", f"expected a page label such as A01, got {page!r}")
+    if problems.ok("page") and page is not None and not PAGE_RE.match(page):
+        problems.add("page", f"expected a page label such as A01, got {page!r}")
     source = meta.get("source")
-    ref = None
-    if source is not None:
-        lines = source.get("lines") if isinstance(source, dict) else None
-        if (not isinstance(source, dict) or not isinstance(source.get("file"), str)
-                or not isinstance(lines, list) or len(lines) != 2
-                or not all(isinstance(n, int) and n >= 1 for n in lines)):
-            raise fail("source", "expected {file: NAME.txt, lines: [FIRST, LAST]}")
-        spans = source.get("spans") or []
-        if (set(source) - {"file", "lines", "spans"} or not isinstance(spans, list)
-                or not all(isinstance(s, list) and len(s) == 2
-                           and all(isinstance(n, int) and n >= 1 for n in s) for s in spans)):
-            raise fail("source", "expected {file: NAME.txt, lines: [FIRST, LAST], spans: [[A, B], …]}")
-        ref = SourceRef(source["file"], (lines[0], lines[1]), tuple(tuple(s) for s in spans))
+    ref = _check_source(source, problems) if problems.ok("source") and source is not None else None
     if not body.strip():
-        raise ArchiveError("the article body is empty: write its text below the front matter",
-                           path, line=front.count("\n") + 2)
+        problems.errors.append(ArchiveError(
+            "the article body is empty: write its text below the front matter", path,
+            line=front.count("\n") + 2))
+    problems.raise_any()
     return Article(
         id=article_id, title=title.strip(), body=body,
         subtitle=meta.get("subtitle"), kicker=meta.get("kicker"), byline=meta.get("byline"),

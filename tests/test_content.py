@@ -52,6 +52,18 @@ def test_every_bad_file_is_reported_in_one_pass(tmp_path):
     assert any("bytes.md:9" in m and "UTF-8" in m for m in messages)
 
 
+def test_a_file_with_several_problems_adds_each_to_the_one_list(tmp_path):
+    _write(tmp_path, "two.md", GOOD.format(id="A/1", title="''"))
+    _write(tmp_path, "one.md", GOOD.format(id="a-2", title="标题").replace("A01", "第一版"))
+    with pytest.raises(ArchiveErrors) as caught:
+        load_articles(tmp_path)
+    assert [str(e) for e in caught.value.errors] == [
+        f"{tmp_path / 'one.md'}:5: key 'page': expected a page label such as A01, got '第一版'",
+        f"{tmp_path / 'two.md'}:2: key 'id': expected lowercase ASCII letters, digits and '-', "
+        "got 'A/1'",
+        f"{tmp_path / 'two.md'}:3: key 'title': missing title: every article needs a headline"]
+
+
 @pytest.mark.parametrize("text, where", [
     (GOOD.format(id="a", title="标题").replace("date: 2024-12-22", "date: 22/12/2024"), "x.md:4: key 'date'"),
     (GOOD.format(id="a", title="标题").replace("date: 2024-12-22", "date: 2024-02-30"), "day is out of range"),

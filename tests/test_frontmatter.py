@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 import yaml
 
-from newsarchive.errors import ArchiveError
-from newsarchive.frontmatter import dump_article, parse_article, read_plain_front
+from newsarchive.errors import ArchiveError, ArchiveErrors
+from newsarchive.frontmatter import (dump_article, parse_article, read_plain_front,
+                                     split_front_matter)
 from newsarchive.model import Article, SourceRef
 
 
@@ -137,3 +138,70 @@ def test_fast_front_matter_reader_reads_what_the_dumper_writes():
     text = dump_article(_article(tags=["城东区", "围炉 煮茶"], reporters=["施翔"]))
     front = text.split("\n---\n", 1)[0].removeprefix("---\n")
     assert read_plain_front(front) == yaml.safe_load(front)
+
+
+# --- every problem of one file at once, each as `FILE:LINE: key 'K': message` ---
+TITLE_LINE = "title: 我市“沐暖阳·围炉煮茶”嘉年华活动启动"
+
+
+def _many(*replacements: tuple[str, str]) -> str:
+    text = dump_article(_article())
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.mark.parametrize("text, expected", [
+    (_many(("id: 2024-12-22-a01-01", "id: A/01"), (TITLE_LINE, "title: ''")),
+     ["2: key 'id': expected lowercase ASCII", "3: key 'title': missing title"]),
+    (_many(("date: 2024-12-22", "date: 2024-02-30"), ("page: A01", "page: 第一版"),
+           ("tags: [城东区, 围炉煮茶]", "tags: 城东区")),
+     ["8: key 'date': impossible date (day is out of range for month)",
+      "11: key 'page': expected a page label such as A01, got '第一版'",
+      "13: key 'tags': expected a list of text values, got '城东区'"]),
+    (_many(("reporters: [施翔]", "reporter: [施翔]"), ("paper: 西宁晚报", "paper: [西宁晚报]"),
+           ("date_source: manifest", "date_source: guessed")),
+     ["7: key 'reporter': unknown front matter key (did you mean 'reporters'?); allowed: id,",
+      "9: key 'date_source': expected 'manifest', 'inferred' or null",
+      "10: key 'paper': expected text or null, got ['西宁晚报']"]),
+    (_many(("source: {file: 000_ef5b354f55f1070d.txt, lines: [1, 40], spans: [[1, 30], [80, 81]]}",
+            "source: {file: a.txt}"), ("continues: A04", "continues: 4")),
+     ["15: key 'continues': expected text or null, got 4",
+      "18: key 'source': expected {file: NAME.txt, lines: [FIRST, LAST]}"]),
+    (_many(("kicker: null", "kicker: 2024-13-01\nsecret: x"),
+           ("\n\n本报讯（记者 施翔）为进一步推进全季文化旅游发展。\n\n## 小标题\n\n第二段。", "")),
+     ["5: key 'kicker': impossible date (month must be in 1..12)",
+      "6: key 'secret': unknown front matter key; allowed: id,",
+      "21: the article body is empty"]),
+])
+def test_every_problem_of_a_file_is_reported_at_once(text, expected):
+    with pytest.raises(ArchiveErrors) as err:
+        parse_article(text, "content/x.md")
+    lines = str(err.value).split("\n")
+    assert len(lines) == len(expected) == len(err.value.errors), lines
+    for line, start in zip(lines, expected):
+        assert line.startswith(f"content/x.md:{start}"), (line, start)
+
+
+def test_one_problem_per_key_and_none_from_checks_that_need_its_type():
+    # A page that is not text is one problem, not also "not a page label" (nor a TypeError).
+    with pytest.raises(ArchiveError) as err:
+        parse_article(_many(("page: A01", "page: 1")), "content/x.md")
+    assert not isinstance(err.value, ArchiveErrors)
+    assert str(err.value) == "content/x.md:11: key 'page': expected text or null, got 1"
+
+
+def test_yaml_that_cannot_be_read_is_one_error_naming_its_line():
+    text = _many((TITLE_LINE, "title: [未闭合"), ("page: A01", "page: 第一版"))
+    with pytest.raises(ArchiveError) as err:
+        parse_article(text, "content/x.md")
+    assert not isinstance(err.value, ArchiveErrors)
+    assert str(err.value).startswith("content/x.md:") and "invalid YAML" in str(err.value)
+
+
+def test_the_strict_reader_still_refuses_an_impossible_date():
+    # split_front_matter on its own (bench's Pelican reader uses it) reads as YAML does.
+    with pytest.raises(ArchiveError) as err:
+        split_front_matter(_many(("date: 2024-12-22", "date: 2024-02-30")), "x.md")
+    assert err.value.line == 8 and err.value.key == "date"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from bench.pagecorpus.__main__ import main as pagecorpus_main
 from bench.pagecorpus.extract import EXTRACTORS
 from bench.pagecorpus.truth import han_mismatch, split_of
 from tests.conftest import CHROMIUM, ROOT, _need
@@ -61,8 +62,12 @@ def test_pipeline_regenerates_pages_matching_their_truth(tmp_path: Path):
     _need("chromium", Path(CHROMIUM).exists())
     _need("pdftotext", shutil.which("pdftotext") is not None)
     out = tmp_path / "corpus"
-    assert pagecorpus_main(["--source", "seeds", "--pages", "2", "--seed", "7", "--out", str(out),
-                            "--jobs", "1"]) == 0
+    # Its own process: the generator drives Chromium through Playwright's sync API, which refuses
+    # to run in a test worker where pytest-playwright's browser tests already started a loop.
+    run = subprocess.run([sys.executable, "-m", "bench.pagecorpus", "--source", "seeds",
+                          "--pages", "2", "--seed", "7", "--out", str(out), "--jobs", "1"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
     for truth in truths(out):
         name = truth["name"]
         assert (out / f"{name}.pdf").stat().st_size > 0 and (out / f"{name}.html").exists()

@@ -77,7 +77,7 @@ def node_search(tmp_path: Path, body: str, *args: str) -> object:
     script = tmp_path / "query.js"
     script.write_text(
         f"const {{fileEngine}} = require({json.dumps(str(JS / 'search_data.js'))});\n"
-        f"const search = require({json.dumps(str(ROOT / 'static' / 'js' / 'search.js'))});\n"
+        f"const search = require({json.dumps(str(ROOT / 'static' / 'js' / 'search-engine.js'))});\n"
         f"const engine = fileEngine({json.dumps(str(tmp_path / 'search'))});\n"
         f"const ids = (hits) => search.loadDocs(engine, hits.map(h => h.ref)).then(ds => ds.map(d => d.id));\n"
         f"Promise.resolve().then(async () => {{ {body} }})"
@@ -123,7 +123,7 @@ def weights_by_term(inverted_index: list, field_vectors: list) -> dict:
 
 @pytest.mark.parametrize("postings_per_shard", [10 ** 9, 700])
 def test_index_shards_rebuild_exactly_what_lunr_py_builds(node_bin, tmp_path, postings_per_shard):
-    """The weights search.js computes from the shards are lunr.py's, posting for posting."""
+    """The weights search-engine.js computes from the shards are lunr.py's, posting for posting."""
     articles = articles_from_seeds() + extra_articles() + generated_articles(300) + [
         Article(id="2025-02-01-a01-01", title="\U00020000\U00020001\uf900\uf901 异体字", body="㐀㐁与 \U0002a700 字")]
     write_search_data(make_site(articles), tmp_path, postings_per_shard=postings_per_shard)

@@ -65,7 +65,7 @@ def test_request_segments(raw, expected):
 
 @pytest.mark.parametrize("name, expected", [
     ("index.html", "text/html; charset=utf-8"),
-    ("static/js/search.js", "text/javascript; charset=utf-8"),
+    ("static/js/search-engine.js", "text/javascript; charset=utf-8"),
     ("static/css/site.css", "text/css; charset=utf-8"),
     ("feed.xml", "application/xml; charset=utf-8"),
     ("search/index.json", "application/json; charset=utf-8"),

@@ -4,7 +4,7 @@
 "use strict";
 const path = require("path");
 const { loadSearchData } = require("./search_data.js");
-const search = require(path.join(__dirname, "..", "..", "static", "js", "search.js"));
+const search = require(path.join(__dirname, "..", "..", "static", "js", "search-engine.js"));
 
 const data = loadSearchData(process.argv[2]);
 const shards = [];

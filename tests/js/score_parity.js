@@ -1,4 +1,4 @@
-// Scores of search.js's scoreTerms against lunr 2.3.9's own query over the same shard
+// Scores of search-engine.js's scoreTerms against lunr 2.3.9's own query over the same shard
 // (search.lunrScores: lunr.js querying search.shardIndex): for groups of terms that share a
 // shard, within all documents or a random subset, and for single characters of the character
 // index. Prints {compared, groups, mismatches: [first few]} as JSON.
@@ -6,7 +6,7 @@
 "use strict";
 const path = require("path");
 const { loadSearchData } = require("./search_data.js");
-const search = require(path.join(__dirname, "..", "..", "static", "js", "search.js"));
+const search = require(path.join(__dirname, "..", "..", "static", "js", "search-engine.js"));
 
 const data = loadSearchData(process.argv[2]);
 const manifest = data.manifest;

@@ -5,7 +5,7 @@
 const fs = require("fs");
 const path = require("path");
 const vm = require("vm");
-const search = require(path.join(__dirname, "..", "..", "static", "js", "search.js"));
+const search = require(path.join(__dirname, "..", "..", "static", "js", "search-engine.js"));
 
 /* A function name -> value of that data file, running each file once in one shared context. */
 function fileLoader(dir) {

@@ -4,13 +4,13 @@
 // TRUTH_JSON: [{id, text, reporters}], the articles' own text, written by the test from the
 // articles (not from the search data). Queries are generated from those texts; each query's
 // truth is the set of articles whose text contains it. The truth is deliberately simple and
-// independent of static/js/search.js: Han found with \p{Script=Han}, matching blind only to case
+// independent of static/js/search-engine.js: Han found with \p{Script=Han}, matching blind only to case
 // and full width, Latin words matched whole, spaces between Latin/digits and Han ignored (PDF
 // extraction leaves them at random).
 "use strict";
 const path = require("path");
 const { fileEngine } = require("./search_data.js");
-const search = require(path.join(__dirname, "..", "..", "static", "js", "search.js"));
+const search = require(path.join(__dirname, "..", "..", "static", "js", "search-engine.js"));
 
 const [searchDir, truthFile, seedArg] = process.argv.slice(2);
 const articles = require(path.resolve(truthFile));

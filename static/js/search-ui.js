@@ -1,0 +1,281 @@
+/* The search page: the form, the results with their matches marked, the aria-live count and
+ * the query kept in the URL. Everything about finding and ranking is search-engine.js's
+ * (window.NewsarchiveSearch), loaded before this file.
+ */
+(function () {
+  "use strict";
+
+  var search = window.NewsarchiveSearch;
+  var PAGE_SIZE = 20;
+
+  /* [start, end) offsets of every match of any of the regexes in text, merged and sorted. */
+  function matchRanges(text, regexes) {
+    var folded = search.fold(text);
+    var ranges = [];
+    regexes.forEach(function (re) {
+      var match;
+      re.lastIndex = 0;
+      while ((match = re.exec(folded)) !== null) {
+        if (match[0].length === 0) { re.lastIndex++; continue; }
+        ranges.push([match.index, match.index + match[0].length]);
+      }
+    });
+    ranges.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    var merged = [];
+    ranges.forEach(function (range) {
+      var last = merged[merged.length - 1];
+      if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
+      else merged.push(range.slice());
+    });
+    return merged;
+  }
+
+  /* A short passage around the first match in `text`: {text, ranges} with ranges inside it. */
+  function snippet(text, regexes, length) {
+    var ranges = matchRanges(text, regexes);
+    var chars = Array.from(text);
+    if (ranges.length === 0 || text.length <= length) {
+      var cut = chars.slice(0, length).join("");
+      return { text: cut, ranges: ranges.filter(function (r) { return r[1] <= cut.length; }),
+        before: false, after: cut.length < text.length };
+    }
+    // Convert the first match's code-unit offset to code points so astral characters stay whole.
+    var firstPoint = Array.from(text.slice(0, ranges[0][0])).length;
+    var startPoint = Math.max(0, firstPoint - Math.floor(length / 4));
+    var endPoint = Math.min(chars.length, startPoint + length);
+    startPoint = Math.max(0, endPoint - length);
+    var start = chars.slice(0, startPoint).join("").length;
+    var passage = chars.slice(startPoint, endPoint).join("");
+    var inside = ranges.filter(function (r) { return r[0] >= start && r[1] <= start + passage.length; })
+      .map(function (r) { return [r[0] - start, r[1] - start]; });
+    return { text: passage, ranges: inside, before: startPoint > 0, after: endPoint < chars.length };
+  }
+
+  /* Append text to parent, each range of it wrapped in <mark>; text only, never markup. */
+  function appendMarked(parent, text, ranges) {
+    var at = 0;
+    ranges.forEach(function (range) {
+      if (range[0] > at) parent.appendChild(document.createTextNode(text.slice(at, range[0])));
+      var mark = document.createElement("mark");
+      mark.textContent = text.slice(range[0], range[1]);
+      parent.appendChild(mark);
+      at = range[1];
+    });
+    if (at < text.length) parent.appendChild(document.createTextNode(text.slice(at)));
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function renderResult(doc, regexes, root) {
+    var item = element("li");
+    var link = element("a", "search-result");
+    link.href = root + doc.url;
+    var title = element("span", "search-result-title");
+    appendMarked(title, doc.title, matchRanges(doc.title, regexes));
+    link.appendChild(title);
+    var meta = [doc.date, doc.page ? doc.page + " 版" : null, doc.paper].filter(Boolean).join(" · ");
+    link.appendChild(element("span", "search-result-meta", meta));
+    if ((doc.topics || []).length) {
+      var chips = element("span", "search-result-topics");
+      doc.topics.forEach(function (topic) { chips.appendChild(element("span", "chip", topic)); });
+      link.appendChild(chips);
+    }
+    // The passage comes from the body unless the words are only in the byline, kicker or tags.
+    var sources = [doc.body, doc.byline, doc.kicker, doc.subtitle, (doc.reporters || []).join(" "),
+      (doc.tags || []).join(" ")].filter(Boolean);
+    var source = sources.filter(function (text) { return matchRanges(text, regexes).length; })[0];
+    var passage = snippet(source || doc.body || "", regexes, 120);
+    var snippetNode = element("span", "search-result-snippet");
+    if (passage.before) snippetNode.appendChild(document.createTextNode("…"));
+    appendMarked(snippetNode, passage.text, passage.ranges);
+    if (passage.after) snippetNode.appendChild(document.createTextNode("…"));
+    link.appendChild(snippetNode);
+    item.appendChild(link);
+    return item;
+  }
+
+  function readState() {
+    var params = new URLSearchParams(window.location.search);
+    return { q: params.get("q") || "", topic: params.get("topic") || "", year: params.get("year") || "" };
+  }
+
+  function stateQuery(state) {
+    var params = new URLSearchParams();
+    ["q", "topic", "year"].forEach(function (key) { if (state[key]) params.set(key, state[key]); });
+    var text = params.toString();
+    return text ? "?" + text : window.location.pathname.split("/").pop();
+  }
+
+  function initPage() {
+    var app = document.getElementById("search-app");
+    if (!app) return;
+    var root = app.getAttribute("data-root") || "../";
+    var form = document.getElementById("search-form");
+    var input = document.getElementById("search-input");
+    var topicSelect = document.getElementById("filter-topic");
+    var yearSelect = document.getElementById("filter-year");
+    var status = document.getElementById("search-status");
+    var list = document.getElementById("search-results");
+    var more = document.getElementById("search-more");
+    var engine = null;
+    var current = null;
+    var latest = 0;
+
+    function setStatus(text, kind) {
+      status.textContent = text;
+      status.setAttribute("data-kind", kind || "");
+    }
+
+    /* The next page of results. Each is shown as soon as its document and those of the results
+       before it have loaded, so the best result appears first; a first round checks only a
+       few candidates, so a phrase query shows its first results before the rest are checked. */
+    function showMore() {
+      var outcome = current;
+      var start = list.children.length, end = start + PAGE_SIZE;
+      var next = start;
+      more.disabled = true;
+      function showLoaded() {
+        if (outcome !== current) return;  // a newer query has replaced this one
+        while (next < Math.min(end, outcome.results.length) &&
+               engine.docs[outcome.results[next].ref] !== undefined) {
+          list.appendChild(renderResult(engine.docs[outcome.results[next].ref], outcome.regexes, root));
+          next += 1;
+        }
+      }
+      function round(wanted) {
+        return search.checkMore(engine, outcome, wanted).then(function () {
+          // The next result's document alone first: loaded with others, it arrives with them.
+          var hits = outcome.results.slice(next, end);
+          return search.loadDocs(engine, hits.slice(0, 1).map(function (hit) { return hit.ref; }))
+            .then(showLoaded).then(function () {
+              return Promise.all(hits.slice(1).map(function (hit) {
+                return search.loadDocs(engine, [hit.ref]).then(showLoaded);
+              }));
+            });
+        });
+      }
+      return round(start + 1).then(function () { return round(end); }).then(function () {
+        if (outcome !== current) return;
+        describe(outcome);
+        more.hidden = list.children.length >= outcome.results.length + outcome.unchecked.length;
+        more.disabled = false;
+      });
+    }
+
+    /* The count is exact once every candidate is checked; until then it is an upper bound. */
+    function describe(outcome) {
+      var count = outcome.results.length + outcome.unchecked.length;
+      var words = outcome.parsed.include.map(function (p) { return "“" + p + "”"; }).join(" ");
+      var note = search.isOneCharacter(outcome.parsed) ? "单字搜索范围很广，结果可能较多、较慢；加一个字更准确。" : "";
+      if (count === 0) setStatus("没有找到包含 " + words + " 的文章。" + note + "试试更短的词或去掉筛选。", "none");
+      else setStatus((outcome.complete ? "找到 " : "找到约 ") + count + " 篇包含 " + words + " 的文章。" +
+        note, note ? "broad" : "found");
+    }
+
+    function run(state) {
+      input.value = state.q;
+      topicSelect.value = state.topic;
+      yearSelect.value = state.year;
+      list.textContent = "";
+      more.hidden = true;
+      current = null;
+      var ticket = ++latest;  // a query still loading its shards must not show its results now
+      if (!engine) return Promise.resolve();
+      if (!state.q.trim()) {
+        app.setAttribute("data-busy", "false");
+        return Promise.resolve(setStatus("输入词语搜索全部文章。", "empty"));
+      }
+      var started = performance.now();
+      app.setAttribute("data-busy", "true");
+      var filters = { topic: state.topic, year: state.year };
+      // Only the best result is checked here: showMore() shows it, then checks on for the page.
+      return search.search(engine, state.q, filters, 1).then(function (outcome) {
+        if (ticket !== latest) return;
+        current = outcome;
+        if (outcome.parsed.include.length === 0) {
+          setStatus("请输入要查找的字词（只排除或只有标点无法搜索）。", "empty");
+          return;
+        }
+        return showMore();
+      }).then(function () {
+        if (ticket !== latest) return;
+        app.setAttribute("data-query-ms", (performance.now() - started).toFixed(2));
+        app.setAttribute("data-busy", "false");
+      }, function (error) {
+        if (ticket !== latest) return;
+        app.setAttribute("data-busy", "false");
+        setStatus("搜索数据载入失败（" + error.message + "）：请重新生成网站。", "error");
+      });
+    }
+
+    function submit() {
+      var state = { q: input.value.trim(), topic: topicSelect.value, year: yearSelect.value };
+      var target = stateQuery(state);
+      try {
+        if (target !== stateQuery(readState())) window.history.pushState(state, "", target);
+      } catch (error) {
+        // Some browsers refuse history entries on file:// pages; the search still runs.
+      }
+      run(state);
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      submit();
+    });
+    topicSelect.addEventListener("change", submit);
+    yearSelect.addEventListener("change", submit);
+    more.addEventListener("click", showMore);
+    window.addEventListener("popstate", function () { run(readState()); });
+
+    // Arrow keys move between the box and the results; "/" focuses the box from anywhere.
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" && list.querySelector("a")) {
+        event.preventDefault();
+        list.querySelector("a").focus();
+      }
+    });
+    list.addEventListener("keydown", function (event) {
+      if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+      var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+      var at = links.indexOf(document.activeElement);
+      if (at < 0) return;
+      event.preventDefault();
+      if (event.key === "ArrowDown" && at + 1 < links.length) links[at + 1].focus();
+      else if (event.key === "ArrowUp") (at > 0 ? links[at - 1] : input).focus();
+    });
+    document.addEventListener("keydown", function (event) {
+      var tag = document.activeElement && document.activeElement.tagName;
+      if (event.key === "/" && tag !== "INPUT" && tag !== "SELECT" && tag !== "TEXTAREA") {
+        event.preventDefault();
+        input.focus();
+      }
+    });
+
+    input.value = readState().q;  // shown at once; results follow when the index has loaded
+    setStatus("正在载入搜索索引…", "loading");
+    var loadStarted = performance.now();
+    search.scriptEngine(root + "search/").then(function (loaded) {
+      engine = loaded;
+      app.setAttribute("data-load-ms", (performance.now() - loadStarted).toFixed(1));
+      engine.manifest.years.forEach(function (year) {
+        var option = element("option", null, String(year));
+        option.value = String(year);
+        yearSelect.appendChild(option);
+      });
+      return run(readState());
+    }).then(function () {
+      app.setAttribute("data-ready", "true");
+    }, function (error) {
+      setStatus("搜索数据载入失败（" + error.message + "）：请重新生成网站。", "error");
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", initPage);
+  else initPage();
+})();
