@@ -1111,3 +1111,66 @@ def test_a_long_body_under_a_headline_run_splits_in_linear_time():
 def test_reporters_are_read_inside_and_outside_brackets(byline, names):
     from newsarchive.segment.patterns import reporters
     assert reporters(byline) == names
+
+
+# Headlines as the page corpus's pdftotext pages print them (bench/pagecorpus, dev split).
+@pytest.mark.parametrize("text, kicker, title", [
+    # an over-line ending in —— stays the kicker, the block under it is the title
+    (page("""
+福建将全省划分为四类区域突出重点，精准施策——
+
+分类科学防控
+有序复工复产
+
+本报福州2月19日电（记者颜珂）福建近日出台政策，将全省88个县
+划分为四类区域，分类科学防控，有序复工复产。
+"""), "福建将全省划分为四类区域突出重点，精准施策——", "分类科学防控有序复工复产"),
+    # a headline wrapped in a narrow column in large type, its series tag on the last line
+    (page("""
+多产业项目落户贫困
+地区。
+
+努力提高农
+民工就业质
+量（多棱
+镜）
+
+当前，如何更好地解决进城
+务工人员子女教育问题？农民
+工就业质量怎样提高？记者采访
+了有关专家。
+"""), None, "努力提高农民工就业质量（多棱镜）"),
+    # a title wrapped before its series tag is one title, not a kicker over a title
+    (page("""
+中非经贸合作潜力巨
+大(国际视点)
+
+今年以来，中非经贸合作
+逆势上扬，双方贸易额稳步
+增长，合作领域不断拓展。
+"""), None, "中非经贸合作潜力巨大(国际视点)"),
+    # a column label whose words the text does not use, over the item's own headline
+    (page("""
+干部状态新观察
+鼻子不舒服
+
+近来，有人反映鼻子不舒服：
+鼻子不舒服，不是病，是遇事
+不敢闻、不愿闻。
+"""), "干部状态新观察", "鼻子不舒服"),
+    # a one-line headline with a comma, shorter than the text's lines
+    (page("""
+他说。
+
+运动，融入孩子生活（体育大看台）
+
+在为孩子成长注入体育基因、塑造健康文明生活方式的过程中，学校、家庭、
+社会等环节缺一不可。学校不断丰富家庭体育作业的形式，家长营造良好的家
+庭体育氛围，未来体育才能更好地融入孩子生活。
+"""), None, "运动，融入孩子生活（体育大看台）"),
+])
+def test_headlines_of_the_page_corpus(text, kicker, title):
+    split = split_page(text)
+    article = next(s for s in split.segments if s.title == title)
+    assert article.kicker == kicker
+    assert fully_accounted(text, split)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from ..text import SPACES, bigrams, han_count
@@ -42,8 +43,9 @@ def _assign(units: list[HeadUnit], bodies: list[Body]) -> dict[int, list[HeadUni
                 if units[end].group != unit.group:
                     break
                 run = units[u:end + 1]
-                # A box label heads the box with the title under it, never the story before.
-                if _label_over(units, end):
+                # A box label heads the box with the title under it, never the story before;
+                # a kicker ending in `——` leads into the title under it.
+                if _label_over(units, end) or _leads_into(units, end):
                     continue
                 for b in range(max(low, last + 1), high):
                     # Each line of the block must earn its place: weak evidence costs.
@@ -62,6 +64,13 @@ def _label_over(units: list[HeadUnit], end: int) -> bool:
     """Whether units[end] is a box label with another block of its group under it."""
     return end + 1 < len(units) and units[end + 1].group == units[end].group \
         and bool(BOX_LABEL_RE.match(units[end].words()))
+
+
+def _leads_into(units: list[HeadUnit], end: int) -> bool:
+    """Whether units[end] ends in a dash (an over-line, `…精准施策——`) with another block of
+    its group under it."""
+    return end + 1 < len(units) and units[end + 1].group == units[end].group \
+        and units[end].lines[-1].text.endswith("—")
 
 
 def _offer(layer: dict, last: int, score: float, node) -> None:
@@ -91,15 +100,29 @@ def headline_parts(run: list[HeadUnit], text: str = "") -> tuple[str, str | None
     # A long first line is a kicker, and so is the first of two lines over a subtitle (引题,
     # 主题, 副题), unless the word across the line break is in the text: one title in two lines.
     join = lines[0][-1:] + lines[1][:1] if len(lines) >= 2 else ""
-    kicker_like = len(lines) >= 2 and (han_count(lines[0]) >= 8 or bool(subtitle)) \
-        and not (han_count(join) == 2 and join in text)
+    # One title wrapped: the word across the break is in the text, or the break falls inside
+    # brackets or before a series tag (`中非经贸合作潜力巨⏎大(国际视点)`).
+    wrapped = len(lines) >= 2 and ((han_count(join) == 2 and join in text)
+                                   or bool(re.match(r"^[^（(]{0,2}[（(]", lines[1]))
+                                   or lines[1][:1] in "）)》”’" or lines[0][-1:] in "（(《“‘·")
+    kicker_like = len(lines) >= 2 and (han_count(lines[0]) >= 8 or bool(subtitle)
+                                       or " " in lines[0] or _label_without_words(lines, text))
     if len(lines) >= 2 and (LABEL_RE.match(lines[0]) or BOX_LABEL_RE.match(lines[0])
-                            or SPEECH_VERB_RE.search(lines[0]) or kicker_like
-                            or " " in lines[0]):
+                            or SPEECH_VERB_RE.search(lines[0]) or lines[0].endswith("—")
+                            or (kicker_like and not wrapped)):
         kicker = lines[0].rstrip("：:】]").lstrip("■□●◆◇【[").strip(SPACES)
         lines = lines[1:]
     title = "".join(lines).rstrip("：:") if len(lines) == 1 else "".join(lines)
     return title, kicker, subtitle
+
+
+def _label_without_words(lines: list[str], text: str) -> bool:
+    """A short first line none of whose words the text uses, over a line whose words it does:
+    a column or series label (`干部状态新观察` over `鼻子不舒服`), not part of the title."""
+    pairs = bigrams(text)
+    first, rest = bigrams(lines[0]), bigrams("".join(lines[1:]))
+    return han_count(lines[0]) <= 8 and bool(first) and bool(rest) \
+        and not first & pairs and len(rest & pairs) >= 0.5 * len(rest)
 
 
 @dataclass

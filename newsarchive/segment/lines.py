@@ -206,6 +206,9 @@ def read_items(lines: list[Line | None]) -> list[Item]:
             chunk = chunk[2:]
         elif opens or _set_beside(chunk, following, column):
             head = _leading_head(chunk)
+            if not head and opens and index + 1 < len(chunks) \
+                    and _headline_block(chunk, chunks[index + 1]):
+                head = len(chunk)
             if head == len(chunk) and _runs_on(chunk[-1], following, page_pairs, column):
                 head = 0
             if not head and opens and _heads_a_byline(chunk, following):
@@ -238,6 +241,30 @@ def _set_beside(chunk: list[Line], following: str, column: dict[int, float]) -> 
     return bool(following) and len(chunk) <= 3 and all(
         _headingish(line) and abs(text_width(line.text) - column[id(line)]) >= 2
         for line in chunk)
+
+
+def _headline_block(chunk: list[Line], under: list[Line]) -> bool:
+    """A block between blank lines over a column of text, set in larger type: its lines hold
+    fewer characters than the text's (a headline wrapped in a narrow column breaks where it
+    fills it, `努力提高农⏎民工就业质⏎量（多棱镜）`), or it is one line shorter than the text's,
+    and it ends no sentence. Commas are no evidence against it here: the type size is the
+    evidence (`运动，融入孩子生活`)."""
+    if len(chunk) > 6 or len(under) < 3 or START_BYLINE_RE.match(chunk[0].text):
+        return False
+    texts = [line.text for line in chunk]
+    # A wrapped headline's last line may hold one character: `镜）`.
+    if any(han_count(text) < (1 if n == len(texts) - 1 else 2) or any(c in text for c in "。；")
+           for n, text in enumerate(texts)) \
+            or texts[-1][-1] in "，、：:" or texts[-1][-1] in DANGLING \
+            or (ends_sentence(texts[-1]) and not texts[-1].endswith(("？", "！", "?", "!"))):
+        return False
+    widths = [text_width(text) for text in texts]
+    text_widths = sorted(text_width(line.text) for line in under)
+    column = text_widths[(len(text_widths) * 3) // 4]
+    if len(chunk) == 1:
+        return widths[0] <= column - 2 and texts[0].count("，") <= 2
+    # Wrapped lines fill the block's width; that width is well under the text's.
+    return max(widths) <= 0.8 * column and all(abs(w - max(widths)) <= 1 for w in widths[:-1])
 
 
 def _leading_head(chunk: list[Line]) -> int:
