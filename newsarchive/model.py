@@ -24,7 +24,8 @@ REVIEW_REASONS = {
     "frames-joined": "无标题的正文栏按用词并入本文",
     "body-split": "一段正文被拆成两篇",
     "sections-placed": "分隔的小标题按用词放回正文",
-    "byline-late": "署名印在文末",
+    "columns-mixed": "正文中夹有相邻栏的文字（提取时跨栏读行）",
+    "stories-merged": "正文中另有电头，可能混入了另一篇",
 }
 
 

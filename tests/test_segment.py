@@ -1174,3 +1174,29 @@ def test_headlines_of_the_page_corpus(text, kicker, title):
     article = next(s for s in split.segments if s.title == title)
     assert article.kicker == kicker
     assert fully_accounted(text, split)
+
+
+@pytest.mark.parametrize("body, reasons", [
+    ("全国人大代表郭成宇收到了答复。会议强调，要做好工作。", []),
+    # a slogan in quotation marks and a section heading may hold a space
+    ("活动期间推出“山宗水源 惠游青海”消费券。\n\n## 扛牢责任 以上率下\n\n全市推进。", []),
+    # two columns read as one line
+    ("当前，如何更好 倒挂的情况即外来人 业生的数量为依据来分配。", ["columns-mixed"]),
+    # a second dateline inside the text
+    ("会议召开。\n\n本报北京2月18日电 国务院副总理韩正18日到国家税务总局调研。", ["stories-merged"]),
+])
+def test_text_doubts(body, reasons):
+    from newsarchive.segment.compose import text_doubts
+    assert text_doubts(body) == reasons
+
+
+@pytest.mark.parametrize("title, reasons", [
+    ("我市“沐暖阳·围炉煮茶”嘉年华活动启动", []),
+    ("中非经贸合作潜力巨大(国际视点)", []),
+    ("安多火车站——", ["headline-weak"]),            # an over-line left without its title
+    ("遗年集·灯彩）", ["headline-weak"]),            # the end of a wrapped headline
+    ("返乡创业有干头！（经济聚焦·", ["headline-weak"]),
+])
+def test_title_doubts(title, reasons):
+    from newsarchive.segment.compose import title_doubts
+    assert title_doubts(title) == reasons

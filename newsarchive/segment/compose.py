@@ -124,6 +124,35 @@ def _spans(numbers: list[int]) -> list[tuple[int, int]]:
     return spans
 
 
+# A space kept between two Han words outside quotation marks: print has none there, but a
+# line read across two columns does (`倒挂的情况即外来人 业生的数量为依据来`).
+SPACED_HAN_RE = re.compile(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]")
+QUOTED_RE = re.compile(r"“[^“”]*”")
+# A dateline inside the text: a second story was read into this one.
+DATELINE_RE = re.compile(r"(?:本报|新华社|中新社)[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日电")
+
+
+def text_doubts(body: str) -> list[str]:
+    """Review reasons the recovered text itself shows (see model.REVIEW_REASONS)."""
+    reasons = []
+    # Section headings, like headlines, may set two phrases apart with a space.
+    paragraphs = "\n".join(p for p in body.split("\n") if not p.startswith("## "))
+    if SPACED_HAN_RE.search(QUOTED_RE.sub("", paragraphs)):
+        reasons.append("columns-mixed")
+    if DATELINE_RE.search(body[1:]):
+        reasons.append("stories-merged")
+    return reasons
+
+
+def title_doubts(title: str) -> list[str]:
+    """A title cut from a longer headline or an over-line left without its title: it ends in
+    a dash or colon, opens with a closing mark, or leaves a bracket or quotation open."""
+    pairs = ("（）", "()", "“”", "《》")
+    broken = title.endswith(("—", "：", ":")) or title[:1] in "）)”》，、" or any(
+        title.count(a) != title.count(b) for a, b in pairs)
+    return ["headline-weak"] if broken else []
+
+
 def compose_segment(draft: Draft) -> Segment:
     """The finished article; with no headline, its first clause stands in as the title."""
     if draft.head:
@@ -136,6 +165,8 @@ def compose_segment(draft: Draft) -> Segment:
     if not title:
         first = next((text for kind, text, _ in blocks if kind == "p"), "")
         title = re.split(r"[，。！？；]", first)[0][:30] or "无题"
+    for reason in text_doubts(body) + title_doubts(title):
+        draft.flag(reason)
     byline = " ".join(dict.fromkeys(b.byline for b in draft.bodies if b.byline)) or None
     numbers = [line.number for unit in draft.head for line in unit.lines]
     for b in draft.bodies:
