@@ -137,7 +137,8 @@ def text_doubts(body: str) -> list[str]:
     reasons = []
     # Section headings, like headlines, may set two phrases apart with a space.
     paragraphs = "\n".join(p for p in body.split("\n") if not p.startswith("## "))
-    if SPACED_HAN_RE.search(QUOTED_RE.sub("", paragraphs)):
+    # A dateline is followed by a space in print (`本报北京2月18日电 国务院…`).
+    if SPACED_HAN_RE.search(DATELINE_RE.sub("", QUOTED_RE.sub("", paragraphs))):
         reasons.append("columns-mixed")
     if DATELINE_RE.search(body[1:]):
         reasons.append("stories-merged")
