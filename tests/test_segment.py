@@ -1200,3 +1200,24 @@ def test_text_doubts(body, reasons):
 def test_title_doubts(title, reasons):
     from newsarchive.segment.compose import title_doubts
     assert title_doubts(title) == reasons
+
+
+def test_a_headline_across_the_columns_read_without_a_blank_line():
+    text = page("""
+人民日报
+
+贵阳 探索新时代经济发展与生态改善双赢之路
+坚持高标准要求、加快高水平开放、推动高质量发展
+2018年底，贵州省
+贵阳市提出大力实施高
+水平对外开放，加快推
+动经济高质量发展，描
+绘了发展蓝图。
+""")
+    split = split_page(text)
+    [article] = split.segments
+    # Which of two headline lines is the title the text cannot tell (type size tells in print).
+    assert {article.kicker, article.title} == {"贵阳 探索新时代经济发展与生态改善双赢之路",
+                                               "坚持高标准要求、加快高水平开放、推动高质量发展"}
+    assert article.body.startswith("2018年底")
+    assert fully_accounted(text, split)

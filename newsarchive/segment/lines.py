@@ -209,6 +209,8 @@ def read_items(lines: list[Line | None]) -> list[Item]:
             if not head and opens and index + 1 < len(chunks) \
                     and _headline_block(chunk, chunks[index + 1]):
                 head = len(chunk)
+            if not head and opens:
+                head = _wide_head(chunk)
             if head == len(chunk) and _runs_on(chunk[-1], following, page_pairs, column):
                 head = 0
             if not head and opens and _heads_a_byline(chunk, following):
@@ -265,6 +267,23 @@ def _headline_block(chunk: list[Line], under: list[Line]) -> bool:
         return widths[0] <= column - 2 and texts[0].count("，") <= 2
     # Wrapped lines fill the block's width; that width is well under the text's.
     return max(widths) <= 0.8 * column and all(abs(w - max(widths)) <= 1 for w in widths[:-1])
+
+
+def _wide_head(chunk: list[Line]) -> int:
+    """How many leading lines of a chunk are a headline set across the columns of the text
+    under it, read with no blank line between (`贵阳 探索新时代…之路⏎坚持高标准要求、加快…
+    ⏎建设内陆开放型经⏎…`): each half again as wide as the text's lines, ending no sentence,
+    with at most one space (a line read across columns has more)."""
+    for count in range(1, min(3, len(chunk) - 3) + 1):
+        rest = sorted(text_width(line.text) for line in chunk[count:])
+        column = rest[(len(rest) * 3) // 4]
+        head = chunk[:count]
+        if any(text_width(line.text) < 1.5 * column or any(c in line.text for c in "。；")
+               or line.text.count(" ") > 1 or START_BYLINE_RE.match(line.text) for line in head):
+            return count - 1
+        if text_width(chunk[count].text) < 1.5 * column:
+            return count
+    return 0
 
 
 def _leading_head(chunk: list[Line]) -> int:
