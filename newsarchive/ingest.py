@@ -21,7 +21,6 @@ import os
 import re
 import sys
 import time
-from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +34,7 @@ from .metadata import (find_places, infer_date, infer_page_label, key_terms, key
 from .model import Article, Artifact, PageSplit, Segment, SourceRef
 from .output import write_atomic
 from .seeds import PageInfo, SeedPage, list_pages, load_manifest, read_page
-from .segment import missing_han, split_page
-from .text import HAN_RE, han_count
+from .segment import account_han, split_page
 from .workers import Progress
 
 STATE_FILE = ".ingest-state.json"
@@ -101,27 +99,6 @@ def article_id(date: dt.date | None, label: str | None, file_name: str, number: 
         stem = re.sub(r"[^a-z0-9]+", "-", Path(file_name).stem.lower()).strip("-")[:40]
         page = "p-" + (stem or hashlib.sha1(file_name.encode()).hexdigest()[:8])
     return f"{day}-{page}-{number:02d}"
-
-
-def han_accounting(text: str, split: PageSplit, segments: list[Segment]) -> tuple[int, int, list[str]]:
-    """(accounted, total, warnings): each Han character of the page must reappear in an article
-    field or a named artifact; lines in no span whose characters went missing are listed."""
-    missing = missing_han(text, segments, split.artifacts)
-    total = han_count(text)
-    # Only lines outside every article's spans are listed: a missing 的 would flag half the page.
-    covered = {n for seg in segments for a, b in seg.spans for n in range(a, b + 1)}
-    named: dict[int, Counter] = {}
-    for artifact in split.artifacts:
-        named.setdefault(artifact.line, Counter()).update(HAN_RE.findall(artifact.text))
-    warnings = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if number in covered:
-            continue
-        rest = Counter(HAN_RE.findall(line)) - named.get(number, Counter())
-        lost = [c for c in rest.elements() if missing[c]]
-        if lost:
-            warnings.append(f"line {number}: {len(lost)} Han characters in no article: {line.strip()}")
-    return total - sum(missing.values()), total, warnings
 
 
 def _source(name: str, seg: Segment, line_count: int) -> SourceRef:
@@ -220,7 +197,7 @@ def _articles_of_pages(split_pages: list[tuple[PageResult, SeedPage, PageSplit, 
                                    "of the same day that sends its continuation there")
         result.articles, used, warnings = page_articles(page, split, info, date, label, config)
         result.date_source = result.articles[0].date_source if result.articles else None
-        result.han_accounted, result.han_total, lost = han_accounting(page.text, split, used)
+        result.han_accounted, result.han_total, lost = account_han(page.text, split, used)
         result.artifacts = list(split.artifacts)
         result.warnings += warnings + lost
 

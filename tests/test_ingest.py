@@ -16,8 +16,8 @@ from newsarchive import ingest
 from newsarchive.config import load_config
 from newsarchive.errors import ArchiveError
 from newsarchive.frontmatter import parse_article
-from newsarchive.ingest import STATE_FILE, article_id, han_accounting, ingest_seeds
-from newsarchive.model import Artifact, PageSplit, Segment
+from newsarchive.ingest import STATE_FILE, article_id, ingest_seeds
+from newsarchive.model import PageSplit, Segment
 
 from .conftest import ROOT, run_cli
 
@@ -77,17 +77,6 @@ def test_article_id(date, label, name, number, expected):
 def test_article_id_of_a_chinese_file_name_is_ascii_and_distinct():
     first, second = article_id(None, None, "头版.txt", 1), article_id(None, None, "二版.txt", 1)
     assert first != second and first.isascii() and first.endswith("-01")
-
-
-def test_han_accounting_names_lines_in_no_article():
-    text = "标题\n正文第一行。\n孤立的一行\n每月一题每月一题"
-    split = PageSplit([Segment("标题", "正文第一行。", spans=[(1, 2)])],
-                      [Artifact("doubled-text", "每月一题", 4)])
-    segments = list(split.segments)
-    accounted, total, warnings = han_accounting(text, split, segments)
-    assert total == 20 and accounted == 20 - 5 - 4
-    assert len(warnings) == 2 and warnings[0].startswith("line 3: 5 Han characters")
-    assert warnings[1].startswith("line 4: 4 Han characters")
 
 
 def test_ingest_writes_one_parsable_file_per_article(fake_site):

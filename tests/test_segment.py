@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from newsarchive.model import Artifact, PageSplit, Segment
 from newsarchive.segment import account_han, split_page
 from newsarchive.text import ends_sentence
 
@@ -1221,3 +1222,14 @@ def test_a_headline_across_the_columns_read_without_a_blank_line():
                                                "坚持高标准要求、加快高水平开放、推动高质量发展"}
     assert article.body.startswith("2018年底")
     assert fully_accounted(text, split)
+
+
+def test_han_accounting_names_lines_in_no_article_kept():
+    text = "标题\n正文第一行。\n孤立的一行\n每月一题每月一题"
+    split = PageSplit([Segment("标题", "正文第一行。", spans=[(1, 2)])],
+                      [Artifact("doubled-text", "每月一题", 4)])
+    segments = list(split.segments)
+    accounted, total, warnings = account_han(text, split, segments)
+    assert total == 20 and accounted == 20 - 5 - 4
+    assert len(warnings) == 2 and warnings[0].startswith("line 3: 5 Han characters")
+    assert warnings[1].startswith("line 4: 4 Han characters")

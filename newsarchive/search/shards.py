@@ -21,6 +21,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # index imports this module
+    from .index import DocTerms
 
 SCRIPT_GLOBAL = "newsarchiveSearch"
 DATA_FILE_RE = re.compile(r"(index|chars|docs)-[0-9]+\.js")

@@ -16,31 +16,28 @@ from collections import Counter
 from ..model import Artifact, PageSplit, Segment
 from ..text import HAN_RE
 from .assign import make_drafts
-from .bodies import HeadUnit, cut_bodies, stray_parts
+from .bodies import cut_bodies, stray_parts
 from .compose import compose_segment, repeated_bylines
 from .headings import mark_headline_groups
 from .lines import page_lines, read_items, read_lines
+from .types import ItemKind
 
 __all__ = ["account_han", "missing_han", "page_lines", "split_page"]
 
 
 def split_page(text: str) -> PageSplit:
     """Split one page's text into articles, repaired, with every removed piece recorded."""
-    artifacts: list[Artifact] = []
-    warnings: list[str] = []
-    items = read_items(read_lines(text, artifacts))
+    lines, artifacts = read_lines(text)
+    items = read_items(lines)
     artifacts.extend(Artifact("photo-caption", "".join(line.text for line in item.lines),
-                              item.lines[0].number) for item in items if item.kind == "caption")
+                              item.lines[0].number)
+                     for item in items if item.kind == ItemKind.CAPTION)
     # Whether a headline-like block heads an article or a section depends on its neighbours.
     mark_headline_groups(items)
-    units: list[HeadUnit] = []
-    bodies = []
-    for body in cut_bodies(items, units):
-        if body.has_text():
-            bodies.append(body)
-        else:
-            artifacts.extend(stray_parts(body))
-    drafts = make_drafts(units, bodies, warnings)
+    cut, units = cut_bodies(items)
+    bodies = [body for body in cut if body.has_text()]
+    artifacts.extend(stray for body in cut if not body.has_text() for stray in stray_parts(body))
+    drafts, warnings = make_drafts(units, bodies)
     # Every headline block is kept: one that no body claimed is listed, never dropped.
     used = {id(unit) for draft in drafts for unit in draft.head}
     artifacts.extend(Artifact("unassigned-headline", "".join(line.text for line in unit.lines),
@@ -63,12 +60,25 @@ def missing_han(text: str, segments: list[Segment], artifacts: list[Artifact]) -
     return Counter(HAN_RE.findall(text)) - found
 
 
-def account_han(text: str, split: PageSplit) -> tuple[int, int, list[int]]:
-    """(accounted, total, lines): Han characters of the page found again in an article field or
-    an artifact, the page's total, and the lines holding characters that were not found."""
-    page = Counter(HAN_RE.findall(text))
-    missing = missing_han(text, split.segments, split.artifacts)
-    accounted = sum(page.values()) - sum(missing.values())
-    lines = sorted({number for number, line in enumerate(page_lines(text), start=1)
-                    if missing and any(missing.get(char) for char in HAN_RE.findall(line))})
-    return accounted, sum(page.values()), lines
+def account_han(text: str, split: PageSplit, segments: list[Segment] | None = None
+                ) -> tuple[int, int, list[str]]:
+    """(accounted, total, lost): the page's Han characters found again in an article field or
+    an artifact, its total, and a note per line whose characters went missing. `segments` are
+    the articles kept (default: all of the split's); only lines outside all their spans are
+    noted, since one missing 的 would otherwise mark half the page."""
+    segments = split.segments if segments is None else segments
+    missing = missing_han(text, segments, split.artifacts)
+    total = sum(Counter(HAN_RE.findall(text)).values())
+    covered = {n for seg in segments for a, b in seg.spans for n in range(a, b + 1)}
+    named: dict[int, Counter] = {}
+    for artifact in split.artifacts:
+        named.setdefault(artifact.line, Counter()).update(HAN_RE.findall(artifact.text))
+    lost = []
+    for number, line in enumerate(page_lines(text), start=1):
+        if number in covered or not missing:
+            continue
+        rest = Counter(HAN_RE.findall(line)) - named.get(number, Counter())
+        gone = sum(1 for char in rest.elements() if missing[char])
+        if gone:
+            lost.append(f"line {number}: {gone} Han characters in no article: {line.strip()}")
+    return total - sum(missing.values()), total, lost

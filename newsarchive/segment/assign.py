@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 
 from ..text import SPACES, bigrams, han_count
-from .bodies import Body, HeadUnit
 from .patterns import BOX_LABEL_RE, LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
 from .recover import grouped_sections, headline_from_heading, share, split_shared_body
+from .types import Body, Draft, HeadUnit
 
 
 def _placement(unit: HeadUnit, body: Body) -> float:
@@ -125,23 +124,11 @@ def _label_without_words(lines: list[str], text: str) -> bool:
         and not first & pairs and len(rest & pairs) >= 0.5 * len(rest)
 
 
-@dataclass
-class Draft:
-    """An article before it is written out: its headline blocks and its frames in order."""
-
-    head: list[HeadUnit]
-    bodies: list[Body]
-    warnings: list[str] = field(default_factory=list)
-    review: list[str] = field(default_factory=list)   # keys of model.REVIEW_REASONS
-
-    def flag(self, reason: str) -> None:
-        if reason not in self.review:
-            self.review.append(reason)
-
-
-def make_drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) -> list[Draft]:
+def make_drafts(units: list[HeadUnit], bodies: list[Body]) -> tuple[list[Draft], list[str]]:
     """Articles: bodies with their headlines; frames with neither headline nor byline of their
-    own join the nearby article whose words they share most."""
+    own join the nearby article whose words they share most. Also returns the page's
+    warnings (headlines no article took)."""
+    warnings: list[str] = []
     assignment = _regroup_over_byline(_assign(units, bodies), bodies)
     assigned = {id(unit) for run in assignment.values() for unit in run}
     # Keys (body index, part): a body holding two stories becomes parts 0 and 1.
@@ -184,7 +171,7 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body], warnings: list[str]) 
     for draft in result:
         grouped_sections(draft)
         _order_frames(draft)
-    return result
+    return result, warnings
 
 
 def _regroup_over_byline(assignment: dict[int, list[HeadUnit]],

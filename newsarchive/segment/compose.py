@@ -6,9 +6,9 @@ import re
 
 from ..model import Artifact, Segment
 from ..text import bigrams, ends_sentence, join_wrapped_lines, rebuild_paragraphs
-from .assign import Draft, headline_parts
-from .lines import Line
+from .assign import headline_parts
 from .patterns import reporters
+from .types import Draft, Line
 
 
 def _blocks(draft: Draft) -> list[tuple[str, str, bool]]:

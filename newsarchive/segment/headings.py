@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..text import bigrams, ends_sentence
-from .lines import Item
 from .patterns import BOX_LABEL_RE, END_BYLINE_RE, ENUMERATOR_RE, START_BYLINE_RE
+from .types import Item, ItemKind
 
 # A block names a new item when this share of its words is in the text under it and none is
 # in the text before it (single-line sections on the seed pages share 12% to 84% of their
@@ -17,11 +17,11 @@ def mark_headline_groups(items: list[Item]) -> None:
     index = 0
     groups: list[tuple[int, int]] = []
     while index < len(items):
-        if items[index].kind != "head":
+        if items[index].kind != ItemKind.HEAD:
             index += 1
             continue
         end = index
-        while end + 1 < len(items) and items[end + 1].kind == "head":
+        while end + 1 < len(items) and items[end + 1].kind == ItemKind.HEAD:
             end += 1
         groups.append((index, end))
         index = end + 1
@@ -31,7 +31,7 @@ def mark_headline_groups(items: list[Item]) -> None:
             kept += 1
             continue
         for item in items[start:end + 1]:
-            item.kind = "inline-head"
+            item.kind = ItemKind.INLINE_HEAD
     credits = [_item_credits(item) for item in items]
     # Between two runs of text with no boundary, a block is a section heading of a signed
     # article or of a feature (its headline has a subtitle), or else the headline of the next
@@ -40,21 +40,21 @@ def mark_headline_groups(items: list[Item]) -> None:
     # alone heads the next of several short items, whatever credit closes the last of them.
     for index, item in enumerate(items):
         # A numbered heading (一、 （二）) is a section of the story it stands in.
-        if item.kind != "inline-head" or ENUMERATOR_RE.match(item.lines[0].text):
+        if item.kind != ItemKind.INLINE_HEAD or ENUMERATOR_RE.match(item.lines[0].text):
             continue
         before, after = _credit(items, credits, index, -1), _credit(items, credits, index, 1)
         if (not (before or after) and not _under_subtitled_headline(items, index)) \
                 or (before == "opens" and after == "closes") \
                 or (before is None and _names_next_item(items, index)):
-            item.kind = "head"
+            item.kind = ItemKind.HEAD
             kept += 1
     # A page with no headline standing between articles still has one for its story, unless
     # the story is continued from another page (its headline is printed there).
     continued = any(line.continued_from for item in items for line in item.lines)
     if not kept and not continued:
         for item in items:
-            if item.kind == "inline-head":
-                item.kind = "head"
+            if item.kind == ItemKind.INLINE_HEAD:
+                item.kind = ItemKind.HEAD
                 break
 
 
@@ -67,22 +67,22 @@ def _is_headline_group(items: list[Item], start: int, end: int) -> bool:
            for item in items[start:end + 1] for line in item.lines):
         return True
     before, after = items[start - 1], items[end + 1]
-    if before.kind in ("byline-end", "head") or after.kind in ("byline-under", "head"):
+    if before.kind in (ItemKind.BYLINE_END, ItemKind.HEAD) or after.kind in (ItemKind.BYLINE_UNDER, ItemKind.HEAD):
         return True
     # A block that cuts a sentence is no section heading: it was set beside the text.
-    if before.kind == "text" and (before.lines[-1].continues
+    if before.kind == ItemKind.TEXT and (before.lines[-1].continues
                                   or not ends_sentence(before.lines[-1].text)):
         return True
-    return after.kind == "text" and bool(START_BYLINE_RE.match(after.lines[0].text))
+    return after.kind == ItemKind.TEXT and bool(START_BYLINE_RE.match(after.lines[0].text))
 
 
 def _under_subtitled_headline(items: list[Item], at: int) -> bool:
     """Whether the nearest headline before items[at] has a `——` subtitle: the mark of a
     feature or series piece, whose short headings are sections, not the next item's title."""
     index = at - 1
-    while index >= 0 and items[index].kind != "head":
+    while index >= 0 and items[index].kind != ItemKind.HEAD:
         index -= 1
-    while index >= 0 and items[index].kind == "head":
+    while index >= 0 and items[index].kind == ItemKind.HEAD:
         if any(line.text.startswith("—") for line in items[index].lines):
             return True
         index -= 1
@@ -95,7 +95,7 @@ def _credit(items: list[Item], credits: list[tuple[str | None, str | None]], at:
     (not counting blocks still taken for section headings): "opens", "closes" or None."""
     index = at + step
     # No article runs to hundreds of blocks; the bound keeps huge pages linear.
-    while 0 <= index < len(items) and abs(index - at) <= 300 and items[index].kind != "head":
+    while 0 <= index < len(items) and abs(index - at) <= 300 and items[index].kind != ItemKind.HEAD:
         found = credits[index][0 if step > 0 else 1]
         if found:
             return found
@@ -105,10 +105,10 @@ def _credit(items: list[Item], credits: list[tuple[str | None, str | None]], at:
 
 def _item_credits(item: Item) -> tuple[str | None, str | None]:
     """The first credit in an item read forwards, and read backwards: "opens", "closes"."""
-    if item.kind in ("byline-under", "byline-end"):
-        found = "opens" if item.kind == "byline-under" else "closes"
+    if item.kind in (ItemKind.BYLINE_UNDER, ItemKind.BYLINE_END):
+        found = "opens" if item.kind == ItemKind.BYLINE_UNDER else "closes"
         return found, found
-    if item.kind != "text":
+    if item.kind != ItemKind.TEXT:
         return None, None
     marks = ["opens" if START_BYLINE_RE.match(line.text) else "closes"
              for line in item.lines
@@ -121,14 +121,14 @@ def _names_next_item(items: list[Item], at: int) -> bool:
     block) but with nothing before it, back to and including the previous headline."""
     after = []
     for item in items[at + 1:at + 300]:
-        if item.kind != "text":
+        if item.kind != ItemKind.TEXT:
             break
         after.append(item)
     before = []
     # As in `_credit`: bounded, so that a page of many sections stays linear.
     for item in reversed(items[max(0, at - 300):at]):
         before.append(item)
-        if item.kind == "head":
+        if item.kind == ItemKind.HEAD:
             break
     words = bigrams("".join(line.text for line in items[at].lines))
     if not words:

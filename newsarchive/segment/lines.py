@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 from ..model import Artifact
 from ..text import (
@@ -14,21 +13,7 @@ from .patterns import (
     CAPTION_START_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
     NO_HEAD_PUNCT, PHOTO_CREDIT_RE, START_BYLINE_RE, UNDER_BYLINE_RE,
 )
-
-
-@dataclass
-class Line:
-    number: int                   # 1-based line of the page
-    text: str                     # repaired text
-    continues: str | None = None
-    continued_from: str | None = None
-    indented: bool = False        # set in from the column's edge: the first line of a paragraph
-
-
-@dataclass
-class Item:
-    kind: str  # text | head | inline-head | section | byline-under | byline-end | caption
-    lines: list[Line]
+from .types import Item, ItemKind, Line
 
 
 def page_lines(text: str) -> list[str]:
@@ -36,8 +21,10 @@ def page_lines(text: str) -> list[str]:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def read_lines(text: str, artifacts: list[Artifact]) -> list[Line | None]:
-    """Repair each line; None stands for a blank line (a column or paragraph break)."""
+def read_lines(text: str) -> tuple[list[Line | None], list[Artifact]]:
+    """Repair each line; None stands for a blank line (a column or paragraph break). Returns
+    the lines and the text the repairs set aside (furniture, notes, doubled bold text)."""
+    artifacts: list[Artifact] = []
     raw = page_lines(text)
     widths = [text_width(line) for line in raw]
     lines: list[Line | None] = []
@@ -84,7 +71,7 @@ def read_lines(text: str, artifacts: list[Artifact]) -> list[Line | None]:
     if sum(line.indented for line in texts) * 2 > len(texts):
         for line in texts:
             line.indented = False
-    return lines
+    return lines, artifacts
 
 
 def _split_glued_headline(line: str, next_widths: list[float]) -> tuple[str, str] | None:
@@ -186,23 +173,23 @@ def read_items(lines: list[Line | None]) -> list[Item]:
         following = chunks[index + 1][0].text if index + 1 < len(chunks) else ""
         # After text cut mid-sentence the next block is that sentence's next column, whatever
         # it looks like; after a finished sentence it may be a headline.
-        opens = not items or items[-1].kind != "text" or ends_sentence(items[-1].lines[-1].text) \
+        opens = not items or items[-1].kind != ItemKind.TEXT or ends_sentence(items[-1].lines[-1].text) \
             or bool(END_BYLINE_RE.search(items[-1].lines[-1].text))
         first = chunk[0].text
         if len(chunk) <= 3 and (CAPTION_START_RE.match(first)
                                 or PHOTO_CREDIT_RE.search(chunk[-1].text)):
-            items.append(Item("caption", chunk))
+            items.append(Item(ItemKind.CAPTION, chunk))
             continue
         if len(chunk) == 1 and UNDER_BYLINE_RE.match(first):
-            items.append(Item("byline-under", chunk))
+            items.append(Item(ItemKind.BYLINE_UNDER, chunk))
             continue
         end_byline = END_BYLINE_RE.search(first)
         if len(chunk) == 1 and end_byline and end_byline.start() == 0:
-            items.append(Item("byline-end", chunk))
+            items.append(Item(ItemKind.BYLINE_END, chunk))
             continue
         if len(chunk) >= 2 and _is_section_pair(chunk[0], chunk[1]) \
                 and not (len(chunk) == 2 and _runs_on(chunk[1], following, page_pairs, column)):
-            items.append(Item("section", chunk[:2]))
+            items.append(Item(ItemKind.SECTION, chunk[:2]))
             chunk = chunk[2:]
         elif opens or _set_beside(chunk, following, column):
             head = _leading_head(chunk)
@@ -216,10 +203,10 @@ def read_items(lines: list[Line | None]) -> list[Item]:
             if not head and opens and _heads_a_byline(chunk, following):
                 head = len(chunk)
             if head:
-                items.append(Item("head", chunk[:head]))
+                items.append(Item(ItemKind.HEAD, chunk[:head]))
                 chunk = chunk[head:]
         if chunk:
-            items.append(Item("text", chunk))
+            items.append(Item(ItemKind.TEXT, chunk))
     return items
 
 

@@ -4,15 +4,9 @@ section headings printed together with the headline."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..text import bigrams, ends_sentence
-from .bodies import Body, HeadUnit
-from .lines import Line
 from .patterns import KICKER_RE
-
-if TYPE_CHECKING:  # assign imports this module
-    from .assign import Draft
+from .types import Body, Draft, HeadUnit, Line
 
 # How much more of a headline's words one part must hold than the other. A kicker and its
 # title, or a title in two lines, recur all through one story (margins below 0 on the seed
