@@ -6,8 +6,8 @@ Date rule (`infer_date`, used when the manifest gives no date; whitespace is ign
 header split over lines still matches). A wrong date files articles under the wrong day in the
 calendar, the feed and the search filters, which is worse than none, so only strong evidence
 counts:
-1. a printed page header: a date whose weekday agrees (`2024年12月22日 星期日`), or a line that
-   is nothing but a full date (`2024年12月22日`);
+1. a printed page header: a date whose weekday agrees (`2024年12月22日 星期日`), or a line of
+   the running head or foot that is nothing but a full date (`2024年12月22日`);
 2. with the year from the manifest (`year:`), `今日（M月D日）` is the date and `昨日（M月D日）`
    the day before it.
 Anything else (the latest day a text names, a dateline's `本报北京1月19日电`) is what the news is
@@ -28,6 +28,7 @@ from .text import HAN_RE
 
 DATE_LINE_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 HEADER_DATE_RE = re.compile(r"(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})日星期([一二三四五六日天])")
+HEAD_LINES = 4        # lines of a page's running head (and foot)
 TODAY_RE = re.compile(r"([今昨])[日天][（(](\d{1,2})月(\d{1,2})日[）)]")
 WEEKDAYS = "一二三四五六日"
 MIN_YEAR, MAX_YEAR = 1800, 2199
@@ -72,7 +73,10 @@ def infer_date(page_text: str, year: int | None = None) -> dt.date | None:
         day = _date(*map(int, match.groups()[:3]))
         if day and WEEKDAYS[day.weekday()] == match.group(4).replace("天", "日"):
             return day
-    for line in page_text.splitlines():
+    # A bare date counts only in the running head or foot: a body line wrapped around a date
+    # (`…于⏎2008 年 10 月 18 日⏎成立`) looks the same.
+    lines = [line for line in page_text.splitlines() if line.strip()]
+    for line in lines[:HEAD_LINES] + lines[-HEAD_LINES:]:
         match = DATE_LINE_RE.match(re.sub(r"\s+", "", line))
         day = match and _date(*map(int, match.groups()))
         if day:

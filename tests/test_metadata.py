@@ -21,6 +21,9 @@ D = dt.date
     # a line that is only a date is the header's date
     ("人民日报\n2020年2月3日\n第4版", None, D(2020, 2, 3)),
     ("会议于\n2020年2月3日\n召开。", None, D(2020, 2, 3)),
+    # … but not one in the text, away from the running head and foot
+    ("人民日报\n第4版\n标题\n正文一行\n该公司于\n2008 年 10 月 18 日\n成立，\n至今\n已有\n十余年。",
+     None, None),
     # days the text names are what the news is about, not the day it was printed
     ("据了解，此次活动将从 2024 年 12 月 21\n\n日持续到2025年2月。12月20日，游客抵达", None, None),
     ("本报北京1月19日电 （记者吴秋余）2024年以来", None, None),
