@@ -302,3 +302,21 @@ def test_ci_corpus():
         assert summary["conservation"]["value"] >= 0.995, extractor
         for path, value in ss.values(summary):
             assert 0 <= value <= 1, (extractor, path)
+
+
+# Floors under the segmenter on the committed CI set (its default pdftotext order, all pages):
+# set a little under what it scores, so that a change that makes recovery worse fails here.
+CI_FLOORS = {"segmentation": 0.27, "exact_title": 0.18, "review_catch": 0.45}
+
+
+def test_ci_corpus_scores_stay_above_their_floors():
+    truths = ss.load_truths(CI_CORPUS)
+    if not truths:
+        pytest.skip("no committed page corpus")
+    summary = ss.summarise(ss.score_corpus(CI_CORPUS, truths, ["pdftotext"], jobs=1)["pdftotext"])
+    for name, floor in CI_FLOORS.items():
+        assert summary[name]["value"] >= floor, (name, summary[name])
+    assert summary["conservation"]["value"] == 1.0
+    # A date is given only from a printed header, so none of the undated pages gets one.
+    assert summary["dates"]["not_printed"]["pages"] > 0
+    assert summary["dates"]["not_printed"]["given"]["count"] == 0
