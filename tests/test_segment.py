@@ -1126,6 +1126,19 @@ def test_reporters_are_read_inside_and_outside_brackets(byline, names):
 本报福州2月19日电（记者颜珂）福建近日出台政策，将全省88个县
 划分为四类区域，分类科学防控，有序复工复产。
 """), "福建将全省划分为四类区域突出重点，精准施策——", "分类科学防控有序复工复产"),
+    # the title under a —— kicker, with the text following it and no blank line between
+    (page("""
+他说。
+
+应对新冠肺炎疫情国际认捐大会举行——
+
+为全球共同抗疫贡献力量
+5月4日，由欧盟
+主办的应对新冠肺炎
+疫情国际认捐大会举
+行。40多个国家的领
+导人出席。
+"""), "应对新冠肺炎疫情国际认捐大会举行——", "为全球共同抗疫贡献力量"),
     # a headline wrapped in a narrow column in large type, its series tag on the last line
     (page("""
 多产业项目落户贫困

@@ -198,6 +198,12 @@ def read_items(lines: list[Line | None]) -> list[Item]:
                 head = len(chunk)
             if not head and opens:
                 head = _wide_head(chunk)
+            # An over-line ending in `——` always has its title under it, even where the text
+            # follows that title with no blank line and its indent is lost.
+            if not head and items and items[-1].kind == ItemKind.HEAD \
+                    and items[-1].lines[-1].text.endswith("—") and len(chunk) > 1 \
+                    and _headingish(chunk[0]) and not START_BYLINE_RE.match(chunk[0].text):
+                head = 1
             if head == len(chunk) and _runs_on(chunk[-1], following, page_pairs, column):
                 head = 0
             if not head and opens and _heads_a_byline(chunk, following):
