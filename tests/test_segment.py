@@ -1246,3 +1246,30 @@ def test_han_accounting_names_lines_in_no_article_kept():
     assert total == 20 and accounted == 20 - 5 - 4
     assert len(warnings) == 2 and warnings[0].startswith("line 3: 5 Han characters")
     assert warnings[1].startswith("line 4: 4 Han characters")
+
+
+def test_a_frame_sharing_no_words_with_any_article_nearby_is_a_story_of_its_own():
+    """Its headline was lost to the extraction: joined to a neighbour it would be a stranger
+    inside another story; apart it is one article to check."""
+    text = page("""
+青海湖迎来首批越冬候鸟
+
+新华社西宁1月3日电（记者 马力）记者从青海湖景区获悉，首批越冬候鸟已经
+抵达湖区，景区加强了巡护，游客可在观鸟点远眺。
+
+城中区开好局启新程
+
+本报记者 徐顺凯
+
+凝心聚力开好局，砥砺奋进启新程。城中区坚持以人民为中心，扎实推进
+基层治理，社区服务更加便捷。（通讯员 李明）
+
+国家统计局今天发布数据，一季度国内生产总值同比增长，工业生产稳中
+有进，消费市场持续恢复，就业形势总体稳定，居民收入继续增加，物价
+水平温和上涨，经济运行开局良好，高质量发展扎实推进。
+""")
+    split = split_page(text)
+    assert len(split.segments) == 3
+    alone = split.segments[-1]
+    assert alone.body.startswith("国家统计局") and "no-headline" in alone.review
+    assert fully_accounted(text, split)
