@@ -1154,6 +1154,22 @@ def test_reporters_are_read_inside_and_outside_brackets(byline, names):
 工就业质量怎样提高？记者采访
 了有关专家。
 """), None, "努力提高农民工就业质量（多棱镜）"),
+    # a brief's headline in a narrow column, one character narrower than its text
+    (page("""
+流发挥积极作
+用。
+
+全程闭环，护
+好复学路
+
+近日，山西
+2000余所学校
+36.7万余名初三
+学生开学复课。
+初三复课，是承
+上启下的关键环
+节，意义重大。
+"""), None, "全程闭环，护好复学路"),
     # a title wrapped before its series tag is one title, not a kicker over a title
     (page("""
 中非经贸合作潜力巨

@@ -253,13 +253,16 @@ def _headline_block(chunk: list[Line], under: list[Line]) -> bool:
             or texts[-1][-1] in "，、：:" or texts[-1][-1] in DANGLING \
             or (ends_sentence(texts[-1]) and not texts[-1].endswith(("？", "！", "?", "!"))):
         return False
+    # A question with a clause before it is a paragraph of the text (`如何进一步用好…，让其…？`).
+    if texts[-1].endswith(("？", "?")) and any("，" in text for text in texts):
+        return False
     widths = [text_width(text) for text in texts]
     text_widths = sorted(text_width(line.text) for line in under)
     column = text_widths[(len(text_widths) * 3) // 4]
     if len(chunk) == 1:
         return widths[0] <= column - 2 and texts[0].count("，") <= 2
-    # Wrapped lines fill the block's width; that width is well under the text's.
-    return max(widths) <= 0.8 * column and all(abs(w - max(widths)) <= 1 for w in widths[:-1])
+    # Wrapped lines fill the block's width, and larger type puts fewer characters in it.
+    return max(widths) <= column - 1 and all(abs(w - max(widths)) <= 1 for w in widths[:-1])
 
 
 def _wide_head(chunk: list[Line]) -> int:
