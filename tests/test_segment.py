@@ -1170,6 +1170,22 @@ def test_reporters_are_read_inside_and_outside_brackets(byline, names):
 上启下的关键环
 节，意义重大。
 """), None, "全程闭环，护好复学路"),
+    # after text cut mid-sentence (the extraction read another frame in between), a block
+    # in larger type that does not read on from it
+    (page("""
+美国民主党人近日表示，
+希望俄美双方尽快
+
+株洲：生活必需品量
+足价稳
+
+一大早，湖南株洲
+金世纪农副产品批发市
+场株百仓储配送中心，
+工作人员正在有序分拣
+蔬菜，准备装车发往各
+大门店。
+"""), None, "株洲：生活必需品量足价稳"),
     # a title wrapped before its series tag is one title, not a kicker over a title
     (page("""
 中非经贸合作潜力巨

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..text import SPACES, bigrams, han_count
+from ..text import SPACES, bigrams, han_count, text_width
 from .patterns import BOX_LABEL_RE, LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
 from .recover import grouped_sections, headline_from_heading, share, split_shared_body
 from .types import Body, Draft, HeadUnit
@@ -111,7 +111,10 @@ def headline_parts(run: list[HeadUnit], text: str = "") -> tuple[str, str | None
     # brackets or before a series tag (`中非经贸合作潜力巨⏎大(国际视点)`).
     wrapped = len(lines) >= 2 and ((han_count(join) == 2 and join in text)
                                    or bool(re.match(r"^[^（(]{0,2}[（(]", lines[1]))
-                                   or lines[1][:1] in "）)》”’" or lines[0][-1:] in "（(《“‘·")
+                                   or lines[1][:1] in "）)》”’" or lines[0][-1:] in "（(《“‘·"
+                                   # a short tail under a full line: `株洲：生活必需品量⏎足价稳`
+                                   or (len(lines) == 2 and " " not in lines[0]
+                                       and text_width(lines[1]) <= 0.5 * text_width(lines[0])))
     kicker_like = len(lines) >= 2 and (han_count(lines[0]) >= 8 or bool(subtitle)
                                        or " " in lines[0] or _label_without_words(lines, text))
     if len(lines) >= 2 and (LABEL_RE.match(lines[0]) or BOX_LABEL_RE.match(lines[0])

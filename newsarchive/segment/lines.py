@@ -191,10 +191,11 @@ def read_items(lines: list[Line | None]) -> list[Item]:
                 and not (len(chunk) == 2 and _runs_on(chunk[1], following, page_pairs, column)):
             items.append(Item(ItemKind.SECTION, chunk[:2]))
             chunk = chunk[2:]
-        elif opens or _set_beside(chunk, following, column):
+        elif opens or _set_beside(chunk, following, column) or _large_type_after_cut(
+                chunk, chunks[index + 1] if index + 1 < len(chunks) else [], items, page_pairs,
+                column):
             head = _leading_head(chunk)
-            if not head and opens and index + 1 < len(chunks) \
-                    and _headline_block(chunk, chunks[index + 1]):
+            if not head and index + 1 < len(chunks) and _headline_block(chunk, chunks[index + 1]):
                 head = len(chunk)
             if not head and opens:
                 head = _wide_head(chunk)
@@ -236,6 +237,17 @@ def _set_beside(chunk: list[Line], following: str, column: dict[int, float]) -> 
     return bool(following) and len(chunk) <= 3 and all(
         _headingish(line) and abs(text_width(line.text) - column[id(line)]) >= 2
         for line in chunk)
+
+
+def _large_type_after_cut(chunk: list[Line], under: list[Line], items: list[Item],
+                          page_pairs: Counter, column: dict[int, float]) -> bool:
+    """After text cut mid-sentence, a block of two or more lines in larger type that does not
+    read on from that text is still a headline: the extraction read another frame in between
+    (`…近日，美国⏎⏎株洲：生活必需品量⏎足价稳⏎⏎一大早，…`)."""
+    if len(chunk) < 2 or not under or not items or items[-1].kind != ItemKind.TEXT:
+        return False
+    return _headline_block(chunk, under) and not _runs_on(
+        items[-1].lines[-1], chunk[0].text, page_pairs, column)
 
 
 def _headline_block(chunk: list[Line], under: list[Line]) -> bool:
