@@ -1305,3 +1305,21 @@ def test_a_frame_sharing_no_words_with_any_article_nearby_is_a_story_of_its_own(
     alone = split.segments[-1]
     assert alone.body.startswith("国家统计局") and "no-headline" in alone.review
     assert fully_accounted(text, split)
+
+
+def test_a_block_after_a_closing_credit_heads_the_next_article():
+    text = page("""
+青海湖迎来首批越冬候鸟
+
+首批越冬候鸟已经抵达湖区，景区加强了巡护。（记者 马力）
+另据了解，今年越冬候鸟数量比往年更多。
+
+城中区开好局启新程
+
+凝心聚力开好局，砥砺奋进启新程。城中区坚持以人民为中心，扎实
+推进基层治理，社区服务更加便捷。
+""")
+    split = split_page(text)
+    assert titles(split) == ["青海湖迎来首批越冬候鸟", "城中区开好局启新程"]
+    assert fully_accounted(text, split)
+
