@@ -1323,3 +1323,18 @@ def test_a_block_after_a_closing_credit_heads_the_next_article():
     assert titles(split) == ["青海湖迎来首批越冬候鸟", "城中区开好局启新程"]
     assert fully_accounted(text, split)
 
+
+
+def test_a_word_common_on_the_page_does_not_tie_a_headline_to_the_story_above():
+    text = page("""
+防控物资保障有力
+
+各地加强防控物资调配，口罩产能持续提升。
+
+做好防控 平安有序返校复课
+
+各地中小学陆续开学，学校做好防控准备，平安有序返校复课。（记者 张三）
+""")
+    split = split_page(text)
+    assert titles(split) == ["防控物资保障有力", "做好防控 平安有序返校复课"]
+    assert fully_accounted(text, split)
