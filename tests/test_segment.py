@@ -1338,3 +1338,24 @@ def test_a_word_common_on_the_page_does_not_tie_a_headline_to_the_story_above():
     split = split_page(text)
     assert titles(split) == ["防控物资保障有力", "做好防控 平安有序返校复课"]
     assert fully_accounted(text, split)
+
+
+def test_a_caption_read_on_under_a_headline_is_set_aside():
+    text = page("""
+他说。
+
+“向阳红52”与“向阳
+红08”起航执行海洋调
+查任务
+图为杨秀林警官正在给独自在家隔离的小欣送食
+品。本报记者 齐泓鑫摄
+
+2月20日，“向阳红52”与“向阳红08”两艘
+科考船从青岛起航，执行海洋调查任务，
+为期约一个月。
+""")
+    split = split_page(text)
+    article = next(s for s in split.segments if s.body.startswith("2月20日"))
+    assert article.title == "“向阳红52”与“向阳红08”起航执行海洋调查任务"
+    assert any(a.kind == "photo-caption" and a.text.startswith("图为杨秀林") for a in split.artifacts)
+    assert fully_accounted(text, split)

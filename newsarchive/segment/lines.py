@@ -102,13 +102,15 @@ def _chunks(lines: list[Line | None]) -> list[list[Line]]:
         if line is None:
             chunks.append([])
             continue
-        if START_BYLINE_RE.match(line.text) or UNDER_BYLINE_RE.match(line.text):
+        # A photo caption (`图为…`) read on from the text above is a run of its own.
+        if START_BYLINE_RE.match(line.text) or UNDER_BYLINE_RE.match(line.text) \
+                or CAPTION_START_RE.match(line.text):
             chunks.append([])
         elif line.indented:
             chunks.extend(_headline_over_indent(chunks.pop()))
         chunks[-1].append(line)
         end = END_BYLINE_RE.search(line.text)
-        if UNDER_BYLINE_RE.match(line.text) or \
+        if UNDER_BYLINE_RE.match(line.text) or PHOTO_CREDIT_RE.search(line.text) or \
                 (end and (end.start() == 0 or ends_sentence(line.text[:end.start()]))):
             chunks.append([])
     chunks = [chunk for chunk in chunks if chunk]
@@ -241,12 +243,14 @@ def _set_beside(chunk: list[Line], following: str, column: dict[int, float]) -> 
 
 def _large_type_after_cut(chunk: list[Line], under: list[Line], items: list[Item],
                           page_pairs: Counter, column: dict[int, float]) -> bool:
-    """After text cut mid-sentence, a block of two or more lines in larger type that does not
-    read on from that text is still a headline: the extraction read another frame in between
-    (`…近日，美国⏎⏎株洲：生活必需品量⏎足价稳⏎⏎一大早，…`)."""
+    """After text cut mid-sentence, a block of two or more lines in larger type, or of headline
+    lines over a `——` subtitle, that does not read on from that text is still a headline: the
+    extraction read another frame in between (`…近日，美国⏎⏎株洲：生活必需品量⏎足价稳⏎⏎一大早，…`)."""
     if len(chunk) < 2 or not under or not items or items[-1].kind != ItemKind.TEXT:
         return False
-    return _headline_block(chunk, under) and not _runs_on(
+    # A block of headline lines ending in a `——` subtitle is as plain a headline.
+    subtitled = chunk[-1].text.startswith("—") and _leading_head(chunk) == len(chunk)
+    return (subtitled or _headline_block(chunk, under)) and not _runs_on(
         items[-1].lines[-1], chunk[0].text, page_pairs, column)
 
 
