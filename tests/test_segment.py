@@ -1186,6 +1186,17 @@ def test_reporters_are_read_inside_and_outside_brackets(byline, names):
 蔬菜，准备装车发往各
 大门店。
 """), None, "株洲：生活必需品量足价稳"),
+    # a short tail under a full line is the end of one wrapped title, spaces or not
+    (page("""
+他说。
+
+坚持普惠金融 打造
+行业标杆
+
+近年来，该行坚持普惠金融，
+着力打造行业标杆，服务小微
+企业的能力持续提升。
+"""), None, "坚持普惠金融 打造行业标杆"),
     # a title wrapped before its series tag is one title, not a kicker over a title
     (page("""
 中非经贸合作潜力巨

@@ -113,7 +113,7 @@ def headline_parts(run: list[HeadUnit], text: str = "") -> tuple[str, str | None
                                    or bool(re.match(r"^[^（(]{0,2}[（(]", lines[1]))
                                    or lines[1][:1] in "）)》”’" or lines[0][-1:] in "（(《“‘·"
                                    # a short tail under a full line: `株洲：生活必需品量⏎足价稳`
-                                   or (len(lines) == 2 and " " not in lines[0]
+                                   or (len(lines) == 2
                                        and text_width(lines[1]) <= 0.5 * text_width(lines[0])))
     kicker_like = len(lines) >= 2 and (han_count(lines[0]) >= 8 or bool(subtitle)
                                        or " " in lines[0] or _label_without_words(lines, text))
