@@ -221,6 +221,9 @@ def _first_terminal(text: str) -> str:
     return next((char for char in text if char in TERMINALS), "")
 
 
+LEAD_LABEL_RE = re.compile(r"^(?:核心阅读|编者按|内容提要|阅读提示|导读|引子)[：:]?$")
+
+
 def rebuild_paragraphs(lines: list[str | None]) -> list[str]:
     """Rebuild paragraphs from column lines where None marks a blank (a column break).
 
@@ -233,6 +236,13 @@ def rebuild_paragraphs(lines: list[str | None]) -> list[str]:
     paragraphs: list[str] = []
     current: list[str] = []
     for k, (index, line) in enumerate(entries):
+        # A lead's label (`核心阅读`, `编者按`) stands as a paragraph of its own.
+        if LEAD_LABEL_RE.match(line.strip(SPACES)):
+            if current:
+                paragraphs.append(join_wrapped_lines(current))
+            paragraphs.append(line.strip(SPACES))
+            current = []
+            continue
         current.append(line)
         if k == len(entries) - 1:
             break

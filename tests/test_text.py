@@ -135,6 +135,9 @@ COLUMN = "一二三四五六七八九十一二三四五六"   # a full line of a
     # a justified line of numbers, already stripped, inside a paragraph
     ([COLUMN, "长91.06%，旅游收入96.95亿元，同比增长", "67.83%。"],
      [COLUMN + "长91.06%，旅游收入96.95亿元，同比增长67.83%。"]),
+    # a lead's label stands alone, not glued to the text after it
+    (["编者按", "咣当……门开了，一缕阳光照", "进车间。"], ["编者按", "咣当……门开了，一缕阳光照进车间。"]),
+    (["核心阅读：", "多渠道拓展就业空间。"], ["核心阅读：", "多渠道拓展就业空间。"]),
     ([], []),
 ])
 def test_rebuild_paragraphs(lines, expected):
