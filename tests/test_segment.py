@@ -1370,3 +1370,28 @@ def test_a_caption_read_on_under_a_headline_is_set_aside():
     assert article.title == "“向阳红52”与“向阳红08”起航执行海洋调查任务"
     assert any(a.kind == "photo-caption" and a.text.startswith("图为杨秀林") for a in split.artifacts)
     assert fully_accounted(text, split)
+
+
+@pytest.mark.parametrize("text, byline, first", [
+    # a dateline wrapped in a narrow column
+    (page("""
+李克强主持召开国务院常务会议
+
+新华社北京2月9
+日电 2月9日，国务院总理李克强主持召开国务院常务
+会议，部署疫情防控工作。
+"""), "新华社北京2月9日电", "2月9日，国务院总理"),
+    # the dateline's credit wrapped to the next line
+    (page("""
+全国公安英模报告会举行
+
+新华社北京2月3日电
+（记者罗晨、闵尊涛）“作为一名人民警察，要用自己的实际行动
+保护人民。”报告会上，英模代表讲述了自己的故事。
+"""), "新华社北京2月3日电（记者罗晨、闵尊涛）", "“作为一名人民警察"),
+])
+def test_a_dateline_wrapped_into_the_text_goes_to_the_byline(text, byline, first):
+    split = split_page(text)
+    [article] = split.segments
+    assert article.byline == byline and article.body.startswith(first)
+    assert fully_accounted(text, split)

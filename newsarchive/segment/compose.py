@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from ..model import Artifact, Segment
-from ..text import bigrams, ends_sentence, join_wrapped_lines, rebuild_paragraphs
+from ..text import SPACES, bigrams, ends_sentence, join_wrapped_lines, rebuild_paragraphs
 from .assign import headline_parts
-from .patterns import reporters
+from .patterns import START_BYLINE_RE, reporters
 from .types import Draft, Line
 
 
@@ -154,6 +154,28 @@ def title_doubts(title: str) -> list[str]:
     return ["headline-weak"] if broken else []
 
 
+# The credit of a dateline whose bracket went to the next line: `（记者罗晨、闵尊涛）`.
+CREDIT_OPEN_RE = re.compile(r"^[（(]\s*(?:(?:本报|新华社)?记者|通讯员)[^（）()]{1,40}[）)]")
+
+
+def _credit_from_text(blocks: list[tuple[str, str, bool]], bylines: list[str]
+                      ) -> tuple[list[tuple[str, str, bool]], list[str]]:
+    """A dateline or its credit that a wrap put into the first paragraph (`新华社北京2月9⏎日电…`,
+    `新华社北京2月9日电⏎（记者罗晨）…`) goes to the byline."""
+    if not blocks or blocks[0][0] != "p":
+        return blocks, bylines
+    kind, text, frame_start = blocks[0]
+    dateline = START_BYLINE_RE.match(text)
+    credit = None if dateline or not (bylines and bylines[0].endswith(("电", "讯"))) \
+        else CREDIT_OPEN_RE.match(text)
+    found = dateline or credit
+    if found is None or not text[found.end():].strip(SPACES):
+        return blocks, bylines
+    taken = found.group(0).strip(SPACES)
+    bylines = [taken, *bylines] if dateline else [bylines[0] + taken, *bylines[1:]]
+    return [(kind, text[found.end():].strip(SPACES), frame_start), *blocks[1:]], bylines
+
+
 def compose_segment(draft: Draft) -> Segment:
     """The finished article; with no headline, its first clause stands in as the title."""
     if draft.head:
@@ -161,14 +183,15 @@ def compose_segment(draft: Draft) -> Segment:
             draft.head, "".join(body.text() for body in draft.bodies))
     else:
         title, kicker, subtitle = "", None, None
-    blocks = _blocks(draft)
+    blocks, bylines = _credit_from_text(
+        _blocks(draft), list(dict.fromkeys(b.byline for b in draft.bodies if b.byline)))
     body = "\n\n".join(f"## {text}" if kind == "h" else text for kind, text, _ in blocks)
     if not title:
         first = next((text for kind, text, _ in blocks if kind == "p"), "")
         title = re.split(r"[，。！？；]", first)[0][:30] or "无题"
     for reason in text_doubts(body) + title_doubts(title):
         draft.flag(reason)
-    byline = " ".join(dict.fromkeys(b.byline for b in draft.bodies if b.byline)) or None
+    byline = " ".join(bylines) or None
     numbers = [line.number for unit in draft.head for line in unit.lines]
     for b in draft.bodies:
         numbers += b.extra_lines
