@@ -306,7 +306,7 @@ def test_ci_corpus():
 
 # Floors under the segmenter on the committed CI set (its default pdftotext order, all pages):
 # set a little under what it scores, so that a change that makes recovery worse fails here.
-CI_FLOORS = {"segmentation": 0.31, "exact_title": 0.21, "review_catch": 0.40}
+CI_FLOORS = {"segmentation": 0.32, "exact_title": 0.21, "review_catch": 0.40}
 
 
 def test_ci_corpus_scores_stay_above_their_floors():
