@@ -293,6 +293,9 @@ def article_metrics(arts: list[ArticleScore]) -> dict:
     wrong = [a for a in arts if not a.right]
     right = [a for a in arts if a.right]
     m["review_catch"] = _share(sum(a.flagged for a in wrong), len(wrong))
+    # An article no segment holds cannot carry a flag: the catch among those that came out.
+    recovered = [a for a in wrong if a.matched is not None]
+    m["review_catch_recovered"] = _share(sum(a.flagged for a in recovered), len(recovered))
     m["review_false_flag"] = _share(sum(a.flagged for a in right), len(right))
     return m
 
@@ -396,7 +399,9 @@ ROWS = [  # (label, key) in the table's order
     ("  printed: right", "dates.printed.right_when_given"),
     ("  unprinted: given", "dates.not_printed.given"),
     ("  unprinted: right", "dates.not_printed.right_when_given"),
-    ("review catch rate", "review_catch"), ("review false-flag rate", "review_false_flag"),
+    ("review catch rate", "review_catch"),
+    ("  of those recovered", "review_catch_recovered"),
+    ("review false-flag rate", "review_false_flag"),
     ("ms per page", "ms_per_page"),
 ]
 

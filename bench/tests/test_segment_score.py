@@ -211,6 +211,15 @@ def test_review_flags():
     assert s["review_catch"]["value"] == 0.0 and s["review_false_flag"]["value"] == 1.0
 
 
+def test_review_catch_among_recovered_leaves_out_articles_no_segment_holds():
+    """B comes out as no article at all (wrong, and nothing to flag); A comes out wrong, flagged."""
+    flagged_wrong = seg(A, title="分季度看")
+    flagged_wrong.review = ["headline-weak"]
+    s = ss.summarise([score(flagged_wrong)])
+    assert s["review_catch"] == {"value": 0.5, "count": 1, "of": 2}
+    assert s["review_catch_recovered"] == {"value": 1.0, "count": 1, "of": 1}
+
+
 def test_dates():
     pages = [score(seg(A), date=dt.date(2024, 1, 20)),
              score(seg(A), date=dt.date(2024, 1, 19)),
