@@ -1395,3 +1395,20 @@ def test_a_dateline_wrapped_into_the_text_goes_to_the_byline(text, byline, first
     [article] = split.segments
     assert article.byline == byline and article.body.startswith(first)
     assert fully_accounted(text, split)
+
+
+def test_a_brief_under_a_datelined_story_is_not_taken_for_its_section():
+    text = page("""
+习近平同韩国总统文在寅通电话
+
+新华社北京5月13日电 国家主席习近平5月13日晚同韩国总统文在寅通电话。
+双方表示，将加强抗疫合作。
+
+做好防控 平安有序返校复课
+
+各地中小学陆续开学，学校做好防控准备，平安有序返校复课。
+""")
+    split = split_page(text)
+    assert titles(split) == ["习近平同韩国总统文在寅通电话", "做好防控 平安有序返校复课"]
+    assert fully_accounted(text, split)
+

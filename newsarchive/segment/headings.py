@@ -41,8 +41,9 @@ def mark_headline_groups(items: list[Item]) -> None:
     # article or of a feature (its headline has a subtitle), or else the headline of the next
     # of several unsigned short items. Text opened by a credit before it and closed by another
     # after it is two signed articles, and a block after a closing credit starts the next
-    # article, the one before being finished. In unsigned text, a block whose words are its
-    # own text's alone heads the next of several short items, whatever credit closes the last.
+    # article, the one before being finished. A block whose words are its own text's alone
+    # heads the next of several short items, whatever credit closes the last, also after a
+    # dateline opened the first: a section repeats words of the story around it.
     for index, item in enumerate(items):
         # A numbered heading (一、 （二）) is a section of the story it stands in.
         if item.kind != ItemKind.INLINE_HEAD or ENUMERATOR_RE.match(item.lines[0].text):
@@ -50,7 +51,7 @@ def mark_headline_groups(items: list[Item]) -> None:
         before, after = _credit(items, credits, index, -1), _credit(items, credits, index, 1)
         if (not (before or after) and not _under_subtitled_headline(items, index)) \
                 or (before == "opens" and after == "closes") or before == "closes" \
-                or (before is None and _names_next_item(items, index)):
+                or (before in (None, "opens") and _names_next_item(items, index)):
             item.kind = ItemKind.HEAD
             kept += 1
     # A page with no headline standing between articles still has one for its story, unless
