@@ -1253,6 +1253,13 @@ def test_text_doubts(body, reasons):
     ("安多火车站——", ["headline-weak"]),            # an over-line left without its title
     ("遗年集·灯彩）", ["headline-weak"]),            # the end of a wrapped headline
     ("返乡创业有干头！（经济聚焦·", ["headline-weak"]),
+    ("（四）", ["headline-weak"]),                  # a series number alone
+    # two headlines run together, each with its series tag
+    ("忠诚履职 热心为民（为了民族复兴·英雄烈士谱）千钧一发 扑向歹徒（为了民族复兴·英雄烈士谱）",
+     ["headline-weak"]),
+    # a sentence of the text
+    ("记者见到马云飞时，这个此前从未来过湖北的姑娘和同事正在重症病房穿防护服", ["headline-weak"]),
+    ("给消费者撑腰 找准痛点出招（政策解读·电商法施行一月（上））", []),
 ])
 def test_title_doubts(title, reasons):
     from newsarchive.segment.compose import title_doubts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model import Artifact, Segment
-from ..text import SPACES, bigrams, ends_sentence, join_wrapped_lines, rebuild_paragraphs
+from ..text import SPACES, bigrams, ends_sentence, han_count, join_wrapped_lines, rebuild_paragraphs
 from .assign import headline_parts
 from .patterns import START_BYLINE_RE, reporters
 from .types import Draft, Line
@@ -151,7 +151,12 @@ def title_doubts(title: str) -> list[str]:
     pairs = ("（）", "()", "“”", "《》")
     broken = title.endswith(("—", "：", ":")) or title[:1] in "）)”》，、" or any(
         title.count(a) != title.count(b) for a, b in pairs)
-    return ["headline-weak"] if broken else []
+    # Two series tags are two headlines run together; a tag alone is no headline; a long
+    # title with commas is a sentence of the text.
+    bare = re.sub(r"[（(][^（）()]*[）)]", "", title)
+    run_together = len(re.findall(r"[（(][^（）()]{2,}[）)]", title)) >= 2
+    sentence = han_count(title) > 30 and title.count("，") >= 1
+    return ["headline-weak"] if broken or run_together or not han_count(bare) or sentence else []
 
 
 # The credit of a dateline whose bracket went to the next line: `（记者罗晨、闵尊涛）`.
