@@ -69,7 +69,8 @@ def _date(year: int, month: int, day: int) -> dt.date | None:
 
 def infer_date(page_text: str, year: int | None = None) -> dt.date | None:
     """The page's publication date by the rule in the module docstring, or None."""
-    for match in HEADER_DATE_RE.finditer(re.sub(r"\s+", "", page_text)):
+    compact = re.sub(r"\s+", "", page_text)
+    for match in HEADER_DATE_RE.finditer(compact):
         day = _date(*map(int, match.groups()[:3]))
         if day and WEEKDAYS[day.weekday()] == match.group(4).replace("天", "日"):
             return day
@@ -83,7 +84,7 @@ def infer_date(page_text: str, year: int | None = None) -> dt.date | None:
             return day
     if year is None:
         return None
-    for word, month, day_of_month in TODAY_RE.findall(re.sub(r"\s+", "", page_text)):
+    for word, month, day_of_month in TODAY_RE.findall(compact):
         named = _date(year, int(month), int(day_of_month))
         if named:
             return named if word == "今" else named + dt.timedelta(days=1)

@@ -205,15 +205,16 @@ def find_continuation(line: str) -> tuple[str, str | None, str | None, str]:
     return rest, None, label, match.group(0)
 
 
+def column_width(widths: list[float]) -> float:
+    """The width of the column some lines are set in (0.0 for none): most lines of a column
+    are full, while short last lines and indented first lines are not, so the upper quartile."""
+    ordered = sorted(widths)
+    return ordered[(len(ordered) * 3) // 4] if ordered else 0.0
+
+
 def column_widths(widths: list[float], window: int = 6) -> list[float]:
-    """Per line, the column width around it: the upper median of its neighbours' widths."""
-    result = []
-    for i in range(len(widths)):
-        # Most lines of a column are full; short last lines and indented first lines are not,
-        # so the upper quartile of the neighbourhood is the column's width.
-        near = sorted(widths[max(0, i - window): i + window + 1])
-        result.append(near[(len(near) * 3) // 4] if near else 0.0)
-    return result
+    """Per line, the column width around it: that of its neighbours' widths."""
+    return [column_width(widths[max(0, i - window): i + window + 1]) for i in range(len(widths))]
 
 
 def _first_terminal(text: str) -> str:

@@ -159,8 +159,7 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body]) -> tuple[list[Draft],
         if heading:
             drafts[(index, 0)] = Draft([heading], [body])
         elif body.starts_with_byline or body.continued_from or not drafts:
-            drafts[(index, 0)] = Draft([], [body], ["no headline found for this article"],
-                                       ["no-headline"])
+            drafts[(index, 0)] = _headless(body)
         else:
             orphans.append((index, body))
     vocabularies = {id(draft): _vocabulary(draft) for draft in drafts.values()}
@@ -177,8 +176,7 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body]) -> tuple[list[Draft],
         # headline the extraction lost, not the rest of another one: kept apart, it is one
         # article to check, not a stranger inside another.
         if len(drafts) >= 2 and shared < ORPHAN_SHARE and han_count(body.text()) >= ORPHAN_MIN_HAN:
-            alone = drafts[(index, 0)] = Draft([], [body], ["no headline found for this article"],
-                                               ["no-headline"])
+            alone = drafts[(index, 0)] = _headless(body)
             vocabularies[id(alone)] = _vocabulary(alone)
             continue
         target.bodies.append(body)
@@ -192,6 +190,11 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body]) -> tuple[list[Draft],
         grouped_sections(draft)
         _order_frames(draft)
     return result, warnings
+
+
+def _headless(body: Body) -> Draft:
+    """An article of one frame whose headline was not found (its first clause stands in)."""
+    return Draft([], [body], ["no headline found for this article"], ["no-headline"])
 
 
 def _regroup_over_byline(assignment: dict[int, list[HeadUnit]],

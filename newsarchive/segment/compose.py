@@ -7,7 +7,7 @@ import re
 from ..model import Artifact, Segment
 from ..text import SPACES, bigrams, ends_sentence, han_count, join_wrapped_lines, rebuild_paragraphs
 from .assign import headline_parts
-from .patterns import START_BYLINE_RE, reporters
+from .patterns import CREDIT_OPEN_RE, DATELINE_RE, START_BYLINE_RE, reporters
 from .types import Draft, Line
 
 
@@ -128,8 +128,6 @@ def _spans(numbers: list[int]) -> list[tuple[int, int]]:
 # line read across two columns does (`倒挂的情况即外来人 业生的数量为依据来`).
 SPACED_HAN_RE = re.compile(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]")
 QUOTED_RE = re.compile(r"“[^“”]*”")
-# A dateline inside the text: a second story was read into this one.
-DATELINE_RE = re.compile(r"(?:本报|新华社|中新社)[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日电")
 
 
 def text_doubts(body: str) -> list[str]:
@@ -157,10 +155,6 @@ def title_doubts(title: str) -> list[str]:
     run_together = len(re.findall(r"[（(][^（）()]{2,}[）)]", title)) >= 2
     sentence = han_count(title) > 30 and title.count("，") >= 1
     return ["headline-weak"] if broken or run_together or not han_count(bare) or sentence else []
-
-
-# The credit of a dateline whose bracket went to the next line: `（记者罗晨、闵尊涛）`.
-CREDIT_OPEN_RE = re.compile(r"^[（(]\s*(?:(?:本报|新华社)?记者|通讯员)[^（）()]{1,40}[）)]")
 
 
 def _credit_from_text(blocks: list[tuple[str, str, bool]], bylines: list[str]

@@ -73,7 +73,8 @@ def _is_headline_group(items: list[Item], start: int, end: int) -> bool:
            for item in items[start:end + 1] for line in item.lines):
         return True
     before, after = items[start - 1], items[end + 1]
-    if before.kind in (ItemKind.BYLINE_END, ItemKind.HEAD) or after.kind in (ItemKind.BYLINE_UNDER, ItemKind.HEAD):
+    if before.kind in (ItemKind.BYLINE_END, ItemKind.HEAD) \
+            or after.kind in (ItemKind.BYLINE_UNDER, ItemKind.HEAD):
         return True
     # A block that cuts a sentence is no section heading: it was set beside the text.
     if before.kind == ItemKind.TEXT and (before.lines[-1].continues
@@ -101,7 +102,8 @@ def _credit(items: list[Item], credits: list[tuple[str | None, str | None]], at:
     (not counting blocks still taken for section headings): "opens", "closes" or None."""
     index = at + step
     # No article runs to hundreds of blocks; the bound keeps huge pages linear.
-    while 0 <= index < len(items) and abs(index - at) <= 300 and items[index].kind != ItemKind.HEAD:
+    while 0 <= index < len(items) and abs(index - at) <= 300 \
+            and items[index].kind != ItemKind.HEAD:
         found = credits[index][0 if step > 0 else 1]
         if found:
             return found

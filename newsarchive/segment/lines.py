@@ -6,7 +6,7 @@ from collections import Counter
 
 from ..model import Artifact
 from ..text import (
-    SPACES, column_widths, ends_sentence, find_continuation, han_count, han_pairs, is_han,
+    SPACES, column_width, column_widths, ends_sentence, find_continuation, han_count, han_pairs, is_han,
     strip_justification_spaces, text_width, undouble_bold_text,
 )
 from .patterns import (
@@ -172,12 +172,15 @@ def read_items(lines: list[Line | None]) -> list[Item]:
     chunks = _chunks(lines)
     items: list[Item] = []
     for index, chunk in enumerate(chunks):
-        following = chunks[index + 1][0].text if index + 1 < len(chunks) else ""
+        under = chunks[index + 1] if index + 1 < len(chunks) else []
+        following = under[0].text if under else ""
         # After text cut mid-sentence the next block is that sentence's next column, whatever
         # it looks like; after a finished sentence it may be a headline.
-        opens = not items or items[-1].kind != ItemKind.TEXT or ends_sentence(items[-1].lines[-1].text) \
+        opens = not items or items[-1].kind != ItemKind.TEXT \
+            or ends_sentence(items[-1].lines[-1].text) \
             or bool(END_BYLINE_RE.search(items[-1].lines[-1].text))
         first = chunk[0].text
+        block = _headline_block(chunk, under)
         if len(chunk) <= 3 and (CAPTION_START_RE.match(first)
                                 or PHOTO_CREDIT_RE.search(chunk[-1].text)):
             items.append(Item(ItemKind.CAPTION, chunk))
@@ -193,11 +196,10 @@ def read_items(lines: list[Line | None]) -> list[Item]:
                 and not (len(chunk) == 2 and _runs_on(chunk[1], following, page_pairs, column)):
             items.append(Item(ItemKind.SECTION, chunk[:2]))
             chunk = chunk[2:]
-        elif opens or _set_beside(chunk, following, column) or _large_type_after_cut(
-                chunk, chunks[index + 1] if index + 1 < len(chunks) else [], items, page_pairs,
-                column):
+        elif opens or _set_beside(chunk, following, column) \
+                or (under and _large_type_after_cut(chunk, block, items, page_pairs, column)):
             head = _leading_head(chunk)
-            if not head and index + 1 < len(chunks) and _headline_block(chunk, chunks[index + 1]):
+            if not head and block:
                 head = len(chunk)
             if not head and opens:
                 head = _wide_head(chunk)
@@ -241,16 +243,18 @@ def _set_beside(chunk: list[Line], following: str, column: dict[int, float]) -> 
         for line in chunk)
 
 
-def _large_type_after_cut(chunk: list[Line], under: list[Line], items: list[Item],
+def _large_type_after_cut(chunk: list[Line], block: bool, items: list[Item],
                           page_pairs: Counter, column: dict[int, float]) -> bool:
     """After text cut mid-sentence, a block of two or more lines in larger type, or of headline
     lines over a `——` subtitle, that does not read on from that text is still a headline: the
-    extraction read another frame in between (`…近日，美国⏎⏎株洲：生活必需品量⏎足价稳⏎⏎一大早，…`)."""
-    if len(chunk) < 2 or not under or not items or items[-1].kind != ItemKind.TEXT:
+    extraction read another frame in between (`…近日，美国⏎⏎株洲：生活必需品量⏎足价稳⏎⏎一大早，…`).
+    `block`: whether `_headline_block` found the chunk in larger type over the text under it;
+    called only where some text follows."""
+    if len(chunk) < 2 or not items or items[-1].kind != ItemKind.TEXT:
         return False
     # A block of headline lines ending in a `——` subtitle is as plain a headline.
     subtitled = chunk[-1].text.startswith("—") and _leading_head(chunk) == len(chunk)
-    return (subtitled or _headline_block(chunk, under)) and not _runs_on(
+    return (subtitled or block) and not _runs_on(
         items[-1].lines[-1], chunk[0].text, page_pairs, column)
 
 
@@ -273,8 +277,7 @@ def _headline_block(chunk: list[Line], under: list[Line]) -> bool:
     if texts[-1].endswith(("？", "?")) and any("，" in text for text in texts):
         return False
     widths = [text_width(text) for text in texts]
-    text_widths = sorted(text_width(line.text) for line in under)
-    column = text_widths[(len(text_widths) * 3) // 4]
+    column = column_width([text_width(line.text) for line in under])
     if len(chunk) == 1:
         return widths[0] <= column - 2 and texts[0].count("，") <= 2
     # Wrapped lines fill the block's width, and larger type puts fewer characters in it.
@@ -287,8 +290,7 @@ def _wide_head(chunk: list[Line]) -> int:
     ⏎建设内陆开放型经⏎…`): each half again as wide as the text's lines, ending no sentence,
     with at most one space (a line read across columns has more)."""
     for count in range(1, min(3, len(chunk) - 3) + 1):
-        rest = sorted(text_width(line.text) for line in chunk[count:])
-        column = rest[(len(rest) * 3) // 4]
+        column = column_width([text_width(line.text) for line in chunk[count:]])
         head = chunk[:count]
         if any(text_width(line.text) < 1.5 * column or any(c in line.text for c in "。；")
                or line.text.count(" ") > 1 or START_BYLINE_RE.match(line.text) for line in head):
