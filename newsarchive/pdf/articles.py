@@ -1,0 +1,256 @@
+"""From the cut page to articles: which headline heads which text, and each article's fields.
+
+A headline governs the text under it (a headline on top) or beside it (at the left or right
+of its columns); text columns with no headline of their own continue the article they line up
+with. Every line ends in an article field or in a named artifact (`PageSplit.artifacts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Artifact, Segment
+from ..segment.patterns import END_BYLINE_RE, START_BYLINE_RE, UNDER_BYLINE_RE, reporters
+from ..text import find_continuation, han_count, join_wrapped_lines
+from .layout import Block, Node, TextLine
+
+# Text columns further than this from every headline's columns (in body ems) stay apart.
+ALIGN = 2.5
+# A headless text shorter than this (Han characters) is not an article of its own.
+MIN_STORY = 20
+
+
+@dataclass
+class Unit:
+    """A headline and the text it governs, in reading order; either may be empty."""
+
+    head: list[Block] = field(default_factory=list)
+    body: list[Block] = field(default_factory=list)
+    banner: bool = False
+
+    @property
+    def blocks(self) -> list[Block]:
+        return self.head + self.body
+
+    @property
+    def top(self) -> float:
+        return min(b.top for b in self.blocks)
+
+
+def _is_small(block: Block, body: float) -> bool:
+    """Not the text of a story: captions, furniture, small type."""
+    return block.role in ("small", "caption", "furniture")
+
+
+def _stacked(upper: Unit, lower: Unit, body: float) -> bool:
+    """Two headline parts set one over the other (kicker over title, title over subtitle)."""
+    a, b = upper.head[-1], lower.head[0]
+    return 0 <= b.top - a.bottom < 1.6 * max(b.size, body) and min(a.x1, b.x1) > max(a.x0, b.x0)
+
+
+def _fit(column: Unit, unit: Unit, body: float) -> float:
+    """How far the top of a headless column is from where `unit`'s text starts: beside a
+    headline at the side, level with its other columns under a headline on top."""
+    tops = [b.top for b in unit.body if not _is_small(b, body)] or [unit.head[0].top]
+    if not unit.body:
+        tops = [unit.head[0].top]
+    return min(abs(column.top - t) for t in tops)
+
+
+def combine(units: list[Unit], cut: str, body: float) -> list[Unit]:
+    """Units of one region, in reading order, joined where a layout joins them."""
+    out: list[Unit] = []
+    for unit in units:
+        last = out[-1] if out else None
+        if unit.head and last is not None and last.head and not last.body and not last.banner \
+                and cut != "v" and _stacked(last, unit, body) \
+                and last.head[-1].reversed == unit.head[0].reversed:
+            last.head += unit.head
+            last.body += unit.body
+            continue
+        if not unit.head and cut == "h" and last is not None and last.head \
+                and not _is_small(unit.body[0], body):
+            last.body += unit.body
+            continue
+        out.append(unit)
+    # A reversed label over stories is a banner over their stack, not part of a headline.
+    for index, unit in enumerate(out):
+        if unit.head and not unit.body and all(b.reversed for b in unit.head) and cut == "h" \
+                and any(u.head for u in out[index + 1:]):
+            unit.banner = True
+    if cut != "v":
+        return out
+    # Columns with no headline, left to right: each joins the headline whose text it lines up
+    # with, the one before it (columns under a headline on top, or right of one at the left)
+    # or the one after it (left of a headline at the right).
+    joined: list[Unit] = []
+    pending: list[Unit] = []
+    for unit in out:
+        if unit.head and not unit.banner:
+            ahead: list[Block] = []
+            for column in pending:
+                before = joined[-1] if joined and joined[-1].head else None
+                fits = [(_fit(column, before, body), 0) if before else None,
+                        (_fit(column, unit, body), 1)]
+                best = min((f for f in fits if f is not None), default=None)
+                if best is not None and best[0] <= ALIGN * body and best[1] == 0:
+                    before.body += column.body
+                elif best is not None and best[0] <= ALIGN * body:
+                    ahead += column.body
+                else:
+                    joined.append(column)
+            unit.body[:0] = ahead
+            pending = []
+            joined.append(unit)
+        elif not unit.head and not _is_small(unit.body[0], body):
+            pending.append(unit)
+        else:
+            joined.extend(pending)
+            pending = []
+            joined.append(unit)
+    for column in pending:
+        before = joined[-1] if joined and joined[-1].head and not joined[-1].banner else None
+        if before is not None and _fit(column, before, body) <= ALIGN * body:
+            before.body += column.body
+        else:
+            joined.append(column)
+    return joined
+
+
+def group_units(node: Node, body: float) -> list[Unit]:
+    if node.cut == "leaf":
+        units = [Unit(head=[b]) if b.role == "head" else Unit(body=[b]) for b in node.blocks]
+        return combine(units, "h", body)
+    units = [unit for child in node.children for unit in group_units(child, body)]
+    return combine(units, node.cut, body)
+
+
+# --- Fields ---
+
+def _column_edges(blocks: list[Block]) -> dict[int, tuple[float, float]]:
+    """Each block's column: its left and right edge, taken over the lines of the block (a
+    single-line block borrows the edges of a block of the same width, where there is one)."""
+    edges = {}
+    for block in blocks:
+        edges[id(block)] = (min(line.x0 for line in block.lines),
+                            max(line.x1 for line in block.lines))
+    return edges
+
+
+def paragraphs_of(blocks: list[Block]) -> list[tuple[str, list[TextLine]]]:
+    """The text of the blocks as paragraphs: a line indented from its column's left edge, or
+    after a line that stops short of the right edge, starts a new one."""
+    edges = _column_edges(blocks)
+    paragraphs: list[list[TextLine]] = []
+    previous: TextLine | None = None
+    previous_right = 0.0
+    for block in blocks:
+        left, right = edges[id(block)]
+        multi = len(block.lines) > 1
+        for line in block.lines:
+            indented = multi and line.x0 - left >= 1.2 * line.size
+            short = previous is not None and previous.x1 < previous_right - 1.2 * previous.size
+            if not paragraphs or indented or short:
+                paragraphs.append([])
+            paragraphs[-1].append(line)
+            previous, previous_right = line, right
+        # A new column of a different width (a box, a new frame) is a new paragraph.
+    return [(join_wrapped_lines([line.text for line in lines]), lines) for lines in paragraphs]
+
+
+@dataclass
+class Story:
+    segment: Segment
+    boxes: list[tuple[float, float, float, float]]
+    lines: list[TextLine]
+
+
+def _head_fields(head: list[Block], body: float) -> tuple[str, str | None, str | None, list[str]]:
+    """(title, kicker, subtitle, extra lines): the largest type is the title, what is over it
+    the kicker, what is under it the subtitle."""
+    biggest = max(b.size for b in head)
+    title_at = [i for i, b in enumerate(head) if b.size >= biggest / 1.12]
+    first, last = title_at[0], title_at[-1]
+    title = "".join(head[i].text for i in range(first, last + 1))
+    kicker = "".join(b.text for b in head[:first]) or None
+    rest = [b.text for b in head[last + 1:]]
+    subtitle = None
+    if rest:
+        subtitle = rest[0]
+        rest = rest[1:]
+    return title, kicker, subtitle, rest
+
+
+def _box(blocks: list[Block]) -> tuple[float, float, float, float]:
+    return (round(min(b.x0 for b in blocks), 1), round(min(b.top for b in blocks), 1),
+            round(max(b.x1 for b in blocks), 1), round(max(b.bottom for b in blocks), 1))
+
+
+def story_of(unit: Unit, body: float, artifacts: list[Artifact], line_number) -> Story | None:
+    """The article a unit holds, with its notes and credits sorted out of the text."""
+    texts = [b for b in unit.body if not _is_small(b, body)]
+    smalls = [b for b in unit.body if _is_small(b, body)]
+    paragraphs = paragraphs_of(texts)
+    continues = continued_from = None
+    kept: list[str] = []
+    for text, lines in paragraphs:
+        rest, down, up, note = find_continuation(text)
+        if note:
+            continues = continues or down
+            continued_from = continued_from or up
+            artifacts.append(Artifact("continuation-note", note, line_number(lines[0])))
+            text = rest
+        if text:
+            kept.append(text)
+    byline = None
+    if kept:
+        match = START_BYLINE_RE.match(kept[0])
+        if match and match.group(0).strip():
+            byline = match.group(0).strip()
+            kept[0] = kept[0][match.end():].strip()
+            if not kept[0]:
+                kept.pop(0)
+    for at in (0, -1):
+        if byline is None and kept and (UNDER_BYLINE_RE.match(kept[at])
+                                        or END_BYLINE_RE.fullmatch(kept[at])):
+            byline = kept.pop(at)
+    for block in smalls:
+        artifacts.append(Artifact(page_artifact(block, body), block.text,
+                                  line_number(block.lines[0])))
+    if unit.head:
+        title, kicker, subtitle, extra = _head_fields(unit.head, body)
+        for text in extra:
+            if byline is None and UNDER_BYLINE_RE.match(text):
+                byline = text
+            else:
+                kept.insert(0, text)
+        review = []
+    else:
+        if sum(han_count(t) for t in kept) < MIN_STORY:
+            return None
+        title, kicker, subtitle = "", None, None
+        review = ["no-headline"]
+    if subtitle:
+        subtitle = subtitle.lstrip("—-－ ")
+    all_lines = [line for b in unit.blocks for line in b.lines]
+    numbers = sorted(line_number(line) for line in all_lines)
+    spans = []
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], n)
+        else:
+            spans.append((n, n))
+    segment = Segment(title=title, body="\n\n".join(kept), kicker=kicker, subtitle=subtitle,
+                      byline=byline, reporters=reporters(byline), continues=continues,
+                      continued_from=continued_from, spans=spans, review=review)
+    return Story(segment, [_box([b for b in unit.blocks if b not in smalls] or unit.blocks)],
+                 all_lines)
+
+
+def page_artifact(block: Block, body: float) -> str:
+    """What a block outside every article is."""
+    if block.role == "furniture" or block.size >= 1.6 * body and han_count(block.text) <= 8:
+        return "page-furniture"
+    if block.role == "caption":
+        return "photo-caption"
+    return "small-type" if block.role == "small" else "unassigned"
