@@ -36,6 +36,10 @@ class Unit:
     def top(self) -> float:
         return min(b.top for b in self.blocks)
 
+    @property
+    def bottom(self) -> float:
+        return max(b.bottom for b in self.blocks)
+
 
 def _is_small(block: Block, body: float) -> bool:
     """Not the text of a story: captions, furniture, small type."""
@@ -57,8 +61,9 @@ def _fit(column: Unit, unit: Unit, body: float) -> float:
     return min(abs(column.top - t) for t in tops)
 
 
-def combine(units: list[Unit], cut: str, body: float) -> list[Unit]:
-    """Units of one region, in reading order, joined where a layout joins them."""
+def combine(units: list[Unit], cut: str, body: float, ruled: bool = False) -> list[Unit]:
+    """Units of one region, in reading order, joined where a layout joins them. `ruled`: the
+    region's parts are set apart by rules, so text in two of them is not one column."""
     out: list[Unit] = []
     for unit in units:
         last = out[-1] if out else None
@@ -68,7 +73,8 @@ def combine(units: list[Unit], cut: str, body: float) -> list[Unit]:
             last.head += unit.head
             last.body += unit.body
             continue
-        if not unit.head and cut == "h" and last is not None and last.head \
+        if not unit.head and cut == "h" and last is not None and not last.banner \
+                and (last.head or not ruled and not _is_small(last.body[-1], body)) \
                 and not _is_small(unit.body[0], body):
             last.body += unit.body
             continue
@@ -80,41 +86,60 @@ def combine(units: list[Unit], cut: str, body: float) -> list[Unit]:
             unit.banner = True
     if cut != "v":
         return out
-    # Columns with no headline, left to right: each joins the headline whose text it lines up
-    # with, the one before it (columns under a headline on top, or right of one at the left)
-    # or the one after it (left of a headline at the right).
+    # Columns with no headline, left to right, between two headlines: the first ones continue
+    # the headline before them (columns under a headline on top, or right of one at the left),
+    # the rest the headline after them (left of a headline at the right).
     joined: list[Unit] = []
     pending: list[Unit] = []
-    for unit in out:
-        if unit.head and not unit.banner:
-            ahead: list[Block] = []
-            for column in pending:
-                before = joined[-1] if joined and joined[-1].head else None
-                fits = [(_fit(column, before, body), 0) if before else None,
-                        (_fit(column, unit, body), 1)]
-                best = min((f for f in fits if f is not None), default=None)
-                if best is not None and best[0] <= ALIGN * body and best[1] == 0:
-                    before.body += column.body
-                elif best is not None and best[0] <= ALIGN * body:
-                    ahead += column.body
-                else:
-                    joined.append(column)
-            unit.body[:0] = ahead
+    for unit in out + [None]:
+        if unit is None or unit.head and not unit.banner:
+            before = joined[-1] if joined and joined[-1].head and not joined[-1].banner else None
+            after = unit if unit is not None and not unit.body else None
+            to_before, to_after = _share_columns(before, pending, after, body)
+            if before is not None:
+                before.body += [b for column in to_before for b in column.body]
+            joined.extend(column for column in pending
+                          if column not in to_before and column not in to_after)
+            if after is not None:
+                after.body[:0] = [b for column in to_after for b in column.body]
             pending = []
-            joined.append(unit)
+            if unit is not None:
+                joined.append(unit)
         elif not unit.head and not _is_small(unit.body[0], body):
             pending.append(unit)
         else:
             joined.extend(pending)
             pending = []
             joined.append(unit)
-    for column in pending:
-        before = joined[-1] if joined and joined[-1].head and not joined[-1].banner else None
-        if before is not None and _fit(column, before, body) <= ALIGN * body:
-            before.body += column.body
-        else:
-            joined.append(column)
     return joined
+
+
+def _unbalanced(bottoms: list[float]) -> float:
+    """How unevenly the columns of one story end: a story's columns are balanced, all of
+    one length but the last, which may be shorter."""
+    if len(bottoms) < 2:
+        return 0.0
+    return max(bottoms) - min(bottoms[:-1])
+
+
+def _share_columns(before: Unit | None, columns: list[Unit], after: Unit | None, body: float
+                   ) -> tuple[list[Unit], list[Unit]]:
+    """(to before, to after): the split of the columns between the two headlines that lines
+    each side's columns up with it and leaves each side's columns most evenly balanced."""
+    best: tuple[float, int] | None = None
+    for k in range(len(columns), -1, -1):
+        left, right = columns[:k], columns[k:]
+        if left and (before is None or any(_fit(c, before, body) > ALIGN * body for c in left)):
+            continue
+        if right and (after is None or any(_fit(c, after, body) > ALIGN * body for c in right)):
+            continue
+        own = [b.bottom for b in before.body if not _is_small(b, body)] if before else []
+        cost = _unbalanced(own + [c.bottom for c in left]) + _unbalanced([c.bottom for c in right])
+        if best is None or cost < best[0]:
+            best = (cost, k)
+    if best is None:
+        return [], []
+    return columns[:best[1]], columns[best[1]:]
 
 
 def group_units(node: Node, body: float) -> list[Unit]:
@@ -122,18 +147,22 @@ def group_units(node: Node, body: float) -> list[Unit]:
         units = [Unit(head=[b]) if b.role == "head" else Unit(body=[b]) for b in node.blocks]
         return combine(units, "h", body)
     units = [unit for child in node.children for unit in group_units(child, body)]
-    return combine(units, node.cut, body)
+    return combine(units, node.cut, body, node.ruled)
 
 
 # --- Fields ---
 
 def _column_edges(blocks: list[Block]) -> dict[int, tuple[float, float]]:
-    """Each block's column: its left and right edge, taken over the lines of the block (a
-    single-line block borrows the edges of a block of the same width, where there is one)."""
+    """Each block's column, left and right edge: over all the blocks set in the same column
+    (starting within an em of each other), since a block of short lines does not show how wide
+    its column is."""
     edges = {}
     for block in blocks:
-        edges[id(block)] = (min(line.x0 for line in block.lines),
-                            max(line.x1 for line in block.lines))
+        peers = [b for b in blocks if abs(b.x0 - block.x0) <= block.size * 2.6
+                 and min(b.x1, block.x1) > max(b.x0, block.x0)]
+        full = [b for b in peers if len(b.lines) > 1] or peers
+        edges[id(block)] = (min(line.x0 for b in full for line in b.lines),
+                            max(line.x1 for b in full for line in b.lines))
     return edges
 
 
@@ -146,15 +175,13 @@ def paragraphs_of(blocks: list[Block]) -> list[tuple[str, list[TextLine]]]:
     previous_right = 0.0
     for block in blocks:
         left, right = edges[id(block)]
-        multi = len(block.lines) > 1
         for line in block.lines:
-            indented = multi and line.x0 - left >= 1.2 * line.size
+            indented = line.x0 - left >= 1.2 * line.size
             short = previous is not None and previous.x1 < previous_right - 1.2 * previous.size
             if not paragraphs or indented or short:
                 paragraphs.append([])
             paragraphs[-1].append(line)
             previous, previous_right = line, right
-        # A new column of a different width (a box, a new frame) is a new paragraph.
     return [(join_wrapped_lines([line.text for line in lines]), lines) for lines in paragraphs]
 
 

@@ -20,7 +20,10 @@ from .read import Glyph, Rect
 # next character starts where this one ends.
 DOUBLE_OFFSET = 0.15         # em, vertically
 DOUBLE_SHARE = 0.4           # of the glyph's width, shared with the other
+DOUBLE_RISE = 0.04           # em: a copy further off than DOUBLE_OFFSET is also moved this much
 LINE_GAP = 0.6               # em: a wider gap inside a baseline band separates two columns
+WORD_GAP = 0.45              # em of the type: the widest space between two words of a headline
+COLUMN_GAP_MIN = 0.9         # em of body type: columns are set further apart than this
 BASELINE_BAND = 0.3          # em
 SIZE_STEP = 1.12             # sizes closer than this ratio are one type size
 COLUMN_GAP = 0.4             # em of body type: the narrowest gap between two columns
@@ -101,12 +104,16 @@ class Node:
 def _drawn_twice(glyph: Glyph, other: Glyph) -> bool:
     """The same character drawn again over most of itself, slightly offset. Exactly the same
     box is not a copy: the characters of a ligature (`——` set as one glyph) share one box."""
-    if abs(other.x0 - glyph.x0) < 0.01 and abs(other.baseline - glyph.baseline) < 0.01:
+    dx, dy = abs(other.x0 - glyph.x0), abs(other.baseline - glyph.baseline)
+    if dx < 0.01 and dy < 0.01 or dy > DOUBLE_OFFSET * glyph.size:
         return False
+    if dx <= DOUBLE_OFFSET * glyph.size:
+        return True
+    # Further apart only when also moved up or down: punctuation set half-width (`））`) has
+    # its neighbour half an em away on the same baseline.
     width = max(glyph.x1 - glyph.x0, 0.1)
     shared = min(glyph.x1, other.x1) - max(glyph.x0, other.x0)
-    return abs(other.baseline - glyph.baseline) <= DOUBLE_OFFSET * glyph.size \
-        and shared >= DOUBLE_SHARE * width
+    return dy > DOUBLE_RISE * glyph.size and shared >= DOUBLE_SHARE * width
 
 
 def drop_fake_bold(glyphs: list[Glyph]) -> tuple[list[Glyph], list[Glyph]]:
@@ -165,8 +172,10 @@ def _crosses_rule(left: Glyph, right: Glyph, verticals: list[Rect]) -> bool:
                and rule.top <= left.baseline <= rule.bottom for rule in verticals)
 
 
-def _runs(band: list[Glyph], verticals: list[Rect]) -> list[list[Glyph]]:
-    """A baseline band cut at every wide gap, change of type size or colour, or rule."""
+def _runs(band: list[Glyph], verticals: list[Rect], body: float) -> list[list[Glyph]]:
+    """A baseline band cut at every wide gap, change of type size or colour, or rule. A gap is
+    measured in the smaller of the type and the body type: columns are set apart by a gap of
+    body ems, however large the headline over them."""
     band.sort(key=lambda g: g.x0)
     runs: list[list[Glyph]] = [[]]
     last_ink: Glyph | None = None
@@ -174,7 +183,10 @@ def _runs(band: list[Glyph], verticals: list[Rect]) -> list[list[Glyph]]:
         if last_ink is not None and not glyph.char.isspace():
             size = min(glyph.size, last_ink.size)
             ratio = max(glyph.size, last_ink.size) / max(size, 0.1)
-            if (glyph.x0 - last_ink.x1 > LINE_GAP * size or ratio > SIZE_STEP
+            # A space between the words of a headline is wide in body ems, but narrower than
+            # the narrowest column gap.
+            widest = max(LINE_GAP * min(size, body), min(WORD_GAP * size, COLUMN_GAP_MIN * body))
+            if (glyph.x0 - last_ink.x1 > widest or ratio > SIZE_STEP
                     or abs(glyph.baseline - last_ink.baseline) > BASELINE_BAND * size
                     or glyph.reversed != last_ink.reversed
                     or _crosses_rule(last_ink, glyph, verticals)):
@@ -196,6 +208,8 @@ def _gap_is_bridged(left: TextLine, right: TextLine, nearby: list[TextLine]) -> 
 def group_lines(glyphs: list[Glyph], rects: list[Rect]) -> list[TextLine]:
     """Glyphs into lines: one baseline, one type size, no column gap or vertical rule inside."""
     verticals = [rect for rect in rects if rect.vertical()]
+    sizes = Counter(round(g.size * 2) / 2 for g in glyphs if not g.char.isspace())
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
     ordered = sorted(glyphs, key=lambda g: (g.baseline, g.x0))
     bands: list[list[Glyph]] = []
     for glyph in ordered:
@@ -203,7 +217,7 @@ def group_lines(glyphs: list[Glyph], rects: list[Rect]) -> list[TextLine]:
             bands[-1].append(glyph)
         else:
             bands.append([glyph])
-    banded = [[line for run in _runs(band, verticals) if (line := _make_line(run))]
+    banded = [[line for run in _runs(band, verticals, body) if (line := _make_line(run))]
               for band in bands]
     lines: list[TextLine] = []
     for index, band in enumerate(banded):
