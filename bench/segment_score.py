@@ -1,10 +1,12 @@
 """Score the segmenter (`newsarchive.segment.split_page`) against a page corpus with truth.
 
 A corpus folder holds, per page NAME, three extractions of the same PDF page
-(`NAME.pdftotext.txt`, `NAME.raw.txt`, `NAME.pdfminer.txt`) and `NAME.truth.json` (the articles
-as printed: title, kicker, subtitle, byline, reporters, paragraphs, kinds, ...). Each page is
-split in-process and compared with its truth; figures are given per extractor, per split (dev /
-test) and, with `--kinds`, per kind of true article. The test split is only ever scored: the
+(`NAME.pdftotext.txt`, `NAME.raw.txt`, `NAME.pdfminer.txt`), the PDF itself (`NAME.pdf`) and
+`NAME.truth.json` (the articles as printed: title, kicker, subtitle, byline, reporters,
+paragraphs, kinds, box, ...). Each page is split in-process and compared with its truth: the
+texts by the text segmenter, the PDF (extractor `pdf`) by PDF ingest (`newsarchive.pdf`), whose
+article boxes are also compared with the true ones (IoU). Figures are given per extractor, per
+split (dev / test) and, with `--kinds`, per kind of true article. The test split is only ever scored: the
 debugging aids (`--show-worst`, `--page`) refuse it.
 
 Comparison rules (the same everywhere):
@@ -37,7 +39,8 @@ from newsarchive.seeds import read_page
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT / "bench" / "out" / "pagecorpus"
-EXTRACTORS = ("pdftotext", "raw", "pdfminer")
+EXTRACTORS = ("pdftotext", "raw", "pdfminer", "pdf")
+BOX_IOU = 0.9       # an article's box counts as right from this IoU with the true box
 SPLITS = ("dev", "test")
 FIELDS = ("title", "kicker", "subtitle", "byline", "reporters")
 
@@ -120,6 +123,7 @@ class ArticleScore:
     b: float                      # share of the segment's sentences from this article
     segmentation: float
     flagged: bool                 # the matched segment has a non-empty `review` list
+    box_iou: float | None = None  # PDF ingest: the matched segment's box against the true box
 
     @property
     def right(self) -> bool:
@@ -175,10 +179,24 @@ def _alternates(owners: list[int | None]) -> bool:
     return len(runs) != len(set(runs))
 
 
+def iou(a: list[float], b: list[float]) -> float:
+    """Intersection over union of two boxes [x0, y0, x1, y1]."""
+    inter = max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _union(boxes: list) -> list[float]:
+    return [min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes)]
+
+
 def score_split(text: str, truth: dict, split, ms: float = 0.0, date: dt.date | None = None,
-                conservation: tuple[int, int] | None = None) -> PageScore:
+                conservation: tuple[int, int] | None = None,
+                boxes: list[list] | None = None) -> PageScore:
     """Score one page's `PageSplit` against its truth. `conservation` is account_han's
-    (accounted, total), computed here when not given."""
+    (accounted, total), computed here when not given; `boxes` (PDF ingest) each segment's
+    boxes on the page, scored against the true article boxes."""
     if conservation is None:
         from newsarchive.segment import account_han
         accounted, total, _ = account_han(text, split)
@@ -226,7 +244,9 @@ def score_split(text: str, truth: dict, split, ms: float = 0.0, date: dt.date | 
                       for name in ("kicker", "subtitle")},
             got={name: getattr(seg, name, None) for name in FIELDS} if seg else {},
             a=a, b=b, segmentation=min(a, b),
-            flagged=bool(seg is not None and getattr(seg, "review", None))))
+            flagged=bool(seg is not None and getattr(seg, "review", None)),
+            box_iou=(iou(_union(boxes[j]), art["box"]) if boxes is not None and art.get("box")
+                     else None) if j is not None else (0.0 if boxes is not None else None)))
 
     interleaved = sum(_alternates(_attribute(out, t_texts, None)) for out in s_sents)
     spaces = []
@@ -297,6 +317,8 @@ def article_metrics(arts: list[ArticleScore]) -> dict:
     recovered = [a for a in wrong if a.matched is not None]
     m["review_catch_recovered"] = _share(sum(a.flagged for a in recovered), len(recovered))
     m["review_false_flag"] = _share(sum(a.flagged for a in right), len(right))
+    boxed = [a for a in arts if a.box_iou is not None]
+    m["box_iou"] = _share(sum(a.box_iou >= BOX_IOU for a in boxed), len(boxed))
     return m
 
 
@@ -358,8 +380,26 @@ def load_truths(corpus: Path) -> list[dict]:
     return truths
 
 
+def score_pdf(path: Path, truth: dict) -> PageScore:
+    """Read the page's PDF as ingest does, split it, and score it; the time includes reading.
+    Conservation counts every Han glyph drawn, fake-bold copies included."""
+    from newsarchive.pdf import account_pdf_han, read_pdf, split_pdf_page
+    start = time.perf_counter()
+    page = read_pdf(path)[0]
+    pdf_split = split_pdf_page(page)
+    ms = (time.perf_counter() - start) * 1000
+    return score_split(pdf_split.text, truth, pdf_split.split, ms=ms,
+                       conservation=account_pdf_han(page, pdf_split), boxes=pdf_split.boxes)
+
+
+def _page_file(corpus: Path, name: str, extractor: str) -> Path:
+    return corpus / (f"{name}.pdf" if extractor == "pdf" else f"{name}.{extractor}.txt")
+
+
 def _score_file(task: tuple[str, str, dict]) -> PageScore:
     path, extractor, truth = task
+    if extractor == "pdf":
+        return score_pdf(Path(path), truth)
     # Read as ingest reads a page: decoded, line ends unified, radicals folded.
     return score_page(read_page(Path(path)).text, truth)
 
@@ -367,8 +407,8 @@ def _score_file(task: tuple[str, str, dict]) -> PageScore:
 def score_corpus(corpus: Path, truths: list[dict], extractors: list[str],
                  jobs: int = 1) -> dict[str, list[PageScore]]:
     """PageScores per extractor; pages without that extractor's text are left out."""
-    tasks = [(str(corpus / f"{t['name']}.{e}.txt"), e, t) for e in extractors for t in truths
-             if (corpus / f"{t['name']}.{e}.txt").exists()]
+    tasks = [(str(_page_file(corpus, t["name"], e)), e, t) for e in extractors for t in truths
+             if _page_file(corpus, t["name"], e).exists()]
     if jobs > 1 and len(tasks) >= 40:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = list(pool.map(_score_file, tasks, chunksize=8))
@@ -402,6 +442,7 @@ ROWS = [  # (label, key) in the table's order
     ("review catch rate", "review_catch"),
     ("  of those recovered", "review_catch_recovered"),
     ("review false-flag rate", "review_false_flag"),
+    (f"boxes IoU >= {BOX_IOU}", "box_iou"),
     ("ms per page", "ms_per_page"),
 ]
 

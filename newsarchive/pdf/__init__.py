@@ -10,11 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Artifact, PageSplit
+from ..segment import missing_han
+from ..text import HAN_RE
+from .areas import article_box
 from .articles import Story, group_units, page_artifact, story_of
 from .layout import body_size, classify_blocks, cut_page, drop_fake_bold, group_blocks, group_lines
 from .read import PdfPage, read_pdf
 
-__all__ = ["PdfSplit", "read_pdf", "split_pdf_page"]
+__all__ = ["PdfSplit", "account_pdf_han", "read_pdf", "split_pdf_page"]
 
 
 @dataclass
@@ -62,5 +65,17 @@ def split_pdf_page(page: PdfPage) -> PdfSplit:
             continue
         stories.append(story)
     split = PageSplit([s.segment for s in stories], artifacts)
-    return PdfSplit("\n".join(line.text for line in ordered) + "\n", split,
-                    [s.boxes for s in stories], (page.width, page.height))
+    whole = (0.0, 0.0, page.width, page.height)
+    boxes = [[article_box(story.blocks, [b for b in blocks if b not in story.blocks],
+                          page.rects, whole, body)] for story in stories]
+    return PdfSplit("\n".join(line.text for line in ordered) + "\n", split, boxes,
+                    (page.width, page.height))
+
+
+def account_pdf_han(page: PdfPage, pdf_split: PdfSplit) -> tuple[int, int]:
+    """(accounted, total): the Han characters drawn on the page (fake-bold copies included)
+    found again in an article field or an artifact, and their number."""
+    drawn = "".join(glyph.char for glyph in page.glyphs)
+    total = len(HAN_RE.findall(drawn))
+    missing = missing_han(drawn, pdf_split.split.segments, pdf_split.split.artifacts)
+    return total - sum(missing.values()), total

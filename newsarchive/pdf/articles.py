@@ -20,7 +20,7 @@ ALIGN = 2.5
 MIN_STORY = 20
 
 
-@dataclass
+@dataclass(eq=False)
 class Unit:
     """A headline and the text it governs, in reading order; either may be empty."""
 
@@ -188,8 +188,7 @@ def paragraphs_of(blocks: list[Block]) -> list[tuple[str, list[TextLine]]]:
 @dataclass
 class Story:
     segment: Segment
-    boxes: list[tuple[float, float, float, float]]
-    lines: list[TextLine]
+    blocks: list[Block]          # the article's text on the page (not its captions)
 
 
 def _head_fields(head: list[Block], body: float) -> tuple[str, str | None, str | None, list[str]]:
@@ -206,11 +205,6 @@ def _head_fields(head: list[Block], body: float) -> tuple[str, str | None, str |
         subtitle = rest[0]
         rest = rest[1:]
     return title, kicker, subtitle, rest
-
-
-def _box(blocks: list[Block]) -> tuple[float, float, float, float]:
-    return (round(min(b.x0 for b in blocks), 1), round(min(b.top for b in blocks), 1),
-            round(max(b.x1 for b in blocks), 1), round(max(b.bottom for b in blocks), 1))
 
 
 def story_of(unit: Unit, body: float, artifacts: list[Artifact], line_number) -> Story | None:
@@ -270,8 +264,7 @@ def story_of(unit: Unit, body: float, artifacts: list[Artifact], line_number) ->
     segment = Segment(title=title, body="\n\n".join(kept), kicker=kicker, subtitle=subtitle,
                       byline=byline, reporters=reporters(byline), continues=continues,
                       continued_from=continued_from, spans=spans, review=review)
-    return Story(segment, [_box([b for b in unit.blocks if b not in smalls] or unit.blocks)],
-                 all_lines)
+    return Story(segment, [b for b in unit.blocks if b not in smalls] or unit.blocks)
 
 
 def page_artifact(block: Block, body: float) -> str:

@@ -32,7 +32,7 @@ SMALL_SIZE = 0.88            # times the body size: captions, credits, page furn
 CAPTION_LINES = 6            # a longer text under a picture is a story set under it
 
 
-@dataclass
+@dataclass(eq=False)
 class TextLine:
     glyphs: list[Glyph]
     text: str
@@ -49,7 +49,7 @@ class TextLine:
         return self.x1 - self.x0
 
 
-@dataclass
+@dataclass(eq=False)
 class Block:
     """Lines set one under another in one column and one type size."""
 
@@ -85,7 +85,7 @@ class Block:
         return "".join(line.text for line in self.lines)
 
 
-@dataclass
+@dataclass(eq=False)
 class Node:
     """A region of the page: a leaf of blocks, or children cut apart across (`h`, read top to
     bottom) or down (`v`, read left to right)."""

@@ -68,6 +68,32 @@ class PdfPage:
     images: int = 0              # image objects: a page of them and no text is a scan
 
 
+def join_dots(rects: list[Rect]) -> list[Rect]:
+    """A dotted or dashed rule is drawn as a row of small squares: each row of three or more,
+    evenly close, becomes one rule."""
+    dots: dict[tuple[float, float], list[Rect]] = {}
+    rest = []
+    for rect in rects:
+        if rect.width <= RULE_THICKNESS and rect.height <= RULE_THICKNESS:
+            dots.setdefault((round(rect.top, 1), round(rect.bottom, 1)), []).append(rect)
+        else:
+            rest.append(rect)
+    for row in dots.values():
+        row.sort(key=lambda r: r.x0)
+        run = [row[0]]
+        for rect in row[1:] + [None]:
+            if rect is not None and rect.x0 - run[-1].x1 <= 3 * max(run[-1].width, 0.5):
+                run.append(rect)
+                continue
+            if len(run) >= 3:
+                rest.append(Rect(run[0].x0, run[0].top, run[-1].x1, run[0].bottom, True, run[0].dark))
+            else:
+                rest.extend(run)
+            if rect is not None:
+                run = [rect]
+    return rest
+
+
 def _light(rgba: tuple[int, int, int, int]) -> bool:
     r, g, b, _ = rgba
     return 0.299 * r + 0.587 * g + 0.114 * b > 170
@@ -90,7 +116,7 @@ def _rects(page, height: float, raw) -> tuple[list[Rect], int]:
         if filled and raw.FPDFPageObj_GetFillColor(obj, *(ctypes.byref(c) for c in fill)):
             dark = not _light(tuple(c.value for c in fill))
         rects.append(Rect(left, height - top, right, height - bottom, filled, dark))
-    return rects, images
+    return join_dots(rects), images
 
 
 def _glyphs(textpage, height: float, raw) -> list[Glyph]:
