@@ -110,12 +110,40 @@ ArticleCard = dataclasses.make_dataclass(
                             "(see CARD_FIELDS): what lists and links show."})
 
 
+@dataclass(frozen=True)
+class PageImage:
+    """One rendering of a PDF page in the site: its path (named by the hash of what it shows)
+    and its size in pixels."""
+
+    path: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    """One page of a PDF source that has articles: its size in PDF points (what `page_box`es
+    are measured in) and its images, narrowest first."""
+
+    file: str
+    number: int                    # 1-based page inside the PDF
+    width: float
+    height: float
+    images: tuple[PageImage, ...]
+
+    @property
+    def largest(self) -> PageImage:
+        return self.images[-1]
+
+
 @dataclass
 class Site:
-    """Everything a render needs: the validated config and every article, loaded and checked."""
+    """Everything a render needs: the validated config, every article, loaded and checked, and
+    the PDF pages they came from by (file, page number)."""
 
     config: SiteConfig
     articles: list[Article]
+    pdf_pages: dict[tuple[str, int], PdfPage] = field(default_factory=dict)
 
 
 # --- What segmentation hands to ingest: one page split into articles, before metadata. ---
