@@ -14,7 +14,8 @@ from .model import ArticleCard, Box, PdfPage
 
 # Room around an article in its crop, so its first and last lines are not cut at the edge.
 CROP_MARGIN = 8.0        # PDF points
-CROP_WIDTH_PX = 320      # the crop's widest display (20rem in site.css: .page-crop)
+CROP_WIDTH_REM = 20      # the crop's widest display (16 px rem: 320 px)
+CROP_HEIGHT_REM = 24     # and its tallest: a long column is cut narrower, not taller
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,16 @@ class PageCrop:
     ratio: float           # width / height of the crop
     image: Rect            # the page image's place relative to the crop (left/top negative)
     sizes: str             # the image's display width, for srcset
+
+    @property
+    def max_width(self) -> str:
+        """The crop's widest display: CROP_WIDTH_REM, less for a tall one."""
+        return f"{round(min(CROP_WIDTH_REM, CROP_HEIGHT_REM * self.ratio), 3):g}rem"
+
+    @property
+    def space(self) -> str:
+        """The crop's height as a share of its width (a padding keeps that shape in CSS 2)."""
+        return f"{round(100 / self.ratio, 3):g}%"
 
 
 def clip(box: Box, page: PdfPage) -> Box:
@@ -123,5 +134,5 @@ def page_crop(article: ArticleCard, pdf_pages: dict[tuple[str, int], PdfPage]
                  round(page.width / width * 100, 3), round(page.height / height * 100, 3))
     href = (urls.issue_path(article.date) + "#" + urls.area_anchor(article.id)
             if article.date else page.largest.path)
-    shown = math.ceil(CROP_WIDTH_PX * page.width / width)
+    shown = math.ceil(16 * CROP_WIDTH_REM * page.width / width)
     return PageCrop(page, href, round(width / height, 4), image, f"{shown}px")
