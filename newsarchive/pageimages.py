@@ -29,9 +29,16 @@ from .output import write_atomic
 # serves phones (about 390 CSS px at 1.5x). The names are hashed with every setting below,
 # so a change of any renders new images under new names.
 WIDTHS = (600, 1200)
+# WebP quality: 60 where the largest image fits the budget; a page dense with small text does
+# not, and steps down to the floor, where 9-pt text still reads at 1200 px (bench/page_images.py
+# measures it: an A3 page of nothing but 9-pt text is ~300 KB even at the floor).
 WEBP_QUALITY = 60
-WEBP_METHOD = 4          # 6 packs ~2% smaller at twice the encode time
-RENDER_SETTINGS = f"webp q{WEBP_QUALITY} m{WEBP_METHOD} lanczos v1"
+QUALITY_FLOOR = 30
+QUALITY_STEP = 15
+BUDGET = 250_000         # bytes, for the largest image
+WEBP_METHOD = 4          # 6 packs ~2% smaller at three times the encode time
+RENDER_SETTINGS = (f"webp q{WEBP_QUALITY}-{QUALITY_FLOOR}/{QUALITY_STEP} {BUDGET} "
+                   f"m{WEBP_METHOD} lanczos v1")
 SITE_DIR = "pages"       # the images' folder in the site
 # Text extraction measures boxes from glyph outlines, which may overhang the page by rounding.
 EDGE_SLACK = 2.0         # PDF points
@@ -191,9 +198,27 @@ def missing_images(pages: list[PdfPage], folder: Path) -> list[PdfPage]:
             if not all((folder / Path(image.path).name).is_file() for image in page.images)]
 
 
-def render_page(pdf_path: Path, page: PdfPage, folder: Path) -> list[str]:
+def _webp(picture, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    picture.save(buffer, "WEBP", quality=quality, method=WEBP_METHOD)
+    return buffer.getvalue()
+
+
+def encode_within_budget(picture, quality: int = WEBP_QUALITY) -> tuple[bytes, int]:
+    """The picture as WebP at `quality`, or lower down to QUALITY_FLOOR until it fits BUDGET;
+    returns the bytes and the quality used."""
+    data = _webp(picture, quality)
+    while len(data) > BUDGET and quality - QUALITY_STEP >= QUALITY_FLOOR:
+        quality -= QUALITY_STEP
+        data = _webp(picture, quality)
+    return data, quality
+
+
+def render_page(pdf_path: Path, page: PdfPage, folder: Path, quality: int = WEBP_QUALITY
+                ) -> list[str]:
     """Render one PDF page at its largest width, scale it down for the others, and write each
-    into the cache folder; returns the site paths written."""
+    into the cache folder; returns the site paths written (`quality`, the one to start from,
+    is for bench/ only: the names assume WEBP_QUALITY)."""
     from PIL import Image
 
     data = pdf_path.read_bytes()
@@ -209,15 +234,15 @@ def render_page(pdf_path: Path, page: PdfPage, folder: Path) -> list[str]:
         pdf.close()
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for image in page.images:
+    # The largest first: the smaller ones get the quality it needed, so all look alike.
+    for image in reversed(page.images):
         size = (image.width, image.height)
         # One render, scaled: the smaller image shows exactly what the larger one does.
         scaled = picture if picture.size == size else picture.resize(size, Image.LANCZOS)
-        buffer = io.BytesIO()
-        scaled.save(buffer, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD)
-        write_atomic(folder / Path(image.path).name, buffer.getvalue())
+        data, quality = encode_within_budget(scaled, quality)
+        write_atomic(folder / Path(image.path).name, data)
         written.append(image.path)
-    return written
+    return written[::-1]
 
 
 def _render_job(job: tuple[Path, PdfPage, Path]) -> list[str]:

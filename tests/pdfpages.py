@@ -76,9 +76,12 @@ PRINTED = [
 ]
 
 
-def newspaper_html(articles: list[Printed], pages: int, photo_uri: str | None = None) -> str:
-    """An HTML document of `pages` newspaper pages, each article in its boxes."""
-    width, height = PAGE_PX
+def newspaper_html(articles: list[Printed], pages: int, photo_uri: str | None = None,
+                   size: tuple[int, int] = PAGE_PX, photos: int = 2,
+                   photo_px: tuple[int, int] = (300, 200)) -> str:
+    """An HTML document of `pages` newspaper pages, each article in its boxes; the first
+    `photos` articles' first boxes show the photo, if one is given."""
+    width, height = size
     sheets = []
     for number in range(1, pages + 1):
         blocks = [f'<div class="mast">西宁晚报　第{number:02d}版</div>'] if number == 1 else []
@@ -86,7 +89,7 @@ def newspaper_html(articles: list[Printed], pages: int, photo_uri: str | None = 
             for n, (left, top, w, h) in enumerate(article.boxes_px):
                 head = f"<h2>{html.escape(article.title)}</h2>" if n == 0 else ""
                 photo = (f'<img src="{photo_uri}" alt="">' if photo_uri and n == 0 and
-                         article is articles[0] else "")
+                         article in articles[:photos] else "")
                 blocks.append(f'<div class="box" style="left:{left}px;top:{top}px;width:{w}px;'
                               f'height:{h}px">{head}{photo}<p>{html.escape(article.body)}</p>'
                               "</div>")
@@ -101,19 +104,21 @@ html, body {{ margin: 0; }}
 .box {{ position: absolute; overflow: hidden; column-width: 150px; column-gap: 14px;
         column-fill: auto; font-size: 12px; line-height: 1.5; text-align: justify; }}
 .box h2 {{ column-span: all; margin: 0 0 6px; font-size: 24px; line-height: 1.3; }}
-.box img {{ float: left; width: 300px; height: 200px; object-fit: cover; margin: 0 10px 6px 0; }}
+.box img {{ float: left; width: {photo_px[0]}px; height: {photo_px[1]}px; max-width: 100%;
+            object-fit: cover; margin: 0 10px 6px 0; }}
 .box p {{ margin: 0; text-indent: 2em; }}
 </style></head><body>{"".join(sheets)}</body></html>"""
 
 
 def newspaper_pdf(browser, articles: list[Printed] = PRINTED, pages: int = 2,
-                  photo_uri: str | None = None) -> bytes:
+                  photo_uri: str | None = None, size: tuple[int, int] = PAGE_PX,
+                  photos: int = 2, photo_px: tuple[int, int] = (300, 200)) -> bytes:
     """The newspaper pages printed to PDF by Chromium."""
-    width, height = PAGE_PX
+    width, height = size
     context = browser.new_context(viewport={"width": width, "height": height})
     try:
         page = context.new_page()
-        page.set_content(newspaper_html(articles, pages, photo_uri))
+        page.set_content(newspaper_html(articles, pages, photo_uri, size, photos, photo_px))
         return page.pdf(width=f"{width}px", height=f"{height}px", print_background=True,
                         margin={"top": "0", "right": "0", "bottom": "0", "left": "0"})
     finally:
