@@ -3,6 +3,7 @@ the file, `check` on page images, and where the areas go (tests/pdfpages.py make
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -215,3 +216,32 @@ def test_areas_are_percentages_of_the_page_and_of_their_union():
     assert (crop.image.left, crop.image.top, crop.image.width) == \
         (round(-32 / 336 * 100, 3), round(-52 / 76 * 100, 3), round(400 / 336 * 100, 3))
     assert crop.href == "dates/2024/12/30/index.html#area-a-1"
+    # An undated article has no issue page: its crop opens the whole page image instead.
+    undated = dataclasses.replace(cards[0], date=None)
+    assert page_crop(undated, {("p.pdf", 1): pdf_page}).href == "pages/x-1200.webp"
+    text = dataclasses.replace(cards[0], source=SourceRef("p.txt", (1, 2)))
+    assert page_crop(text, {("p.pdf", 1): pdf_page}) is None
+    assert page_figures([text], "A01", {("p.pdf", 1): pdf_page}) == ()
+
+
+def _tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file()}
+
+
+def test_incremental_builds_of_pdf_pages_equal_a_cold_build(tmp_path):
+    site, content = _site(tmp_path)
+    _build(site, content)
+    # A text edit (the text-edit shortcut), then a moved area (a new plan), then a new PDF.
+    article = content / "2024-12-30-a01-02.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n再加一段。\n", encoding="utf-8")
+    _build(site, content)
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("[210, 240, 360, 400]", "[210, 250, 360, 400]"),
+                       encoding="utf-8")
+    _build(site, content)
+    (content / "sources" / "page.pdf").write_bytes(block_pdf(LAYOUT, shade=7))
+    _build(site, content)
+    cold = build_site(load_config(site / "site.yaml"), content, site / "_cold", quiet=True)
+    assert len(cold.images) == 4
+    assert _tree(site / "_site") == _tree(site / "_cold")
