@@ -268,3 +268,28 @@ def test_bad_pdf_sources_name_file_line_and_key(value, key, message):
     assert not isinstance(err.value, ArchiveErrors), str(err.value)
     assert str(err.value).startswith(f"content/x.md:18: key '{key}': "), str(err.value)
     assert message in str(err.value)
+
+
+_coordinate = st.one_of(st.integers(0, 20_000),
+                        st.floats(0, 20_000, allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(boxes=st.lists(st.tuples(_coordinate, _coordinate, _coordinate, _coordinate), min_size=1,
+                      max_size=3),
+       page=st.integers(1, 400), lines=st.none() | st.tuples(st.integers(1, 99),
+                                                              st.integers(1, 99)))
+def test_pdf_sources_round_trip_and_read_as_yaml_reads_them(boxes, page, lines):
+    # Any valid areas: each sorted so that x0 < x1 and y0 < y1.
+    valid = tuple((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+                  for x0, y0, x1, y1 in boxes if x0 != x1 and y0 != y1)
+    if not valid:
+        return
+    article = _article(source=SourceRef("p.pdf", lines, page=page, page_box=valid))
+    text = dump_article(article)
+    parsed = parse_article(text, "x.md")
+    parsed.path = None
+    assert parsed == article
+    front = text.split("\n---\n", 1)[0].removeprefix("---\n")
+    fast = read_plain_front(front)
+    assert fast is None or fast == yaml.safe_load(front)
