@@ -75,8 +75,10 @@ class PageCrop:
 
 
 def clip(box: Box, page: PdfPage) -> Box:
-    """The box inside the page (boxes may overhang the edge by a point or two)."""
-    x0, y0, x1, y1 = box
+    """The box in the coordinates of what the page image shows (measured from its top left,
+    not the MediaBox's), inside it (boxes may overhang the edge by a point or two)."""
+    dx, dy = page.origin
+    x0, y0, x1, y1 = box[0] - dx, box[1] - dy, box[2] - dx, box[3] - dy
     return (max(0.0, x0), max(0.0, y0), min(page.width, x1), min(page.height, y1))
 
 
@@ -127,8 +129,8 @@ def page_crop(article: ArticleCard, pdf_pages: dict[tuple[str, int], PdfPage]
     # The first area: where the headline is. The union of an article set in several blocks
     # can be most of the page, which is no longer a crop of the article.
     x0, y0, x1, y1 = clip(source.page_box[0], page)
-    x0, y0, x1, y1 = clip((x0 - CROP_MARGIN, y0 - CROP_MARGIN, x1 + CROP_MARGIN,
-                           y1 + CROP_MARGIN), page)
+    x0, y0, x1, y1 = (max(0.0, x0 - CROP_MARGIN), max(0.0, y0 - CROP_MARGIN),
+                      min(page.width, x1 + CROP_MARGIN), min(page.height, y1 + CROP_MARGIN))
     width, height = x1 - x0, y1 - y0
     image = Rect(round(-x0 / width * 100, 3), round(-y0 / height * 100, 3),
                  round(page.width / width * 100, 3), round(page.height / height * 100, 3))

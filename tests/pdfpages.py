@@ -21,10 +21,16 @@ PX_TO_PT = 0.75
 PAGE_PX = (794, 1123)   # A4 at 96 dpi: 595.5 × 842.25 pt
 
 
+def block_colour(n: int, shade: int = 0) -> tuple[int, int, int]:
+    """The fill of the n-th box of a page in block_pdf."""
+    return ((60 * n + shade) % 256, 90, 160)
+
+
 def block_pdf(pages: list[tuple[float, float, list[tuple[float, float, float, float]]]],
-              shade: int = 0) -> bytes:
+              shade: int = 0, cropbox: tuple[float, float, float, float] | None = None) -> bytes:
     """A PDF of pages (width, height, boxes in points from the top left), each box filled;
-    `shade` changes the colours, so two calls can make different bytes of the same layout."""
+    `shade` changes the colours, so two calls can make different bytes of the same layout;
+    `cropbox` (left, bottom, right, top in PDF space) gives every page a CropBox."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -33,10 +39,12 @@ def block_pdf(pages: list[tuple[float, float, list[tuple[float, float, float, fl
         page = pdf.new_page(width, height)
         for n, (x0, y0, x1, y1) in enumerate(boxes):
             rect = raw.FPDFPageObj_CreateNewRect(x0, height - y1, x1 - x0, y1 - y0)
-            raw.FPDFPageObj_SetFillColor(rect, (60 * n + shade) % 256, 90, 160, 255)
+            raw.FPDFPageObj_SetFillColor(rect, *block_colour(n, shade), 255)
             raw.FPDFPath_SetDrawMode(rect, raw.FPDF_FILLMODE_ALTERNATE, 0)
             raw.FPDFPage_InsertObject(page.raw, rect)
         page.gen_content()
+        if cropbox:
+            page.set_cropbox(*cropbox)
     buffer = io.BytesIO()
     pdf.save(buffer)
     pdf.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
+import re
 import shutil
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from newsarchive.model import Article, ArticleCard, PageImage, PdfPage, SourceRe
 from newsarchive.pageviews import page_crop, page_figures
 
 from .conftest import ROOT, run_cli
-from .pdfpages import Printed, block_pdf, write_articles
+from .pdfpages import Printed, block_colour, block_pdf, write_articles
 
 # Two pages of 400 × 600 points; three articles, the second set in two blocks.
 LAYOUT = [(400, 600, [(40, 40, 360, 200), (40, 240, 190, 560), (210, 240, 360, 400)]),
@@ -42,7 +42,7 @@ class _Boxed(Printed):
         return BOXES[self.id]
 
 
-def _site(tmp_path: Path, shade: int = 0) -> tuple[Path, Path]:
+def _site(tmp_path: Path, shade: int = 0, cropbox=None) -> tuple[Path, Path]:
     """site.yaml, templates and static copied, a content folder with the block PDF."""
     site = tmp_path / "site"
     site.mkdir()
@@ -50,7 +50,7 @@ def _site(tmp_path: Path, shade: int = 0) -> tuple[Path, Path]:
         source = ROOT / part
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, site / part)
     content = site / "content"
-    write_articles(content, "page.pdf", block_pdf(LAYOUT, shade),
+    write_articles(content, "page.pdf", block_pdf(LAYOUT, shade, cropbox),
                    [_Boxed(a.id, a.title, a.body, a.page, []) for a in ARTICLES])
     return site, content
 
@@ -148,7 +148,8 @@ def test_a_pdf_that_cannot_be_read_is_named(tmp_path, capsys):
 
 @pytest.mark.parametrize("old, new, key, message", [
     ("page_box: [40, 40, 360, 200]", "page_box: [40, 40, 360, 700]", "source.page_box",
-     "the area [40, 40, 360, 700] lies outside page 1 of page.pdf, which is 400 × 600 points"),
+     "the area [40, 40, 360, 700] lies outside page 1 of page.pdf, which shows 400 × 600 "
+     "points: measure"),
     ("page: 2, page_box", "page: 3, page_box", "source.page",
      "page.pdf has 2 page(s), not a page 3"),
 ])
@@ -245,3 +246,33 @@ def test_incremental_builds_of_pdf_pages_equal_a_cold_build(tmp_path):
     cold = build_site(load_config(site / "site.yaml"), content, site / "_cold", quiet=True)
     assert len(cold.images) == 4
     assert _tree(site / "_site") == _tree(site / "_cold")
+
+
+@pytest.mark.parametrize("cropbox, origin", [(None, (0, 0)), ((20, 20, 380, 570), (20, 30))])
+def test_each_area_is_where_its_block_is_drawn_on_the_rendered_page(tmp_path, cropbox, origin):
+    """Areas are measured from the MediaBox's top left (as pdfplumber measures); the image
+    shows the CropBox, as viewers do: each area's middle is its block's colour in the image,
+    and just outside it is paper."""
+    from PIL import Image
+
+    site, content = _site(tmp_path, cropbox=cropbox)
+    _build(site, content)
+    out = site / "_site"
+    shown = (360, 550) if cropbox else (400, 600)
+    html = (out / "dates/2024/12/30/index.html").read_text(encoding="utf-8")
+    first_page = html.split('id="page-A02"')[0]
+    large = out / re.search(r'src="(?:\.\./)+(pages/[0-9a-f]+-1200\.webp)"', first_page)[1]
+    scale = 1200 / shown[0]
+    dx, dy = origin
+    with Image.open(large) as image:
+        assert image.size == (1200, round(1200 * shown[1] / shown[0]))
+        for n, (x0, y0, x1, y1) in enumerate(LAYOUT[0][2]):
+            middle = image.getpixel((round(((x0 + x1) / 2 - dx) * scale),
+                                     round(((y0 + y1) / 2 - dy) * scale)))
+            assert all(abs(a - b) < 24 for a, b in zip(middle, block_colour(n))), (n, middle)
+            outside = image.getpixel((round((x0 - dx) * scale) - 4, round((y0 - dy) * scale) - 4))
+            assert min(outside) > 230, (n, outside)
+    # The first article's area on the issue page, in percent of what the image shows.
+    x0, y0, x1, y1 = LAYOUT[0][2][0]
+    left, top = round((x0 - dx) / shown[0] * 100, 3), round((y0 - dy) / shown[1] * 100, 3)
+    assert f'id="area-2024-12-30-a01-01" style="left:{left:g}%;top:{top:g}%;' in html
