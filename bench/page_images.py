@@ -12,6 +12,7 @@ page, and crops at 100% for reading the text.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import base64
 import sys
 import time
@@ -21,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from newsarchive import pageimages  # noqa: E402
-from newsarchive.model import PageImage, PdfPage  # noqa: E402
-from tests.pdfpages import PX_TO_PT, Printed, newspaper_pdf  # noqa: E402
+from newsarchive.model import PageImage  # noqa: E402
+from tests.pdfpages import Printed, newspaper_pdf  # noqa: E402
 
 A3_PX = (1123, 1588)
 
@@ -66,7 +67,6 @@ def main() -> None:
                 "with photos": newspaper_pdf(browser, dense_page(), 1, photo, A3_PX, photos=4,
                                              photo_px=(520, 360))}
         browser.close()
-    width, height = A3_PX[0] * PX_TO_PT, A3_PX[1] * PX_TO_PT
     print(f"| page | starting quality | 600 px | 1200 px | render + encode |\n"
           "| --- | ---: | ---: | ---: | ---: |")
     for (kind, pdf), quality in ((k, q) for k in pdfs.items()
@@ -74,9 +74,12 @@ def main() -> None:
         pdf_path = args.out / f"{kind.replace(' ', '-')}.pdf"
         pdf_path.write_bytes(pdf)
         folder = args.out / f"{kind.replace(' ', '-')}-q{quality}"
-        images = tuple(PageImage(f"pages/q{quality}-{w}.webp", w, round(w * height / width))
-                       for w in pageimages.WIDTHS)
-        page = PdfPage(pdf_path.name, 1, width, height, images)
+        # The page as a build sees it (its size read from the PDF), named for this quality.
+        page = pageimages.pdf_page(pdf_path.name, 1,
+                                   pageimages.pdf_facts(pdf_path, pageimages.PdfMemo()))
+        images = tuple(PageImage(f"pages/q{quality}-{i.width}.webp", i.width, i.height)
+                       for i in page.images)
+        page = dataclasses.replace(page, images=images)
         started = time.perf_counter()
         pageimages.render_page(pdf_path, page, folder, quality)
         seconds = time.perf_counter() - started

@@ -24,6 +24,7 @@ from .content import RACY_NS, SOURCES_DIR
 from .errors import ArchiveError, ArchiveErrors
 from .model import Article, PageImage, PdfPage
 from .output import write_atomic
+from .workers import Progress
 
 # Pixel widths: 1200 reads on a desktop and serves 600-px-wide layouts on 2x screens; 600
 # serves phones (about 390 CSS px at 1.5x). The names are hashed with every setting below,
@@ -126,7 +127,8 @@ def _shown_box(page) -> tuple[float, float, float, float]:
     return (width, height, round(left - media_left, 3), round(media_top - top, 3))
 
 
-def _pdf_page(name: str, number: int, facts: PdfFacts) -> PdfPage:
+def pdf_page(name: str, number: int, facts: PdfFacts) -> PdfPage:
+    """Page `number` of a PDF as the site shows it: its shown size and its images."""
     width, height, dx, dy = facts.pages[number - 1]
     images = tuple(PageImage(image_path(facts.digest, number, w), w, max(1, round(w * height /
                                                                                width)))
@@ -193,7 +195,7 @@ def plan_pdf_pages(articles: list[Article], content_dir: Path, memo: PdfMemo
                 "page's number inside the PDF, 1 for its first", article.path,
                 line=_source_line(article.path), key="source.page"))
             continue
-        page = pages.get((name, source.page)) or _pdf_page(name, source.page, known)
+        page = pages.get((name, source.page)) or pdf_page(name, source.page, known)
         problem = _box_problem(article, page)
         if problem:
             errors.append(ArchiveError(problem, article.path, line=_source_line(article.path),
@@ -264,13 +266,20 @@ def _render_job(job: tuple[Path, PdfPage, Path]) -> list[str]:
     return render_page(*job)
 
 
-def render_missing(pages: list[PdfPage], content_dir: Path, folder: Path, runner) -> list[str]:
+def render_missing(pages: list[PdfPage], content_dir: Path, folder: Path, runner,
+                   quiet: bool = False) -> list[str]:
     """Render the pages whose images the cache folder lacks, across processes when there are
     several; returns the site paths of the images rendered."""
     todo = missing_images(pages, folder)
     jobs = [(content_dir / SOURCES_DIR / page.file, page, folder) for page in todo]
-    with runner.pool(runner.workers(len(jobs), minimum=4)) as pool:
-        return [path for written in pool.map(_render_job, jobs) for path in written]
+    rendered: list[str] = []
+    # About a second a page: a first build of a year of pages takes a while, and says so.
+    with Progress(total=len(jobs), desc="page images", unit="page", disable=quiet, delay=1.0,
+                  leave=False) as bar, runner.pool(runner.workers(len(jobs), minimum=4)) as pool:
+        for written in pool.map(_render_job, jobs):
+            rendered += written
+            bar.update(1)
+    return rendered
 
 
 def prune(folder: Path, keep: set[str]) -> None:

@@ -17,7 +17,8 @@ class PageImagesStage(Stage):
     def produce(self, build: Build, previous: None) -> Produced:
         pages = list(build.site.pdf_pages.values())
         folder = pageimages.cache_folder(build.cache.folder, build.cache.key)
-        rendered = pageimages.render_missing(pages, build.content_dir, folder, build.runner)
+        rendered = pageimages.render_missing(pages, build.content_dir, folder, build.runner,
+                                             build.quiet)
         for image in (image for page in pages for image in page.images):
             if build.staging.keep(image.path):
                 continue
