@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config as config_module
-from . import content, frontmatter, model
+from . import content, frontmatter, model, pageimages
 from . import errors as errors_module
 from .buildcache import BuildCache, BuildState, build_code, code_version, input_stamp
 from .config import SiteConfig
@@ -25,9 +25,11 @@ from .content import SOURCES_DIR, ContentCache, load_content
 from .errors import ArchiveError, ArchiveErrors
 from .model import Article, Site
 from .output import BuildLock, check_output_dir, folder_identity, start_staging
+from .pageimages import PdfMemo, plan_pdf_pages
 from .render import check_templates, make_environment
 from .search import lunr_candidates
 from .stages import Build
+from .stages.pageimages import PageImagesStage
 from .stages.pages import PagesStage
 from .stages.search import SearchStage
 from .stages.static import StaticStage
@@ -51,6 +53,7 @@ class BuildReport:
     removed: list[str] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)  # the others kept the last build's file
     warnings: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)    # page images rendered (not cached)
 
     def summary(self) -> str:
         try:
@@ -59,7 +62,8 @@ class BuildReport:
             shown = str(self.out_dir)
         return (f"built {self.pages} pages ({self.articles} articles) into {shown}/ in "
                 f"{self.seconds:.1f} s: {len(self.written)} written, {len(self.unchanged)} "
-                f"unchanged, {len(self.removed)} removed")
+                f"unchanged, {len(self.removed)} removed"
+                + (f", {len(self.images)} page images rendered" if self.images else ""))
 
 
 def check_against_config(config: SiteConfig, articles: list[Article]) -> None:
@@ -105,15 +109,18 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         contents = cache.load("content", ContentCache, article_code) or ContentCache()
         articles = load_content(content_dir, contents)
         check_against_config(config, articles)
+        pdf_code = code_version((pageimages,))
+        pdfs = cache.load("pdfs", PdfMemo, pdf_code) or PdfMemo()
+        pdf_pages = plan_pdf_pages(articles, content_dir, pdfs)
         env = make_environment(templates_dir)
         check_templates(env)
         trusted = state is not None and state.output == folder_identity(out_dir)
         staging = start_staging(out_dir, state.spare if trusted else None,
                                 state.files if trusted else None)
-        build = Build(Site(config, articles), config, content_dir, env, staging,
+        build = Build(Site(config, articles, pdf_pages), config, content_dir, env, staging,
                       Runner(lock.fd), contents, trusted, rest_stamp, cache,
                       state.entries if trusted else {}, quiet)
-        stages = [PagesStage(), StaticStage(), SearchStage()]
+        stages = [PagesStage(), StaticStage(), SearchStage(), PageImagesStage()]
         try:
             previous = [build.previous(stage.name, stage.kind, stage.code) for stage in stages]
             for stage, last in zip(stages, previous):
@@ -134,6 +141,11 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
                 entries[name] = scanned_ns
         if contents.dirty or not cache.path("content").exists():
             cache.save("content", contents, article_code)
+        if pdfs.dirty:
+            cache.save("pdfs", pdfs, pdf_code)
+        pageimages.prune(pageimages.cache_folder(cache.folder, cache.key),
+                         {image.path.rsplit("/", 1)[1] for page in pdf_pages.values()
+                          for image in page.images})
         page_count = sum(result.pages for result in produced)
         cache.save("state", BuildState(stamp, scanned_ns, folder_identity(out_dir),
                                        sorted(staging.written + staging.unchanged), page_count,
@@ -141,4 +153,5 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
     return BuildReport(out_dir, page_count, len(articles), time.monotonic() - started,
                        staging.written, staging.unchanged, staging.removed,
                        [path for result in produced for path in result.rendered],
-                       empty_topics(config, articles))
+                       empty_topics(config, articles),
+                       images=[path for result in produced for path in result.images])

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import math
 import re
 from pathlib import Path
 
 import yaml
 
 from .errors import ArchiveError, ArchiveErrors
-from .model import FRONT_MATTER_KEYS, Article, SourceRef
+from .model import FRONT_MATTER_KEYS, Article, Box, SourceRef
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,127}$")
 PAGE_RE = re.compile(r"^[A-Za-z]{0,3}\d{1,3}$")
@@ -38,6 +40,15 @@ ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SOURCE_RE = re.compile(f"^\\{{file: ({PLAIN}), lines: \\[(\\d+), (\\d+)\\]"
                        r"(?:, spans: \[((?:\[\d+, \d+\](?:, )?)+)\])?\}$")
 SPAN_RE = re.compile(r"\[(\d+), (\d+)\]")
+# A PDF source as dumped: numbers YAML reads as the int or float Python reads (no leading
+# zeros, which YAML 1.1 reads as octal; no exponents, which the dumper writes rarely).
+NUMBER = r"(?:0|[1-9]\d*)(?:\.\d+)?"
+BOX = f"\\[{NUMBER}, {NUMBER}, {NUMBER}, {NUMBER}\\]"
+PDF_SOURCE_RE = re.compile(f"^\\{{file: ({PLAIN}), page: ([1-9]\\d*)"
+                           r"(?:, lines: \[(\d+), (\d+)\])?"
+                           r"(?:, spans: \[((?:\[\d+, \d+\](?:, )?)+)\])?"
+                           f", page_box: ({BOX}|\\[{BOX}(?:, {BOX})*\\])\\}}$")
+NUMBER_RE = re.compile(NUMBER)
 _RESOLVER = yaml.resolver.Resolver()
 
 
@@ -91,12 +102,9 @@ def read_plain_front(front: str) -> dict | None:
                 return None
             meta[key] = items
         elif value[0] == "{":
-            source = SOURCE_RE.match(value) if key == "source" else None
-            if source is None or _text(source[1]) is None:
+            meta[key] = _plain_source(value) if key == "source" else None
+            if meta[key] is None:
                 return None
-            meta[key] = {"file": source[1], "lines": [int(source[2]), int(source[3])]}
-            if source[4]:
-                meta[key]["spans"] = [[int(a), int(b)] for a, b in SPAN_RE.findall(source[4])]
         elif ISO_DATE_RE.match(value):
             try:
                 meta[key] = dt.date.fromisoformat(value)
@@ -107,6 +115,32 @@ def read_plain_front(front: str) -> dict | None:
             if meta[key] is None:
                 return None
     return meta
+
+
+def _number(text: str) -> int | float:
+    return float(text) if "." in text else int(text)
+
+
+def _plain_source(value: str) -> dict | None:
+    """The `source` mapping as dump_article() writes it (text or PDF source), else None."""
+    text = SOURCE_RE.match(value)
+    pdf = None if text else PDF_SOURCE_RE.match(value)
+    found = text or pdf
+    if found is None or _text(found[1]) is None:
+        return None
+    source: dict = {"file": found[1]}
+    first = 2 if text else 3  # the group of the first line number
+    if pdf:
+        source["page"] = int(pdf[2])
+    if found[first]:
+        source["lines"] = [int(found[first]), int(found[first + 1])]
+    if found[first + 2]:
+        source["spans"] = [[int(a), int(b)] for a, b in SPAN_RE.findall(found[first + 2])]
+    if pdf:
+        numbers = [_number(n) for n in NUMBER_RE.findall(pdf[6])]
+        boxes = [numbers[i:i + 4] for i in range(0, len(numbers), 4)]
+        source["page_box"] = boxes if pdf[6].startswith("[[") else boxes[0]
+    return source
 
 
 def _key_line(front: str, key: str) -> int:
@@ -188,11 +222,13 @@ class _Problems:
         self.errors: list[ArchiveError] = []
         self.keys: set[str] = set()
 
-    def add(self, key: str, message: str) -> None:
+    def add(self, key: str, message: str, line_key: str | None = None) -> None:
+        """A problem with `key`, at the line of `line_key` (a nested key's line is its
+        parent's: `source.page_box` is on the line `source:`)."""
         if key not in self.keys:
             self.keys.add(key)
-            self.errors.append(ArchiveError(message, self.path, line=_key_line(self.front, key),
-                                            key=key))
+            line = _key_line(self.front, line_key or key)
+            self.errors.append(ArchiveError(message, self.path, line=line, key=key))
 
     def ok(self, key: str) -> bool:
         """No problem found with `key` so far: checks that need its type may run."""
@@ -210,21 +246,78 @@ def _unknown_key_message(key: str) -> str:
     return f"unknown front matter key{tip}; allowed: {', '.join(FRONT_MATTER_KEYS)}"
 
 
+def _count(value: object) -> bool:
+    """A whole number >= 1 (a line or page number); YAML's true/false are not numbers."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _line_pair(value: object) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(_count(n) for n in value)
+
+
+def _box(value: object) -> Box | None:
+    """[x0, y0, x1, y1] as a Box when it is one: four finite numbers >= 0, x0 < x1, y0 < y1."""
+    if not (isinstance(value, list) and len(value) == 4 and all(
+            isinstance(n, (int, float)) and not isinstance(n, bool) and math.isfinite(n)
+            and n >= 0 for n in value)):
+        return None
+    x0, y0, x1, y1 = value
+    return (x0, y0, x1, y1) if x0 < x1 and y0 < y1 else None
+
+
+def _boxes(value: object) -> tuple[Box, ...] | None:
+    """`page_box`: one box written flat, or a non-empty list of boxes; None if malformed."""
+    single = _box(value)
+    if single is not None:
+        return (single,)
+    if not isinstance(value, list) or not value or not all(isinstance(v, list) for v in value):
+        return None
+    boxes = tuple(_box(v) for v in value)
+    return None if None in boxes else boxes
+
+
 def _check_source(source: object, problems: _Problems) -> SourceRef | None:
-    """The `source` mapping as a SourceRef; None (and a problem) if it is malformed."""
-    lines = source.get("lines") if isinstance(source, dict) else None
-    if (not isinstance(source, dict) or not isinstance(source.get("file"), str)
-            or not isinstance(lines, list) or len(lines) != 2
-            or not all(isinstance(n, int) and n >= 1 for n in lines)):
+    """The `source` mapping as a SourceRef; None (and a problem) if it is malformed. A text
+    source names its lines; a PDF source names its page and the article's areas on it."""
+    if not isinstance(source, dict) or not isinstance(source.get("file"), str):
         problems.add("source", "expected {file: NAME.txt, lines: [FIRST, LAST]}")
         return None
-    spans = source.get("spans") or []
-    if (set(source) - {"file", "lines", "spans"} or not isinstance(spans, list)
-            or not all(isinstance(s, list) and len(s) == 2
-                       and all(isinstance(n, int) and n >= 1 for n in s) for s in spans)):
+    name, lines, spans = source["file"], source.get("lines"), source.get("spans") or []
+    is_pdf = name.lower().endswith(".pdf")
+    allowed = {"file", "lines", "spans"} | ({"page", "page_box"} if is_pdf else set())
+    extra = sorted(map(str, set(source) - allowed))
+    if extra:
+        only_pdf = "page" in extra or "page_box" in extra
+        problems.add(f"source.{extra[0]}", "only a PDF source (file: NAME.pdf) has page and "
+                     "page_box" if only_pdf else f"unknown key in source; allowed: "
+                     f"{', '.join(sorted(allowed))}", line_key="source")
+        return None
+    if not is_pdf and not _line_pair(lines):
+        problems.add("source", "expected {file: NAME.txt, lines: [FIRST, LAST]}")
+        return None
+    if is_pdf and lines is not None and not _line_pair(lines):
+        problems.add("source.lines", f"expected [FIRST, LAST] line numbers, got {lines!r}",
+                     line_key="source")
+        return None
+    if not isinstance(spans, list) or not all(_line_pair(s) for s in spans):
         problems.add("source", "expected {file: NAME.txt, lines: [FIRST, LAST], spans: [[A, B], …]}")
         return None
-    return SourceRef(source["file"], (lines[0], lines[1]), tuple(tuple(s) for s in spans))
+    ref = SourceRef(name, (lines[0], lines[1]) if lines is not None else None,
+                    tuple(tuple(s) for s in spans))
+    if not is_pdf:
+        return ref
+    page = source.get("page")
+    if not _count(page):
+        problems.add("source.page", f"expected the page's number inside {name} (1 for its "
+                     f"first page), got {page!r}", line_key="source")
+        return None
+    boxes = _boxes(source.get("page_box"))
+    if boxes is None:
+        problems.add("source.page_box", "expected the article's area on the page in PDF "
+                     "points from the top left, [x0, y0, x1, y1] with x0 < x1 and y0 < y1, or "
+                     f"a list of such areas; got {source.get('page_box')!r}", line_key="source")
+        return None
+    return dataclasses.replace(ref, page=page, page_box=boxes)
 
 
 def parse_article(text: str, path: str | Path) -> Article:

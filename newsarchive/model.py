@@ -29,14 +29,27 @@ REVIEW_REASONS = {
 }
 
 
+# A box on a PDF page: (x0, y0, x1, y1) in PDF points, origin at the top left, y downward.
+Box = tuple[float, float, float, float]
+
+
 @dataclass(frozen=True)
 class SourceRef:
     """Where an article came from: the seed file, its first and last line (1-based), and the
-    exact line spans it used when the text was out of reading order (empty: all of `lines`)."""
+    exact line spans it used when the text was out of reading order (empty: all of `lines`).
+    A PDF source (`file: NAME.pdf`) also names the 1-based page inside that PDF and the areas
+    the article covers there; its `lines` may be unknown."""
 
     file: str
-    lines: tuple[int, int]
+    lines: tuple[int, int] | None
     spans: tuple[tuple[int, int], ...] = ()
+    page: int | None = None
+    page_box: tuple[Box, ...] = ()
+
+    @property
+    def is_pdf(self) -> bool:
+        """Whether the article was read from a page of a PDF (and has its areas there)."""
+        return self.page is not None
 
 
 @dataclass
@@ -69,10 +82,19 @@ class Article:
     def front_matter(self) -> dict:
         """The YAML front matter mapping, keys in the documented order."""
         meta = {key: getattr(self, key) for key in FRONT_MATTER_KEYS}
-        if self.source:
-            meta["source"] = {"file": self.source.file, "lines": list(self.source.lines)}
-            if self.source.spans:
-                meta["source"]["spans"] = [list(span) for span in self.source.spans]
+        source = self.source
+        if source:
+            meta["source"] = {"file": source.file}
+            if source.page is not None:
+                meta["source"]["page"] = source.page
+            if source.lines is not None:
+                meta["source"]["lines"] = list(source.lines)
+            if source.spans:
+                meta["source"]["spans"] = [list(span) for span in source.spans]
+            if source.page_box:
+                # One area is written flat, as the contract shows it; several as a list of them.
+                boxes = [list(box) for box in source.page_box]
+                meta["source"]["page_box"] = boxes[0] if len(boxes) == 1 else boxes
         return meta
 
 
@@ -88,12 +110,43 @@ ArticleCard = dataclasses.make_dataclass(
                             "(see CARD_FIELDS): what lists and links show."})
 
 
+@dataclass(frozen=True)
+class PageImage:
+    """One rendering of a PDF page in the site: its path (named by the hash of what it shows)
+    and its size in pixels."""
+
+    path: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    """One page of a PDF source that has articles: the size in PDF points of what is shown of
+    it (its CropBox, as viewers show it), its images, narrowest first, and where the CropBox's
+    top left corner is from the MediaBox's, from which `page_box`es are measured (pdfplumber's
+    coordinates); (0, 0) when the page has no CropBox of its own."""
+
+    file: str
+    number: int                    # 1-based page inside the PDF
+    width: float
+    height: float
+    images: tuple[PageImage, ...]
+    origin: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def largest(self) -> PageImage:
+        return self.images[-1]
+
+
 @dataclass
 class Site:
-    """Everything a render needs: the validated config and every article, loaded and checked."""
+    """Everything a render needs: the validated config, every article, loaded and checked, and
+    the PDF pages they came from by (file, page number)."""
 
     config: SiteConfig
     articles: list[Article]
+    pdf_pages: dict[tuple[str, int], PdfPage] = field(default_factory=dict)
 
 
 # --- What segmentation hands to ingest: one page split into articles, before metadata. ---

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import taxonomy, urls
+from . import pageviews, taxonomy, urls
 from .errors import ArchiveError
 from .model import Article, ArticleCard, Site
 from .content import SOURCES_DIR, read_source
@@ -151,7 +151,7 @@ def source_pages(cards: list[ArticleCard], content_dir: Path
     id → its view."""
     by_file: dict[str, list[ArticleCard]] = {}
     for article in cards:
-        if article.source:
+        if article.source and not article.source.is_pdf:  # a PDF's page view is its issue page
             by_file.setdefault(article.source.file, []).append(article)
     pages, views = [], {}
     for name in sorted(by_file):
@@ -289,7 +289,8 @@ def plan_site(site: Site, content_dir: Path) -> list[Page]:
             "continues": continuation(article, article.continues, False, issue_pages),
             "continued_from": continuation(article, article.continued_from, True, issue_pages),
             "versions": [(v, by_id.get(v)) for v in article.versions],
-            "citation": citation(article, config.paper), "source_view": views.get(article.id)}))
+            "citation": citation(article, config.paper), "source_view": views.get(article.id),
+            "page_crop": pageviews.page_crop(article, site.pdf_pages)}))
     pages += sources
     for kind, group in terms.items():
         pages.append(Page(urls.index_path(kind), "terms.html", {
@@ -299,7 +300,7 @@ def plan_site(site: Site, content_dir: Path) -> list[Page]:
             extra = {"bars": chart_bars(taxonomy.monthly_counts(term.articles))} \
                 if kind == "topics" else {"bars": []}
             pages += list_pages(kind, term, config.paginate, extra)
-    pages += date_pages(issues)
+    pages += date_pages(issues, site.pdf_pages)
     pages.append(Page(urls.SEARCH, "search.html", {"page_title": "全文检索"}))
     pages.append(Page(urls.NOT_FOUND, "404.html", {"page_title": "页面不存在"}))
     full = {a.id: a for a in site.articles}
@@ -312,8 +313,9 @@ def plan_site(site: Site, content_dir: Path) -> list[Page]:
     return pages
 
 
-def date_pages(issues: list[taxonomy.Issue]) -> list[Page]:
-    """The date archive: all years, each year's calendars, month pages and issue pages."""
+def date_pages(issues: list[taxonomy.Issue], pdf_pages: dict | None = None) -> list[Page]:
+    """The date archive: all years, each year's calendars, month pages and issue pages (with
+    the image of each printed page that came from a PDF)."""
     years = sorted({i.date.year for i in issues}, reverse=True)
     pages = [Page(urls.DATES, "dates.html", {"page_title": "按日期浏览", "years": years,
                                              "issues": issues})]
@@ -331,8 +333,11 @@ def date_pages(issues: list[taxonomy.Issue]) -> list[Page]:
     for number, issue in enumerate(issues):
         newer = issues[number - 1] if number > 0 else None
         older = issues[number + 1] if number + 1 < len(issues) else None
+        figures = {p.label: pageviews.page_figures(p.articles, p.label, pdf_pages or {})
+                   for p in issue.pages}
         pages.append(Page(urls.issue_path(issue.date), "issue.html", {
             "page_title": f"{issue.date.year}年{issue.date.month}月{issue.date.day}日",
             "issue": issue, "newer": newer.date if newer else None,
-            "older": older.date if older else None}))
+            "older": older.date if older else None,
+            "figures": {label: found for label, found in figures.items() if found}}))
     return pages

@@ -102,7 +102,7 @@ def page_sort_key(label: str | None) -> tuple:
 
 def reading_order_key(article: Article) -> tuple:
     """Order on a printed page: by page, then by where the article starts in the page text."""
-    start = article.source.lines[0] if article.source else 0
+    start = article.source.lines[0] if article.source and article.source.lines else 0
     return (page_sort_key(article.page), start, article.id)
 
 

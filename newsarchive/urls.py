@@ -67,6 +67,11 @@ def page_anchor(page: str) -> str:
     return f"page-{page}"
 
 
+def area_anchor(article_id: str) -> str:
+    """The id of an article's area on the page image of its issue page, e.g. `area-2024-…`."""
+    return f"area-{article_id}"
+
+
 def root_prefix(path: str) -> str:
     """The relative prefix from a page to the site root: '' for index.html, '../' one level down."""
     return "../" * path.count("/")

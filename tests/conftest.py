@@ -139,3 +139,26 @@ def static_server():
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+PDF_NAME = "xnwb-20241230-a01-a02.pdf"
+
+
+@pytest.fixture(scope="session")
+def pdf_site(tmp_path_factory, browser) -> Path:
+    """Two newspaper pages printed to one PDF by Chromium (tests/pdfpages.py), their five
+    articles as content files naming their areas, built once per session; returns the site
+    folder (the built site in `_site/`, the content in `pdf-content/`)."""
+    from .pdfpages import newspaper_pdf, write_articles
+
+    root = tmp_path_factory.mktemp("pdf")
+    site = root / "site"
+    site.mkdir()
+    for part in ("site.yaml", "templates", "static"):
+        source = ROOT / part
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, site / part)
+    write_articles(site / "pdf-content", PDF_NAME, newspaper_pdf(browser))
+    status = run_cli("--config", str(site / "site.yaml"), "-q", "build",
+                     "--content", str(site / "pdf-content"))
+    assert status == 0, "building the PDF fixture site failed"
+    return site

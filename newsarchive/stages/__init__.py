@@ -55,6 +55,7 @@ class Produced:
     entries: dict[str, object] = field(default_factory=dict)
     pages: int = 0              # HTML pages it adds to the site (the summary line)
     rendered: list[str] = field(default_factory=list)   # the pages it rendered
+    images: list[str] = field(default_factory=list)     # the page images it rendered
 
 
 class Stage:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config as config_module
-from .. import content, depends, errors, frontmatter, model, pages, render, taxonomy, urls
+from .. import content, depends, errors, frontmatter, model, pages, pageviews, render, taxonomy
+from .. import urls
 from .. import workers
 from ..buildcache import code_version
 from ..config import SiteConfig
@@ -103,8 +104,8 @@ class _Cards(dict):
 
 # What the pages' bytes depend on besides their contexts, templates and config. A test checks
 # that it holds every module of the package the planner and renderer import.
-CODE = (config_module, content, depends, errors, frontmatter, model, pages, render, taxonomy,
-        urls)
+CODE = (config_module, content, depends, errors, frontmatter, model, pages, pageviews, render,
+        taxonomy, urls)
 
 
 def global_key(config: SiteConfig, templates_dir: Path) -> bytes:

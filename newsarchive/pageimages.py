@@ -1,0 +1,296 @@
+"""Page images of PDF sources: every PDF page that has articles, as WebP at two widths.
+
+    content/sources/X.pdf --plan_pdf_pages--> Site.pdf_pages (sizes, image names; boxes checked)
+                          --render_missing--> .newsarchive-cache/page-images-KEY/*.webp
+                          --(stages/pageimages.py)--> _site/pages/*.webp
+
+An image's name is the hash of the PDF's bytes, the page number, the width and the render
+settings: the same name always means the same picture, so a browser may cache it for good, a
+build keeps the previous output's file without reading it, and an image is rendered once per
+PDF page and setting, then taken from the cache. Sizes are known before rendering (from the
+page's size in points), so pages are planned while images render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .content import RACY_NS, SOURCES_DIR
+from .errors import ArchiveError, ArchiveErrors
+from .model import Article, PageImage, PdfPage
+from .output import write_atomic
+from .workers import Progress
+
+# Pixel widths: 1200 reads on a desktop and serves 600-px-wide layouts on 2x screens; 600
+# serves phones (about 390 CSS px at 1.5x). The names are hashed with every setting below,
+# so a change of any renders new images under new names.
+WIDTHS = (600, 1200)
+# WebP quality: 60 where the largest image fits the budget; a page dense with small text does
+# not, and steps down to the floor, where 9-pt text still reads at 1200 px (bench/page_images.py
+# measures it: an A3 page of nothing but 9-pt text is ~300 KB even at the floor).
+WEBP_QUALITY = 60
+QUALITY_FLOOR = 30
+QUALITY_STEP = 15
+BUDGET = 250_000         # bytes, for the largest image
+WEBP_METHOD = 4          # 6 packs ~2% smaller at three times the encode time
+RENDER_SETTINGS = (f"webp q{WEBP_QUALITY}-{QUALITY_FLOOR}/{QUALITY_STEP} {BUDGET} "
+                   f"m{WEBP_METHOD} lanczos v1")
+SITE_DIR = "pages"       # the images' folder in the site
+# Text extraction measures boxes from glyph outlines, which may overhang the page by rounding.
+EDGE_SLACK = 2.0         # PDF points
+
+
+@dataclass
+class PdfFacts:
+    """What a build needs to know of one PDF file: its stat, its bytes' hash, its page sizes."""
+
+    size: int
+    mtime_ns: int
+    digest: str
+    # Per page: the shown box's width and height in points, and its top left corner from the
+    # MediaBox's (see model.PdfPage).
+    pages: tuple[tuple[float, float, float, float], ...]
+
+
+@dataclass
+class PdfMemo:
+    """PdfFacts by file name, as of the last build (the cache entry "pdfs")."""
+
+    files: dict[str, PdfFacts] = field(default_factory=dict)
+    taken_ns: int = 0
+    dirty: bool = False
+
+
+def cache_folder(cache_root: Path, key: str) -> Path:
+    """Where one site's rendered images are kept between builds."""
+    return cache_root / f"page-images-{key}"
+
+
+def image_path(digest: str, number: int, width: int) -> str:
+    """The site path of one rendering: the same picture, the same name."""
+    name = hashlib.blake2b(f"{digest}\0{number}\0{width}\0{RENDER_SETTINGS}".encode(),
+                           digest_size=10).hexdigest()
+    return f"{SITE_DIR}/{name}-{width}.webp"
+
+
+def _open_pdf(data: bytes, path: Path):
+    """The PDF as a pypdfium2 document; an unreadable one is an error naming the file."""
+    import pypdfium2 as pdfium  # only builds with PDF sources pay for loading pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+        if len(pdf) == 0:
+            raise pdfium.PdfiumError("no pages")
+    except pdfium.PdfiumError as exc:
+        raise ArchiveError(f"cannot read this PDF ({exc}): put the original PDF file here, or "
+                           "ingest its page again", path) from None
+    return pdf
+
+
+def pdf_facts(path: Path, memo: PdfMemo) -> PdfFacts:
+    """The PDF's facts, from the memo when its size and mtime vouch for them."""
+    try:
+        info = path.stat()
+        known = memo.files.get(path.name)
+        if known is not None and (known.size, known.mtime_ns) == (info.st_size, info.st_mtime_ns) \
+                and info.st_mtime_ns < memo.taken_ns - RACY_NS:
+            return known
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArchiveError(f"cannot read the file: {exc.strerror}", path) from None
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if known is not None and known.digest == digest:
+        facts = PdfFacts(info.st_size, info.st_mtime_ns, digest, known.pages)
+    else:
+        pdf = _open_pdf(data, path)
+        try:
+            sizes = tuple(_shown_box(pdf[i]) for i in range(len(pdf)))
+        finally:
+            pdf.close()
+        facts = PdfFacts(info.st_size, info.st_mtime_ns, digest, sizes)
+    memo.files[path.name] = facts
+    memo.dirty = True
+    return facts
+
+
+def _shown_box(page) -> tuple[float, float, float, float]:
+    """What PDFium renders of a page (its CropBox within the MediaBox): width, height and its
+    top left corner from the MediaBox's top left, where text extraction measures from."""
+    width, height = page.get_size()
+    media_left, _, _, media_top = page.get_mediabox()
+    left, _, _, top = page.get_bbox()
+    return (width, height, round(left - media_left, 3), round(media_top - top, 3))
+
+
+def pdf_page(name: str, number: int, facts: PdfFacts) -> PdfPage:
+    """Page `number` of a PDF as the site shows it: its shown size and its images."""
+    width, height, dx, dy = facts.pages[number - 1]
+    images = tuple(PageImage(image_path(facts.digest, number, w), w, max(1, round(w * height /
+                                                                               width)))
+                   for w in WIDTHS)
+    return PdfPage(name, number, width, height, images, (dx, dy))
+
+
+def _source_line(path: Path | None) -> int | None:
+    """The line of `source:` in a content file, for an error found after loading it."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n") if path else []
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, line in enumerate(lines, 1) if line.startswith("source:")), None)
+
+
+def _box_problem(article: Article, page: PdfPage) -> str | None:
+    dx, dy = page.origin
+    for box in article.source.page_box:
+        x0, y0, x1, y1 = box
+        if x0 < dx - EDGE_SLACK or y0 < dy - EDGE_SLACK or \
+                x1 > dx + page.width + EDGE_SLACK or y1 > dy + page.height + EDGE_SLACK:
+            shown = ", ".join(f"{n:g}" for n in box)
+            where = f" from {dx:g}, {dy:g}" if (dx, dy) != (0, 0) else ""
+            return (f"the area [{shown}] lies outside page {page.number} of {page.file}, which "
+                    f"shows {page.width:g} × {page.height:g} points{where}: measure the area in "
+                    "PDF points from the top left corner of the page's MediaBox, or ingest the "
+                    "page again")
+    return None
+
+
+def plan_pdf_pages(articles: list[Article], content_dir: Path, memo: PdfMemo
+                   ) -> dict[tuple[str, int], PdfPage]:
+    """The PDF pages the articles came from, by (file, page number), each article's page and
+    areas checked against the PDF; every problem is raised at once. A PDF that is not in
+    content/sources/ is left out (the article page says so), as a missing page text is."""
+    pages: dict[tuple[str, int], PdfPage] = {}
+    errors: list[ArchiveError] = []
+    facts: dict[str, PdfFacts | None] = {}
+    for article in articles:
+        source = article.source
+        if source is None or not source.is_pdf:
+            continue
+        name = source.file
+        if name not in facts:
+            # Front matter is hand-editable: a path here could publish any file on the machine.
+            if Path(name).name != name or name.startswith("."):
+                errors.append(ArchiveError(f"source file {name!r} must be a plain file name in "
+                                           f"content/{SOURCES_DIR}/", article.path, key="source"))
+                facts[name] = None
+                continue
+            path = content_dir / SOURCES_DIR / name
+            try:
+                facts[name] = pdf_facts(path, memo) if path.is_file() else None
+            except ArchiveError as exc:
+                errors.append(exc)
+                facts[name] = None
+        known = facts[name]
+        if known is None:
+            continue
+        if source.page > len(known.pages):
+            errors.append(ArchiveError(
+                f"{name} has {len(known.pages)} page(s), not a page {source.page}: give the "
+                "page's number inside the PDF, 1 for its first", article.path,
+                line=_source_line(article.path), key="source.page"))
+            continue
+        page = pages.get((name, source.page)) or pdf_page(name, source.page, known)
+        problem = _box_problem(article, page)
+        if problem:
+            errors.append(ArchiveError(problem, article.path, line=_source_line(article.path),
+                                       key="source.page_box"))
+            continue
+        pages[(name, source.page)] = page
+    if errors:
+        raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
+    memo.files = {name: memo.files[name] for name in facts if facts[name] is not None}
+    memo.taken_ns = time.time_ns()
+    return dict(sorted(pages.items()))
+
+
+def missing_images(pages: list[PdfPage], folder: Path) -> list[PdfPage]:
+    """The pages with an image the cache folder lacks."""
+    return [page for page in pages
+            if not all((folder / Path(image.path).name).is_file() for image in page.images)]
+
+
+def _webp(picture, quality: int) -> bytes:
+    buffer = io.BytesIO()
+    picture.save(buffer, "WEBP", quality=quality, method=WEBP_METHOD)
+    return buffer.getvalue()
+
+
+def encode_within_budget(picture, quality: int = WEBP_QUALITY) -> tuple[bytes, int]:
+    """The picture as WebP at `quality`, or lower down to QUALITY_FLOOR until it fits BUDGET;
+    returns the bytes and the quality used."""
+    data = _webp(picture, quality)
+    while len(data) > BUDGET and quality - QUALITY_STEP >= QUALITY_FLOOR:
+        quality -= QUALITY_STEP
+        data = _webp(picture, quality)
+    return data, quality
+
+
+def render_page(pdf_path: Path, page: PdfPage, folder: Path, quality: int = WEBP_QUALITY
+                ) -> list[str]:
+    """Render one PDF page at its largest width, scale it down for the others, and write each
+    into the cache folder; returns the site paths written (`quality`, the one to start from,
+    is for bench/ only: the names assume WEBP_QUALITY)."""
+    from PIL import Image
+
+    data = pdf_path.read_bytes()
+    pdf = _open_pdf(data, pdf_path)
+    try:
+        largest = page.largest
+        rendered = pdf[page.number - 1].render(scale=largest.width / page.width)
+        picture = rendered.to_pil().convert("RGB")
+    except Exception as exc:  # pdfium fails in many ways on a damaged page
+        raise ArchiveError(f"cannot render page {page.number} of this PDF ({exc}): put the "
+                           "original PDF file here, or ingest its page again", pdf_path) from None
+    finally:
+        pdf.close()
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    # The largest first: the smaller ones get the quality it needed, so all look alike.
+    for image in reversed(page.images):
+        size = (image.width, image.height)
+        # One render, scaled: the smaller image shows exactly what the larger one does.
+        scaled = picture if picture.size == size else picture.resize(size, Image.LANCZOS)
+        data, quality = encode_within_budget(scaled, quality)
+        write_atomic(folder / Path(image.path).name, data)
+        written.append(image.path)
+    return written[::-1]
+
+
+def _render_job(job: tuple[Path, PdfPage, Path]) -> list[str]:
+    return render_page(*job)
+
+
+def render_missing(pages: list[PdfPage], content_dir: Path, folder: Path, runner,
+                   quiet: bool = False) -> list[str]:
+    """Render the pages whose images the cache folder lacks, across processes when there are
+    several; returns the site paths of the images rendered."""
+    todo = missing_images(pages, folder)
+    jobs = [(content_dir / SOURCES_DIR / page.file, page, folder) for page in todo]
+    rendered: list[str] = []
+    # About a second a page: a first build of a year of pages takes a while, and says so.
+    with Progress(total=len(jobs), desc="page images", unit="page", disable=quiet, delay=1.0,
+                  leave=False) as bar, runner.pool(runner.workers(len(jobs), minimum=4)) as pool:
+        for written in pool.map(_render_job, jobs):
+            rendered += written
+            bar.update(1)
+    return rendered
+
+
+def prune(folder: Path, keep: set[str]) -> None:
+    """Remove the cached images no page of the site shows any more."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.endswith(".webp") and entry.name not in keep:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass  # a cache that cannot be cleaned costs disk space, nothing else
