@@ -8,7 +8,12 @@ content/ untouched, so a bad page never silently loses articles.
 whose bytes differ from that was edited by a person and is never overwritten or removed.
 
 Each page text read is kept as UTF-8 in `content/sources/` (the build's source views read it
-there: content/ is the build's whole input); these are ingest's own copies, always rewritten.
+there: content/ is the build's whole input), and each PDF as it is (the page views are rendered
+from it); these are ingest's own copies, always rewritten.
+
+A PDF (`*.pdf`, one page or consecutive pages) is read with its glyphs' sizes and positions
+(`newsarchive.pdf`): its articles come out in the same form as a text's, with the areas they
+cover on the page (`source.page_box`).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from .frontmatter import PAGE_RE, dump_article
 from .metadata import (find_places, infer_date, infer_page_label, key_terms, key_terms_cache_key,
                        link_versions, make_tags, match_topics)
 from .model import Article, Artifact, PageSplit, Segment, SourceRef
+from .pdf import read_pdf, split_pdf_page
 from .output import write_atomic
 from .seeds import PageInfo, SeedPage, list_pages, load_manifest, read_page
 from .segment import account_han, split_page
@@ -101,12 +107,15 @@ def article_id(date: dt.date | None, label: str | None, file_name: str, number: 
     return f"{day}-{page}-{number:02d}"
 
 
-def _source(name: str, seg: Segment, line_count: int) -> SourceRef:
+def _source(page: SeedPage, seg: Segment) -> SourceRef:
     spans = sorted(seg.spans)
+    boxes = tuple(tuple(box) for box in seg.boxes)
     if not spans:  # the segmenter did not say: the honest claim is "somewhere on this page"
-        return SourceRef(name, (1, max(line_count, 1)))
+        return SourceRef(page.name, (1, max(page.text.count("\n") + 1, 1)),
+                         page=page.pdf_page, page_box=boxes)
     lines = (min(a for a, _ in spans), max(b for _, b in spans))
-    return SourceRef(name, lines, tuple(spans) if len(spans) > 1 else ())
+    return SourceRef(page.name, lines, tuple(spans) if len(spans) > 1 else (),
+                     page=page.pdf_page, page_box=boxes)
 
 
 def labels_from_continuations(pages: dict[str, tuple[str | None, dt.date | None, list[Segment]]]
@@ -148,37 +157,81 @@ def page_articles(page: SeedPage, split: PageSplit, info: PageInfo, date: dt.dat
         places = find_places(f"{headline}\n{seg.body}", config.places)
         used.append(seg)
         articles.append(Article(
-            id=article_id(date, label, page.name, len(used)), title=title or UNTITLED,
+            id=article_id(date, label, page.key, len(used)), title=title or UNTITLED,
             body=seg.body, subtitle=seg.subtitle, kicker=seg.kicker, byline=seg.byline,
             reporters=list(seg.reporters), date=date, date_source=date_source,
             paper=info.paper or config.paper, page=label,
             topics=match_topics(headline, f"{headline}\n{seg.body}", config.topics),
             tags=places, places=places, continues=seg.continues,
-            continued_from=seg.continued_from, source=_source(page.name, seg, page.text.count("\n") + 1),
+            continued_from=seg.continued_from, source=_source(page, seg),
             review=(["undated"] if date is None else []) + list(seg.review)))
     return articles, used, warnings
 
 
-def _read_and_split(path: Path) -> tuple[PageResult, SeedPage | None, PageSplit | None]:
-    """Read and split one page; a page that fails carries its error in the result."""
+def _split_failed(result: PageResult, path: Path, exc: Exception) -> None:
+    # A segmenter bug on one page must not cost the other pages.
+    result.error = ArchiveError(f"splitting this page failed ({type(exc).__name__}: {exc}); "
+                                "please report it with this file", path)
+
+
+def _read_and_split(path: Path) -> list[tuple[PageResult, SeedPage | None, PageSplit | None]]:
+    """Read and split one page file (every page of a PDF); a file that fails carries its error
+    in its result."""
+    if path.suffix.lower() == ".pdf":
+        return _read_and_split_pdf(path)
     result = PageResult(path.name)
     try:
         page = read_page(path)
     except ArchiveError as exc:
         result.error = exc
-        return result, None, None
+        return [(result, None, None)]
     except OSError as exc:
         result.error = ArchiveError(f"cannot read it ({exc.strerror}): check its permissions", path)
-        return result, None, None
+        return [(result, None, None)]
     result.encoding, result.warnings = page.encoding, list(page.warnings)
     if page.warnings:  # empty or no Chinese: nothing to split
-        return result, page, None
+        return [(result, page, None)]
     try:
-        return result, page, split_page(page.text)
-    except Exception as exc:  # a segmenter bug on one page must not cost the other pages
-        result.error = ArchiveError(f"splitting this page failed ({type(exc).__name__}: {exc}); "
-                                    "please report it with this file", path)
-        return result, page, None
+        return [(result, page, split_page(page.text))]
+    except Exception as exc:
+        _split_failed(result, path, exc)
+        return [(result, page, None)]
+
+
+def _read_and_split_pdf(path: Path) -> list[tuple[PageResult, SeedPage | None, PageSplit | None]]:
+    try:
+        pages = read_pdf(path)
+    except ArchiveError as exc:
+        return [(PageResult(path.name, error=exc), None, None)]
+    except OSError as exc:
+        error = ArchiveError(f"cannot read it ({exc.strerror}): check its permissions", path)
+        return [(PageResult(path.name, error=error), None, None)]
+    out = []
+    for pdf_page in pages:
+        try:
+            pdf_split = split_pdf_page(pdf_page)
+        except Exception as exc:
+            result = PageResult(path.name)
+            _split_failed(result, path, exc)
+            return [(result, None, None)]
+        for segment, boxes in zip(pdf_split.split.segments, pdf_split.boxes):
+            segment.boxes = boxes
+        page = SeedPage(path.name, pdf_split.text, "pdf", pdf_page=pdf_page.number,
+                        pdf_pages=len(pages))
+        out.append((PageResult(page.key, encoding="pdf"), page, pdf_split.split))
+    return out
+
+
+def page_label_of(page: SeedPage, label: str | None) -> str | None:
+    """The label of a page of a multi-page PDF: the manifest's label names its first page,
+    the following pages count on from it (A01, A02, …)."""
+    if label is None or not page.pdf_page or page.pdf_page == 1:
+        return label
+    match = re.fullmatch(r"(\D*)(\d+)", label)
+    if not match:
+        return None
+    number = str(int(match.group(2)) + page.pdf_page - 1).zfill(len(match.group(2)))
+    return match.group(1) + number
 
 
 def _articles_of_pages(split_pages: list[tuple[PageResult, SeedPage, PageSplit, PageInfo]],
@@ -186,13 +239,13 @@ def _articles_of_pages(split_pages: list[tuple[PageResult, SeedPage, PageSplit, 
     """Fill each page result with its articles, accounting and warnings."""
     known = {}
     for result, page, split, info in split_pages:
-        known[page.name] = (info.page or infer_page_label(page.text),
-                            info.date or infer_date(page.text, info.year), split.segments)
+        known[page.key] = (page_label_of(page, info.page) or infer_page_label(page.text),
+                           info.date or infer_date(page.text, info.year), split.segments)
     inferred = labels_from_continuations(known)
     for result, page, split, info in split_pages:
-        label, date, _ = known[page.name]
-        if page.name in inferred:
-            label = inferred[page.name]
+        label, date, _ = known[page.key]
+        if page.key in inferred:
+            label = inferred[page.key]
             result.warnings.append(f"page label {label} inferred: a story continued from a page "
                                    "of the same day that sends its continuation there")
         result.articles, used, warnings = page_articles(page, split, info, date, label, config)
@@ -312,14 +365,14 @@ def write_content(content_dir: Path, articles: list[Article], failed_seeds: set[
     return notes
 
 
-def write_sources(content_dir: Path, texts: dict[str, str], failed_seeds: set[str]) -> None:
-    """Keep each page text read as content/sources/NAME (UTF-8, written only when changed);
-    remove those whose page is gone, unless the page failed to read this time."""
+def write_sources(content_dir: Path, texts: dict[str, bytes], failed_seeds: set[str]) -> None:
+    """Keep each page file read as content/sources/NAME (texts as UTF-8, PDFs as they are;
+    written only when changed); remove those whose page is gone, unless the page failed to
+    read this time."""
     folder = content_dir / SOURCES_DIR
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for name, text in sorted(texts.items()):
-            data = text.encode("utf-8")
+        for name, data in sorted(texts.items()):
             path = folder / name
             if not path.is_file() or path.read_bytes() != data:
                 write_atomic(path, data)
@@ -387,18 +440,19 @@ def _ingest(config: SiteConfig, seeds_dir: Path, content_dir: Path, quiet: bool)
     paths, ignored = list_pages(seeds_dir)
     manifest = load_manifest(seeds_dir, [p.name for p in paths])
     if ignored and not quiet:
-        print(f"warning: {seeds_dir}: not page texts (*.txt), not read: {', '.join(ignored)}",
+        print(f"warning: {seeds_dir}: not page texts (*.txt) or PDFs (*.pdf), not read: {', '.join(ignored)}",
               file=sys.stderr)
     # A bar only where a person watches a long run; logs and pipes get the per-page lines.
     show_bar = not quiet and sys.stderr.isatty() and len(paths) >= PROGRESS_MIN_PAGES
     results, split_pages, texts = [], [], {}
     for path in Progress(paths, desc="ingest", unit="page", disable=not show_bar):
-        result, page, split = _read_and_split(path)
-        results.append(result)
-        if page is not None:
-            texts[path.name] = page.text
-        if split is not None:
-            split_pages.append((result, page, split, manifest.info(path.name)))
+        for result, page, split in _read_and_split(path):
+            results.append(result)
+            if page is not None:
+                texts[path.name] = (path.read_bytes() if page.pdf_page
+                                    else page.text.encode("utf-8"))
+            if split is not None:
+                split_pages.append((result, page, split, manifest.info(path.name)))
     _articles_of_pages(split_pages, config)
     for result in results:
         if result.error:

@@ -175,6 +175,7 @@ class Segment:
     spans: list[tuple[int, int]] = field(default_factory=list)  # 1-based line spans used
     warnings: list[str] = field(default_factory=list)
     review: list[str] = field(default_factory=list)   # keys of REVIEW_REASONS
+    boxes: list[Box] = field(default_factory=list)    # areas on a PDF page (SourceRef.page_box)
 
 
 @dataclass

@@ -59,12 +59,20 @@ class Manifest:
 
 @dataclass
 class SeedPage:
-    """One page text, decoded, with `\\n` line ends."""
+    """One page text, decoded, with `\\n` line ends; for a page of a PDF, the text read from it
+    in reading order, and which page of the file it is."""
 
     name: str
     text: str
     encoding: str
     warnings: list[str] = field(default_factory=list)
+    pdf_page: int | None = None     # 1-based page of the PDF file `name`
+    pdf_pages: int = 1              # how many pages that PDF has
+
+    @property
+    def key(self) -> str:
+        """Names this page among all pages: the file, and the page of a multi-page PDF."""
+        return self.name if self.pdf_pages == 1 else f"{self.name}#{self.pdf_page}"
 
 
 def _looks_like_gb_text(text: str) -> bool:
@@ -132,14 +140,17 @@ def decode_page(data: bytes, path: str | Path) -> tuple[str, str]:
     return text, encoding
 
 
+PAGE_SUFFIXES = (".txt", ".pdf")
+
+
 def list_pages(seeds_dir: Path) -> tuple[list[Path], list[str]]:
-    """The page files (`*.txt`, any case) of a seed folder sorted by name, and the names of
-    other visible files, which are not read."""
+    """The page files (`*.txt` page texts and `*.pdf` printed pages, any case) of a seed folder
+    sorted by name, and the names of other visible files, which are not read."""
     if not seeds_dir.is_dir():
         raise ArchiveError("seed folder not found: create it or pass --seeds DIR", seeds_dir)
     pages, ignored = [], []
     for path in sorted(seeds_dir.iterdir(), key=lambda p: p.name):
-        if path.is_file() and path.suffix.lower() == ".txt":
+        if path.is_file() and path.suffix.lower() in PAGE_SUFFIXES:
             pages.append(path)
         elif path.name != MANIFEST and not path.name.startswith("."):
             ignored.append(path.name)

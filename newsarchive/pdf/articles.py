@@ -208,9 +208,12 @@ def _head_fields(head: list[Block], body: float) -> tuple[str, str | None, str |
 
 
 def story_of(unit: Unit, body: float, artifacts: list[Artifact], line_number) -> Story | None:
-    """The article a unit holds, with its notes and credits sorted out of the text."""
+    """The article a unit holds, with its notes and credits sorted out of the text; None (and
+    nothing recorded) for text without a headline too short to be a story."""
     texts = [b for b in unit.body if not _is_small(b, body)]
     smalls = [b for b in unit.body if _is_small(b, body)]
+    if not unit.head and sum(han_count(b.text) for b in texts) < MIN_STORY:
+        return None
     paragraphs = paragraphs_of(texts)
     continues = continued_from = None
     kept: list[str] = []
@@ -247,8 +250,6 @@ def story_of(unit: Unit, body: float, artifacts: list[Artifact], line_number) ->
                 kept.insert(0, text)
         review = []
     else:
-        if sum(han_count(t) for t in kept) < MIN_STORY:
-            return None
         title, kicker, subtitle = "", None, None
         review = ["no-headline"]
     if subtitle:

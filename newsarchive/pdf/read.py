@@ -2,7 +2,8 @@
 
 pypdfium2 over pdfplumber: on the page corpus it reads a page in about a tenth of the time
 (bench/pdf_score.py measures both), and it also renders the page images. Coordinates are PDF
-points with a top-left origin (y grows down), the convention of `source.page_box`.
+points from the top left corner of the page's MediaBox (y grows down), the convention of
+`source.page_box` (see model.PdfPage).
 """
 
 from __future__ import annotations
@@ -99,7 +100,7 @@ def _light(rgba: tuple[int, int, int, int]) -> bool:
     return 0.299 * r + 0.587 * g + 0.114 * b > 170
 
 
-def _rects(page, height: float, raw) -> tuple[list[Rect], int]:
+def _rects(page, left: float, top: float, raw) -> tuple[list[Rect], int]:
     rects, images = [], 0
     for obj in page.get_objects(max_depth=4):
         if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
@@ -107,7 +108,7 @@ def _rects(page, height: float, raw) -> tuple[list[Rect], int]:
             continue
         if obj.type != raw.FPDF_PAGEOBJ_PATH:
             continue
-        left, bottom, right, top = obj.get_bounds()
+        x0, y0, x1, y1 = obj.get_bounds()
         fill = [ctypes.c_uint() for _ in range(4)]
         mode, stroke = ctypes.c_int(), ctypes.c_int()
         raw.FPDFPath_GetDrawMode(obj, ctypes.byref(mode), ctypes.byref(stroke))
@@ -115,11 +116,11 @@ def _rects(page, height: float, raw) -> tuple[list[Rect], int]:
         dark = False
         if filled and raw.FPDFPageObj_GetFillColor(obj, *(ctypes.byref(c) for c in fill)):
             dark = not _light(tuple(c.value for c in fill))
-        rects.append(Rect(left, height - top, right, height - bottom, filled, dark))
+        rects.append(Rect(x0 - left, top - y1, x1 - left, top - y0, filled, dark))
     return join_dots(rects), images
 
 
-def _glyphs(textpage, height: float, raw) -> list[Glyph]:
+def _glyphs(textpage, left: float, top: float, raw) -> list[Glyph]:
     glyphs = []
     matrix = raw.FS_MATRIX()
     x, y = ctypes.c_double(), ctypes.c_double()
@@ -130,7 +131,7 @@ def _glyphs(textpage, height: float, raw) -> list[Glyph]:
         char = chr(raw.FPDFText_GetUnicode(textpage, index))
         if char in "\r\n\x00" or char == "\ufffe":
             continue
-        left, bottom, right, top = textpage.get_charbox(index, loose=True)
+        x0, y0, x1, y1 = textpage.get_charbox(index, loose=True)
         raw.FPDFText_GetMatrix(textpage, index, ctypes.byref(matrix))
         scale = math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c)) or 1.0
         size = raw.FPDFText_GetFontSize(textpage, index) * scale
@@ -138,8 +139,8 @@ def _glyphs(textpage, height: float, raw) -> list[Glyph]:
         light = False
         if raw.FPDFText_GetFillColor(textpage, index, *(ctypes.byref(c) for c in color)):
             light = _light(tuple(c.value for c in color))
-        glyphs.append(Glyph(char, left, height - top, right, height - bottom, size,
-                            height - y.value, light))
+        glyphs.append(Glyph(char, x0 - left, top - y1, x1 - left, top - y0, size,
+                            top - y.value, light))
     return glyphs
 
 
@@ -164,13 +165,14 @@ def read_pdf(path: Path) -> list[PdfPage]:
     try:
         for number in range(1, len(document) + 1):
             page = document[number - 1]
-            width, height = page.get_size()
+            left, bottom, right, top = page.get_mediabox()
+            width, height = right - left, top - bottom
             if max(width, height) > MAX_PAGE_SIDE:
                 raise ArchiveError(f"page {number} is {width:.0f} × {height:.0f} pt, over the "
                                    f"{MAX_PAGE_SIDE:.0f} pt a PDF page can have; export it again", path)
             textpage = page.get_textpage()
-            glyphs = _glyphs(textpage, height, raw)
-            rects, images = _rects(page, height, raw)
+            glyphs = _glyphs(textpage, left, top, raw)
+            rects, images = _rects(page, left, top, raw)
             if not any(not g.char.isspace() for g in glyphs):
                 raise ArchiveError(
                     f"page {number} has no text layer ({'a scanned image' if images else 'empty'}); "
