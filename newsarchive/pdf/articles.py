@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Artifact, Segment
-from ..segment.patterns import END_BYLINE_RE, START_BYLINE_RE, UNDER_BYLINE_RE, reporters
+from ..segment.patterns import (CREDIT_OPEN_RE, END_BYLINE_RE, START_BYLINE_RE, UNDER_BYLINE_RE,
+                                reporters)
 from ..text import find_continuation, han_count, join_wrapped_lines
 from .layout import Block, Node, TextLine
 
@@ -228,7 +229,8 @@ def story_of(unit: Unit, body: float, artifacts: list[Artifact], line_number) ->
             kept.append(text)
     byline = None
     if kept:
-        match = START_BYLINE_RE.match(kept[0])
+        # A dateline (本报北京2月3日电（记者 X）) or a bare credit (（记者 X）) opens the text.
+        match = START_BYLINE_RE.match(kept[0]) or CREDIT_OPEN_RE.match(kept[0])
         if match and match.group(0).strip():
             byline = match.group(0).strip()
             kept[0] = kept[0][match.end():].strip()
