@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..model import Artifact, Segment
 from ..segment.patterns import (CREDIT_OPEN_RE, END_BYLINE_RE, START_BYLINE_RE, UNDER_BYLINE_RE,
                                 reporters)
+from ..segment.compose import line_spans, text_doubts, title_doubts
 from ..text import find_continuation, han_count, join_wrapped_lines
 from .layout import Block, Node, TextLine
 
@@ -250,23 +251,16 @@ def story_of(unit: Unit, body: float, artifacts: list[Artifact], line_number) ->
                 byline = text
             else:
                 kept.insert(0, text)
-        review = []
     else:
         title, kicker, subtitle = "", None, None
-        review = ["no-headline"]
     if subtitle:
         subtitle = subtitle.lstrip("—-－ ")
-    all_lines = [line for b in unit.blocks for line in b.lines]
-    numbers = sorted(line_number(line) for line in all_lines)
-    spans = []
-    for n in numbers:
-        if spans and n == spans[-1][1] + 1:
-            spans[-1] = (spans[-1][0], n)
-        else:
-            spans.append((n, n))
-    segment = Segment(title=title, body="\n\n".join(kept), kicker=kicker, subtitle=subtitle,
+    text = "\n\n".join(kept)
+    review = (title_doubts(title) if title else ["no-headline"]) + text_doubts(text)
+    numbers = [line_number(line) for b in unit.blocks for line in b.lines]
+    segment = Segment(title=title, body=text, kicker=kicker, subtitle=subtitle,
                       byline=byline, reporters=reporters(byline), continues=continues,
-                      continued_from=continued_from, spans=spans, review=review)
+                      continued_from=continued_from, spans=line_spans(numbers), review=review)
     return Story(segment, [b for b in unit.blocks if b not in smalls] or unit.blocks)
 
 

@@ -113,7 +113,7 @@ def _section_starts(headings: list[str], blocks: list[tuple[str, str, bool]],
     return [slots[s] for s in final[1]]
 
 
-def _spans(numbers: list[int]) -> list[tuple[int, int]]:
+def line_spans(numbers: list[int]) -> list[tuple[int, int]]:
     """Line numbers as 1-based spans; a gap of one blank line does not split a span."""
     spans: list[tuple[int, int]] = []
     for number in sorted(set(numbers)):
@@ -200,7 +200,7 @@ def compose_segment(draft: Draft) -> Segment:
         reporters=reporters(byline),
         continues=next((b.continues for b in draft.bodies if b.continues), None),
         continued_from=next((b.continued_from for b in draft.bodies if b.continued_from), None),
-        spans=_spans(numbers), warnings=draft.warnings, review=draft.review)
+        spans=line_spans(numbers), warnings=draft.warnings, review=draft.review)
 
 
 def repeated_bylines(draft: Draft) -> list[Artifact]:
