@@ -122,17 +122,15 @@ class PageImage:
 
 @dataclass(frozen=True)
 class PdfPage:
-    """One page of a PDF source that has articles: the size in PDF points of what is shown of
-    it (its CropBox, as viewers show it), its images, narrowest first, and where the CropBox's
-    top left corner is from the MediaBox's, from which `page_box`es are measured (pdfplumber's
-    coordinates); (0, 0) when the page has no CropBox of its own."""
+    """One page of a PDF source that has articles: its size in PDF points as viewers show it
+    (its CropBox, else its MediaBox: what `page_box`es are measured in, from its top left) and
+    its images, narrowest first."""
 
     file: str
     number: int                    # 1-based page inside the PDF
     width: float
     height: float
     images: tuple[PageImage, ...]
-    origin: tuple[float, float] = (0.0, 0.0)
 
     @property
     def largest(self) -> PageImage:

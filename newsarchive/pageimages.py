@@ -52,9 +52,7 @@ class PdfFacts:
     size: int
     mtime_ns: int
     digest: str
-    # Per page: the shown box's width and height in points, and its top left corner from the
-    # MediaBox's (see model.PdfPage).
-    pages: tuple[tuple[float, float, float, float], ...]
+    pages: tuple[tuple[float, float], ...]   # (width, height) in points, as shown and rendered
 
 
 @dataclass
@@ -109,7 +107,7 @@ def pdf_facts(path: Path, memo: PdfMemo) -> PdfFacts:
     else:
         pdf = _open_pdf(data, path)
         try:
-            sizes = tuple(_shown_box(pdf[i]) for i in range(len(pdf)))
+            sizes = tuple(pdf[i].get_size() for i in range(len(pdf)))
         finally:
             pdf.close()
         facts = PdfFacts(info.st_size, info.st_mtime_ns, digest, sizes)
@@ -118,22 +116,13 @@ def pdf_facts(path: Path, memo: PdfMemo) -> PdfFacts:
     return facts
 
 
-def _shown_box(page) -> tuple[float, float, float, float]:
-    """What PDFium renders of a page (its CropBox within the MediaBox): width, height and its
-    top left corner from the MediaBox's top left, where text extraction measures from."""
-    width, height = page.get_size()
-    media_left, _, _, media_top = page.get_mediabox()
-    left, _, _, top = page.get_bbox()
-    return (width, height, round(left - media_left, 3), round(media_top - top, 3))
-
-
 def pdf_page(name: str, number: int, facts: PdfFacts) -> PdfPage:
     """Page `number` of a PDF as the site shows it: its shown size and its images."""
-    width, height, dx, dy = facts.pages[number - 1]
+    width, height = facts.pages[number - 1]
     images = tuple(PageImage(image_path(facts.digest, number, w), w, max(1, round(w * height /
                                                                                width)))
                    for w in WIDTHS)
-    return PdfPage(name, number, width, height, images, (dx, dy))
+    return PdfPage(name, number, width, height, images)
 
 
 def _source_line(path: Path | None) -> int | None:
@@ -146,17 +135,14 @@ def _source_line(path: Path | None) -> int | None:
 
 
 def _box_problem(article: Article, page: PdfPage) -> str | None:
-    dx, dy = page.origin
     for box in article.source.page_box:
         x0, y0, x1, y1 = box
-        if x0 < dx - EDGE_SLACK or y0 < dy - EDGE_SLACK or \
-                x1 > dx + page.width + EDGE_SLACK or y1 > dy + page.height + EDGE_SLACK:
+        if x1 > page.width + EDGE_SLACK or y1 > page.height + EDGE_SLACK:
             shown = ", ".join(f"{n:g}" for n in box)
-            where = f" from {dx:g}, {dy:g}" if (dx, dy) != (0, 0) else ""
             return (f"the area [{shown}] lies outside page {page.number} of {page.file}, which "
-                    f"shows {page.width:g} × {page.height:g} points{where}: measure the area in "
-                    "PDF points from the top left corner of the page's MediaBox, or ingest the "
-                    "page again")
+                    f"is {page.width:g} × {page.height:g} points: measure the area in PDF "
+                    "points from the top left corner of the page as shown (its CropBox), or "
+                    "ingest the page again")
     return None
 
 

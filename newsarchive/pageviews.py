@@ -75,10 +75,8 @@ class PageCrop:
 
 
 def clip(box: Box, page: PdfPage) -> Box:
-    """The box in the coordinates of what the page image shows (measured from its top left,
-    not the MediaBox's), inside it (boxes may overhang the edge by a point or two)."""
-    dx, dy = page.origin
-    x0, y0, x1, y1 = box[0] - dx, box[1] - dy, box[2] - dx, box[3] - dy
+    """The box inside the page (boxes may overhang the edge by a point or two)."""
+    x0, y0, x1, y1 = box
     return (max(0.0, x0), max(0.0, y0), min(page.width, x1), min(page.height, y1))
 
 

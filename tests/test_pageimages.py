@@ -15,6 +15,7 @@ from newsarchive import pageimages
 from newsarchive.build import build_site
 from newsarchive.check import check_site
 from newsarchive.config import load_config
+from newsarchive.frontmatter import dump_article, parse_article
 from newsarchive.model import Article, ArticleCard, PageImage, PdfPage, SourceRef
 from newsarchive.pageviews import page_crop, page_figures
 
@@ -43,7 +44,9 @@ class _Boxed(Printed):
 
 
 def _site(tmp_path: Path, shade: int = 0, cropbox=None) -> tuple[Path, Path]:
-    """site.yaml, templates and static copied, a content folder with the block PDF."""
+    """site.yaml, templates and static copied, a content folder with the block PDF (its
+    blocks drawn where BOXES are on the MediaBox; the areas, measured on the page as shown,
+    are moved by a CropBox's corner)."""
     site = tmp_path / "site"
     site.mkdir()
     for part in ("site.yaml", "templates", "static"):
@@ -52,6 +55,14 @@ def _site(tmp_path: Path, shade: int = 0, cropbox=None) -> tuple[Path, Path]:
     content = site / "content"
     write_articles(content, "page.pdf", block_pdf(LAYOUT, shade, cropbox),
                    [_Boxed(a.id, a.title, a.body, a.page, []) for a in ARTICLES])
+    if cropbox:  # left, bottom, right, top in PDF space, on pages 600 points high
+        dx, dy = cropbox[0], 600 - cropbox[3]
+        for path in content.glob("*.md"):
+            article = parse_article(path.read_text(encoding="utf-8"), path)
+            boxes = tuple((x0 - dx, y0 - dy, x1 - dx, y1 - dy)
+                          for x0, y0, x1, y1 in article.source.page_box)
+            article.source = dataclasses.replace(article.source, page_box=boxes)
+            path.write_text(dump_article(article), encoding="utf-8")
     return site, content
 
 
@@ -148,7 +159,7 @@ def test_a_pdf_that_cannot_be_read_is_named(tmp_path, capsys):
 
 @pytest.mark.parametrize("old, new, key, message", [
     ("page_box: [40, 40, 360, 200]", "page_box: [40, 40, 360, 700]", "source.page_box",
-     "the area [40, 40, 360, 700] lies outside page 1 of page.pdf, which shows 400 × 600 "
+     "the area [40, 40, 360, 700] lies outside page 1 of page.pdf, which is 400 × 600 "
      "points: measure"),
     ("page: 2, page_box", "page: 3, page_box", "source.page",
      "page.pdf has 2 page(s), not a page 3"),
@@ -250,9 +261,8 @@ def test_incremental_builds_of_pdf_pages_equal_a_cold_build(tmp_path):
 
 @pytest.mark.parametrize("cropbox, origin", [(None, (0, 0)), ((20, 20, 380, 570), (20, 30))])
 def test_each_area_is_where_its_block_is_drawn_on_the_rendered_page(tmp_path, cropbox, origin):
-    """Areas are measured from the MediaBox's top left (as pdfplumber measures); the image
-    shows the CropBox, as viewers do: each area's middle is its block's colour in the image,
-    and just outside it is paper."""
+    """Areas are measured on the page as shown (its CropBox) and the image shows just that:
+    each area's middle is its block's colour in the image, and just outside it is paper."""
     from PIL import Image
 
     site, content = _site(tmp_path, cropbox=cropbox)
