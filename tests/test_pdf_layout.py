@@ -9,7 +9,7 @@ from newsarchive.pdf.areas import article_box
 from newsarchive.pdf.articles import Unit, _head_fields, _share_columns, paragraphs_of
 from newsarchive.pdf.layout import (Block, body_size, cut_page, drop_fake_bold, group_blocks,
                                     group_lines)
-from newsarchive.pdf.read import Glyph, Rect, join_dots
+from newsarchive.pdf.read import Glyph, Rect, join_dots, read_pdf
 
 BODY = 10.0
 
@@ -172,3 +172,34 @@ def test_an_article_box_is_its_frame_or_reaches_its_own_rule():
     assert ruled[0] == 0 and ruled[2] == 300 and ruled[3] == 145.7
     other = [block(["另一篇"], 200, 100)]
     assert article_box(text, other, [Rect(0, 145, 300, 145.7, True)], page, BODY)[2] == 70
+
+
+def test_positions_are_read_from_the_top_left_of_the_page_as_shown(tmp_path):
+    """Glyphs and rules are placed from the CropBox's top left corner (the page viewers show
+    and page_box is measured on), not the MediaBox's."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(200, 300)
+    font = raw.FPDFText_LoadStandardFont(pdf.raw, b"Helvetica")
+    text = raw.FPDFPageObj_CreateTextObj(pdf.raw, font, 12.0)
+    chars = ctypes.create_string_buffer("AB\0".encode("utf-16-le"))
+    raw.FPDFText_SetText(text, ctypes.cast(chars, ctypes.POINTER(ctypes.c_ushort)))
+    raw.FPDFPageObj_Transform(text, 1, 0, 0, 1, 50, 250)
+    raw.FPDFPage_InsertObject(page.raw, text)
+    rule = raw.FPDFPageObj_CreateNewRect(40, 200, 100, 0.5)
+    raw.FPDFPath_SetDrawMode(rule, raw.FPDF_FILLMODE_ALTERNATE, 0)
+    raw.FPDFPage_InsertObject(page.raw, rule)
+    page.gen_content()
+    page.set_cropbox(20, 20, 180, 280)
+    path = tmp_path / "cropped.pdf"
+    pdf.save(path)
+    pdf.close()
+    read = read_pdf(path)[0]
+    assert (read.width, read.height) == (160, 260)
+    first = read.glyphs[0]
+    assert first.char == "A" and abs(first.x0 - 30) < 1.5 and abs(first.baseline - 30) < 0.5
+    assert any(abs(r.x0 - 20) < 0.5 and abs(r.top - 79.5) < 0.5 for r in read.rects)

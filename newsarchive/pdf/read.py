@@ -2,8 +2,8 @@
 
 pypdfium2 over pdfplumber: on the page corpus it reads a page in about a tenth of the time
 (bench/pdf_score.py measures both), and it also renders the page images. Coordinates are PDF
-points from the top left corner of the page's MediaBox (y grows down), the convention of
-`source.page_box` (see model.PdfPage).
+points from the top left corner of the page as shown (its CropBox, else its MediaBox; y grows
+down), the convention of `source.page_box` (see model.PdfPage).
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def read_pdf(path: Path) -> list[PdfPage]:
     try:
         for number in range(1, len(document) + 1):
             page = document[number - 1]
-            left, bottom, right, top = page.get_mediabox()
+            left, bottom, right, top = page.get_bbox()     # the CropBox, as the page is shown
             width, height = right - left, top - bottom
             if max(width, height) > MAX_PAGE_SIDE:
                 raise ArchiveError(f"page {number} is {width:.0f} × {height:.0f} pt, over the "
