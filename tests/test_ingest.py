@@ -423,11 +423,12 @@ def test_hostile_text_round_trips_through_a_content_file(fake_site, title):
     assert article.body == f"正文{title}。---"
 
 
-def test_files_that_are_not_page_texts_are_named_not_read(fake_site, capsys):
-    (fake_site / "seeds" / "page-3.pdf").write_bytes(b"%PDF-1.4\n")
+def test_files_that_are_not_pages_are_named_not_read(fake_site, capsys):
+    (fake_site / "seeds" / "page-3.docx").write_bytes(b"PK\x03\x04")
     (fake_site / "seeds" / "C.TXT").write_text(PAGE_B.replace("基层", "社区"), encoding="utf-8")
     report = run(fake_site, quiet=False)
-    assert "not page texts (*.txt), not read: page-3.pdf" in capsys.readouterr().err
+    assert "not page texts (*.txt) or PDFs (*.pdf), not read: page-3.docx" \
+        in capsys.readouterr().err
     assert not report.failed and len(report.new) == 4
 
 

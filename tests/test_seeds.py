@@ -93,11 +93,12 @@ def test_read_page_refuses_a_huge_file_without_reading_it(tmp_path):
 
 
 def test_list_pages_is_sorted_and_names_what_it_ignores(tmp_path):
-    for name in ("b.txt", "a.txt", "manifest.yaml", "c.txt.bak", "10.txt", "D.TXT", ".hidden.txt~"):
+    for name in ("b.txt", "a.txt", "manifest.yaml", "c.txt.bak", "10.txt", "D.TXT", ".hidden.txt~",
+                 "e.PDF"):
         (tmp_path / name).write_text("页", encoding="utf-8")
     (tmp_path / "dir.txt").mkdir()
     pages, ignored = list_pages(tmp_path)
-    assert [p.name for p in pages] == ["10.txt", "D.TXT", "a.txt", "b.txt"]
+    assert [p.name for p in pages] == ["10.txt", "D.TXT", "a.txt", "b.txt", "e.PDF"]
     assert ignored == ["c.txt.bak", "dir.txt"]
 
 
