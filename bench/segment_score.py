@@ -381,14 +381,17 @@ def load_truths(corpus: Path) -> list[dict]:
 
 
 def score_pdf(path: Path, truth: dict) -> PageScore:
-    """Read the page's PDF as ingest does, split it, and score it; the time includes reading.
-    Conservation counts every Han glyph drawn, fake-bold copies included."""
+    """Read the page's PDF as ingest does, split it, infer its date from the text read, and
+    score it; the time includes reading. Conservation counts every Han glyph drawn, fake-bold
+    copies included."""
+    from newsarchive.metadata import infer_date
     from newsarchive.pdf import account_pdf_han, read_pdf, split_pdf_page
     start = time.perf_counter()
     page = read_pdf(path)[0]
     pdf_split = split_pdf_page(page)
     ms = (time.perf_counter() - start) * 1000
     return score_split(pdf_split.text, truth, pdf_split.split, ms=ms,
+                       date=infer_date(pdf_split.text),
                        conservation=account_pdf_han(page, pdf_split), boxes=pdf_split.boxes)
 
 
