@@ -11,10 +11,11 @@ from .config import load_config
 from .errors import ArchiveError
 
 DESCRIPTION = """\
-报刊档案 newsarchive: turn a newspaper's raw page texts into a browsable, searchable archive.
+报刊档案 newsarchive: turn a newspaper's pages (page texts or the PDFs themselves) into a
+browsable, searchable archive.
 
 The pipeline runs in one direction:
-  seeds/*.txt  --ingest-->  content/*.md  --build-->  _site/  (pages + search index)
+  seeds/*.txt, *.pdf  --ingest-->  content/*.md  --build-->  _site/  (pages + search index)
 
 Run with no command to ingest and then build. Every command reads site.yaml (or --config FILE).
 Exit status: 0 success, 1 bad input or a failed build (the message names the file), 2 wrong usage.
@@ -23,7 +24,7 @@ Exit status: 0 success, 1 bad input or a failed build (the message names the fil
 EPILOG = """\
 examples:
   python build.py                      ingest seeds/ and build _site/
-  python build.py ingest --seeds in/   only turn page texts into content/*.md
+  python build.py ingest --seeds in/   only turn page texts and PDFs into content/*.md
   python build.py build --out public/  only render content/ into public/
   python build.py serve --port 8001    preview with live reload at http://127.0.0.1:8001/
   python build.py check                verify every link of the built site
@@ -48,7 +49,8 @@ def _folder_options(suppress: bool) -> tuple[argparse.ArgumentParser, ...]:
     default = argparse.SUPPRESS if suppress else None
     seeds = argparse.ArgumentParser(add_help=False)
     seeds.add_argument("--seeds", metavar="DIR", type=Path, default=default,
-                       help="folder of page texts (*.txt, optional manifest.yaml); default: seeds/")
+                       help="folder of page texts (*.txt) and PDF pages (*.pdf), optional "
+                            "manifest.yaml; default: seeds/")
     content = argparse.ArgumentParser(add_help=False)
     content.add_argument("--content", metavar="DIR", type=Path, default=default,
                          help="folder of article Markdown files; default: content/")
@@ -70,10 +72,13 @@ def _parser() -> argparse.ArgumentParser:
     raw = argparse.RawDescriptionHelpFormatter
     sub.add_parser(
         "ingest", parents=[common, sub_seeds, sub_content], formatter_class=raw,
-        help="page texts (seeds/) -> one Markdown file per article (content/)",
+        help="page texts and PDFs (seeds/) -> one Markdown file per article (content/)",
         description="Read every page text in the seeds folder, repair the extraction artifacts\n"
                     "(wrapped lines, justification spaces, doubled bold text, headlines out of\n"
                     "place), split each page into articles and write one Markdown file per article.\n"
+                    "A PDF page is read with its type sizes and positions: headlines, columns,\n"
+                    "rules and boxes give the articles and where each is printed (page_box); a\n"
+                    "scanned, encrypted or damaged PDF is refused by name (no OCR).\n"
                     "Files you edited by hand are never overwritten; files of articles that are\n"
                     "gone from the seeds are removed only if nobody edited them. Prints, per page,\n"
                     "the articles found and how many Chinese characters were accounted for.")
