@@ -179,3 +179,30 @@ def test_an_unreadable_pdf_is_refused_by_name_and_costs_no_other_page(pdf_seeds,
     written = [parse_article(p).source.file for p in (pdf_seeds / "content").glob("*.md")]
     assert "000_ef5b354f55f1070d.txt" in written and sum(f.endswith(".pdf") for f in written) >= 4
     assert not (pdf_seeds / "content" / "sources" / "zz-bad.pdf").exists()
+
+
+def test_a_page_set_without_rules_and_a_story_in_two_blocks(tmp_path, browser):
+    """Another typesetter's page (tests/pdfpages.py: stories in absolutely placed boxes, no
+    rules, two stories side by side under one row, a story continued in a block of its own):
+    every story found under its own headline, the continued one with an area per block, each
+    area starting at its printed box's corner and inside it (the text need not fill the box:
+    its columns fill one after another)."""
+    from .pdfpages import PRINTED, newspaper_pdf
+
+    site = tmp_path / "site"
+    (site / "seeds").mkdir(parents=True)
+    (site / "seeds" / "xnwb.pdf").write_bytes(newspaper_pdf(browser))
+    (site / "seeds" / "manifest.yaml").write_text(
+        "pages:\n  xnwb.pdf: {date: 2024-12-30, page: A01}\n", encoding="utf-8")
+    shutil.copy(ROOT / "site.yaml", site / "site.yaml")
+    ingest(site)
+    articles = sorted((parse_article(p) for p in (site / "content").glob("*.md")),
+                      key=lambda a: (a.source.page, a.id))
+    assert [a.title for a in articles] == [p.title for p in PRINTED]
+    for article, printed in zip(articles, PRINTED):
+        assert len(article.source.page_box) == len(printed.page_box), article.title
+        for got, want in zip(article.source.page_box, printed.page_box):
+            inside = all(abs(g - w) <= 3 or (g > w) == (i < 2) for i, (g, w) in
+                         enumerate(zip(got, want)))
+            corner = abs(got[0] - want[0]) <= 3 and abs(got[1] - want[1]) <= 3
+            assert inside and corner, (article.title, got, want)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..model import Artifact, PageSplit
 from ..segment import missing_han
 from ..text import HAN_RE
-from .areas import article_box
+from .areas import article_boxes
 from .articles import Story, group_units, page_artifact, story_of
 from .layout import body_size, classify_blocks, cut_page, drop_fake_bold, group_blocks, group_lines
 from .read import PdfPage, read_pdf
@@ -66,8 +66,8 @@ def split_pdf_page(page: PdfPage) -> PdfSplit:
         stories.append(story)
     split = PageSplit([s.segment for s in stories], artifacts)
     whole = (0.0, 0.0, page.width, page.height)
-    boxes = [[article_box(story.blocks, [b for b in blocks if b not in story.blocks],
-                          page.rects, whole, body)] for story in stories]
+    boxes = [article_boxes(story.blocks, [b for b in blocks if b not in story.blocks],
+                           page.rects, whole, body) for story in stories]
     return PdfSplit("\n".join(line.text for line in ordered) + "\n", split, boxes,
                     (page.width, page.height))
 

@@ -13,6 +13,8 @@ from .read import Rect
 Box = tuple[float, float, float, float]
 # How far (in body ems) a rule may lie under the text and still close the article.
 RULE_REACH = 1.5
+# Blocks of one article closer than this (body ems) are one area: its columns, its headline.
+PART_GAP = 2.5
 
 
 def _half_leading(block: Block) -> float:
@@ -39,6 +41,7 @@ def _inside(box: Box, outer: Box, slack: float = 1.0) -> bool:
 
 
 def _touches(thing: Block | Rect, box: Box) -> bool:
+    """Whether the block or rectangle overlaps the box."""
     return thing.x0 < box[2] and thing.x1 > box[0] and thing.top < box[3] and thing.bottom > box[1]
 
 
@@ -66,6 +69,30 @@ def article_box(blocks: list[Block], others: list[Block], rects: list[Rect], pag
         if not any(_touches(thing, wider) for thing in [*others, *pictures]):
             box = wider
     return _rounded(box)
+
+
+def article_boxes(blocks: list[Block], others: list[Block], rects: list[Rect], page: Box,
+                  body: float) -> list[Box]:
+    """The article's areas: one box, or, where one box round all its text would take in
+    another article's (a story continued in a block of its own), a box per group of its blocks
+    set together."""
+    whole = article_box(blocks, others, rects, page, body)
+    if not any(_touches(b, whole) for b in others):
+        return [whole]
+    groups: list[list[Block]] = []
+    for block in sorted(blocks, key=lambda b: (b.top, b.x0)):
+        near = [g for g in groups if any(_touches(block, _grown(other, PART_GAP * body))
+                                         for other in g)]
+        merged = [block] + [b for g in near for b in g]
+        groups = [g for g in groups if g not in near] + [merged]
+    if len(groups) == 1:
+        return [whole]
+    return [article_box(group, others, rects, page, body)
+            for group in sorted(groups, key=lambda g: min((b.top, b.x0) for b in g))]
+
+
+def _grown(block: Block, by: float) -> Box:
+    return (block.x0 - by, block.top - by, block.x1 + by, block.bottom + by)
 
 
 def _rounded(box: Box) -> Box:

@@ -27,6 +27,7 @@ COLUMN_GAP_MIN = 0.9         # em of body type: columns are set further apart th
 BASELINE_BAND = 0.3          # em
 SIZE_STEP = 1.12             # sizes closer than this ratio are one type size
 COLUMN_GAP = 0.4             # em of body type: the narrowest gap between two columns
+BAND_GAP = 2.0               # em of body type: a gap this tall parts rows of stories
 HEAD_SIZE = 1.08             # times the body size: a headline's type
 SMALL_SIZE = 0.88            # times the body size: captions, credits, page furniture
 CAPTION_LINES = 6            # a longer text under a picture is a story set under it
@@ -382,7 +383,10 @@ def cut_page(blocks: list[Block], rects: list[Rect], body: float) -> Node:
         if columns:
             return Node("v", children=[cut(part) for part in
                                        _split_at(group, columns, lambda b: b.x0, lambda b: b.x1)])
-        rows = _gaps([(b.top, b.bottom) for b in group], 0.01)
+        # Wide gaps first: they part rows of stories set without rules, and each row may then
+        # be cut into its stories' columns; the narrow gaps inside a story come after.
+        rows = _gaps([(b.top, b.bottom) for b in group], BAND_GAP * body) \
+            or _gaps([(b.top, b.bottom) for b in group], 0.01)
         if rows:
             return Node("h", children=[cut(part) for part in
                                        _split_at(group, rows, lambda b: b.top, lambda b: b.bottom)])
