@@ -30,6 +30,7 @@ from bench import corpus, tools
 from bench.browser import CHROMIUM, SMALL_TRUTH, launch, measure_search
 from bench.report import BuildRow, SearchRow, report
 from bench.measure import Run, edit_visible_through_serve, run_measured, tree_size
+from newsarchive.search.variants import simplified_of
 from newsarchive.config import load_config
 from newsarchive.urls import article_path
 
@@ -135,7 +136,8 @@ def measure_node(search_dir: Path, records: dict[str, dict], work: Path) -> dict
     if node is None or not script.exists() or not (ROOT / "node_modules" / "lunr").is_dir():
         return {"error": "n/a: needs node, npm ci and tests/js/search_recall.js"}
     truth = work / "truth.json"
-    truth.write_text(json.dumps(list(records.values()), ensure_ascii=False), encoding="utf-8")
+    truth.write_text(json.dumps({"articles": list(records.values()), "simplified": simplified_of()},
+                                ensure_ascii=False), encoding="utf-8")
     try:
         done = subprocess.run([node, str(script), str(search_dir), str(truth)], cwd=ROOT,
                               capture_output=True, text=True, timeout=300,

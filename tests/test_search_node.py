@@ -12,6 +12,7 @@ from newsarchive.content import load_articles
 from newsarchive.model import Article
 from newsarchive.search import document, tokenize, write_search_data
 from newsarchive.search.shards import term_shard
+from newsarchive.search.variants import simplified_of
 
 from .conftest import ROOT, run_node
 from .test_search import (HOSTILE_BODY, HOSTILE_TITLE, VECTORS, articles_from_seeds, extra_articles,
@@ -22,20 +23,24 @@ pytestmark = pytest.mark.node
 
 
 def article_text(article: Article) -> str:
-    """Everything searchable in an article, as the author wrote it (Markdown body included)."""
+    """Everything searchable in an article, as the author wrote it (Markdown body included),
+    names and tags a line each."""
     parts = [article.title, article.kicker, article.subtitle, article.byline,
-             " ".join(article.reporters), " ".join(article.tags), article.body]
+             "\n".join(article.reporters), "\n".join(article.tags), article.body]
     return "\n\n".join(part for part in parts if part)
 
 
 def write_truth(articles: list[Article], path: Path) -> Path:
-    path.write_text(json.dumps([{"id": a.id, "text": article_text(a), "reporters": a.reporters}
-                                for a in articles], ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps({
+        "articles": [{"id": a.id, "text": article_text(a), "reporters": a.reporters}
+                     for a in articles],
+        "simplified": simplified_of()}, ensure_ascii=False), encoding="utf-8")
     return path
 
 
-def test_tokenizer_parity_with_python(node_bin):
-    node_tokens = json.loads(run_node(JS / "tokenizer_parity.js"))
+def test_tokenizer_parity_with_python(node_bin, tmp_path):
+    write_search_data(make_site(extra_articles()), tmp_path)
+    node_tokens = json.loads(run_node(JS / "tokenizer_parity.js", str(tmp_path / "search")))
     assert len(node_tokens) == len(VECTORS["vectors"])
     for vector, from_node in zip(VECTORS["vectors"], node_tokens):
         assert from_node["tokens"] == vector["tokens"] == tokenize(vector["text"]), vector["name"]
@@ -46,7 +51,7 @@ def test_data_scripts_load_and_keep_hostile_text_exact(node_bin, tmp_path):
     site = make_site()
     write_search_data(site, tmp_path)
     data = json.loads(run_node(JS / "search_data.js", str(tmp_path / "search")))
-    assert {"manifest", "facets", "index-0", "docs-0"} <= set(data)
+    assert {"manifest", "facets-dates", "index-0", "docs-0"} <= set(data)
     docs = [doc for name, value in data.items() if name.startswith("docs-") for doc in value]
     assert len(docs) == len(site.articles)
     hostile = next(d for d in docs if d["title"] == HOSTILE_TITLE)
@@ -66,6 +71,7 @@ def test_recall_and_precision_are_one_on_generated_queries(node_bin, tmp_path):
     report = run_recall(node_bin, tmp_path, articles)
     assert report["queries"] >= 200, report["byKind"]
     assert report["withResults"] >= 180
+    assert report["byKind"]["traditional"] >= 25 and report["byKind"]["across a printed space"] >= 10
     assert report["failures"] == []
     assert report["recall"] == 1.0 and report["precision"] == 1.0
     print(f"\n{report['queries']} queries {report['byKind']}; node query {report['queryMs']}")
@@ -158,6 +164,7 @@ def test_seed_archive_recall_and_precision_are_one(node_bin, built_site, tmp_pat
     search_dir = built_site / "_site" / "search"
     report = run_recall(node_bin, tmp_path, articles, search_dir)
     assert report["queries"] >= 200 and report["withResults"] >= 180, report["byKind"]
+    assert report["byKind"]["traditional"] >= 25 and report["byKind"]["space typed"] >= 10
     assert report["failures"] == []
     assert report["recall"] == 1.0 and report["precision"] == 1.0
     text_chars = sum(len(article_text(a)) for a in articles)
