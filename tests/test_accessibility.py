@@ -16,6 +16,10 @@ pytestmark = pytest.mark.browser
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SEARCH_QUERY = "围炉煮茶"
+# The search page's other states, by the URL query that opens them: with a filter the filter
+# panel opens (counts shown); a filter nothing passes shows the explanation and its link.
+SEARCH_STATES = {"search, filters open": f"q={SEARCH_QUERY}&sort=new&year=2024",
+                 "search, filtered to nothing": f"q={SEARCH_QUERY}&page=Z99"}
 # The dark scheme is tested only while the stylesheet has one.
 SCHEMES = ["light"] + (["dark"] if "prefers-color-scheme: dark" in
                        (ROOT / "static/css/site.css").read_text(encoding="utf-8") else [])
@@ -54,17 +58,21 @@ def page_kinds(site: Path) -> dict[str, str]:
     kinds = {kind: _first(site, *how) for kind, how in wanted.items()}
     missing = [kind for kind, rel in kinds.items() if rel is None and not kind.startswith("place")]
     assert not missing, f"the seed archive has no page of kind {missing}"
+    kinds["search"] = f"search/index.html?q={SEARCH_QUERY}"
+    kinds.update((kind, f"search/index.html?{query}") for kind, query in SEARCH_STATES.items())
     return {kind: rel for kind, rel in kinds.items() if rel is not None}
 
 
 def open_page(page, site: Path, rel: str) -> None:
-    if rel == "search/index.html":
-        page.goto((site / rel).as_uri() + f"?q={SEARCH_QUERY}")
+    path, _, query = rel.partition("?")
+    page.goto((site / path).as_uri() + (f"?{query}" if query else ""))
+    if path == "search/index.html":
         page.wait_for_selector("#search-app[data-ready=true]", timeout=15_000)
         page.wait_for_selector("#search-app[data-busy=false]", timeout=15_000)
-        assert page.locator("#search-results a").count() >= 1, "the search shows no results"
-    else:
-        page.goto((site / rel).as_uri())
+        if "page=Z99" in query:
+            page.wait_for_selector("#search-hint a", timeout=15_000)
+        else:
+            assert page.locator("#search-results a").count() >= 1, "the search shows no results"
 
 
 def describe(kind: str, rel: str, violation: dict) -> str:

@@ -103,6 +103,7 @@ def test_type_enter_arrow_keys_and_click_through(page, search_url):
 def test_filters_and_back_button(page, search_url):
     open_search(page, search_url, "活动")
     everything = result_titles(page)
+    page.click("#search-options summary")
     page.select_option("#filter-topic", "文旅")
     page.wait_for_function("location.search.includes('topic=')")
     settle(page)

@@ -32,7 +32,7 @@ from .state import IndexState, StalePrevious, changed_refs, file_digest, read_pr
 from .tokenize import han_counts, token_counts
 from .variants import TABLE_VERSION, VARIANT_SHARDS, variant_shards
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 POSTINGS_PER_SHARD = 2500  # about 25 KB of script per index shard
 DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candidates a phrase
                            # check reads, come from anywhere in the archive
