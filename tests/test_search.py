@@ -73,7 +73,7 @@ def extra_articles() -> list[Article]:
                 date=dt.date(2025, 1, 2), page="A02", topics=["文旅"], tags=["消费券"]),
         Article(id="2025-01-03-a03-01", title=HOSTILE_TITLE, body=HOSTILE_BODY,
                 date=dt.date(2025, 1, 3), page="A03", reporters=["施翔"], byline="本报讯（记者 施翔）"),
-        Article(id="2025-01-04-a04-01", title="臺灣鄉親 新春聯誼", body="來自臺灣的鄉親在西寧品嘗青海老酸奶。",
+        Article(id="2025-01-04-a04-01", title="臺灣鄉親 新春聯誼", body="來自臺灣的鄉親在西寧品嘗青海老酸奶。\n\n展板上印着“山宗水源 惠游青海”。",
                 date=dt.date(2025, 1, 4), page="A04", reporters=["王艳"], places=["城西区"]),
     ]
 
