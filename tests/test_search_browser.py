@@ -295,6 +295,10 @@ def test_filter_counts_are_the_results_each_filter_gives(page, search_url):
     assert option_counts(page, "#filter-place") == [("城西区", 1)]
     choose(page, "#filter-place", "城西区", "place=")
     assert result_titles(page) == ["臺灣鄉親 新春聯誼"]
+    assert "篇数" in page.locator("#search-counts-note").inner_text()
+    # A phrase of several bigrams: candidates the text check has not seen yet count too.
+    open_search(page, search_url, "围炉煮茶&topic=文旅")
+    page.wait_for_function("document.getElementById('search-counts-note').textContent.includes('约数')")
 
 
 def test_a_month_range_keeps_the_results_between_its_ends(page, search_url):

@@ -501,10 +501,11 @@
 
   /* Run a query. `options`: filters (topic, year, from, to, reporter, page, place) and sort
      ("relevance", "new", "old"). Resolves to {parsed, regexes, results: [{ref, score}] in
-     order, unchecked, complete, candidates: refs before any filter, missing: the phrases no
-     document holds}. Where the index cannot decide (phrases of several tokens, exclusions),
-     the text of each candidate decides, in order: `wanted` results are checked (all if not
-     given) and the rest wait in `unchecked` for checkMore(). Documents come with loadDocs. */
+     order, unchecked, complete, candidates: refs before any filter (candidatesExact: all of
+     them results but for the filters), missing: the phrases no document holds}. Where the
+     index cannot decide (phrases of several tokens, exclusions), the text of each candidate
+     decides, in order: `wanted` results are checked (all if not given) and the rest wait in
+     `unchecked` for checkMore(). Documents come with loadDocs. */
   function search(engine, input, options, wanted) {
     options = options || {};
     var parsed = parseQuery(input);
@@ -528,6 +529,7 @@
       orderHits(engine, found, options.sort);
       // All bigrams present do not make the phrase present; a lone token or character does.
       var exact = plans.every(function (plan) { return plan.exact; }) && !outcome.exclude.length;
+      outcome.candidatesExact = exact;  // else the candidates hold some the text check would drop
       if (exact) {
         outcome.results = found;
         return outcome;

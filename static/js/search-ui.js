@@ -135,6 +135,7 @@
     var sortSelect = document.getElementById("search-sort");
     var options = document.getElementById("search-options");
     var activeNote = document.getElementById("search-options-active");
+    var countsNote = document.getElementById("search-counts-note");
     var controls = {};
     FILTERS.forEach(function (key) { controls[key] = document.getElementById("filter-" + key); });
     var status = document.getElementById("search-status");
@@ -188,6 +189,9 @@
         fillSelect(controls[pair[0]], facet ? facet.values : state[pair[0]] ? [state[pair[0]]] : [],
           counts[pair[1]] || null, state[pair[0]]);
       });
+      countsNote.textContent = !outcome || !outcome.parsed.include.length ? "" :
+        outcome.candidatesExact ? "括号中是当前检索在各项下的篇数。" :
+          "括号中是当前检索在各项下的约数（短语和排除词尚未逐篇核对）。";
       var active = FILTERS.filter(function (key) { return state[key]; }).length;
       activeNote.textContent = active ? "（已选 " + active + " 项）" : "";
     }
