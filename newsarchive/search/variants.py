@@ -17,7 +17,7 @@ import opencc
 
 from .shards import term_shard
 
-VARIANT_SHARDS = 64   # about 1 KB each: a query's characters read a few of them
+VARIANT_SHARDS = 256  # about 0.4 KB each: a query reads one per character, a few hundred bytes
 TABLE_VERSION = opencc.__version__   # another table is another index
 # The Han ranges of the tokenizer, minus radicals (OpenCC maps none of them) and the planes
 # beyond 3: what is looked up one character at a time.
