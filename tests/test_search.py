@@ -29,7 +29,8 @@ from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, field_te
 from newsarchive.search.shards import (ShardPostings, partition, posting, shard_count,
                                        splice_fragment, splice_postings, splice_shard,
                                        split_shard, term_shard)
-from newsarchive.search.variants import simplify, variant_classes, variant_shards
+from newsarchive.search.variants import (simplify, variant_classes, variant_shard_count,
+                                         variant_shards)
 
 from .conftest import ROOT
 
@@ -619,3 +620,9 @@ def test_variant_classes_put_each_character_where_the_page_looks_for_it():
     files = [set(text.split(" ")) for text in variant_shards(8)]
     for group in classes[::50]:
         assert all(group in files[term_shard(character, 8)] for character in group)
+
+
+@pytest.mark.parametrize("documents, files", [(0, 8), (13, 8), (1000, 16), (3000, 32), (30_000, 256),
+                                              (10 ** 6, 256)])
+def test_variant_files_grow_with_the_archive(documents, files):
+    assert variant_shard_count(documents) == files

@@ -30,7 +30,7 @@ from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, ShardPostin
                      split_shard, term_shard)
 from .state import IndexState, StalePrevious, changed_refs, file_digest, read_previous
 from .tokenize import han_counts, token_counts
-from .variants import TABLE_VERSION, VARIANT_SHARDS, variant_shards
+from .variants import TABLE_VERSION, variant_shard_count, variant_shards
 
 FORMAT_VERSION = 5
 POSTINGS_PER_SHARD = 2500  # about 25 KB of script per index shard
@@ -234,6 +234,7 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
             # `if __name__ == "__main__"`): the same output from this process alone.
             index = build_index(docs, postings_per_shard, docs_per_shard, 1, runner)
     topics = [t.name for t in site.config.topics]
+    variant_files = variant_shard_count(len(docs))
     months = [a.date.isoformat()[:7] for a in articles if a.date]
     manifest = {
         "format": FORMAT_VERSION,
@@ -250,19 +251,19 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
         "years": sorted({a.date.year for a in articles if a.date}, reverse=True),
         "months": [min(months), max(months)] if months else [],
         "facets": list(FACET_KINDS),
-        "variantShards": VARIANT_SHARDS,
+        "variantShards": variant_files,
     }
     files = index.files
     files[data_name("manifest")] = script_text("manifest", manifest).encode("utf-8")
     for kind, value in facets(articles, topics).items():
         files[data_name(f"facets-{kind}")] = script_text(f"facets-{kind}", value).encode("utf-8")
-    for number, groups in enumerate(variant_shards()):
+    for number, groups in enumerate(variant_shards(variant_files)):
         files[data_name(f"variants-{number}")] = \
             script_text(f"variants-{number}", groups).encode("utf-8")
     files[data_name("lunr.min")] = lunr_script.read_bytes()
     names = sorted([data_name(name) for name in ("manifest", "lunr.min")]
                    + [data_name(f"facets-{kind}") for kind in FACET_KINDS]
-                   + [data_name(f"variants-{n}") for n in range(VARIANT_SHARDS)]
+                   + [data_name(f"variants-{n}") for n in range(variant_files)]
                    + [data_name(f"{kind}-{n}") for kind in KINDS for n in range(index.shards[kind])]
                    + [data_name(f"docs-{n}") for n in range(-(-len(docs) // docs_per_shard))])
     old_digests = state.digests if state else {}

@@ -15,9 +15,9 @@ import re
 
 import opencc
 
-from .shards import term_shard
+from .shards import shard_count, term_shard
 
-VARIANT_SHARDS = 256  # about 0.4 KB each: a query reads one per character, a few hundred bytes
+MIN_VARIANT_SHARDS, MAX_VARIANT_SHARDS = 8, 256   # 13 KB to 0.4 KB each
 TABLE_VERSION = opencc.__version__   # another table is another index
 # The Han ranges of the tokenizer, minus radicals (OpenCC maps none of them) and the planes
 # beyond 3: what is looked up one character at a time.
@@ -74,7 +74,14 @@ def variant_classes() -> list[str]:
     return sorted(target + "".join(sorted(others - {target})) for target, others in groups.items())
 
 
-def variant_shards(shards: int = VARIANT_SHARDS) -> list[str]:
+def variant_shard_count(documents: int) -> int:
+    """How many files hold the table: a query reads one per character, so a large archive gets
+    many small ones; a small archive few (each file takes a disk block on a USB stick). A power
+    of two, changing only when the archive doubles (then the files are all made again)."""
+    return max(MIN_VARIANT_SHARDS, min(MAX_VARIANT_SHARDS, shard_count(documents, 100)))
+
+
+def variant_shards(shards: int) -> list[str]:
     """Per data file, the classes of the characters term_shard() puts there, space-separated."""
     files: list[set[str]] = [set() for _ in range(shards)]
     for group in variant_classes():
