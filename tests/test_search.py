@@ -435,9 +435,12 @@ def apply(out: Path, output: SearchOutput) -> None:
 
 
 def refuse_full_builds(monkeypatch):
-    """From here on a build from scratch fails: proof that a call took the incremental path."""
+    """From here on a build from scratch fails: proof that a call took the incremental path
+    (which keeps the traditional/simplified table's files as they are, unread)."""
     monkeypatch.setattr("newsarchive.search.index.build_index",
                         lambda *args, **kwargs: pytest.fail("built from scratch"))
+    monkeypatch.setattr("newsarchive.search.index.variant_shards",
+                        lambda *args, **kwargs: pytest.fail("the table's files made again"))
 
 
 def edited(articles: list[Article], index: int, extra: str) -> list[Article]:

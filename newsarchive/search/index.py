@@ -217,7 +217,8 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     articles = sorted(site.articles, key=lambda a: a.id)
     docs = Documents(articles)
     ids, hashes = [a.id for a in articles], [article_hash(a) for a in articles]
-    key = (code_version(), TABLE_VERSION, postings_per_shard, docs_per_shard)
+    variant_files = variant_shard_count(len(docs))
+    key = (code_version(), TABLE_VERSION, variant_files, postings_per_shard, docs_per_shard)
     state = state if previous is not None and state is not None and state.key == key else None
     refs = changed_refs(state, ids, hashes) if state else None
     index = None
@@ -234,7 +235,6 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
             # `if __name__ == "__main__"`): the same output from this process alone.
             index = build_index(docs, postings_per_shard, docs_per_shard, 1, runner)
     topics = [t.name for t in site.config.topics]
-    variant_files = variant_shard_count(len(docs))
     months = [a.date.isoformat()[:7] for a in articles if a.date]
     manifest = {
         "format": FORMAT_VERSION,
@@ -257,9 +257,12 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     files[data_name("manifest")] = script_text("manifest", manifest).encode("utf-8")
     for kind, value in facets(articles, topics).items():
         files[data_name(f"facets-{kind}")] = script_text(f"facets-{kind}", value).encode("utf-8")
-    for number, groups in enumerate(variant_shards(variant_files)):
-        files[data_name(f"variants-{number}")] = \
-            script_text(f"variants-{number}", groups).encode("utf-8")
+    if state is None:
+        # With a state of the same key the previous output holds these very files: reading
+        # OpenCC's table would cost a no-op build a third of a second.
+        for number, groups in enumerate(variant_shards(variant_files)):
+            files[data_name(f"variants-{number}")] = \
+                script_text(f"variants-{number}", groups).encode("utf-8")
     files[data_name("lunr.min")] = lunr_script.read_bytes()
     names = sorted([data_name(name) for name in ("manifest", "lunr.min")]
                    + [data_name(f"facets-{kind}") for kind in FACET_KINDS]
