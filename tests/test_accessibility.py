@@ -16,10 +16,6 @@ pytestmark = pytest.mark.browser
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SEARCH_QUERY = "围炉煮茶"
-# The search page's other states, by the URL query that opens them: with a filter the filter
-# panel opens (counts shown); a filter nothing passes shows the explanation and its link.
-SEARCH_STATES = {"search, filters open": f"q={SEARCH_QUERY}&sort=new&year=2024",
-                 "search, filtered to nothing": f"q={SEARCH_QUERY}&page=Z99"}
 # The dark scheme is tested only while the stylesheet has one.
 SCHEMES = ["light"] + (["dark"] if "prefers-color-scheme: dark" in
                        (ROOT / "static/css/site.css").read_text(encoding="utf-8") else [])
@@ -58,21 +54,17 @@ def page_kinds(site: Path) -> dict[str, str]:
     kinds = {kind: _first(site, *how) for kind, how in wanted.items()}
     missing = [kind for kind, rel in kinds.items() if rel is None and not kind.startswith("place")]
     assert not missing, f"the seed archive has no page of kind {missing}"
-    kinds["search"] = f"search/index.html?q={SEARCH_QUERY}"
-    kinds.update((kind, f"search/index.html?{query}") for kind, query in SEARCH_STATES.items())
     return {kind: rel for kind, rel in kinds.items() if rel is not None}
 
 
 def open_page(page, site: Path, rel: str) -> None:
-    path, _, query = rel.partition("?")
-    page.goto((site / path).as_uri() + (f"?{query}" if query else ""))
-    if path == "search/index.html":
+    if rel == "search/index.html":
+        page.goto((site / rel).as_uri() + f"?q={SEARCH_QUERY}")
         page.wait_for_selector("#search-app[data-ready=true]", timeout=15_000)
         page.wait_for_selector("#search-app[data-busy=false]", timeout=15_000)
-        if "page=Z99" in query:
-            page.wait_for_selector("#search-hint a", timeout=15_000)
-        else:
-            assert page.locator("#search-results a").count() >= 1, "the search shows no results"
+        assert page.locator("#search-results a").count() >= 1, "the search shows no results"
+    else:
+        page.goto((site / rel).as_uri())
 
 
 def describe(kind: str, rel: str, violation: dict) -> str:
@@ -104,3 +96,34 @@ def test_axe_reports_no_violations_on_any_page_kind(browser, built_site, width, 
     if problems:
         print(f"axe-core at {width} px, {scheme}:\n{report}")
     assert not problems, f"axe-core at {width} px, {scheme}:\n{report}"
+
+
+# The search page's other states, by the URL query that opens them: a filter opens the filter
+# panel (counts shown); a filter nothing passes shows the explanation and its link.
+SEARCH_STATES = {"search, filters open": f"q={SEARCH_QUERY}&sort=new&year=2024",
+                 "search, filtered to nothing": f"q={SEARCH_QUERY}&page=Z99"}
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_reports_no_violations_on_the_search_page_states(browser, built_site, width, scheme):
+    _need("axe-core (npm ci)", AXE.is_file())
+    search_page = (built_site / "_site" / "search" / "index.html").as_uri()
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    problems = []
+    try:
+        for kind, query in SEARCH_STATES.items():
+            page.goto(f"{search_page}?{query}")
+            page.wait_for_selector("#search-app[data-ready=true]", timeout=15_000)
+            page.wait_for_selector("#search-app[data-busy=false]", timeout=15_000)
+            assert page.evaluate("document.getElementById('search-options').open"), kind
+            page.wait_for_selector("#search-hint a" if "Z99" in query else "#search-results a",
+                                   timeout=15_000)
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate("axe.run().then(result => result.violations)")
+            problems += [describe(kind, f"search/index.html?{query}", violation)
+                         for violation in violations]
+    finally:
+        context.close()
+    assert not problems, f"axe-core at {width} px, {scheme}:\n" + "\n".join(problems)
