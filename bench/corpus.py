@@ -247,7 +247,7 @@ class CorpusWriter:
 def searchable_text(article: Article) -> str:
     """Every field search covers, as the search's own truth joins them (tests/test_search_node)."""
     parts = [article.title, article.kicker, article.subtitle, article.byline,
-             " ".join(article.reporters), " ".join(article.tags), article.body]
+             "\n".join(article.reporters), "\n".join(article.tags), article.body]
     return "\n\n".join(part for part in parts if part)
 
 

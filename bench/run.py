@@ -30,6 +30,7 @@ from bench import corpus, tools
 from bench.browser import CHROMIUM, SMALL_TRUTH, launch, measure_search
 from bench.report import BuildRow, SearchRow, report
 from bench.measure import Run, edit_visible_through_serve, run_measured, tree_size
+from newsarchive.search.variants import simplified_of, simplify
 from newsarchive.config import load_config
 from newsarchive.urls import article_path
 
@@ -119,6 +120,18 @@ def make_queries(texts: dict[str, str], count: int, seed: int) -> list[str]:
     return queries
 
 
+# The search's matching rule, written out apart from its code: a space on a line between two
+# Han characters is no break, traditional characters match simplified (OpenCC's table).
+TRUTH_GAP_RE = re.compile("(?<=[\u3400-\u4dbf\u4e00-\u9fff])[ \t\u00a0\u2000-\u200a\u202f"
+                          "\u205f\u3000]+(?=[\u3400-\u4dbf\u4e00-\u9fff])")
+
+
+
+def truth_text(text: str) -> str:
+    """Text as the query truth compares it (the queries are Han substrings: no case to fold)."""
+    return simplify(TRUTH_GAP_RE.sub("", text))
+
+
 def collect(pages, records: dict[str, dict]):
     """Pass pages through, keeping each article's searchable text for the query truth."""
     for page in pages:
@@ -135,7 +148,8 @@ def measure_node(search_dir: Path, records: dict[str, dict], work: Path) -> dict
     if node is None or not script.exists() or not (ROOT / "node_modules" / "lunr").is_dir():
         return {"error": "n/a: needs node, npm ci and tests/js/search_recall.js"}
     truth = work / "truth.json"
-    truth.write_text(json.dumps(list(records.values()), ensure_ascii=False), encoding="utf-8")
+    truth.write_text(json.dumps({"articles": list(records.values()), "simplified": simplified_of()},
+                                ensure_ascii=False), encoding="utf-8")
     try:
         done = subprocess.run([node, str(script), str(search_dir), str(truth)], cwd=ROOT,
                               capture_output=True, text=True, timeout=300,
@@ -218,13 +232,15 @@ class SizeRun:
         self.records: dict[str, dict] = {}
         corpus.write_pages(collect(writer.pages(size), self.records), content_dir=self.content)
         self.texts = {key: record["text"] for key, record in self.records.items()}
+        self.truth_texts = {key: truth_text(text) for key, text in self.texts.items()}
         self.queries = make_queries(self.texts, args.queries, args.seed)
         self.rows: list[BuildRow] = []
         self.searches: list[SearchRow] = []
         self.node: dict = {}
 
     def truth(self, query: str) -> set[str]:
-        return {key for key, text in self.texts.items() if query in text}
+        query = truth_text(query)
+        return {key for key, text in self.truth_texts.items() if query in text}
 
     def measure(self, tool: str, step: str, argv: list[str], out: Path | None, env=None) -> Run:
         run = run_measured(argv, cwd=self.work, log=self.work / "logs" / f"{tool}-{step}.log",

@@ -109,3 +109,34 @@ def test_axe_reports_no_violations_on_any_page_kind(browser, built_site, pdf_sit
     if problems:
         print(f"axe-core at {width} px, {scheme}:\n{report}")
     assert not problems, f"axe-core at {width} px, {scheme}:\n{report}"
+
+
+# The search page's other states, by the URL query that opens them: a filter opens the filter
+# panel (counts shown); a filter nothing passes shows the explanation and its link.
+SEARCH_STATES = {"search, filters open": f"q={SEARCH_QUERY}&sort=new&year=2024",
+                 "search, filtered to nothing": f"q={SEARCH_QUERY}&page=Z99"}
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_reports_no_violations_on_the_search_page_states(browser, built_site, width, scheme):
+    _need("axe-core (npm ci)", AXE.is_file())
+    search_page = (built_site / "_site" / "search" / "index.html").as_uri()
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    problems = []
+    try:
+        for kind, query in SEARCH_STATES.items():
+            page.goto(f"{search_page}?{query}")
+            page.wait_for_selector("#search-app[data-ready=true]", timeout=15_000)
+            page.wait_for_selector("#search-app[data-busy=false]", timeout=15_000)
+            assert page.evaluate("document.getElementById('search-options').open"), kind
+            page.wait_for_selector("#search-hint a" if "Z99" in query else "#search-results a",
+                                   timeout=15_000)
+            page.add_script_tag(path=str(AXE))
+            violations = page.evaluate("axe.run().then(result => result.violations)")
+            problems += [describe(kind, f"search/index.html?{query}", violation)
+                         for violation in violations]
+    finally:
+        context.close()
+    assert not problems, f"axe-core at {width} px, {scheme}:\n" + "\n".join(problems)

@@ -24,10 +24,13 @@ from newsarchive.search import (FIELD_BOOSTS, SearchOutput, document, facets, fi
                                 search_output, shard_script, token_counts, tokenize,
                                 write_search_data)
 from newsarchive.search import IndexState
-from newsarchive.search.index import LUNR_FILE, DocTerms, field_texts, lunr_candidates
+from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, field_texts, lunr_candidates,
+                                      runs)
 from newsarchive.search.shards import (ShardPostings, partition, posting, shard_count,
                                        splice_fragment, splice_postings, splice_shard,
                                        split_shard, term_shard)
+from newsarchive.search.variants import (simplify, variant_classes, variant_shard_count,
+                                         variant_shards)
 
 from .conftest import ROOT
 
@@ -63,13 +66,16 @@ def articles_from_seeds() -> list[Article]:
 
 
 def extra_articles() -> list[Article]:
-    """Articles with the text kinds the seeds lack: Latin words, full-width letters, hostile markup."""
+    """Articles with the text kinds the seeds lack: Latin words, full-width letters, hostile
+    markup, traditional characters and a space printed between Han characters."""
     return [
         Article(id="2025-01-02-a02-01", title="ＡＰＰ上线 TOP20 榜单", kicker="开栏的话",
                 subtitle="云闪付App——青海文旅专区", body="## 小标题\n\n用户通过 App 领取 12 月 21 日的消费券。",
                 date=dt.date(2025, 1, 2), page="A02", topics=["文旅"], tags=["消费券"]),
         Article(id="2025-01-03-a03-01", title=HOSTILE_TITLE, body=HOSTILE_BODY,
                 date=dt.date(2025, 1, 3), page="A03", reporters=["施翔"], byline="本报讯（记者 施翔）"),
+        Article(id="2025-01-04-a04-01", title="臺灣鄉親 新春聯誼", body="來自臺灣的鄉親在西寧品嘗青海老酸奶。\n\n展板上印着“山宗水源 惠游青海”。",
+                date=dt.date(2025, 1, 4), page="A04", reporters=["王艳"], places=["城西区"]),
     ]
 
 
@@ -265,10 +271,26 @@ def test_term_shard_is_fnv1a_over_code_points(term, shards, expected):
     assert term_shard(term, shards) == (value % shards if expected is None else expected)
 
 
-def test_facets_give_year_and_topic_numbers():
-    articles = [Article(id="a", title="题", body="文", date=dt.date(2024, 1, 2), topics=["文旅", "其他"]),
-                Article(id="b", title="题", body="文")]
-    assert facets(articles, ["每月一题", "主题教育", "文旅"]) == [[2024, 2], [0]]
+def test_facets_give_date_and_page_runs_and_each_values_refs():
+    day = dt.date(2024, 1, 2)
+    articles = [Article(id="a", title="题", body="文", date=day, page="A01", topics=["文旅", "其他"],
+                        reporters=["施翔"], places=["城东区"]),
+                Article(id="b", title="题", body="文", date=day, page="A01", reporters=["施翔", "王艳"]),
+                Article(id="c", title="题", body="文", date=day, page="A02", topics=["文旅"]),
+                Article(id="d", title="题", body="文", reporters=["施翔"], places=["城东区", "城西区"])]
+    found = facets(articles, ["每月一题", "主题教育", "文旅"])
+    assert found["dates"] == [(day - dt.date(1970, 1, 1)).days, 3, None, 1]
+    assert found["pages"] == {"values": ["A01", "A02"], "runs": [0, 2, 1, 1, -1, 1]}
+    assert found["topics"] == {"values": ["每月一题", "主题教育", "文旅"], "refs": [[], [], [0, 2]]}
+    assert found["reporters"] == {"values": ["施翔", "王艳"], "refs": [[0, 1, 2], [1]]}
+    assert found["places"] == {"values": ["城东区", "城西区"], "refs": [[0, 3], [3]]}
+
+
+@pytest.mark.parametrize("values, encoded", [
+    ([], []), ([5], [5, 1]), ([5, 5, 5, 6, 5], [5, 3, 6, 1, 5, 1]), ([None, None, 1], [None, 2, 1, 1]),
+])
+def test_runs(values, encoded):
+    assert runs(values) == encoded
 
 
 def test_script_text_escapes_markup_and_line_separators():
@@ -287,7 +309,9 @@ def test_writes_manifest_shards_and_lunr(tmp_path):
     shards, documents = manifest["indexShards"], manifest["documents"]
     doc_shards = -(-documents // 7)
     assert sorted(p.name for p in search.iterdir()) == sorted(
-        ["manifest.js", "facets.js", "lunr.min.js", *(f"index-{n}.js" for n in range(shards)),
+        ["manifest.js", "lunr.min.js", *(f"facets-{kind}.js" for kind in FACET_KINDS),
+         *(f"variants-{n}.js" for n in range(manifest["variantShards"])),
+         *(f"index-{n}.js" for n in range(shards)),
          *(f"chars-{n}.js" for n in range(manifest["charsShards"])),
          *(f"docs-{n}.js" for n in range(doc_shards))])
     assert manifest["charsShards"] > 1
@@ -326,7 +350,9 @@ def test_writes_manifest_shards_and_lunr(tmp_path):
     assert app["url"] == "articles/2025-01-02-a02-01.html"
     assert app["date"] == "2025-01-02" and app["year"] == 2025 and app["page"] == "A02"
     assert app["body"] == "小标题\n用户通过 App 领取 12 月 21 日的消费券。"
-    assert read_script(search / "facets.js")[1][docs.index(app)] == [2025, 2]
+    _, topics = read_script(search / "facets-topics.js")
+    assert docs.index(app) in itertools.accumulate(topics["refs"][2])
+    assert manifest["months"] == ["2023-12", "2025-01"]
     assert (search / "lunr.min.js").read_bytes() == \
         (ROOT / "node_modules" / "lunr" / "lunr.min.js").read_bytes()
 
@@ -409,9 +435,12 @@ def apply(out: Path, output: SearchOutput) -> None:
 
 
 def refuse_full_builds(monkeypatch):
-    """From here on a build from scratch fails: proof that a call took the incremental path."""
+    """From here on a build from scratch fails: proof that a call took the incremental path
+    (which keeps the traditional/simplified table's files as they are, unread)."""
     monkeypatch.setattr("newsarchive.search.index.build_index",
                         lambda *args, **kwargs: pytest.fail("built from scratch"))
+    monkeypatch.setattr("newsarchive.search.index.variant_shards",
+                        lambda *args, **kwargs: pytest.fail("the table's files made again"))
 
 
 def edited(articles: list[Article], index: int, extra: str) -> list[Article]:
@@ -490,7 +519,7 @@ def test_a_new_day_at_the_end_changes_exactly_the_files_that_differ(tmp_path, mo
     before, output, cold = rebuild(tmp_path, articles, articles + new_day, monkeypatch,
                                    postings_per_shard=500)
     assert set(output.changed) == differing(before, cold)
-    assert {"search/facets.js", "search/manifest.js"} <= set(output.changed)
+    assert {"search/facets-dates.js", "search/manifest.js"} <= set(output.changed)
     assert parse_script_text(cold["search/manifest.js"].decode())["documents"] == 123
 
 
@@ -576,3 +605,27 @@ def test_the_output_is_the_same_for_any_number_of_workers(tmp_path):
     write_search_data(site, tmp_path / "one", workers=1, postings_per_shard=500)
     write_search_data(site, tmp_path / "three", workers=3, postings_per_shard=500)
     assert search_files(tmp_path / "one") == search_files(tmp_path / "three")
+
+
+@pytest.mark.parametrize("text, simplified", [
+    ("圍爐煮茶", "围炉煮茶"), ("围炉煮茶", "围炉煮茶"), ("發展與髮型", "发展与发型"), ("乾隆", "干隆"),
+    ("薴", "苎"), ("臺灣 West", "台湾 West"), ("\U00020000圍", "\U00020000围"), ("", ""),
+])
+def test_simplify_folds_one_character_for_one(text, simplified):
+    assert simplify(text) == simplified and len(simplify(text)) == len(text)
+
+
+def test_variant_classes_put_each_character_where_the_page_looks_for_it():
+    classes = variant_classes()
+    assert "围圍" in classes and "发發髮" in classes and "苎苧薴" in classes
+    assert all(simplify(group) == group[0] * len(group) for group in classes)
+    assert len(set("".join(classes))) == len("".join(classes)), "a character is in one class"
+    files = [set(text.split(" ")) for text in variant_shards(8)]
+    for group in classes[::50]:
+        assert all(group in files[term_shard(character, 8)] for character in group)
+
+
+@pytest.mark.parametrize("documents, files", [(0, 8), (13, 8), (1000, 16), (3000, 32), (30_000, 256),
+                                              (10 ** 6, 256)])
+def test_variant_files_grow_with_the_archive(documents, files):
+    assert variant_shard_count(documents) == files

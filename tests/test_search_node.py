@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from newsarchive.content import load_articles
 from newsarchive.model import Article
 from newsarchive.search import document, tokenize, write_search_data
 from newsarchive.search.shards import term_shard
+from newsarchive.search.variants import simplified_of
 
 from .conftest import ROOT, run_node
 from .test_search import (HOSTILE_BODY, HOSTILE_TITLE, VECTORS, articles_from_seeds, extra_articles,
@@ -22,20 +24,24 @@ pytestmark = pytest.mark.node
 
 
 def article_text(article: Article) -> str:
-    """Everything searchable in an article, as the author wrote it (Markdown body included)."""
+    """Everything searchable in an article, as the author wrote it (Markdown body included),
+    names and tags a line each."""
     parts = [article.title, article.kicker, article.subtitle, article.byline,
-             " ".join(article.reporters), " ".join(article.tags), article.body]
+             "\n".join(article.reporters), "\n".join(article.tags), article.body]
     return "\n\n".join(part for part in parts if part)
 
 
 def write_truth(articles: list[Article], path: Path) -> Path:
-    path.write_text(json.dumps([{"id": a.id, "text": article_text(a), "reporters": a.reporters}
-                                for a in articles], ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps({
+        "articles": [{"id": a.id, "text": article_text(a), "reporters": a.reporters}
+                     for a in articles],
+        "simplified": simplified_of()}, ensure_ascii=False), encoding="utf-8")
     return path
 
 
-def test_tokenizer_parity_with_python(node_bin):
-    node_tokens = json.loads(run_node(JS / "tokenizer_parity.js"))
+def test_tokenizer_parity_with_python(node_bin, tmp_path):
+    write_search_data(make_site(extra_articles()), tmp_path)
+    node_tokens = json.loads(run_node(JS / "tokenizer_parity.js", str(tmp_path / "search")))
     assert len(node_tokens) == len(VECTORS["vectors"])
     for vector, from_node in zip(VECTORS["vectors"], node_tokens):
         assert from_node["tokens"] == vector["tokens"] == tokenize(vector["text"]), vector["name"]
@@ -46,7 +52,7 @@ def test_data_scripts_load_and_keep_hostile_text_exact(node_bin, tmp_path):
     site = make_site()
     write_search_data(site, tmp_path)
     data = json.loads(run_node(JS / "search_data.js", str(tmp_path / "search")))
-    assert {"manifest", "facets", "index-0", "docs-0"} <= set(data)
+    assert {"manifest", "facets-dates", "index-0", "docs-0"} <= set(data)
     docs = [doc for name, value in data.items() if name.startswith("docs-") for doc in value]
     assert len(docs) == len(site.articles)
     hostile = next(d for d in docs if d["title"] == HOSTILE_TITLE)
@@ -66,6 +72,7 @@ def test_recall_and_precision_are_one_on_generated_queries(node_bin, tmp_path):
     report = run_recall(node_bin, tmp_path, articles)
     assert report["queries"] >= 200, report["byKind"]
     assert report["withResults"] >= 180
+    assert report["byKind"]["traditional"] >= 25 and report["byKind"]["across a printed space"] >= 10
     assert report["failures"] == []
     assert report["recall"] == 1.0 and report["precision"] == 1.0
     print(f"\n{report['queries']} queries {report['byKind']}; node query {report['queryMs']}")
@@ -158,6 +165,7 @@ def test_seed_archive_recall_and_precision_are_one(node_bin, built_site, tmp_pat
     search_dir = built_site / "_site" / "search"
     report = run_recall(node_bin, tmp_path, articles, search_dir)
     assert report["queries"] >= 200 and report["withResults"] >= 180, report["byKind"]
+    assert report["byKind"]["traditional"] >= 25 and report["byKind"]["space typed"] >= 10
     assert report["failures"] == []
     assert report["recall"] == 1.0 and report["precision"] == 1.0
     text_chars = sum(len(article_text(a)) for a in articles)
@@ -168,3 +176,62 @@ def test_seed_archive_recall_and_precision_are_one(node_bin, built_site, tmp_pat
                       f"{sum(len(gzip.compress(f)) for f in files) * 1000 / text_chars:.0f} B gzip "
                       f"per 1,000 chars" for kind, files in sizes.items())
           + f"; node query (shards loaded on demand) {report['queryMs']}")
+
+
+def test_filters_orders_and_counts_agree_with_the_articles(node_bin, tmp_path):
+    """Each filter keeps exactly the articles its facet names, each count is the number of
+    results its filter gives, and the date orders follow the articles' dates."""
+    articles = generated_articles(300) + extra_articles() + [
+        Article(id="undated-1", title="无日期的活动", body="活动。", page="A02", places=["城东区"])]
+    for n, article in enumerate(articles[:60]):
+        article.page, article.places = f"A0{1 + n % 4}", [["城东区"], ["城西区", "城东区"], []][n % 3]
+    write_search_data(make_site(articles), tmp_path, postings_per_shard=2000)
+    report = node_search(tmp_path, """
+      const query = process.argv[2], kinds = {pages: "page", reporters: "reporter",
+        places: "place", topics: "topic"};
+      const plain = await search.search(engine, query);
+      await Promise.all(search.FACET_KINDS.map((kind) => search.loadFacet(engine, kind)));
+      const counts = search.facetCounts(engine, {}, plain.candidates);
+      const filtered = {};
+      for (const [kind, key] of Object.entries(kinds)) {
+        for (const value of Object.keys(counts[kind])) {
+          filtered[key + "=" + value] = await ids((await search.search(engine, query, {[key]: value})).results);
+        }
+      }
+      for (const [key, value] of [["year", "2024"], ["from", "2024-03"], ["to", "2024-02"]]) {
+        filtered[key + "=" + value] = await ids((await search.search(engine, query, {[key]: value})).results);
+      }
+      filtered["from=2024-03&to=2024-04&place=城东区"] = await ids((await search.search(engine, query,
+        {from: "2024-03", to: "2024-04", place: "城东区"})).results);
+      const orders = {};
+      for (const sort of ["new", "old"]) orders[sort] = await ids((await search.search(engine, query, {sort})).results);
+      return {counts, filtered, orders, all: await ids(plain.results)};""", "活动")
+    by_id = {a.id: a for a in articles}
+    found = set(report["all"])
+    assert len(found) > 50 and "undated-1" in found
+    holders = {"page": lambda a: [a.page] if a.page else [], "reporter": lambda a: a.reporters,
+               "place": lambda a: a.places, "topic": lambda a: a.topics}
+    kind_key = {"pages": "page", "reporters": "reporter", "places": "place", "topics": "topic"}
+    for kind, counts in report["counts"].items():
+        if kind == "dates":
+            months = Counter(by_id[i].date.isoformat()[:7] for i in found if by_id[i].date)
+            assert counts == dict(months)
+            continue
+        key = kind_key[kind]
+        expected = Counter(v for i in found for v in set(holders[key](by_id[i])))
+        assert counts == dict(expected), kind
+        for value, count in counts.items():
+            assert len(report["filtered"][f"{key}={value}"]) == count
+            assert {i for i in report["filtered"][f"{key}={value}"]} == \
+                {i for i in found if value in holders[key](by_id[i])}
+    dated = {i: by_id[i].date.isoformat() for i in found if by_id[i].date}
+    assert set(report["filtered"]["year=2024"]) == {i for i, d in dated.items() if d.startswith("2024")}
+    assert set(report["filtered"]["from=2024-03"]) == {i for i, d in dated.items() if d >= "2024-03"}
+    assert set(report["filtered"]["to=2024-02"]) == {i for i, d in dated.items() if d[:7] <= "2024-02"}
+    assert set(report["filtered"]["from=2024-03&to=2024-04&place=城东区"]) == \
+        {i for i, d in dated.items() if "2024-03" <= d[:7] <= "2024-04" and "城东区" in by_id[i].places}
+    for sort, reverse in [("new", True), ("old", False)]:
+        order = report["orders"][sort]
+        assert set(order) == found and order[-1] == "undated-1"
+        days = [dated[i] for i in order[:-1]]
+        assert days == sorted(days, reverse=reverse)

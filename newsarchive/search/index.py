@@ -8,6 +8,7 @@ for the format, static/js/search-engine.js for the reader).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import math
@@ -29,8 +30,9 @@ from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, ShardPostin
                      split_shard, term_shard)
 from .state import IndexState, StalePrevious, changed_refs, file_digest, read_previous
 from .tokenize import han_counts, token_counts
+from .variants import TABLE_VERSION, variant_shard_count, variant_shards
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 POSTINGS_PER_SHARD = 2500  # about 25 KB of script per index shard
 DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candidates a phrase
                            # check reads, come from anywhere in the archive
@@ -73,10 +75,46 @@ def document(article: Article) -> dict:
     }
 
 
-def facets(articles: list[Article], topics: list[str]) -> list[list[int]]:
-    """Per article [year or 0, topic number, …]: what the filters need without the texts."""
-    return [[a.date.year if a.date else 0, *(topics.index(t) for t in a.topics if t in topics)]
-            for a in articles]
+FACET_KINDS = ("dates", "pages", "topics", "reporters", "places")
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def runs(values: list) -> list:
+    """[value, how many in a row, …]: a column of values that repeat in order, made short."""
+    out: list = []
+    for value, group in itertools.groupby(values):
+        out += [value, sum(1 for _ in group)]
+    return out
+
+
+def ref_lists(per_article: list[list[str]], values: list[str]) -> list[list[int]]:
+    """Per value, the refs of the articles that have it, as gaps."""
+    refs: list[list[int]] = [[] for _ in values]
+    number = {value: n for n, value in enumerate(values)}
+    for ref, found in enumerate(per_article):
+        for value in dict.fromkeys(found):
+            refs[number[value]].append(ref)
+    return [[b - a for a, b in zip([0, *found], found)] for found in refs]
+
+
+def facets(articles: list[Article], topics: list[str]) -> dict[str, object]:
+    """What the filters, their counts and the date orders need, without the texts, by kind
+    (articles in ref order). Days and pages follow ref order (ids start with date and page), so
+    they come as runs; topics, reporters and places as each value's refs. A kind loads only
+    when the page needs it: days for an order or a date range, the rest for their filters."""
+    pages = sorted({a.page for a in articles if a.page})
+    page_number = {page: n for n, page in enumerate(pages)}
+    by_kind: dict[str, object] = {
+        "dates": runs([a.date.toordinal() - EPOCH_ORDINAL if a.date else None for a in articles]),
+        "pages": {"values": pages, "runs": runs([page_number.get(a.page, -1) for a in articles])},
+        "topics": {"values": topics,
+                   "refs": ref_lists([[t for t in a.topics if t in topics] for a in articles],
+                                     topics)}}
+    for kind in ("reporters", "places"):
+        lists = [getattr(a, kind) for a in articles]
+        values = sorted({value for found in lists for value in found})
+        by_kind[kind] = {"values": values, "refs": ref_lists(lists, values)}
+    return by_kind
 
 
 def article_hash(article: Article) -> bytes:
@@ -107,9 +145,10 @@ class Documents(Sequence):
 
 def field_texts(doc: dict) -> list[str]:
     """The text of each indexed field of a stored document, in FIELDS order."""
-    people = " ".join(filter(None, [doc["byline"], *doc["reporters"]]))
+    # Line breaks between names: a space between two Han characters joins them (tokenize.py).
+    people = "\n".join(filter(None, [doc["byline"], *doc["reporters"]]))
     return [doc["title"], doc["kicker"] or "", doc["subtitle"] or "", people,
-            " ".join(doc["tags"]), doc["body"]]
+            "\n".join(doc["tags"]), doc["body"]]
 
 
 @dataclass
@@ -178,7 +217,8 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     articles = sorted(site.articles, key=lambda a: a.id)
     docs = Documents(articles)
     ids, hashes = [a.id for a in articles], [article_hash(a) for a in articles]
-    key = (code_version(), postings_per_shard, docs_per_shard)
+    variant_files = variant_shard_count(len(docs))
+    key = (code_version(), TABLE_VERSION, variant_files, postings_per_shard, docs_per_shard)
     state = state if previous is not None and state is not None and state.key == key else None
     refs = changed_refs(state, ids, hashes) if state else None
     index = None
@@ -195,6 +235,7 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
             # `if __name__ == "__main__"`): the same output from this process alone.
             index = build_index(docs, postings_per_shard, docs_per_shard, 1, runner)
     topics = [t.name for t in site.config.topics]
+    months = [a.date.isoformat()[:7] for a in articles if a.date]
     manifest = {
         "format": FORMAT_VERSION,
         "documents": len(docs),
@@ -208,12 +249,24 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
         "docsPerShard": docs_per_shard,
         "topics": topics,
         "years": sorted({a.date.year for a in articles if a.date}, reverse=True),
+        "months": [min(months), max(months)] if months else [],
+        "facets": list(FACET_KINDS),
+        "variantShards": variant_files,
     }
     files = index.files
     files[data_name("manifest")] = script_text("manifest", manifest).encode("utf-8")
-    files[data_name("facets")] = script_text("facets", facets(articles, topics)).encode("utf-8")
+    for kind, value in facets(articles, topics).items():
+        files[data_name(f"facets-{kind}")] = script_text(f"facets-{kind}", value).encode("utf-8")
+    if state is None:
+        # With a state of the same key the previous output holds these very files: reading
+        # OpenCC's table would cost a no-op build a third of a second.
+        for number, groups in enumerate(variant_shards(variant_files)):
+            files[data_name(f"variants-{number}")] = \
+                script_text(f"variants-{number}", groups).encode("utf-8")
     files[data_name("lunr.min")] = lunr_script.read_bytes()
-    names = sorted([data_name(name) for name in ("manifest", "facets", "lunr.min")]
+    names = sorted([data_name(name) for name in ("manifest", "lunr.min")]
+                   + [data_name(f"facets-{kind}") for kind in FACET_KINDS]
+                   + [data_name(f"variants-{n}") for n in range(variant_files)]
                    + [data_name(f"{kind}-{n}") for kind in KINDS for n in range(index.shards[kind])]
                    + [data_name(f"docs-{n}") for n in range(-(-len(docs) // docs_per_shard))])
     old_digests = state.digests if state else {}
@@ -400,4 +453,4 @@ def update_kind(built: BuiltIndex, kind: str, state: IndexState, docs: Sequence[
 
 # The modules whose version the search state depends on (see code_version).
 CODE = tuple(sys.modules[f"{__package__}.{name}"] for name in ("index", "shards", "state",
-                                                                "tokenize"))
+                                                                "tokenize", "variants"))

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # index imports this module
     from .index import DocTerms
 
 SCRIPT_GLOBAL = "newsarchiveSearch"
-DATA_FILE_RE = re.compile(r"(index|chars|docs)-[0-9]+\.js")
+DATA_FILE_RE = re.compile(r"(index|chars|docs|variants)-[0-9]+\.js")
 FIELD_BOOSTS = {"title": 10, "kicker": 3, "subtitle": 3, "people": 3, "tags": 3, "body": 1}
 FIELDS = tuple(FIELD_BOOSTS)
 # A posting packs ref, term frequency and field length in one int: cheaper than three.

@@ -1,11 +1,18 @@
 """The tokenizer the page's JavaScript shares (static/js/search-engine.js mirrors it, and
 tests/vectors/tokenizer.json keeps the two in step): Han runs as overlapping bigrams (a lone
-character as itself), Latin words and numbers lowercased, everything else a separator."""
+character as itself), Latin words and numbers lowercased, everything else a separator.
+
+Tokens are cut from match_form(text): width and case folded, traditional characters made
+simplified (variants.py), and the spaces between two Han characters taken out, since Chinese
+puts no space between words: one printed inside a slogan (山宗水源 惠游青海) or by justification
+is no word break."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+
+from .variants import simplify
 
 # Han: CJK radicals and Kangxi radicals (PDF extraction emits them for ordinary characters),
 # 〇, extension A, the unified block, compatibility ideographs, and planes 2-3 (ext. B-I).
@@ -23,6 +30,10 @@ HAN_CHAR_RE = re.compile(f"[{HAN}]")
 # Full-width ASCII (Ａ, １, ，) folds to ASCII and the ideographic space to a space: one character
 # for one, so offsets in the folded text are offsets in the original.
 FOLD_TABLE = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Spaces on a line (line breaks are not joined: a heading, a paragraph or a field ends there);
+# U+3000 is a space after fold().
+SPACE = " \t\u00a0\u2000-\u200a\u202f\u205f"
+HAN_GAP_RE = re.compile(f"(?<=[{HAN}])[{SPACE}]+(?=[{HAN}])")
 
 
 def fold(text: str) -> str:
@@ -35,10 +46,15 @@ def fold(text: str) -> str:
     return "".join(c.lower()[0] for c in wide)
 
 
+def match_form(text: str) -> str:
+    """The text tokens are cut from: folded, simplified, no spaces between Han characters."""
+    return HAN_GAP_RE.sub("", simplify(fold(text)))
+
+
 def tokenize(text: str) -> list[str]:
     """Han runs as overlapping bigrams (one character alone), words lowercased, the rest dropped."""
     tokens: list[str] = []
-    for match in RUN_RE.finditer(fold(text)):
+    for match in RUN_RE.finditer(match_form(text)):
         han, word = match.groups()
         if word:
             tokens.append(word)
@@ -51,7 +67,7 @@ def tokenize(text: str) -> list[str]:
 
 def token_counts(text: str) -> Counter:
     """Counter(tokenize(text)), about twice as fast: the index needs counts, not order."""
-    folded = fold(text)
+    folded = match_form(text)
     counts = Counter(BIGRAM_RE.findall(folded))
     counts.update(LONE_HAN_RE.findall(folded))
     counts.update(WORD_RE.findall(folded))
@@ -59,5 +75,5 @@ def token_counts(text: str) -> Counter:
 
 
 def han_counts(text: str) -> Counter:
-    """Each Han character and how often it occurs (fold() leaves Han as it is)."""
-    return Counter(HAN_CHAR_RE.findall(text))
+    """Each Han character, simplified, and how often it occurs (fold() leaves Han as it is)."""
+    return Counter(HAN_CHAR_RE.findall(simplify(text)))

@@ -7,7 +7,9 @@
  * Works from file:// as well as over http: the data comes in classic <script> files that register
  * themselves on window.newsarchiveSearch (no fetch, XHR, import or worker; see scriptEngine).
  * The tokenizer mirrors newsarchive/search/tokenize.py; tests/vectors/tokenizer.json keeps the
- * two in step. One namespace, NewsarchiveSearch: a global in a browser (search-ui.js draws the
+ * two in step. Like it, it cuts tokens from matchForm(text): folded, traditional characters made
+ * simplified with OpenCC's table (the build writes it as variants-N.js: a query loads the few
+ * files its characters name), spaces between two Han characters taken out. One namespace, NewsarchiveSearch: a global in a browser (search-ui.js draws the
  * page with it), module.exports under node, where tests require() it and nothing needs a DOM.
  */
 (function () {
@@ -18,6 +20,10 @@
   var RUN_RE = new RegExp("([" + HAN + "]+)|([" + WORD + "]+)", "gu");
   var WORD_CHAR_RE = new RegExp("^[" + WORD + "]$", "u");
   var HAN_CHAR_RE = new RegExp("^[" + HAN + "]$", "u");
+  var HAN_GLOBAL_RE = new RegExp("[" + HAN + "]", "gu");
+  // Spaces on a line (SPACE in tokenize.py); between two Han characters they are no word break.
+  var SPACE = " \\t\\u00a0\\u2000-\\u200a\\u202f\\u205f";
+  var HAN_GAP_RE = new RegExp("(?<=[" + HAN + "])[" + SPACE + "]+(?=[" + HAN + "])", "gu");
   // Candidates checked in one round of document loads: each load costs a few ms in a browser.
   var MIN_BATCH = 2, MAX_BATCH = 200;
   var K1 = 1.2, B = 0.75;  // lunr's BM25 constants
@@ -38,10 +44,26 @@
     return out;
   }
 
-  /* Han runs as overlapping bigrams (one character alone), words lowercased, the rest dropped. */
-  function tokenize(text) {
+  /* `text` with each character of a variant class made its simplified one: `variants` maps a
+     character to its class ("发發髮", the simplified one first); characters it lacks stay. */
+  function simplify(text, variants) {
+    if (!variants || !variants.size) return text;
+    return text.replace(HAN_GLOBAL_RE, function (ch) {
+      var group = variants.get(ch);
+      return group ? Array.from(group)[0] : ch;
+    });
+  }
+
+  /* The text tokens are cut from (match_form in tokenize.py). */
+  function matchForm(text, variants) {
+    return simplify(fold(text), variants).replace(HAN_GAP_RE, "");
+  }
+
+  /* Han runs as overlapping bigrams (one character alone), words lowercased, the rest dropped;
+     traditional characters simplified as far as `variants` (see simplify) knows them. */
+  function tokenize(text, variants) {
     var tokens = [];
-    var folded = fold(text);
+    var folded = matchForm(text, variants);
     var match;
     RUN_RE.lastIndex = 0;
     while ((match = RUN_RE.exec(folded)) !== null) {
@@ -75,10 +97,12 @@
     return text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
   }
 
-  /* A global regex finding `phrase` in folded text: case and width blind, Latin words whole,
-     and tolerant of the spaces PDF extraction leaves between digits or Latin and Han. */
-  function phraseRegExp(phrase) {
-    var chars = Array.from(fold(phrase));
+  /* A global regex finding `phrase` in folded text: case and width blind, each character of
+     a variant class matching all of it ([围圍]), Latin words whole, and blind to the spaces
+     printed between Han characters or between Han and digits or Latin. The text it finds is
+     the text as printed, so marks cover exactly that. */
+  function phraseRegExp(phrase, variants) {
+    var chars = Array.from(fold(phrase).replace(HAN_GAP_RE, ""));
     var source = "";
     for (var i = 0; i < chars.length; i++) {
       var ch = chars[i];
@@ -86,12 +110,14 @@
         source += "\\s+";
         continue;
       }
-      source += escapeRegExp(ch);
+      var group = variants && HAN_CHAR_RE.test(ch) ? variants.get(ch) : undefined;
+      source += group ? "[" + group + "]" : escapeRegExp(ch);
       var next = chars[i + 1];
       if (next !== undefined && !/\s/.test(next) &&
-          ((WORD_CHAR_RE.test(ch) && HAN_CHAR_RE.test(next)) ||
-           (HAN_CHAR_RE.test(ch) && WORD_CHAR_RE.test(next)))) {
-        source += "[ \\t]*";
+          (HAN_CHAR_RE.test(ch) || HAN_CHAR_RE.test(next)) &&
+          (WORD_CHAR_RE.test(ch) || HAN_CHAR_RE.test(ch)) &&
+          (WORD_CHAR_RE.test(next) || HAN_CHAR_RE.test(next))) {
+        source += "[" + SPACE + "]*";
       }
     }
     var wordEdge = "[" + WORD + "]";
@@ -100,10 +126,11 @@
     return new RegExp(source, "gu");
   }
 
-  /* All text a query is checked against, one field per paragraph. */
+  /* All text a query is checked against, one field per paragraph, names and tags a line each
+     (a space between two Han characters would join them). */
   function documentText(doc) {
-    return [doc.title, doc.kicker, doc.subtitle, doc.byline, (doc.reporters || []).join(" "),
-      (doc.tags || []).join(" "), doc.body].filter(Boolean).join("\n\n");
+    return [doc.title, doc.kicker, doc.subtitle, doc.byline, (doc.reporters || []).join("\n"),
+      (doc.tags || []).join("\n"), doc.body].filter(Boolean).join("\n\n");
   }
 
   /* FNV-1a over code points: the index shard holding a term (term_shard in search/shards.py). */
@@ -253,7 +280,8 @@
 
   /* An engine over the search data: load(name) resolves to the value of the data file `name`. */
   function createEngine(manifest, load) {
-    return { manifest: manifest, load: load, pending: {}, shards: {}, docs: {}, texts: {} };
+    return { manifest: manifest, load: load, pending: {}, shards: {}, docs: {}, texts: {},
+      variants: new Map(), facets: {} };
   }
 
   /* Load a data file once, keeping the promise so concurrent queries share it. */
@@ -287,11 +315,26 @@
     return Array.from(new Set(items));
   }
 
+  /* The variant classes of the Han characters of `text` (see simplify), loaded into
+     engine.variants from the files their characters name. */
+  function loadVariants(engine, text) {
+    var count = engine.manifest.variantShards;
+    var chars = unique(Array.from(fold(text)).filter(function (ch) { return HAN_CHAR_RE.test(ch); }));
+    var names = count ? unique(chars.map(function (ch) { return "variants-" + termShard(ch, count); })) : [];
+    return Promise.all(names.map(function (name) {
+      return loadOnce(engine, name, function (groups) {
+        groups.split(" ").forEach(function (group) {
+          Array.from(group).forEach(function (ch) { engine.variants.set(ch, group); });
+        });
+      });
+    }));
+  }
+
   /* What a phrase asks of the index: tokens every result holds, lone Han characters (inside a
      longer run they exist only in bigrams), and whether the index alone answers it exactly. */
-  function phrasePlan(phrase) {
+  function phrasePlan(phrase, variants) {
     var plan = { required: [], characters: [] };
-    var folded = fold(phrase);
+    var folded = matchForm(phrase, variants);
     // matchAll, not exec: tokenize() below shares RUN_RE's lastIndex.
     Array.from(folded.matchAll(RUN_RE)).forEach(function (match) {
       if (match[1] && Array.from(match[1]).length === 1) plan.characters.push(match[1]);
@@ -302,10 +345,19 @@
     return plan;
   }
 
+  function intersect(sets) {
+    sets = sets.slice().sort(function (a, b) { return a.size - b.size; });
+    if (sets.length === 1) return sets[0];
+    return new Set(Array.from(sets[0]).filter(function (ref) {
+      return sets.every(function (set) { return set.has(ref); });
+    }));
+  }
+
   /* The documents holding every required token and every lone character, with their scores:
      per index shard, lunr's score of the query's tokens there; per character, its score in the
      character index; summed. The sets are intersected shortest first before anything is
-     scored, so common tokens cost little. Resolves to [{ref, score}], unordered. */
+     scored, so common tokens cost little. Resolves to [{ref, score}], unordered; when there is
+     none, each plan no document holds on its own gets `missing`. */
   function candidates(engine, plans) {
     var manifest = engine.manifest;
     var required = unique([].concat.apply([], plans.map(function (p) { return p.required; })));
@@ -313,13 +365,17 @@
     return Promise.all([loadTermShards(engine, "index", required),
       loadTermShards(engine, "chars", characters)]).then(function (names) {
       var shardOf = function (name) { return engine.shards[name]; };
-      var sets = required.map(function (term, i) { return termRefs(shardOf(names[0][i]), term); })
-        .concat(characters.map(function (ch, i) { return termRefs(shardOf(names[1][i]), ch); }));
-      sets.sort(function (a, b) { return a.size - b.size; });
-      var within = sets.length === 1 ? sets[0] : new Set(Array.from(sets[0]).filter(function (ref) {
-        return sets.every(function (set) { return set.has(ref); });
-      }));
-      if (within.size === 0) return [];
+      var refsOf = new Map();
+      required.forEach(function (term, i) { refsOf.set(term, termRefs(shardOf(names[0][i]), term)); });
+      characters.forEach(function (ch, i) { refsOf.set(ch, termRefs(shardOf(names[1][i]), ch)); });
+      var within = intersect(Array.from(refsOf.values()));
+      if (within.size === 0) {
+        plans.forEach(function (plan) {
+          plan.missing = intersect(plan.required.concat(plan.characters)
+            .map(function (token) { return refsOf.get(token); })).size === 0;
+        });
+        return [];
+      }
       var groups = unique(names[0]).map(function (name) {
         var mine = required.filter(function (term, i) { return names[0][i] === name; });
         return shardScores(shardOf(name), manifest, manifest.fieldLengths, mine, within);
@@ -338,33 +394,142 @@
     return regex.test(text);
   }
 
-  /* Run a query. Resolves to {parsed, regexes, results: [{ref, score}] best first, unchecked,
-     complete}. Where the index cannot decide (phrases of several tokens, exclusions), the text
-     of each candidate decides, in rank order: `wanted` results are checked (all if not given)
-     and the rest wait in `unchecked` for checkMore(). Documents are fetched with loadDocs. */
-  function search(engine, input, filters, wanted) {
-    filters = filters || {};
-    var parsed = parseQuery(input);
-    var include = parsed.include.map(phraseRegExp);
-    var outcome = { parsed: parsed, regexes: include, exclude: parsed.exclude.map(phraseRegExp),
-      results: [], unchecked: [], checked: 0, complete: true };
-    if (include.length === 0) return Promise.resolve(outcome);
-    var plans = parsed.include.map(phrasePlan);
-    return candidates(engine, plans).then(function (found) {
-      if (!filters.topic && !filters.year) return found;
-      return loadOnce(engine, "facets", function (facets) { return facets; }).then(function (facets) {
-        var topic = engine.manifest.topics.indexOf(filters.topic);
-        return found.filter(function (hit) {
-          var facet = facets[hit.ref];
-          return (!filters.year || String(facet[0]) === String(filters.year)) &&
-            (!filters.topic || facet.indexOf(topic, 1) > 0);
+  // The filters a search takes (options.KEY: a value) and the facet file each one reads.
+  var FILTER_FACETS = { topic: "topics", reporter: "reporters", page: "pages", place: "places" };
+  var FACET_KINDS = ["dates", "pages", "topics", "reporters", "places"];
+
+  /* A day number of facets-dates (days since 1970-01-01) as YYYY-MM-DD. */
+  function isoDay(day) {
+    return new Date(day * 86400000).toISOString().slice(0, 10);
+  }
+
+  /* A facet file, decoded once into {values, byRef}: per ref its day number (dates; null if
+     undated), its value number (pages; -1 if none) or its list of value numbers (the rest). */
+  function loadFacet(engine, kind) {
+    return loadOnce(engine, "facets-" + kind, function (data) {
+      var byRef = new Array(engine.manifest.documents);
+      if (kind === "dates" || kind === "pages") {
+        var runs = kind === "dates" ? data : data.runs;
+        for (var i = 0, ref = 0; i < runs.length; i += 2) {
+          for (var n = 0; n < runs[i + 1]; n++) byRef[ref++] = runs[i];
+        }
+      } else {
+        for (var r = 0; r < byRef.length; r++) byRef[r] = [];
+        data.refs.forEach(function (gaps, value) {
+          for (var j = 0, at = 0; j < gaps.length; j++) byRef[at += gaps[j]].push(value);
         });
+      }
+      engine.facets[kind] = { values: kind === "dates" ? null : data.values, byRef: byRef };
+      return engine.facets[kind];
+    });
+  }
+
+  /* The facet kinds `options` read: dates for a year, a date range or an order by date. */
+  function optionFacets(options) {
+    var kinds = Object.keys(FILTER_FACETS).filter(function (key) { return options[key]; })
+      .map(function (key) { return FILTER_FACETS[key]; });
+    if (options.year || options.from || options.to || options.sort === "new" ||
+        options.sort === "old") kinds.push("dates");
+    return kinds;
+  }
+
+  /* A test of a ref against every filter of `options` (facets loaded), but those of the facet
+     kind `except` if given: what the counts of that kind's values are taken over. A date
+     filter compares the date's first characters, so "2024", "2024-03" and "2024-03-15" all
+     work, `from` and `to` both included. */
+  function filterTest(engine, options) {
+    var tests = [];
+    if (options.year || options.from || options.to) {
+      var days = engine.facets.dates.byRef;
+      tests.push({ kind: "dates", test: function (ref) {
+        if (days[ref] === null) return false;
+        var date = isoDay(days[ref]);
+        return (!options.year || date.slice(0, 4) === String(options.year)) &&
+          (!options.from || date.slice(0, options.from.length) >= options.from) &&
+          (!options.to || date.slice(0, options.to.length) <= options.to);
+      } });
+    }
+    Object.keys(FILTER_FACETS).forEach(function (key) {
+      if (!options[key]) return;
+      var kind = FILTER_FACETS[key], facet = engine.facets[kind];
+      var wanted = facet.values.indexOf(options[key]);
+      tests.push({ kind: kind, test: wanted < 0 ? function () { return false; } :
+        kind === "pages" ? function (ref) { return facet.byRef[ref] === wanted; } :
+          function (ref) { return facet.byRef[ref].indexOf(wanted) >= 0; } });
+    });
+    return function (ref, except) {
+      return tests.every(function (t) { return t.kind === except || t.test(ref); });
+    };
+  }
+
+  /* Per facet kind loaded, per value (a month "YYYY-MM" for dates), how many of `refs` have it
+     among those that pass the filters of the other kinds. */
+  function facetCounts(engine, options, refs) {
+    var test = filterTest(engine, options);
+    var counts = {};
+    FACET_KINDS.forEach(function (kind) {
+      var facet = engine.facets[kind];
+      if (!facet) return;
+      var out = counts[kind] = {};
+      refs.forEach(function (ref) {
+        if (!test(ref, kind)) return;
+        var has = facet.byRef[ref];
+        var keys = kind === "dates" ? (has === null ? [] : [isoDay(has).slice(0, 7)]) :
+          kind === "pages" ? (has < 0 ? [] : [facet.values[has]]) :
+            has.map(function (value) { return facet.values[value]; });
+        keys.forEach(function (key) { out[key] = (out[key] || 0) + 1; });
       });
-    }).then(function (found) {
-      // Equal scores: the newer article first (refs follow ids, which start with the date).
-      found.sort(function (a, b) { return b.score - a.score || b.ref - a.ref; });
+    });
+    return counts;
+  }
+
+  /* Sort hits in place: by score (equal scores: the newer article first, as refs follow ids,
+     which start with the date), or by date, newest ("new") or oldest ("old") first, undated
+     last. */
+  function orderHits(engine, hits, sort) {
+    if (sort !== "new" && sort !== "old") {
+      hits.sort(function (a, b) { return b.score - a.score || b.ref - a.ref; });
+      return;
+    }
+    var days = engine.facets.dates.byRef, sign = sort === "new" ? -1 : 1;
+    hits.sort(function (a, b) {
+      var dayA = days[a.ref], dayB = days[b.ref];
+      if ((dayA === null) !== (dayB === null)) return dayA === null ? 1 : -1;
+      return sign * ((dayA - dayB) || (a.ref - b.ref));
+    });
+  }
+
+  /* Run a query. `options`: filters (topic, year, from, to, reporter, page, place) and sort
+     ("relevance", "new", "old"). Resolves to {parsed, regexes, results: [{ref, score}] in
+     order, unchecked, complete, candidates: refs before any filter (candidatesExact: all of
+     them results but for the filters), missing: the phrases no document holds}. Where the
+     index cannot decide (phrases of several tokens, exclusions), the text of each candidate
+     decides, in order: `wanted` results are checked (all if not given) and the rest wait in
+     `unchecked` for checkMore(). Documents come with loadDocs. */
+  function search(engine, input, options, wanted) {
+    options = options || {};
+    var parsed = parseQuery(input);
+    var outcome = { parsed: parsed, regexes: [], exclude: [], results: [], unchecked: [],
+      checked: 0, complete: true, candidates: [], missing: [] };
+    if (parsed.include.length === 0) return Promise.resolve(outcome);
+    var plans;
+    return loadVariants(engine, input).then(function () {
+      var variants = engine.variants;
+      outcome.regexes = parsed.include.map(function (p) { return phraseRegExp(p, variants); });
+      outcome.exclude = parsed.exclude.map(function (p) { return phraseRegExp(p, variants); });
+      plans = parsed.include.map(function (p) { return phrasePlan(p, variants); });
+      return Promise.all([candidates(engine, plans)].concat(optionFacets(options)
+        .map(function (kind) { return loadFacet(engine, kind); })));
+    }).then(function (loaded) {
+      var found = loaded[0];
+      outcome.missing = parsed.include.filter(function (p, i) { return plans[i].missing; });
+      outcome.candidates = found.map(function (hit) { return hit.ref; });
+      var test = filterTest(engine, options);
+      found = found.filter(function (hit) { return test(hit.ref); });
+      orderHits(engine, found, options.sort);
       // All bigrams present do not make the phrase present; a lone token or character does.
       var exact = plans.every(function (plan) { return plan.exact; }) && !outcome.exclude.length;
+      outcome.candidatesExact = exact;  // else the candidates hold some the text check would drop
       if (exact) {
         outcome.results = found;
         return outcome;
@@ -375,7 +540,7 @@
     });
   }
 
-  /* Check unchecked candidates in rank order until `wanted` results are known or none is left. */
+  /* Check unchecked candidates in order until `wanted` results are known or none is left. */
   function checkMore(engine, outcome, wanted) {
     if (outcome.results.length >= wanted || !outcome.unchecked.length) {
       outcome.complete = !outcome.unchecked.length;
@@ -431,7 +596,9 @@
   }
 
   var engine = {
-    fold: fold, tokenize: tokenize, parseQuery: parseQuery, phraseRegExp: phraseRegExp,
+    fold: fold, simplify: simplify, matchForm: matchForm, tokenize: tokenize,
+    parseQuery: parseQuery, phraseRegExp: phraseRegExp, loadVariants: loadVariants,
+    loadFacet: loadFacet, facetCounts: facetCounts, isoDay: isoDay, FACET_KINDS: FACET_KINDS,
     documentText: documentText, termShard: termShard, shardIndex: shardIndex,
     scoreTerms: scoreTerms, lunrScores: lunrScores, createEngine: createEngine,
     scriptEngine: scriptEngine, loadDocs: loadDocs, search: search, checkMore: checkMore,

@@ -99,16 +99,31 @@
     return item;
   }
 
+  // What the URL keeps, in this order: the query, the order, then the filters.
+  var FILTERS = ["from", "to", "year", "topic", "reporter", "page", "place"];
+  var STATE_KEYS = ["q", "sort"].concat(FILTERS);
+
+  /* A state with every key, "" where `values` (a function of the key) has none. */
+  function makeState(values) {
+    var state = {};
+    STATE_KEYS.forEach(function (key) { state[key] = (values(key) || "").trim(); });
+    return state;
+  }
+
   function readState() {
     var params = new URLSearchParams(window.location.search);
-    return { q: params.get("q") || "", topic: params.get("topic") || "", year: params.get("year") || "" };
+    return makeState(function (key) { return params.get(key); });
   }
 
   function stateQuery(state) {
     var params = new URLSearchParams();
-    ["q", "topic", "year"].forEach(function (key) { if (state[key]) params.set(key, state[key]); });
+    STATE_KEYS.forEach(function (key) { if (state[key]) params.set(key, state[key]); });
     var text = params.toString();
     return text ? "?" + text : window.location.pathname.split("/").pop();
+  }
+
+  function hasFilters(state) {
+    return FILTERS.some(function (key) { return state[key]; });
   }
 
   function initPage() {
@@ -117,9 +132,14 @@
     var root = app.getAttribute("data-root") || "../";
     var form = document.getElementById("search-form");
     var input = document.getElementById("search-input");
-    var topicSelect = document.getElementById("filter-topic");
-    var yearSelect = document.getElementById("filter-year");
+    var sortSelect = document.getElementById("search-sort");
+    var options = document.getElementById("search-options");
+    var activeNote = document.getElementById("search-options-active");
+    var countsNote = document.getElementById("search-counts-note");
+    var controls = {};
+    FILTERS.forEach(function (key) { controls[key] = document.getElementById("filter-" + key); });
     var status = document.getElementById("search-status");
+    var hint = document.getElementById("search-hint");
     var list = document.getElementById("search-results");
     var more = document.getElementById("search-more");
     var engine = null;
@@ -131,8 +151,67 @@
       status.setAttribute("data-kind", kind || "");
     }
 
+    /* A select's options: the empty one, then `values` (the selected one always), each with
+       its count for the current query when counts are known; values no result has are left
+       out then, so a long list of reporters shows only those that matter. */
+    function fillSelect(select, values, counts, selected) {
+      var first = select.options[0];
+      select.textContent = "";
+      select.appendChild(first);
+      values.forEach(function (value) {
+        var count = counts ? counts[value] || 0 : null;
+        if (counts && !count && value !== selected) return;
+        var option = element("option", null, count === null ? value : value + "（" + count + "）");
+        option.value = value;
+        select.appendChild(option);
+      });
+      select.value = selected;
+    }
+
+    /* The filter lists as far as their facet files are loaded, with counts for `outcome`. */
+    function showFacets(state, outcome) {
+      var facets = engine.facets;
+      var counts = outcome && outcome.parsed.include.length ?
+        search.facetCounts(engine, state, outcome.candidates) : {};
+      var years = engine.manifest.years.map(String);
+      var yearCounts = null;
+      if (counts.dates) {
+        yearCounts = {};
+        Object.keys(counts.dates).forEach(function (month) {
+          var year = month.slice(0, 4);
+          yearCounts[year] = (yearCounts[year] || 0) + counts.dates[month];
+        });
+      }
+      fillSelect(controls.year, years, yearCounts, state.year);
+      fillSelect(controls.topic, engine.manifest.topics, counts.topics || null, state.topic);
+      [["reporter", "reporters"], ["page", "pages"], ["place", "places"]].forEach(function (pair) {
+        var facet = facets[pair[1]];
+        fillSelect(controls[pair[0]], facet ? facet.values : state[pair[0]] ? [state[pair[0]]] : [],
+          counts[pair[1]] || null, state[pair[0]]);
+      });
+      countsNote.textContent = !outcome || !outcome.parsed.include.length ? "" :
+        outcome.candidatesExact ? "括号中是当前检索在各项下的篇数。" :
+          "括号中是当前检索在各项下的约数（短语和排除词尚未逐篇核对）。";
+      var active = FILTERS.filter(function (key) { return state[key]; }).length;
+      activeNote.textContent = active ? "（已选 " + active + " 项）" : "";
+    }
+
+    /* Counts need every facet file: loaded when the filters are open (they are not small). */
+    function refreshFacets(state, outcome) {
+      if (!engine) return Promise.resolve();
+      if (!options.open) {
+        showFacets(state, null);
+        return Promise.resolve();
+      }
+      return Promise.all(search.FACET_KINDS.map(function (kind) {
+        return search.loadFacet(engine, kind);
+      })).then(function () {
+        if (outcome === current) showFacets(state, outcome);  // else a newer query shows its own
+      });
+    }
+
     /* The next page of results. Each is shown as soon as its document and those of the results
-       before it have loaded, so the best result appears first; a first round checks only a
+       before it have loaded, so the first result appears first; a first round checks only a
        few candidates, so a phrase query shows its first results before the rest are checked. */
     function showMore() {
       var outcome = current;
@@ -161,47 +240,85 @@
       }
       return round(start + 1).then(function () { return round(end); }).then(function () {
         if (outcome !== current) return;
-        describe(outcome);
         more.hidden = list.children.length >= outcome.results.length + outcome.unchecked.length;
         more.disabled = false;
+        return describe(outcome);
       });
     }
 
-    /* The count is exact once every candidate is checked; until then it is an upper bound. */
+    /* The count is exact once every candidate is checked; until then it is an upper bound. An
+       empty result says why: the words no article holds, or that only the filters leave none
+       (then a link to the same query without them). */
     function describe(outcome) {
+      var state = outcome.state;
       var count = outcome.results.length + outcome.unchecked.length;
       var words = outcome.parsed.include.map(function (p) { return "“" + p + "”"; }).join(" ");
       var note = search.isOneCharacter(outcome.parsed) ? "单字搜索范围很广，结果可能较多、较慢；加一个字更准确。" : "";
-      if (count === 0) setStatus("没有找到包含 " + words + " 的文章。" + note + "试试更短的词或去掉筛选。", "none");
-      else setStatus((outcome.complete ? "找到 " : "找到约 ") + count + " 篇包含 " + words + " 的文章。" +
-        note, note ? "broad" : "found");
+      hint.hidden = true;
+      hint.textContent = "";
+      if (count > 0) {
+        var shown = list.children.length;
+        setStatus((outcome.complete ? "找到 " : "找到约 ") + count + " 篇包含 " + words + " 的文章" +
+          (shown < count ? "，显示第 1–" + shown + " 篇" : "") + "。" + note, note ? "broad" : "found");
+        return Promise.resolve();
+      }
+      var why = outcome.missing.length ?
+        "没有文章包含 " + outcome.missing.map(function (p) { return "“" + p + "”"; }).join("、") + "。" :
+        outcome.parsed.include.length > 1 && !hasFilters(state) ?
+          "每个词都有文章包含，但没有一篇同时包含 " + words + "。" : "";
+      setStatus("没有找到包含 " + words + " 的文章。" + why + note +
+        (hasFilters(state) ? "" : "试试更短的词或换个说法。"), "none");
+      if (outcome.missing.length || !hasFilters(state)) return Promise.resolve();
+      var unfiltered = makeState(function (key) { return key === "q" || key === "sort" ? state[key] : ""; });
+      return search.search(engine, state.q, {}, 1).then(function (plain) {
+        if (outcome !== current) return;
+        var total = plain.results.length + plain.unchecked.length;
+        hint.textContent = "";
+        if (total === 0) {
+          hint.appendChild(document.createTextNode("不加筛选也没有结果：试试更短的词。"));
+        } else {
+          hint.appendChild(document.createTextNode("筛选条件下没有结果。"));
+          var link = element("a", null, "去掉筛选，查看全部" + (plain.complete ? " " : "约 ") +
+            total + " 篇");
+          link.href = stateQuery(unfiltered);
+          link.addEventListener("click", function (event) {
+            event.preventDefault();
+            go(unfiltered);
+          });
+          hint.appendChild(link);
+        }
+        hint.hidden = false;
+      });
     }
 
     function run(state) {
       input.value = state.q;
-      topicSelect.value = state.topic;
-      yearSelect.value = state.year;
+      sortSelect.value = state.sort;
+      FILTERS.forEach(function (key) { if (controls[key].tagName === "INPUT") controls[key].value = state[key]; });
+      if (hasFilters(state)) options.open = true;
       list.textContent = "";
       more.hidden = true;
+      hint.hidden = true;
       current = null;
       var ticket = ++latest;  // a query still loading its shards must not show its results now
       if (!engine) return Promise.resolve();
-      if (!state.q.trim()) {
+      if (!state.q) {
         app.setAttribute("data-busy", "false");
+        refreshFacets(state, null);
         return Promise.resolve(setStatus("输入词语搜索全部文章。", "empty"));
       }
       var started = performance.now();
       app.setAttribute("data-busy", "true");
-      var filters = { topic: state.topic, year: state.year };
-      // Only the best result is checked here: showMore() shows it, then checks on for the page.
-      return search.search(engine, state.q, filters, 1).then(function (outcome) {
+      // Only the first result is checked here: showMore() shows it, then checks on for the page.
+      return search.search(engine, state.q, state, 1).then(function (outcome) {
         if (ticket !== latest) return;
+        outcome.state = state;
         current = outcome;
         if (outcome.parsed.include.length === 0) {
           setStatus("请输入要查找的字词（只排除或只有标点无法搜索）。", "empty");
           return;
         }
-        return showMore();
+        return showMore().then(function () { return refreshFacets(state, outcome); });
       }).then(function () {
         if (ticket !== latest) return;
         app.setAttribute("data-query-ms", (performance.now() - started).toFixed(2));
@@ -213,8 +330,8 @@
       });
     }
 
-    function submit() {
-      var state = { q: input.value.trim(), topic: topicSelect.value, year: yearSelect.value };
+    /* Show `state` and keep it in the URL (a history entry, so Back returns to the last one). */
+    function go(state) {
       var target = stateQuery(state);
       try {
         if (target !== stateQuery(readState())) window.history.pushState(state, "", target);
@@ -224,12 +341,21 @@
       run(state);
     }
 
+    function submit() {
+      go(makeState(function (key) {
+        return key === "q" ? input.value : key === "sort" ? sortSelect.value : controls[key].value;
+      }));
+    }
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       submit();
     });
-    topicSelect.addEventListener("change", submit);
-    yearSelect.addEventListener("change", submit);
+    [sortSelect].concat(FILTERS.map(function (key) { return controls[key]; }))
+      .forEach(function (control) { control.addEventListener("change", submit); });
+    options.addEventListener("toggle", function () {
+      if (options.open) refreshFacets(current ? current.state : readState(), current);
+    });
     more.addEventListener("click", showMore);
     window.addEventListener("popstate", function () { run(readState()); });
 
@@ -263,11 +389,13 @@
     search.scriptEngine(root + "search/").then(function (loaded) {
       engine = loaded;
       app.setAttribute("data-load-ms", (performance.now() - loadStarted).toFixed(1));
-      engine.manifest.years.forEach(function (year) {
-        var option = element("option", null, String(year));
-        option.value = String(year);
-        yearSelect.appendChild(option);
-      });
+      var months = engine.manifest.months || [];
+      if (months.length) {
+        ["from", "to"].forEach(function (key) {
+          controls[key].min = months[0];
+          controls[key].max = months[1];
+        });
+      }
       return run(readState());
     }).then(function () {
       app.setAttribute("data-ready", "true");

@@ -31,7 +31,7 @@ function fileEngine(dir) {
 function loadSearchData(dir) {
   const load = fileLoader(dir);
   const manifest = load("manifest");
-  const names = ["manifest", "facets"];
+  const names = ["manifest", ...manifest.facets.map((kind) => "facets-" + kind)];
   for (let n = 0; n < manifest.indexShards; n++) names.push("index-" + n);
   for (let n = 0; n < manifest.charsShards; n++) names.push("chars-" + n);
   for (let n = 0; n * manifest.docsPerShard < manifest.documents; n++) names.push("docs-" + n);

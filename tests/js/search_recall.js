@@ -1,19 +1,22 @@
 // Recall and precision of the browser search against plain substring truth, with real lunr 2.3.9.
 //
 // Usage: node search_recall.js SEARCH_DIR TRUTH_JSON [SEED]
-// TRUTH_JSON: [{id, text, reporters}], the articles' own text, written by the test from the
-// articles (not from the search data). Queries are generated from those texts; each query's
-// truth is the set of articles whose text contains it. The truth is deliberately simple and
-// independent of static/js/search-engine.js: Han found with \p{Script=Han}, matching blind only to case
-// and full width, Latin words matched whole, spaces between Latin/digits and Han ignored (PDF
-// extraction leaves them at random).
+// TRUTH_JSON: {articles: [{id, text, reporters}], simplified: {character: simplified}}: the
+// articles' own text, written by the test from the articles (not from the search data), and
+// OpenCC's character table. Queries are generated from those texts; each query's truth is the
+// set of articles whose text contains it. The truth is deliberately simple and independent of
+// static/js/search-engine.js: Han found with \p{Script=Han}, matching blind only to case, full
+// width and traditional or simplified characters (text and query both simplified character by
+// character), Latin words matched whole, spaces on a line between two Han characters or between
+// Latin/digits and Han ignored (PDF extraction and justification leave them at random), spaces
+// between Latin words kept.
 "use strict";
 const path = require("path");
 const { fileEngine } = require("./search_data.js");
 const search = require(path.join(__dirname, "..", "..", "static", "js", "search-engine.js"));
 
 const [searchDir, truthFile, seedArg] = process.argv.slice(2);
-const articles = require(path.resolve(truthFile));
+const { articles, simplified } = require(path.resolve(truthFile));
 
 function mulberry32(seed) {
   return function () {
@@ -28,14 +31,25 @@ const pick = (items) => items[Math.floor(random() * items.length)];
 
 const IS_HAN = /\p{Script=Han}/u;
 const IS_LATIN = /[0-9a-z\u00c0-\u017f]/u;
+// Spaces on a line: space, tab, no-break, the typographic spaces, narrow no-break, the
+// mathematical space; U+3000 is folded to a space first.
+const GAP = "[ \\t\\u00a0\\u2000-\\u200a\\u202f\\u205f]+";
+const LATIN = "[0-9a-z\\u00c0-\\u017f]";
+
+function simplify(text) {
+  return Array.from(text, (ch) => simplified[ch] || ch).join("");
+}
 
 function truthText(text) {
   const folded = Array.from(text, (ch) => {
     const code = ch.codePointAt(0);
+    if (code === 0x3000) return " ";
     return code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : ch;
   }).join("").toLowerCase();
-  return folded.replace(/([0-9a-z\u00c0-\u017f])[ \t]+(?=\p{Script=Han})/gu, "$1")
-    .replace(/(\p{Script=Han})[ \t]+(?=[0-9a-z\u00c0-\u017f])/gu, "$1");
+  return simplify(folded)
+    .replace(new RegExp("(\\p{Script=Han})" + GAP + "(?=\\p{Script=Han})", "gu"), "$1")
+    .replace(new RegExp("(" + LATIN + ")" + GAP + "(?=\\p{Script=Han})", "gu"), "$1")
+    .replace(new RegExp("(\\p{Script=Han})" + GAP + "(?=" + LATIN + ")", "gu"), "$1");
 }
 const docs = articles.map((a) => ({ id: a.id, text: truthText(a.text), reporters: a.reporters }));
 
@@ -54,8 +68,37 @@ function occursIn(text, word) {
 }
 
 function truth(include, exclude) {
+  include = include.map(simplify);
+  exclude = exclude.map(simplify);
   return new Set(docs.filter((d) => include.every((w) => occursIn(d.text, w)) &&
     !exclude.some((w) => occursIn(d.text, w))).map((d) => d.id));
+}
+
+// A traditional form of each simplified character that has one (the first in code point order).
+const traditional = {};
+Object.keys(simplified).sort().forEach((ch) => {
+  if (!(simplified[ch] in traditional)) traditional[simplified[ch]] = ch;
+});
+
+/* A Han substring of 2-8 characters written in traditional characters, at least one changed. */
+function traditionalSubstring() {
+  for (;;) {
+    const q = hanSubstring(2, 8);
+    const changed = Array.from(q, (ch) => traditional[ch] || ch).join("");
+    if (changed !== q) return changed;
+  }
+}
+
+/* Han text around a space printed between two Han characters, the space left out: what a
+   reader types for a slogan printed 山宗水源 惠游青海. Null if no article has one. */
+const spaced = articles.flatMap((a) => Array.from(a.text.matchAll(
+  new RegExp("(\\p{Script=Han}{1,4})" + GAP + "(\\p{Script=Han}{1,4})", "gu"))));
+function acrossSpace() {
+  if (!spaced.length) return null;
+  const match = pick(spaced);
+  const before = Array.from(match[1]), after = Array.from(match[2]);
+  return before.slice(Math.floor(random() * before.length)).join("") +
+    after.slice(0, 1 + Math.floor(random() * after.length)).join("");
 }
 
 function hanSubstring(minLength, maxLength) {
@@ -106,6 +149,15 @@ for (let i = 0; i < 10; i++) { const q = hanSubstring(3, 6); add("quoted", '"' +
 for (let i = 0; i < 15; i++) {
   const q = Array.from(hanSubstring(3, 5)).reverse().join("");
   add("reversed", q, [q]);
+}
+for (let i = 0; i < 30; i++) { const q = traditionalSubstring(); add("traditional", q, [q]); }
+for (let i = 0; i < 30 && spaced.length; i++) {
+  const q = acrossSpace();
+  add("across a printed space", q, [q]);
+  // The same with the space typed: two words, each required.
+  const at = 1 + Math.floor(random() * (Array.from(q).length - 1));
+  const a = Array.from(q).slice(0, at).join(""), b = Array.from(q).slice(at).join("");
+  add("space typed", a + " " + b, [a, b]);
 }
 
 async function main() {
