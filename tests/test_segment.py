@@ -1105,13 +1105,18 @@ def test_a_long_body_under_a_headline_run_splits_in_linear_time():
     ("本报北京2月3日电（记者 张三 李四）", ["张三", "李四"]),
     ("本报记者　王五　赵六 本报北京2月3日电（记者 张三）", ["王五", "赵六", "张三"]),
     ("本报讯（记者 施翔 通讯员 李明）", ["施翔", "李明"]),
+    ("本报北京5月5日电（赵永新、杨帆）", ["赵永新", "杨帆"]),   # a dateline's bracket: reporters
+    ("本报记者 万秀斌 汪志球整理", ["万秀斌", "汪志球"]),
+    ("（国际观察）", []),                                      # no dateline: not a credit
     ("新华社北京2月3日电", []),
     ("（据新华社）", []),
     (None, []),
 ])
 def test_reporters_are_read_inside_and_outside_brackets(byline, names):
-    from newsarchive.segment.patterns import reporters
+    from newsarchive.segment.patterns import UNDER_BYLINE_RE, reporters
     assert reporters(byline) == names
+    if byline and byline.startswith("本报记者 "):
+        assert UNDER_BYLINE_RE.match(byline)
 
 
 # Headlines as the page corpus's pdftotext pages print them (bench/pagecorpus, dev split).

@@ -22,13 +22,15 @@ CREDIT_OPEN_RE = re.compile(r"^[（(]\s*(?:(?:本报|新华社)?记者|通讯员
 PAPER = r"[\u4e00-\u9fff]{2,4}(?:日报|晚报|早报|时报)"
 # A signed piece: 文/张三, 图︱李四.
 AUTHOR = r"(?:文|图|文图|图文|撰文)[\s　]*[/／|｜︱][\s　]*"
+# What a credited reporter did besides writing: 本报记者 张三 李四整理.
+COMPILED = r"(?:整理|采写|编译|综合)"
 # Stands alone under a headline: 本报记者 徐顺凯, 记者 王琼 通讯员 李红, 本报记者 张三 文/图.
 # A paper's own commentator signs without a name: 本报评论员.
 UNDER_BYLINE_RE = re.compile(
     rf"^[■□●◆◇]?[\s　]*(?:(?:(?:本报|新华社|{PAPER}){CREDIT}[\s　]*|{CREDIT}[\s　]+|{AUTHOR})"
     rf"[\u4e00-\u9fff·]{{2,5}}"
     rf"(?:[\s　、]+(?:(?:本报)?{CREDIT}[\s　]*|{AUTHOR})?[\u4e00-\u9fff·]{{2,5}})*"
-    rf"(?:[\s　]*[文图][/／][文图])?"
+    rf"(?:[\s　]*[文图][/／][文图]|[\s　]*{COMPILED})?"
     rf"|(?:本报|{PAPER})(?:特约)?评论员)$")
 # Closes an article: （记者 王琼）, （据新华社）.
 END_BYLINE_RE = re.compile(
@@ -81,11 +83,15 @@ def reporters(byline: str | None) -> list[str]:
     names: list[str] = []
     # Credits inside brackets (`本报北京电（记者 张三）`) and outside them (`本报记者 李四`).
     bracketed = r"[（(]([^（）()]*)[）)]"
-    for credit in [re.sub(bracketed, " ", byline), *re.findall(bracketed, byline)]:
-        credited = False
+    outside = re.sub(bracketed, " ", byline)
+    # A dateline's bracket holds its reporters, with or without 记者: `电（赵永新、杨帆）`.
+    dated = bool(re.search(r"[电讯]\s*$", outside.strip()))
+    for inside, credit in [(False, outside), *((True, c) for c in re.findall(bracketed, byline))]:
+        credited = inside and dated
         for token in re.split(r"[\s　、，]+", credit):
             # `张三 文/图` loses its space to the justification repair: `张三文/图`.
-            token = re.sub(r"[文图][/／][文图]$", "", token.lstrip("■□●◆◇"))
+            token = re.sub(rf"(?:[文图][/／][文图]|{COMPILED})$", "",
+                           token.lstrip("■□●◆◇"))
             bare = CREDIT_PREFIX_RE.sub("", token)
             # `文/本报记者`: a credit can follow an author mark.
             while CREDIT_PREFIX_RE.match(bare):
