@@ -24,6 +24,7 @@ PAGES_PER_DAY = 8
 ARTICLES_PER_DAY = ARTICLES_PER_PAGE * PAGES_PER_DAY
 LAST_DAY = dt.date(2024, 12, 31)
 DEFAULT_SEED = 20241231
+LONG_CHARS = 2500   # --long: characters of body text per article, on average
 
 CJK = r"\u3400-\u9fff"
 SENTENCE_END = re.compile(r"(?<=[。！？])")
@@ -138,10 +139,12 @@ def topic_names(config: SiteConfig, title: str, body: str) -> list[str]:
 
 
 class CorpusWriter:
-    """Generates pages deterministically from a `Pool` and a seed."""
+    """Generates pages deterministically from a `Pool` and a seed; `long`: articles of about
+    LONG_CHARS characters, the length of the seeds' features, instead of a few hundred."""
 
-    def __init__(self, pool: Pool, config: SiteConfig, seed: int = DEFAULT_SEED):
-        self.pool, self.config, self.seed = pool, config, seed
+    def __init__(self, pool: Pool, config: SiteConfig, seed: int = DEFAULT_SEED,
+                 long: bool = False):
+        self.pool, self.config, self.seed, self.long = pool, config, seed, long
         self.term_weights = [1 / (rank + 1) for rank in range(len(pool.terms))]
 
     def _headline(self, rng: random.Random) -> str:
@@ -151,8 +154,13 @@ class CorpusWriter:
         return f"{first}{rng.choice(('', '：', ' '))}{rng.choice(self.pool.clauses)}"
 
     def _paragraphs(self, rng: random.Random) -> list[str]:
-        return ["".join(rng.choices(self.pool.sentences, k=rng.randint(1, 4)))
-                for _ in range(rng.randint(2, 8))]
+        paragraphs = ["".join(rng.choices(self.pool.sentences, k=rng.randint(1, 4)))
+                      for _ in range(rng.randint(2, 8))]
+        if self.long:
+            target = rng.randint(LONG_CHARS * 4 // 5, LONG_CHARS * 6 // 5)
+            while sum(map(len, paragraphs)) < target:
+                paragraphs.append("".join(rng.choices(self.pool.sentences, k=rng.randint(2, 5))))
+        return paragraphs
 
     def _places(self, text: str) -> list[str]:
         return [p.name for p in self.config.places if any(s in text for s in p.spellings)]
@@ -304,11 +312,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--texts", type=Path, help="folder for page texts and manifest.yaml")
     parser.add_argument("--content", type=Path, help="folder for the Markdown content files")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--long", action="store_true",
+                        help=f"articles of about {LONG_CHARS} characters, like the seeds' features")
     args = parser.parse_args(argv)
     if args.texts is None and args.content is None:
         parser.error("give --texts DIR, --content DIR or both")
     writer = CorpusWriter(Pool.from_seeds(root / "seeds"), load_config(root / "site.yaml"),
-                          args.seed)
+                          args.seed, long=args.long)
     pages, articles = write_pages(writer.pages(args.articles), texts_dir=args.texts,
                                   content_dir=args.content)
     print(f"wrote {articles} articles on {pages} pages")

@@ -54,6 +54,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="page texts to ingest for the per-page ingest time (default 100)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium search runs")
     parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED, help="corpus seed")
+    parser.add_argument("--long", action="store_true",
+                        help=f"articles of about {corpus.LONG_CHARS} characters (corpus.py --long)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed per build")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out",
                         help="work and report folder (default bench/out/, git-ignored)")
@@ -397,7 +399,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.commit:
         return run_from_commit(args, argv)
     config = load_config(ROOT / "site.yaml")
-    writer = corpus.CorpusWriter(corpus.Pool.from_seeds(ROOT / "seeds"), config, args.seed)
+    writer = corpus.CorpusWriter(corpus.Pool.from_seeds(ROOT / "seeds"), config, args.seed,
+                                 long=args.long)
     rows: list[BuildRow] = []
     searches: list[SearchRow] = []
     nodes: dict[int, dict] = {}

@@ -125,3 +125,16 @@ def test_command_line_writes_a_corpus(tmp_path, capsys):
     assert "wrote 25 articles on 3 pages" in capsys.readouterr().out
     assert len(list((tmp_path / "c").rglob("*.md"))) == 25
     assert len(list((tmp_path / "t").glob("*.txt"))) == 3
+
+
+def test_long_articles_are_about_long_chars_and_the_default_ones_unchanged(writer):
+    config = load_config(ROOT / "site.yaml")
+    long = corpus.CorpusWriter(writer.pool, config, long=True)
+    bodies = [a.body for page in long.pages(40) for a in page.articles]
+    short = [a.body for page in writer.pages(40) for a in page.articles]
+    average = sum(len(b.replace("\n", "")) for b in bodies) / len(bodies)
+    assert corpus.LONG_CHARS * 0.8 <= average <= corpus.LONG_CHARS * 1.3, average
+    assert sum(map(len, short)) / len(short) < corpus.LONG_CHARS / 3
+    # The same article ids, dates and pages: only the bodies grow.
+    assert [a.id for page in long.pages(40) for a in page.articles] == \
+        [a.id for page in writer.pages(40) for a in page.articles]
