@@ -47,8 +47,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="article counts to build, comma-separated (default 1000,10000,30000)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: 1,000 articles, 8 queries, 20 pages ingested")
-    parser.add_argument("--tools", default="ours,hugo,pelican",
-                        help="generators to run (default ours,hugo,pelican; Pagefind goes with hugo)")
+    parser.add_argument("--tools", default="ours,hugo,pelican,pagefind",
+                        help="generators to run (default ours,hugo,pelican,pagefind; Pagefind "
+                             "indexes Hugo's output, so it needs hugo)")
     parser.add_argument("--queries", type=int, default=30, help="search queries per engine")
     parser.add_argument("--ingest-pages", type=int, default=100,
                         help="page texts to ingest for the per-page ingest time (default 100)")
@@ -269,6 +270,8 @@ class SizeRun:
         argv = tools.hugo_build(binary, self.content, out, self.work / "hugo-cache")
         cold = self.measure("hugo", "cold", argv, out)
         self.measure("hugo", "no-op", argv, out)
+        if "pagefind" not in self.args.tools:
+            return
         pagefind = tools.pagefind_binary()
         if pagefind is None:
             self.add(BuildRow(self.size, "pagefind", "index", None, None,
