@@ -7,8 +7,8 @@ columns through Chromium to PDF: "dense", nothing but text around two small phot
 photos", four stories with a large photo; and takes pages of the page corpus (long strips of
 text). Each page is rendered as newsarchive does, in a fresh process per encoding and run: bytes
 at each width, bytes per A3-sized area (1200 × 1697 px) of the 1200-px image, wall and CPU
-milliseconds (the median of --repeat runs, old and new taking turns), the process's peak
-memory, and crops at 100% for reading the text (OUT/crops/).
+milliseconds (warm: a process per encoding renders the page once, then --repeat times, twice
+over, old and new taking turns; the median), the process's peak memory, and crops at 100% for reading the text (OUT/crops/).
 
     .venv/bin/python bench/page_images.py --photo some.jpg --out /tmp/page-images
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import base64
 import dataclasses
-import io
+import os
 import resource
 import statistics
 import sys
@@ -80,17 +80,22 @@ def old_render(pdf_path: Path, page, folder: Path) -> list[str]:
     return written[::-1]
 
 
-def run_one(job: tuple[str, Path, Path]) -> dict:
-    """One page, one encoding, in a process of its own: sizes, times, peak memory."""
-    encoding, pdf_path, folder = job
+def run_one(job: tuple[str, Path, Path, int]) -> dict:
+    """One page, one encoding, in a process of its own, rendered `repeat` times after a first
+    run that warms the process up (as a long ingest is): sizes, median times, peak memory."""
+    encoding, pdf_path, folder, repeat = job
     page = pageimages.pdf_page(pdf_path.name, 1,
                                pageimages.pdf_facts(pdf_path, pageimages.PdfMemo()))
     images = tuple(PageImage(f"pages/{encoding}-{i.width}.webp", i.width, i.height)
                    for i in page.images)
     page = dataclasses.replace(page, images=images)
-    wall, cpu = time.perf_counter(), time.process_time()
-    (old_render if encoding == "old" else pageimages.render_page)(pdf_path, page, folder)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    walls, cpus = [], []
+    for _ in range(repeat + 1):
+        wall, cpu = time.perf_counter(), time.process_time()
+        (old_render if encoding == "old" else pageimages.render_page)(pdf_path, page, folder)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    wall, cpu = statistics.median(walls[1:]), statistics.median(cpus[1:])
     return {"sizes": [(folder / Path(i.path).name).stat().st_size for i in images],
             "pixels": images[-1].width * images[-1].height, "wall": wall, "cpu": cpu,
             "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -129,17 +134,17 @@ def main() -> None:
     totals: dict[str, list[float]] = {"old": [], "new": []}
     for kind, pdf_path in pdfs.items():
         runs: dict[str, list[dict]] = {"old": [], "new": []}
-        for n in range(args.repeat):
+        for n in range(2):   # old, new, new, old: both see the machine's load alike
             for encoding in ("old", "new") if n % 2 == 0 else ("new", "old"):
                 folder = args.out / f"{kind.replace(' ', '-')}-{encoding}"
                 with ProcessPoolExecutor(1) as pool:
-                    runs[encoding].append(pool.submit(run_one, (encoding, pdf_path, folder))
-                                          .result())
+                    runs[encoding].append(pool.submit(
+                        run_one, (encoding, pdf_path, folder, args.repeat)).result())
         for encoding, results in runs.items():
             first = results[0]
             wall = statistics.median(r["wall"] for r in results) * 1000
             cpu = statistics.median(r["cpu"] for r in results) * 1000
-            totals[encoding].append(wall)
+            totals[encoding].append(cpu)
             per_a3 = first["sizes"][-1] * A3_AREA_1200 / first["pixels"]
             print(f"| {kind} | {encoding} | {first['sizes'][0] / 1000:.0f} KB | "
                   f"{first['sizes'][-1] / 1000:.0f} KB | {per_a3 / 1000:.0f} KB | {wall:.0f} | "
@@ -148,9 +153,10 @@ def main() -> None:
                 top = min(850, max(0, image.height - 400))
                 image.convert("RGB").crop((60, top, 660, top + 400)).save(
                     args.out / "crops" / f"{kind.replace(' ', '-')}-{encoding}.png")
-    for encoding, walls in totals.items():
-        print(f"{encoding}: median {statistics.median(walls):.0f} ms/page wall over "
-              f"{len(walls)} pages")
+    for encoding, cpus in totals.items():
+        print(f"{encoding}: median {statistics.median(cpus):.0f} ms/page CPU over "
+              f"{len(cpus)} pages")
+    print(f"load average {' '.join(f'{n:.1f}' for n in os.getloadavg())} on {os.cpu_count()} CPUs")
 
 
 if __name__ == "__main__":
