@@ -1,14 +1,15 @@
 """Page image sizes and render times: the old encoding (lossy WebP, q60 stepping down to q30)
-against the new one (a palette image saved as lossless WebP where the page is grey but for its
-photos), side by side, in one run (issue 13).
+against the new one (a palette image of at most 16 colours saved as lossless WebP, where the
+page is text and rules in a few inks around its photos), side by side, in one run (issue 13).
 
 Prints two A3 pages (842 × 1191 pt) of nine stories in 12-px (9-pt) Chinese text set in
 columns through Chromium to PDF: "dense", nothing but text around two small photos, and "with
 photos", four stories with a large photo; and takes pages of the page corpus (long strips of
-text). Each page is rendered as newsarchive does, in a fresh process per encoding and run: bytes
+text). Each page is rendered as newsarchive does: bytes
 at each width, bytes per A3-sized area (1200 × 1697 px) of the 1200-px image, wall and CPU
 milliseconds (warm: a process per encoding renders the page once, then --repeat times, twice
-over, old and new taking turns; the median), the process's peak memory, and crops at 100% for reading the text (OUT/crops/).
+over, old and new taking turns; the median), the process's peak memory, and crops at 100% for
+reading the text (OUT/crops/).
 
     .venv/bin/python bench/page_images.py --photo some.jpg --out /tmp/page-images
 """

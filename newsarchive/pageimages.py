@@ -42,7 +42,8 @@ INK_ERROR = 0.5          # the coloured pixels' error in greys and inks, per cha
                          # over the page, beyond which it has colour they cannot show: lossy
 COLOURS = 16             # in all: lossless WebP packs two pixels a byte (four if 4 colours)
 SCAN_SHARE = 0.5         # photos covering more of the page than this: a scan, lossy WebP
-LOSSLESS_METHOD = 4      # 6 packs under 1% smaller at many times the time; 0 is 20-50% larger
+LOSSLESS_METHOD = 3      # 4 packs 1-3% smaller in 20% more time, 6 under 1% at 20 times the
+                         # time; 0 is half as large again
 LOSSLESS_EFFORT = 0      # Pillow's `quality` for lossless WebP: 0 is fastest, as small here
 # The rest, colour pages and scans: lossy WebP at quality 60, stepping down to the floor while the
 # largest image is over the budget (an A3 page of 9-pt text is ~300 KB even at the floor).

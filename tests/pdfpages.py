@@ -51,8 +51,9 @@ def block_pdf(pages: list[tuple[float, float, list[tuple[float, float, float, fl
     return buffer.getvalue()
 
 
-def text_pdf(width: float, height: float, size: float = 9, heading: tuple[int, int, int] = (0, 0, 0),
-             photo=None, photo_box: tuple[float, float, float, float] | None = None) -> bytes:
+def text_pdf(width: float, height: float, size: float = 9,
+             heading: tuple[int, int, int] = (0, 0, 0), photo=None,
+             photo_box: tuple[float, float, float, float] | None = None) -> bytes:
     """One page filled with lines of `size`-pt Helvetica text under a 24-pt heading in the
     colour `heading`, and, given a PIL image, that photo placed at `photo_box` (points from the
     top left, as block_pdf's boxes); drawn with pypdfium2 (no browser)."""
