@@ -358,8 +358,8 @@ def encode_page(picture, boxes: list[Box], quality: int = WEBP_QUALITY) -> tuple
     """The page's picture as WebP, and how: "palette" (lossless) where a palette shows it (its
     photos cover at most SCAN_SHARE of it, the rest is text and rules in a few inks), else
     "q60"…"q30" (lossy, stepping down to fit BUDGET). A palette image over BUDGET is tried
-    lossy too, and the smaller is kept: a page that cannot meet the budget still gets its
-    smallest readable image."""
+    lossy at QUALITY_FLOOR too, and the smaller is kept: a page that cannot meet the budget
+    still gets its smallest readable image (a long strip of text: the palette one)."""
     area = picture.size[0] * picture.size[1]
     image = None
     if sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in boxes) <= SCAN_SHARE * area:
@@ -371,8 +371,9 @@ def encode_page(picture, boxes: list[Box], quality: int = WEBP_QUALITY) -> tuple
         data = buffer.getvalue()
         if len(data) <= BUDGET:
             return data, "palette"
-        lossy, used = encode_within_budget(picture, quality)
-        return (data, "palette") if len(data) <= len(lossy) else (lossy, f"q{used}")
+        # Over the budget: lossy WebP can only be smaller at its floor, so only that is tried.
+        lossy = _webp(picture, QUALITY_FLOOR)
+        return (data, "palette") if len(data) <= len(lossy) else (lossy, f"q{QUALITY_FLOOR}")
     data, used = encode_within_budget(picture, quality)
     return data, f"q{used}"
 
