@@ -30,16 +30,34 @@ from .workers import Progress
 # serves phones (about 390 CSS px at 1.5x). The names are hashed with every setting below,
 # so a change of any renders new images under new names.
 WIDTHS = (600, 1200)
-# WebP quality: 60 where the largest image fits the budget; a page dense with small text does
-# not, and steps down to the floor, where 9-pt text still reads at 1200 px (bench/page_images.py
-# measures it: an A3 page of nothing but 9-pt text is ~300 KB even at the floor).
+# A page of text and rules in a few inks around a few photos is a palette image of at most 16
+# colours, saved as lossless WebP: its text in four greys (and up to four inks of its own, a red
+# masthead), crisp at any zoom, and its photos in the colours left, chosen from them, dithered.
+# bench/page_images.py measures it on A3 pages of 9-pt Chinese text: about half the bytes of
+# lossy WebP at quality 30 (whose text blurs), in about half the time.
+TEXT_GREYS = (0, 85, 170, 255)
+INKS = 4                 # coloured text's colours at most (from pixels whose channels differ
+GREY_SPREAD = 24         # by more than this)
+INK_ERROR = 0.5          # the coloured pixels' error in greys and inks, per channel, as a mean
+                         # over the page, beyond which it has colour they cannot show: lossy
+COLOURS = 16             # in all: lossless WebP packs two pixels a byte (four if 4 colours)
+SAMPLE, SAMPLES = 256, 32  # the photos' colours are chosen from the 32 largest, each at most 256 px
+SCAN_SHARE = 0.5         # photos covering more of the page than this: a scan, lossy WebP
+LOSSLESS_METHOD = 3      # 4 packs 1-3% smaller in 20% more time, 6 under 1% at 20 times the
+                         # time; 0 is half as large again
+LOSSLESS_EFFORT = 0      # Pillow's `quality` for lossless WebP: 0 is fastest, as small here
+# The rest, colour pages and scans: lossy WebP at quality 60, stepping down to the floor while the
+# largest image is over the budget (an A3 page of 9-pt text is ~300 KB even at the floor).
 WEBP_QUALITY = 60
 QUALITY_FLOOR = 30
 QUALITY_STEP = 15
 BUDGET = 250_000         # bytes, for the largest image
 WEBP_METHOD = 4          # 6 packs ~2% smaller at three times the encode time
-RENDER_SETTINGS = (f"webp q{WEBP_QUALITY}-{QUALITY_FLOOR}/{QUALITY_STEP} {BUDGET} "
-                   f"m{WEBP_METHOD} lanczos v1")
+RENDER_SETTINGS = (f"palette {'/'.join(map(str, TEXT_GREYS))}+{INKS}/{GREY_SPREAD}/{INK_ERROR} "
+                   f"{COLOURS}fs {SAMPLE}x{SAMPLES} "
+                   f"{SCAN_SHARE} lossless m{LOSSLESS_METHOD} e{LOSSLESS_EFFORT}; "
+                   f"webp q{WEBP_QUALITY}-{QUALITY_FLOOR}/{QUALITY_STEP} {BUDGET} "
+                   f"m{WEBP_METHOD} box v2")
 SITE_DIR = "pages"       # the images' folder in the site
 # Text extraction measures boxes from glyph outlines, which may overhang the page by rounding.
 EDGE_SLACK = 2.0         # PDF points
@@ -208,8 +226,8 @@ def _webp(picture, quality: int) -> bytes:
 
 
 def encode_within_budget(picture, quality: int = WEBP_QUALITY) -> tuple[bytes, int]:
-    """The picture as WebP at `quality`, or lower down to QUALITY_FLOOR until it fits BUDGET;
-    returns the bytes and the quality used."""
+    """The picture as lossy WebP at `quality`, or lower down to QUALITY_FLOOR until it fits
+    BUDGET; returns the bytes and the quality used."""
     data = _webp(picture, quality)
     while len(data) > BUDGET and quality - QUALITY_STEP >= QUALITY_FLOOR:
         quality -= QUALITY_STEP
@@ -217,19 +235,164 @@ def encode_within_budget(picture, quality: int = WEBP_QUALITY) -> tuple[bytes, i
     return data, quality
 
 
+Box = tuple[int, int, int, int]   # left, top, right, bottom in pixels
+
+
+def photo_boxes(page, size: tuple[int, int]) -> list[Box]:
+    """Where the page's images (photos, drawings placed as images) are in a rendering of `size`
+    pixels. Images nested in form XObjects are not listed: their bounds are not in page space
+    (a page with such a photo in colour is not grey outside the boxes, so it goes lossy)."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    width, height = size
+    boxes = []
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=0):
+        left, bottom, right, top = obj.get_bounds()
+        corners = []
+        for x, y in ((left, bottom), (right, top)):
+            dx, dy = ctypes.c_int(), ctypes.c_int()
+            raw.FPDF_PageToDevice(page, 0, 0, width, height, 0, x, y, dx, dy)
+            corners.append((dx.value, dy.value))
+        (x0, y0), (x1, y1) = corners
+        box = (max(0, min(x0, x1)), max(0, min(y0, y1)), min(width, max(x0, x1)),
+               min(height, max(y0, y1)))
+        if box[2] > box[0] and box[3] > box[1]:
+            boxes.append(box)
+    return boxes
+
+
+def _scaled(boxes: list[Box], factor: float, size: tuple[int, int]) -> list[Box]:
+    scaled = [(int(x0 * factor), int(y0 * factor), min(size[0], -int(-x1 * factor)),
+               min(size[1], -int(-y1 * factor))) for x0, y0, x1, y1 in boxes]
+    return [box for box in scaled if box[2] > box[0] and box[3] > box[1]]
+
+
+def _paper(picture, boxes: list[Box]):
+    """The picture with its boxes blanked white: the page's text, rules and tints alone."""
+    if not boxes:
+        return picture
+    paper = picture.copy()
+    for box in boxes:
+        paper.paste((255, 255, 255), box)
+    return paper
+
+
+def _inks(paper) -> tuple[list[tuple[int, int, int]], object]:
+    """The colours of the page's coloured text and rules (a red masthead, a blue rule): at most
+    INKS of them, from the pixels whose channels differ by more than GREY_SPREAD; and the mask
+    of those pixels (None when there are none)."""
+    from PIL import Image, ImageChops
+
+    red, green, blue = paper.split()
+    spread = ImageChops.lighter(ImageChops.lighter(ImageChops.difference(red, green),
+                                                   ImageChops.difference(green, blue)),
+                                ImageChops.difference(red, blue))
+    mask = spread.point([0] * (GREY_SPREAD + 1) + [255] * (255 - GREY_SPREAD))
+    box = mask.getbbox()
+    if box is None:
+        return [], None
+    coloured = Image.composite(paper, Image.new("RGB", paper.size, "white"), mask).crop(box)
+    found = coloured.quantize(INKS + 1, method=Image.Quantize.FASTOCTREE)
+    palette, inks = found.getpalette(), []
+    for count, index in sorted(found.getcolors(), reverse=True):
+        colour = tuple(palette[3 * index:3 * index + 3])
+        if max(colour) - min(colour) > GREY_SPREAD and len(inks) < INKS:
+            inks.append(colour)
+    return inks, mask
+
+
+def palette_image(picture, boxes: list[Box]):
+    """The picture in at most 16 colours, or None where that would not look like it: its text
+    and rules in TEXT_GREYS and the page's inks (each pixel its nearest), its boxes in the
+    colours left, chosen from them and dithered."""
+    from PIL import Image, ImageChops, ImageStat
+
+    paper = _paper(picture, boxes)
+    inks, coloured = _inks(paper)
+    palette = [v for grey in TEXT_GREYS for v in (grey, grey, grey)]
+    if not inks:
+        greys = [min(range(len(TEXT_GREYS)), key=lambda i: abs(TEXT_GREYS[i] - v))
+                 for v in range(256)]
+        image = Image.frombytes("P", picture.size, picture.convert("L").point(greys).tobytes())
+    else:
+        palette += [v for ink in inks for v in ink]
+        mapping = Image.new("P", (1, 1))
+        mapping.putpalette(palette)
+        image = paper.quantize(palette=mapping, dither=Image.Dither.NONE)
+        # Colour a few inks cannot show (a gradient, a colour drawing): not for a palette.
+        # The error of the coloured pixels, as a mean over the whole page: large where much of
+        # it is coloured and poorly shown, not for the edges of a red headline.
+        share = ImageStat.Stat(coloured).mean[0] / 255
+        error = ImageStat.Stat(ImageChops.difference(paper, image.convert("RGB")),
+                               mask=coloured).mean
+        if max(error) * share > INK_ERROR:
+            return None
+    if boxes:
+        # The photos side by side, each at most SAMPLE px a side (the largest SAMPLES of them),
+        # so that one set of colours serves them all, chosen in bounded time and memory.
+        samples = []
+        for box in sorted(boxes, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))[-SAMPLES:]:
+            sample = picture.crop(box)
+            sample.thumbnail((SAMPLE, SAMPLE), Image.BOX)
+            samples.append(sample)
+        strip = Image.new("RGB", (sum(s.width for s in samples), max(s.height for s in samples)),
+                          "white")
+        x = 0
+        for sample in samples:
+            strip.paste(sample, (x, 0))
+            x += sample.width
+        colours = strip.quantize(COLOURS - len(palette) // 3, method=Image.Quantize.FASTOCTREE)
+        palette += colours.getpalette()[:3 * (COLOURS - len(palette) // 3)]
+        mapping = Image.new("P", (1, 1))
+        mapping.putpalette(palette)
+        for box in boxes:
+            image.paste(picture.crop(box).quantize(palette=mapping,
+                                                   dither=Image.Dither.FLOYDSTEINBERG), box[:2])
+    image.putpalette(palette)
+    return image
+
+
+def encode_page(picture, boxes: list[Box], quality: int = WEBP_QUALITY) -> tuple[bytes, str]:
+    """The page's picture as WebP, and how: "palette" (lossless) where a palette shows it (its
+    photos cover at most SCAN_SHARE of it, the rest is text and rules in a few inks), else
+    "q60"…"q30" (lossy, stepping down to fit BUDGET). A palette image over BUDGET is tried
+    lossy at QUALITY_FLOOR too, and the smaller is kept: a page that cannot meet the budget
+    still gets its smallest readable image (a long strip of text: the palette one)."""
+    area = picture.size[0] * picture.size[1]
+    image = None
+    if sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in boxes) <= SCAN_SHARE * area:
+        image = palette_image(picture, boxes)
+    if image is not None:
+        buffer = io.BytesIO()
+        image.save(buffer, "WEBP", lossless=True, method=LOSSLESS_METHOD,
+                   quality=LOSSLESS_EFFORT)
+        data = buffer.getvalue()
+        if len(data) <= BUDGET:
+            return data, "palette"
+        # Over the budget: lossy WebP can only be smaller at its floor, so only that is tried.
+        lossy = _webp(picture, QUALITY_FLOOR)
+        return (data, "palette") if len(data) <= len(lossy) else (lossy, f"q{QUALITY_FLOOR}")
+    data, used = encode_within_budget(picture, quality)
+    return data, f"q{used}"
+
+
 def render_page(pdf_path: Path, page: PdfPage, folder: Path, quality: int = WEBP_QUALITY
                 ) -> list[str]:
     """Render one PDF page at its largest width, scale it down for the others, and write each
-    into the cache folder; returns the site paths written (`quality`, the one to start from,
-    is for bench/ only: the names assume WEBP_QUALITY)."""
+    into the cache folder; returns the site paths written (`quality`, the lossy one to start
+    from, is for bench/ only: the names assume WEBP_QUALITY)."""
     from PIL import Image
 
     data = pdf_path.read_bytes()
     pdf = _open_pdf(data, pdf_path)
     try:
         largest = page.largest
-        rendered = pdf[page.number - 1].render(scale=largest.width / page.width)
+        shown = pdf[page.number - 1]
+        rendered = shown.render(scale=largest.width / page.width, may_draw_forms=False)
         picture = rendered.to_pil().convert("RGB")
+        boxes = photo_boxes(shown, picture.size)
     except Exception as exc:  # pdfium fails in many ways on a damaged page
         raise ArchiveError(f"cannot render page {page.number} of this PDF ({exc}): put the "
                            "original PDF file here, or ingest its page again", pdf_path) from None
@@ -237,12 +400,15 @@ def render_page(pdf_path: Path, page: PdfPage, folder: Path, quality: int = WEBP
         pdf.close()
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    # The largest first: the smaller ones get the quality it needed, so all look alike.
+    # The largest first: the smaller ones start from the quality it needed, so all look alike.
     for image in reversed(page.images):
         size = (image.width, image.height)
         # One render, scaled: the smaller image shows exactly what the larger one does.
-        scaled = picture if picture.size == size else picture.resize(size, Image.LANCZOS)
-        data, quality = encode_within_budget(scaled, quality)
+        # BOX: each pixel the mean of those it covers; a third of LANCZOS's time, no loss to see in
+        # four greys.
+        scaled = picture if picture.size == size else picture.resize(size, Image.BOX)
+        data, how = encode_page(scaled, _scaled(boxes, size[0] / picture.size[0], size), quality)
+        quality = int(how[1:]) if how.startswith("q") else quality
         write_atomic(folder / Path(image.path).name, data)
         written.append(image.path)
     return written[::-1]

@@ -51,6 +51,48 @@ def block_pdf(pages: list[tuple[float, float, list[tuple[float, float, float, fl
     return buffer.getvalue()
 
 
+def text_pdf(width: float, height: float, size: float = 9,
+             heading: tuple[int, int, int] = (0, 0, 0), photo=None,
+             photo_box: tuple[float, float, float, float] | None = None) -> bytes:
+    """One page filled with lines of `size`-pt Helvetica text under a 24-pt heading in the
+    colour `heading`, and, given a PIL image, that photo placed at `photo_box` (points from the
+    top left, as block_pdf's boxes); drawn with pypdfium2 (no browser)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    def text(page, font_size, x, y, words, colour=(0, 0, 0)):
+        obj = raw.FPDFPageObj_NewTextObj(pdf.raw, b"Helvetica", font_size)
+        encoded = (words + "\0").encode("utf-16-le")
+        raw.FPDFText_SetText(obj, ctypes.cast(ctypes.create_string_buffer(encoded, len(encoded)),
+                                              ctypes.POINTER(ctypes.c_ushort)))
+        raw.FPDFPageObj_SetFillColor(obj, *colour, 255)
+        raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, height - y)
+        raw.FPDFPage_InsertObject(page.raw, obj)
+
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(width, height)
+    text(page, 24, 20, 40, "Page Heading Set Large", heading)
+    words = "the quick brown fox jumps over a lazy dog while news of the day goes on "
+    y, n = 60.0, 0
+    while y < height - 20:
+        line = (words * 8)[n % 50:][:int((width - 40) / (size * 0.5))]
+        text(page, size, 20, y, line)
+        y, n = y + size * 1.25, n + 7
+    if photo is not None:
+        x0, y0, x1, y1 = photo_box
+        image = pdfium.PdfImage.new(pdf)
+        image.set_bitmap(pdfium.PdfBitmap.from_pil(photo))
+        image.set_matrix(pdfium.PdfMatrix().scale(x1 - x0, y1 - y0).translate(x0, height - y1))
+        page.insert_obj(image)
+    page.gen_content()
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    pdf.close()
+    return buffer.getvalue()
+
+
 @dataclass
 class Printed:
     """One article as printed: its id, headline, text and areas (CSS px on its page)."""

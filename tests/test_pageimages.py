@@ -20,7 +20,7 @@ from newsarchive.model import Article, ArticleCard, PageImage, PdfPage, SourceRe
 from newsarchive.pageviews import page_crop, page_figures
 
 from .conftest import ROOT, run_cli
-from .pdfpages import Printed, block_colour, block_pdf, write_articles
+from .pdfpages import Printed, block_colour, block_pdf, text_pdf, write_articles
 
 # Two pages of 400 × 600 points; three articles, the second set in two blocks.
 LAYOUT = [(400, 600, [(40, 40, 360, 200), (40, 240, 190, 560), (210, 240, 360, 400)]),
@@ -286,3 +286,94 @@ def test_each_area_is_where_its_block_is_drawn_on_the_rendered_page(tmp_path, cr
     x0, y0, x1, y1 = LAYOUT[0][2][0]
     left, top = round((x0 - dx) / shown[0] * 100, 3), round((y0 - dy) / shown[1] * 100, 3)
     assert f'id="area-2024-12-30-a01-01" style="left:{left:g}%;top:{top:g}%;' in html
+
+
+def _render(tmp_path: Path, pdf: bytes) -> tuple[PdfPage, list[Path]]:
+    """The PDF's first page rendered as a build does: the page and its image files, smallest
+    first."""
+    path = tmp_path / "p.pdf"
+    path.write_bytes(pdf)
+    page = pageimages.pdf_page("p.pdf", 1, pageimages.pdf_facts(path, pageimages.PdfMemo()))
+    pageimages.render_page(path, page, tmp_path / "out")
+    return page, [tmp_path / "out" / Path(image.path).name for image in page.images]
+
+
+def _lossless(data: bytes) -> bool:
+    """Whether WebP bytes are lossless (a VP8L bitstream) rather than lossy (VP8)."""
+    return data[:4] == b"RIFF" and data[8:12] == b"WEBP" and data[12:16] == b"VP8L"
+
+
+def _near(a, b, slack: int) -> bool:
+    return all(abs(x - y) <= slack for x, y in zip(a, b))
+
+
+def test_a_text_page_is_a_lossless_palette_image_within_the_budget(tmp_path):
+    """An A3 page of 9-pt text under a red heading: a few greys and the heading's red,
+    lossless, far under the budget; the text's black is black and the heading stays red."""
+    from PIL import Image
+
+    red = (190, 20, 30)
+    page, files = _render(tmp_path, text_pdf(842, 1191, heading=red))
+    for path in files:
+        data = path.read_bytes()
+        assert _lossless(data) and len(data) <= pageimages.BUDGET, (path.name, len(data))
+    with Image.open(files[-1]) as image:
+        assert image.size == (1200, page.largest.height)
+        colours = image.convert("RGB").getcolors(64)
+    assert colours is not None and len(colours) <= 4 + pageimages.INKS, colours
+    assert any(_near(colour, red, 24) and count > 500 for count, colour in colours), colours
+    assert any(colour == (0, 0, 0) and count > 10_000 for count, colour in colours), colours
+
+
+def test_a_photo_on_a_text_page_keeps_its_colours(tmp_path):
+    """The photo's box is found where the PDF places it, and each part of the photo has its
+    colour in the image (dithered from the palette's colours: compared as 24-px means); the
+    text around it stays in greys."""
+    from PIL import Image, ImageOps, ImageStat
+
+    import pypdfium2 as pdfium
+
+    photo = ImageOps.colorize(Image.linear_gradient("L").resize((200, 150)), (200, 40, 20),
+                              (20, 80, 220))
+    box_pt = (300, 300, 600, 525)
+    page, files = _render(tmp_path, text_pdf(842, 1191, photo=photo, photo_box=box_pt))
+    scale = 1200 / 842
+    expected = tuple(round(v * scale) for v in box_pt)
+    pdf = pdfium.PdfDocument(tmp_path / "p.pdf")
+    try:
+        (found,) = pageimages.photo_boxes(pdf[0], (1200, page.largest.height))
+    finally:
+        pdf.close()
+    assert _near(found, expected, 2), (found, expected)
+    assert _lossless(files[-1].read_bytes())
+    with Image.open(files[-1]) as image:
+        rgb = image.convert("RGB")
+    x0, y0, x1, y1 = expected
+    for fx, fy in ((0.2, 0.15), (0.5, 0.5), (0.8, 0.85)):
+        x, y = round(x0 + fx * (x1 - x0)), round(y0 + fy * (y1 - y0))
+        shown = ImageStat.Stat(rgb.crop((x - 12, y - 12, x + 12, y + 12))).mean
+        source = photo.getpixel((round(fx * 199), round(fy * 149)))
+        assert _near(shown, source, 20), ((fx, fy), shown, source)
+    text = rgb.crop((30, 100, 400, 400)).getcolors(64)
+    assert text is not None and all(max(c) - min(c) <= pageimages.GREY_SPREAD for _, c in text)
+
+
+def test_a_page_a_palette_cannot_show_is_lossy_and_steps_down_to_the_budget(monkeypatch):
+    """Colour all over (a gradient outside any photo), or photos covering most of the page (a
+    scan): lossy WebP as before. A page over the budget either way gets the smaller image."""
+    from PIL import Image, ImageOps
+
+    gradient = ImageOps.colorize(Image.linear_gradient("L").resize((600, 850)), (200, 40, 20),
+                                 (20, 80, 220))
+    data, how = pageimages.encode_page(gradient, [])
+    assert how == "q60" and not _lossless(data)
+    scan = Image.new("RGB", (600, 850), "white")
+    scan.paste(gradient.convert("L").convert("RGB").crop((0, 0, 600, 500)), (0, 0))
+    assert pageimages.encode_page(scan, [])[1] == "palette"
+    assert pageimages.encode_page(scan, [(0, 0, 600, 500)])[1] == "q60"
+
+    monkeypatch.setattr(pageimages, "BUDGET", 1000)
+    data, how = pageimages.encode_page(scan, [])
+    lossy, quality = pageimages.encode_within_budget(scan)
+    assert quality == pageimages.QUALITY_FLOOR and len(data) <= len(lossy)
+    assert how == "palette" and _lossless(data), "the smaller of the two, though over budget"
