@@ -30,6 +30,7 @@ from .workers import Progress
 # serves phones (about 390 CSS px at 1.5x). The names are hashed with every setting below,
 # so a change of any renders new images under new names.
 WIDTHS = (600, 1200)
+MAX_WEBP_SIDE = 16383    # pixels: WebP cannot encode a longer side
 # A page of text and rules in a few inks around a few photos is a palette image of at most 16
 # colours, saved as lossless WebP: its text in four greys (and up to four inks of its own, a red
 # masthead), crisp at any zoom, and its photos in the colours left, chosen from them, dithered.
@@ -139,8 +140,15 @@ def pdf_page(name: str, number: int, facts: PdfFacts) -> PdfPage:
     width, height = facts.pages[number - 1]
     images = tuple(PageImage(image_path(facts.digest, number, w), w, max(1, round(w * height /
                                                                                width)))
-                   for w in WIDTHS)
+                   for w in sorted({_fitting_width(w, width, height) for w in WIDTHS}))
     return PdfPage(name, number, width, height, images)
+
+
+def _fitting_width(width: int, page_width: float, page_height: float) -> int:
+    """`width`, or narrower where the image would be taller than WebP allows (a long strip of
+    a page): the same picture, smaller."""
+    tallest = MAX_WEBP_SIDE * page_width / page_height
+    return max(1, min(width, int(tallest)))
 
 
 def _source_line(path: Path | None) -> int | None:

@@ -377,3 +377,20 @@ def test_a_page_a_palette_cannot_show_is_lossy_and_steps_down_to_the_budget(monk
     lossy, quality = pageimages.encode_within_budget(scan)
     assert quality == pageimages.QUALITY_FLOOR and len(data) <= len(lossy)
     assert how == "palette" and _lossless(data), "the smaller of the two, though over budget"
+
+
+def test_a_page_too_long_for_webp_gets_narrower_images(tmp_path):
+    """A long strip of a page (here 30 times as tall as wide) would be taller than WebP's
+    16,383 pixels at 1,200 px wide: its image is narrower, of the same shape, and one."""
+    from PIL import Image
+
+    pdf = tmp_path / "strip.pdf"
+    pdf.write_bytes(block_pdf([(400, 12000, [(10, 10, 390, 400), (10, 11000, 390, 11900)])]))
+    page = pageimages.pdf_page(pdf.name, 1, pageimages.pdf_facts(pdf, pageimages.PdfMemo()))
+    written = pageimages.render_page(pdf, page, tmp_path / "out")
+    assert len(written) == len(page.images) == 1
+    for image in page.images:
+        assert image.height <= pageimages.MAX_WEBP_SIDE and image.width <= 600
+        assert abs(image.height / image.width - 30) < 0.1
+        with Image.open(tmp_path / "out" / Path(image.path).name) as rendered:
+            assert rendered.size == (image.width, image.height)
