@@ -46,7 +46,10 @@ def measure_page(path: Path, work: Path) -> dict:
     shown = pageimages.pdf_page(path.name, 1, facts)
     written = pageimages.render_page(path, shown, work)
     render_ms = (time.perf_counter() - start) * 1000
-    sizes = {image.width: (work / Path(image.path).name).stat().st_size for image in shown.images}
+    # The narrowest and the widest image (600 and 1,200 px; one narrower image for a page too
+    # long for WebP at those widths).
+    sizes = {label: ((work / Path(image.path).name).stat().st_size, image.width)
+             for label, image in (("600", shown.images[0]), ("1200", shown.images[-1]))}
     return {"ingest_ms": ingest_ms, "pdfplumber_ms": plumber_ms, "render_ms": render_ms,
             "bytes": sizes, "height_pt": page.height, "width_pt": page.width,
             "written": len(written)}
@@ -67,12 +70,16 @@ def summary(rows: list[dict]) -> str:
     ratio = statistics.fmean(r["pdfplumber_ms"] for r in rows) / statistics.fmean(
         r["ingest_ms"] for r in rows)
     lines.append(f"pdfplumber reading alone / our read + split: {ratio:.2f}x")
-    for width in sorted(rows[0]["bytes"]):
-        kb = [r["bytes"][width] / 1024 for r in rows]
-        per_a3 = [r["bytes"][width] / 1024 * 1191 / max(r["height_pt"] * 842 / r["width_pt"], 1)
+    for width in ("600", "1200"):
+        kb = [r["bytes"][width][0] / 1024 for r in rows]
+        per_a3 = [r["bytes"][width][0] / 1024 * 1191 / max(r["height_pt"] * 842 / r["width_pt"], 1)
                   for r in rows]
-        lines.append(f"image {width:4d} px KB/page:                  {stats(kb)}"
-                     f"  (per A3-shaped area: median {statistics.median(per_a3):.1f})")
+        narrower = sum(r["bytes"][width][1] < int(width) for r in rows)
+        over = sum(r["bytes"]["1200"][0] > pageimages.BUDGET for r in rows)
+        lines.append(f"image {width:>4} px KB/page:                  {stats(kb)}"
+                     f"  (per A3-shaped area: median {statistics.median(per_a3):.1f}; "
+                     f"{narrower} pages too long for this width)")
+    lines.append(f"pages whose largest image is over the {pageimages.BUDGET:,}-byte budget: {over}")
     heights = [r["height_pt"] / r["width_pt"] for r in rows]
     lines.append(f"page height / width: median {statistics.median(heights):.2f} "
                  f"(A3: 1.41): corpus pages are long strips")
