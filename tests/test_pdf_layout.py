@@ -151,7 +151,7 @@ def test_paragraphs_start_at_an_indent_or_after_a_short_line():
 def test_the_largest_type_is_the_title_what_is_over_it_the_kicker():
     head = [block(["郭声琨在会议上强调"], 0, 50, size=13), block(["推动专项斗争"], 0, 70, size=24),
             block(["——保持强大攻势"], 0, 100, size=13)]
-    assert _head_fields(head, BODY) == ("推动专项斗争", "郭声琨在会议上强调", "——保持强大攻势", [])
+    assert _head_fields(head) == ("推动专项斗争", "郭声琨在会议上强调", "——保持强大攻势", [])
 
 
 def test_columns_between_two_headlines_split_where_each_side_stays_balanced():

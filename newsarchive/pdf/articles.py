@@ -16,7 +16,8 @@ from ..segment.compose import line_spans, text_doubts, title_doubts
 from ..text import find_continuation, han_count, join_wrapped_lines
 from .layout import Block, Node, TextLine
 
-# Text columns further than this from every headline's columns (in body ems) stay apart.
+# A headless column whose top is further than this (body ems) from where a headline's text
+# starts does not continue that headline's story.
 ALIGN = 2.5
 # A headless text shorter than this (Han characters) is not an article of its own.
 MIN_STORY = 20
@@ -43,7 +44,7 @@ class Unit:
         return max(b.bottom for b in self.blocks)
 
 
-def _is_small(block: Block, body: float) -> bool:
+def _is_small(block: Block) -> bool:
     """Not the text of a story: captions, furniture, small type."""
     return block.role in ("small", "caption", "furniture")
 
@@ -57,9 +58,7 @@ def _stacked(upper: Unit, lower: Unit, body: float) -> bool:
 def _fit(column: Unit, unit: Unit, body: float) -> float:
     """How far the top of a headless column is from where `unit`'s text starts: beside a
     headline at the side, level with its other columns under a headline on top."""
-    tops = [b.top for b in unit.body if not _is_small(b, body)] or [unit.head[0].top]
-    if not unit.body:
-        tops = [unit.head[0].top]
+    tops = [b.top for b in unit.body if not _is_small(b)] or [unit.head[0].top]
     return min(abs(column.top - t) for t in tops)
 
 
@@ -76,8 +75,8 @@ def combine(units: list[Unit], cut: str, body: float, ruled: bool = False) -> li
             last.body += unit.body
             continue
         if not unit.head and cut == "h" and last is not None and not last.banner \
-                and (last.head or not ruled and not _is_small(last.body[-1], body)) \
-                and not _is_small(unit.body[0], body):
+                and (last.head or not ruled and not _is_small(last.body[-1])) \
+                and not _is_small(unit.body[0]):
             last.body += unit.body
             continue
         out.append(unit)
@@ -107,7 +106,7 @@ def combine(units: list[Unit], cut: str, body: float, ruled: bool = False) -> li
             pending = []
             if unit is not None:
                 joined.append(unit)
-        elif not unit.head and not _is_small(unit.body[0], body):
+        elif not unit.head and not _is_small(unit.body[0]):
             pending.append(unit)
         else:
             joined.extend(pending)
@@ -135,7 +134,7 @@ def _share_columns(before: Unit | None, columns: list[Unit], after: Unit | None,
             continue
         if right and (after is None or any(_fit(c, after, body) > ALIGN * body for c in right)):
             continue
-        own = [b.bottom for b in before.body if not _is_small(b, body)] if before else []
+        own = [b.bottom for b in before.body if not _is_small(b)] if before else []
         cost = _unbalanced(own + [c.bottom for c in left]) + _unbalanced([c.bottom for c in right])
         if best is None or cost < best[0]:
             best = (cost, k)
@@ -156,8 +155,8 @@ def group_units(node: Node, body: float) -> list[Unit]:
 
 def _column_edges(blocks: list[Block]) -> dict[int, tuple[float, float]]:
     """Each block's column, left and right edge: over all the blocks set in the same column
-    (starting within an em of each other), since a block of short lines does not show how wide
-    its column is."""
+    (starting within a first line's indent of each other), since a block of short lines does
+    not show how wide its column is."""
     edges = {}
     for block in blocks:
         peers = [b for b in blocks if abs(b.x0 - block.x0) <= block.size * 2.6
@@ -193,7 +192,7 @@ class Story:
     blocks: list[Block]          # the article's text on the page (not its captions)
 
 
-def _head_fields(head: list[Block], body: float) -> tuple[str, str | None, str | None, list[str]]:
+def _head_fields(head: list[Block]) -> tuple[str, str | None, str | None, list[str]]:
     """(title, kicker, subtitle, extra lines): the largest type is the title, what is over it
     the kicker, what is under it the subtitle."""
     biggest = max(b.size for b in head)
@@ -212,8 +211,8 @@ def _head_fields(head: list[Block], body: float) -> tuple[str, str | None, str |
 def story_of(unit: Unit, body: float, artifacts: list[Artifact], line_number) -> Story | None:
     """The article a unit holds, with its notes and credits sorted out of the text; None (and
     nothing recorded) for text without a headline too short to be a story."""
-    texts = [b for b in unit.body if not _is_small(b, body)]
-    smalls = [b for b in unit.body if _is_small(b, body)]
+    texts = [b for b in unit.body if not _is_small(b)]
+    smalls = [b for b in unit.body if _is_small(b)]
     if not unit.head and sum(han_count(b.text) for b in texts) < MIN_STORY:
         return None
     paragraphs = paragraphs_of(texts)
@@ -245,12 +244,11 @@ def story_of(unit: Unit, body: float, artifacts: list[Artifact], line_number) ->
         artifacts.append(Artifact(page_artifact(block, body), block.text,
                                   line_number(block.lines[0])))
     if unit.head:
-        title, kicker, subtitle, extra = _head_fields(unit.head, body)
-        for text in extra:
-            if byline is None and UNDER_BYLINE_RE.match(text):
-                byline = text
-            else:
-                kept.insert(0, text)
+        title, kicker, subtitle, extra = _head_fields(unit.head)
+        # Under the subtitle: a credit line, or more headline type the text opens with.
+        if byline is None and extra and UNDER_BYLINE_RE.match(extra[-1]):
+            byline = extra.pop()
+        kept[:0] = extra
     else:
         title, kicker, subtitle = "", None, None
     if subtitle:
