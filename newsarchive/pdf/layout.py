@@ -168,7 +168,8 @@ def _make_line(glyphs: list[Glyph]) -> TextLine | None:
                     sum(g.reversed for g in ink) * 2 > len(ink))
 
 
-def _crosses_rule(left: Glyph, right: Glyph, verticals: list[Rect]) -> bool:
+def _crosses_rule(left: Glyph | TextLine, right: Glyph | TextLine, verticals: list[Rect]) -> bool:
+    """Whether a vertical rule stands between the two, at the left one's baseline."""
     return any(left.x1 - 1 <= rule.x0 and rule.x1 <= right.x0 + 1
                and rule.top <= left.baseline <= rule.bottom for rule in verticals)
 
@@ -229,9 +230,7 @@ def group_lines(glyphs: list[Glyph], rects: list[Rect]) -> list[TextLine]:
             left = merged[-1]
             if abs(line.size - left.size) < 0.05 * left.size and line.reversed == left.reversed \
                     and _gap_is_bridged(left, line, nearby) \
-                    and not any(left.x1 - 1 <= rule.x0 and rule.x1 <= line.x0 + 1
-                                and rule.top <= line.baseline <= rule.bottom
-                                for rule in verticals):
+                    and not _crosses_rule(left, line, verticals):
                 merged[-1] = _make_line(left.glyphs + line.glyphs)
             else:
                 merged.append(line)
