@@ -392,7 +392,8 @@ def score_pdf(path: Path, truth: dict) -> PageScore:
     ms = (time.perf_counter() - start) * 1000
     return score_split(pdf_split.text, truth, pdf_split.split, ms=ms,
                        date=infer_date(pdf_split.text),
-                       conservation=account_pdf_han(page, pdf_split), boxes=pdf_split.boxes)
+                       conservation=account_pdf_han(page, pdf_split),
+                       boxes=[seg.boxes for seg in pdf_split.split.segments])
 
 
 def _page_file(corpus: Path, name: str, extractor: str) -> Path:
@@ -532,12 +533,13 @@ def show_page(page: PageScore) -> str:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench.segment_score",
-        description="Score newsarchive.segment.split_page (and infer_date) against a page corpus "
+        description="Score newsarchive.segment.split_page on the page texts and PDF ingest "
+                    "(newsarchive.pdf) on the PDFs, with infer_date, against a page corpus "
                     "with truth. Text is compared with all whitespace removed; sentences are cut "
                     "after 。！？ and at paragraph ends; each true article is matched to the "
                     "segment holding most of its sentences.")
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS,
-                        help="corpus folder with NAME.{pdftotext,raw,pdfminer}.txt and "
+                        help="corpus folder with NAME.{pdftotext,raw,pdfminer}.txt, NAME.pdf and "
                              "NAME.truth.json per page (default: %(default)s)")
     parser.add_argument("--split", choices=["dev", "test", "all"], default="dev",
                         help="which pages to score (default: dev); the test split is for "

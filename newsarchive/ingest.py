@@ -112,13 +112,12 @@ def article_id(date: dt.date | None, label: str | None, file_name: str, number: 
 
 def _source(page: SeedPage, seg: Segment) -> SourceRef:
     spans = sorted(seg.spans)
-    boxes = tuple(tuple(box) for box in seg.boxes)
-    if not spans:  # the segmenter did not say: the honest claim is "somewhere on this page"
-        return SourceRef(page.name, (1, max(page.text.count("\n") + 1, 1)),
-                         page=page.pdf_page, page_box=boxes)
-    lines = (min(a for a, _ in spans), max(b for _, b in spans))
+    if spans:
+        lines = (min(a for a, _ in spans), max(b for _, b in spans))
+    else:  # the segmenter did not say: the honest claim is "somewhere on this page"
+        lines = (1, max(page.text.count("\n") + 1, 1))
     return SourceRef(page.name, lines, tuple(spans) if len(spans) > 1 else (),
-                     page=page.pdf_page, page_box=boxes)
+                     page=page.pdf_page, page_box=tuple(tuple(box) for box in seg.boxes))
 
 
 def labels_from_continuations(pages: dict[str, tuple[str | None, dt.date | None, list[Segment]]]
@@ -171,6 +170,10 @@ def page_articles(page: SeedPage, split: PageSplit, info: PageInfo, date: dt.dat
     return articles, used, warnings
 
 
+def _unreadable(exc: OSError, path: Path) -> ArchiveError:
+    return ArchiveError(f"cannot read it ({exc.strerror}): check its permissions", path)
+
+
 def _split_failed(result: PageResult, path: Path, exc: Exception) -> None:
     # A segmenter bug on one page must not cost the other pages.
     result.error = ArchiveError(f"splitting this page failed ({type(exc).__name__}: {exc}); "
@@ -189,7 +192,7 @@ def _read_and_split(path: Path) -> list[tuple[PageResult, SeedPage | None, PageS
         result.error = exc
         return [(result, None, None)]
     except OSError as exc:
-        result.error = ArchiveError(f"cannot read it ({exc.strerror}): check its permissions", path)
+        result.error = _unreadable(exc, path)
         return [(result, None, None)]
     result.encoding, result.warnings = page.encoding, list(page.warnings)
     if page.warnings:  # empty or no Chinese: nothing to split
@@ -207,8 +210,7 @@ def _read_and_split_pdf(path: Path) -> list[tuple[PageResult, SeedPage | None, P
     except ArchiveError as exc:
         return [(PageResult(path.name, error=exc), None, None)]
     except OSError as exc:
-        error = ArchiveError(f"cannot read it ({exc.strerror}): check its permissions", path)
-        return [(PageResult(path.name, error=error), None, None)]
+        return [(PageResult(path.name, error=_unreadable(exc, path)), None, None)]
     out = []
     for pdf_page in pages:
         try:
@@ -217,8 +219,6 @@ def _read_and_split_pdf(path: Path) -> list[tuple[PageResult, SeedPage | None, P
             result = PageResult(path.name)
             _split_failed(result, path, exc)
             return [(result, None, None)]
-        for segment, boxes in zip(pdf_split.split.segments, pdf_split.boxes):
-            segment.boxes = boxes
         page = SeedPage(path.name, pdf_split.text, "pdf", pdf_page=pdf_page.number,
                         pdf_pages=len(pages))
         out.append((PageResult(page.key, encoding="pdf"), page, pdf_split.split))

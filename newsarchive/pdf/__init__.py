@@ -23,9 +23,7 @@ __all__ = ["PdfSplit", "account_pdf_han", "read_pdf", "split_pdf_page"]
 @dataclass
 class PdfSplit:
     text: str                     # the page's lines in reading order, one per line
-    split: PageSplit
-    boxes: list[list[tuple[float, float, float, float]]]   # per segment, PDF points, top-left
-    size: tuple[float, float]     # the page's width and height in points
+    split: PageSplit              # each segment's `boxes`: its areas on the page
 
 
 def split_pdf_page(page: PdfPage) -> PdfSplit:
@@ -64,12 +62,12 @@ def split_pdf_page(page: PdfPage) -> PdfSplit:
                                           line_number(block.lines[0])))
             continue
         stories.append(story)
-    split = PageSplit([s.segment for s in stories], artifacts)
     whole = (0.0, 0.0, page.width, page.height)
-    boxes = [article_boxes(story.blocks, [b for b in blocks if b not in story.blocks],
-                           page.rects, whole, body) for story in stories]
-    return PdfSplit("\n".join(line.text for line in ordered) + "\n", split, boxes,
-                    (page.width, page.height))
+    for story in stories:
+        others = [b for b in blocks if b not in story.blocks]
+        story.segment.boxes = article_boxes(story.blocks, others, page.rects, whole, body)
+    split = PageSplit([s.segment for s in stories], artifacts)
+    return PdfSplit("\n".join(line.text for line in ordered) + "\n", split)
 
 
 def account_pdf_han(page: PdfPage, pdf_split: PdfSplit) -> tuple[int, int]:
