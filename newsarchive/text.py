@@ -7,8 +7,9 @@ import unicodedata
 from dataclasses import dataclass
 
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
-# Spaces a PDF extraction emits: ASCII, ideographic, no-break, the typographic widths, zero-width.
-SPACES = (" \t\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+# Spaces a PDF extraction emits: ASCII, ideographic, no-break, the typographic widths, zero-width,
+# and the form feed pdftotext ends each page with (a line holding only it is a blank line).
+SPACES = (" \t\f\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
           "\u200b\u202f\u205f")
 # Marks that can end a sentence; closing quotes and brackets count only after one of these.
 TERMINALS = "。！？!?…；"

@@ -20,7 +20,8 @@ from .bodies import cut_bodies, stray_parts
 from .compose import compose_segment, repeated_bylines
 from .headings import mark_headline_groups
 from .lines import page_lines, read_items, read_lines
-from .types import ItemKind
+from .listed import find_listed_headlines, listed_drafts
+from .types import HeadUnit, ItemKind
 
 __all__ = ["account_han", "missing_han", "page_lines", "split_page"]
 
@@ -28,7 +29,13 @@ __all__ = ["account_han", "missing_han", "page_lines", "split_page"]
 def split_page(text: str) -> PageSplit:
     """Split one page's text into articles, repaired, with every removed piece recorded."""
     lines, artifacts = read_lines(text)
-    items = read_items(lines)
+    listed = find_listed_headlines(lines)
+    items = read_items(lines[:listed[0]] + [None] * (len(lines) - listed[0]) if listed else lines)
+    # The headlines listed after the stories are placed by their words, not read in turn; where
+    # the text has its headlines in place, the last ones are one more story's, set after it.
+    if listed and sum(item.kind == ItemKind.HEAD for item in items) >= len(listed[1]):
+        listed = None
+        items = read_items(lines)
     artifacts.extend(Artifact("photo-caption", "".join(line.text for line in item.lines),
                               item.lines[0].number)
                      for item in items if item.kind == ItemKind.CAPTION)
@@ -37,7 +44,14 @@ def split_page(text: str) -> PageSplit:
     cut, units = cut_bodies(items)
     bodies = [body for body in cut if body.has_text()]
     artifacts.extend(stray for body in cut if not body.has_text() for stray in stray_parts(body))
-    drafts, warnings = make_drafts(units, bodies)
+    if listed:
+        artifacts.extend(Artifact("doubled-text", line.text, line.number) for line in listed[2])
+        heads = [HeadUnit(run, group=-1, position=len(bodies)) for run in listed[1]]
+        drafts, warnings = listed_drafts(heads, units, bodies,
+                                         {artifact.line for artifact in artifacts})
+        units = units + heads
+    else:
+        drafts, warnings = make_drafts(units, bodies)
     # Every headline block is kept: one that no body claimed is listed, never dropped.
     used = {id(unit) for draft in drafts for unit in draft.head}
     artifacts.extend(Artifact("unassigned-headline", "".join(line.text for line in unit.lines),

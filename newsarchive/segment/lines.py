@@ -146,6 +146,14 @@ def _headingish(line: Line) -> bool:
     return not (text[-1] in "，、：:" or (ends_sentence(text) and not text.endswith("—")))
 
 
+def _over_subtitle(chunk: list[Line], following: str) -> bool:
+    """A short block standing right over a `——` subtitle is its headline, commas and all
+    (`闻令而动，同时间赛跑⏎⏎——医用物资保障行业在行动`): text never runs on into a dash line."""
+    return following.startswith("—") and len(chunk) <= 3 and not chunk[0].text.startswith("—") \
+        and all(han_count(line.text) >= 2 and not any(c in line.text for c in "。；")
+                and line.text[-1] not in "，、：:" for line in chunk)
+
+
 def _heads_a_byline(chunk: list[Line], following: str) -> bool:
     """Headline lines with a comma or ending in ？！ (`稳中求进，以进促稳`, `你准备好了吗？`):
     taken for a headline only right over a byline, since a short text line looks the same."""
@@ -192,16 +200,21 @@ def read_items(lines: list[Line | None]) -> list[Item]:
         if len(chunk) == 1 and end_byline and end_byline.start() == 0:
             items.append(Item(ItemKind.BYLINE_END, chunk))
             continue
+        # The pair stands apart: text under it in the same run starts a paragraph.
         if len(chunk) >= 2 and _is_section_pair(chunk[0], chunk[1]) \
-                and not (len(chunk) == 2 and _runs_on(chunk[1], following, page_pairs, column)):
+                and not (len(chunk) == 2 and _runs_on(chunk[1], following, page_pairs, column)) \
+                and (len(chunk) == 2 or chunk[2].indented):
             items.append(Item(ItemKind.SECTION, chunk[:2]))
             chunk = chunk[2:]
         elif opens or _set_beside(chunk, following, column) \
-                or (under and _large_type_after_cut(chunk, block, items, page_pairs, column)):
+                or (under and _large_type_after_cut(chunk, block, items, page_pairs, column)) \
+                or (_wide_head(chunk) and not _runs_on(items[-1].lines[-1], first, page_pairs,
+                                                       column)) \
+                or _over_subtitle(chunk, following):
             head = _leading_head(chunk)
-            if not head and block:
+            if not head and (block or _over_subtitle(chunk, following)):
                 head = len(chunk)
-            if not head and opens:
+            if not head:
                 head = _wide_head(chunk)
             # An over-line ending in `——` always has its title under it, even where the text
             # follows that title with no blank line and its indent is lost.

@@ -41,14 +41,14 @@ NAME_RE = re.compile(r"^[\u4e00-\u9fff·]{2,5}$")
 
 # Lines of the page, not of any article: editors' credits, a bare page label, the running
 # head with the issue's date and weekday (a sentence giving a date has punctuation).
-# A line that is only a paper's name is its masthead (人民日报, 西宁晚报); a line that is only a
-# date is the running head's.
+# A line that is only a paper's name is its masthead (人民日报, 西宁晚报), also with the page label
+# read on in the same line; a line that is only a date is the running head's.
 FURNITURE_RE = re.compile(
     r"^(?:(?:责任编辑|责编|编辑|美编|校对|组版|版式|审读|校读|值班主任|主编|视觉)[：:]"
     r"|第?[A-Z]?\d{1,2}版?$)"
     r"|^[^，。；、]{0,20}\d{4}年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天][^，。；、]{0,30}$"
     r"|^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$"
-    r"|^[\u4e00-\u9fff]{2,6}(?:日报|晚报|早报|时报|商报|都市报)$")
+    r"|^[\u4e00-\u9fff]{2,6}(?:日报|晚报|早报|时报|商报|都市报)(?:\s*第?[A-Z]?\d{1,2}版)?$")
 # Wire copy closes with （完）: a mark, not text.
 END_MARK_RE = re.compile(r"[（(]\s*完\s*[）)]\s*$")
 CAPTION_START_RE = re.compile(r"^(?:[▲△▼▽◀▶]|图为|[（(]?图[一二三四五六七八九十\d]*[：:])")

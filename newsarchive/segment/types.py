@@ -69,15 +69,24 @@ class Body:
         return [line for kind, value in self.parts if kind == "text" for line in value]
 
     def split_off(self, number: int) -> Body:
-        """Move the text from line `number` on (and the credits printed there) to a new body."""
-        kept = [line for line in self.text_lines() if line.number < number]
-        moved = [line for line in self.text_lines() if line.number >= number]
-        tail = Body(parts=[("text", moved)], position=self.position,
+        """Move the text and headings from line `number` on (and the credits printed there)
+        to a new body."""
+        kept_parts: list[tuple[str, object]] = []
+        moved_parts: list[tuple[str, object]] = []
+        for kind, value in self.parts:
+            if kind == "head":
+                (kept_parts if value.number < number else moved_parts).append((kind, value))
+                continue
+            for side, lines in ((kept_parts, [l for l in value if l.number < number]),
+                                (moved_parts, [l for l in value if l.number >= number])):
+                if lines:
+                    side.append(("text", lines))
+        tail = Body(parts=moved_parts, position=self.position,
                     extra_lines=[n for n in self.extra_lines if n >= number],
                     continues=self.continues, continued_from=None)
         if self.byline and all(n >= number for n in self.extra_lines):
             tail.byline, self.byline = self.byline, None
-        self.parts = [("text", kept)]
+        self.parts = kept_parts
         self.extra_lines = [n for n in self.extra_lines if n < number]
         self.continues = None
         return tail

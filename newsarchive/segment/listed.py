@@ -1,0 +1,279 @@
+"""Pages whose headlines the extraction lists apart, after every story.
+
+An extraction in the PDF's drawing order (`pdftotext -raw`, pdfminer on many producers' files)
+keeps each story's text whole and in order, with no blank line between stories, and gives the
+headlines, drawn in their own pass, as one list at the end of the page. No headline then stands
+between two stories: the stream of text is cut where each listed headline's words are, in the
+order the headlines are listed (`find_listed_headlines`, `listed_drafts`).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+
+from ..text import bigrams, ends_sentence, han_count, han_pairs, text_width
+from .patterns import DATELINE_RE, END_BYLINE_RE, START_BYLINE_RE
+from .types import Body, Draft, HeadUnit, Line
+
+# The share of a listed line's words the text before the list must hold for it to be a headline
+# of that text rather than a last line of text (headlines restate their story's words).
+LISTED_EVIDENCE = 0.5
+MAX_LINE_WIDTH = 40       # a headline line is never wider than this (in half-width units)
+MAX_TITLE_LINES = 8       # lines of one listed headline (a narrow side headline wraps often)
+LEAD_LINES = 3            # a story restates its headline in its first lines …
+LEAD_WEIGHT = 1.0         # … and this is what the share of its words there is worth
+SKIP_COST = 0.3           # a listed headline that heads no text (a label, a photo's title)
+MERGE_COST = 0.3          # two listed blocks read as one headline (one wrapped, or a kicker)
+UNSUPPORTED_COST = 0.5    # a headline none of whose words its story uses
+CUT_COST = 0.2            # a new story at a paragraph start with nothing else to show for it
+# What makes a place between two lines a likely start of a story, beyond a finished sentence.
+START_BONUS = {"frame": 0.3, "gap": 0.1, "heading": 0.5, "byline": 0.6, "dateline": 0.3,
+               "short-line": 0.1}
+KICKER_MARKS = "■□●◆◇"
+WRAP_OPENERS = "（(《“‘·"
+WRAP_CLOSERS = "）)》”’、，：:"
+
+
+def find_listed_headlines(lines: list[Line | None]
+                          ) -> tuple[int, list[list[Line]], list[Line]] | None:
+    """Where a list of headlines closes the page: (its index in `lines`, its headlines, each a
+    run of lines, and the lines a fake-bold typesetter drew twice), or None. The list is the
+    run of short lines ending no sentence after the page's last finished sentence; most of its
+    lines repeat words of the text before it."""
+    start = len(lines)
+    while start > 0:
+        line = lines[start - 1]
+        if line is not None and (ends_sentence(line.text) or text_width(line.text) > MAX_LINE_WIDTH
+                                 or any(c in line.text for c in "。；")
+                                 or START_BYLINE_RE.match(line.text)
+                                 or END_BYLINE_RE.search(line.text)):
+            break
+        start -= 1
+    listed: list[Line] = []
+    doubled: list[Line] = []
+    for line in lines[start:]:
+        if line is not None:
+            (doubled if listed and line.text == listed[-1].text else listed).append(line)
+    if len(listed) < 2:
+        return None
+    before = Counter(han_pairs("".join(line.text for line in lines[:start] if line is not None)))
+    if not before:
+        return None
+    heads = _group_lines(listed, before)
+    backed = [head for head in heads if _evidence(head, before) >= LISTED_EVIDENCE]
+    # A story's own last headline (headlines printed after their text) is one block, not a list.
+    if len(heads) < 2 or len(backed) * 2 < len(heads) + 1:
+        return None
+    return start, heads, doubled
+
+
+def _evidence(head: list[Line], pairs: Counter) -> float:
+    words = bigrams("".join(line.text for line in head))
+    return sum(1 for word in words if pairs[word]) / len(words) if words else 0.0
+
+
+def _group_lines(listed: list[Line], pairs: Counter) -> list[list[Line]]:
+    """The listed lines as headlines: a line joins the one before when the headline is plainly
+    not finished (an open bracket or quote, a series tag or closing mark to come) or the word
+    across the break occurs in the text."""
+    heads: list[list[Line]] = []
+    for line in listed:
+        if heads:
+            so_far = "".join(part.text for part in heads[-1])
+            unclosed = so_far.count("（") + so_far.count("(") > so_far.count("）") + so_far.count(")") \
+                or so_far.count("“") > so_far.count("”")
+            across = so_far[-1:] + line.text[:1]
+            if unclosed or so_far[-1] in WRAP_OPENERS or line.text[0] in WRAP_CLOSERS \
+                    or line.text[0] in "（(" or (han_count(across) == 2 and pairs[across]) \
+                    or len(heads[-1]) < MAX_TITLE_LINES and han_count(line.text) <= 2:
+                heads[-1].append(line)
+                continue
+        heads.append([line])
+    return heads
+
+
+def listed_drafts(heads: list[HeadUnit], units: list[HeadUnit], bodies: list[Body],
+                  set_aside: set[int]) -> tuple[list[Draft], list[str]]:
+    """Cut the page's text into one story per listed headline, in order, where each headline's
+    words are; headline blocks found within the text (kickers, labels) head the story they
+    open. `set_aside`: the lines read as captions, notes or furniture, which stand between
+    frames. Returns the articles and the warnings (listed headlines that head no text)."""
+    stream = [(b, line) for b, body in enumerate(bodies) for line in body.text_lines()]
+    if not stream:
+        return [], []
+    starts = _start_bonuses(stream, units, bodies, set_aside)
+    choice = _best_cuts(heads, stream, starts)
+    warnings = [f"line {head.lines[0].number}: headline with no article: {head.words()}"
+                for index, head in enumerate(heads) if not any(index in run for run, _ in choice)]
+    drafts = []
+    cut_lines = [stream[k][1].number for _, k in choice[1:]]
+    pieces = _cut_bodies_at(bodies, set(cut_lines))
+    bounds = [stream[k][1].number for _, k in choice] + [float("inf")]
+    # A headline block within the text heads the story that starts after it.
+    opened = [bisect.bisect_right(bounds, unit.lines[-1].number) for unit in units]
+    for index, ((run, _), low, high) in enumerate(zip(choice, bounds, bounds[1:])):
+        frames = [body for body in pieces if low <= _first_number(body) < high]
+        if not frames:
+            continue
+        title = [heads[index] for index in run]
+        own = [unit for unit, part in zip(units, opened) if part == index]
+        kicker = _take_kicker(frames[0])
+        if kicker:
+            own.append(HeadUnit([kicker], group=-1, position=frames[0].position))
+        draft = Draft(own + title, frames,
+                      ["headline placed by its words: the page listed its headlines apart"])
+        if not _lead_evidence(title, frames):
+            draft.flag("headline-weak")
+        drafts.append(draft)
+    # Before the first listed headline's story: text whose headline the list does not hold.
+    first = [body for body in pieces if _first_number(body) < bounds[0]]
+    if first:
+        drafts.insert(0, Draft([], first, ["no headline found for this article"], ["no-headline"]))
+    return drafts, warnings
+
+
+def _start_bonuses(stream: list[tuple[int, Line]], units: list[HeadUnit], bodies: list[Body],
+                   set_aside: set[int]) -> dict[int, float]:
+    """Where a story may start (index into the stream, > 0) and how likely it is: after a
+    finished sentence, a frame boundary (a byline, a caption, a note) or a headline block."""
+    head_before = {unit.position for unit in units}
+    widths = sorted(text_width(line.text) for _, line in stream)
+    column = widths[len(widths) * 3 // 4]
+    starts: dict[int, float] = {}
+    for k in range(1, len(stream)):
+        (b0, previous), (b1, line) = stream[k - 1], stream[k]
+        bonus = 0.0
+        # Something stood between the two lines (a caption, a note, furniture) or a byline or
+        # headline block cut the text there.
+        between = range(previous.number + 1, line.number)
+        if b1 != b0:
+            bonus += START_BONUS["frame"] + (START_BONUS["heading"] if b1 in head_before else 0)
+        elif any(number in set_aside for number in between):
+            bonus += START_BONUS["frame"]
+        elif not ends_sentence(previous.text):
+            continue
+        elif between:
+            bonus += START_BONUS["gap"]
+        if _kicker_line(line):
+            bonus += START_BONUS["heading"]
+        if b1 != b0 and (bodies[b1].starts_with_byline or bodies[b1].led_by_byline):
+            bonus += START_BONUS["byline"]
+        elif DATELINE_RE.search(line.text[:20]) or START_BYLINE_RE.match(line.text):
+            bonus += START_BONUS["dateline"]
+        if text_width(previous.text) < column - 2:
+            bonus += START_BONUS["short-line"]
+        starts[k] = bonus - CUT_COST
+    return starts
+
+
+def _best_cuts(heads: list[HeadUnit], stream: list[tuple[int, Line]],
+               starts: dict[int, float]) -> list[tuple[tuple[int, ...], int]]:
+    """The parts (headline indices, first stream index) that best fit the headlines' words:
+    dynamic programming over the headlines in order and the possible story starts."""
+    texts = [line.text for _, line in stream]
+    # A word counts once per story, however often it recurs: each line holding it gets a share.
+    lines_with = Counter(word for index, text in enumerate(texts)
+                         for word in bigrams(text + (texts[index + 1][:1] if index + 1 < len(texts)
+                                                         else "")))
+    line_words = [bigrams(text + (texts[index + 1][:1] if index + 1 < len(texts) else ""))
+                  for index, text in enumerate(texts)]
+    # Each headline's evidence per line, as running totals; a headline in several listed
+    # blocks sums its blocks', so that reading two blocks as one headline costs nothing.
+    totals = []
+    for head in heads:
+        words = {word for word in bigrams(head.words()) if lines_with[word]}
+        total = [0.0]
+        for present in line_words:
+            total.append(total[-1] + sum(1 / lines_with[w] for w in words & present)
+                         / max(1, len(words)))
+        totals.append(total)
+    runs = [tuple(range(i, j)) for i in range(len(heads))
+            for j in range(i + 1, min(len(heads), i + 3) + 1)]
+    prefix = {run: [sum(values) for values in zip(*(totals[i] for i in run))] for run in runs}
+    # The share of a headline's words in the first lines from a start: a story restates its
+    # headline in its lead, which is what makes two listed headlines two stories.
+    candidates = [0] + sorted(starts)
+    word_sets = [bigrams(head.words()) for head in heads]
+    lead = {}
+    for run in runs:
+        lead[run] = {}
+        for a in candidates:
+            near = set().union(*line_words[a:a + LEAD_LINES])
+            lead[run][a] = max(len(word_sets[i] & near) / len(word_sets[i]) if word_sets[i] else 0.0
+                               for i in run)
+    end = len(stream)
+    # best[(i, a)]: the best score with headlines before i placed and a story starting at a.
+    best: dict[tuple[int, int], tuple[float, object]] = {(0, 0): (0.0, None)}
+    for i in range(len(heads)):
+        for a in candidates:
+            state = best.get((i, a))
+            if state is None:
+                continue
+            score, node = state
+            _offer(best, (i + 1, a), score - SKIP_COST, node)
+            for run in (r for r in runs if r[0] == i):
+                total = prefix[run]
+                at = bisect.bisect_right(candidates, a)
+                for b in candidates[at:] + [end]:
+                    gain = total[b] - total[a] + LEAD_WEIGHT * lead[run][a] + starts.get(b, 0.0) \
+                        - MERGE_COST * (len(run) - 1) \
+                        - UNSUPPORTED_COST * sum(totals[i][b] == totals[i][a] for i in run)
+                    _offer(best, (run[-1] + 1, b), score + gain, (node, (run, a)))
+    final = best.get((len(heads), end))
+    if final is None:
+        return []
+    parts, node = [], final[1]
+    while node is not None:
+        node, part = node
+        parts.append(part)
+    return parts[::-1]
+
+
+def _kicker_line(line: Line) -> bool:
+    """An over-line read in with the text: `■ 某某医院检验师某某——`."""
+    text = line.text
+    return han_count(text) >= 2 and not any(c in text for c in "。；，") \
+        and (text.endswith("——") or text[0] in KICKER_MARKS)
+
+
+def _offer(best: dict, key: tuple[int, int], score: float, node) -> None:
+    if key not in best or score > best[key][0]:
+        best[key] = (score, node)
+
+
+def _cut_bodies_at(bodies: list[Body], numbers: set[int]) -> list[Body]:
+    """The bodies, each cut before every line in `numbers` that is not its first."""
+    pieces = []
+    for body in bodies:
+        cuts = sorted(line.number for line in body.text_lines()[1:] if line.number in numbers)
+        tails = []
+        for number in reversed(cuts):
+            tails.insert(0, body.split_off(number))
+        pieces.extend([body] + tails)
+    return pieces
+
+
+def _take_kicker(body: Body) -> Line | None:
+    """A story's first line when it is an over-line: taken out of the text for the headline."""
+    lines = body.text_lines()
+    if len(lines) < 2 or not _kicker_line(lines[0]):
+        return None
+    first = body.parts[0]
+    if first[0] != "text" or first[1][0] is not lines[0] or len(first[1]) < 2:
+        return None
+    first[1].pop(0)
+    return lines[0]
+
+
+def _first_number(body: Body) -> int:
+    """A frame's first text line (a byline printed over it goes with it)."""
+    numbers = [line.number for line in body.text_lines()] or body.extra_lines
+    return min(numbers) if numbers else 0
+
+
+def _lead_evidence(title: list[HeadUnit], frames: list[Body]) -> bool:
+    """Whether the story's first lines repeat any word of its headline."""
+    lead = "".join(line.text for line in frames[0].text_lines()[:LEAD_LINES * 2]) if frames else ""
+    return bool(bigrams("".join(unit.words() for unit in title)) & bigrams(lead))
+
