@@ -958,6 +958,7 @@ def test_byline_under_headline_with_a_box_mark():
 @pytest.mark.parametrize("header", [
     "西宁晚报 2024年12月22日 星期日 A01",
     "人民日报",
+    "人民日报 第10版",   # the masthead and page label read as one line (drawing order)
     "2024年12月22日",
 ])
 def test_page_furniture_is_an_artifact(header):
@@ -1424,3 +1425,26 @@ def test_a_brief_under_a_datelined_story_is_not_taken_for_its_section():
     assert titles(split) == ["习近平同韩国总统文在寅通电话", "做好防控 平安有序返校复课"]
     assert fully_accounted(text, split)
 
+
+
+@pytest.mark.parametrize("before", [
+    "市民休闲空间不断扩大。",   # after a finished sentence
+    "市民休闲空间不断",         # after a column cut mid-sentence (the rest is on another page)
+])
+def test_a_headline_with_a_comma_over_a_dash_subtitle(before):
+    text = page(f"""
+本报讯 今年以来，全市新建城市公园十二座，
+{before}
+
+闻令而动，同时间赛跑
+
+——物资保障行业在行动
+
+春运首日，物资保障行业闻令而动，全力保障
+市场供应，同时间赛跑。
+""")
+    split = split_page(text)
+    last = split.segments[-1]
+    assert (last.title, last.subtitle) == ("闻令而动，同时间赛跑", "物资保障行业在行动")
+    assert last.body.startswith("春运首日")
+    assert fully_accounted(text, split)

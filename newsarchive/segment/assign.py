@@ -74,10 +74,11 @@ def _label_over(units: list[HeadUnit], end: int) -> bool:
 
 
 def _leads_into(units: list[HeadUnit], end: int) -> bool:
-    """Whether units[end] ends in a dash (an over-line, `…精准施策——`) with another block of
-    its group under it."""
+    """Whether units[end] ends in a dash (an over-line, `…精准施策——`) or has a `——` subtitle
+    right under it, in its group: either way the block under it is the same headline's."""
     return end + 1 < len(units) and units[end + 1].group == units[end].group \
-        and units[end].lines[-1].text.endswith("—")
+        and (units[end].lines[-1].text.endswith("—")
+             or units[end + 1].lines[0].text.startswith("—"))
 
 
 def _offer(layer: dict, last: int, score: float, node) -> None:

@@ -1,0 +1,96 @@
+"""Pages whose extraction lists the headlines apart, after every story (drawing order, as
+`pdftotext -raw` reads many PDFs): no blank line between stories, the headlines at the end."""
+
+import pytest
+
+from newsarchive.segment import account_han, split_page
+from newsarchive.segment.lines import read_lines
+from newsarchive.segment.listed import find_listed_headlines
+
+# Three stories read straight on, a caption and an over-line among them, the headlines after
+# the editor's credit; the second headline wraps inside its brackets.
+STREAM = """人民日报 第4版
+本报讯 今年以来，全市新建城市公
+园十二座，改造提升街头绿地三十
+处，市民休闲空间不断扩大。
+据介绍，明年全市还将新建公园五
+座，城市公园总数将超过六十座。
+图为市民在新建的滨河公园散步。 本报记者 李明摄
+■ 市交通局发布出行提示——
+春运首日，市交通局发布春运出行
+提示，提醒广大旅客错峰出行，合
+理安排行程，注意防寒保暖。
+市交通局相关负责人表示，春运期
+间全市将加密公交班次。
+昨日，市图书馆举办新年阅读活动
+，吸引众多市民参加，亲子阅读区
+和非遗展示区人头攒动。
+阅读活动将持续到明年一月底。
+责任编辑：王芳
+全市新建十二座城市公园
+春运出行请错峰（民生
+关注）
+图书馆新年阅读活动受欢迎
+"""
+
+
+def test_listed_headlines_are_found_and_grouped():
+    lines, _ = read_lines(STREAM)
+    listed = find_listed_headlines(lines)
+    assert listed is not None
+    _, heads, doubled = listed
+    assert ["".join(line.text for line in head) for head in heads] == \
+        ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]
+    assert doubled == []
+
+
+def test_each_listed_headline_heads_the_story_that_uses_its_words():
+    split = split_page(STREAM)
+    got = [(s.kicker, s.title, s.byline, s.body[:7], s.body[-6:]) for s in split.segments]
+    assert got == [
+        (None, "全市新建十二座城市公园", "本报讯", "今年以来，全市", "超过六十座。"),
+        ("市交通局发布出行提示——", "春运出行请错峰（民生关注）", None, "春运首日，市交", "密公交班次。"),
+        (None, "图书馆新年阅读活动受欢迎", None, "昨日，市图书馆", "明年一月底。"),
+    ]
+    assert [(a.kind, a.line) for a in split.artifacts] == \
+        [("page-furniture", 1), ("page-furniture", 18), ("photo-caption", 7)]
+    accounted, total, _ = account_han(STREAM, split)
+    assert accounted == total
+
+
+def test_a_headline_drawn_twice_in_the_list_is_kept_once_and_recorded():
+    text = STREAM.replace("图书馆新年阅读活动受欢迎\n", "图书馆新年阅读活动受欢迎\n图书馆新年阅读活动受欢迎\n")
+    split = split_page(text)
+    assert [s.title for s in split.segments][-1] == "图书馆新年阅读活动受欢迎"
+    assert [a.kind for a in split.artifacts if a.text == "图书馆新年阅读活动受欢迎"] == ["doubled-text"]
+    accounted, total, _ = account_han(text, split)
+    assert accounted == total
+
+
+@pytest.mark.parametrize("tail", [
+    # one story's own headline set after it (the seeds' way): a block, not a list
+    "全市新建十二座城市公园\n",
+    # short lines that name nothing in the text are no headlines of it
+    "冬至\n小寒\n大寒\n",
+])
+def test_no_list_without_two_headlines_backed_by_the_text(tail):
+    text = STREAM.split("责任编辑")[0] + tail
+    assert find_listed_headlines(read_lines(text)[0]) is None
+
+
+def test_text_with_its_headlines_in_place_is_read_in_turn():
+    # Headlines stand over their stories; the two short lines after the last one are that
+    # story's, not a list for the page.
+    text = """全市新建十二座城市公园
+
+本报讯 今年以来，全市新建城市公园十二座，改造提升街头绿地三十处。
+
+春运出行请错峰
+
+春运首日，市交通局发布春运出行提示，提醒广大旅客错峰出行。
+
+城市公园
+春运出行
+"""
+    split = split_page(text)
+    assert [s.title for s in split.segments][:2] == ["全市新建十二座城市公园", "春运出行请错峰"]
