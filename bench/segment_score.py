@@ -115,6 +115,9 @@ class ArticleScore:
     seg_title: str | None
     seg_head: str                 # first 60 characters of the matched segment's body
     found: bool                   # first and last sentence exact
+    # Both of those sentences read whole somewhere in the extracted text: no segmenter that
+    # keeps the extraction's lines can find the others exactly (an extraction's own bound).
+    intact: bool
     ok: dict[str, bool]           # FIELDS -> exact
     has: dict[str, bool]          # kicker/subtitle -> the truth has one
     spurious: dict[str, bool]     # kicker/subtitle -> truth has none, output has one
@@ -211,6 +214,7 @@ def score_split(text: str, truth: dict, split, ms: float = 0.0, date: dt.date | 
     s_sents = [paragraph_sentences(p) for p in s_paras]
     s_texts = [norm(seg.body) for seg in segs]
 
+    page_text = norm(text)
     matched: list[int | None] = []
     for sents in t_sents:
         counts = [sum(1 for s in sents if s in body) for body in s_texts]
@@ -237,6 +241,7 @@ def score_split(text: str, truth: dict, split, ms: float = 0.0, date: dt.date | 
         articles.append(ArticleScore(
             page=truth.get("name", ""), split=truth.get("split", ""), n=art.get("n", k + 1),
             kinds=list(art.get("kinds") or []), title=art.get("title", ""), matched=j,
+            intact=bool(sents) and sents[0] in page_text and sents[-1] in page_text,
             seg_title=seg.title if seg else None,
             seg_head=(seg.body if seg else "").replace("\n", " ")[:60], found=found, ok=ok,
             has={name: bool(want[name]) for name in ("kicker", "subtitle")},
@@ -301,6 +306,7 @@ def article_metrics(arts: list[ArticleScore]) -> dict:
     n = len(arts)
     m = {"articles": n,
          "found_exactly": _share(sum(a.found for a in arts), n),
+         "intact_in_text": _share(sum(a.intact for a in arts), n),
          "segmentation": {"value": sum(a.segmentation for a in arts) / n if n else None,
                           "count": None, "of": n}}
     for name in FIELDS:
@@ -428,7 +434,7 @@ def score_corpus(corpus: Path, truths: list[dict], extractors: list[str],
 
 ROWS = [  # (label, key) in the table's order
     ("pages", "pages"), ("true articles", "articles"), ("segments", "segments"),
-    ("found exactly", "found_exactly"), ("segmentation (mean)", "segmentation"),
+    ("found exactly", "found_exactly"), ("  ends intact in text", "intact_in_text"), ("segmentation (mean)", "segmentation"),
     ("exact titles", "exact_title"), ("exact kickers", "exact_kicker"),
     ("  where truth has one", "exact_kicker_when_present"), ("  spurious kickers", "spurious_kicker"),
     ("exact subtitles", "exact_subtitle"),
