@@ -1448,3 +1448,24 @@ def test_a_headline_with_a_comma_over_a_dash_subtitle(before):
     assert (last.title, last.subtitle) == ("闻令而动，同时间赛跑", "物资保障行业在行动")
     assert last.body.startswith("春运首日")
     assert fully_accounted(text, split)
+
+
+def test_a_headline_read_on_top_of_its_text_with_its_tag_wrapped_under_it():
+    # The headline spans the frame (wider than the column lines under it), no blank line
+    # under it, its series tag's last characters wrapped onto a line of their own.
+    text = page("""
+本报讯 全市新建城市公园十二座，改造提升
+街头绿地三十处，市民休闲空间不断扩大。
+
+回收旧物也要讲环保规矩吗？（民生
+话题）
+收旧利废，本是节约资源
+的好事，可有的回收站点
+脏乱不堪，周边居民意见
+不小，整治势在必行。
+""")
+    split = split_page(text)
+    last = split.segments[-1]
+    assert last.title == "回收旧物也要讲环保规矩吗？（民生话题）"
+    assert last.body.startswith("收旧利废")
+    assert fully_accounted(text, split)

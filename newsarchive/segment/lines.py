@@ -316,6 +316,13 @@ def _wide_head(chunk: list[Line]) -> int:
                or line.text.count(" ") > 1 or START_BYLINE_RE.match(line.text) for line in head):
             return count - 1
         if text_width(chunk[count].text) < WIDE_HEAD * column:
+            # A tail that closes the headline's bracket wrapped under it: `…红包吗？（说⏎道）`.
+            words = "".join(line.text for line in head)
+            tail = chunk[count].text
+            opened = words.count("（") + words.count("(") - words.count("）") - words.count(")")
+            if opened > 0 and tail.endswith(("）", ")")) and not any(c in tail for c in "（(") \
+                    and han_count(tail) <= 4:
+                return count + 1
             return count
     return 0
 
