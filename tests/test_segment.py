@@ -1469,3 +1469,26 @@ def test_a_headline_read_on_top_of_its_text_with_its_tag_wrapped_under_it():
     assert last.title == "回收旧物也要讲环保规矩吗？（民生话题）"
     assert last.body.startswith("收旧利废")
     assert fully_accounted(text, split)
+
+
+def test_a_wide_over_line_with_a_comma_heads_the_headline_under_it():
+    text = page("""
+本报讯 全市新建城市公园十二
+座，改造提升街头绿地三十处，
+市民休闲空间不断扩大。
+
+本市整治再生资源回收行业，环境明显改
+善
+
+“破烂王”变干净了
+
+收旧利废，本是节约资源
+的好事，可有的回收站点
+脏乱不堪，周边居民意见
+不小，整治势在必行。
+""")
+    split = split_page(text)
+    last = split.segments[-1]
+    assert (last.kicker, last.title) == ("本市整治再生资源回收行业，环境明显改善", "“破烂王”变干净了")
+    assert split.segments[0].body.endswith("市民休闲空间不断扩大。")
+    assert fully_accounted(text, split)

@@ -74,10 +74,11 @@ def _label_over(units: list[HeadUnit], end: int) -> bool:
 
 
 def _leads_into(units: list[HeadUnit], end: int) -> bool:
-    """Whether units[end] ends in a dash (an over-line, `…精准施策——`) or has a `——` subtitle
-    right under it, in its group: either way the block under it is the same headline's."""
+    """Whether units[end] is an over-line (ending in a dash, `…精准施策——`, or known as one) or
+    has a `——` subtitle right under it, in its group: either way the block under it is the same
+    headline's."""
     return end + 1 < len(units) and units[end + 1].group == units[end].group \
-        and (units[end].lines[-1].text.endswith("—")
+        and (units[end].over_line or units[end].lines[-1].text.endswith("—")
              or units[end + 1].lines[0].text.startswith("—"))
 
 
@@ -100,6 +101,9 @@ def _prune(layer: dict, low: int) -> dict:
 def headline_parts(run: list[HeadUnit], text: str = "") -> tuple[str, str | None, str | None]:
     """(title, kicker, subtitle) from a headline's lines in page order; text is the article's,
     where a title broken over two lines is read whole (`…工业互联网⏎标识解析…`)."""
+    if len(run) > 1 and run[0].over_line:
+        title, _, subtitle = headline_parts(run[1:], text)
+        return title, run[0].words(), subtitle
     lines = [line.text for unit in run for line in unit.lines]
     subtitle_lines = [line.lstrip("—").strip(SPACES) for line in lines if line.startswith("—")]
     lines = [line for line in lines if not line.startswith("—")]

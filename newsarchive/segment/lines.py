@@ -7,6 +7,7 @@ from collections import Counter
 from ..model import Artifact
 from ..text import (
     SPACES, column_width, column_widths, ends_sentence, find_continuation, han_count, han_pairs, is_han,
+    join_wrapped_lines,
     strip_justification_spaces, text_width, undouble_bold_text,
 )
 from .patterns import (
@@ -231,7 +232,25 @@ def read_items(lines: list[Line | None]) -> list[Item]:
                 chunk = chunk[head:]
         if chunk:
             items.append(Item(ItemKind.TEXT, chunk))
+    _mark_wide_kickers(items, column)
     return items
+
+
+def _mark_wide_kickers(items: list[Item], column: dict[int, float]) -> None:
+    """A block of one or two lines wider than the page's text columns, ending no sentence,
+    standing between finished text and a headline, is that headline's over-line, commas and
+    all (`湖南汨罗升级再生资源行业，整治环⏎境污染` over `“破烂王”变干净了`): a block of one
+    line known to lead into that headline, so that no story before takes it for its own."""
+    for index in range(len(items) - 1):
+        lines, before = items[index].lines, items[index - 1] if index else None
+        if items[index].kind == ItemKind.TEXT and items[index + 1].kind == ItemKind.HEAD \
+                and len(lines) <= 2 and not ends_sentence(lines[-1].text) \
+                and not any(c in line.text for line in lines for c in "。；") \
+                and text_width(lines[0].text) >= WIDE_HEAD * column[id(lines[0])] \
+                and (before is None or before.kind != ItemKind.TEXT
+                     or ends_sentence(before.lines[-1].text)):
+            joined = Line(lines[0].number, join_wrapped_lines([line.text for line in lines]))
+            items[index] = Item(ItemKind.HEAD, [joined], over_line=True)
 
 
 def _runs_on(line: Line, following: str, page_pairs: Counter, column: dict[int, float]) -> bool:

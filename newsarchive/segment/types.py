@@ -32,6 +32,7 @@ class Line:
 class Item:
     kind: ItemKind
     lines: list[Line]
+    over_line: bool = False       # a headline block known to lead into the block under it
 
 
 @dataclass
@@ -99,6 +100,7 @@ class HeadUnit:
     lines: list[Line]
     group: int                    # index of its group of adjacent headline units
     position: int                 # how many bodies precede it on the page
+    over_line: bool = False       # a kicker set apart: it leads into the block under it
 
     def words(self) -> str:
         """The block's words without its subtitle: what its body is expected to repeat."""
