@@ -1492,3 +1492,40 @@ def test_a_wide_over_line_with_a_comma_heads_the_headline_under_it():
     assert (last.kicker, last.title) == ("本市整治再生资源回收行业，环境明显改善", "“破烂王”变干净了")
     assert split.segments[0].body.endswith("市民休闲空间不断扩大。")
     assert fully_accounted(text, split)
+
+
+def test_a_headline_wrapped_in_a_narrow_column_beside_its_text():
+    # The headline column is read as a block of short lines between two of the text's.
+    text = page("""
+本报讯 今年以来，全市新建城市公园十二座，改造
+提升街头绿地三十处，市民休闲空间不断扩大。
+
+护航春运 交警
+坚守一线（平
+安西宁·新春
+见闻）
+
+春运首日，市交警支队在各主要路口增派警力，
+疏导交通，保障市民平安出行。
+""")
+    split = split_page(text)
+    last = split.segments[-1]
+    assert last.title == "护航春运 交警坚守一线（平安西宁·新春见闻）"
+    assert last.body.startswith("春运首日")
+    assert fully_accounted(text, split)
+
+
+def test_a_narrow_column_of_text_is_no_headline():
+    # Text in a narrow column runs into commas and full stops within a few lines.
+    text = page("""
+城市公园添新绿
+
+本报讯 今年以来，全市
+新建城市公园十二座，
+改造提升街头绿地三十
+处，市民休闲空间不断
+扩大。
+""")
+    split = split_page(text)
+    assert [s.title for s in split.segments] == ["城市公园添新绿"]
+    assert fully_accounted(text, split)

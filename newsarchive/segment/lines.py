@@ -178,6 +178,8 @@ def read_items(lines: list[Line | None]) -> list[Item]:
     column = dict(zip((id(l) for l in all_lines),
                       column_widths([text_width(l.text) for l in all_lines])))
     page_pairs = Counter(han_pairs("".join(line.text for line in all_lines)))
+    widths = sorted(text_width(line.text) for line in all_lines)
+    page_column = widths[len(widths) // 2] if widths else 0.0
     chunks = _chunks(lines)
     items: list[Item] = []
     for index, chunk in enumerate(chunks):
@@ -200,6 +202,12 @@ def read_items(lines: list[Line | None]) -> list[Item]:
         end_byline = END_BYLINE_RE.search(first)
         if len(chunk) == 1 and end_byline and end_byline.start() == 0:
             items.append(Item(ItemKind.BYLINE_END, chunk))
+            continue
+        if _narrow_headline(chunk, page_column) and not (
+                items and items[-1].kind == ItemKind.TEXT
+                and _runs_on(items[-1].lines[-1], first, page_pairs, column)):
+            joined = Line(chunk[0].number, join_wrapped_lines([line.text for line in chunk]))
+            items.append(Item(ItemKind.HEAD, [joined]))
             continue
         # The pair stands apart: text under it in the same run starts a paragraph.
         if len(chunk) >= 2 and _is_section_pair(chunk[0], chunk[1]) \
@@ -290,6 +298,25 @@ def _large_type_after_cut(chunk: list[Line], block: bool, items: list[Item],
         items[-1].lines[-1], chunk[0].text, page_pairs, column)
 
 
+def _narrow_headline(chunk: list[Line], page_column: float) -> bool:
+    """A headline set in a narrow column beside its text and read as a block of its own, a few
+    characters a line (`侦查破案 冲⏎锋在前（为⏎了民族复兴⏎·英雄烈士⏎谱）`): three lines or more
+    with no sentence end, at most one comma, brackets closed, nothing left hanging. Text of a
+    narrow column runs into a comma or a full stop within a few lines."""
+    texts = [line.text for line in chunk]
+    joined = "".join(texts)
+    # A `——` line makes a kicker, title and subtitle: a headline of several parts, not one.
+    if not 3 <= len(chunk) <= NARROW_HEAD_LINES or any(han_count(text) < 1 for text in texts) \
+            or any(text.startswith("—") or text.endswith("—") for text in texts) \
+            or max(text_width(text) for text in texts) > NARROW_HEAD_SHARE * page_column \
+            or any(c in joined for c in "。；！？!?：:") or sum(joined.count(c) for c in "，、") > 1 \
+            or START_BYLINE_RE.match(joined) or END_BYLINE_RE.search(joined):
+        return False
+    opened = joined.count("（") + joined.count("(") - joined.count("）") - joined.count(")")
+    return opened == 0 and joined.count("“") == joined.count("”") \
+        and joined[-1] not in "，、" + DANGLING
+
+
 def _headline_block(chunk: list[Line], under: list[Line]) -> bool:
     """A block between blank lines over a column of text, set in larger type: its lines hold
     fewer characters than the text's (a headline wrapped in a narrow column breaks where it
@@ -315,6 +342,11 @@ def _headline_block(chunk: list[Line], under: list[Line]) -> bool:
     # Wrapped lines fill the block's width, and larger type puts fewer characters in it.
     return max(widths) <= column - 1 and all(abs(w - max(widths)) <= 1 for w in widths[:-1])
 
+
+# A headline wrapped in a narrow column beside its text: at most this many lines, each at most
+# this share of the page's usual line width.
+NARROW_HEAD_LINES = 9
+NARROW_HEAD_SHARE = 0.7
 
 # How much wider than the text's lines a headline line read on top of them is at least (1.5 on
 # the page corpus's dev split finds 25.8% of its articles exactly, 1.2 finds 26.7%; 1.1 takes a
