@@ -94,3 +94,14 @@ def test_text_with_its_headlines_in_place_is_read_in_turn():
 """
     split = split_page(text)
     assert [s.title for s in split.segments][:2] == ["全市新建十二座城市公园", "春运出行请错峰"]
+
+
+def test_a_fake_bold_headline_wrapped_a_character_a_line_is_read_once():
+    # Each character drawn twice, the narrow column wrapping after every second one.
+    doubled = "全\n全市\n市新\n新建\n建十\n十二\n二座\n座城\n城市\n市公\n公园\n园\n"
+    text = STREAM.replace("全市新建十二座城市公园\n", doubled)
+    split = split_page(text)
+    assert split.segments[0].title == "全市新建十二座城市公园"
+    assert "".join(a.text for a in split.artifacts if a.kind == "doubled-text") == "全市新建十二座城市公园"
+    accounted, total, _ = account_han(text, split)
+    assert accounted == total

@@ -32,8 +32,9 @@ def split_page(text: str) -> PageSplit:
     listed = find_listed_headlines(lines)
     items = read_items(lines[:listed[0]] + [None] * (len(lines) - listed[0]) if listed else lines)
     # The headlines listed after the stories are placed by their words, not read in turn; where
-    # the text has its headlines in place, the last ones are one more story's, set after it.
-    if listed and sum(item.kind == ItemKind.HEAD for item in items) >= len(listed[1]):
+    # the text has headlines in place (half as many as the list or more), the lines after the
+    # last story are that story's, or a few more stories' set after them.
+    if listed and 2 * sum(item.kind == ItemKind.HEAD for item in items) >= len(listed[1]):
         listed = None
         items = read_items(lines)
     artifacts.extend(Artifact("photo-caption", "".join(line.text for line in item.lines),

@@ -21,6 +21,7 @@ from .types import Body, Draft, HeadUnit, Line
 LISTED_EVIDENCE = 0.5
 MAX_LINE_WIDTH = 40       # a headline line is never wider than this (in half-width units)
 MAX_TITLE_LINES = 8       # lines of one listed headline (a narrow side headline wraps often)
+DOUBLED_SHARE = 0.7       # of a run's characters standing next to their copy: fake bold
 LEAD_LINES = 3            # a story restates its headline in its first lines …
 LEAD_WEIGHT = 1.0         # … and this is what the share of its words there is worth
 SKIP_COST = 0.3           # a listed headline that heads no text (a label, a photo's title)
@@ -39,8 +40,8 @@ def find_listed_headlines(lines: list[Line | None]
                           ) -> tuple[int, list[list[Line]], list[Line]] | None:
     """Where a list of headlines closes the page: (its index in `lines`, its headlines, each a
     run of lines, and the lines a fake-bold typesetter drew twice), or None. The list is the
-    run of short lines ending no sentence after the page's last finished sentence; most of its
-    lines repeat words of the text before it."""
+    run of short lines ending no sentence after the page's last finished sentence; two of its
+    headlines or more repeat words of the text before it."""
     start = len(lines)
     while start > 0:
         line = lines[start - 1]
@@ -55,6 +56,7 @@ def find_listed_headlines(lines: list[Line | None]
     for line in lines[start:]:
         if line is not None:
             (doubled if listed and line.text == listed[-1].text else listed).append(line)
+    listed = _undouble_wrapped(listed, doubled)
     if len(listed) < 2:
         return None
     before = Counter(han_pairs("".join(line.text for line in lines[:start] if line is not None)))
@@ -62,10 +64,37 @@ def find_listed_headlines(lines: list[Line | None]
         return None
     heads = _group_lines(listed, before)
     backed = [head for head in heads if _evidence(head, before) >= LISTED_EVIDENCE]
-    # A story's own last headline (headlines printed after their text) is one block, not a list.
-    if len(heads) < 2 or len(backed) * 2 < len(heads) + 1:
+    # A story's own last headline (headlines printed after their text) is one block, not a list;
+    # a list has two backed headlines at least, and a third of it backed (labels, series tags
+    # and lines the extraction garbled have no words in the text).
+    if len(heads) < 2 or len(backed) < 2 or len(backed) * 3 < len(heads):
         return None
     return start, heads, doubled
+
+
+def _undouble_wrapped(listed: list[Line], doubled: list[Line]) -> list[Line]:
+    """A fake-bold headline in a narrow column comes out a character or two a line, each
+    character twice (`人性⏎性底⏎底线⏎线（`): such a run of lines is one line, read once; the
+    second copies go to `doubled`."""
+    out: list[Line] = []
+    index = 0
+    while index < len(listed):
+        end = index
+        while end < len(listed) and len(listed[end].text) <= 3:
+            end += 1
+        joined = "".join(line.text for line in listed[index:end])
+        repeats = sum(1 for a, b in zip(joined, joined[1:]) if a == b)
+        if end - index >= 3 and repeats * 2 >= DOUBLED_SHARE * len(joined):
+            kept, dropped = [joined[0]], []
+            for char in joined[1:]:
+                (dropped if char == kept[-1] else kept).append(char)
+            out.append(Line(listed[index].number, "".join(kept)))
+            doubled.append(Line(listed[index].number, "".join(dropped)))
+            index = end
+            continue
+        out.append(listed[index])
+        index += 1
+    return out
 
 
 def _evidence(head: list[Line], pairs: Counter) -> float:
