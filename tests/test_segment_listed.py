@@ -105,3 +105,17 @@ def test_a_fake_bold_headline_wrapped_a_character_a_line_is_read_once():
     assert "".join(a.text for a in split.artifacts if a.kind == "doubled-text") == "全市新建十二座城市公园"
     accounted, total, _ = account_han(text, split)
     assert accounted == total
+
+
+def test_two_listed_headlines_glued_on_one_line_are_two():
+    text = STREAM.replace("春运出行请错峰（民生\n关注）\n图书馆新年阅读活动受欢迎\n",
+                          "春运出行请错峰（民生\n关注）图书馆新年阅读活动受欢迎\n")
+    assert [s.title for s in split_page(text).segments] == \
+        ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]
+
+
+def test_a_headline_after_a_bracket_left_open_is_its_own():
+    # The extraction lost the end of the second headline's tag.
+    text = STREAM.replace("春运出行请错峰（民生\n关注）\n", "春运出行请错峰（民生\n")
+    assert [s.title for s in split_page(text).segments] == \
+        ["全市新建十二座城市公园", "春运出行请错峰（民生", "图书馆新年阅读活动受欢迎"]

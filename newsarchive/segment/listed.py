@@ -10,6 +10,7 @@ order the headlines are listed (`find_listed_headlines`, `listed_drafts`).
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter
 
 from ..text import bigrams, ends_sentence, han_count, han_pairs, text_width
@@ -32,6 +33,9 @@ CUT_COST = 0.2            # a new story at a paragraph start with nothing else t
 START_BONUS = {"frame": 0.3, "gap": 0.1, "heading": 0.5, "byline": 0.6, "dateline": 0.3,
                "short-line": 0.1}
 KICKER_MARKS = "■□●◆◇"
+# A closing bracket with a headline's words after it: where two listed headlines were glued.
+GLUED_AFTER_TAG_RE = re.compile(r"(?<=[）)])(?=[\u4e00-\u9fff“]{2})")
+WRAP_TAIL = 5             # characters of a headline's wrapped line in a narrow column
 WRAP_OPENERS = "（(《“‘·"
 WRAP_CLOSERS = "）)》”’、，：:"
 
@@ -53,9 +57,8 @@ def find_listed_headlines(lines: list[Line | None]
         start -= 1
     listed: list[Line] = []
     doubled: list[Line] = []
-    for line in lines[start:]:
-        if line is not None:
-            (doubled if listed and line.text == listed[-1].text else listed).append(line)
+    for line in (part for line in lines[start:] if line is not None for part in _split_glued(line)):
+        (doubled if listed and line.text == listed[-1].text else listed).append(line)
     listed = _undouble_wrapped(listed, doubled)
     if len(listed) < 2:
         return None
@@ -70,6 +73,13 @@ def find_listed_headlines(lines: list[Line | None]
     if len(heads) < 2 or len(backed) < 2 or len(backed) * 3 < len(heads):
         return None
     return start, heads, doubled
+
+
+def _split_glued(line: Line) -> list[Line]:
+    """Two headlines side by side read as one line: a series tag in brackets ends the first
+    (`…（统筹抓好各项工作）点对点包车接返岗员工`)."""
+    parts = [part for part in GLUED_AFTER_TAG_RE.split(line.text) if part]
+    return [Line(line.number, part) for part in parts]
 
 
 def _undouble_wrapped(listed: list[Line], doubled: list[Line]) -> list[Line]:
@@ -112,6 +122,9 @@ def _group_lines(listed: list[Line], pairs: Counter) -> list[list[Line]]:
             so_far = "".join(part.text for part in heads[-1])
             unclosed = so_far.count("（") + so_far.count("(") > so_far.count("）") + so_far.count(")") \
                 or so_far.count("“") > so_far.count("”")
+            # What is left of a bracket or quote is short, or closes it; a headline of its own
+            # after one left open (the extraction lost its end) is not the rest of it.
+            unclosed = unclosed and (len(line.text) <= WRAP_TAIL or any(c in line.text for c in "）)”"))
             across = so_far[-1:] + line.text[:1]
             if unclosed or so_far[-1] in WRAP_OPENERS or line.text[0] in WRAP_CLOSERS \
                     or line.text[0] in "（(" or (han_count(across) == 2 and pairs[across]) \
