@@ -260,7 +260,9 @@ def rebuild_paragraphs(lines: list[str | None]) -> list[str]:
         # A run of questions (`机制是什么？⏎⏎缘何而来？将…`) is one paragraph across a blank.
         asks_on = blank_after and line.rstrip(CLOSERS).endswith(("？", "?")) \
             and _first_terminal(entries[k + 1][1]) in ("？", "?")
-        if (short or blank_after or blank_before) and not asks_on:
+        # A closing quote read onto the next line closes this paragraph's sentence.
+        closes_on = entries[k + 1][1].lstrip(SPACES)[:1] in CLOSERS
+        if (short or blank_after or blank_before) and not asks_on and not closes_on:
             paragraphs.append(join_wrapped_lines(current))
             current = []
     if current:

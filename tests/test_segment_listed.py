@@ -119,3 +119,16 @@ def test_a_headline_after_a_bracket_left_open_is_its_own():
     text = STREAM.replace("春运出行请错峰（民生\n关注）\n", "春运出行请错峰（民生\n")
     assert [s.title for s in split_page(text).segments] == \
         ["全市新建十二座城市公园", "春运出行请错峰（民生", "图书馆新年阅读活动受欢迎"]
+
+
+def test_a_label_line_opens_its_story_and_a_closing_quote_stays_with_its_sentence():
+    # `市图书馆` is a label printed over the third story; the second story's last sentence
+    # ends in a quote the extraction put on the next line.
+    text = STREAM.replace("间全市将加密公交班次。\n", "间全市将加密公交班次。“出行\n请错峰。\n”\n市图书馆\n")
+    split = split_page(text)
+    second, third = split.segments[1], split.segments[2]
+    assert second.body.endswith("“出行请错峰。”")
+    assert (third.kicker, third.title) == ("市图书馆", "图书馆新年阅读活动受欢迎")
+    assert third.body.startswith("昨日，市图书馆")
+    accounted, total, _ = account_han(text, split)
+    assert accounted == total

@@ -102,8 +102,9 @@ def headline_parts(run: list[HeadUnit], text: str = "") -> tuple[str, str | None
     """(title, kicker, subtitle) from a headline's lines in page order; text is the article's,
     where a title broken over two lines is read whole (`…工业互联网⏎标识解析…`)."""
     if len(run) > 1 and run[0].over_line:
-        title, _, subtitle = headline_parts(run[1:], text)
-        return title, run[0].words(), subtitle
+        title, kicker, subtitle = headline_parts(run[1:], text)
+        over_line = _kicker_text(run[0].words())
+        return title, f"{over_line} {kicker}" if kicker else over_line, subtitle
     lines = [line.text for unit in run for line in unit.lines]
     subtitle_lines = [line.lstrip("—").strip(SPACES) for line in lines if line.startswith("—")]
     lines = [line for line in lines if not line.startswith("—")]
@@ -125,10 +126,15 @@ def headline_parts(run: list[HeadUnit], text: str = "") -> tuple[str, str | None
     if len(lines) >= 2 and (LABEL_RE.match(lines[0]) or BOX_LABEL_RE.match(lines[0])
                             or SPEECH_VERB_RE.search(lines[0]) or lines[0].endswith("—")
                             or (kicker_like and not wrapped)):
-        kicker = lines[0].rstrip("：:】]").lstrip("■□●◆◇【[").strip(SPACES)
+        kicker = _kicker_text(lines[0])
         lines = lines[1:]
     title = "".join(lines).rstrip("：:") if len(lines) == 1 else "".join(lines)
     return title, kicker, subtitle
+
+
+def _kicker_text(line: str) -> str:
+    """A kicker without the box mark or label bracket set around it."""
+    return line.rstrip("：:】]").lstrip("■□●◆◇【[").strip(SPACES)
 
 
 def _label_without_words(lines: list[str], text: str) -> bool:

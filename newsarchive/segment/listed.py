@@ -22,6 +22,7 @@ from .types import Body, Draft, HeadUnit, Line
 LISTED_EVIDENCE = 0.5
 MAX_LINE_WIDTH = 40       # a headline line is never wider than this (in half-width units)
 MAX_TITLE_LINES = 8       # lines of one listed headline (a narrow side headline wraps often)
+DRAWN_AGAIN_WITHIN = 3    # listed lines between a headline and its fake-bold copy, at most
 DOUBLED_SHARE = 0.7       # of a run's characters standing next to their copy: fake bold
 LEAD_LINES = 3            # a story restates its headline in its first lines …
 LEAD_WEIGHT = 1.0         # … and this is what the share of its words there is worth
@@ -35,6 +36,9 @@ START_BONUS = {"frame": 0.3, "gap": 0.1, "heading": 0.5, "byline": 0.6, "datelin
 KICKER_MARKS = "■□●◆◇"
 # A closing bracket with a headline's words after it: where two listed headlines were glued.
 GLUED_AFTER_TAG_RE = re.compile(r"(?<=[）)])(?=[\u4e00-\u9fff“]{2})")
+LABEL_SHARE = 0.6         # a label line in the text is at most this share of a full line
+LABEL_PUNCT = "、：:？！?!…“”（）()《》"
+NO_START = "”’）)」』》，。、；：！？,.;:!?"
 WRAP_TAIL = 5             # characters of a headline's wrapped line in a narrow column
 WRAP_OPENERS = "（(《“‘·"
 WRAP_CLOSERS = "）)》”’、，：:"
@@ -58,7 +62,9 @@ def find_listed_headlines(lines: list[Line | None]
     listed: list[Line] = []
     doubled: list[Line] = []
     for line in (part for line in lines[start:] if line is not None for part in _split_glued(line)):
-        (doubled if listed and line.text == listed[-1].text else listed).append(line)
+        # A fake-bold typesetter draws a headline again right after it (lines read in between).
+        again = any(line.text == earlier.text for earlier in listed[-DRAWN_AGAIN_WITHIN:])
+        (doubled if again else listed).append(line)
     listed = _undouble_wrapped(listed, doubled)
     if len(listed) < 2:
         return None
@@ -128,7 +134,8 @@ def _group_lines(listed: list[Line], pairs: Counter) -> list[list[Line]]:
             across = so_far[-1:] + line.text[:1]
             if unclosed or so_far[-1] in WRAP_OPENERS or line.text[0] in WRAP_CLOSERS \
                     or line.text[0] in "（(" or (han_count(across) == 2 and pairs[across]) \
-                    or len(heads[-1]) < MAX_TITLE_LINES and han_count(line.text) <= 2:
+                    or len(heads[-1]) < MAX_TITLE_LINES and han_count(line.text) <= 2 \
+                    and line.text[0] not in "“（(":
                 heads[-1].append(line)
                 continue
         heads.append([line])
@@ -144,7 +151,9 @@ def listed_drafts(heads: list[HeadUnit], units: list[HeadUnit], bodies: list[Bod
     stream = [(b, line) for b, body in enumerate(bodies) for line in body.text_lines()]
     if not stream:
         return [], []
-    starts = _start_bonuses(stream, units, bodies, set_aside)
+    widths = sorted(text_width(line.text) for _, line in stream)
+    column = widths[len(widths) * 3 // 4]
+    starts = _start_bonuses(stream, units, bodies, set_aside, column)
     choice = _best_cuts(heads, stream, starts)
     warnings = [f"line {head.lines[0].number}: headline with no article: {head.words()}"
                 for index, head in enumerate(heads) if not any(index in run for run, _ in choice)]
@@ -160,9 +169,10 @@ def listed_drafts(heads: list[HeadUnit], units: list[HeadUnit], bodies: list[Bod
             continue
         title = [heads[index] for index in run]
         own = [unit for unit, part in zip(units, opened) if part == index]
-        kicker = _take_kicker(frames[0])
+        kicker = _take_kicker(frames[0], column)
         if kicker:
-            own.append(HeadUnit([kicker], group=-1, position=frames[0].position))
+            own.append(HeadUnit([kicker], group=-1, position=frames[0].position,
+                                over_line=True))
         draft = Draft(own + title, frames,
                       ["headline placed by its words: the page listed its headlines apart"])
         if not _lead_evidence(title, frames):
@@ -176,15 +186,17 @@ def listed_drafts(heads: list[HeadUnit], units: list[HeadUnit], bodies: list[Bod
 
 
 def _start_bonuses(stream: list[tuple[int, Line]], units: list[HeadUnit], bodies: list[Body],
-                   set_aside: set[int]) -> dict[int, float]:
+                   set_aside: set[int], column: float) -> dict[int, float]:
     """Where a story may start (index into the stream, > 0) and how likely it is: after a
-    finished sentence, a frame boundary (a byline, a caption, a note) or a headline block."""
+    finished sentence, a frame boundary (a byline, a caption, a note) or a headline block.
+    `column`: the width of a full line of text."""
     head_before = {unit.position for unit in units}
-    widths = sorted(text_width(line.text) for _, line in stream)
-    column = widths[len(widths) * 3 // 4]
     starts: dict[int, float] = {}
     for k in range(1, len(stream)):
         (b0, previous), (b1, line) = stream[k - 1], stream[k]
+        # A closing quote or a comma read onto the next line still belongs to the sentence.
+        if line.text[0] in NO_START:
+            continue
         bonus = 0.0
         # Something stood between the two lines (a caption, a note, furniture) or a byline or
         # headline block cut the text there.
@@ -193,11 +205,12 @@ def _start_bonuses(stream: list[tuple[int, Line]], units: list[HeadUnit], bodies
             bonus += START_BONUS["frame"] + (START_BONUS["heading"] if b1 in head_before else 0)
         elif any(number in set_aside for number in between):
             bonus += START_BONUS["frame"]
-        elif not ends_sentence(previous.text):
+        # (A closing quote read onto a line of its own ends the sentence above it.)
+        elif not ends_sentence((stream[k - 2][1].text if k > 1 else "") + previous.text):
             continue
         elif between:
             bonus += START_BONUS["gap"]
-        if _kicker_line(line):
+        if _kicker_line(line, column):
             bonus += START_BONUS["heading"]
         if b1 != b0 and (bodies[b1].starts_with_byline or bodies[b1].led_by_byline):
             bonus += START_BONUS["byline"]
@@ -272,11 +285,14 @@ def _best_cuts(heads: list[HeadUnit], stream: list[tuple[int, Line]],
     return parts[::-1]
 
 
-def _kicker_line(line: Line) -> bool:
-    """An over-line read in with the text: `■ 某某医院检验师某某——`."""
+def _kicker_line(line: Line, column: float) -> bool:
+    """An over-line or a label read in with the text: `■ 某某医院检验师某某——`, or a short
+    line with no punctuation at all (`华夏幸福`; text's short lines end a sentence)."""
     text = line.text
-    return han_count(text) >= 2 and not any(c in text for c in "。；，") \
-        and (text.endswith("——") or text[0] in KICKER_MARKS)
+    if han_count(text) < 2 or any(c in text for c in "。；，"):
+        return False
+    return text.endswith("——") or text[0] in KICKER_MARKS or (
+        text_width(text) <= LABEL_SHARE * column and not any(c in text for c in LABEL_PUNCT))
 
 
 def _offer(best: dict, key: tuple[int, int], score: float, node) -> None:
@@ -296,10 +312,11 @@ def _cut_bodies_at(bodies: list[Body], numbers: set[int]) -> list[Body]:
     return pieces
 
 
-def _take_kicker(body: Body) -> Line | None:
+def _take_kicker(body: Body, column: float) -> Line | None:
     """A story's first line when it is an over-line: taken out of the text for the headline."""
     lines = body.text_lines()
-    if len(lines) < 2 or not _kicker_line(lines[0]):
+    # What a byline leaves of its line is the start of the text, however short.
+    if len(lines) < 2 or body.starts_with_byline or not _kicker_line(lines[0], column):
         return None
     first = body.parts[0]
     if first[0] != "text" or first[1][0] is not lines[0] or len(first[1]) < 2:
