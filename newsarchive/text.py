@@ -223,7 +223,7 @@ def _first_terminal(text: str) -> str:
     return next((char for char in text if char in TERMINALS), "")
 
 
-LEAD_LABEL_RE = re.compile(r"^(?:核心阅读|编者按|内容提要|阅读提示|导读|引子)[：:]?$")
+LEAD_LABEL_RE = re.compile(r"^(?:核心阅读|编者按|编者的话|内容提要|阅读提示|导读|引子)[：:]?$")
 
 
 def rebuild_paragraphs(lines: list[str | None]) -> list[str]:
@@ -248,7 +248,15 @@ def rebuild_paragraphs(lines: list[str | None]) -> list[str]:
         current.append(line)
         if k == len(entries) - 1:
             break
-        if not ends_sentence(line):
+        # A salutation (`各位代表：`, `亲爱的笑笑、果果：`) is a paragraph of its own, a line
+        # of it with room to spare.
+        if current == [line] and line.rstrip(SPACES).endswith(("：", ":")) \
+                and text_width(line) <= widths[k] - 2:
+            paragraphs.append(join_wrapped_lines(current))
+            current = []
+            continue
+        # (A closing quote on a line of its own ends the sentence of the line before.)
+        if not ends_sentence("".join(current[-2:])):
             continue
         blank_after = entries[k + 1][0] > index + 1
         # The early break (`驻足⏎⏎观看。`) follows a line cut mid-sentence; after a finished

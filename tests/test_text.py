@@ -138,6 +138,11 @@ COLUMN = "一二三四五六七八九十一二三四五六"   # a full line of a
     # a lead's label stands alone, not glued to the text after it
     (["编者按", "咣当……门开了，一缕阳光照", "进车间。"], ["编者按", "咣当……门开了，一缕阳光照进车间。"]),
     (["核心阅读：", "多渠道拓展就业空间。"], ["核心阅读：", "多渠道拓展就业空间。"]),
+    (["编者的话", "立善法于天下，则天下治。"], ["编者的话", "立善法于天下，则天下治。"]),
+    # a salutation is a paragraph of its own
+    (["亲爱的孩子们：", COLUMN, "完。"], ["亲爱的孩子们：", COLUMN + "完。"]),
+    # a closing quote read onto the next line still belongs to the sentence it closes
+    ([COLUMN, "“出行请错峰。", "”", COLUMN, "完。"], [COLUMN + "“出行请错峰。”", COLUMN + "完。"]),
     ([], []),
 ])
 def test_rebuild_paragraphs(lines, expected):
