@@ -132,3 +132,14 @@ def test_a_label_line_opens_its_story_and_a_closing_quote_stays_with_its_sentenc
     assert third.body.startswith("昨日，市图书馆")
     accounted, total, _ = account_han(text, split)
     assert accounted == total
+
+
+def test_a_listed_headline_ending_in_an_exclamation_mark_is_in_the_list():
+    text = STREAM.replace("全市新建十二座城市公园\n", "全市新建十二\n座城市公园！\n")
+    split = split_page(text)
+    assert [s.title for s in split.segments] == \
+        ["全市新建十二座城市公园！", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]
+    # …but a story's last line ending in one is no headline: the list starts after it.
+    ended = STREAM.replace("阅读活动将持续到明年一月底。\n", "阅读活动将持续到明年一月底！\n")
+    assert [s.title for s in split_page(ended).segments] == \
+        ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]

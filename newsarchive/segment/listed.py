@@ -13,7 +13,7 @@ import bisect
 import re
 from collections import Counter
 
-from ..text import bigrams, ends_sentence, han_count, han_pairs, text_width
+from ..text import CLOSERS, bigrams, ends_sentence, han_count, han_pairs, text_width
 from .patterns import DATELINE_RE, END_BYLINE_RE, START_BYLINE_RE
 from .types import Body, Draft, HeadUnit, Line
 
@@ -50,15 +50,13 @@ def find_listed_headlines(lines: list[Line | None]
     run of lines, and the lines a fake-bold typesetter drew twice), or None. The list is the
     run of short lines ending no sentence after the page's last finished sentence; two of its
     headlines or more repeat words of the text before it."""
-    start = len(lines)
-    while start > 0:
-        line = lines[start - 1]
-        if line is not None and (ends_sentence(line.text) or text_width(line.text) > MAX_LINE_WIDTH
-                                 or any(c in line.text for c in "。；")
-                                 or START_BYLINE_RE.match(line.text)
-                                 or END_BYLINE_RE.search(line.text)):
-            break
-        start -= 1
+    start = _list_start(lines, len(lines), exclaims=False)
+    # A headline may end in ！ or ？: the list then reaches back to the blank or furniture
+    # line before it, across a few such lines (a last paragraph has a full stop somewhere).
+    earlier = _list_start(lines, start, exclaims=True)
+    if earlier < start and lines[earlier - 1] is None \
+            and sum(line is not None for line in lines[earlier:start]) <= 2 * MAX_TITLE_LINES:
+        start = earlier
     listed: list[Line] = []
     doubled: list[Line] = []
     for line in (part for line in lines[start:] if line is not None for part in _split_glued(line)):
@@ -79,6 +77,26 @@ def find_listed_headlines(lines: list[Line | None]
     if len(heads) < 2 or len(backed) < 2 or len(backed) * 3 < len(heads):
         return None
     return start, heads, doubled
+
+
+def _list_start(lines: list[Line | None], end: int, exclaims: bool) -> int:
+    """Where the run of possible headline lines ending at `end` starts: short lines with no
+    full stop, no byline, ending no sentence (`exclaims`: or ending in ！ or ？)."""
+    start = end
+    while start > 0:
+        line = lines[start - 1]
+        if line is None:
+            if exclaims:
+                return start
+            start -= 1
+            continue
+        text = line.text
+        ends = ends_sentence(text) and not (exclaims and text.rstrip(CLOSERS)[-1:] in "！？!?")
+        if ends or text_width(text) > MAX_LINE_WIDTH or any(c in text for c in "。；") \
+                or START_BYLINE_RE.match(text) or END_BYLINE_RE.search(text):
+            break
+        start -= 1
+    return start
 
 
 def _split_glued(line: Line) -> list[Line]:
