@@ -959,6 +959,7 @@ def test_byline_under_headline_with_a_box_mark():
     "西宁晚报 2024年12月22日 星期日 A01",
     "人民日报",
     "人民日报 第10版",   # the masthead and page label read as one line (drawing order)
+    "人民日报07",
     "2024年12月22日",
 ])
 def test_page_furniture_is_an_artifact(header):

@@ -143,3 +143,10 @@ def test_a_listed_headline_ending_in_an_exclamation_mark_is_in_the_list():
     ended = STREAM.replace("阅读活动将持续到明年一月底。\n", "阅读活动将持续到明年一月底！\n")
     assert [s.title for s in split_page(ended).segments] == \
         ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]
+
+
+def test_a_lead_label_opening_a_story_stays_in_its_text():
+    text = STREAM.replace("昨日，市图书馆举办", "核心阅读\n昨日，市图书馆举办")
+    third = split_page(text).segments[2]
+    assert (third.kicker, third.title) == (None, "图书馆新年阅读活动受欢迎")
+    assert third.body.startswith("核心阅读\n\n昨日，市图书馆")

@@ -13,7 +13,7 @@ import bisect
 import re
 from collections import Counter
 
-from ..text import CLOSERS, bigrams, ends_sentence, han_count, han_pairs, text_width
+from ..text import CLOSERS, LEAD_LABEL_RE, bigrams, ends_sentence, han_count, han_pairs, text_width
 from .patterns import DATELINE_RE, END_BYLINE_RE, START_BYLINE_RE
 from .types import Body, Draft, HeadUnit, Line
 
@@ -310,7 +310,8 @@ def _kicker_line(line: Line, column: float) -> bool:
     """An over-line or a label read in with the text: `■ 某某医院检验师某某——`, or a short
     line with no punctuation at all (`华夏幸福`; text's short lines end a sentence)."""
     text = line.text
-    if han_count(text) < 2 or any(c in text for c in "。；，"):
+    # A lead box's label (`核心阅读`) stays with the lead it introduces.
+    if han_count(text) < 2 or any(c in text for c in "。；，") or LEAD_LABEL_RE.match(text):
         return False
     return text.endswith("——") or text[0] in KICKER_MARKS or (
         text_width(text) <= LABEL_SHARE * column and not any(c in text for c in LABEL_PUNCT))
