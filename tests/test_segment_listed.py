@@ -150,3 +150,11 @@ def test_a_lead_label_opening_a_story_stays_in_its_text():
     third = split_page(text).segments[2]
     assert (third.kicker, third.title) == (None, "图书馆新年阅读活动受欢迎")
     assert third.body.startswith("核心阅读\n\n昨日，市图书馆")
+
+
+def test_an_editors_signature_line_is_not_taken_for_a_label_and_lost():
+    text = STREAM.replace("昨日，市图书馆举办", "——编者\n昨日，市图书馆举办")
+    split = split_page(text)
+    accounted, total, _ = account_han(text, split)
+    assert accounted == total
+    assert split.segments[2].kicker is None

@@ -103,7 +103,7 @@ def headline_parts(run: list[HeadUnit], text: str = "") -> tuple[str, str | None
     where a title broken over two lines is read whole (`…工业互联网⏎标识解析…`)."""
     if len(run) > 1 and run[0].over_line:
         title, kicker, subtitle = headline_parts(run[1:], text)
-        over_line = _kicker_text(run[0].words())
+        over_line = _kicker_text("".join(line.text for line in run[0].lines))
         return title, f"{over_line} {kicker}" if kicker else over_line, subtitle
     lines = [line.text for unit in run for line in unit.lines]
     subtitle_lines = [line.lstrip("—").strip(SPACES) for line in lines if line.startswith("—")]

@@ -40,7 +40,7 @@ KICKER_MARKS = "■□●◆◇"
 # A closing bracket with a headline's words after it: where two listed headlines were glued.
 GLUED_AFTER_TAG_RE = re.compile(r"(?<=[）)])(?=[\u4e00-\u9fff“]{2})")
 LABEL_SHARE = 0.6         # a label line in the text is at most this share of a full line
-LABEL_PUNCT = "、：:？！?!…“”（）()《》"
+LABEL_PUNCT = "、：:？！?!…“”（）()《》—"
 NO_START = "”’）)」』》，。、；：！？,.;:!?"
 WRAP_TAIL = 5             # characters of a headline's wrapped line in a narrow column
 WRAP_OPENERS = "（(《“‘·"
