@@ -50,6 +50,11 @@ def is_han(char: str) -> bool:
     return bool(HAN_RE.match(char))
 
 
+def open_brackets(text: str) -> int:
+    """How many round brackets the text opens and leaves open (negative: closes more)."""
+    return text.count("（") + text.count("(") - text.count("）") - text.count(")")
+
+
 def han_count(text: str) -> int:
     """How many Han characters text holds."""
     return len(HAN_RE.findall(text))

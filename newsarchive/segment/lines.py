@@ -7,14 +7,23 @@ from collections import Counter
 from ..model import Artifact
 from ..text import (
     SPACES, column_width, column_widths, ends_sentence, find_continuation, han_count, han_pairs, is_han,
-    join_wrapped_lines,
-    strip_justification_spaces, text_width, undouble_bold_text,
+    join_wrapped_lines, open_brackets, strip_justification_spaces, text_width, undouble_bold_text,
 )
 from .patterns import (
     CAPTION_START_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
     NO_HEAD_PUNCT, PHOTO_CREDIT_RE, START_BYLINE_RE, UNDER_BYLINE_RE,
 )
 from .types import Item, ItemKind, Line
+
+# A headline wrapped in a narrow column beside its text: at most this many lines, each at most
+# this share of the page's usual line width.
+NARROW_HEAD_LINES = 9
+NARROW_HEAD_SHARE = 0.7
+
+# How much wider than the text's lines a headline line read on top of them is at least (1.5 on
+# the page corpus's dev split finds 25.8% of its articles exactly, 1.2 finds 26.7%; 1.1 takes a
+# seed page's wide body line for a headline).
+WIDE_HEAD = 1.2
 
 
 def page_lines(text: str) -> list[str]:
@@ -206,8 +215,7 @@ def read_items(lines: list[Line | None]) -> list[Item]:
         if _narrow_headline(chunk, page_column) and not (
                 items and items[-1].kind == ItemKind.TEXT
                 and _runs_on(items[-1].lines[-1], first, page_pairs, column)):
-            joined = Line(chunk[0].number, join_wrapped_lines([line.text for line in chunk]))
-            items.append(Item(ItemKind.HEAD, [joined]))
+            items.append(Item(ItemKind.HEAD, [_one_line(chunk)]))
             continue
         # The pair stands apart: text under it in the same run starts a paragraph.
         if len(chunk) >= 2 and _is_section_pair(chunk[0], chunk[1]) \
@@ -257,8 +265,12 @@ def _mark_wide_kickers(items: list[Item], column: dict[int, float]) -> None:
                 and text_width(lines[0].text) >= WIDE_HEAD * column[id(lines[0])] \
                 and (before is None or before.kind != ItemKind.TEXT
                      or ends_sentence(before.lines[-1].text)):
-            joined = Line(lines[0].number, join_wrapped_lines([line.text for line in lines]))
-            items[index] = Item(ItemKind.HEAD, [joined], over_line=True)
+            items[index] = Item(ItemKind.HEAD, [_one_line(lines)], over_line=True)
+
+
+def _one_line(lines: list[Line]) -> Line:
+    """A headline part wrapped over several lines, as the one line it was meant to be."""
+    return Line(lines[0].number, join_wrapped_lines([line.text for line in lines]))
 
 
 def _runs_on(line: Line, following: str, page_pairs: Counter, column: dict[int, float]) -> bool:
@@ -312,8 +324,7 @@ def _narrow_headline(chunk: list[Line], page_column: float) -> bool:
             or any(c in joined for c in "。；！？!?：:") or sum(joined.count(c) for c in "，、") > 1 \
             or START_BYLINE_RE.match(joined) or END_BYLINE_RE.search(joined):
         return False
-    opened = joined.count("（") + joined.count("(") - joined.count("）") - joined.count(")")
-    return opened == 0 and joined.count("“") == joined.count("”") \
+    return open_brackets(joined) == 0 and joined.count("“") == joined.count("”") \
         and joined[-1] not in "，、" + DANGLING
 
 
@@ -343,17 +354,6 @@ def _headline_block(chunk: list[Line], under: list[Line]) -> bool:
     return max(widths) <= column - 1 and all(abs(w - max(widths)) <= 1 for w in widths[:-1])
 
 
-# A headline wrapped in a narrow column beside its text: at most this many lines, each at most
-# this share of the page's usual line width.
-NARROW_HEAD_LINES = 9
-NARROW_HEAD_SHARE = 0.7
-
-# How much wider than the text's lines a headline line read on top of them is at least (1.5 on
-# the page corpus's dev split finds 25.8% of its articles exactly, 1.2 finds 26.7%; 1.1 takes a
-# seed page's wide body line for a headline).
-WIDE_HEAD = 1.2
-
-
 def _wide_head(chunk: list[Line]) -> int:
     """How many leading lines of a chunk are a headline set across the columns of the text
     under it, read with no blank line between (`贵阳 探索新时代…之路⏎坚持高标准要求、加快…
@@ -368,10 +368,9 @@ def _wide_head(chunk: list[Line]) -> int:
             return count - 1
         if text_width(chunk[count].text) < WIDE_HEAD * column:
             # A tail that closes the headline's bracket wrapped under it: `…红包吗？（说⏎道）`.
-            words = "".join(line.text for line in head)
             tail = chunk[count].text
-            opened = words.count("（") + words.count("(") - words.count("）") - words.count(")")
-            if opened > 0 and tail.endswith(("）", ")")) and not any(c in tail for c in "（(") \
+            if open_brackets("".join(line.text for line in head)) > 0 \
+                    and tail.endswith(("）", ")")) and not any(c in tail for c in "（(") \
                     and han_count(tail) <= 4:
                 return count + 1
             return count

@@ -10,10 +10,13 @@ order the headlines are listed (`find_listed_headlines`, `listed_drafts`).
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections import Counter
 
-from ..text import CLOSERS, LEAD_LABEL_RE, bigrams, ends_sentence, han_count, han_pairs, text_width
+from ..text import (
+    CLOSERS, LEAD_LABEL_RE, bigrams, ends_sentence, han_count, han_pairs, open_brackets, text_width,
+)
 from .patterns import DATELINE_RE, END_BYLINE_RE, START_BYLINE_RE
 from .types import Body, Draft, HeadUnit, Line
 
@@ -147,8 +150,7 @@ def _group_lines(listed: list[Line], pairs: Counter) -> list[list[Line]]:
     for line in listed:
         if heads:
             so_far = "".join(part.text for part in heads[-1])
-            unclosed = so_far.count("（") + so_far.count("(") > so_far.count("）") + so_far.count(")") \
-                or so_far.count("“") > so_far.count("”")
+            unclosed = open_brackets(so_far) > 0 or so_far.count("“") > so_far.count("”")
             # What is left of a bracket or quote is short, or closes it; a headline of its own
             # after one left open (the extraction lost its end) is not the rest of it.
             unclosed = unclosed and (len(line.text) <= WRAP_TAIL or any(c in line.text for c in "）)”"))
@@ -188,7 +190,7 @@ def listed_drafts(heads: list[HeadUnit], units: list[HeadUnit], bodies: list[Bod
         frames = [body for body in pieces if low <= _first_number(body) < high]
         if not frames:
             continue
-        title = [heads[index] for index in run]
+        title = [heads[i] for i in run]
         own = [unit for unit, part in zip(units, opened) if part == index]
         kicker = _take_kicker(frames[0], column)
         if kicker:
@@ -248,12 +250,11 @@ def _best_cuts(heads: list[HeadUnit], stream: list[tuple[int, Line]],
     """The parts (headline indices, first stream index) that best fit the headlines' words:
     dynamic programming over the headlines in order and the possible story starts."""
     texts = [line.text for _, line in stream]
-    # A word counts once per story, however often it recurs: each line holding it gets a share.
-    lines_with = Counter(word for index, text in enumerate(texts)
-                         for word in bigrams(text + (texts[index + 1][:1] if index + 1 < len(texts)
-                                                         else "")))
+    # A line's words, with the one across its end; a word counts once per story, however often
+    # it recurs: each line holding it gets a share.
     line_words = [bigrams(text + (texts[index + 1][:1] if index + 1 < len(texts) else ""))
                   for index, text in enumerate(texts)]
+    lines_with = Counter(word for words in line_words for word in words)
     # Each headline's evidence per line, as running totals; a headline in several listed
     # blocks sums its blocks', so that reading two blocks as one headline costs nothing.
     totals = []
@@ -261,7 +262,9 @@ def _best_cuts(heads: list[HeadUnit], stream: list[tuple[int, Line]],
         words = {word for word in bigrams(head.words()) if lines_with[word]}
         total = [0.0]
         for present in line_words:
-            total.append(total[-1] + sum(1 / lines_with[w] for w in words & present)
+            # fsum: a plain float sum over a set depends on its order, which differs from run
+            # to run (string hashes are seeded per process), and so would the cuts.
+            total.append(total[-1] + math.fsum(1 / lines_with[w] for w in words & present)
                          / max(1, len(words)))
         totals.append(total)
     runs = [tuple(range(i, j)) for i in range(len(heads))
