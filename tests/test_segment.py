@@ -1530,3 +1530,24 @@ def test_a_narrow_column_of_text_is_no_headline():
     split = split_page(text)
     assert [s.title for s in split.segments] == ["城市公园添新绿"]
     assert fully_accounted(text, split)
+
+
+def test_a_dateline_wrapped_over_lines_after_a_finished_story_opens_the_next():
+    # No headline stands between the two stories: the second one's dateline, wrapped over two
+    # lines of a narrow column, is where it starts.
+    text = page("""
+城市公园添新绿
+
+本报讯 今年以来，全市新建城市
+公园十二座，市民休闲空间不断扩
+大。
+本报天津2月
+22日电（记者 靳博）春节后，外
+地员工返津后的住宿成了企业关心
+的问题。
+""")
+    split = split_page(text)
+    assert [s.byline for s in split.segments] == ["本报讯", "本报天津2月22日电（记者 靳博）"]
+    assert split.segments[1].body.startswith("春节后")
+    assert split.segments[0].body.endswith("不断扩大。")
+    assert fully_accounted(text, split)

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from ..model import Artifact
 from ..text import SPACES, ends_sentence
-from .patterns import END_BYLINE_RE, START_BYLINE_RE
+from .patterns import DATELINE_START_RE, END_BYLINE_RE, START_BYLINE_RE
 from .types import Body, HeadUnit, Item, ItemKind, Line
 
 
@@ -44,10 +44,24 @@ def cut_bodies(items: list[Item]) -> tuple[list[Body], list[HeadUnit]]:
                                                "".join(line.text for line in item.lines))))
             current.extra_lines.extend(line.number for line in item.lines)
         else:
-            for line in item.lines:
+            for index, line in enumerate(item.lines):
+                # A dateline wrapped over lines (`本报天津2月⏎22日电（记者…）`) after a finished
+                # sentence opens a story as one on its own line does; compose reads it whole.
+                if current is not None and current.has_text() \
+                        and _wrapped_dateline(item.lines[index:index + 3]) \
+                        and ends_sentence(current.text_lines()[-1].text):
+                    current = open_body(starts_with_byline=True)
                 current = _take_text_line(line, current, open_body)
         previous_kind = item.kind
     return bodies, units
+
+
+def _wrapped_dateline(lines: list[Line]) -> bool:
+    """Whether a dateline starts the first line and runs on past it."""
+    if not lines or START_BYLINE_RE.match(lines[0].text) or not DATELINE_START_RE.match(lines[0].text):
+        return False
+    start = START_BYLINE_RE.match("".join(line.text for line in lines))
+    return bool(start) and start.end() > len(lines[0].text)
 
 
 def _take_text_line(line: Line, current: Body | None, open_body) -> Body | None:

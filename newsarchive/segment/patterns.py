@@ -17,6 +17,7 @@ START_BYLINE_RE = re.compile(
 # A dateline anywhere in a text (a second story read into one), and the credit of a dateline
 # whose bracket a wrap put at the start of the next line: `（记者罗晨、闵尊涛）`.
 DATELINE_RE = re.compile(r"(?:本报|新华社|中新社)[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日电")
+DATELINE_START_RE = re.compile(r"^(?:本报|新华社|中新社)")
 CREDIT_OPEN_RE = re.compile(r"^[（(]\s*(?:(?:本报|新华社)?记者|通讯员)[^（）()]{1,40}[）)]")
 # Another paper named in a credit: 人民日报记者, 光明日报评论员.
 PAPER = r"[\u4e00-\u9fff]{2,4}(?:日报|晚报|早报|时报)"
