@@ -58,7 +58,8 @@ def cut_bodies(items: list[Item]) -> tuple[list[Body], list[HeadUnit]]:
 
 def _wrapped_dateline(lines: list[Line]) -> bool:
     """Whether a dateline starts the first line and runs on past it."""
-    if not lines or START_BYLINE_RE.match(lines[0].text) or not DATELINE_START_RE.match(lines[0].text):
+    if not lines or START_BYLINE_RE.match(lines[0].text) \
+            or not DATELINE_START_RE.match(lines[0].text):
         return False
     start = START_BYLINE_RE.match("".join(line.text for line in lines))
     return bool(start) and start.end() > len(lines[0].text)

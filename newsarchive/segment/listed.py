@@ -153,7 +153,8 @@ def _group_lines(listed: list[Line], pairs: Counter) -> list[list[Line]]:
             unclosed = open_brackets(so_far) > 0 or so_far.count("“") > so_far.count("”")
             # What is left of a bracket or quote is short, or closes it; a headline of its own
             # after one left open (the extraction lost its end) is not the rest of it.
-            unclosed = unclosed and (len(line.text) <= WRAP_TAIL or any(c in line.text for c in "）)”"))
+            unclosed = unclosed and (len(line.text) <= WRAP_TAIL
+                                     or any(c in line.text for c in "）)”"))
             across = so_far[-1:] + line.text[:1]
             if unclosed or so_far[-1] in WRAP_OPENERS or line.text[0] in WRAP_CLOSERS \
                     or line.text[0] in "（(" or (han_count(across) == 2 and pairs[across]) \
