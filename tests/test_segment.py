@@ -1532,7 +1532,11 @@ def test_a_narrow_column_of_text_is_no_headline():
     assert fully_accounted(text, split)
 
 
-def test_a_dateline_wrapped_over_lines_after_a_finished_story_opens_the_next():
+@pytest.mark.parametrize("before", [
+    "大。\n",                       # after a finished sentence, in the same block
+    "大。市民可通过公园\n\n",        # at the top of a block, after text cut mid-sentence
+])
+def test_a_dateline_wrapped_over_lines_opens_the_next_story(before):
     # No headline stands between the two stories: the second one's dateline, wrapped over two
     # lines of a narrow column, is where it starts.
     text = page("""
@@ -1540,8 +1544,7 @@ def test_a_dateline_wrapped_over_lines_after_a_finished_story_opens_the_next():
 
 本报讯 今年以来，全市新建城市
 公园十二座，市民休闲空间不断扩
-大。
-本报天津2月
+""" + before + """本报天津2月
 22日电（记者 靳博）春节后，外
 地员工返津后的住宿成了企业关心
 的问题。
@@ -1549,5 +1552,5 @@ def test_a_dateline_wrapped_over_lines_after_a_finished_story_opens_the_next():
     split = split_page(text)
     assert [s.byline for s in split.segments] == ["本报讯", "本报天津2月22日电（记者 靳博）"]
     assert split.segments[1].body.startswith("春节后")
-    assert split.segments[0].body.endswith("不断扩大。")
+    assert split.segments[0].body.startswith("今年以来")
     assert fully_accounted(text, split)

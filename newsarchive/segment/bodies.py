@@ -45,11 +45,12 @@ def cut_bodies(items: list[Item]) -> tuple[list[Body], list[HeadUnit]]:
             current.extra_lines.extend(line.number for line in item.lines)
         else:
             for index, line in enumerate(item.lines):
-                # A dateline wrapped over lines (`本报天津2月⏎22日电（记者…）`) after a finished
-                # sentence opens a story as one on its own line does; compose reads it whole.
+                # A dateline wrapped over lines (`本报天津2月⏎22日电（记者…）`) at the top of a
+                # block or after a finished sentence opens a story as one on its own line does;
+                # compose reads it whole.
                 if current is not None and current.has_text() \
                         and _wrapped_dateline(item.lines[index:index + 3]) \
-                        and ends_sentence(current.text_lines()[-1].text):
+                        and (index == 0 or ends_sentence(current.text_lines()[-1].text)):
                     current = open_body(starts_with_byline=True)
                 current = _take_text_line(line, current, open_body)
         previous_kind = item.kind
