@@ -181,3 +181,15 @@ def test_listed_pages_split_the_same_under_any_hash_seed():
                                 capture_output=True, text=True, check=True)
         outputs.append(json.loads(result.stdout))
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_an_over_line_in_the_text_is_no_headline_in_place():
+    # Two stories, two listed headlines, and the second story's over-line read in with the
+    # text: the list still heads the stories.
+    text = STREAM.split("昨日，市图书馆")[0].replace(
+        "■ 市交通局发布出行提示——", "■ 市交通局发布春运期间全市出行提示——") \
+        + "责任编辑：王芳\n全市新建十二座城市公园\n提醒旅客错峰出行（民生\n关注）\n"
+    split = split_page(text)
+    assert [(s.kicker, s.title) for s in split.segments] == [
+        (None, "全市新建十二座城市公园"),
+        ("市交通局发布春运期间全市出行提示——", "提醒旅客错峰出行（民生关注）")]

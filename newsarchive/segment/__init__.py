@@ -34,7 +34,8 @@ def split_page(text: str) -> PageSplit:
     # The headlines listed after the stories are placed by their words, not read in turn; where
     # the text has headlines in place (half as many as the list or more), the lines after the
     # last story are that story's, or a few more stories' set after them.
-    if listed and 2 * sum(item.kind == ItemKind.HEAD for item in items) >= len(listed[1]):
+    if listed and 2 * sum(item.kind == ItemKind.HEAD and not item.lines[-1].text.endswith("—")
+                          for item in items) >= len(listed[1]):
         listed = None
         items = read_items(lines)
     artifacts.extend(Artifact("photo-caption", "".join(line.text for line in item.lines),
