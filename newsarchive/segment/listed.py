@@ -10,6 +10,7 @@ order the headlines are listed (`find_listed_headlines`, `listed_drafts`).
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 import re
 from collections import Counter
@@ -293,23 +294,16 @@ def _best_cuts(heads: list[HeadUnit], stream: list[tuple[int, Line]],
             lead[run][a] = max(len(word_sets[i] & near) / len(word_sets[i]) if word_sets[i] else 0.0
                                for i in run)
     end = len(stream)
+    targets = candidates + [end]
     # best[(i, a)]: the best score with headlines before i placed and a story starting at a.
     best: dict[tuple[int, int], tuple[float, object]] = {(0, 0): (0.0, None)}
     for i in range(len(heads)):
-        for a in candidates:
-            state = best.get((i, a))
-            if state is None:
-                continue
-            score, node = state
+        states = [(a, best[(i, a)]) for a in candidates if (i, a) in best]
+        for run in (r for r in runs if r[0] == i):
+            _offer_run(best, run, states, targets, prefix[run], lead[run],
+                       [_evidence_after(totals[h]) for h in run], starts)
+        for a, (score, node) in states:
             _offer(best, (i + 1, a), score - SKIP_COST, node)
-            for run in (r for r in runs if r[0] == i):
-                total = prefix[run]
-                at = bisect.bisect_right(candidates, a)
-                for b in candidates[at:] + [end]:
-                    gain = total[b] - total[a] + LEAD_WEIGHT * lead[run][a] + starts.get(b, 0.0) \
-                        - MERGE_COST * (len(run) - 1) \
-                        - UNSUPPORTED_COST * sum(totals[i][b] == totals[i][a] for i in run)
-                    _offer(best, (run[-1] + 1, b), score + gain, (node, (run, a)))
     final = best.get((len(heads), end))
     if final is None:
         return [], totals
@@ -318,6 +312,63 @@ def _best_cuts(heads: list[HeadUnit], stream: list[tuple[int, Line]],
         node, part = node
         parts.append(part)
     return parts[::-1], totals
+
+
+def _offer_run(best: dict, run: tuple[int, ...], states: list, targets: list[int],
+               total: list[float], lead: dict[int, float], evidence_after: list[list[int]],
+               starts: dict[int, float]) -> None:
+    """Offer every story (a, b) headed by `run`, from each state's start a to every later
+    start b, as best[(after the run, b)]. A story's worth is what its lines hold of the run's
+    words, its lead's worth, the next start's bonus, less a cost per headline whose words it
+    lacks. Sweeping b upwards, the starts a are kept in one heap per count of such headlines
+    (a count only falls as b grows), so the pairs are not all tried: a page of many briefs
+    has hundreds of possible starts."""
+    heaps: list[list] = [[] for _ in range(len(run) + 1)]
+    level: dict[int, int] = {}
+    entries: dict[int, tuple] = {}
+    events: list[tuple[int, int]] = []    # (where a start's count falls, the start)
+    waiting = iter(states)
+    pending = next(waiting, None)
+    for b in targets:
+        while pending is not None and pending[0] < b:
+            a, (score, node) = pending
+            entries[a] = (-(score - total[a] + LEAD_WEIGHT * lead[a]), a, node)
+            level[a] = sum(b < after[a] for after in evidence_after)
+            heapq.heappush(heaps[level[a]], entries[a])
+            for after in evidence_after:
+                if b < after[a]:
+                    heapq.heappush(events, (after[a], a))
+            pending = next(waiting, None)
+        while events and events[0][0] <= b:
+            _, a = heapq.heappop(events)
+            level[a] -= 1
+            heapq.heappush(heaps[level[a]], entries[a])
+        found = None
+        for count, heap in enumerate(heaps):
+            while heap and level[heap[0][1]] != count:   # moved to a lower count since
+                heapq.heappop(heap)
+            if heap:
+                value = -heap[0][0] - UNSUPPORTED_COST * count
+                better = found is None or value > found[0] \
+                    or (value == found[0] and heap[0][1] < found[1])   # the earlier start
+                if better:
+                    found = (value, heap[0][1], heap[0][2])
+        if found is not None:
+            value, a, node = found
+            gain = total[b] + starts.get(b, 0.0) - MERGE_COST * (len(run) - 1)
+            _offer(best, (run[-1] + 1, b), value + gain, (node, (run, a)))
+
+
+def _evidence_after(total: list[float]) -> list[int]:
+    """Per line a, the line from which a story starting at a holds some of the headline's
+    words: the smallest x > a with total[x] > total[a] (past the end if none)."""
+    after = [len(total)] * len(total)
+    nxt = len(total)
+    for x in range(len(total) - 1, 0, -1):
+        if total[x] > total[x - 1]:
+            nxt = x
+        after[x - 1] = nxt
+    return after
 
 
 def _kicker_line(line: Line, column: float) -> bool:
