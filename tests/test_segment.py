@@ -1451,6 +1451,14 @@ def test_a_headline_with_a_comma_over_a_dash_subtitle(before):
     assert fully_accounted(text, split)
 
 
+# A short story in a narrow column, under the headlines of the next two tests.
+RECYCLING_TEXT = """收旧利废，本是节约资源
+的好事，可有的回收站点
+脏乱不堪，周边居民意见
+不小，整治势在必行。
+"""
+
+
 def test_a_headline_read_on_top_of_its_text_with_its_tag_wrapped_under_it():
     # The headline spans the frame (wider than the column lines under it), no blank line
     # under it, its series tag's last characters wrapped onto a line of their own.
@@ -1460,11 +1468,7 @@ def test_a_headline_read_on_top_of_its_text_with_its_tag_wrapped_under_it():
 
 回收旧物也要讲环保规矩吗？（民生
 话题）
-收旧利废，本是节约资源
-的好事，可有的回收站点
-脏乱不堪，周边居民意见
-不小，整治势在必行。
-""")
+""" + RECYCLING_TEXT)
     split = split_page(text)
     last = split.segments[-1]
     assert last.title == "回收旧物也要讲环保规矩吗？（民生话题）"
@@ -1483,11 +1487,7 @@ def test_a_wide_over_line_with_a_comma_heads_the_headline_under_it():
 
 “破烂王”变干净了
 
-收旧利废，本是节约资源
-的好事，可有的回收站点
-脏乱不堪，周边居民意见
-不小，整治势在必行。
-""")
+""" + RECYCLING_TEXT)
     split = split_page(text)
     last = split.segments[-1]
     assert (last.kicker, last.title) == ("本市整治再生资源回收行业，环境明显改善", "“破烂王”变干净了")

@@ -201,6 +201,10 @@ def read_items(lines: list[Line | None]) -> list[Item]:
             or bool(END_BYLINE_RE.search(items[-1].lines[-1].text))
         first = chunk[0].text
         block = _headline_block(chunk, under)
+        over_subtitle = _over_subtitle(chunk, following)
+        # The text before reads on into this block: its sentence's next line, not a headline.
+        reads_on = bool(items) and items[-1].kind == ItemKind.TEXT \
+            and _runs_on(items[-1].lines[-1], first, page_pairs, column)
         if len(chunk) <= 3 and (CAPTION_START_RE.match(first)
                                 or PHOTO_CREDIT_RE.search(chunk[-1].text)):
             items.append(Item(ItemKind.CAPTION, chunk))
@@ -212,9 +216,7 @@ def read_items(lines: list[Line | None]) -> list[Item]:
         if len(chunk) == 1 and end_byline and end_byline.start() == 0:
             items.append(Item(ItemKind.BYLINE_END, chunk))
             continue
-        if _narrow_headline(chunk, page_column) and not (
-                items and items[-1].kind == ItemKind.TEXT
-                and _runs_on(items[-1].lines[-1], first, page_pairs, column)):
+        if _narrow_headline(chunk, page_column) and not reads_on:
             items.append(Item(ItemKind.HEAD, [_one_line(chunk)]))
             continue
         # The pair stands apart: text under it in the same run starts a paragraph.
@@ -225,11 +227,9 @@ def read_items(lines: list[Line | None]) -> list[Item]:
             chunk = chunk[2:]
         elif opens or _set_beside(chunk, following, column) \
                 or (under and _large_type_after_cut(chunk, block, items, page_pairs, column)) \
-                or (_wide_head(chunk) and not _runs_on(items[-1].lines[-1], first, page_pairs,
-                                                       column)) \
-                or _over_subtitle(chunk, following):
+                or (_wide_head(chunk) and not reads_on) or over_subtitle:
             head = _leading_head(chunk)
-            if not head and (block or _over_subtitle(chunk, following)):
+            if not head and (block or over_subtitle):
                 head = len(chunk)
             if not head:
                 head = _wide_head(chunk)

@@ -16,7 +16,8 @@ import re
 from collections import Counter
 
 from ..text import (
-    CLOSERS, LEAD_LABEL_RE, bigrams, ends_sentence, han_count, han_pairs, open_brackets, text_width,
+    CLOSERS, LEAD_LABEL_RE, bigrams, column_width, ends_sentence, han_count, han_pairs,
+    open_brackets, text_width,
 )
 from .patterns import DATELINE_RE, END_BYLINE_RE, START_BYLINE_RE
 from .types import Body, Draft, HeadUnit, Line
@@ -180,8 +181,7 @@ def listed_drafts(heads: list[HeadUnit], units: list[HeadUnit], bodies: list[Bod
     stream = [(b, line) for b, body in enumerate(bodies) for line in body.text_lines()]
     if not stream:
         return [], []
-    widths = sorted(text_width(line.text) for _, line in stream)
-    column = widths[len(widths) * 3 // 4]
+    column = column_width([text_width(line.text) for _, line in stream])
     starts = _start_bonuses(stream, units, bodies, set_aside, column)
     choice, totals = _best_cuts(heads, stream, starts)
     warnings = [f"line {head.lines[0].number}: headline with no article: {head.words()}"
