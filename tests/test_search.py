@@ -26,9 +26,9 @@ from newsarchive.search import (FIELD_BOOSTS, SearchOutput, document, facets, fi
 from newsarchive.search import IndexState
 from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, field_texts, lunr_candidates,
                                       runs)
-from newsarchive.search.shards import (ShardPostings, partition, posting, shard_count,
-                                       splice_fragment, splice_postings, splice_shard,
-                                       split_shard, term_shard)
+from newsarchive.search.shards import (ShardPostings, decode_postings, encode_field, partition,
+                                       posting, read_varints, shard_count, splice_postings,
+                                       splice_shard, split_shard, term_shard, varints)
 from newsarchive.search.variants import (simplify, variant_classes, variant_shard_count,
                                          variant_shards)
 
@@ -164,25 +164,45 @@ def test_token_counts_count_the_tokens(vector):
     assert token_counts(vector["text"]) == Counter(vector["tokens"])
 
 
+@pytest.mark.parametrize("values, text", [
+    ([0, 1, 31], "01v"),            # a value under 32 is one last digit
+    ([32, 1023, 1024], "x0_vxw0"),  # then carried digits before it, big-endian
+    ([99999, 0], "zxQv0"),      # 3·32³ + 1·32² + 20·32 + 31
+])
+def test_varints(values, text):
+    assert varints(values) == text and read_varints(text) == values
+
+
+def test_varints_read_back_every_value():
+    values = list(range(70_000)) + [2 ** 40 + 12345]
+    assert read_varints(varints(values)) == values
+
+
 def test_shard_lists_sorted_terms_with_gapped_postings():
     docs = [document(Article(id="a", title="围炉煮茶", body="茶")),
             document(Article(id="b", title="煮茶", body="围炉 App 煮茶煮茶"))]
     postings = ShardPostings()
     for ref, doc in enumerate(docs):
         postings.add(ref, DocTerms.of(doc, token_counts))
-    whole = postings.serialize()
-    assert whole["terms"] == ["app", "围炉", "炉煮", "煮茶", "茶", "茶煮"]  # code point order
-    # [field, ref gap, term frequency, field length, …]: title is field 0, body field 5.
-    assert whole["postings"][1] == [[0, 0, 1, 3], [5, 1, 1, 5]]     # 围炉
-    assert whole["postings"][3] == [[0, 0, 1, 3, 1, 1, 1], [5, 1, 2, 5]]  # 煮茶
-    assert whole["postings"][4] == [[5, 0, 1, 1]]                   # 茶, a lone character
+    fragments = postings.fragments()
+    assert sorted(fragments) == ["app", "围炉", "炉煮", "煮茶", "茶", "茶煮"]  # code point order
+    # field, count, then per posting its ref gap doubled (+1: the frequency less 2 follows) and,
+    # but for the body (field 5, its lengths in the length tables), the field's length
+    assert read_varints(fragments["围炉"]) == [0, 1, 0, 3, 5, 1, 2]
+    assert read_varints(fragments["煮茶"]) == [0, 2, 0, 3, 2, 1, 5, 1, 3, 0]
+    assert read_varints(fragments["茶"]) == [5, 1, 0]  # a lone character
+    assert decode_postings(fragments["煮茶"]) == {0: [posting(0, 1, 3), posting(1, 1, 1)],
+                                                 5: [posting(1, 2, 0)]}
     parts = partition(postings, 4)
-    assert sorted(t for part in parts.values() for t in part.serialize()["terms"]) == sorted(whole["terms"])
+    assert sorted(t for part in parts.values() for t in part.terms()) == sorted(fragments)
     for number, part in parts.items():
-        shard = part.serialize()
-        assert all(term_shard(term, 4) == number for term in shard["terms"])
-        for term, posting in zip(shard["terms"], shard["postings"]):
-            assert posting == whole["postings"][whole["terms"].index(term)]
+        assert all(term_shard(term, 4) == number for term in part.terms())
+        assert part.fragments() == {term: fragments[term] for term in part.terms()}
+
+
+def encoded(fields: dict[int, list[tuple[int, int, int]]]) -> str:
+    """A postings string from field -> (ref, tf, length) triples."""
+    return "".join(encode_field(number, packed(*fields[number])) for number in sorted(fields))
 
 
 def packed(*triples: tuple[int, int, int]) -> list[int]:
@@ -190,36 +210,32 @@ def packed(*triples: tuple[int, int, int]) -> list[int]:
 
 
 SPLICES = [
-    # appended after the last ref: gaps continue from it
-    ([[0, 2, 1, 5, 3, 2, 7]], set(), {0: packed((9, 1, 4))}, [[0, 2, 1, 5, 3, 2, 7, 4, 1, 4]]),
+    # appended after the last ref
+    ({0: [(2, 1, 5), (5, 2, 7)]}, {}, {0: [(9, 1, 4)]}, {0: [(2, 1, 5), (5, 2, 7), (9, 1, 4)]}),
     # a new field, and a term new to the shard
-    ([[5, 1, 1, 9]], set(), {0: packed((4, 2, 3))}, [[0, 4, 2, 3], [5, 1, 1, 9]]),
-    ([], set(), {5: packed((3, 1, 8), (0, 2, 6))}, [[5, 0, 2, 6, 3, 1, 8]]),
+    ({5: [(1, 1, 0)]}, {}, {0: [(4, 2, 3)]}, {0: [(4, 2, 3)], 5: [(1, 1, 0)]}),
+    ({}, {}, {5: [(3, 1, 0), (0, 2, 0)]}, {5: [(0, 2, 0), (3, 1, 0)]}),
     # an edit in the middle: dropped and added back with new counts
-    ([[5, 1, 1, 9, 2, 1, 9, 4, 1, 9]], {3}, {5: packed((3, 4, 12))},
-     [[5, 1, 1, 9, 2, 4, 12, 4, 1, 9]]),
-    # dropped for good: an emptied field goes, an emptied term is []
-    ([[0, 3, 1, 2], [5, 1, 1, 9, 2, 1, 9]], {3}, {}, [[5, 1, 1, 9]]),
-    ([[0, 3, 1, 2]], {3}, {}, []),
+    ({5: [(1, 1, 0), (3, 1, 0), (7, 1, 0)]}, {5: {3}}, {5: [(3, 4, 0)]},
+     {5: [(1, 1, 0), (3, 4, 0), (7, 1, 0)]}),
+    # dropped from one field only: the other keeps the ref
+    ({0: [(3, 1, 2)], 5: [(1, 1, 0), (3, 1, 0)]}, {0: {3}}, {}, {5: [(1, 1, 0), (3, 1, 0)]}),
+    # dropped for good: an emptied term is ""
+    ({0: [(3, 1, 2)]}, {0: {3}}, {}, {}),
     # several refs in and out of one long field
-    ([[5, 1, 1, 9, 2, 1, 9, 4, 1, 9, 3, 2, 8]], {1, 10}, {5: packed((0, 1, 1), (5, 3, 3), (20, 1, 2))},
-     [[5, 0, 1, 1, 3, 1, 9, 2, 3, 3, 2, 1, 9, 13, 1, 2]]),
+    ({5: [(1, 1, 0), (3, 1, 0), (7, 1, 0), (10, 2, 0)]}, {5: {1, 10}},
+     {5: [(0, 1, 0), (5, 3, 0), (20, 1, 0)]},
+     {5: [(0, 1, 0), (3, 1, 0), (5, 3, 0), (7, 1, 0), (20, 1, 0)]}),
 ]
 
 
 @pytest.mark.parametrize("entry, drop, added, spliced", SPLICES)
 def test_splice_postings(entry, drop, added, spliced):
-    assert splice_postings(entry, drop, added) == spliced
-
-
-@pytest.mark.parametrize("entry, drop, added", [
-    (entry, drop, added) for entry, drop, added, spliced in SPLICES if entry])
-def test_splice_fragment_edits_the_text_as_splice_postings_edits_the_lists(entry, drop, added):
-    text = json.dumps(entry, separators=(",", ":"))
-    spliced = splice_postings(entry, drop, added)
-    by_text = splice_fragment(text, drop, added)
-    fields_kept = {values[0] for values in entry} == {values[0] for values in spliced}
-    assert by_text == (json.dumps(spliced, separators=(",", ":")) if fields_kept else None)
+    result = splice_postings(encoded(entry), drop,
+                             {number: packed(*triples) for number, triples in added.items()})
+    assert result == encoded(spliced)
+    assert decode_postings(result) == {number: packed(*triples)
+                                       for number, triples in spliced.items()}
 
 
 def test_splicing_a_document_out_and_back_restores_the_shard():
@@ -228,19 +244,23 @@ def test_splicing_a_document_out_and_back_restores_the_shard():
     for ref, doc in enumerate(docs):
         postings.add(ref, DocTerms.of(doc, token_counts))
     whole = postings.fragments()
-    stale = DocTerms.of(docs[3], token_counts).terms() | DocTerms.of(docs[17], token_counts).terms()
-    dropped = splice_shard(whole, {3, 17}, stale, ShardPostings())
-    assert set(whole) - set(dropped) <= stale
+    drop: dict[str, dict[int, set[int]]] = {}
+    for ref in (3, 17):
+        for number, counts in enumerate(DocTerms.of(docs[ref], token_counts).counts):
+            for term in counts:
+                drop.setdefault(term, {}).setdefault(number, set()).add(ref)
+    dropped = splice_shard(whole, drop, ShardPostings())
+    assert set(whole) - set(dropped) <= set(drop)
     assert all(3 not in refs and 17 not in refs for refs in fragment_refs(dropped).values())
-    assert all(dropped[term] is whole[term] for term in set(whole) - stale), "kept as text"
+    assert all(dropped[term] is whole[term] for term in set(whole) - set(drop)), "kept as text"
     back = ShardPostings()
     for ref in (17, 3):  # out of order on purpose
         back.add(ref, DocTerms.of(docs[ref], token_counts))
-    assert splice_shard(dropped, set(), set(), back) == whole
+    assert splice_shard(dropped, {}, back) == whole
 
 
 def fragment_refs(fragments: dict[str, str]) -> dict[str, list[int]]:
-    return {term: [ref for values in json.loads(text) for ref in itertools.accumulate(values[1::3])]
+    return {term: [p >> 40 for packed in decode_postings(text).values() for p in packed]
             for term, text in fragments.items()}
 
 
@@ -313,6 +333,7 @@ def test_writes_manifest_shards_and_lunr(tmp_path):
          *(f"variants-{n}.js" for n in range(manifest["variantShards"])),
          *(f"index-{n}.js" for n in range(shards)),
          *(f"chars-{n}.js" for n in range(manifest["charsShards"])),
+         *(f"lengths-{kind}-0.js" for kind in ("index", "chars")),
          *(f"docs-{n}.js" for n in range(doc_shards))])
     assert manifest["charsShards"] > 1
     assert documents == len(site.articles) and manifest["docsPerShard"] == 7 and shards > 3
@@ -332,18 +353,23 @@ def test_writes_manifest_shards_and_lunr(tmp_path):
     terms = set()
     for number in range(shards):
         _, shard = read_script(search / f"index-{number}.js")
-        assert all(term_shard(term, shards) == number for term in shard["terms"])
-        terms.update(shard["terms"])
+        shard_terms = shard["terms"].split(" ")
+        assert all(term_shard(term, shards) == number for term in shard_terms)
+        assert shard_terms == sorted(shard_terms)
+        terms.update(shard_terms)
     assert {"围炉", "煮茶", "top20", "app", "施翔"} <= terms
     chars = {}
     for number in range(manifest["charsShards"]):
         _, shard = read_script(search / f"chars-{number}.js")
-        assert all(term_shard(term, manifest["charsShards"]) == number for term in shard["terms"])
-        chars.update(zip(shard["terms"], shard["postings"]))
+        chars.update(split_shard(json.dumps(shard, ensure_ascii=False)))
+        assert all(term_shard(term, manifest["charsShards"]) == number
+                   for term in shard["terms"].split(" "))
     assert all(len(term) == 1 and han.fullmatch(term) for term in chars)
     with_tea = [n for n, d in enumerate(docs) if "茶" in "".join(field_texts(d))]
-    assert [ref for entry in chars["茶"] for ref in itertools.accumulate(entry[1::3])] and \
-        sorted({ref for entry in chars["茶"] for ref in itertools.accumulate(entry[1::3])}) == with_tea
+    assert with_tea and sorted(set(fragment_refs({"茶": chars["茶"]})["茶"])) == with_tea
+    for kind, count in (("index", tokenize), ("chars", han.findall)):
+        _, lengths = read_script(search / f"lengths-{kind}-0.js")
+        assert read_varints(lengths) == [len(count(field_texts(d)[5])) for d in docs]
     assert not any(" " in term or len(term) > 2 and re.search("[\u4e00-\u9fff]", term)
                    for term in terms), "Han terms are bigrams or single characters"
     app = next(d for d in docs if d["id"] == "2025-01-02-a02-01")
@@ -397,8 +423,9 @@ def test_an_empty_archive_still_gets_loadable_search_data(tmp_path):
     write_search_data(make_site([]), tmp_path)
     _, index = read_script(tmp_path / "search" / "index-0.js")
     _, manifest = read_script(tmp_path / "search" / "manifest.js")
-    assert manifest["documents"] == 0 and manifest["indexShards"] == 1 and index["terms"] == []
+    assert manifest["documents"] == 0 and manifest["indexShards"] == 1 and index["terms"] == ""
     assert not (tmp_path / "search" / "docs-0.js").exists()
+    assert not (tmp_path / "search" / "lengths-index-0.js").exists()
 
 
 def test_missing_lunr_says_to_run_npm_ci(tmp_path):
@@ -497,19 +524,23 @@ def test_an_edit_changes_exactly_the_files_that_differ(tmp_path, monkeypatch):
     assert shards >= 16
     ref = sorted(articles, key=lambda a: a.id).index(articles[40])
     docs_file = f"search/docs-{ref // manifest['docsPerShard']}.js"
-    terms = set().union(*(DocTerms.of(document(a[40]), token_counts).terms()
-                          for a in (articles, changed_articles)))
-    chars = set().union(*(DocTerms.of(document(a[40]), han_counts).terms()
-                          for a in (articles, changed_articles)))
-    allowed = {"search/manifest.js", docs_file} | \
+
+    def moved(count_terms) -> set[str]:
+        """The terms whose count changed in some field: their postings are all that changes."""
+        old, new = (DocTerms.of(document(a[40]), count_terms) for a in (articles, changed_articles))
+        return {term for was, now in zip(old.counts, new.counts) for term in was.keys() | now.keys()
+                if was.get(term) != now.get(term)}
+
+    terms, chars = moved(token_counts), moved(han_counts)
+    assert "冰雪" in terms and "新增" in terms and len(terms) < 30  # a paragraph's worth
+    allowed = {"search/manifest.js", docs_file, "search/lengths-index-0.js",
+               "search/lengths-chars-0.js"} | \
         {f"search/index-{term_shard(t, shards)}.js" for t in terms} | \
         {f"search/chars-{term_shard(c, manifest['charsShards'])}.js" for c in chars}
-    assert {"search/manifest.js", docs_file, f"search/index-{term_shard('冰雪', shards)}.js",
+    assert {"search/manifest.js", docs_file, "search/lengths-index-0.js",
+            f"search/index-{term_shard('冰雪', shards)}.js",
             f"search/chars-{term_shard('冰', manifest['charsShards'])}.js"} \
         <= set(output.changed) <= allowed
-    # An article's terms reach most shards of a small archive; the rest must keep their bytes.
-    assert sum(name.startswith("search/index-") for name in set(cold) - set(output.changed)) \
-        >= shards // 20
 
 
 def test_a_new_day_at_the_end_changes_exactly_the_files_that_differ(tmp_path, monkeypatch):
@@ -557,7 +588,10 @@ def test_a_previous_file_that_is_not_the_cached_one_is_never_read(tmp_path):
     # Damage every index file the edit would read: the update must notice, not build on them.
     for name in cold:
         if name.startswith("search/index-"):
-            (out / name).write_bytes((out / name).read_bytes().replace(b'"terms":[', b'"terms":["x",'))
+            data = (out / name).read_bytes()
+            damaged = data.replace(b'"terms":"', b'"terms":"x ', 1)
+            assert damaged != data
+            (out / name).write_bytes(damaged)
     output = search_output(make_site(changed_articles), state, out, postings_per_shard=500)
     assert set(output.changed) == differing(before, cold)
     assert all(data == cold[name] for name, data in output.changed.items())

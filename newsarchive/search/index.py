@@ -2,8 +2,9 @@
 updated from the previous output's files, only those an edit touches being made again.
 
 The index is split by term (bigrams and words in index-N.js, single Han characters in
-chars-N.js) and the documents two per file, so a query loads only what it needs (see shards.py
-for the format, static/js/search-engine.js for the reader).
+chars-N.js), each with its table of body lengths (lengths-index-N.js, lengths-chars-N.js, by
+ranges of documents), and the documents two per file, so a query loads only what it needs (see
+shards.py for the format, static/js/search-engine.js for the reader).
 """
 
 from __future__ import annotations
@@ -25,15 +26,16 @@ from ..errors import ArchiveError
 from ..model import Article, Site
 from ..urls import article_path
 from ..workers import Runner
-from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, ShardPostings, data_name,
-                     partition, script_text, shard_count, shard_script, splice_shard,
-                     split_shard, term_shard)
+from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, TABLE_FIELD, ShardPostings,
+                     data_name, length_table, partition, script_text, shard_count, shard_script,
+                     splice_shard, split_shard, term_shard)
 from .state import IndexState, StalePrevious, changed_refs, file_digest, read_previous
 from .tokenize import han_counts, token_counts
 from .variants import TABLE_VERSION, variant_shard_count, variant_shards
 
-FORMAT_VERSION = 5
-POSTINGS_PER_SHARD = 2500  # about 25 KB of script per index shard
+FORMAT_VERSION = 6
+POSTINGS_PER_SHARD = 8000  # about 16 KB of script per index shard
+LENGTHS_PER_FILE = 4096    # documents per length table: about 10 KB
 DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candidates a phrase
                            # check reads, come from anywhere in the archive
 PARALLEL_FROM = 3000       # documents; below this, starting processes costs more than it saves
@@ -218,7 +220,8 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     docs = Documents(articles)
     ids, hashes = [a.id for a in articles], [article_hash(a) for a in articles]
     variant_files = variant_shard_count(len(docs))
-    key = (code_version(), TABLE_VERSION, variant_files, postings_per_shard, docs_per_shard)
+    key = (code_version(), TABLE_VERSION, variant_files, postings_per_shard, docs_per_shard,
+           LENGTHS_PER_FILE)
     state = state if previous is not None and state is not None and state.key == key else None
     refs = changed_refs(state, ids, hashes) if state else None
     index = None
@@ -247,6 +250,8 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
         "indexShards": index.shards["index"],
         "charsShards": index.shards["chars"],
         "docsPerShard": docs_per_shard,
+        "lengthsPerFile": LENGTHS_PER_FILE,
+        "tableField": TABLE_FIELD,
         "topics": topics,
         "years": sorted({a.date.year for a in articles if a.date}, reverse=True),
         "months": [min(months), max(months)] if months else [],
@@ -268,6 +273,8 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
                    + [data_name(f"facets-{kind}") for kind in FACET_KINDS]
                    + [data_name(f"variants-{n}") for n in range(variant_files)]
                    + [data_name(f"{kind}-{n}") for kind in KINDS for n in range(index.shards[kind])]
+                   + [data_name(f"lengths-{kind}-{n}") for kind in KINDS
+                      for n in range(-(-len(docs) // LENGTHS_PER_FILE))]
                    + [data_name(f"docs-{n}") for n in range(-(-len(docs) // docs_per_shard))])
     old_digests = state.digests if state else {}
     digests = {name: old_digests[name] for name in names if name in old_digests}
@@ -306,6 +313,17 @@ def docs_files(docs: Sequence[dict], numbers: Iterable[int], docs_per_shard: int
         name = f"docs-{number}"
         files[data_name(name)] = script_text(
             name, docs[number * docs_per_shard:(number + 1) * docs_per_shard]).encode("utf-8")
+    return files
+
+
+def length_files(kind: str, lengths: list[list[int]], numbers: Iterable[int]) -> dict[str, bytes]:
+    """The length tables `numbers` of one kind of index, by site-relative path."""
+    files = {}
+    for number in numbers:
+        name = f"lengths-{kind}-{number}"
+        table = lengths[number * LENGTHS_PER_FILE:(number + 1) * LENGTHS_PER_FILE]
+        files[data_name(name)] = script_text(
+            name, length_table([doc[TABLE_FIELD] for doc in table])).encode("utf-8")
     return files
 
 
@@ -372,6 +390,8 @@ def build_index(docs: Sequence[dict], postings_per_shard: int, docs_per_shard: i
                     built.files[data_name(name)] = \
                         shard_script(name, sorted(found), found).encode("utf-8")
             built.postings[kind], built.lengths[kind], built.shards[kind] = counts, lengths, shards
+            built.files.update(length_files(kind, lengths,
+                                            range(math.ceil(len(docs) / LENGTHS_PER_FILE))))
     built.files.update(docs_files(docs, range(math.ceil(len(docs) / docs_per_shard)),
                                   docs_per_shard))
     return built
@@ -421,32 +441,43 @@ def update_index(state: IndexState, docs: Sequence[dict], refs: list[int], previ
 def update_kind(built: BuiltIndex, kind: str, state: IndexState, docs: Sequence[dict],
                 refs: list[int], old_docs: dict[int, dict], previous: Path,
                 postings_per_shard: int) -> bool:
-    """Add to `built` one kind's counts and the shards the documents `refs` touch; False if
-    its shards must change."""
+    """Add to `built` one kind's counts, its length tables the documents `refs` are in and the
+    shards of the terms whose postings they change; False if its shards must change."""
     count_terms = KINDS[kind]
-    old_terms = {ref: DocTerms.of(old_docs[ref], count_terms).terms()
-                 for ref in refs if ref < len(state.ids)}
     old_counts, old_lengths, shards = state.postings[kind], state.lengths[kind], state.shards[kind]
     counts = old_counts[:len(docs)] + [0] * (len(docs) - len(old_counts))
     lengths = old_lengths[:len(docs)] + [[]] * (len(docs) - len(old_lengths))
     added = ShardPostings()
+    drop: dict[str, dict[int, set[int]]] = {}
     for ref in refs:
-        terms = DocTerms.of(docs[ref], count_terms)
-        counts[ref], lengths[ref] = terms.postings(), terms.lengths
-        added.add(ref, terms)
+        new = DocTerms.of(docs[ref], count_terms)
+        old = DocTerms.of(old_docs[ref], count_terms) if ref in old_docs else None
+        counts[ref], lengths[ref] = new.postings(), new.lengths
+        wanted = []
+        for number, now in enumerate(new.counts):
+            was = old.counts[number] if old else {}
+            if old and number != TABLE_FIELD and old.lengths[number] != new.lengths[number]:
+                moved = was.keys() | now.keys()  # the length is in each of the field's postings
+            else:
+                moved = {term for term in was.keys() | now.keys() if was.get(term) != now.get(term)}
+            for term in moved & was.keys():
+                drop.setdefault(term, {}).setdefault(number, set()).add(ref)
+            wanted.append(moved & now.keys())
+        added.add(ref, new, wanted)
     if shard_count(sum(counts), postings_per_shard) != shards:
         return False
     parts = partition(added, shards)
-    stale: dict[int, set[str]] = {}
-    for term in set().union(*old_terms.values()):
-        stale.setdefault(term_shard(term, shards), set()).add(term)
+    stale: dict[int, dict[str, dict[int, set[int]]]] = {}
+    for term, fields in drop.items():
+        stale.setdefault(term_shard(term, shards), {})[term] = fields
     for number in sorted(stale.keys() | parts.keys()):
         name = f"{kind}-{number}"
         fragments = splice_shard(split_shard(read_previous(previous, name, state, parse=False)),
-                                 set(old_terms), stale.get(number, set()),
-                                 parts.get(number, ShardPostings()))
+                                 stale.get(number, {}), parts.get(number, ShardPostings()))
         built.files[data_name(name)] = \
             shard_script(name, sorted(fragments), fragments).encode("utf-8")
+    built.files.update(length_files(kind, lengths, sorted({ref // LENGTHS_PER_FILE
+                                                           for ref in refs})))
     built.postings[kind], built.lengths[kind], built.shards[kind] = counts, lengths, shards
     return True
 

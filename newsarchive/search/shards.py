@@ -2,37 +2,72 @@
 `_site/search/` registering one value each (browsers block fetch(), XHR, import() and workers of
 local files: script elements are what works from file://), and the index shards' postings.
 
-A shard holds, per term, the term frequency and field length of every document field that has
-it: [[field, ref gap, tf, length, …], …], fields numbered in FIELDS order; search-engine.js turns
-them into lunr's BM25 weights when the shard loads. A shard's file is made of one JSON fragment
-per term, so an update can edit the few terms an article touches as text (split_shard,
-splice_shard) and write the shard again without decoding the rest.
+A shard is {"terms": "t1 t2 …", "postings": "p1 p2 …"}: its terms and, per term, one string
+of varints (see VARINT) holding every field that has the term: field number, posting count, then
+per posting its ref gap doubled (plus 1 when the term frequency is over 1, which follows, less
+2), and, for every field but the body, the document's length in that field. Body lengths live in
+length tables of their own (lengths-KIND-N, one varint a document), so an edit of an article's
+text rewrites only the shards of the terms it changed and one table, not every shard of every
+term it holds; the short fields' lengths change only with their terms, so they stay inline.
+search-engine.js turns these into lunr's BM25 weights when a query scores them. A shard is one
+string per term, so an update edits the few terms an article touches (split_shard,
+splice_shard) and leaves the rest as they were.
 """
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import json
 import operator
 import re
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # index imports this module
     from .index import DocTerms
 
 SCRIPT_GLOBAL = "newsarchiveSearch"
-DATA_FILE_RE = re.compile(r"(index|chars|docs|variants)-[0-9]+\.js")
+DATA_FILE_RE = re.compile(r"(index|chars|docs|variants|lengths-index|lengths-chars)-[0-9]+\.js")
 FIELD_BOOSTS = {"title": 10, "kicker": 3, "subtitle": 3, "people": 3, "tags": 3, "body": 1}
 FIELDS = tuple(FIELD_BOOSTS)
+TABLE_FIELD = FIELDS.index("body")  # the field whose lengths are in the length tables
 # A posting packs ref, term frequency and field length in one int: cheaper than three.
 FREQUENCY_SHIFT, REF_SHIFT = 20, 40
 FIELD_MASK = (1 << FREQUENCY_SHIFT) - 1
+# A varint is big-endian base 32: every digit but the last from CARRIES, the last from DIGITS,
+# which are int(…, 32)'s own digits. Both are plain ASCII that JSON and scripts keep as is.
+DIGITS = "0123456789abcdefghijklmnopqrstuv"
+CARRIES = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
+# Decoding: a last digit ends a value (a comma after it), a carried digit becomes its digit.
+READ_VARINTS = str.maketrans({**{digit: digit + "," for digit in DIGITS},
+                              **dict(zip(CARRIES, DIGITS))})
+
+
+class Varints(dict):
+    """value -> its varint text, each worked out once (a dict lookup is the encoder's
+    innermost step)."""
+
+    def __missing__(self, value: int) -> str:
+        text, rest = DIGITS[value & 31], value >> 5
+        while rest:
+            text, rest = CARRIES[rest & 31] + text, rest >> 5
+        self[value] = text
+        return text
+
+
+VARINT = Varints()
+
+
+def read_varints(text: str) -> list[int]:
+    """The values of a string of varints."""
+    return list(map(int, text.translate(READ_VARINTS).split(",")[:-1], repeat(32)))
+
+
+def varints(values) -> str:
+    return "".join(map(VARINT.__getitem__, values))
 
 
 def data_name(name: str) -> str:
@@ -66,21 +101,23 @@ def parse_script_text(text: str) -> object:
 
 
 def shard_script(name: str, terms: list[str], fragments: dict[str, str]) -> str:
-    """An index shard as script_text() writes {terms, postings}, from its terms' fragments."""
-    postings = ",".join(fragments[term] for term in terms)
-    terms_json = json.dumps(terms, ensure_ascii=False, separators=(",", ":"))
-    return wrap_script(name, f'{{"postings":[{postings}],"terms":{terms_json}}}')
+    """An index shard's script, from its terms (sorted) and their postings strings."""
+    # Terms are Han characters, letters and digits (tokenize.py): a space never occurs in one.
+    return script_text(name, {"terms": " ".join(terms),
+                              "postings": " ".join(fragments[term] for term in terms)})
 
 
 def split_shard(text: str) -> dict[str, str]:
-    """The fragments of a shard's JSON text as search.shard_script() writes it, unparsed."""
-    head, terms_text = text.rsplit('],"terms":', 1)
-    terms = json.loads(terms_text[:-1])
-    if not terms:
+    """Term -> postings string of a shard's JSON text as shard_script() writes it."""
+    shard = json.loads(text)
+    if not shard["terms"]:
         return {}
-    # A term's postings are [[…],…,[…]] of numbers: "]],[[" occurs only between two terms.
-    pieces = head[len('{"postings":[') + 2:-2].split("]],[[")
-    return {term: f"[[{piece}]]" for term, piece in zip(terms, pieces, strict=True)}
+    return dict(zip(shard["terms"].split(" "), shard["postings"].split(" "), strict=True))
+
+
+def length_table(lengths: list[int]) -> str:
+    """A length table's value: each document's body length, in ref order."""
+    return varints(lengths)
 
 
 def term_shard(term: str, shards: int) -> int:
@@ -113,12 +150,13 @@ class ShardPostings:
     fields: list[dict[str, array]] = field(
         default_factory=lambda: [defaultdict(partial(array, "q")) for _ in FIELDS])
 
-    def add(self, ref: int, terms: DocTerms, wanted=None) -> None:
-        """Add a document's postings (only of terms `wanted` accepts, if given)."""
-        for by_term, counts, length in zip(self.fields, terms.counts, terms.lengths):
+    def add(self, ref: int, terms: DocTerms, wanted: list[set[str]] | None = None) -> None:
+        """Add a document's postings (per field, only those of the terms `wanted`, if given)."""
+        for number, (by_term, counts, length) in enumerate(zip(self.fields, terms.counts,
+                                                               terms.lengths)):
             base = posting(ref, 0, length)
             if wanted is not None:
-                counts = {term: count for term, count in counts.items() if wanted(term)}
+                counts = {term: counts[term] for term in wanted[number]}
             for term, frequency in counts.items():
                 by_term[term].append(base | frequency << FREQUENCY_SHIFT)
 
@@ -132,30 +170,60 @@ class ShardPostings:
                 else:
                     mine.extend(packed)
 
-    def serialize(self) -> dict:
-        """{terms, postings} with terms sorted and refs as gaps: [[field, gap, tf, length, …]]."""
-        terms = sorted(set().union(*self.fields))
-        return {"terms": terms, "postings": [self.term_postings(term) for term in terms]}
+    def terms(self) -> set[str]:
+        return set().union(*self.fields)
 
     def fragments(self) -> dict[str, str]:
-        """Each term's postings as compact JSON: a shard's file is made of them."""
-        return {term: json.dumps(self.term_postings(term), separators=(",", ":"))
-                for term in set().union(*self.fields)}
+        """Each term's postings string: a shard's file is made of them."""
+        return {term: self.term_postings(term) for term in self.terms()}
 
-    def term_postings(self, term: str) -> list[list[int]]:
-        """[[field, ref gap, tf, length, …] per field holding the term]."""
-        return [encode_field(number, sorted(by_term[term]))  # by ref: edits arrive unsorted
-                for number, by_term in enumerate(self.fields) if term in by_term]
+    def term_postings(self, term: str) -> str:
+        """The term's postings string (see the module's docstring)."""
+        return "".join(encode_field(number, sorted(by_term[term]))  # by ref: edits come unsorted
+                       for number, by_term in enumerate(self.fields) if term in by_term)
 
 
-def encode_field(number: int, packed: list[int]) -> list[int]:
-    """[field, ref gap, tf, length, …] of one field's packed postings, sorted by ref."""
+def encode_field(number: int, packed: list[int]) -> str:
+    """One field's part of a postings string from its packed postings, sorted by ref."""
     refs = [p >> REF_SHIFT for p in packed]
-    values = [number] * (3 * len(packed) + 1)
-    values[1::3] = map(operator.sub, refs, [0, *refs[:-1]])
-    values[2::3] = [p >> FREQUENCY_SHIFT & FIELD_MASK for p in packed]
-    values[3::3] = [p & FIELD_MASK for p in packed]
-    return values
+    frequencies = [p >> FREQUENCY_SHIFT & FIELD_MASK for p in packed]
+    steps = [gap * 2 + (tf > 1) for gap, tf in zip(map(operator.sub, refs, [0, *refs[:-1]]),
+                                                     frequencies)]
+    parts = list(map(VARINT.__getitem__, steps))
+    for at, tf in enumerate(frequencies):
+        if tf > 1:
+            parts[at] += VARINT[tf - 2]
+    if number != TABLE_FIELD:
+        parts = map(operator.add, parts, map(VARINT.__getitem__,
+                                             [p & FIELD_MASK for p in packed]))
+    return VARINT[number] + VARINT[len(packed)] + "".join(parts)
+
+
+def decode_postings(text: str) -> dict[int, list[int]]:
+    """A postings string back as field -> packed postings (body lengths 0: not in the string)."""
+    values = read_varints(text)
+    fields: dict[int, list[int]] = {}
+    at = 0
+    while at < len(values):
+        number, count = values[at], values[at + 1]
+        at += 2
+        inline = number != TABLE_FIELD
+        packed, ref = [], 0
+        for _ in range(count):
+            step = values[at]
+            ref += step >> 1
+            frequency = 1
+            if step & 1:
+                at += 1
+                frequency = values[at] + 2
+            length = 0
+            if inline:
+                at += 1
+                length = values[at]
+            at += 1
+            packed.append(posting(ref, frequency, length))
+        fields[number] = packed
+    return fields
 
 
 def partition(postings: ShardPostings, shards: int) -> dict[int, ShardPostings]:
@@ -171,106 +239,29 @@ def partition(postings: ShardPostings, shards: int) -> dict[int, ShardPostings]:
     return out
 
 
-def splice_postings(entry: list[list[int]], drop: set[int], added: dict[int, Iterable[int]]
-                    ) -> list[list[int]]:
-    """A term's postings (term_postings() form) without the refs `drop`, with `added` (field ->
-    packed postings) merged in."""
-    by_field = {values[0]: values for values in entry}
-    spliced = []
-    for number in sorted(by_field.keys() | added.keys()):
-        values = by_field.get(number, [number])
-        new = sorted(added.get(number, ()))
-        last = sum(values[1::3])
-        if not drop and (not new or len(values) == 1 or new[0] >> REF_SHIFT > last):
-            # Appended after the last ref (a new day): the long lists need no decoding.
-            tail = encode_field(number, new)
-            if len(tail) > 1:
-                tail[1] -= last
-            values = values + tail[1:]
-        else:
-            values = splice_field(values, drop, new)
-        if len(values) > 1:
-            spliced.append(values)
-    return spliced
+def splice_postings(text: str, drop: dict[int, set[int]], added: dict[int, list[int]]) -> str:
+    """A term's postings string with, per field, the refs `drop` taken out and the packed
+    postings `added` put in ("" when nothing is left)."""
+    fields = decode_postings(text) if text else {}
+    for number, refs in drop.items():
+        fields[number] = [p for p in fields.get(number, ()) if p >> REF_SHIFT not in refs]
+    for number, new in added.items():
+        fields[number] = fields.get(number, []) + list(new)
+    return "".join(encode_field(number, sorted(fields[number]))
+                   for number in sorted(fields) if fields[number])
 
 
-def splice_field(values: list[int], drop: set[int], new: list[int]) -> list[int]:
-    """One field's [field, ref gap, tf, length, …] with refs `drop` out and `new` postings in."""
-    refs = list(itertools.accumulate(values[1::3]))
-    frequencies, lengths = values[2::3], values[3::3]
-    splice_columns(refs, frequencies, lengths, drop, new, int)
-    spliced = [values[0]] * (3 * len(refs) + 1)
-    spliced[1::3] = map(operator.sub, refs, [0, *refs[:-1]])
-    spliced[2::3], spliced[3::3] = frequencies, lengths
-    return spliced
-
-
-def splice_columns(refs: list[int], frequencies: list, lengths: list, drop: set[int],
-                   new: list[int], as_value) -> None:
-    """Take the refs `drop` out of one field's columns and put the packed postings `new` in,
-    keeping refs sorted; frequencies and lengths are held as as_value() makes them (numbers
-    for decoded lists, text for a fragment edited as text)."""
-    for ref in drop:
-        at = bisect.bisect_left(refs, ref)
-        if at < len(refs) and refs[at] == ref:
-            del refs[at], frequencies[at], lengths[at]
-    for packed in new:
-        ref = packed >> REF_SHIFT
-        at = bisect.bisect_left(refs, ref)
-        refs.insert(at, ref)
-        frequencies.insert(at, as_value(packed >> FREQUENCY_SHIFT & FIELD_MASK))
-        lengths.insert(at, as_value(packed & FIELD_MASK))
-
-
-def splice_shard(fragments: dict[str, str], drop: set[int], stale: set[str],
+def splice_shard(fragments: dict[str, str], drop: dict[str, dict[int, set[int]]],
                  added: ShardPostings) -> dict[str, str]:
-    """A shard's fragments (term -> its postings as JSON) with the refs `drop` taken out of the
-    terms `stale` and the postings `added` merged in; the other terms' text is kept as it is."""
+    """A shard's fragments (term -> postings string) with, per term, the refs of `drop`
+    (field -> refs) taken out and the postings `added` merged in; other terms kept as they are."""
     fragments = dict(fragments)
-    for term in sorted(stale | set().union(*added.fields)):
-        fields = {number: by_term[term] for number, by_term in enumerate(added.fields)
-                  if term in by_term}
-        old = fragments.get(term)
-        spliced = None if old is None else \
-            splice_fragment(old, drop if term in stale else set(), fields)
-        if spliced is not None:
+    for term in sorted(drop.keys() | added.terms()):
+        new = {number: by_term[term] for number, by_term in enumerate(added.fields)
+               if term in by_term}
+        spliced = splice_postings(fragments.get(term, ""), drop.get(term, {}), new)
+        if spliced:
             fragments[term] = spliced
-            continue
-        entry = splice_postings(json.loads(old) if old else [], drop if term in stale else set(),
-                                fields)
-        if entry:
-            fragments[term] = json.dumps(entry, separators=(",", ":"))
         else:
             fragments.pop(term, None)
     return fragments
-
-
-def splice_fragment(text: str, drop: set[int], added: dict[int, Iterable[int]]) -> str | None:
-    """splice_postings() done on the fragment's text, or None where a field would appear or
-    vanish: a common term's list is long, and decoding and encoding it again as JSON cost
-    more than the rest of an update."""
-    pieces = text[2:-2].split("],[")  # one per field: the fields are flat lists of numbers
-    numbers = [int(piece.split(",", 1)[0]) for piece in pieces]
-    if not added.keys() <= set(numbers):
-        return None
-    for at, number in enumerate(numbers):
-        new = sorted(added.get(number, ()))
-        if not drop and not new:
-            continue
-        parts = pieces[at].split(",")
-        refs = list(itertools.accumulate(map(int, parts[1::3])))
-        if not drop and new[0] >> REF_SHIFT > refs[-1]:
-            # Appended after the last ref (a new day): only the new postings are written.
-            tail = encode_field(number, new)[1:]
-            tail[0] -= refs[-1]
-            pieces[at] += "," + ",".join(map(str, tail))
-            continue
-        frequencies, lengths = parts[2::3], parts[3::3]
-        splice_columns(refs, frequencies, lengths, drop, new, str)
-        if not refs:
-            return None
-        parts = [parts[0]] * (3 * len(refs) + 1)
-        parts[1::3] = map(str, map(operator.sub, refs, [0, *refs[:-1]]))
-        parts[2::3], parts[3::3] = frequencies, lengths
-        pieces[at] = ",".join(parts)
-    return "[[" + "],[".join(pieces) + "]]"

@@ -28,6 +28,11 @@
   var MIN_BATCH = 2, MAX_BATCH = 200;
   var K1 = 1.2, B = 0.75;  // lunr's BM25 constants
   var LUNR_QUERY_MAX = 50;  // candidates lunr.js ranks itself (see shardScores)
+  // Varints (shards.py): base 32, big-endian, a value's last digit one of the first 32 of
+  // these characters, every digit before it one of the last 32 (its value plus 32 here).
+  var VARINT_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+  var VARINT_VALUE = new Int8Array(128);
+  for (var d = 0; d < VARINT_DIGITS.length; d++) VARINT_VALUE[VARINT_DIGITS.charCodeAt(d)] = d;
   // lunr.js: require()d under node, the page's global in a browser (set at the end of this file).
   var lunr;
 
@@ -140,26 +145,76 @@
     return value % shards;
   }
 
+  /* The values of a string of varints. */
+  function readVarints(text) {
+    var values = [], value = 0;
+    for (var i = 0; i < text.length; i++) {
+      var digit = VARINT_VALUE[text.charCodeAt(i)];
+      if (digit >= 32) {
+        value = value * 32 + digit - 32;
+      } else {
+        values.push(value * 32 + digit);
+        value = 0;
+      }
+    }
+    return values;
+  }
+
+  /* A shard as its data file registers it ({terms: "t1 t2 …", postings: "p1 p2 …"}), made
+     ready to read: terms and postings strings as arrays, each term decoded on first use. */
+  function openShard(data) {
+    return { terms: data.terms ? data.terms.split(" ") : [],
+      postings: data.postings ? data.postings.split(" ") : [], decoded: [] };
+  }
+
+  /* The postings of the term at `position`: per field holding it {field, refs, tfs, lengths}
+     (lengths null for the field whose lengths are in the length tables). The string holds,
+     per field, its number and posting count, then per posting the ref gap doubled (plus 1
+     when the frequency less 2 follows) and, inline fields only, the field's length. */
+  function termPostings(shard, manifest, position) {
+    var entries = shard.decoded[position];
+    if (entries) return entries;
+    entries = shard.decoded[position] = [];
+    var values = readVarints(shard.postings[position]);
+    for (var at = 0; at < values.length;) {
+      var number = values[at], count = values[at + 1];
+      var inline = number !== manifest.tableField;
+      var entry = { field: number, refs: [], tfs: [], lengths: inline ? [] : null };
+      at += 2;
+      for (var n = 0, ref = 0; n < count; n++) {
+        var step = values[at++];
+        ref += Math.floor(step / 2);
+        entry.refs.push(ref);
+        entry.tfs.push(step % 2 ? values[at++] + 2 : 1);
+        if (inline) entry.lengths.push(values[at++]);
+      }
+      entries.push(entry);
+    }
+    return entries;
+  }
+
   /* lunr's BM25 weight (lunr.py's Builder: k1 1.2, b 0.75, idf over the postings of all fields,
      times the field's boost, rounded to 3 decimals) of each posting of the term at `position`
-     in a shard {terms, postings}, as visit(field number, ref, weight); refs outside `within`
-     (a Set, default: all) are skipped. The weights depend on the whole archive (manifest), so
-     they are worked out here: an edit then changes only the shards of its own terms.
-     `fieldLengths` are the index's totals per field (manifest.fieldLengths or charsFieldLengths). */
-  function eachWeight(shard, manifest, fieldLengths, position, within, visit) {
+     in a shard (openShard), as visit(field number, ref, weight); refs outside `within` (a Set,
+     default: all) are skipped. The weights depend on the whole archive (manifest), so they are
+     worked out here: an edit then changes only the shards of its own terms. `lengths` is the
+     kind of index's {totals: its field length totals (manifest.fieldLengths or
+     charsFieldLengths), body: ref -> body length (see loadLengths), for the refs scored}. */
+  function eachWeight(shard, manifest, lengths, position, within, visit) {
     var documents = manifest.documents;
-    var entries = shard.postings[position];
+    var entries = termPostings(shard, manifest, position);
     var withTerm = 0;
-    entries.forEach(function (entry) { withTerm += (entry.length - 1) / 3; });
+    entries.forEach(function (entry) { withTerm += entry.refs.length; });
     var idf = Math.log(1 + Math.abs((documents - withTerm + 0.5) / (withTerm + 0.5)));
     entries.forEach(function (entry) {
-      var number = entry[0];
-      var average = fieldLengths[number] / documents;
-      for (var i = 1, ref = 0; i < entry.length; i += 3) {
-        ref += entry[i];
+      var number = entry.field;
+      var average = lengths.totals[number] / documents;
+      for (var i = 0; i < entry.refs.length; i++) {
+        var ref = entry.refs[i];
         if (within && !within.has(ref)) continue;
-        var tf = entry[i + 1];
-        var score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (entry[i + 2] / average)) + tf);
+        var tf = entry.tfs[i];
+        var length = entry.lengths ? entry.lengths[i] : lengths.body[ref];
+        var score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf);
         score *= manifest.boosts[number];
         // toFixed rounds the exact binary value, as Python's round() does (lunr.py).
         visit(number, ref, Number(score.toFixed(3)));
@@ -175,7 +230,7 @@
 
   /* A lunr.Index over a shard's `terms` (default: all) and the documents `within` (default:
      all), with the weights of eachWeight (tests prove them lunr.py's). */
-  function shardIndex(shard, manifest, terms, within, fieldLengths) {
+  function shardIndex(shard, manifest, lengths, terms, within) {
     var fields = manifest.fields;
     var invertedIndex = {};
     var elements = {};
@@ -183,8 +238,8 @@
     terms.forEach(function (term, position) {
       var posting = { _index: position };
       fields.forEach(function (field) { posting[field] = {}; });
-      eachWeight(shard, manifest, fieldLengths || manifest.fieldLengths,
-        shardPositions(shard).get(term), within, function (number, ref, weight) {
+      eachWeight(shard, manifest, lengths, shardPositions(shard).get(term), within,
+        function (number, ref, weight) {
           var key = fields[number] + "/" + ref;
           posting[fields[number]][ref] = {};
           (elements[key] = elements[key] || []).push(position, weight);
@@ -206,19 +261,19 @@
      holding the terms. lunr adds, per field holding any of the terms, the dot product of the
      field's vector and the query's (one per term), over the query vector's length; the sums
      run in lunr's order (terms as given, fields in order), so the floats are lunr's too. */
-  function scoreTerms(shard, manifest, fieldLengths, terms, within) {
+  function scoreTerms(shard, manifest, lengths, terms, within) {
     terms = shardTerms(shard, terms);
     var magnitude = Math.sqrt(terms.length);
     var scores = {};
     if (terms.length === 1) {
       // One term: a field's sum is its one weight, and fields come in lunr's order already.
-      eachWeight(shard, manifest, fieldLengths, shardPositions(shard).get(terms[0]), within,
+      eachWeight(shard, manifest, lengths, shardPositions(shard).get(terms[0]), within,
         function (number, ref, weight) { scores[ref] = (scores[ref] || 0) + weight; });
       return scores;
     }
     var byRef = new Map();
     terms.forEach(function (term) {
-      eachWeight(shard, manifest, fieldLengths, shardPositions(shard).get(term), within,
+      eachWeight(shard, manifest, lengths, shardPositions(shard).get(term), within,
         function (number, ref, weight) {
           var doc = byRef.get(ref);
           if (!doc) byRef.set(ref, doc = { order: [], sums: {} });
@@ -239,10 +294,10 @@
 
   /* lunr.js's own query over shardIndex(shard, manifest, terms, within), every term REQUIRED
      and no pipeline (the terms are already tokens): {ref: score}. */
-  function lunrScores(shard, manifest, fieldLengths, terms, within) {
+  function lunrScores(shard, manifest, lengths, terms, within) {
     terms = shardTerms(shard, terms);
     var scores = {};
-    shardIndex(shard, manifest, terms, within, fieldLengths).query(function (query) {
+    shardIndex(shard, manifest, lengths, terms, within).query(function (query) {
       terms.forEach(function (term) {
         query.term(term, { presence: lunr.Query.presence.REQUIRED, usePipeline: false });
       });
@@ -253,18 +308,18 @@
   /* A shard's scores of the candidates `within`: lunr.js ranks them itself while there are
      few; over many, building its index would cost more than the query (frequent character
      pairs hold most of the archive), and scoreTerms adds the same weights without one. */
-  function shardScores(shard, manifest, fieldLengths, terms, within) {
+  function shardScores(shard, manifest, lengths, terms, within) {
     var score = within.size <= LUNR_QUERY_MAX ? lunrScores : scoreTerms;
-    return score(shard, manifest, fieldLengths, terms, within);
+    return score(shard, manifest, lengths, terms, within);
   }
 
   /* The refs of the documents holding `term` in any field, as a Set (empty if none does). */
-  function termRefs(shard, term) {
+  function termRefs(shard, manifest, term) {
     var refs = new Set();
     var position = shardPositions(shard).get(term);
     if (position === undefined) return refs;
-    shard.postings[position].forEach(function (entry) {
-      for (var i = 1, ref = 0; i < entry.length; i += 3) refs.add(ref += entry[i]);
+    termPostings(shard, manifest, position).forEach(function (entry) {
+      entry.refs.forEach(function (ref) { refs.add(ref); });
     });
     return refs;
   }
@@ -281,7 +336,9 @@
   /* An engine over the search data: load(name) resolves to the value of the data file `name`. */
   function createEngine(manifest, load) {
     return { manifest: manifest, load: load, pending: {}, shards: {}, docs: {}, texts: {},
-      variants: new Map(), facets: {} };
+      variants: new Map(), facets: {},
+      lengths: { index: { totals: manifest.fieldLengths, body: [] },
+        chars: { totals: manifest.charsFieldLengths, body: [] } } };
   }
 
   /* Load a data file once, keeping the promise so concurrent queries share it. */
@@ -296,8 +353,21 @@
     var count = engine.manifest[kind + "Shards"];
     var names = terms.map(function (term) { return kind + "-" + termShard(term, count); });
     return Promise.all(unique(names).map(function (name) {
-      return loadOnce(engine, name, function (shard) { engine.shards[name] = shard; });
+      return loadOnce(engine, name, function (shard) { engine.shards[name] = openShard(shard); });
     })).then(function () { return names; });
+  }
+
+  /* The body lengths of index `kind` for `refs`, loaded into engine.lengths[kind].body from
+     the length tables that hold them. */
+  function loadLengths(engine, kind, refs) {
+    var size = engine.manifest.lengthsPerFile;
+    var body = engine.lengths[kind].body;
+    return Promise.all(unique(refs.map(function (ref) { return Math.floor(ref / size); }))
+      .map(function (number) {
+        return loadOnce(engine, "lengths-" + kind + "-" + number, function (table) {
+          readVarints(table).forEach(function (length, i) { body[number * size + i] = length; });
+        });
+      }));
   }
 
   /* The documents of `refs`, loading the shards that hold them. */
@@ -366,8 +436,12 @@
       loadTermShards(engine, "chars", characters)]).then(function (names) {
       var shardOf = function (name) { return engine.shards[name]; };
       var refsOf = new Map();
-      required.forEach(function (term, i) { refsOf.set(term, termRefs(shardOf(names[0][i]), term)); });
-      characters.forEach(function (ch, i) { refsOf.set(ch, termRefs(shardOf(names[1][i]), ch)); });
+      required.forEach(function (term, i) {
+        refsOf.set(term, termRefs(shardOf(names[0][i]), manifest, term));
+      });
+      characters.forEach(function (ch, i) {
+        refsOf.set(ch, termRefs(shardOf(names[1][i]), manifest, ch));
+      });
       var within = intersect(Array.from(refsOf.values()));
       if (within.size === 0) {
         plans.forEach(function (plan) {
@@ -376,15 +450,19 @@
         });
         return [];
       }
-      var groups = unique(names[0]).map(function (name) {
-        var mine = required.filter(function (term, i) { return names[0][i] === name; });
-        return shardScores(shardOf(name), manifest, manifest.fieldLengths, mine, within);
-      }).concat(characters.map(function (ch, i) {
-        return shardScores(shardOf(names[1][i]), manifest, manifest.charsFieldLengths, [ch], within);
-      }));
-      return Array.from(within, function (ref) {
-        var score = groups.reduce(function (sum, group) { return sum + group[ref]; }, 0);
-        return { ref: ref, score: score };
+      var refs = Array.from(within);
+      return Promise.all([required.length ? loadLengths(engine, "index", refs) : null,
+        characters.length ? loadLengths(engine, "chars", refs) : null]).then(function () {
+        var groups = unique(names[0]).map(function (name) {
+          var mine = required.filter(function (term, i) { return names[0][i] === name; });
+          return shardScores(shardOf(name), manifest, engine.lengths.index, mine, within);
+        }).concat(characters.map(function (ch, i) {
+          return shardScores(shardOf(names[1][i]), manifest, engine.lengths.chars, [ch], within);
+        }));
+        return refs.map(function (ref) {
+          var score = groups.reduce(function (sum, group) { return sum + group[ref]; }, 0);
+          return { ref: ref, score: score };
+        });
       });
     });
   }
@@ -599,7 +677,8 @@
     fold: fold, simplify: simplify, matchForm: matchForm, tokenize: tokenize,
     parseQuery: parseQuery, phraseRegExp: phraseRegExp, loadVariants: loadVariants,
     loadFacet: loadFacet, facetCounts: facetCounts, isoDay: isoDay, FACET_KINDS: FACET_KINDS,
-    documentText: documentText, termShard: termShard, shardIndex: shardIndex,
+    documentText: documentText, termShard: termShard, readVarints: readVarints,
+    openShard: openShard, termPostings: termPostings, shardIndex: shardIndex,
     scoreTerms: scoreTerms, lunrScores: lunrScores, createEngine: createEngine,
     scriptEngine: scriptEngine, loadDocs: loadDocs, search: search, checkMore: checkMore,
     isOneCharacter: isOneCharacter

@@ -3,12 +3,14 @@
 // Usage: node index_roundtrip.js SEARCH_DIR
 "use strict";
 const path = require("path");
-const { loadSearchData } = require("./search_data.js");
+const { loadSearchData, kindLengths } = require("./search_data.js");
 const search = require(path.join(__dirname, "..", "..", "static", "js", "search-engine.js"));
 
 const data = loadSearchData(process.argv[2]);
+const lengths = kindLengths(data, "index");
 const shards = [];
 for (let n = 0; n < data.manifest.indexShards; n++) {
-  shards.push(search.shardIndex(data["index-" + n], data.manifest).toJSON());
+  shards.push(search.shardIndex(search.openShard(data["index-" + n]), data.manifest,
+    lengths).toJSON());
 }
 process.stdout.write(JSON.stringify(shards));

@@ -5,7 +5,7 @@
 // Usage: node score_parity.js SEARCH_DIR
 "use strict";
 const path = require("path");
-const { loadSearchData } = require("./search_data.js");
+const { loadSearchData, kindLengths } = require("./search_data.js");
 const search = require(path.join(__dirname, "..", "..", "static", "js", "search-engine.js"));
 
 const data = loadSearchData(process.argv[2]);
@@ -13,11 +13,12 @@ const manifest = data.manifest;
 let seed = 20241222;
 const random = () => ((seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5 >>> 0) / 2 ** 32);
 
+const indexLengths = kindLengths(data, "index"), charsLengths = kindLengths(data, "chars");
 let compared = 0, groups = 0;
 const mismatches = [];
-function check(shard, terms, within, fieldLengths) {
-  const expected = search.lunrScores(shard, manifest, fieldLengths, terms, within);
-  const actual = search.scoreTerms(shard, manifest, fieldLengths, terms, within);
+function check(shard, terms, within, lengths) {
+  const expected = search.lunrScores(shard, manifest, lengths, terms, within);
+  const actual = search.scoreTerms(shard, manifest, lengths, terms, within);
   groups += 1;
   const refs = new Set([...Object.keys(expected), ...Object.keys(actual)]);
   for (const ref of refs) {
@@ -29,7 +30,7 @@ function check(shard, terms, within, fieldLengths) {
 }
 
 for (let n = 0; n < manifest.indexShards; n++) {
-  const shard = data["index-" + n];
+  const shard = search.openShard(data["index-" + n]);
   for (let round = 0; round < 6 && shard.terms.length; round++) {
     const size = 1 + Math.floor(random() * Math.min(3, shard.terms.length));
     const terms = [];
@@ -37,21 +38,16 @@ for (let n = 0; n < manifest.indexShards; n++) {
       const term = shard.terms[Math.floor(random() * shard.terms.length)];
       if (!terms.includes(term)) terms.push(term);
     }
-    const holding = terms.map((term) => {
-      const refs = new Set();
-      shard.postings[shard.terms.indexOf(term)].forEach((entry) => {
-        for (let i = 1, ref = 0; i < entry.length; i += 3) refs.add(ref += entry[i]);
-      });
-      return refs;
-    });
+    const holding = terms.map((term) => new Set(search.termPostings(
+      shard, manifest, shard.terms.indexOf(term)).flatMap((entry) => entry.refs)));
     const all = new Set([...holding[0]].filter((ref) => holding.every((set) => set.has(ref))));
-    check(shard, terms, all, manifest.fieldLengths);
-    check(shard, terms, new Set([...all].filter(() => random() < 0.5)), manifest.fieldLengths);
-    check(shard, terms.slice(0, 1), null, manifest.fieldLengths);
+    check(shard, terms, all, indexLengths);
+    check(shard, terms, new Set([...all].filter(() => random() < 0.5)), indexLengths);
+    check(shard, terms.slice(0, 1), null, indexLengths);
   }
 }
 for (let n = 0; n < manifest.charsShards; n++) {
-  const shard = data["chars-" + n];
-  shard.terms.slice(0, 5).forEach((ch) => check(shard, [ch], null, manifest.charsFieldLengths));
+  const shard = search.openShard(data["chars-" + n]);
+  shard.terms.slice(0, 5).forEach((ch) => check(shard, [ch], null, charsLengths));
 }
 process.stdout.write(JSON.stringify({ compared, groups, mismatches }));

@@ -35,10 +35,24 @@ function loadSearchData(dir) {
   for (let n = 0; n < manifest.indexShards; n++) names.push("index-" + n);
   for (let n = 0; n < manifest.charsShards; n++) names.push("chars-" + n);
   for (let n = 0; n * manifest.docsPerShard < manifest.documents; n++) names.push("docs-" + n);
+  for (let n = 0; n * manifest.lengthsPerFile < manifest.documents; n++) {
+    names.push("lengths-index-" + n, "lengths-chars-" + n);
+  }
   return Object.fromEntries(names.map((name) => [name, load(name)]));
 }
 
-module.exports = { fileEngine, loadSearchData };
+/* The lengths search-engine.js scores index `kind` ("index" or "chars") with, for every
+   document: {totals, body} as the engine keeps them after loadLengths. */
+function kindLengths(data, kind) {
+  const manifest = data.manifest;
+  const body = [];
+  for (let n = 0; n * manifest.lengthsPerFile < manifest.documents; n++) {
+    body.push(...search.readVarints(data["lengths-" + kind + "-" + n]));
+  }
+  return { totals: kind === "index" ? manifest.fieldLengths : manifest.charsFieldLengths, body };
+}
+
+module.exports = { fileEngine, loadSearchData, kindLengths };
 
 if (require.main === module) {
   process.stdout.write(JSON.stringify(loadSearchData(process.argv[2])));
