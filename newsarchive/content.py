@@ -45,6 +45,10 @@ class ContentCache:
     removed: list[str] = field(default_factory=list)   # files gone since the load before
     dirty: bool = False   # the last load changed the entries: worth saving again
 
+    def reparsed_ids(self) -> set[str]:
+        """Ids of the articles the last load read again: the others are as the load before."""
+        return {self.entries[rel].article.id for rel in self.parsed}
+
     def digests(self) -> dict[str, str]:
         """Article id → hash of its content file's bytes."""
         return {entry.article.id: entry.digest for entry in self.entries.values()}

@@ -24,8 +24,8 @@ from newsarchive.search import (FIELD_BOOSTS, SearchOutput, document, facets, fi
                                 search_output, shard_script, token_counts, tokenize,
                                 write_search_data)
 from newsarchive.search import IndexState
-from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, field_texts, lunr_candidates,
-                                      runs)
+from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, article_hash, field_texts,
+                                      lunr_candidates, runs)
 from newsarchive.search.shards import (ShardPostings, decode_postings, encode_field, partition,
                                        posting, read_varints, shard_count, splice_postings,
                                        splice_shard, split_shard, term_shard, varints)
@@ -552,6 +552,36 @@ def test_a_new_day_at_the_end_changes_exactly_the_files_that_differ(tmp_path, mo
     assert set(output.changed) == differing(before, cold)
     assert {"search/facets-dates.js", "search/manifest.js"} <= set(output.changed)
     assert parse_script_text(cold["search/manifest.js"].decode())["documents"] == 123
+
+
+def test_articles_the_content_cache_vouches_for_are_not_hashed_again(tmp_path, monkeypatch):
+    articles = generated_articles(120)
+    changed_articles = edited(articles, 40, "\n\n冰雪嘉年华开幕。")
+    out = tmp_path / "out"
+    output = search_output(make_site(articles), None, None, postings_per_shard=500)
+    apply(out, output)
+    state = kept(output.state)
+    hashed = []
+    monkeypatch.setattr("newsarchive.search.index.article_hash",
+                        lambda article: hashed.append(article.id) or article_hash(article))
+    monkeypatch.setattr("newsarchive.search.index.facets",
+                        lambda *args: pytest.fail("no filter value changed"))
+    output = search_output(make_site(changed_articles), state, out, postings_per_shard=500,
+                           changed_ids={articles[40].id})
+    monkeypatch.undo()
+    assert hashed == [articles[40].id]
+    apply(out, output)
+    cold = search_output(make_site(changed_articles), None, None, postings_per_shard=500)
+    assert site_files(out) == cold.changed
+
+
+def test_an_edit_of_what_filters_read_rewrites_the_facets(tmp_path):
+    articles = generated_articles(120)
+    changed = [replace(a, reporters=["新记者"]) if n == 40 else a for n, a in enumerate(articles)]
+    before, output, cold = rebuild(tmp_path, articles, changed, postings_per_shard=500,
+                                   changed_ids={articles[40].id})
+    assert "search/facets-reporters.js" in output.changed
+    assert set(output.changed) == differing(before, cold)
 
 
 @pytest.mark.parametrize("removed", [0, 59, 120])

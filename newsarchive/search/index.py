@@ -119,6 +119,30 @@ def facets(articles: list[Article], topics: list[str]) -> dict[str, object]:
     return by_kind
 
 
+def facet_key(article: Article) -> bytes:
+    """A digest of what facets() reads of an article."""
+    fields = (article.date, article.page, article.topics, article.reporters, article.places)
+    return hashlib.blake2b(repr(fields).encode("utf-8"), digest_size=8).digest()
+
+
+def article_digests(articles: list[Article], state: IndexState | None,
+                    changed_ids: set[str] | None) -> tuple[list[bytes], list[bytes]]:
+    """article_hash() and facet_key() of each article, the state's own for an article that
+    `changed_ids` vouches for (see search_output)."""
+    known = {} if state is None or changed_ids is None else \
+        {doc_id: ref for ref, doc_id in enumerate(state.ids)}
+    hashes, facet_keys = [], []
+    for article in articles:
+        ref = known.get(article.id) if known and article.id not in changed_ids else None
+        if ref is None:
+            hashes.append(article_hash(article))
+            facet_keys.append(facet_key(article))
+        else:
+            hashes.append(state.hashes[ref])
+            facet_keys.append(state.facet_keys[ref])
+    return hashes, facet_keys
+
+
 def article_hash(article: Article) -> bytes:
     """A digest of everything document() reads: equal digests, equal documents."""
     fields = (article.id, article.title, article.kicker, article.subtitle, article.byline,
@@ -206,23 +230,28 @@ class SearchOutput:
 def search_output(site: Site, state: IndexState | None, previous: Path | None, *,
                   postings_per_shard: int = POSTINGS_PER_SHARD,
                   docs_per_shard: int = DOCS_PER_SHARD, workers: int = 0,
-                  runner: Runner | None = None) -> SearchOutput:
+                  runner: Runner | None = None, changed_ids: set[str] | None = None
+                  ) -> SearchOutput:
     """The search data of `site` (see README, Search).
 
     `previous` is the site folder `state` (the last build's SearchOutput.state) describes,
     or None: then every file is made and returned. With both, only the files an edit touches
     are made, from the previous output's own files (each checked against the state's digest).
+    `changed_ids`, if given, are the only articles that may differ from those `state` was made
+    from (the content cache knows which files it read again); the others are not hashed again.
     `workers` processes build an index from scratch (0: one per core for a large archive,
     started by `runner`); the output is the same for any number.
     """
     lunr_script = find_lunr_script(lunr_candidates(site.config.root))
     articles = sorted(site.articles, key=lambda a: a.id)
     docs = Documents(articles)
-    ids, hashes = [a.id for a in articles], [article_hash(a) for a in articles]
+    topics = [t.name for t in site.config.topics]
     variant_files = variant_shard_count(len(docs))
     key = (code_version(), TABLE_VERSION, variant_files, postings_per_shard, docs_per_shard,
-           LENGTHS_PER_FILE)
+           LENGTHS_PER_FILE, tuple(topics))
     state = state if previous is not None and state is not None and state.key == key else None
+    ids = [a.id for a in articles]
+    hashes, facet_keys = article_digests(articles, state, changed_ids)
     refs = changed_refs(state, ids, hashes) if state else None
     index = None
     # Past a tenth of the archive, redoing the changed shards costs more than building afresh.
@@ -237,7 +266,6 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
             # Workers cannot start where the main script re-runs its work on import (no
             # `if __name__ == "__main__"`): the same output from this process alone.
             index = build_index(docs, postings_per_shard, docs_per_shard, 1, runner)
-    topics = [t.name for t in site.config.topics]
     months = [a.date.isoformat()[:7] for a in articles if a.date]
     manifest = {
         "format": FORMAT_VERSION,
@@ -260,8 +288,12 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     }
     files = index.files
     files[data_name("manifest")] = script_text("manifest", manifest).encode("utf-8")
-    for kind, value in facets(articles, topics).items():
-        files[data_name(f"facets-{kind}")] = script_text(f"facets-{kind}", value).encode("utf-8")
+    if refs is None or len(ids) != len(state.ids) or \
+            any(facet_keys[ref] != state.facet_keys[ref] for ref in refs):
+        # Else every article has the values it had, at the same ref: the files are the same.
+        for kind, value in facets(articles, topics).items():
+            files[data_name(f"facets-{kind}")] = \
+                script_text(f"facets-{kind}", value).encode("utf-8")
     if state is None:
         # With a state of the same key the previous output holds these very files: reading
         # OpenCC's table would cost a no-op build a third of a second.
@@ -281,7 +313,8 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     digests.update((name, file_digest(data)) for name, data in files.items())
     changed = {name: data for name, data in files.items() if old_digests.get(name) != digests[name]}
     fresh = None if state and refs == [] and digests == old_digests else \
-        IndexState(key, ids, hashes, index.postings, index.lengths, index.shards, digests)
+        IndexState(key, ids, hashes, facet_keys, index.postings, index.lengths, index.shards,
+                   digests)
     return SearchOutput(changed, names, fresh)
 
 

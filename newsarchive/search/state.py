@@ -22,7 +22,8 @@ class IndexState:
 
     key: tuple
     ids: list[str]
-    hashes: list[bytes]
+    hashes: list[bytes]                   # per document, article_hash() of its article
+    facet_keys: list[bytes]               # per document, facet_key() of its article
     postings: dict[str, list[int]]        # per kind of index, per document, its (field, term) pairs
     lengths: dict[str, list[list[int]]]   # per kind, per document, tokens per field
     shards: dict[str, int]                # per kind, its number of shards

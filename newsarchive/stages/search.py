@@ -12,12 +12,14 @@ from .pages import PARALLEL_MIN_PAGES
 
 
 def write_search_files(site: Site, staging: Staging, previous: IndexState | None,
-                       trusted: bool, runner: Runner | None = None) -> SearchOutput:
+                       trusted: bool, changed_ids: set[str], runner: Runner | None = None
+                       ) -> SearchOutput:
     """The search data, through the staging folder: only the files an edit changed are made
-    when `previous` describes the output being replaced (`trusted`)."""
+    when `previous` describes the output being replaced (`trusted`); `changed_ids` are the
+    articles read again since (search_output)."""
     try:
         output = search_output(site, previous, staging.out_dir if trusted else None,
-                               runner=runner)
+                               runner=runner, changed_ids=changed_ids)
         for path, data in sorted(output.changed.items()):
             staging.write(path, data)
         unchanged = [name for name in output.names if name not in output.changed]
@@ -32,11 +34,11 @@ def write_search_files(site: Site, staging: Staging, previous: IndexState | None
 
 
 def _in_own_process(site: Site, staging: Staging, previous: IndexState | None,
-                    trusted: bool) -> tuple:
+                    trusted: bool, changed_ids: set[str]) -> tuple:
     """write_search_files() in a process of its own: the files are written, only their names,
     the state and the staging lists (this process's copies) go back."""
     staging.written, staging.unchanged = [], []
-    output = write_search_files(site, staging, previous, trusted, Runner())
+    output = write_search_files(site, staging, previous, trusted, changed_ids, Runner())
     return output.names, output.state, staging.written, staging.unchanged
 
 
@@ -53,12 +55,13 @@ class SearchStage(Stage):
         if not build.small and \
                 build.runner.workers(len(build.site.articles), PARALLEL_MIN_PAGES) > 1:
             self.background = build.runner.background(
-                _in_own_process, build.site, build.staging, previous, build.trusted)
+                _in_own_process, build.site, build.staging, previous, build.trusted,
+                build.contents.reparsed_ids())
 
     def produce(self, build: Build, previous: IndexState | None) -> Produced:
         if self.background is None:
             output = write_search_files(build.site, build.staging, previous, build.trusted,
-                                        build.runner)
+                                        build.contents.reparsed_ids(), build.runner)
             state = output.state
         else:
             _, state, written, unchanged = self.background.result()
