@@ -26,8 +26,8 @@ from newsarchive.search import (FIELD_BOOSTS, SearchOutput, document, facets, fi
 from newsarchive.search import IndexState
 from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, article_hash, field_texts,
                                       lunr_candidates, runs)
-from newsarchive.search.shards import (ShardPostings, decode_postings, encode_field, partition,
-                                       posting, read_varints, shard_count, splice_postings,
+from newsarchive.search.shards import (ShardPostings, encode_field, partition, posting,
+                                       read_fields, read_varints, shard_count, splice_postings,
                                        splice_shard, split_shard, term_shard, varints)
 from newsarchive.search.variants import (simplify, variant_classes, variant_shard_count,
                                          variant_shards)
@@ -186,13 +186,14 @@ def test_shard_lists_sorted_terms_with_gapped_postings():
         postings.add(ref, DocTerms.of(doc, token_counts))
     fragments = postings.fragments()
     assert sorted(fragments) == ["app", "围炉", "炉煮", "煮茶", "茶", "茶煮"]  # code point order
-    # field, count, then per posting its ref gap doubled (+1: the frequency less 2 follows) and,
-    # but for the body (field 5, its lengths in the length tables), the field's length
-    assert read_varints(fragments["围炉"]) == [0, 1, 0, 3, 5, 1, 2]
-    assert read_varints(fragments["煮茶"]) == [0, 2, 0, 3, 2, 1, 5, 1, 3, 0]
-    assert read_varints(fragments["茶"]) == [5, 1, 0]  # a lone character
-    assert decode_postings(fragments["煮茶"]) == {0: [posting(0, 1, 3), posting(1, 1, 1)],
-                                                 5: [posting(1, 2, 0)]}
+    # per field, "." between: number, then newest first the ref or the step down from the one
+    # before, doubled (+1: the frequency less 2 follows), and but for the body (field 5, its
+    # lengths in the length tables) the field's length
+    assert [read_varints(field) for field in fragments["围炉"].split(".")] == [[0, 0, 3], [5, 2]]
+    assert [read_varints(field) for field in fragments["煮茶"].split(".")] == \
+        [[0, 2, 1, 2, 3], [5, 3, 0]]
+    assert read_varints(fragments["茶"]) == [5, 0]  # a lone character
+    assert read_fields(fragments["煮茶"]) == {0: [(1, 1, 1), (0, 1, 3)], 5: [(1, 2, 0)]}
     parts = partition(postings, 4)
     assert sorted(t for part in parts.values() for t in part.terms()) == sorted(fragments)
     for number, part in parts.items():
@@ -202,7 +203,8 @@ def test_shard_lists_sorted_terms_with_gapped_postings():
 
 def encoded(fields: dict[int, list[tuple[int, int, int]]]) -> str:
     """A postings string from field -> (ref, tf, length) triples."""
-    return "".join(encode_field(number, packed(*fields[number])) for number in sorted(fields))
+    return ".".join(encode_field(number, sorted(packed(*fields[number])))
+                    for number in sorted(fields))
 
 
 def packed(*triples: tuple[int, int, int]) -> list[int]:
@@ -234,8 +236,8 @@ def test_splice_postings(entry, drop, added, spliced):
     result = splice_postings(encoded(entry), drop,
                              {number: packed(*triples) for number, triples in added.items()})
     assert result == encoded(spliced)
-    assert decode_postings(result) == {number: packed(*triples)
-                                       for number, triples in spliced.items()}
+    assert read_fields(result) == {number: sorted(triples, reverse=True)
+                                   for number, triples in spliced.items()}
 
 
 def test_splicing_a_document_out_and_back_restores_the_shard():
@@ -260,7 +262,7 @@ def test_splicing_a_document_out_and_back_restores_the_shard():
 
 
 def fragment_refs(fragments: dict[str, str]) -> dict[str, list[int]]:
-    return {term: [p >> 40 for packed in decode_postings(text).values() for p in packed]
+    return {term: [ref for postings in read_fields(text).values() for ref, _, _ in postings]
             for term, text in fragments.items()}
 
 

@@ -3,15 +3,15 @@
 local files: script elements are what works from file://), and the index shards' postings.
 
 A shard is {"terms": "t1 t2 …", "postings": "p1 p2 …"}: its terms and, per term, one string
-of varints (see VARINT) holding every field that has the term: field number, posting count, then
-per posting its ref gap doubled (plus 1 when the term frequency is over 1, which follows, less
-2), and, for every field but the body, the document's length in that field. Body lengths live in
-length tables of their own (lengths-KIND-N, one varint a document), so an edit of an article's
-text rewrites only the shards of the terms it changed and one table, not every shard of every
-term it holds; the short fields' lengths change only with their terms, so they stay inline.
-search-engine.js turns these into lunr's BM25 weights when a query scores them. A shard is one
-string per term, so an update edits the few terms an article touches (split_shard,
-splice_shard) and leaves the rest as they were.
+of varints (see VARINT) holding every field that has the term, separated by ".": the field's
+number, then its postings newest first: the first one's ref, each other one's step down from
+the one before it, doubled (plus 1 when the term frequency over 1 follows, less 2), and, for
+every field but the body, the document's length in that field. Body lengths live in length
+tables of their own (lengths-KIND-N, one varint a document), so an edit of an article's text
+rewrites only the shards of the terms whose counts it changed and one table, not every shard of
+every term it holds; the short fields' lengths change only with their terms, so they stay
+inline. Newest first, a new day's postings go in front and the rest of a list is kept as text
+(splice_field). search-engine.js turns these into lunr's BM25 weights when a query scores them.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ CARRIES = "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"
 # Decoding: a last digit ends a value (a comma after it), a carried digit becomes its digit.
 READ_VARINTS = str.maketrans({**{digit: digit + "," for digit in DIGITS},
                               **dict(zip(CARRIES, DIGITS))})
+DIGIT_VALUES = {char: value for value, char in enumerate(DIGITS + CARRIES)}
+FIELD_END = "."  # between the fields of a postings string
 
 
 class Varints(dict):
@@ -179,15 +181,15 @@ class ShardPostings:
 
     def term_postings(self, term: str) -> str:
         """The term's postings string (see the module's docstring)."""
-        return "".join(encode_field(number, sorted(by_term[term]))  # by ref: edits come unsorted
-                       for number, by_term in enumerate(self.fields) if term in by_term)
+        return FIELD_END.join(encode_field(number, sorted(by_term[term]))  # edits come unsorted
+                              for number, by_term in enumerate(self.fields) if term in by_term)
 
 
 def encode_field(number: int, packed: list[int]) -> str:
-    """One field's part of a postings string from its packed postings, sorted by ref."""
-    refs = [p >> REF_SHIFT for p in packed]
-    frequencies = [p >> FREQUENCY_SHIFT & FIELD_MASK for p in packed]
-    steps = [gap * 2 + (tf > 1) for gap, tf in zip(map(operator.sub, refs, [0, *refs[:-1]]),
+    """One field's part of a postings string, from its packed postings sorted by ref."""
+    refs = [p >> REF_SHIFT for p in reversed(packed)]  # newest first
+    frequencies = [p >> FREQUENCY_SHIFT & FIELD_MASK for p in reversed(packed)]
+    steps = [gap * 2 + (tf > 1) for gap, tf in zip([refs[0], *map(operator.sub, refs, refs[1:])],
                                                      frequencies)]
     parts = list(map(VARINT.__getitem__, steps))
     for at, tf in enumerate(frequencies):
@@ -195,34 +197,44 @@ def encode_field(number: int, packed: list[int]) -> str:
             parts[at] += VARINT[tf - 2]
     if number != TABLE_FIELD:
         parts = map(operator.add, parts, map(VARINT.__getitem__,
-                                             [p & FIELD_MASK for p in packed]))
-    return VARINT[number] + VARINT[len(packed)] + "".join(parts)
+                                             [p & FIELD_MASK for p in reversed(packed)]))
+    return VARINT[number] + "".join(parts)
 
 
-def decode_postings(text: str) -> dict[int, list[int]]:
-    """A postings string back as field -> packed postings (body lengths 0: not in the string)."""
-    values = read_varints(text)
-    fields: dict[int, list[int]] = {}
-    at = 0
-    while at < len(values):
-        number, count = values[at], values[at + 1]
-        at += 2
-        inline = number != TABLE_FIELD
-        packed, ref = [], 0
-        for _ in range(count):
-            step = values[at]
-            ref += step >> 1
-            frequency = 1
-            if step & 1:
-                at += 1
-                frequency = values[at] + 2
-            length = 0
-            if inline:
-                at += 1
-                length = values[at]
-            at += 1
-            packed.append(posting(ref, frequency, length))
-        fields[number] = packed
+def read_varint(text: str, at: int) -> tuple[int, int]:
+    """The varint at `at` in `text`, and where the next one starts."""
+    value = 0
+    while True:
+        digit = DIGIT_VALUES[text[at]]
+        at += 1
+        if digit < 32:
+            return value * 32 + digit, at
+        value = value * 32 + digit - 32
+
+
+def read_posting(text: str, at: int, inline: bool) -> tuple[int, int, int, int]:
+    """(ref step, term frequency, length, where the next posting starts) of the posting at `at`."""
+    step, at = read_varint(text, at)
+    frequency = length = 0
+    if step & 1:
+        frequency, at = read_varint(text, at)
+    if inline:
+        length, at = read_varint(text, at)
+    return step >> 1, frequency + 1 + (step & 1), length, at
+
+
+def read_fields(text: str) -> dict[int, list[tuple[int, int, int]]]:
+    """field -> its postings (ref, term frequency, length), newest first, of a postings string
+    (lengths 0 for the field whose lengths are in the tables)."""
+    fields = {}
+    for section in filter(None, text.split(FIELD_END)):
+        number, at = read_varint(section, 0)
+        postings, ref = [], None
+        while at < len(section):
+            step, frequency, length, at = read_posting(section, at, number != TABLE_FIELD)
+            ref = step if ref is None else ref - step
+            postings.append((ref, frequency, length))
+        fields[number] = postings
     return fields
 
 
@@ -242,13 +254,50 @@ def partition(postings: ShardPostings, shards: int) -> dict[int, ShardPostings]:
 def splice_postings(text: str, drop: dict[int, set[int]], added: dict[int, list[int]]) -> str:
     """A term's postings string with, per field, the refs `drop` taken out and the packed
     postings `added` put in ("" when nothing is left)."""
-    fields = decode_postings(text) if text else {}
-    for number, refs in drop.items():
-        fields[number] = [p for p in fields.get(number, ()) if p >> REF_SHIFT not in refs]
-    for number, new in added.items():
-        fields[number] = fields.get(number, []) + list(new)
-    return "".join(encode_field(number, sorted(fields[number]))
-                   for number in sorted(fields) if fields[number])
+    sections = {read_varint(section, 0)[0]: section
+                for section in filter(None, text.split(FIELD_END))}
+    for number in drop.keys() | added.keys():
+        spliced = splice_field(sections.get(number, VARINT[number]), number,
+                               drop.get(number, set()), added.get(number, ()))
+        if spliced:
+            sections[number] = spliced
+        else:
+            sections.pop(number, None)
+    return FIELD_END.join(sections[number] for number in sorted(sections))
+
+
+def splice_field(section: str, number: int, drop: set[int], added) -> str:
+    """One field's part of a postings string with the refs `drop` out and the packed postings
+    `added` in ("" when none is left). Postings are newest first, each ref a step down from
+    the one before: only those down to the oldest ref changed are read and written again, so
+    a new day's articles cost what they add, not the length of the list."""
+    inline = number != TABLE_FIELD
+    new = [(p >> REF_SHIFT, p >> FREQUENCY_SHIFT & FIELD_MASK, p & FIELD_MASK) for p in added]
+    lowest = min(drop | {ref for ref, _, _ in new})
+    at = len(VARINT[number])
+    head: list[tuple[int, int, int]] = []
+    ref = None
+    while at < len(section):
+        step, frequency, length, after = read_posting(section, at, inline)
+        ref = step if ref is None else ref - step
+        head.append((ref, frequency, length))
+        if ref < lowest:  # the first posting kept as it was: its step changes, the rest do not
+            at = after
+            break
+        at = after
+    postings = sorted([posting for posting in head if posting[0] not in drop] + new, reverse=True)
+    if not postings:
+        return ""
+    parts, previous = [VARINT[number]], None
+    for ref, frequency, length in postings:
+        step = ref if previous is None else previous - ref
+        parts.append(VARINT[step * 2 + (frequency > 1)])
+        if frequency > 1:
+            parts.append(VARINT[frequency - 2])
+        if inline:
+            parts.append(VARINT[length])
+        previous = ref
+    return "".join(parts) + section[at:]
 
 
 def splice_shard(fragments: dict[str, str], drop: dict[str, dict[int, set[int]]],

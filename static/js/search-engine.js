@@ -169,27 +169,26 @@
 
   /* The postings of the term at `position`: per field holding it {field, refs, tfs, lengths}
      (lengths null for the field whose lengths are in the length tables). The string holds,
-     per field, its number and posting count, then per posting the ref gap doubled (plus 1
-     when the frequency less 2 follows) and, inline fields only, the field's length. */
+     per field, fields apart by ".": its number, then its postings newest first, each the
+     first one's ref or its step down from the one before, doubled (plus 1 when the term
+     frequency less 2 follows), and, but for the length tables' field, the field's length. */
   function termPostings(shard, manifest, position) {
     var entries = shard.decoded[position];
     if (entries) return entries;
     entries = shard.decoded[position] = [];
-    var values = readVarints(shard.postings[position]);
-    for (var at = 0; at < values.length;) {
-      var number = values[at], count = values[at + 1];
-      var inline = number !== manifest.tableField;
-      var entry = { field: number, refs: [], tfs: [], lengths: inline ? [] : null };
-      at += 2;
-      for (var n = 0, ref = 0; n < count; n++) {
+    shard.postings[position].split(".").forEach(function (section) {
+      var values = readVarints(section);
+      var entry = { field: values[0], refs: [], tfs: [],
+        lengths: values[0] === manifest.tableField ? null : [] };
+      for (var at = 1, ref = -1; at < values.length;) {
         var step = values[at++];
-        ref += Math.floor(step / 2);
+        ref = ref < 0 ? Math.floor(step / 2) : ref - Math.floor(step / 2);
         entry.refs.push(ref);
         entry.tfs.push(step % 2 ? values[at++] + 2 : 1);
-        if (inline) entry.lengths.push(values[at++]);
+        if (entry.lengths) entry.lengths.push(values[at++]);
       }
       entries.push(entry);
-    }
+    });
     return entries;
   }
 
