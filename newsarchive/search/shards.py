@@ -187,6 +187,12 @@ class ShardPostings:
 
 def encode_field(number: int, packed: list[int]) -> str:
     """One field's part of a postings string, from its packed postings sorted by ref."""
+    if len(packed) == 1:  # most terms of an index: no lists to build
+        ref, frequency, length = packed[0] >> REF_SHIFT, \
+            packed[0] >> FREQUENCY_SHIFT & FIELD_MASK, packed[0] & FIELD_MASK
+        return (VARINT[number] + VARINT[ref * 2 + (frequency > 1)]
+                + (VARINT[frequency - 2] if frequency > 1 else "")
+                + (VARINT[length] if number != TABLE_FIELD else ""))
     refs = [p >> REF_SHIFT for p in reversed(packed)]  # newest first
     frequencies = [p >> FREQUENCY_SHIFT & FIELD_MASK for p in reversed(packed)]
     steps = [gap * 2 + (tf > 1) for gap, tf in zip([refs[0], *map(operator.sub, refs, refs[1:])],
