@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsarchive.config import load_config
@@ -27,8 +28,9 @@ from newsarchive.search import IndexState
 from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, article_hash, field_texts,
                                       lunr_candidates, runs)
 from newsarchive.search.shards import (ShardPostings, encode_field, partition, posting,
-                                       read_fields, read_varints, shard_count, splice_postings,
-                                       splice_shard, split_shard, term_shard, varints)
+                                       read_fields, read_varints, script_value, shard_count,
+                                       splice_postings, splice_shard, split_shard, term_shard,
+                                       varint_text, varints)
 from newsarchive.search.variants import (simplify, variant_classes, variant_shard_count,
                                          variant_shards)
 
@@ -176,6 +178,33 @@ def test_varints(values, text):
 def test_varints_read_back_every_value():
     values = list(range(70_000)) + [2 ** 40 + 12345]
     assert read_varints(varints(values)) == values
+
+
+def test_varint_text_writes_what_varints_writes():
+    values = [0, 1, 31, 32, 1023, 1024, 99999, 2 ** 40 + 5, 7]
+    text, ends = varint_text(np.array(values, dtype=np.int64))
+    assert text == varints(values)
+    assert [read_varints(text[start:end]) for start, end in zip([0, *ends[:-1]], ends)] == \
+        [[value] for value in values]
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 10 ** 6])
+def test_a_cold_build_writes_the_postings_an_update_writes(monkeypatch, chunk):
+    """The cold build's arrays, in chunks joined newest first, give each term the string
+    ShardPostings (the update's encoder) gives it."""
+    monkeypatch.setattr("newsarchive.search.index.CHUNK_DOCS", chunk)
+    articles = articles_from_seeds() + extra_articles() + generated_articles(60)
+    output = search_output(make_site(articles), None, None, postings_per_shard=500)
+    docs = [document(a) for a in sorted(articles, key=lambda a: a.id)]
+    for kind, count_terms in (("index", token_counts), ("chars", han_counts)):
+        expected = ShardPostings()
+        for ref, doc in enumerate(docs):
+            expected.add(ref, DocTerms.of(doc, count_terms))
+        found = {}
+        for name, data in output.changed.items():
+            if name.startswith(f"search/{kind}-"):
+                found.update(split_shard(script_value(data.decode())))
+        assert found == expected.fragments() and len(found) > 100
 
 
 def test_shard_lists_sorted_terms_with_gapped_postings():

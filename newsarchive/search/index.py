@@ -26,9 +26,10 @@ from ..errors import ArchiveError
 from ..model import Article, Site
 from ..urls import article_path
 from ..workers import Runner
-from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, TABLE_FIELD, ShardPostings,
-                     data_name, length_table, partition, script_text, shard_count, shard_script,
-                     splice_shard, split_shard, term_shard)
+from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, TABLE_FIELD, Section,
+                     ShardPostings, data_name, encode_chunk, join_newer, length_table, partition,
+                     script_text, section_text, shard_count, shard_script, splice_shard,
+                     split_shard, term_shard)
 from .state import IndexState, StalePrevious, changed_refs, file_digest, read_previous
 from .tokenize import han_counts, token_counts
 from .variants import TABLE_VERSION, variant_shard_count, variant_shards
@@ -41,7 +42,7 @@ DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candida
 PARALLEL_FROM = 3000       # documents; below this, starting processes costs more than it saves
 PARALLEL_CORES = 4
 MAX_WORKERS = 8
-SHARDS_PER_TASK = 128
+CHUNK_DOCS = 500           # documents whose postings are sorted at once: bounds the memory
 LUNR_FILE = Path("node_modules/lunr/lunr.min.js")   # npm ci installs it
 HEADING_RE = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 ESCAPED_PUNCTUATION_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -366,21 +367,12 @@ def field_totals(lengths: list[list[int]]) -> list[int]:
 
 
 def index_chunk(docs: list[dict], first_ref: int, kind: str
-                ) -> tuple[ShardPostings, list[int], list]:
-    """Postings, posting counts and field lengths of documents numbered from first_ref."""
-    postings = ShardPostings()
-    counts, lengths = [], []
-    for ref, doc in enumerate(docs, first_ref):
-        terms = DocTerms.of(doc, KINDS[kind])
-        postings.add(ref, terms)
-        counts.append(terms.postings())
-        lengths.append(terms.lengths)
-    return postings, counts, lengths
-
-
-def shard_fragments(parts: list[ShardPostings]) -> list[dict[str, str]]:
-    """The term fragments (see ShardPostings.fragments) of each shard."""
-    return [part.fragments() for part in parts]
+                ) -> tuple[dict[str, list[Section]], list[int], list]:
+    """Each term's sections (encode_chunk), posting counts and field lengths of documents
+    numbered from first_ref."""
+    terms = [DocTerms.of(doc, KINDS[kind]) for doc in docs]
+    return (encode_chunk(terms, first_ref), [t.postings() for t in terms],
+            [t.lengths for t in terms])
 
 
 @dataclass
@@ -396,46 +388,37 @@ class BuiltIndex:
 def build_index(docs: Sequence[dict], postings_per_shard: int, docs_per_shard: int,
                 workers: int, runner: Runner | None = None) -> BuiltIndex:
     """Every index and document file from scratch, the work split over `workers` processes."""
-    size = math.ceil(len(docs) / workers) or 1
-    starts = range(0, max(len(docs), 1), size)
+    starts = range(0, max(len(docs), 1), CHUNK_DOCS)
     built = BuiltIndex({}, {}, {}, {})
     with (runner or Runner()).pool(workers) as pool:
         for kind in KINDS:  # one after the other: peak memory holds one kind's postings
-            # Chunks of consecutive refs, merged in order: the postings stay sorted by ref.
-            chunks = list(pool.map(index_chunk, [docs[s:s + size] for s in starts], starts,
-                                   itertools.repeat(kind)))
-            postings, counts, lengths = chunks[0]
-            for more, more_counts, more_lengths in chunks[1:]:
-                postings.extend(more)
+            postings: dict[str, str] = {}
+            counts, lengths = [], []
+            # Chunks of consecutive refs, joined in order: each puts its postings in front.
+            for found, more_counts, more_lengths in pool.map(
+                    index_chunk, (docs[s:s + CHUNK_DOCS] for s in starts), starts,
+                    itertools.repeat(kind)):
+                for term, newer in found.items():
+                    older = postings.get(term)
+                    postings[term] = section_text(newer) if older is None else \
+                        join_newer(older, newer)
+                del found
                 counts += more_counts
                 lengths += more_lengths
             shards = shard_count(sum(counts), postings_per_shard)
-            found = partition(postings, shards)
-            parts: list[ShardPostings | None] = [found.pop(n, ShardPostings())
-                                                 for n in range(shards)]
-            del postings, chunks, found  # from here each shard's postings go once encoded
-            groups = [list(range(n, min(n + SHARDS_PER_TASK, shards)))
-                      for n in range(0, shards, SHARDS_PER_TASK)]
-            for group, results in zip(groups, pool.map(shard_fragments,
-                                                       handed_over(parts, groups))):
-                for number, found in zip(group, results):
-                    name = f"{kind}-{number}"
-                    built.files[data_name(name)] = \
-                        shard_script(name, sorted(found), found).encode("utf-8")
+            by_shard: list[list[str]] = [[] for _ in range(shards)]
+            for term in sorted(postings):
+                by_shard[term_shard(term, shards)].append(term)
+            for number, terms in enumerate(by_shard):
+                name = f"{kind}-{number}"
+                built.files[data_name(name)] = shard_script(
+                    name, terms, {term: postings.pop(term) for term in terms}).encode("utf-8")
             built.postings[kind], built.lengths[kind], built.shards[kind] = counts, lengths, shards
             built.files.update(length_files(kind, lengths,
                                             range(math.ceil(len(docs) / LENGTHS_PER_FILE))))
     built.files.update(docs_files(docs, range(math.ceil(len(docs) / docs_per_shard)),
                                   docs_per_shard))
     return built
-
-
-def handed_over(parts: list, groups: list[list[int]]):
-    """Each group's parts, the list's own references dropped as they go."""
-    for group in groups:
-        yield [parts[number] for number in group]
-        for number in group:
-            parts[number] = None
 
 
 def default_workers(documents: int, runner: Runner) -> int:

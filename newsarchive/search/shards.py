@@ -26,6 +26,8 @@ from functools import partial
 from itertools import repeat
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:  # index imports this module
     from .index import DocTerms
 
@@ -242,6 +244,102 @@ def read_fields(text: str) -> dict[int, list[tuple[int, int, int]]]:
             postings.append((ref, frequency, length))
         fields[number] = postings
     return fields
+
+
+# One field of a term in a cold build: (field number, its part of the postings string, the
+# oldest ref in it: what putting an older chunk's part behind it needs).
+Section = tuple[int, str, int]
+
+
+def encode_chunk(documents: list[DocTerms], first_ref: int) -> dict[str, list[Section]]:
+    """The postings of documents numbered from first_ref, as each term's sections in field order.
+
+    A cold build's postings are most of its work: here they are sorted, stepped and written as
+    varints by whole-array operations (numpy); Python touches each term, not each posting. The
+    text is the one encode_field() writes for the same postings.
+    """
+    vocabulary: dict[str, int] = {}
+    ids: list[int] = []
+    frequencies: list[int] = []
+    runs: list[int] = []  # postings per (document, field), in order
+    for terms in documents:
+        for counts in terms.counts:
+            # New terms take fresh numbers from the range, known terms keep theirs.
+            ids += map(vocabulary.setdefault, counts, range(len(ids), len(ids) + len(counts)))
+            frequencies += counts.values()
+            runs.append(len(counts))
+    if not ids:
+        return {}
+    runs_array = np.array(runs, dtype=np.int64)
+    refs = np.repeat(np.arange(first_ref, first_ref + len(documents)), len(FIELDS)).repeat(runs_array)
+    fields = np.tile(np.arange(len(FIELDS)), len(documents)).repeat(runs_array)
+    ids_array, frequencies_array = np.array(ids, dtype=np.int64), np.array(frequencies, dtype=np.int64)
+    order = np.lexsort((-refs, fields, ids_array))  # by term, then field, newest first
+    ids_array, refs, fields = ids_array[order], refs[order], fields[order]
+    frequencies_array = frequencies_array[order]
+    starts = np.flatnonzero(np.concatenate(
+        ([True], (ids_array[1:] != ids_array[:-1]) | (fields[1:] != fields[:-1]))))
+    steps = np.concatenate(([0], refs[:-1] - refs[1:]))
+    steps[starts] = refs[starts]
+    lengths = np.array([terms.lengths for terms in documents], dtype=np.int64)
+    # Each posting's values: step (doubled, flagged), frequency less 2 if over 1, length if inline.
+    flagged, inline = frequencies_array > 1, fields != TABLE_FIELD
+    widths = 1 + flagged + inline
+    ends = np.cumsum(widths)
+    values = np.empty(int(ends[-1]), dtype=np.int64)
+    firsts = ends - widths
+    values[firsts] = steps * 2 + flagged
+    values[(firsts + 1)[flagged]] = frequencies_array[flagged] - 2
+    values[(ends - 1)[inline]] = lengths[refs[inline] - first_ref, fields[inline]]
+    text, value_ends = varint_text(values)
+    posting_ends = value_ends[ends - 1]
+    group_starts = np.concatenate(([0], posting_ends))[starts]
+    group_ends = posting_ends[np.concatenate((starts[1:], [len(steps)])) - 1]
+    term_of = {number: term for term, number in vocabulary.items()}
+    sections: dict[str, list[Section]] = {}
+    last = np.concatenate((starts[1:], [len(steps)])) - 1
+    for start, end, number, term_id, oldest in zip(
+            group_starts.tolist(), group_ends.tolist(), fields[starts].tolist(),
+            ids_array[starts].tolist(), refs[last].tolist()):
+        sections.setdefault(term_of[term_id], []).append(
+            (number, VARINT[number] + text[start:end], oldest))
+    return sections
+
+
+VARINT_CHARS = np.frombuffer((DIGITS + CARRIES).encode("ascii"), dtype=np.uint8)
+
+
+def varint_text(values: np.ndarray) -> tuple[str, np.ndarray]:
+    """The varints of `values` as one string, and where each ends in it (VARINT's digits)."""
+    digits = np.ones(len(values), dtype=np.int64)
+    for power in range(1, 13):  # 5 bits a digit, values below 2**64
+        digits += values >= (1 << (5 * power))
+    ends = np.cumsum(digits)
+    chars = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    for place in range(int(digits.max(initial=1))):  # place 0: the last digit
+        has = digits > place
+        digit = (values[has] >> (5 * place)) & 31
+        chars[ends[has] - 1 - place] = VARINT_CHARS[digit + (32 if place else 0)]
+    return chars.tobytes().decode("ascii"), ends
+
+
+def join_newer(older: str, newer: list[Section]) -> str:
+    """A term's postings string with the sections of later documents put in front (newest
+    first), field by field: the older part's first posting becomes a step down from the newer
+    part's last."""
+    by_field = {read_varint(text, 0)[0]: text for text in older.split(FIELD_END)}
+    for number, text, oldest in newer:
+        old_text = by_field.get(number)
+        if old_text is not None:
+            step, after = read_varint(old_text, len(VARINT[number]))
+            text += VARINT[(oldest - (step >> 1)) * 2 + (step & 1)] + old_text[after:]
+        by_field[number] = text
+    return FIELD_END.join(by_field[number] for number in sorted(by_field))
+
+
+def section_text(sections: list[Section]) -> str:
+    """A term's postings string from its sections (field order)."""
+    return FIELD_END.join(text for _, text, _ in sections)
 
 
 def partition(postings: ShardPostings, shards: int) -> dict[int, ShardPostings]:
