@@ -267,15 +267,16 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
             # Workers cannot start where the main script re-runs its work on import (no
             # `if __name__ == "__main__"`): the same output from this process alone.
             index = build_index(docs, postings_per_shard, docs_per_shard, 1, runner)
-    months = [a.date.isoformat()[:7] for a in articles if a.date]
+    dates = [a.date for a in articles if a.date]
+    months = [min(dates).isoformat()[:7], max(dates).isoformat()[:7]] if dates else []
     manifest = {
         "format": FORMAT_VERSION,
         "documents": len(docs),
         "fields": list(FIELD_BOOSTS),
         "boosts": list(FIELD_BOOSTS.values()),
         # search-engine.js takes lunr's average field lengths from these totals (total / documents).
-        "fieldLengths": field_totals(index.lengths["index"]),
-        "charsFieldLengths": field_totals(index.lengths["chars"]),
+        "fieldLengths": index.totals["index"],
+        "charsFieldLengths": index.totals["chars"],
         "indexShards": index.shards["index"],
         "charsShards": index.shards["chars"],
         "docsPerShard": docs_per_shard,
@@ -283,7 +284,7 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
         "tableField": TABLE_FIELD,
         "topics": topics,
         "years": sorted({a.date.year for a in articles if a.date}, reverse=True),
-        "months": [min(months), max(months)] if months else [],
+        "months": months,
         "facets": list(FACET_KINDS),
         "variantShards": variant_files,
     }
@@ -314,8 +315,8 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     digests.update((name, file_digest(data)) for name, data in files.items())
     changed = {name: data for name, data in files.items() if old_digests.get(name) != digests[name]}
     fresh = None if state and refs == [] and digests == old_digests else \
-        IndexState(key, ids, hashes, facet_keys, index.postings, index.lengths, index.shards,
-                   digests)
+        IndexState(key, ids, hashes, facet_keys, index.postings, index.lengths, index.totals,
+                   index.shards, digests)
     return SearchOutput(changed, names, fresh)
 
 
@@ -381,6 +382,7 @@ class BuiltIndex:
 
     postings: dict[str, list[int]]        # per kind, per document, its (field, term) pairs
     lengths: dict[str, list[list[int]]]   # per kind, per document, tokens per field
+    totals: dict[str, list[int]]          # per kind, per field, its tokens in all documents
     shards: dict[str, int]                # per kind
     files: dict[str, bytes]               # site-relative path -> bytes
 
@@ -389,7 +391,7 @@ def build_index(docs: Sequence[dict], postings_per_shard: int, docs_per_shard: i
                 workers: int, runner: Runner | None = None) -> BuiltIndex:
     """Every index and document file from scratch, the work split over `workers` processes."""
     starts = range(0, max(len(docs), 1), CHUNK_DOCS)
-    built = BuiltIndex({}, {}, {}, {})
+    built = BuiltIndex({}, {}, {}, {}, {})
     with (runner or Runner()).pool(workers) as pool:
         for kind in KINDS:  # one after the other: peak memory holds one kind's postings
             postings: dict[str, str] = {}
@@ -414,6 +416,7 @@ def build_index(docs: Sequence[dict], postings_per_shard: int, docs_per_shard: i
                 built.files[data_name(name)] = shard_script(
                     name, terms, {term: postings.pop(term) for term in terms}).encode("utf-8")
             built.postings[kind], built.lengths[kind], built.shards[kind] = counts, lengths, shards
+            built.totals[kind] = field_totals(lengths)
             built.files.update(length_files(kind, lengths,
                                             range(math.ceil(len(docs) / LENGTHS_PER_FILE))))
     built.files.update(docs_files(docs, range(math.ceil(len(docs) / docs_per_shard)),
@@ -437,7 +440,7 @@ def update_index(state: IndexState, docs: Sequence[dict], refs: list[int], previ
                  postings_per_shard: int, docs_per_shard: int) -> BuiltIndex | None:
     """The files the documents `refs` touch, made from the previous output's; None if the
     shards must change or a previous file is missing or not the one the state describes."""
-    built = BuiltIndex({}, {}, {}, {})
+    built = BuiltIndex({}, {}, {}, {}, {})
     try:
         old_docs: dict[int, dict] = {}
         for number in sorted({ref // docs_per_shard for ref in refs if ref < len(state.ids)}):
@@ -462,12 +465,14 @@ def update_kind(built: BuiltIndex, kind: str, state: IndexState, docs: Sequence[
     count_terms = KINDS[kind]
     old_counts, old_lengths, shards = state.postings[kind], state.lengths[kind], state.shards[kind]
     counts = old_counts[:len(docs)] + [0] * (len(docs) - len(old_counts))
-    lengths = old_lengths[:len(docs)] + [[]] * (len(docs) - len(old_lengths))
+    lengths = old_lengths[:len(docs)] + [[0] * len(FIELDS)] * (len(docs) - len(old_lengths))
+    totals = list(state.totals[kind])
     added = ShardPostings()
     drop: dict[str, dict[int, set[int]]] = {}
     for ref in refs:
         new = DocTerms.of(docs[ref], count_terms)
         old = DocTerms.of(old_docs[ref], count_terms) if ref in old_docs else None
+        totals = [total - old + now for total, old, now in zip(totals, lengths[ref], new.lengths)]
         counts[ref], lengths[ref] = new.postings(), new.lengths
         wanted = []
         for number, now in enumerate(new.counts):
@@ -495,6 +500,7 @@ def update_kind(built: BuiltIndex, kind: str, state: IndexState, docs: Sequence[
     built.files.update(length_files(kind, lengths, sorted({ref // LENGTHS_PER_FILE
                                                            for ref in refs})))
     built.postings[kind], built.lengths[kind], built.shards[kind] = counts, lengths, shards
+    built.totals[kind] = totals
     return True
 
 

@@ -48,6 +48,7 @@ READ_VARINTS = str.maketrans({**{digit: digit + "," for digit in DIGITS},
                               **dict(zip(CARRIES, DIGITS))})
 DIGIT_VALUES = {char: value for value, char in enumerate(DIGITS + CARRIES)}
 FIELD_END = "."  # between the fields of a postings string
+SHALLOW = 32     # postings splice_field reads one by one before it reads the rest at once
 
 
 class Varints(dict):
@@ -380,15 +381,31 @@ def splice_field(section: str, number: int, drop: set[int], added) -> str:
     lowest = min(drop | {ref for ref, _, _ in new})
     at = len(VARINT[number])
     head: list[tuple[int, int, int]] = []
-    ref = None
+    ref, rest = None, ""
+    # Read until the first posting older than every change: it is kept, but its step changes;
+    # the postings after it are kept as text.
     while at < len(section):
-        step, frequency, length, after = read_posting(section, at, inline)
+        if len(head) == SHALLOW:
+            # An older article's edit: reading the rest at once is quicker than posting by
+            # posting, and its varints written again are the same text.
+            values = read_varints(section[at:])
+            next_at = 0
+            while next_at < len(values):
+                step = values[next_at]
+                frequency = values[next_at + 1] + 2 if step & 1 else 1
+                next_at += 1 + (step & 1) + inline
+                ref -= step >> 1
+                head.append((ref, frequency, values[next_at - 1] if inline else 0))
+                if ref < lowest:
+                    break
+            rest = varints(values[next_at:])
+            break
+        step, frequency, length, at = read_posting(section, at, inline)
         ref = step if ref is None else ref - step
         head.append((ref, frequency, length))
-        if ref < lowest:  # the first posting kept as it was: its step changes, the rest do not
-            at = after
+        if ref < lowest:
+            rest = section[at:]
             break
-        at = after
     postings = sorted([posting for posting in head if posting[0] not in drop] + new, reverse=True)
     if not postings:
         return ""
@@ -401,7 +418,7 @@ def splice_field(section: str, number: int, drop: set[int], added) -> str:
         if inline:
             parts.append(VARINT[length])
         previous = ref
-    return "".join(parts) + section[at:]
+    return "".join(parts) + rest
 
 
 def splice_shard(fragments: dict[str, str], drop: dict[str, dict[int, set[int]]],

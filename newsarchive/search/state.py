@@ -26,6 +26,7 @@ class IndexState:
     facet_keys: list[bytes]               # per document, facet_key() of its article
     postings: dict[str, list[int]]        # per kind of index, per document, its (field, term) pairs
     lengths: dict[str, list[list[int]]]   # per kind, per document, tokens per field
+    totals: dict[str, list[int]]          # per kind, per field, its tokens in all documents
     shards: dict[str, int]                # per kind, its number of shards
     digests: dict[str, bytes]             # site-relative data file -> file_digest() of its bytes
 
