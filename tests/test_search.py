@@ -215,13 +215,12 @@ def test_shard_lists_sorted_terms_with_gapped_postings():
         postings.add(ref, DocTerms.of(doc, token_counts))
     fragments = postings.fragments()
     assert sorted(fragments) == ["app", "围炉", "炉煮", "煮茶", "茶", "茶煮"]  # code point order
-    # per field, "." between: number, then newest first the ref or the step down from the one
-    # before, doubled (+1: the frequency less 2 follows), and but for the body (field 5, its
-    # lengths in the length tables) the field's length
-    assert [read_varints(field) for field in fragments["围炉"].split(".")] == [[0, 0, 3], [5, 2]]
-    assert [read_varints(field) for field in fragments["煮茶"].split(".")] == \
-        [[0, 2, 1, 2, 3], [5, 3, 0]]
-    assert read_varints(fragments["茶"]) == [5, 0]  # a lone character
+    # per field, "." between: its number, then newest first the steps (the ref, then each
+    # step down, doubled, +1 for a frequency over 1), after "~" those frequencies less 2, after
+    # "!" the lengths, but for the body (field 5, its lengths in the length tables)
+    assert fragments["围炉"] == "00!3.52"
+    assert fragments["煮茶"] == "022!13.53~0"
+    assert fragments["茶"] == "50"  # a lone character
     assert read_fields(fragments["煮茶"]) == {0: [(1, 1, 1), (0, 1, 3)], 5: [(1, 2, 0)]}
     parts = partition(postings, 4)
     assert sorted(t for part in parts.values() for t in part.terms()) == sorted(fragments)
@@ -243,6 +242,10 @@ def packed(*triples: tuple[int, int, int]) -> list[int]:
 SPLICES = [
     # appended after the last ref
     ({0: [(2, 1, 5), (5, 2, 7)]}, {}, {0: [(9, 1, 4)]}, {0: [(2, 1, 5), (5, 2, 7), (9, 1, 4)]}),
+    # appended with a frequency over 1 where the older postings have none, and the reverse
+    ({5: [(1, 1, 0), (3, 1, 0)]}, {}, {5: [(4, 3, 0), (6, 1, 0)]},
+     {5: [(1, 1, 0), (3, 1, 0), (4, 3, 0), (6, 1, 0)]}),
+    ({0: [(1, 4, 2)]}, {}, {0: [(2, 1, 5)]}, {0: [(1, 4, 2), (2, 1, 5)]}),
     # a new field, and a term new to the shard
     ({5: [(1, 1, 0)]}, {}, {0: [(4, 2, 3)]}, {0: [(4, 2, 3)], 5: [(1, 1, 0)]}),
     ({}, {}, {5: [(3, 1, 0), (0, 2, 0)]}, {5: [(0, 2, 0), (3, 1, 0)]}),

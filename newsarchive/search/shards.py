@@ -2,20 +2,22 @@
 `_site/search/` registering one value each (browsers block fetch(), XHR, import() and workers of
 local files: script elements are what works from file://), and the index shards' postings.
 
-A shard is {"terms": "t1 t2 …", "postings": "p1 p2 …"}: its terms and, per term, one string
-of varints (see VARINT) holding every field that has the term, separated by ".": the field's
-number, then its postings newest first: the first one's ref, each other one's step down from
-the one before it, doubled (plus 1 when the term frequency over 1 follows, less 2), and, for
-every field but the body, the document's length in that field. Body lengths live in length
-tables of their own (lengths-KIND-N, one varint a document), so an edit of an article's text
-rewrites only the shards of the terms whose counts it changed and one table, not every shard of
-every term it holds; the short fields' lengths change only with their terms, so they stay
-inline. Newest first, a new day's postings go in front and the rest of a list is kept as text
-(splice_field). search-engine.js turns these into lunr's BM25 weights when a query scores them.
+A shard is {"terms": "t1 t2 …", "postings": "p1 p2 …"}: its terms and, per term, its postings
+string, every field that has the term, "." between them. A field is its number, then three
+runs of varints (see VARINT), each newest first: the steps (the first posting's ref, then each
+one's step down from the one before, doubled, plus 1 when its term frequency is over 1); after
+"~", those frequencies less 2; after "!", for every field but the body, the documents' lengths
+in that field. Body lengths live in length tables of their own (lengths-KIND-N, one varint a
+document), so an edit of an article's text rewrites only the shards of the terms whose counts it
+changed and one table, not every shard of every term it holds; the short fields' lengths change
+only with their terms, so they stay inline. Newest first, a new day's postings go in front of
+each run and the rest is kept as text (join_fields); runs are read and written whole.
+search-engine.js turns these into lunr's BM25 weights when a query scores them.
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import operator
 import re
@@ -23,7 +25,7 @@ from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import repeat
+from itertools import accumulate, repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,7 +50,9 @@ READ_VARINTS = str.maketrans({**{digit: digit + "," for digit in DIGITS},
                               **dict(zip(CARRIES, DIGITS))})
 DIGIT_VALUES = {char: value for value, char in enumerate(DIGITS + CARRIES)}
 FIELD_END = "."  # between the fields of a postings string
-SHALLOW = 32     # postings splice_field reads one by one before it reads the rest at once
+EXTRAS = "~"     # before a field's term frequencies over 1
+LENGTHS = "!"    # before a short field's lengths
+SHALLOW = 64     # postings before a change read one by one; past them a field is read whole
 
 
 class Varints(dict):
@@ -190,24 +194,23 @@ class ShardPostings:
 
 def encode_field(number: int, packed: list[int]) -> str:
     """One field's part of a postings string, from its packed postings sorted by ref."""
-    if len(packed) == 1:  # most terms of an index: no lists to build
-        ref, frequency, length = packed[0] >> REF_SHIFT, \
-            packed[0] >> FREQUENCY_SHIFT & FIELD_MASK, packed[0] & FIELD_MASK
-        return (VARINT[number] + VARINT[ref * 2 + (frequency > 1)]
-                + (VARINT[frequency - 2] if frequency > 1 else "")
-                + (VARINT[length] if number != TABLE_FIELD else ""))
-    refs = [p >> REF_SHIFT for p in reversed(packed)]  # newest first
-    frequencies = [p >> FREQUENCY_SHIFT & FIELD_MASK for p in reversed(packed)]
+    newest_first = packed[::-1]
+    return field_text(number, [p >> REF_SHIFT for p in newest_first],
+                      [p >> FREQUENCY_SHIFT & FIELD_MASK for p in newest_first],
+                      [p & FIELD_MASK for p in newest_first])
+
+
+def field_text(number: int, refs: list[int], frequencies: list[int], lengths: list[int]) -> str:
+    """One field's part of a postings string from its columns, newest first (see the module's
+    docstring): three runs of varints, so that each is read and written whole."""
     steps = [gap * 2 + (tf > 1) for gap, tf in zip([refs[0], *map(operator.sub, refs, refs[1:])],
                                                      frequencies)]
-    parts = list(map(VARINT.__getitem__, steps))
-    for at, tf in enumerate(frequencies):
-        if tf > 1:
-            parts[at] += VARINT[tf - 2]
+    text = VARINT[number] + varints(steps)
+    if any(tf > 1 for tf in frequencies):
+        text += EXTRAS + varints([tf - 2 for tf in frequencies if tf > 1])
     if number != TABLE_FIELD:
-        parts = map(operator.add, parts, map(VARINT.__getitem__,
-                                             [p & FIELD_MASK for p in reversed(packed)]))
-    return VARINT[number] + "".join(parts)
+        text += LENGTHS + varints(lengths)
+    return text
 
 
 def read_varint(text: str, at: int) -> tuple[int, int]:
@@ -221,15 +224,17 @@ def read_varint(text: str, at: int) -> tuple[int, int]:
         value = value * 32 + digit - 32
 
 
-def read_posting(text: str, at: int, inline: bool) -> tuple[int, int, int, int]:
-    """(ref step, term frequency, length, where the next posting starts) of the posting at `at`."""
-    step, at = read_varint(text, at)
-    frequency = length = 0
-    if step & 1:
-        frequency, at = read_varint(text, at)
-    if inline:
-        length, at = read_varint(text, at)
-    return step >> 1, frequency + 1 + (step & 1), length, at
+def field_columns(section: str) -> tuple[int, list[int], list[int], list[int]]:
+    """(field number, refs, term frequencies, lengths) of one field's part of a postings
+    string, newest first (lengths 0 for the field whose lengths are in the tables)."""
+    main, _, lengths = section.partition(LENGTHS)
+    step_text, _, extras = main.partition(EXTRAS)
+    number, *steps = read_varints(step_text)
+    refs = list(accumulate(map(operator.rshift, steps, repeat(1)), operator.sub))
+    more = iter(read_varints(extras))
+    frequencies = [next(more) + 2 if step & 1 else 1 for step in steps]
+    return number, refs, frequencies, \
+        read_varints(lengths) if number != TABLE_FIELD else [0] * len(refs)
 
 
 def read_fields(text: str) -> dict[int, list[tuple[int, int, int]]]:
@@ -237,13 +242,8 @@ def read_fields(text: str) -> dict[int, list[tuple[int, int, int]]]:
     (lengths 0 for the field whose lengths are in the tables)."""
     fields = {}
     for section in filter(None, text.split(FIELD_END)):
-        number, at = read_varint(section, 0)
-        postings, ref = [], None
-        while at < len(section):
-            step, frequency, length, at = read_posting(section, at, number != TABLE_FIELD)
-            ref = step if ref is None else ref - step
-            postings.append((ref, frequency, length))
-        fields[number] = postings
+        number, *columns = field_columns(section)
+        fields[number] = list(zip(*columns))
     return fields
 
 
@@ -283,27 +283,31 @@ def encode_chunk(documents: list[DocTerms], first_ref: int) -> dict[str, list[Se
     steps = np.concatenate(([0], refs[:-1] - refs[1:]))
     steps[starts] = refs[starts]
     lengths = np.array([terms.lengths for terms in documents], dtype=np.int64)
-    # Each posting's values: step (doubled, flagged), frequency less 2 if over 1, length if inline.
     flagged, inline = frequencies_array > 1, fields != TABLE_FIELD
-    widths = 1 + flagged + inline
-    ends = np.cumsum(widths)
-    values = np.empty(int(ends[-1]), dtype=np.int64)
-    firsts = ends - widths
-    values[firsts] = steps * 2 + flagged
-    values[(firsts + 1)[flagged]] = frequencies_array[flagged] - 2
-    values[(ends - 1)[inline]] = lengths[refs[inline] - first_ref, fields[inline]]
-    text, value_ends = varint_text(values)
-    posting_ends = value_ends[ends - 1]
-    group_starts = np.concatenate(([0], posting_ends))[starts]
-    group_ends = posting_ends[np.concatenate((starts[1:], [len(steps)])) - 1]
+    ends = np.concatenate((starts[1:], [len(steps)]))  # each group's end, by posting
+    step_text, step_ends = varint_text(steps * 2 + flagged)
+    extra_text, extra_ends = varint_text(frequencies_array[flagged] - 2)
+    length_text, length_ends = varint_text(lengths[refs[inline] - first_ref, fields[inline]])
+    step_ends, extra_ends, length_ends = (np.concatenate(([0], found))
+                                          for found in (step_ends, extra_ends, length_ends))
+    # Per group, where its runs start and end in the three texts.
+    flagged_before = np.concatenate(([0], np.cumsum(flagged)))
+    inline_before = np.concatenate(([0], np.cumsum(inline)))
     term_of = {number: term for term, number in vocabulary.items()}
     sections: dict[str, list[Section]] = {}
-    last = np.concatenate((starts[1:], [len(steps)])) - 1
-    for start, end, number, term_id, oldest in zip(
-            group_starts.tolist(), group_ends.tolist(), fields[starts].tolist(),
-            ids_array[starts].tolist(), refs[last].tolist()):
-        sections.setdefault(term_of[term_id], []).append(
-            (number, VARINT[number] + text[start:end], oldest))
+    for number, term_id, oldest, step_start, step_end, extra_start, extra_end, length_start, \
+            length_end in zip(fields[starts].tolist(), ids_array[starts].tolist(),
+                              refs[ends - 1].tolist(), step_ends[starts].tolist(),
+                              step_ends[ends].tolist(), extra_ends[flagged_before[starts]].tolist(),
+                              extra_ends[flagged_before[ends]].tolist(),
+                              length_ends[inline_before[starts]].tolist(),
+                              length_ends[inline_before[ends]].tolist()):
+        text = VARINT[number] + step_text[step_start:step_end]
+        if extra_end > extra_start:
+            text += EXTRAS + extra_text[extra_start:extra_end]
+        if number != TABLE_FIELD:
+            text += LENGTHS + length_text[length_start:length_end]
+        sections.setdefault(term_of[term_id], []).append((number, text, oldest))
     return sections
 
 
@@ -326,16 +330,30 @@ def varint_text(values: np.ndarray) -> tuple[str, np.ndarray]:
 
 def join_newer(older: str, newer: list[Section]) -> str:
     """A term's postings string with the sections of later documents put in front (newest
-    first), field by field: the older part's first posting becomes a step down from the newer
-    part's last."""
+    first), field by field (join_fields)."""
     by_field = {read_varint(text, 0)[0]: text for text in older.split(FIELD_END)}
     for number, text, oldest in newer:
         old_text = by_field.get(number)
-        if old_text is not None:
-            step, after = read_varint(old_text, len(VARINT[number]))
-            text += VARINT[(oldest - (step >> 1)) * 2 + (step & 1)] + old_text[after:]
-        by_field[number] = text
+        by_field[number] = text if old_text is None else \
+            join_fields(text, old_text, number, oldest)
     return FIELD_END.join(by_field[number] for number in sorted(by_field))
+
+
+def join_fields(newer: str, older: str, number: int, oldest: int) -> str:
+    """One field's part of a postings string: `newer`'s postings (the oldest of them `oldest`)
+    in front of `older`'s, all newer. Each run is joined as text; only the older part's first
+    step is written again, as a step down from `oldest`."""
+    newer_main, _, newer_lengths = newer.partition(LENGTHS)
+    newer_steps, _, newer_extras = newer_main.partition(EXTRAS)
+    older_main, _, older_lengths = older.partition(LENGTHS)
+    older_steps, _, older_extras = older_main.partition(EXTRAS)
+    step, after = read_varint(older_steps, len(VARINT[number]))
+    text = newer_steps + VARINT[(oldest - (step >> 1)) * 2 + (step & 1)] + older_steps[after:]
+    if newer_extras or older_extras:
+        text += EXTRAS + newer_extras + older_extras
+    if number != TABLE_FIELD:
+        text += LENGTHS + newer_lengths + older_lengths
+    return text
 
 
 def section_text(sections: list[Section]) -> str:
@@ -373,52 +391,63 @@ def splice_postings(text: str, drop: dict[int, set[int]], added: dict[int, list[
 
 def splice_field(section: str, number: int, drop: set[int], added) -> str:
     """One field's part of a postings string with the refs `drop` out and the packed postings
-    `added` in ("" when none is left). Postings are newest first, each ref a step down from
-    the one before: only those down to the oldest ref changed are read and written again, so
-    a new day's articles cost what they add, not the length of the list."""
-    inline = number != TABLE_FIELD
+    `added` in ("" when none is left). Postings run newest first, so the postings newer than
+    every change are read and written again, the rest joined behind them as text: a new day
+    costs what it adds, an edit of a recent article what stands before it."""
     new = [(p >> REF_SHIFT, p >> FREQUENCY_SHIFT & FIELD_MASK, p & FIELD_MASK) for p in added]
-    lowest = min(drop | {ref for ref, _, _ in new})
-    at = len(VARINT[number])
-    head: list[tuple[int, int, int]] = []
-    ref, rest = None, ""
-    # Read until the first posting older than every change: it is kept, but its step changes;
-    # the postings after it are kept as text.
-    while at < len(section):
-        if len(head) == SHALLOW:
-            # An older article's edit: reading the rest at once is quicker than posting by
-            # posting, and its varints written again are the same text.
-            values = read_varints(section[at:])
-            next_at = 0
-            while next_at < len(values):
-                step = values[next_at]
-                frequency = values[next_at + 1] + 2 if step & 1 else 1
-                next_at += 1 + (step & 1) + inline
-                ref -= step >> 1
-                head.append((ref, frequency, values[next_at - 1] if inline else 0))
-                if ref < lowest:
-                    break
-            rest = varints(values[next_at:])
-            break
-        step, frequency, length, at = read_posting(section, at, inline)
-        ref = step if ref is None else ref - step
-        head.append((ref, frequency, length))
-        if ref < lowest:
-            rest = section[at:]
-            break
+    if len(section) <= len(VARINT[number]):  # a field new to the term
+        return field_text(number, *map(list, zip(*sorted(new, reverse=True)))) if new else ""
+    cut = cut_field(section, number, min(drop | {ref for ref, _, _ in new}))
+    if cut is None:  # an older article: the whole field read at once is quicker
+        _, refs, frequencies, lengths = field_columns(section)
+        for ref in drop:  # refs run newest first: search them negated
+            at = bisect.bisect_left(refs, -ref, key=operator.neg)
+            if at < len(refs) and refs[at] == ref:
+                del refs[at], frequencies[at], lengths[at]
+        for ref, frequency, length in new:
+            at = bisect.bisect_left(refs, -ref, key=operator.neg)
+            refs.insert(at, ref)
+            frequencies.insert(at, frequency)
+            lengths.insert(at, length)
+        return field_text(number, refs, frequencies, lengths) if refs else ""
+    head, rest = cut
     postings = sorted([posting for posting in head if posting[0] not in drop] + new, reverse=True)
     if not postings:
-        return ""
-    parts, previous = [VARINT[number]], None
-    for ref, frequency, length in postings:
-        step = ref if previous is None else previous - ref
-        parts.append(VARINT[step * 2 + (frequency > 1)])
-        if frequency > 1:
-            parts.append(VARINT[frequency - 2])
+        return rest
+    text = field_text(number, *map(list, zip(*postings)))
+    return join_fields(text, rest, number, postings[-1][0]) if rest else text
+
+
+def cut_field(section: str, number: int, lowest: int
+              ) -> tuple[list[tuple[int, int, int]], str] | None:
+    """The postings (ref, term frequency, length) of one field's part of a postings string
+    down to ref `lowest`, newest first, and the rest as a field's part of its own (its first
+    step the ref itself; "" if none); None if more than SHALLOW postings come first."""
+    main, _, lengths = section.partition(LENGTHS)
+    steps, _, extras = main.partition(EXTRAS)
+    inline = number != TABLE_FIELD
+    head: list[tuple[int, int, int]] = []
+    at, extra_at, length_at, ref = len(VARINT[number]), 0, 0, None
+    while at < len(steps):
+        step, after = read_varint(steps, at)
+        ref = step >> 1 if ref is None else ref - (step >> 1)
+        if ref < lowest:
+            rest = VARINT[number] + VARINT[ref * 2 + (step & 1)] + steps[after:]
+            if extra_at < len(extras):
+                rest += EXTRAS + extras[extra_at:]
+            if inline:
+                rest += LENGTHS + lengths[length_at:]
+            return head, rest
+        if len(head) == SHALLOW:
+            return None
+        frequency = length = 0
+        if step & 1:
+            frequency, extra_at = read_varint(extras, extra_at)
         if inline:
-            parts.append(VARINT[length])
-        previous = ref
-    return "".join(parts) + rest
+            length, length_at = read_varint(lengths, length_at)
+        head.append((ref, frequency + 1 + (step & 1), length))
+        at = after
+    return head, ""
 
 
 def splice_shard(fragments: dict[str, str], drop: dict[str, dict[int, set[int]]],

@@ -168,24 +168,25 @@
   }
 
   /* The postings of the term at `position`: per field holding it {field, refs, tfs, lengths}
-     (lengths null for the field whose lengths are in the length tables). The string holds,
-     per field, fields apart by ".": its number, then its postings newest first, each the
-     first one's ref or its step down from the one before, doubled (plus 1 when the term
-     frequency less 2 follows), and, but for the length tables' field, the field's length. */
+     (lengths null for the field whose lengths are in the length tables). Fields are apart by
+     "."; each is its number, then runs newest first (shards.py): the steps (the first ref,
+     then each step down, doubled, plus 1 when the term frequency is over 1), after "~" those
+     frequencies less 2, after "!" the field's lengths. */
   function termPostings(shard, manifest, position) {
     var entries = shard.decoded[position];
     if (entries) return entries;
     entries = shard.decoded[position] = [];
     shard.postings[position].split(".").forEach(function (section) {
-      var values = readVarints(section);
-      var entry = { field: values[0], refs: [], tfs: [],
-        lengths: values[0] === manifest.tableField ? null : [] };
-      for (var at = 1, ref = -1; at < values.length;) {
-        var step = values[at++];
-        ref = ref < 0 ? Math.floor(step / 2) : ref - Math.floor(step / 2);
+      var parts = section.split("!");
+      var runs = parts[0].split("~");
+      var steps = readVarints(runs[0]);
+      var extras = runs.length > 1 ? readVarints(runs[1]) : [];
+      var entry = { field: steps[0], refs: [], tfs: [],
+        lengths: parts.length > 1 ? readVarints(parts[1]) : null };
+      for (var i = 1, ref = 0, extra = 0; i < steps.length; i++) {
+        ref = i === 1 ? Math.floor(steps[i] / 2) : ref - Math.floor(steps[i] / 2);
         entry.refs.push(ref);
-        entry.tfs.push(step % 2 ? values[at++] + 2 : 1);
-        if (entry.lengths) entry.lengths.push(values[at++]);
+        entry.tfs.push(steps[i] % 2 ? extras[extra++] + 2 : 1);
       }
       entries.push(entry);
     });
