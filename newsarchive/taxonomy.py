@@ -20,6 +20,7 @@ PAGE_LABEL_RE = re.compile(r"^([A-Za-z]*)(\d+)$")
 UNKNOWN_PAGE = "未标版次"
 FAR = 1_000_000  # days: how far an undated article is from a dated one
 COMMON_LABEL = 60  # a label on more articles than this proposes only its newest as related
+RELATED_LIMIT = 5  # related articles an article page lists
 
 
 @dataclass
@@ -197,25 +198,44 @@ def neighbours(articles: list[Article]) -> dict[str, Neighbours]:
     return result
 
 
-def related(articles: list[Article], limit: int = 5) -> dict[str, list[Article]]:
-    """Up to `limit` articles sharing the most topics, tags and places; nearest in date on ties.
+@dataclass
+class LabelGroups:
+    """Each topic, tag and place label with its articles' ids, newest first: what related()
+    ranks by, and what tells which related lists a changed article can reach (see reach.py)."""
+
+    ranked: list[Article]                          # newest_first(articles)
+    labels: dict[str, set[tuple[str, str]]]        # article id -> its labels
+    groups: dict[tuple[str, str], list[str]]       # label -> ids, newest first
+
+    @classmethod
+    def of(cls, articles: list[Article]) -> LabelGroups:
+        ranked = newest_first(articles)
+        labels = {a.id: article_labels(a) for a in articles}
+        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for article in ranked:
+            for label in labels[article.id]:
+                groups[label].append(article.id)
+        return cls(ranked, labels, groups)
+
+
+def related(articles: list[Article], limit: int = RELATED_LIMIT, only: set[str] | None = None,
+            groups: LabelGroups | None = None) -> dict[str, list[Article]]:
+    """Up to `limit` articles sharing the most topics, tags and places; nearest in date on ties;
+    for every article, or for the ids in `only` (`groups`: those of `articles`, if made).
 
     Nearest, not newest: a new day's issue then changes the related lists of the days around
     it, not of every article that shares a common tag with it.
     """
-    ranked = newest_first(articles)
+    groups = groups or LabelGroups.of(articles)
+    ranked, labels, by_label = groups.ranked, groups.labels, groups.groups
     order = {a.id: rank for rank, a in enumerate(ranked)}
-    labels = {a.id: _labels(a) for a in articles}
-    by_label: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for article in ranked:
-        for label in labels[article.id]:
-            by_label[label].append(article.id)
     common = {label: (set(group), {i: n for n, i in enumerate(group)})
               for label, group in by_label.items() if len(group) > COMMON_LABEL}
     days = {a.id: a.date.toordinal() if a.date else None for a in articles}
     by_id = {a.id: a for a in articles}
     result = {}
-    for article in articles:
+    for article in articles if only is None else [by_id[i] for i in sorted(only)
+                                                  if i in by_id]:
         skip = {article.id, *article.versions}
         scores: Counter = Counter()
         windows: set[str] = set()
@@ -264,7 +284,7 @@ def _weight(label: tuple[str, str]) -> int:
     return 2 if label[0] == "topic" else 1  # a shared topic says more than a shared tag
 
 
-def _labels(article: Article) -> set[tuple[str, str]]:
+def article_labels(article: Article) -> set[tuple[str, str]]:
     return ({("topic", t) for t in article.topics} | {("tag", t) for t in article.tags}
             | {("place", p) for p in article.places})
 
