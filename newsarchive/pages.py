@@ -217,8 +217,8 @@ def pager_numbers(number: int | None, count: int, reach: int = PAGER_REACH) -> l
     page) and the oldest, 1; None marks a gap. Near, not all: 500 pages would mean 500 links
     on each page, and a page's links change only when the newest archive page is near it."""
     here = count + 1 if number is None else number
-    shown = sorted({1, *range(max(1, here - reach), min(count, here + reach) + 1)} & 
-                   set(range(1, count + 1)), reverse=True)
+    near = range(max(1, here - reach), min(count, here + reach) + 1)
+    shown = sorted({1, *near} if count else set(), reverse=True)
     numbers: list[int | None] = []
     for n in shown:
         if numbers and numbers[-1] - n > 1:
@@ -228,9 +228,9 @@ def pager_numbers(number: int | None, count: int, reach: int = PAGER_REACH) -> l
 
 
 def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict,
-               front_only: bool = False) -> list[Page]:
-    """A topic's, tag's, reporter's or place's front page and archive pages (see list_chunks);
-    only the front page if `front_only`."""
+               kept: int = 0) -> list[Page]:
+    """A topic's, tag's, reporter's or place's front page and archive pages (see list_chunks),
+    but for the `kept` oldest archive pages."""
     front, chunks = list_chunks(term.articles, per_page)
     count = len(chunks)
     summary = term.summary()
@@ -249,7 +249,7 @@ def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict,
     pages = [Page(path(None), "list.html", {
         "page_title": heading, "kind": kind, "kind_name": LIST_KINDS[kind], "term": summary,
         "articles": front, "pager": pager(None), **extra})]
-    for number, chunk in enumerate([] if front_only else chunks, start=1):
+    for number, chunk in enumerate(chunks[kept:], start=kept + 1):
         pages.append(Page(path(number), "list.html", {
             "page_title": f"{heading}（第{number}页）", "kind": kind,
             "kind_name": LIST_KINDS[kind], "term": dataclasses.replace(summary, count=None),
@@ -269,15 +269,16 @@ def plan_site(site: Site, content_dir: Path, reach: Reach | None = None,
     """
     config = site.config
     articles = cards if cards is not None else [a.card() for a in site.articles]
-    topics = taxonomy.topic_terms(config, articles)
-    terms = {"topics": topics, "tags": taxonomy.tag_terms(articles),
-             "reporters": taxonomy.reporter_terms(articles),
-             "places": taxonomy.place_terms(config, articles)}
+    groups = groups or taxonomy.LabelGroups.of(taxonomy.newest_first(articles))
+    latest = groups.ranked
+    topics = taxonomy.topic_terms(config, latest)
+    terms = {"topics": topics, "tags": taxonomy.tag_terms(latest),
+             "reporters": taxonomy.reporter_terms(latest),
+             "places": taxonomy.place_terms(config, latest)}
     slugs = {kind: {t.name: t.slug for t in group} for kind, group in terms.items()}
     names = {"topics": lambda a: a.topics, "tags": lambda a: a.tags,
              "reporters": lambda a: a.reporters, "places": lambda a: a.places}
     issues = taxonomy.issues(articles)
-    latest = taxonomy.newest_first(articles)
     by_id = {a.id: a for a in articles}
     issue_pages = {(i.date, p.label): p.articles for i in issues for p in i.pages}
     planned = [a for a in site.articles if reach is None or a.id in reach.articles]
@@ -318,8 +319,9 @@ def plan_site(site: Site, content_dir: Path, reach: Reach | None = None,
                 continue
             extra = {"bars": chart_bars(taxonomy.monthly_counts(term.articles))} \
                 if kind == "topics" else {"bars": []}
-            pages += list_pages(kind, term, config.paginate, extra, reach is not None and
-                                reach.front_only(kind, term, config.paginate))
+            kept = 0 if reach is None else \
+                reach.kept_archive_pages(kind, term, config.paginate, PAGER_REACH)
+            pages += list_pages(kind, term, config.paginate, extra, kept)
     pages += date_pages(issues, site.pdf_pages, reach)
     pages.append(Page(urls.SEARCH, "search.html", {"page_title": "全文检索"}))
     pages.append(Page(urls.NOT_FOUND, "404.html", {"page_title": "页面不存在"}))
@@ -343,7 +345,7 @@ def date_pages(issues: list[taxonomy.Issue], pdf_pages: dict | None = None,
     the image of each printed page that came from a PDF); those of `reach` when given."""
     years = sorted({i.date.year for i in issues}, reverse=True)
     pages = [Page(urls.DATES, "dates.html", {"page_title": "按日期浏览", "years": years,
-                                             "issues": issues})]
+                                             "issues": [i.summary() for i in issues]})]
     for year in years:
         if reach is not None and year not in reach.years:
             continue
@@ -360,7 +362,7 @@ def date_pages(issues: list[taxonomy.Issue], pdf_pages: dict | None = None,
             "page_title": f"{year}年{month}月", "year": year, "month": month,
             "issues": in_month}))
     for number, issue in enumerate(issues):
-        if reach is not None and issue.date not in reach.dates:
+        if reach is not None and issue.date not in reach.issues:
             continue
         newer = issues[number - 1] if number > 0 else None
         older = issues[number + 1] if number + 1 < len(issues) else None

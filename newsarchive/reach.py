@@ -4,8 +4,8 @@ added, removed or re-carded, instead of planning and fingerprinting the whole si
 Every page of the plan is a function of the cards of some articles (see pages.py). From the
 cards an article had before and has now, this module names the pages whose context may differ:
 its own page; the lists of every name it had or has; the issues, months and years of its dates
-and the issue pages next to them; every article page on those dates (neighbours, continuation
-links); the article pages whose related lists can see it; those naming it among their versions;
+and the issue pages next to them (they link to the next and the previous issue); every article
+page on its dates (neighbours, continuation links); the article pages whose related lists can see it; those naming it among their versions;
 its page text's source view. The pages that sum up the whole site (home, indexes, the date
 archive, feed, sitemap) are always planned. Every other page keeps the context, fingerprint and
 file of the last build.
@@ -39,30 +39,35 @@ class Reach:
 
     articles: set[str] = field(default_factory=set)     # ids: article pages
     terms: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
-    dates: set[dt.date] = field(default_factory=set)    # issue pages
+    dates: set[dt.date] = field(default_factory=set)    # of the changed cards: their articles
+    issues: set[dt.date] = field(default_factory=set)   # issue pages: those and the next ones
     months: set[tuple[int, int]] = field(default_factory=set)
     years: set[int] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)      # page text file names: source views
     added: set[str] = field(default_factory=set)        # ids of the articles new to the site
     # Names an article left, or joined other than as a new article: their archive pages shift.
     altered: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
-    # Lists of which only the front page is planned again (see front_only).
-    fronts: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
+    # Lists that keep some of their archive pages (see kept_archive_pages).
+    keeping: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
 
-    def front_only(self, kind: str, term: taxonomy.Term, per_page: int) -> bool:
-        """Whether a list's archive pages stay as they were: its only changes are new articles,
-        all newer than the others, and its archive has as many pages as before (list_chunks).
-        Such a list is noted in `fronts`: its archive pages are kept, not gone (see owned)."""
+    def kept_archive_pages(self, kind: str, term: taxonomy.Term, per_page: int,
+                           pager_reach: int) -> int:
+        """How many of a list's oldest archive pages stay as they were (pages.list_chunks):
+        none unless its only change is new articles, all newer than the others; then all, if
+        its archive keeps its page count, else those whose pager (pages.pager_numbers, links
+        `pager_reach` pages each side, and the next page) cannot see the new archive pages.
+        A list that keeps some is noted in `keeping`: they are kept, not gone (see owned)."""
         if term.name in self.altered[kind]:
-            return False
+            return 0
         new = sum(a.id in self.added for a in term.articles)
         if not all(a.id in self.added for a in term.articles[:new]):
-            return False
-        before = len(term.articles) - new
-        if max(before // per_page - 1, 0) != max(len(term.articles) // per_page - 1, 0):
-            return False
-        self.fronts[kind].add(term.name)
-        return True
+            return 0
+        before = max((len(term.articles) - new) // per_page - 1, 0)
+        now = max(len(term.articles) // per_page - 1, 0)
+        kept = before if now == before else max(before - max(pager_reach, 1), 0)
+        if kept:
+            self.keeping[kind].add(term.name)
+        return kept
 
     def owned(self, config: SiteConfig) -> tuple[set[str], tuple[str, ...]]:
         """The pages of the last build this reach plans again, as paths and list folders (a
@@ -74,14 +79,13 @@ class Reach:
                  "places": lambda n: places.get(n) or urls.name_slug(n),
                  "tags": urls.name_slug, "reporters": urls.name_slug}
         paths = ({urls.article_path(i) for i in self.articles}
-                 | {urls.issue_path(d) for d in self.dates}
+                 | {urls.issue_path(d) for d in self.issues}
                  | {urls.month_path(y, m) for y, m in self.months}
                  | {urls.year_path(y) for y in self.years}
-                 | {urls.source_path(name) for name in self.sources}
-                 | {urls.list_path(kind, slugs[kind](name))
-                    for kind in KINDS for name in self.fronts[kind]})
+                 | {urls.source_path(name) for name in self.sources})
         folders = tuple(urls.list_path(kind, slugs[kind](name)).rsplit("/", 1)[0] + "/"
-                        for kind in KINDS for name in sorted(self.terms[kind] - self.fronts[kind]))
+                        for kind in KINDS
+                        for name in sorted(self.terms[kind] - self.keeping[kind]))
         return paths, folders
 
 
@@ -105,9 +109,9 @@ def reach_of(changes: list[Change], cards: list[ArticleCard], groups: LabelGroup
         if card.date:
             reach.dates.add(card.date)
     issue_dates = sorted({c.date for c in cards if c.date} | reach.dates)
-    for date in list(reach.dates):   # the issues before and after link to it, or to each other
+    for date in reach.dates:   # the issues before and after link to it, or to each other
         at = bisect.bisect_left(issue_dates, date)
-        reach.dates.update(issue_dates[max(at - 1, 0):at + 2])
+        reach.issues.update(issue_dates[max(at - 1, 0):at + 2])
     reach.months = {(d.year, d.month) for d in reach.dates}
     reach.years = {d.year for d in reach.dates}
     for card in cards:

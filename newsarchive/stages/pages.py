@@ -189,7 +189,7 @@ class PagesStage(Stage):
         if len(changes) > max(PARTIAL_MOST, len(build.site.articles) // 10):
             return None
         cards = [a.card() for a in build.site.articles]
-        groups = taxonomy.LabelGroups.of(cards)
+        groups = taxonomy.LabelGroups.of(taxonomy.newest_first(cards))
         reached = reach_of(changes, cards, groups)
         plan = plan_site(build.site, build.content_dir, reached, cards, groups)
         owned, folders = reached.owned(build.config)
