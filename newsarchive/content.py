@@ -42,7 +42,8 @@ class ContentCache:
     loaded_ns: int = 0   # wall clock when the entries' stats were taken
     # Files read and parsed by the last load, each with the article it held before (None: new).
     parsed: dict[str, Article | None] = field(default_factory=dict)
-    removed: list[str] = field(default_factory=list)   # files gone since the load before
+    # Files gone since the load before, with the article each held.
+    removed: dict[str, Article] = field(default_factory=dict)
     dirty: bool = False   # the last load changed the entries: worth saving again
 
     def reparsed_ids(self) -> set[str]:
@@ -154,7 +155,8 @@ def load_content(content_dir: Path, cache: ContentCache) -> list[Article]:
     if not by_id:
         raise ArchiveError("no articles (*.md) found: run `python build.py ingest` first",
                            content_dir)
-    cache.removed = sorted(cache.entries.keys() - entries.keys())
+    cache.removed = {rel: cache.entries[rel].article
+                     for rel in sorted(cache.entries.keys() - entries.keys())}
     cache.dirty = bool(cache.parsed) or entries != cache.entries
     cache.entries, cache.loaded_ns = entries, started_ns
     return [by_id[key] for key in sorted(by_id)]

@@ -13,6 +13,7 @@ from . import pageviews, taxonomy, urls
 from .errors import ArchiveError
 from .model import Article, ArticleCard, Site
 from .content import SOURCES_DIR, read_source
+from .reach import Reach
 
 LATEST_ISSUES = 7
 FEED_ENTRIES = 50
@@ -145,13 +146,15 @@ def continuation(article: Article, label: str | None, backwards: bool,
     return Continuation(label, None, f"{verb}{label}版（该版不在本档案中）")
 
 
-def source_pages(cards: list[ArticleCard], content_dir: Path
+def source_pages(cards: list[ArticleCard], content_dir: Path, files: set[str] | None = None
                  ) -> tuple[list[Page], dict[str, str]]:
-    """One source page view per page text in content/sources/; returns the pages and article
-    id → its view."""
+    """One source page view per page text in content/sources/ (or per one of `files`); returns
+    the pages and article id → its view."""
     by_file: dict[str, list[ArticleCard]] = {}
     for article in cards:
-        if article.source and not article.source.is_pdf:  # a PDF's page view is its issue page
+        # A PDF's page view is its issue page.
+        if article.source and not article.source.is_pdf and \
+                (files is None or article.source.file in files):
             by_file.setdefault(article.source.file, []).append(article)
     pages, views = [], {}
     for name in sorted(by_file):
@@ -214,8 +217,8 @@ def pager_numbers(number: int | None, count: int, reach: int = PAGER_REACH) -> l
     page) and the oldest, 1; None marks a gap. Near, not all: 500 pages would mean 500 links
     on each page, and a page's links change only when the newest archive page is near it."""
     here = count + 1 if number is None else number
-    shown = sorted({1, *range(max(1, here - reach), min(count, here + reach) + 1)} & 
-                   set(range(1, count + 1)), reverse=True)
+    near = range(max(1, here - reach), min(count, here + reach) + 1)
+    shown = sorted({1, *near} if count else set(), reverse=True)
     numbers: list[int | None] = []
     for n in shown:
         if numbers and numbers[-1] - n > 1:
@@ -224,8 +227,10 @@ def pager_numbers(number: int | None, count: int, reach: int = PAGER_REACH) -> l
     return numbers
 
 
-def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict) -> list[Page]:
-    """A topic's, tag's, reporter's or place's front page and archive pages (see list_chunks)."""
+def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict,
+               kept: int = 0) -> list[Page]:
+    """A topic's, tag's, reporter's or place's front page and archive pages (see list_chunks),
+    but for the `kept` oldest archive pages."""
     front, chunks = list_chunks(term.articles, per_page)
     count = len(chunks)
     summary = term.summary()
@@ -244,7 +249,7 @@ def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict) -> li
     pages = [Page(path(None), "list.html", {
         "page_title": heading, "kind": kind, "kind_name": LIST_KINDS[kind], "term": summary,
         "articles": front, "pager": pager(None), **extra})]
-    for number, chunk in enumerate(chunks, start=1):
+    for number, chunk in enumerate(chunks[kept:], start=kept + 1):
         pages.append(Page(path(number), "list.html", {
             "page_title": f"{heading}（第{number}页）", "kind": kind,
             "kind_name": LIST_KINDS[kind], "term": dataclasses.replace(summary, count=None),
@@ -252,33 +257,46 @@ def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict) -> li
     return pages
 
 
-def plan_site(site: Site, content_dir: Path) -> list[Page]:
-    """Every page of the site, in a stable order.
+def plan_site(site: Site, content_dir: Path, reach: Reach | None = None,
+              cards: list[ArticleCard] | None = None,
+              groups: taxonomy.LabelGroups | None = None) -> list[Page]:
+    """Every page of the site, in a stable order; only those `reach` names and those that sum
+    up the site when given (the sitemap, which lists every page, is then left to the caller).
+    `cards` and `groups`, when given, are those of site.articles.
 
     Only an article's own page and the feed get the article itself; every other page gets
     cards (see ArticleCard), so it does not depend on any article's text.
     """
     config = site.config
-    articles = [a.card() for a in site.articles]
-    topics = taxonomy.topic_terms(config, articles)
-    terms = {"topics": topics, "tags": taxonomy.tag_terms(articles),
-             "reporters": taxonomy.reporter_terms(articles),
-             "places": taxonomy.place_terms(config, articles)}
+    articles = cards if cards is not None else [a.card() for a in site.articles]
+    groups = groups or taxonomy.LabelGroups.of(taxonomy.newest_first(articles))
+    latest = groups.ranked
+    topics = taxonomy.topic_terms(config, latest)
+    terms = {"topics": topics, "tags": taxonomy.tag_terms(latest),
+             "reporters": taxonomy.reporter_terms(latest),
+             "places": taxonomy.place_terms(config, latest)}
     slugs = {kind: {t.name: t.slug for t in group} for kind, group in terms.items()}
     names = {"topics": lambda a: a.topics, "tags": lambda a: a.tags,
              "reporters": lambda a: a.reporters, "places": lambda a: a.places}
     issues = taxonomy.issues(articles)
-    latest = taxonomy.newest_first(articles)
     by_id = {a.id: a for a in articles}
     issue_pages = {(i.date, p.label): p.articles for i in issues for p in i.pages}
-    neighbours, related = taxonomy.neighbours(articles), taxonomy.related(articles)
-    sources, views = source_pages(articles, content_dir)
+    planned = [a for a in site.articles if reach is None or a.id in reach.articles]
+    neighbours = taxonomy.neighbours(articles)
+    related = taxonomy.related(articles, only=None if reach is None else reach.articles,
+                               groups=groups)
+    if reach is None:
+        sources, views = source_pages(articles, content_dir)
+    else:  # the views of the articles planned, the pages of the page texts reached
+        sources, views = source_pages(articles, content_dir, reach.sources | {
+            a.source.file for a in planned if a.source})
+        sources = [p for p in sources if p.context["file_name"] in reach.sources]
 
     pages = [Page(urls.HOME, "index.html", {
         "page_title": config.title, "issues": issues[:LATEST_ISSUES],
         "topics": [t.summary() for t in topics],
         "latest": latest[:10], "article_count": len(articles), "issue_count": len(issues)})]
-    for article in site.articles:
+    for article in planned:
         pages.append(Page(urls.article_path(article.id), "article.html", {
             # Only its own names' slugs: a page's context is what its rebuild depends on.
             "page_title": article.title, "article": article,
@@ -297,40 +315,55 @@ def plan_site(site: Site, content_dir: Path) -> list[Page]:
             "page_title": f"全部{LIST_KINDS[kind]}", "kind": kind, "kind_name": LIST_KINDS[kind],
             "terms": [t.summary() for t in group]}))
         for term in group:
+            if reach is not None and term.name not in reach.terms[kind]:
+                continue
             extra = {"bars": chart_bars(taxonomy.monthly_counts(term.articles))} \
                 if kind == "topics" else {"bars": []}
-            pages += list_pages(kind, term, config.paginate, extra)
-    pages += date_pages(issues, site.pdf_pages)
+            kept = 0 if reach is None else \
+                reach.kept_archive_pages(kind, term, config.paginate, PAGER_REACH)
+            pages += list_pages(kind, term, config.paginate, extra, kept)
+    pages += date_pages(issues, site.pdf_pages, reach)
     pages.append(Page(urls.SEARCH, "search.html", {"page_title": "全文检索"}))
     pages.append(Page(urls.NOT_FOUND, "404.html", {"page_title": "页面不存在"}))
     full = {a.id: a for a in site.articles}
     pages.append(feed_page(site, [full[a.id] for a in latest[:FEED_ENTRIES]]))
-    if config.base_url:
-        paths = [p.path for p in pages if p.path.endswith(".html") and p.path != urls.NOT_FOUND]
-        pages.append(Page(urls.SITEMAP, "sitemap.xml", {
-            "page_title": config.title, "base": config.base_url.rstrip("/") + "/",
-            "paths": sorted(paths)}))
+    if config.base_url and reach is None:
+        pages.append(sitemap_page(config, [p.path for p in pages]))
     return pages
 
 
-def date_pages(issues: list[taxonomy.Issue], pdf_pages: dict | None = None) -> list[Page]:
+def sitemap_page(config, paths: list[str]) -> Page:
+    """sitemap.xml: every HTML page but the 404 page (only made with a base URL)."""
+    return Page(urls.SITEMAP, "sitemap.xml", {
+        "page_title": config.title, "base": config.base_url.rstrip("/") + "/",
+        "paths": sorted(p for p in paths if p.endswith(".html") and p != urls.NOT_FOUND)})
+
+
+def date_pages(issues: list[taxonomy.Issue], pdf_pages: dict | None = None,
+               reach: Reach | None = None) -> list[Page]:
     """The date archive: all years, each year's calendars, month pages and issue pages (with
-    the image of each printed page that came from a PDF)."""
+    the image of each printed page that came from a PDF); those of `reach` when given."""
     years = sorted({i.date.year for i in issues}, reverse=True)
     pages = [Page(urls.DATES, "dates.html", {"page_title": "按日期浏览", "years": years,
-                                             "issues": issues})]
+                                             "issues": [i.summary() for i in issues]})]
     for year in years:
+        if reach is not None and year not in reach.years:
+            continue
         dates = [i.date for i in issues if i.date.year == year]
         months = {(d.year, d.month) for d in dates}
         pages.append(Page(urls.year_path(year), "year.html", {
             "page_title": f"{year}年", "year": year, "months": months,
             "calendars": taxonomy.month_calendars(year, dates)}))
     for year, month in sorted({(i.date.year, i.date.month) for i in issues}, reverse=True):
+        if reach is not None and (year, month) not in reach.months:
+            continue
         in_month = [i for i in issues if (i.date.year, i.date.month) == (year, month)]
         pages.append(Page(urls.month_path(year, month), "month.html", {
             "page_title": f"{year}年{month}月", "year": year, "month": month,
             "issues": in_month}))
     for number, issue in enumerate(issues):
+        if reach is not None and issue.date not in reach.issues:
+            continue
         newer = issues[number - 1] if number > 0 else None
         older = issues[number + 1] if number + 1 < len(issues) else None
         figures = {p.label: pageviews.page_figures(p.articles, p.label, pdf_pages or {})

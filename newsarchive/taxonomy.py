@@ -6,6 +6,7 @@ Every function here is pure: the same articles in give the same groups out, in a
 from __future__ import annotations
 
 import calendar
+import functools
 import datetime as dt
 import re
 from collections import Counter, defaultdict
@@ -20,6 +21,7 @@ PAGE_LABEL_RE = re.compile(r"^([A-Za-z]*)(\d+)$")
 UNKNOWN_PAGE = "未标版次"
 FAR = 1_000_000  # days: how far an undated article is from a dated one
 COMMON_LABEL = 60  # a label on more articles than this proposes only its newest as related
+RELATED_LIMIT = 5  # related articles an article page lists
 
 
 @dataclass
@@ -71,6 +73,21 @@ class Issue:
         """Every article of the issue, page by page."""
         return [a for page in self.pages for a in page.articles]
 
+    def summary(self) -> IssueSummary:
+        """What the date archive shows of it: the page then depends on these, not on the
+        card of every article of the archive."""
+        return IssueSummary(self.date, tuple(p.title for p in self.pages),
+                            sum(len(p.articles) for p in self.pages))
+
+
+@dataclass(frozen=True)
+class IssueSummary:
+    """An issue as the date archive lists it: date, its printed pages' names, article count."""
+
+    date: dt.date
+    page_titles: tuple[str, ...]
+    count: int
+
 
 @dataclass
 class Neighbours:
@@ -90,6 +107,7 @@ class MonthCalendar:
     issue_days: dict[int, dt.date] = field(default_factory=dict)
 
 
+@functools.lru_cache(maxsize=4096)   # a paper has a few dozen labels, sorted 10,000s of times
 def page_sort_key(label: str | None) -> tuple:
     """A01 < A02 < A10 < B01; odd labels sort after, unknown pages last."""
     if label is None:
@@ -135,34 +153,36 @@ def _by_count(terms: list[Term]) -> list[Term]:
     return sorted(terms, key=lambda t: (-len(t.articles), t.name))
 
 
-def topic_terms(config: SiteConfig, articles: list[Article]) -> list[Term]:
+# The term functions take the articles newest first (newest_first), sorted once for all four.
+
+def topic_terms(config: SiteConfig, ranked: list[Article]) -> list[Term]:
     """Every configured topic in site.yaml order, with its articles (possibly none)."""
-    groups = _group(newest_first(articles), lambda a: a.topics)
+    groups = _group(ranked, lambda a: a.topics)
     return [Term(t.name, t.slug, groups.get(t.name, []), t.description)
             for t in config.topics]
 
 
-def tag_terms(articles: list[Article]) -> list[Term]:
+def tag_terms(ranked: list[Article]) -> list[Term]:
     """Tags by number of articles, most first."""
     terms = [Term(name, name_slug(name), group)
-             for name, group in _group(newest_first(articles), lambda a: a.tags).items()]
+             for name, group in _group(ranked, lambda a: a.tags).items()]
     _check_slugs("tags", terms)
     return _by_count(terms)
 
 
-def reporter_terms(articles: list[Article]) -> list[Term]:
+def reporter_terms(ranked: list[Article]) -> list[Term]:
     """Reporters by number of articles, most first."""
     terms = [Term(name, name_slug(name), group)
-             for name, group in _group(newest_first(articles), lambda a: a.reporters).items()]
+             for name, group in _group(ranked, lambda a: a.reporters).items()]
     _check_slugs("reporters", terms)
     return _by_count(terms)
 
 
-def place_terms(config: SiteConfig, articles: list[Article]) -> list[Term]:
+def place_terms(config: SiteConfig, ranked: list[Article]) -> list[Term]:
     """Places with articles: configured places keep their slug, others get a hashed one."""
     slugs = {p.name: p.slug for p in config.places}
     terms = [Term(name, slugs.get(name) or name_slug(name), group)
-             for name, group in _group(newest_first(articles), lambda a: a.places).items()]
+             for name, group in _group(ranked, lambda a: a.places).items()]
     _check_slugs("places", terms)
     return _by_count(terms)
 
@@ -197,25 +217,44 @@ def neighbours(articles: list[Article]) -> dict[str, Neighbours]:
     return result
 
 
-def related(articles: list[Article], limit: int = 5) -> dict[str, list[Article]]:
-    """Up to `limit` articles sharing the most topics, tags and places; nearest in date on ties.
+@dataclass
+class LabelGroups:
+    """Each topic, tag and place label with its articles' ids, newest first: what related()
+    ranks by, and what tells which related lists a changed article can reach (see reach.py)."""
+
+    ranked: list[Article]                          # newest_first(articles)
+    labels: dict[str, set[tuple[str, str]]]        # article id -> its labels
+    groups: dict[tuple[str, str], list[str]]       # label -> ids, newest first
+
+    @classmethod
+    def of(cls, ranked: list[Article]) -> LabelGroups:
+        """The groups of articles given newest first (newest_first)."""
+        labels = {a.id: article_labels(a) for a in ranked}
+        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for article in ranked:
+            for label in labels[article.id]:
+                groups[label].append(article.id)
+        return cls(ranked, labels, groups)
+
+
+def related(articles: list[Article], limit: int = RELATED_LIMIT, only: set[str] | None = None,
+            groups: LabelGroups | None = None) -> dict[str, list[Article]]:
+    """Up to `limit` articles sharing the most topics, tags and places; nearest in date on ties;
+    for every article, or for the ids in `only` (`groups`: those of `articles`, if made).
 
     Nearest, not newest: a new day's issue then changes the related lists of the days around
     it, not of every article that shares a common tag with it.
     """
-    ranked = newest_first(articles)
+    groups = groups or LabelGroups.of(newest_first(articles))
+    ranked, labels, by_label = groups.ranked, groups.labels, groups.groups
     order = {a.id: rank for rank, a in enumerate(ranked)}
-    labels = {a.id: _labels(a) for a in articles}
-    by_label: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for article in ranked:
-        for label in labels[article.id]:
-            by_label[label].append(article.id)
     common = {label: (set(group), {i: n for n, i in enumerate(group)})
               for label, group in by_label.items() if len(group) > COMMON_LABEL}
     days = {a.id: a.date.toordinal() if a.date else None for a in articles}
     by_id = {a.id: a for a in articles}
     result = {}
-    for article in articles:
+    for article in articles if only is None else [by_id[i] for i in sorted(only)
+                                                  if i in by_id]:
         skip = {article.id, *article.versions}
         scores: Counter = Counter()
         windows: set[str] = set()
@@ -264,7 +303,7 @@ def _weight(label: tuple[str, str]) -> int:
     return 2 if label[0] == "topic" else 1  # a shared topic says more than a shared tag
 
 
-def _labels(article: Article) -> set[tuple[str, str]]:
+def article_labels(article: Article) -> set[tuple[str, str]]:
     return ({("topic", t) for t in article.topics} | {("tag", t) for t in article.tags}
             | {("place", p) for p in article.places})
 

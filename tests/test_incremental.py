@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive import build as build_module
+from newsarchive import taxonomy
 from newsarchive.build import build_site
 from newsarchive.buildcache import CACHE_DIR
 from newsarchive.stages import pages as pages_stage
@@ -331,9 +332,91 @@ def test_a_text_edit_skips_planning_unless_what_that_needs_is_lost(site, loss, m
     assert tree(site / "_site") == tree(site / "cold")
 
 
-def test_a_changed_card_plans_the_site_again(site, monkeypatch):
+def planned_reaches(monkeypatch) -> list:
+    """The reach (None: the whole site) and page count of each call of plan_site from here."""
+    calls = []
+    real = pages_stage.plan_site
+
+    def spy(site, content_dir, reach=None, *rest):
+        planned = real(site, content_dir, reach, *rest)
+        calls.append((reach, len(planned)))
+        return planned
+    monkeypatch.setattr(pages_stage, "plan_site", spy)
+    return calls
+
+
+def set_key(path: Path, key: str, value: str) -> None:
+    """Give one front matter key another value, as a person editing the file would."""
+    text = path.read_text(encoding="utf-8")
+    assert re.search(rf"^{key}: ", text, flags=re.M), f"{key} not in {path}"
+    path.write_text(re.sub(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.M),
+                    encoding="utf-8")
+
+
+def new_day(site: Path) -> None:
+    add_articles(site / "content", 3, first=900)
+    for path in (site / "content").glob("gen-09*.md"):
+        set_key(path, "date", "2031-01-01")
+
+
+RECARDINGS = {
+    "a new day": new_day,
+    "an article moved to another day and page": lambda s: (
+        set_key(s / "content/gen-0005.md", "date", "2023-06-15"),
+        set_key(s / "content/gen-0005.md", "page", "B09")),
+    "a tag only one article has": lambda s: set_key(s / "content/gen-0007.md", "tags",
+                                                    "[独有的标签]"),
+    "that tag gone again": lambda s: set_key(s / "content/gen-0007.md", "tags", "[标签0]"),
+    "an article retitled": lambda s: set_key(s / "content/gen-0008.md", "title", "改了的标题"),
+    "an article deleted": lambda s: (s / "content/gen-0011.md").unlink(),
+    "another printing named": lambda s: set_key(s / "content/gen-0013.md", "versions",
+                                                "[gen-0012]"),
+    "an undated article dated": lambda s: set_key(s / "content/undated-01.md", "date",
+                                                  "2024-12-22"),
+    "a topic given": lambda s: set_key(s / "content/gen-0014.md", "topics",
+                                         "[每月一题, 主题教育]"),
+    "a text edited after partial plans": lambda s: replace(
+        s / EDITED, "\n\n", "\n\n新加的一段话。\n\n"),
+    "the new day removed": lambda s: [p.unlink() for p in (s / "content").glob("gen-09*.md")],
+}
+
+
+@pytest.mark.parametrize("common_label", [taxonomy.COMMON_LABEL, 3])
+def test_pages_planned_from_the_reach_of_changed_cards_equal_a_cold_build(
+        site, monkeypatch, common_label):
+    """Each change plans only the pages it reaches (reach.py) and keeps every other page; the
+    site equals a cold build's. A low COMMON_LABEL puts every tag and topic through the
+    windows related lists take of common labels; a text edit after those partial plans takes
+    the text-edit shortcut on the contexts they kept."""
+    monkeypatch.setattr(taxonomy, "COMMON_LABEL", common_label)
+    replace(site / "site.yaml", "base_url: null", "base_url: https://archive.example.org/")
+    replace(site / "site.yaml", "paginate: 20", "paginate: 3")  # lists with archive pages
+    first = build(site)
+    plans = planned_reaches(monkeypatch)
+    for number, (name, change) in enumerate(RECARDINGS.items()):
+        change(site)
+        at = len(plans)  # the cold builds plan too
+        incremental = build(site)
+        if name == "a text edited after partial plans":
+            assert plans[at:] == [], name
+        else:
+            [(reach, planned)] = plans[at:]
+            assert reach is not None, f"{name}: the whole site was planned"
+            assert planned < len(first.rendered), f"{name}: {planned} pages planned"
+        cold = build(site, out=f"cold-{number}")
+        assert len(incremental.rendered) < len(cold.rendered) / 2, name
+        assert tree(site / "_site") == tree(site / f"cold-{number}"), f"after {name}"
+
+
+def test_a_template_change_after_a_partial_plan_plans_everything_and_equals_cold(
+        site, monkeypatch):
     build(site)
-    replace(site / EDITED, "title: ", "title: 新")
-    plans = counting_plans(monkeypatch)
+    new_day(site)
+    plans = planned_reaches(monkeypatch)
     build(site)
-    assert len(plans) == 1
+    replace(site / "templates/base.html", "供查阅与研究", "供查阅、研究")
+    report = build(site)
+    assert [reach for reach, _ in plans] == [plans[0][0], None] and plans[0][0] is not None
+    cold = build(site, out="cold")
+    assert sorted(report.rendered) == sorted(cold.rendered)
+    assert tree(site / "_site") == tree(site / "cold")

@@ -3,8 +3,10 @@
 A page whose fingerprint (see depends.py) equals the last build's keeps the last build's file
 (a hard link); only the others are rendered, across processes when there are many. When only the
 texts of some articles changed, the site is not planned again: the pages holding them are
-re-rendered from the contexts the last full plan kept (lists and links show cards, which did not
-change), and every other page keeps its file.
+re-rendered from the contexts the last plan kept (lists and links show cards, which did not
+change), and every other page keeps its file. When a few articles came, went or changed their
+cards, only the pages they can reach (see reach.py) are planned and fingerprinted; every other
+page keeps its file, fingerprint and context.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config as config_module
-from .. import content, depends, errors, frontmatter, model, pages, pageviews, render, taxonomy
-from .. import urls
+from .. import content, depends, errors, frontmatter, model, pages, pageviews, reach, render
+from .. import taxonomy, urls
 from .. import workers
 from ..buildcache import code_version
 from ..config import SiteConfig
@@ -25,13 +27,17 @@ from ..depends import ContextLoader, Fingerprints, PagePrint, tree_digest
 from ..errors import ArchiveError
 from ..model import Article, ArticleCard, Site
 from ..output import Staging, start_staging
-from ..pages import Page, plan_site
+from ..pages import Page, plan_site, sitemap_page
+from ..reach import Change, reach_of
 from ..render import make_environment, render_template
 from . import Build, Produced, Stage
 
 # Below this many pages to render, starting worker processes costs more than it saves.
 PARALLEL_MIN_PAGES = 400
 CHUNK_PAGES = 200
+# Past this many changed articles (and a tenth of the archive), the whole site is planned: a
+# reach that large is most of the site anyway.
+PARTIAL_MOST = 100
 
 
 @dataclass
@@ -47,7 +53,7 @@ class PagesState:
 @dataclass
 class KeptContexts:
     """The pickled contexts (depends.PagePrint) of the pages that hold whole articles, as the
-    last full plan made them (the cache entry "contexts", saved only by a full plan)."""
+    last plan made them or kept them (the cache entry "contexts")."""
 
     pages: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
 
@@ -60,6 +66,26 @@ def check_plan(plan: list[Page]) -> None:
             raise ArchiveError(f"two pages would be written to {page.path}: give one a "
                                "different id or name")
         seen.add(page.path)
+
+
+@dataclass
+class PartialPlan:
+    """The pages a build plans again, and the last build's pages it keeps as they are."""
+
+    pages: list[Page]
+    kept: list[str]             # paths of the last build's pages kept, file and fingerprint
+    page_count: int
+    # The last plan's kept contexts, to carry over those of the pages kept; None when they
+    # stay as they are (a text edit: they hold articles by id, loaded with this build's).
+    contexts: KeptContexts | None
+
+
+def card_changes(contents: ContentCache) -> list[Change]:
+    """Each article the last load of `contents` found added, changed or removed, as (its card
+    before, its card now), None where it was or is not."""
+    changes = [(before.card() if before is not None else None,
+                contents.entries[rel].article.card()) for rel, before in contents.parsed.items()]
+    return changes + [(article.card(), None) for article in contents.removed.values()]
 
 
 def text_edits(contents: ContentCache) -> set[str] | None:
@@ -104,8 +130,8 @@ class _Cards(dict):
 
 # What the pages' bytes depend on besides their contexts, templates and config. A test checks
 # that it holds every module of the package the planner and renderer import.
-CODE = (config_module, content, depends, errors, frontmatter, model, pages, pageviews, render,
-        taxonomy, urls)
+CODE = (config_module, content, depends, errors, frontmatter, model, pages, pageviews, reach,
+        render, taxonomy, urls)
 
 
 def global_key(config: SiteConfig, templates_dir: Path) -> bytes:
@@ -120,47 +146,89 @@ class PagesStage(Stage):
     code = (*CODE, sys.modules[__name__])
 
     def __init__(self):
-        self.replanned: list[Page] | None = None  # the text-edit shortcut's pages
+        self.partial: PartialPlan | None = None  # the pages planned again, the rest kept
 
     def begin(self, build: Build, previous: PagesState | None) -> None:
-        """Take the text-edit shortcut when it applies: the kept contexts of the pages that
-        show an edited text, every other page's file kept as it is."""
+        """Plan only what changed when the last build's pages are of these templates, config
+        and code: the text-edit shortcut, else the pages the changed cards reach; every other
+        page keeps its file."""
         key = global_key(build.config, build.config.root / "templates")
         if previous is None or (previous.key, previous.rest_stamp) != (key, build.rest_stamp):
             return
-        edited = text_edits(build.contents)
-        kept = build.previous("contexts", KeptContexts, self.code) if edited is not None \
-            else None
+        # Both ways build on the contexts the last plan kept: they must go on describing the
+        # site, for the next text edit.
+        kept = build.previous("contexts", KeptContexts, self.code)
         if kept is None:
             return
-        replanned = replan_pages(kept, edited, build.site)
-        paths = {page.path for page in replanned}
-        if all(build.staging.keep(path) for path in previous.fingerprints if path not in paths):
-            self.replanned, build.small = replanned, True
+        edited = text_edits(build.contents)
+        partial = self.text_edit_plan(build, previous, kept, edited) if edited is not None \
+            else self.reached_plan(build, previous, kept)
+        if partial is None:
+            return
+        if all(build.staging.keep(path) for path in partial.kept):
+            self.partial, build.small = partial, len(partial.pages) < PARALLEL_MIN_PAGES
         else:  # the output lost a page: plan everything after all, in a fresh folder
             build.staging.discard()
             build.staging = start_staging(build.staging.out_dir)
 
+    @staticmethod
+    def text_edit_plan(build: Build, previous: PagesState, kept: KeptContexts,
+                       edited: set[str]) -> PartialPlan:
+        """The kept contexts of the pages that show an edited text, with the new articles."""
+        replanned = replan_pages(kept, edited, build.site)
+        paths = {page.path for page in replanned}
+        return PartialPlan(replanned, [path for path in previous.fingerprints
+                                       if path not in paths], previous.page_count, None)
+
+    @staticmethod
+    def reached_plan(build: Build, previous: PagesState, kept: KeptContexts
+                     ) -> PartialPlan | None:
+        """The pages the added, removed and re-carded articles reach (see reach.py), planned
+        again; the last build's other pages kept, those of the reach not planned now gone."""
+        changes = card_changes(build.contents)
+        if len(changes) > max(PARTIAL_MOST, len(build.site.articles) // 10):
+            return None
+        cards = [a.card() for a in build.site.articles]
+        groups = taxonomy.LabelGroups.of(taxonomy.newest_first(cards))
+        reached = reach_of(changes, cards, groups)
+        plan = plan_site(build.site, build.content_dir, reached, cards, groups)
+        owned, folders = reached.owned(build.config)
+        planned = {page.path for page in plan}
+        unplanned = [path for path in previous.fingerprints if path not in planned
+                     and path != urls.SITEMAP and path not in owned
+                     and not path.startswith(folders)]
+        if build.config.base_url:
+            plan.append(sitemap_page(build.config, unplanned + sorted(planned)))
+        check_plan(plan)
+        page_count = sum(path.endswith(".html") for path in unplanned + sorted(planned))
+        return PartialPlan(plan, unplanned, page_count, kept)
+
     def produce(self, build: Build, previous: PagesState | None) -> Produced:
         key = global_key(build.config, build.config.root / "templates")
-        if self.replanned is None:
+        if self.partial is None:
             # Everything that can be checked is checked before the output is touched.
             plan = plan_site(build.site, build.content_dir)
             check_plan(plan)
             page_count = sum(p.path.endswith(".html") for p in plan)
         else:
-            plan, page_count = self.replanned, previous.page_count
+            plan, page_count = self.partial.pages, self.partial.page_count
         old = previous.fingerprints if previous is not None else {}
         prints, rendered = render_changed(
             build.site.config, plan, build.env, Fingerprints(key, build.contents.digests()),
             old, build.staging, build.quiet, build.runner)
         fingerprints = {path: p.digest for path, p in prints.items()}
+        contexts = {path: (p.context, p.articles) for path, p in prints.items() if p.context}
         entries: dict[str, object] = {}
-        if self.replanned is not None:
-            fingerprints = {**old, **fingerprints}
+        if self.partial is not None:
+            # A page kept unplanned keeps its fingerprint and context: neither can have changed.
+            fingerprints = {**{path: old[path] for path in self.partial.kept}, **fingerprints}
+            last = self.partial.contexts
+            if last is not None:
+                entries["contexts"] = KeptContexts({
+                    **{path: last.pages[path] for path in self.partial.kept if path in last.pages},
+                    **contexts})
         else:
-            entries["contexts"] = KeptContexts({path: (p.context, p.articles)
-                                                for path, p in prints.items() if p.context})
+            entries["contexts"] = KeptContexts(contexts)
         entries[self.name] = PagesState(fingerprints, key, build.rest_stamp, page_count)
         return Produced(entries, page_count, rendered)
 
