@@ -19,9 +19,10 @@ from pathlib import Path
 from . import config as config_module
 from . import content, frontmatter, model, pageimages
 from . import errors as errors_module
-from .buildcache import BuildCache, BuildState, build_code, code_version, input_stamp
+from .buildcache import (BuildCache, BuildState, CacheMemory, build_code, code_version,
+                         input_stamp, load_contents, save_contents)
 from .config import SiteConfig
-from .content import SOURCES_DIR, ContentCache, load_content
+from .content import SOURCES_DIR, load_content
 from .errors import ArchiveError, ArchiveErrors
 from .model import Article, Site
 from .output import BuildLock, check_output_dir, folder_identity, start_staging
@@ -85,14 +86,16 @@ def empty_topics(config: SiteConfig, articles: list[Article]) -> list[str]:
 
 
 def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool = False,
-               lock_wait: float = 60.0) -> BuildReport:
-    """Build content_dir into out_dir; on any failure the previous out_dir stays as it was."""
+               lock_wait: float = 60.0, memory: CacheMemory | None = None) -> BuildReport:
+    """Build content_dir into out_dir; on any failure the previous out_dir stays as it was.
+
+    `memory` keeps the cache entries between the builds of one process (see buildcache.py)."""
     started = time.monotonic()
     templates_dir, static_dir = config.root / "templates", config.root / "static"
     content_dir = Path(content_dir)
     out_dir = check_output_dir(Path(out_dir), config.root,
                                [content_dir, config.root / "seeds", templates_dir, static_dir])
-    cache = BuildCache(config.root, content_dir, out_dir)
+    cache = BuildCache(config.root, content_dir, out_dir, memory)
     with BuildLock(out_dir, wait=lock_wait) as lock:
         # Read under the lock: another build may have just replaced both output and cache.
         scanned_ns = time.time_ns()
@@ -103,10 +106,11 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         stamp, newest_ns = content_stamp + rest_stamp, max(content_ns, rest_ns)
         state = cache.load("state", BuildState)
         if state is not None and state.still_current(stamp, newest_ns, out_dir):
+            cache.remember()
             return BuildReport(out_dir, state.page_count, state.article_count,
                                time.monotonic() - started, unchanged=list(state.files))
         article_code = code_version(ARTICLE_CODE)
-        contents = cache.load("content", ContentCache, article_code) or ContentCache()
+        contents = load_contents(cache, article_code)
         articles = load_content(content_dir, contents)
         check_against_config(config, articles)
         pdf_code = code_version((pageimages,))
@@ -139,8 +143,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
             for name, value in result.entries.items():
                 cache.save(name, value, code_version(stage.code), scanned_ns)
                 entries[name] = scanned_ns
-        if contents.dirty or not cache.path("content").exists():
-            cache.save("content", contents, article_code)
+        save_contents(cache, contents, article_code, scanned_ns)
         if pdfs.dirty:
             cache.save("pdfs", pdfs, pdf_code)
         pageimages.prune(pageimages.cache_folder(cache.folder, cache.key),
@@ -150,6 +153,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         cache.save("state", BuildState(stamp, scanned_ns, folder_identity(out_dir),
                                        sorted(staging.written + staging.unchanged), page_count,
                                        len(articles), spare, entries))
+        cache.remember()
     return BuildReport(out_dir, page_count, len(articles), time.monotonic() - started,
                        staging.written, staging.unchanged, staging.removed,
                        [path for result in produced for path in result.rendered],

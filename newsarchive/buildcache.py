@@ -8,6 +8,10 @@ own state (its inputs' stamp, its output's files) is read on every build; the co
 (parsed articles) and each stage's entry only when something changed. An entry that is missing,
 unreadable, from other code or from another build is ignored: that part is then done cold.
 Entries are written only after the output was swapped in, the build's own state last.
+
+A process that builds again and again (the preview server) keeps the entries in memory
+(`CacheMemory`): its next build takes them from there instead of reading them back, as long as
+the state file is still the one its last build wrote (then every entry on disk is too).
 """
 
 from __future__ import annotations
@@ -20,11 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from .content import RACY_NS
+from .content import RACY_NS, ContentCache, ContentEntry
 from .output import Spare, atomic_file, folder_identity
 
 CACHE_DIR = ".newsarchive-cache"
 FORMAT = 3
+# The content entry holds every article, texts included (a second to write at 30,000): a build
+# saves the files changed since its last full save (the entry "content-recent") until they
+# are this share of all files, then all of it again.
+RECENT_SHARE = 1 / 16
 
 
 @dataclass
@@ -107,13 +115,37 @@ def input_stamp(roots: list[Path], files: list[Path]) -> tuple[bytes, int]:
     return digest.digest(), newest
 
 
+def _file_key(path: Path) -> tuple[int, int, int, int] | None:
+    """What tells one version of a file from another: atomic_file gives each its own inode."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+@dataclass
+class CacheMemory:
+    """The entries of a process's last successful build as it saved or loaded them (header,
+    value), and the state file it wrote: they stand for the files while that file is unchanged
+    (another process's build would have replaced it)."""
+
+    state_file: tuple[int, int, int, int] | None = None
+    entries: dict[str, tuple] = field(default_factory=dict)
+
+
 class BuildCache:
     """The cache entries of one content folder built into one output folder."""
 
-    def __init__(self, root: Path, content_dir: Path, out_dir: Path):
+    def __init__(self, root: Path, content_dir: Path, out_dir: Path,
+                 memory: CacheMemory | None = None):
         self.key = hashlib.blake2b(f"{content_dir.resolve()}\0{out_dir}".encode(),
                                    digest_size=8).hexdigest()
         self.folder = root / CACHE_DIR
+        self.memory = memory
+        # This build's entries as loaded or saved, for the memory (None without one, or once
+        # a save failed: its file may not hold the value).
+        self.used: dict[str, tuple] | None = {} if memory is not None else None
 
     def path(self, name: str) -> Path:
         return self.folder / f"{name}-{self.key}.pickle"
@@ -121,11 +153,22 @@ class BuildCache:
     def load(self, name: str, kind: type, code: bytes = b"", generation: int | None = None):
         """Entry `name` if it holds a `kind` made by this code (and by build `generation`, if
         given), else None: a missing or damaged entry means a cold step, never a failure."""
-        try:
-            with open(self.path(name), "rb") as handle:
-                header, value = pickle.load(handle)
-        except Exception:  # missing, truncated or from other code
-            return None
+        held = None
+        if self.memory is not None:
+            if self.memory.state_file != _file_key(self.path("state")):
+                self.memory.entries.clear()  # another process built since
+            # Taken out: the build may change the value in place (the content cache does)
+            # and fail; only remember() puts it back.
+            held = self.memory.entries.pop(name, None)
+        if held is None:
+            try:
+                with open(self.path(name), "rb") as handle:
+                    header, value = held = pickle.load(handle)
+            except Exception:  # missing, truncated or from other code
+                return None
+        if self.used is not None:
+            self.used[name] = held
+        header, value = held
         wanted = (FORMAT, sys.version_info[:2], code)
         if header[:3] != wanted or not isinstance(value, kind):
             return None
@@ -133,13 +176,78 @@ class BuildCache:
 
     def save(self, name: str, value: object, code: bytes = b"", generation: int | None = None
              ) -> None:
+        held = ((FORMAT, sys.version_info[:2], code, generation), value)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with atomic_file(self.path(name)) as handle:
-                pickle.dump(((FORMAT, sys.version_info[:2], code, generation), value), handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(held, handle, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError:
+            self.used = None
             return  # a cache that cannot be written costs time on the next build, nothing else
+        if self.used is not None:
+            self.used[name] = held
 
     def forget(self, name: str) -> None:
         self.path(name).unlink(missing_ok=True)
+        if self.memory is not None:
+            self.memory.entries.pop(name, None)
+        if self.used is not None:
+            self.used.pop(name, None)
+
+    def remember(self) -> None:
+        """After a successful build (its state saved last): keep its entries in the memory.
+
+        An entry loaded and not saved again is what its file holds: a successful build
+        changes in place only what it saves, or what loading the same files would give again
+        (the content cache's newer clock: its files were checked once more)."""
+        if self.memory is None:
+            return
+        if self.used is None:
+            self.memory.entries.clear()
+            self.memory.state_file = None
+            return
+        # The entries this build left alone are still what their files hold.
+        self.memory.entries.update(self.used)
+        self.memory.state_file = _file_key(self.path("state"))
+
+
+@dataclass
+class RecentContent:
+    """The content files whose entries differ from the full save of the content cache that
+    it extends (by the build that made that save): each one's entry, None for a file gone."""
+
+    entries: dict[str, ContentEntry | None]
+    loaded_ns: int
+
+
+def load_contents(cache: BuildCache, code: bytes) -> ContentCache:
+    """The content cache as the last build left it: its full save and what changed since."""
+    contents = cache.load("content", ContentCache, code) or ContentCache()
+    recent = cache.load("content-recent", RecentContent, code, contents.base) \
+        if contents.base else None
+    if recent is not None:
+        # From the memory the value holds these already: setting them again changes nothing.
+        for rel, entry in recent.entries.items():
+            if entry is None:
+                contents.entries.pop(rel, None)
+            else:
+                contents.entries[rel] = entry
+        contents.since_base.update(recent.entries)
+        contents.loaded_ns = max(contents.loaded_ns, recent.loaded_ns)
+    return contents
+
+
+def save_contents(cache: BuildCache, contents: ContentCache, code: bytes, generation: int
+                  ) -> None:
+    """Save what the last load changed: only the files changed since the full save while they
+    are few, else everything, as build `generation`."""
+    if not contents.dirty and cache.path("content").exists():
+        return
+    if contents.base and len(contents.since_base) <= RECENT_SHARE * len(contents.entries):
+        cache.save("content-recent", RecentContent(
+            {rel: contents.entries.get(rel) for rel in sorted(contents.since_base)},
+            contents.loaded_ns), code, contents.base)
+        return
+    contents.base, contents.since_base = generation, set()
+    cache.save("content", contents, code, generation)
+    cache.forget("content-recent")

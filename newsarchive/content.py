@@ -44,6 +44,10 @@ class ContentCache:
     parsed: dict[str, Article | None] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)   # files gone since the load before
     dirty: bool = False   # the last load changed the entries: worth saving again
+    # The build whose full save of this cache these entries extend (0: none), and the files
+    # whose entries differ from that save's: a build saves only those while they are few.
+    base: int = 0
+    since_base: set[str] = field(default_factory=set)
 
     def digests(self) -> dict[str, str]:
         """Article id → hash of its content file's bytes."""
@@ -151,6 +155,9 @@ def load_content(content_dir: Path, cache: ContentCache) -> list[Article]:
         raise ArchiveError("no articles (*.md) found: run `python build.py ingest` first",
                            content_dir)
     cache.removed = sorted(cache.entries.keys() - entries.keys())
+    cache.since_base.update(cache.removed)
+    cache.since_base.update(rel for rel, entry in entries.items()
+                            if cache.entries.get(rel) is not entry)
     cache.dirty = bool(cache.parsed) or entries != cache.entries
     cache.entries, cache.loaded_ns = entries, started_ns
     return [by_id[key] for key in sorted(by_id)]

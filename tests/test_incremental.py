@@ -12,11 +12,13 @@ import pytest
 
 from newsarchive import build as build_module
 from newsarchive.build import build_site
-from newsarchive.buildcache import CACHE_DIR
+from newsarchive import buildcache
+from newsarchive.buildcache import CACHE_DIR, CacheMemory
 from newsarchive.stages import pages as pages_stage
 from newsarchive.workers import Background, Runner
 from newsarchive.config import load_config
 from newsarchive.content import load_articles
+from newsarchive.errors import ArchiveError
 from newsarchive.frontmatter import dump_article
 
 from .conftest import FIXTURE_CONTENT
@@ -25,8 +27,9 @@ EDITED = "content/2023-06-15-a03-01.md"
 UNRELATED = "articles/2024-12-23-a02-01.html"
 
 
-def build(site: Path, out: str = "_site"):
-    return build_site(load_config(site / "site.yaml"), site / "content", site / out, quiet=True)
+def build(site: Path, out: str = "_site", memory: CacheMemory | None = None):
+    return build_site(load_config(site / "site.yaml"), site / "content", site / out, quiet=True,
+                      memory=memory)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -76,11 +79,32 @@ CHANGES = {
 }
 
 
-def test_incremental_builds_equal_cold_builds_after_every_kind_of_change(site):
-    build(site)
+def disk_loads(monkeypatch) -> list:
+    """The cache entries read from disk from here on, one entry each."""
+    loads = []
+    real = buildcache.pickle.load
+
+    def load(handle):
+        if handle.name.endswith(".pickle"):
+            loads.append(handle.name)
+        return real(handle)
+
+    monkeypatch.setattr(buildcache.pickle, "load", load)
+    return loads
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["from disk", "kept in memory"])
+def test_incremental_builds_equal_cold_builds_after_every_kind_of_change(site, in_memory,
+                                                                         monkeypatch):
+    # Kept in memory: the preview server's builds, each taking the last one's cache entries.
+    memory = CacheMemory() if in_memory else None
+    build(site, memory=memory)
     for number, (name, change) in enumerate(CHANGES.items()):
         change(site)
-        incremental = build(site)
+        loads = disk_loads(monkeypatch)
+        incremental = build(site, memory=memory)
+        assert bool(loads) is not in_memory, (name, loads)
+        monkeypatch.undo()
         cold = build(site, out=f"cold-{number}")  # its own cache key: nothing to reuse
         if name not in ("a template", "site.yaml"):  # those two change every page
             assert len(incremental.rendered) < len(cold.rendered) / 2, name
@@ -337,3 +361,66 @@ def test_a_changed_card_plans_the_site_again(site, monkeypatch):
     plans = counting_plans(monkeypatch)
     build(site)
     assert len(plans) == 1
+
+
+def test_the_memory_is_not_trusted_after_another_process_built(site, monkeypatch):
+    """A build without the memory (the command line, beside the preview) replaces the state
+    file: the next build with the memory reads what that build saved."""
+    memory = CacheMemory()
+    build(site, memory=memory)
+    replace(site / EDITED, "title: ", "title: 改过的")
+    build(site)
+    replace(site / EDITED, "title: 改过的", "title: ")
+    loads = disk_loads(monkeypatch)
+    build(site, memory=memory)
+    assert {Path(name).name.rsplit("-", 1)[0] for name in loads} >= {"state", "content", "pages"}
+    build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold")
+
+
+def test_a_failed_build_leaves_no_half_used_entry_in_the_memory(site, monkeypatch):
+    memory = CacheMemory()
+    build(site, memory=memory)
+    replace(site / EDITED, "\n\n", "\n\n失败之后的一段。\n\n")
+
+    def fail(*args):
+        raise ArchiveError("the disk is full")
+
+    # After the content was loaded, and with it what changed: that is this build's to use.
+    monkeypatch.setattr(pages_stage.PagesStage, "produce", fail)
+    with pytest.raises(ArchiveError):
+        build(site, memory=memory)
+    monkeypatch.undo()
+    report = build(site, memory=memory)
+    assert "articles/2023-06-15-a03-01.html" in report.rendered
+    assert "失败之后的一段" in (site / "_site/articles/2023-06-15-a03-01.html").read_text("utf-8")
+
+
+def test_a_text_edit_saves_only_the_changed_articles_until_they_are_many(site, monkeypatch):
+    from newsarchive.content import ContentCache
+    for path in (site / "content").rglob("*.md"):  # written long ago: no file is re-read
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    cache = buildcache.BuildCache(site, site / "content", (site / "_site").resolve())
+    code = buildcache.code_version(build_module.ARTICLE_CODE)
+    build(site)
+    full = cache.path("content").stat()
+    replace(site / EDITED, "\n\n", "\n\n新加的一段话。\n\n")
+    (site / "content/gen-0010.md").unlink()
+    build(site)
+    assert cache.path("content").stat().st_ino == full.st_ino  # the full save stays as it was
+    base = cache.load("content", ContentCache, code).base
+    recent = cache.load("content-recent", buildcache.RecentContent, code, base)
+    assert recent.entries.keys() == {"2023-06-15-a03-01.md", "gen-0010.md"}
+    assert recent.entries["gen-0010.md"] is None
+    loaded = buildcache.load_contents(cache, code).entries
+    assert "gen-0010.md" not in loaded and "新加的一段话" in loaded[EDITED[8:]].article.body
+    # Many changed files: everything is saved again, and the recent changes go.
+    monkeypatch.setattr(buildcache, "RECENT_SHARE", 0)
+    replace(site / EDITED, "新加的一段话", "又改了一次")
+    build(site)
+    assert cache.path("content").stat().st_ino != full.st_ino
+    assert not cache.path("content-recent").exists()
+    assert "又改了一次" in buildcache.load_contents(cache, code).entries[EDITED[8:]].article.body
+    build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold")
+
