@@ -27,7 +27,7 @@ from .errors import ArchiveError, ArchiveErrors
 from .model import Article, Site
 from .output import BuildLock, check_output_dir, folder_identity, start_staging
 from .pageimages import PdfMemo, plan_pdf_pages
-from .render import check_templates, make_environment
+from .render import check_templates, compiled_templates_dir, make_environment
 from .search import lunr_candidates
 from .stages import Build
 from .stages.pageimages import PageImagesStage
@@ -116,7 +116,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         pdf_code = code_version((pageimages,))
         pdfs = cache.load("pdfs", PdfMemo, pdf_code) or PdfMemo()
         pdf_pages = plan_pdf_pages(articles, content_dir, pdfs)
-        env = make_environment(templates_dir)
+        env = make_environment(templates_dir, compiled_templates_dir(cache.folder))
         check_templates(env)
         trusted = state is not None and state.output == folder_identity(out_dir)
         staging = start_staging(out_dir, state.spare if trusted else None,

@@ -20,6 +20,7 @@ from newsarchive.config import load_config
 from newsarchive.content import load_articles
 from newsarchive.errors import ArchiveError
 from newsarchive.frontmatter import dump_article
+from newsarchive.render import compiled_templates_dir
 
 from .conftest import FIXTURE_CONTENT
 
@@ -80,7 +81,8 @@ CHANGES = {
 
 
 def disk_loads(monkeypatch) -> list:
-    """The cache entries read from disk from here on, one entry each."""
+    """The cache entries read from disk from here on, one entry each (not the compiled
+    templates, which Jinja reads with pickle too)."""
     loads = []
     real = buildcache.pickle.load
 
@@ -166,8 +168,9 @@ def test_a_rewrite_with_the_same_size_and_mtime_is_still_seen(site):
 
 def test_a_damaged_cache_means_a_cold_build_not_an_error(site):
     build(site)
-    for cached in (site / CACHE_DIR).iterdir():
-        cached.write_bytes(b"not a pickle")
+    for cached in (site / CACHE_DIR).rglob("*"):  # compiled templates included
+        if cached.is_file():
+            cached.write_bytes(b"not a pickle")
     replace(site / EDITED, "\n\n", "\n\n新加的一段话。\n\n")
     report = build(site)
     assert "articles/2023-06-15-a03-01.html" in report.rendered
@@ -424,3 +427,26 @@ def test_a_text_edit_saves_only_the_changed_articles_until_they_are_many(site, m
     build(site, out="cold")
     assert tree(site / "_site") == tree(site / "cold")
 
+
+def test_templates_are_compiled_once_and_again_when_they_change(site, monkeypatch):
+    import jinja2
+    from newsarchive.render import check_templates, make_environment
+    build(site)
+    compiled = []
+    real = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, source, name=None, *a, **k:
+                        compiled.append(name) or real(self, source, name, *a, **k))
+    folder = compiled_templates_dir(site / CACHE_DIR)
+    check_templates(make_environment(site / "templates", folder))
+    assert compiled == []
+    replace(site / "templates/404.html", "{% block content %}", "{% block content %}<p>改</p>")
+    check_templates(make_environment(site / "templates", folder))
+    assert compiled == ["404.html"]
+
+
+def test_a_compiled_templates_folder_that_cannot_be_written_costs_no_build(site):
+    compiled = compiled_templates_dir(site / CACHE_DIR)
+    compiled.rmdir()
+    compiled.symlink_to(site / "gone")  # as root, no permission stops a write: a lost folder
+    build(site)
+    assert (site / "_site/index.html").is_file()

@@ -184,10 +184,12 @@ class RenderJob:
         self.previous = previous  # each page's fingerprint in the build that wrote the output
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "pages": [], "env": Path(self.env.loader.searchpath[0])}
+        compiled = self.env.bytecode_cache
+        return {**self.__dict__, "pages": [], "env": (
+            Path(self.env.loader.searchpath[0]), compiled and Path(compiled.directory))}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, env=make_environment(state["env"]))
+        self.__dict__.update(state, env=make_environment(*state["env"]))
 
 
 _job: RenderJob | None = None
