@@ -20,9 +20,9 @@ from . import config as config_module
 from . import content, frontmatter, model, pageimages
 from . import errors as errors_module
 from .buildcache import (BuildCache, BuildState, CacheMemory, build_code, code_version,
-                         input_stamp, load_contents, save_contents)
+                         input_stamp, listing_stamp, load_contents, save_contents)
 from .config import SiteConfig
-from .content import SOURCES_DIR, load_content
+from .content import SOURCES_DIR, list_content, load_content
 from .errors import ArchiveError, ArchiveErrors
 from .model import Article, Site
 from .output import BuildLock, check_output_dir, folder_identity, start_staging
@@ -99,7 +99,8 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
     with BuildLock(out_dir, wait=lock_wait) as lock:
         # Read under the lock: another build may have just replaced both output and cache.
         scanned_ns = time.time_ns()
-        content_stamp, content_ns = input_stamp([content_dir], [])
+        listing = list_content(content_dir)
+        content_stamp, content_ns = listing_stamp(content_dir, listing)
         rest_stamp, rest_ns = input_stamp(
             [content_dir / SOURCES_DIR, templates_dir, static_dir],
             [config.path.resolve(), *lunr_candidates(config.root), *build_code()])
@@ -111,7 +112,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
                                time.monotonic() - started, unchanged=list(state.files))
         article_code = code_version(ARTICLE_CODE)
         contents = load_contents(cache, article_code)
-        articles = load_content(content_dir, contents)
+        articles = load_content(content_dir, contents, listing)
         check_against_config(config, articles)
         pdf_code = code_version((pageimages,))
         pdfs = cache.load("pdfs", PdfMemo, pdf_code) or PdfMemo()

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from .content import RACY_NS, ContentCache, ContentEntry
+from .content import RACY_NS, ContentCache, ContentEntry, ContentListing
 from .output import Spare, atomic_file, folder_identity
 
 CACHE_DIR = ".newsarchive-cache"
@@ -113,6 +113,14 @@ def input_stamp(roots: list[Path], files: list[Path]) -> tuple[bytes, int]:
         digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
         newest = max(newest, info.st_mtime_ns)
     return digest.digest(), newest
+
+
+def listing_stamp(content_dir: Path, listing: ContentListing) -> tuple[bytes, int]:
+    """input_stamp() of the article files as listed: the one walk over them (tens of
+    thousands) serves both the stamp and the loading."""
+    digest = hashlib.blake2b(f"{content_dir.resolve()}\n".encode(), digest_size=16)
+    digest.update(pickle.dumps(listing.files, protocol=pickle.HIGHEST_PROTOCOL))
+    return digest.digest(), max((mtime for _, _, mtime in listing.files), default=0)
 
 
 def _file_key(path: Path) -> tuple[int, int, int, int] | None:
