@@ -28,7 +28,7 @@ from .content import RACY_NS, ContentCache, ContentEntry, ContentListing
 from .output import Spare, atomic_file, folder_identity
 
 CACHE_DIR = ".newsarchive-cache"
-FORMAT = 3
+FORMAT = 4
 # The content entry holds every article, texts included (a second to write at 30,000): a build
 # saves the files changed since its last full save (the entry "content-recent") until they
 # are this share of all files, then all of it again.
@@ -48,6 +48,7 @@ class BuildState:
     spare: Spare | None = None       # the site this build replaced, kept to build the next in
     entries: dict[str, int] = field(default_factory=dict)  # each stage's entry: the build
                                      # (scanned_ns) that saved the one this output goes with
+    inputs: list[Path] = field(default_factory=list)  # the files in its stamp besides folders
 
     def still_current(self, stamp: bytes, newest_ns: int, out_dir: Path) -> bool:
         """Nothing changed since: same inputs, none touched too recently to trust, same output."""
@@ -80,14 +81,19 @@ def _walk_stats(root: Path, digest) -> int:
     return newest
 
 
-def build_code() -> list[Path]:
-    """The package's modules this process has loaded: the code a build ran is an input too.
+# The package's modules no build runs (ingest, the preview server, the site checker, the
+# command line): a change to them changes nothing a build writes. A test checks that a build
+# loads exactly the others.
+NOT_BUILD_CODE = ("check", "cli", "ingest", "metadata", "pdf", "seeds", "segment", "serve", "text")
 
-    Loaded, not all: ingest or serve being edited changes nothing a build writes.
-    """
-    return sorted(Path(module.__file__) for name, module in list(sys.modules.items())
-                  if (name == "newsarchive" or name.startswith("newsarchive."))
-                  and getattr(module, "__file__", None))
+
+def build_code() -> list[Path]:
+    """The package's modules a build runs: the code is an input too. Found in the package's
+    folder, not among the modules this process has loaded: the preview server has loaded
+    more than a command-line build, and both must see the same code as unchanged."""
+    package = Path(__file__).resolve().parent
+    return sorted(path for path in package.rglob("*.py")
+                  if path.relative_to(package).parts[0].removesuffix(".py") not in NOT_BUILD_CODE)
 
 
 def code_version(modules: tuple[ModuleType, ...]) -> bytes:

@@ -469,3 +469,46 @@ def test_a_file_read_again_to_be_sure_is_read_once_not_on_every_build(site, monk
     replace(site / "templates/404.html", "<p>一</p>", "<p>二</p>")
     build(site)
     assert [name for name in reads if name.endswith(".md")] == []
+
+
+def test_the_code_a_build_stamps_is_the_code_a_build_runs(site):
+    """A change to a module the build runs must be seen by the next build, and the preview
+    server (which has loaded ingest and itself too) must stamp the same code as the command
+    line, or each would plan the whole site again after the other."""
+    import subprocess
+    import sys
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from newsarchive.build import build_site\n"
+        "from newsarchive.buildcache import build_code\n"
+        "from newsarchive.config import load_config\n"
+        f"site = Path({str(site)!r})\n"
+        "build_site(load_config(site / 'site.yaml'), site / 'content', site / '_site', "
+        "quiet=True)\n"
+        "ran = sorted(Path(m.__file__) for n, m in list(sys.modules.items())\n"
+        "             if n.split('.')[0] == 'newsarchive' and getattr(m, '__file__', None))\n"
+        "print(sorted(set(map(str, build_code())) ^ set(map(str, ran))))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_build_that_finds_nothing_changed_loads_no_rendering_code(site):
+    import subprocess
+    import sys
+    for path in site.rglob("*"):  # every input written long ago: the stamp can be trusted
+        if path.is_file():
+            os.utime(path, (1_600_000_000, 1_600_000_000))
+    build(site)
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from newsarchive.build import build_site\n"
+        "from newsarchive.config import load_config\n"
+        f"site = Path({str(site)!r})\n"
+        "report = build_site(load_config(site / 'site.yaml'), site / 'content', site / '_site',"
+        " quiet=True)\n"
+        "print(report.written, [name for name in ('jinja2', 'newsarchive.render', "
+        "'newsarchive.search', 'newsarchive.stages') if name in sys.modules])\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[] []"
