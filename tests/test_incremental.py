@@ -514,3 +514,13 @@ def test_a_build_that_finds_nothing_changed_loads_no_rendering_code(site):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[] [] 0"
+
+
+def test_the_config_named_relative_or_absolute_is_the_same_config(site, monkeypatch):
+    """`build` takes site.yaml as given, `serve` resolves it: an edit after switching from
+    one to the other renders the pages that show it, not every page."""
+    monkeypatch.chdir(site)
+    build_site(load_config(Path("site.yaml")), site / "content", site / "_site", quiet=True)
+    replace(site / EDITED, "\n\n", "\n\n新加的一段话。\n\n")
+    report = build(site)
+    assert set(report.rendered) == {"articles/2023-06-15-a03-01.html", "feed.xml"}

@@ -9,6 +9,7 @@ change), and every other page keeps its file.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from dataclasses import dataclass, field
@@ -109,7 +110,10 @@ CODE = (config_module, content, depends, errors, frontmatter, model, pages, page
 
 
 def global_key(config: SiteConfig, templates_dir: Path) -> bytes:
-    """What every page depends on besides its context: templates, config, the code itself."""
+    """What every page depends on besides its context: templates, config, the code itself.
+    The config's file as one absolute path: `build` names it as given (site.yaml), `serve`
+    resolved, and no page shows it; else each would render every page after the other."""
+    config = dataclasses.replace(config, path=config.path.resolve())
     return tree_digest(templates_dir) + repr(config).encode() + \
         code_version((*CODE, sys.modules[__name__]))
 
