@@ -223,6 +223,18 @@ class BuildCache:
         # The entries this build left alone are still what their files hold.
         self.memory.entries.update(self.used)
         self.memory.state_file = _file_key(self.path("state"))
+        # What it did not load (the preview's first build, a no-op, loads only the state) is
+        # read now, not by the first edit.
+        suffix = f"-{self.key}.pickle"
+        for path in self.folder.glob(f"*{suffix}"):
+            name = path.name[:-len(suffix)]
+            if name not in self.memory.entries:
+                try:
+                    with open(path, "rb") as handle:
+                        header, value = pickle.load(handle)
+                except Exception:  # missing or damaged: the build that needs it finds out
+                    continue
+                self.memory.entries[name] = (header, value)
 
 
 @dataclass

@@ -524,3 +524,20 @@ def test_the_config_named_relative_or_absolute_is_the_same_config(site, monkeypa
     replace(site / EDITED, "\n\n", "\n\n新加的一段话。\n\n")
     report = build(site)
     assert set(report.rendered) == {"articles/2023-06-15-a03-01.html", "feed.xml"}
+
+
+def test_the_first_edit_after_a_no_op_finds_the_entries_in_memory(site, monkeypatch):
+    """The preview's first build is usually a no-op, which reads only the state: the rest is
+    read then, not by the first edit."""
+    monkeypatch.setattr(buildcache, "RACY_NS", 0)  # no input is too recent to trust
+    build(site)
+    memory = CacheMemory()
+    loaded = []
+    real = build_module.load_content
+    monkeypatch.setattr(build_module, "load_content", lambda *a: loaded.append(1) or real(*a))
+    build(site, memory=memory)
+    assert loaded == []  # a no-op
+    replace(site / EDITED, "\n\n", "\n\n新加的一段话。\n\n")
+    loads = disk_loads(monkeypatch)
+    report = build(site, memory=memory)
+    assert loads == [] and "articles/2023-06-15-a03-01.html" in report.rendered
