@@ -177,12 +177,13 @@ class BuildCache:
         if held is None:
             try:
                 with open(self.path(name), "rb") as handle:
-                    header, value = held = pickle.load(handle)
+                    header, value = pickle.load(handle)
             except Exception:  # missing, truncated or from other code
                 return None
+            held = (header, value)
+        header, value = held
         if self.used is not None:
             self.used[name] = held
-        header, value = held
         wanted = (FORMAT, sys.version_info[:2], code)
         if header[:3] != wanted or not isinstance(value, kind):
             return None
