@@ -17,23 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config as config_module
-from . import content, frontmatter, model, pageimages
+from . import content, frontmatter, model
 from . import errors as errors_module
-from .buildcache import BuildCache, BuildState, build_code, code_version, input_stamp
+from .buildcache import (BuildCache, BuildState, CacheMemory, build_code, code_version,
+                         input_stamp, listing_stamp, load_contents, save_contents)
 from .config import SiteConfig
-from .content import SOURCES_DIR, ContentCache, load_content
+from .content import SOURCES_DIR, list_content, load_content
 from .errors import ArchiveError, ArchiveErrors
 from .model import Article, Site
 from .output import BuildLock, check_output_dir, folder_identity, start_staging
-from .pageimages import PdfMemo, plan_pdf_pages
-from .render import check_templates, make_environment
-from .search import lunr_candidates
-from .stages import Build
-from .stages.pageimages import PageImagesStage
-from .stages.pages import PagesStage
-from .stages.search import SearchStage
-from .stages.static import StaticStage
-from .workers import Runner
 
 # The modules that turn a content file into an Article: the content entry of the cache
 # holds their Articles, so other versions of them (a new field, a new check) parse again.
@@ -85,34 +77,57 @@ def empty_topics(config: SiteConfig, articles: list[Article]) -> list[str]:
 
 
 def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool = False,
-               lock_wait: float = 60.0) -> BuildReport:
-    """Build content_dir into out_dir; on any failure the previous out_dir stays as it was."""
+               lock_wait: float = 60.0, memory: CacheMemory | None = None) -> BuildReport:
+    """Build content_dir into out_dir; on any failure the previous out_dir stays as it was.
+
+    `memory` keeps the cache entries between the builds of one process (see buildcache.py)."""
     started = time.monotonic()
     templates_dir, static_dir = config.root / "templates", config.root / "static"
     content_dir = Path(content_dir)
     out_dir = check_output_dir(Path(out_dir), config.root,
                                [content_dir, config.root / "seeds", templates_dir, static_dir])
-    cache = BuildCache(config.root, content_dir, out_dir)
+    cache = BuildCache(config.root, content_dir, out_dir, memory)
     with BuildLock(out_dir, wait=lock_wait) as lock:
         # Read under the lock: another build may have just replaced both output and cache.
         scanned_ns = time.time_ns()
-        content_stamp, content_ns = input_stamp([content_dir], [])
-        rest_stamp, rest_ns = input_stamp(
-            [content_dir / SOURCES_DIR, templates_dir, static_dir],
-            [config.path.resolve(), *lunr_candidates(config.root), *build_code()])
-        stamp, newest_ns = content_stamp + rest_stamp, max(content_ns, rest_ns)
+        listing = list_content(content_dir)
+        content_stamp, content_ns = listing_stamp(content_dir, listing)
+        folders = [content_dir / SOURCES_DIR, templates_dir, static_dir]
         state = cache.load("state", BuildState)
-        if state is not None and state.still_current(stamp, newest_ns, out_dir):
-            return BuildReport(out_dir, state.page_count, state.article_count,
-                               time.monotonic() - started, unchanged=list(state.files))
+        if state is not None:
+            # The files besides the folders that the last build depended on: stating them
+            # needs none of the code that names them.
+            rest_stamp, rest_ns = input_stamp(folders, state.inputs)
+            if state.still_current(content_stamp + rest_stamp, max(content_ns, rest_ns),
+                                   out_dir):
+                cache.remember()
+                return BuildReport(out_dir, state.page_count, state.article_count,
+                                   time.monotonic() - started, unchanged=list(state.files))
+        # Loaded only now: a build that finds nothing changed (a command run twice) needs
+        # none of the rendering, search and stage code, a third of its time.
+        from . import pageimages
+        from .pageimages import PdfMemo, plan_pdf_pages
+        from .render import check_templates, compiled_templates_dir, make_environment
+        from .search import lunr_candidates
+        from .stages import Build
+        from .stages.pageimages import PageImagesStage
+        from .stages.pages import PagesStage
+        from .stages.search import SearchStage
+        from .stages.static import StaticStage
+        from .workers import Runner
+
+        inputs = [config.path.resolve(), *lunr_candidates(config.root), *build_code()]
+        if state is None or state.inputs != inputs:
+            rest_stamp, _ = input_stamp(folders, inputs)
+        stamp = content_stamp + rest_stamp
         article_code = code_version(ARTICLE_CODE)
-        contents = cache.load("content", ContentCache, article_code) or ContentCache()
-        articles = load_content(content_dir, contents)
+        contents = load_contents(cache, article_code)
+        articles = load_content(content_dir, contents, listing)
         check_against_config(config, articles)
         pdf_code = code_version((pageimages,))
         pdfs = cache.load("pdfs", PdfMemo, pdf_code) or PdfMemo()
         pdf_pages = plan_pdf_pages(articles, content_dir, pdfs)
-        env = make_environment(templates_dir)
+        env = make_environment(templates_dir, compiled_templates_dir(cache.folder))
         check_templates(env)
         trusted = state is not None and state.output == folder_identity(out_dir)
         staging = start_staging(out_dir, state.spare if trusted else None,
@@ -139,8 +154,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
             for name, value in result.entries.items():
                 cache.save(name, value, code_version(stage.code), scanned_ns)
                 entries[name] = scanned_ns
-        if contents.dirty or not cache.path("content").exists():
-            cache.save("content", contents, article_code)
+        save_contents(cache, contents, article_code, scanned_ns)
         if pdfs.dirty:
             cache.save("pdfs", pdfs, pdf_code)
         pageimages.prune(pageimages.cache_folder(cache.folder, cache.key),
@@ -149,7 +163,8 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         page_count = sum(result.pages for result in produced)
         cache.save("state", BuildState(stamp, scanned_ns, folder_identity(out_dir),
                                        sorted(staging.written + staging.unchanged), page_count,
-                                       len(articles), spare, entries))
+                                       len(articles), spare, entries, inputs))
+        cache.remember()
     return BuildReport(out_dir, page_count, len(articles), time.monotonic() - started,
                        staging.written, staging.unchanged, staging.removed,
                        [path for result in produced for path in result.rendered],

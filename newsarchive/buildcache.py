@@ -8,6 +8,10 @@ own state (its inputs' stamp, its output's files) is read on every build; the co
 (parsed articles) and each stage's entry only when something changed. An entry that is missing,
 unreadable, from other code or from another build is ignored: that part is then done cold.
 Entries are written only after the output was swapped in, the build's own state last.
+
+A process that builds again and again (the preview server) keeps the entries in memory
+(`CacheMemory`): its next build takes them from there instead of reading them back, as long as
+the state file is still the one its last build wrote (then every entry on disk is too).
 """
 
 from __future__ import annotations
@@ -20,11 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from .content import RACY_NS
+from .content import RACY_NS, ContentCache, ContentEntry, ContentListing
 from .output import Spare, atomic_file, folder_identity
 
 CACHE_DIR = ".newsarchive-cache"
-FORMAT = 3
+FORMAT = 4
+# The content entry holds every article, texts included (a second to write at 30,000): a build
+# saves the files changed since its last full save (the entry "content-recent") until they
+# are this share of all files, then all of it again.
+RECENT_SHARE = 1 / 16
 
 
 @dataclass
@@ -40,6 +48,7 @@ class BuildState:
     spare: Spare | None = None       # the site this build replaced, kept to build the next in
     entries: dict[str, int] = field(default_factory=dict)  # each stage's entry: the build
                                      # (scanned_ns) that saved the one this output goes with
+    inputs: list[Path] = field(default_factory=list)  # the files in its stamp besides folders
 
     def still_current(self, stamp: bytes, newest_ns: int, out_dir: Path) -> bool:
         """Nothing changed since: same inputs, none touched too recently to trust, same output."""
@@ -72,14 +81,19 @@ def _walk_stats(root: Path, digest) -> int:
     return newest
 
 
-def build_code() -> list[Path]:
-    """The package's modules this process has loaded: the code a build ran is an input too.
+# The package's modules no build runs (ingest, the preview server, the site checker, the
+# command line): a change to them changes nothing a build writes. A test checks that a build
+# loads exactly the others.
+NOT_BUILD_CODE = ("check", "cli", "ingest", "metadata", "pdf", "seeds", "segment", "serve", "text")
 
-    Loaded, not all: ingest or serve being edited changes nothing a build writes.
-    """
-    return sorted(Path(module.__file__) for name, module in list(sys.modules.items())
-                  if (name == "newsarchive" or name.startswith("newsarchive."))
-                  and getattr(module, "__file__", None))
+
+def build_code() -> list[Path]:
+    """The package's modules a build runs: the code is an input too. Found in the package's
+    folder, not among the modules this process has loaded: the preview server has loaded
+    more than a command-line build, and both must see the same code as unchanged."""
+    package = Path(__file__).resolve().parent
+    return sorted(path for path in package.rglob("*.py")
+                  if path.relative_to(package).parts[0].removesuffix(".py") not in NOT_BUILD_CODE)
 
 
 def code_version(modules: tuple[ModuleType, ...]) -> bytes:
@@ -107,13 +121,45 @@ def input_stamp(roots: list[Path], files: list[Path]) -> tuple[bytes, int]:
     return digest.digest(), newest
 
 
+def listing_stamp(content_dir: Path, listing: ContentListing) -> tuple[bytes, int]:
+    """input_stamp() of the article files as listed: the one walk over them (tens of
+    thousands) serves both the stamp and the loading."""
+    digest = hashlib.blake2b(f"{content_dir.resolve()}\n".encode(), digest_size=16)
+    digest.update(pickle.dumps(listing.files, protocol=pickle.HIGHEST_PROTOCOL))
+    return digest.digest(), max((mtime for _, _, mtime in listing.files), default=0)
+
+
+def _file_key(path: Path) -> tuple[int, int, int, int] | None:
+    """What tells one version of a file from another: atomic_file gives each its own inode."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+@dataclass
+class CacheMemory:
+    """The entries of a process's last successful build as it saved or loaded them (header,
+    value), and the state file it wrote: they stand for the files while that file is unchanged
+    (another process's build would have replaced it)."""
+
+    state_file: tuple[int, int, int, int] | None = None
+    entries: dict[str, tuple] = field(default_factory=dict)
+
+
 class BuildCache:
     """The cache entries of one content folder built into one output folder."""
 
-    def __init__(self, root: Path, content_dir: Path, out_dir: Path):
+    def __init__(self, root: Path, content_dir: Path, out_dir: Path,
+                 memory: CacheMemory | None = None):
         self.key = hashlib.blake2b(f"{content_dir.resolve()}\0{out_dir}".encode(),
                                    digest_size=8).hexdigest()
         self.folder = root / CACHE_DIR
+        self.memory = memory
+        # This build's entries as loaded or saved, for the memory (None without one, or once
+        # a save failed: its file may not hold the value).
+        self.used: dict[str, tuple] | None = {} if memory is not None else None
 
     def path(self, name: str) -> Path:
         return self.folder / f"{name}-{self.key}.pickle"
@@ -121,11 +167,23 @@ class BuildCache:
     def load(self, name: str, kind: type, code: bytes = b"", generation: int | None = None):
         """Entry `name` if it holds a `kind` made by this code (and by build `generation`, if
         given), else None: a missing or damaged entry means a cold step, never a failure."""
-        try:
-            with open(self.path(name), "rb") as handle:
-                header, value = pickle.load(handle)
-        except Exception:  # missing, truncated or from other code
-            return None
+        held = None
+        if self.memory is not None:
+            if self.memory.state_file != _file_key(self.path("state")):
+                self.memory.entries.clear()  # another process built since
+            # Taken out: the build may change the value in place (the content cache does)
+            # and fail; only remember() puts it back.
+            held = self.memory.entries.pop(name, None)
+        if held is None:
+            try:
+                with open(self.path(name), "rb") as handle:
+                    header, value = pickle.load(handle)
+            except Exception:  # missing, truncated or from other code
+                return None
+            held = (header, value)
+        header, value = held
+        if self.used is not None:
+            self.used[name] = held
         wanted = (FORMAT, sys.version_info[:2], code)
         if header[:3] != wanted or not isinstance(value, kind):
             return None
@@ -133,13 +191,90 @@ class BuildCache:
 
     def save(self, name: str, value: object, code: bytes = b"", generation: int | None = None
              ) -> None:
+        held = ((FORMAT, sys.version_info[:2], code, generation), value)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with atomic_file(self.path(name)) as handle:
-                pickle.dump(((FORMAT, sys.version_info[:2], code, generation), value), handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(held, handle, protocol=pickle.HIGHEST_PROTOCOL)
         except OSError:
+            self.used = None
             return  # a cache that cannot be written costs time on the next build, nothing else
+        if self.used is not None:
+            self.used[name] = held
 
     def forget(self, name: str) -> None:
         self.path(name).unlink(missing_ok=True)
+        if self.memory is not None:
+            self.memory.entries.pop(name, None)
+        if self.used is not None:
+            self.used.pop(name, None)
+
+    def remember(self) -> None:
+        """After a successful build (its state saved last): keep its entries in the memory.
+
+        An entry loaded and not saved again is what its file holds: a successful build
+        changes in place only what it saves, or what loading the same files would give again
+        (the content cache's newer clock: its files were checked once more)."""
+        if self.memory is None:
+            return
+        if self.used is None:
+            self.memory.entries.clear()
+            self.memory.state_file = None
+            return
+        # The entries this build left alone are still what their files hold.
+        self.memory.entries.update(self.used)
+        self.memory.state_file = _file_key(self.path("state"))
+        # What it did not load (the preview's first build, a no-op, loads only the state) is
+        # read now, not by the first edit.
+        suffix = f"-{self.key}.pickle"
+        for path in self.folder.glob(f"*{suffix}"):
+            name = path.name[:-len(suffix)]
+            if name not in self.memory.entries:
+                try:
+                    with open(path, "rb") as handle:
+                        header, value = pickle.load(handle)
+                except Exception:  # missing or damaged: the build that needs it finds out
+                    continue
+                self.memory.entries[name] = (header, value)
+
+
+@dataclass
+class RecentContent:
+    """The content files whose entries differ from the full save of the content cache that
+    it extends (by the build that made that save): each one's entry, None for a file gone."""
+
+    entries: dict[str, ContentEntry | None]
+    loaded_ns: int
+
+
+def load_contents(cache: BuildCache, code: bytes) -> ContentCache:
+    """The content cache as the last build left it: its full save and what changed since."""
+    contents = cache.load("content", ContentCache, code) or ContentCache()
+    recent = cache.load("content-recent", RecentContent, code, contents.base) \
+        if contents.base else None
+    if recent is not None:
+        # From the memory the value holds these already: setting them again changes nothing.
+        for rel, entry in recent.entries.items():
+            if entry is None:
+                contents.entries.pop(rel, None)
+            else:
+                contents.entries[rel] = entry
+        contents.since_base.update(recent.entries)
+        contents.loaded_ns = max(contents.loaded_ns, recent.loaded_ns)
+    return contents
+
+
+def save_contents(cache: BuildCache, contents: ContentCache, code: bytes, generation: int
+                  ) -> None:
+    """Save what the last load changed: only the files changed since the full save while they
+    are few, else everything, as build `generation`."""
+    if not contents.dirty and cache.path("content").exists():
+        return
+    if contents.base and len(contents.since_base) <= RECENT_SHARE * len(contents.entries):
+        cache.save("content-recent", RecentContent(
+            {rel: contents.entries.get(rel) for rel in sorted(contents.since_base)},
+            contents.loaded_ns), code, contents.base)
+        return
+    contents.base, contents.since_base = generation, set()
+    cache.save("content", contents, code, generation)
+    cache.forget("content-recent")

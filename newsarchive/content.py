@@ -45,6 +45,10 @@ class ContentCache:
     # Files gone since the load before, with the article each held.
     removed: dict[str, Article] = field(default_factory=dict)
     dirty: bool = False   # the last load changed the entries: worth saving again
+    # The build whose full save of this cache these entries extend (0: none), and the files
+    # whose entries differ from that save's: a build saves only those while they are few.
+    base: int = 0
+    since_base: set[str] = field(default_factory=set)
 
     def reparsed_ids(self) -> set[str]:
         """Ids of the articles the last load read again: the others are as the load before."""
@@ -87,9 +91,10 @@ def read_article(path: Path) -> Article:
     return parse_content(_read_bytes(path), path)
 
 
-def content_files(content_dir: Path) -> list[tuple[str, os.stat_result]]:
-    """(relative POSIX path, stat) of every article file, sorted; hidden names skipped."""
-    found: list[tuple[str, os.stat_result]] = []
+def content_files(content_dir: Path) -> list[tuple[str, int, int]]:
+    """(relative POSIX path, size, mtime in ns) of every article file, sorted; hidden names
+    skipped. Plain numbers: reading a stat's fields costs more than the stat, at 100,000 files."""
+    found: list[tuple[str, int, int]] = []
     pending = [""]  # folders relative to content_dir, as POSIX paths ending in "/"
     while pending:
         folder = pending.pop()
@@ -101,46 +106,71 @@ def content_files(content_dir: Path) -> list[tuple[str, os.stat_result]]:
                     if not (folder == "" and entry.name == SOURCES_DIR):
                         pending.append(f"{folder}{entry.name}/")
                 elif entry.name.endswith(".md") and entry.is_file():
-                    found.append((folder + entry.name, entry.stat()))
+                    info = entry.stat()
+                    found.append((folder + entry.name, info.st_size, info.st_mtime_ns))
     return sorted(found)
 
 
-def _entry(content_dir: Path, rel: str, info: os.stat_result, cache: ContentCache) -> ContentEntry:
-    """The file's entry, reusing the cached article when the file is provably the same."""
-    known = cache.entries.get(rel)
-    same_stat = (known is not None and known.size == info.st_size
-                 and known.mtime_ns == info.st_mtime_ns)
-    if same_stat and info.st_mtime_ns < cache.loaded_ns - RACY_NS:
-        return known
+@dataclass
+class ContentListing:
+    """The article files of a content folder (content_files) and the wall clock when their
+    stats began to be taken: a build stamps its inputs and loads its articles from one walk."""
+
+    files: list[tuple[str, int, int]]
+    started_ns: int
+
+
+def list_content(content_dir: Path) -> ContentListing:
+    """The content folder's article files now; none when there is no such folder."""
+    started_ns = time.time_ns()
+    return ContentListing(content_files(content_dir) if content_dir.is_dir() else [], started_ns)
+
+
+def _read_entry(content_dir: Path, rel: str, size: int, mtime_ns: int,
+                known: ContentEntry | None, parsed: dict[str, Article | None]) -> ContentEntry:
+    """The entry of a file the cache cannot vouch for: its bytes hashed, parsed only if they
+    changed (recorded in `parsed`, with the article it held before)."""
     path = content_dir / rel
     data = _read_bytes(path)
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     if known is not None and known.digest == digest:
-        return ContentEntry(info.st_size, info.st_mtime_ns, digest, known.article)
-    cache.parsed[rel] = known.article if known is not None else None
-    return ContentEntry(info.st_size, info.st_mtime_ns, digest, parse_content(data, path))
+        return ContentEntry(size, mtime_ns, digest, known.article)
+    parsed[rel] = known.article if known is not None else None
+    return ContentEntry(size, mtime_ns, digest, parse_content(data, path))
 
 
-def load_content(content_dir: Path, cache: ContentCache) -> list[Article]:
-    """Every article under content_dir, sorted by id, parsing only files the cache cannot vouch
-    for; the cache is updated in place. All problems are raised together."""
+def load_content(content_dir: Path, cache: ContentCache,
+                 listing: ContentListing | None = None) -> list[Article]:
+    """Every article under content_dir (as `listing` found them, else as listed now), sorted by
+    id, reading only files the cache cannot vouch for; the cache is updated in place. All
+    problems are raised together."""
     if not content_dir.is_dir():
         raise ArchiveError("content folder not found: run `python build.py ingest` first "
                            "or pass --content DIR", content_dir)
-    started_ns = time.time_ns()
+    listing = listing or list_content(content_dir)
     # Collect every problem first: one run shows all that is wrong, not one file per run.
     errors: list[ArchiveError] = []
     by_id: dict[str, Article] = {}
     entries: dict[str, ContentEntry] = {}
+    changed: list[str] = []
     cache.parsed = {}
-    for rel, info in content_files(content_dir):
-        try:
-            entry = _entry(content_dir, rel, info, cache)
-        except ArchiveError as exc:
-            # One list of problems, not a file's list nested in the folder's (the overlay and
-            # the CLI print one line per problem).
-            errors.extend(getattr(exc, "errors", None) or [exc])
-            continue
+    known_entries, trusted_ns = cache.entries, cache.loaded_ns - RACY_NS
+    for rel, size, mtime_ns in listing.files:
+        known = known_entries.get(rel)
+        # The same size and mtime prove the same bytes unless a second write within the
+        # clock's tick could hide behind them: then the bytes are hashed.
+        if known is not None and known.size == size and known.mtime_ns == mtime_ns \
+                and mtime_ns < trusted_ns:
+            entry = known
+        else:
+            try:
+                entry = _read_entry(content_dir, rel, size, mtime_ns, known, cache.parsed)
+            except ArchiveError as exc:
+                # One list of problems, not a file's list nested in the folder's (the overlay
+                # and the CLI print one line per problem).
+                errors.extend(getattr(exc, "errors", None) or [exc])
+                continue
+            changed.append(rel)
         entries[rel] = entry
         article = entry.article
         first = by_id.get(article.id)
@@ -155,10 +185,13 @@ def load_content(content_dir: Path, cache: ContentCache) -> list[Article]:
     if not by_id:
         raise ArchiveError("no articles (*.md) found: run `python build.py ingest` first",
                            content_dir)
-    cache.removed = {rel: cache.entries[rel].article
-                     for rel in sorted(cache.entries.keys() - entries.keys())}
-    cache.dirty = bool(cache.parsed) or entries != cache.entries
-    cache.entries, cache.loaded_ns = entries, started_ns
+    cache.removed = {rel: known_entries[rel].article
+                     for rel in sorted(known_entries.keys() - entries.keys())}
+    cache.since_base.update(cache.removed, changed)
+    # A file read again is saved again, if only for its newer stat: else it is read on
+    # every build.
+    cache.dirty = bool(changed or cache.removed)
+    cache.entries, cache.loaded_ns = entries, listing.started_ns
     return [by_id[key] for key in sorted(by_id)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import math
 import re
 from pathlib import Path
@@ -35,21 +36,28 @@ TEXT_KEYS = ("subtitle", "kicker", "byline", "date_source", "paper", "page", "co
 PLAIN = ("(?:[A-Za-z0-9_./()\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
          "\U00010000-\U0010ffff](?:[ ]?[-A-Za-z0-9_./()\u00a0-\u2027\u202a-\ud7ff"
          "\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff])*)")
-LINE_RE = re.compile(f"^([a-z_]+): (null|\\[\\]|\\[{PLAIN}(?:, {PLAIN})*\\]|{PLAIN}|\\{{.*\\}})$")
+LINE = f"^([a-z_]+): (null|\\[\\]|\\[{PLAIN}(?:, {PLAIN})*\\]|{PLAIN}|\\{{.*\\}})$"
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SOURCE_RE = re.compile(f"^\\{{file: ({PLAIN}), lines: \\[(\\d+), (\\d+)\\]"
-                       r"(?:, spans: \[((?:\[\d+, \d+\](?:, )?)+)\])?\}$")
+SOURCE = (f"^\\{{file: ({PLAIN}), lines: \\[(\\d+), (\\d+)\\]"
+          r"(?:, spans: \[((?:\[\d+, \d+\](?:, )?)+)\])?\}$")
 SPAN_RE = re.compile(r"\[(\d+), (\d+)\]")
 # A PDF source as dumped: numbers YAML reads as the int or float Python reads (no leading
 # zeros, which YAML 1.1 reads as octal; no exponents, which the dumper writes rarely).
 NUMBER = r"(?:0|[1-9]\d*)(?:\.\d+)?"
 BOX = f"\\[{NUMBER}, {NUMBER}, {NUMBER}, {NUMBER}\\]"
-PDF_SOURCE_RE = re.compile(f"^\\{{file: ({PLAIN}), page: ([1-9]\\d*)"
-                           r"(?:, lines: \[(\d+), (\d+)\])?"
-                           r"(?:, spans: \[((?:\[\d+, \d+\](?:, )?)+)\])?"
-                           f", page_box: ({BOX}|\\[{BOX}(?:, {BOX})*\\])\\}}$")
+PDF_SOURCE = (f"^\\{{file: ({PLAIN}), page: ([1-9]\\d*)"
+              r"(?:, lines: \[(\d+), (\d+)\])?"
+              r"(?:, spans: \[((?:\[\d+, \d+\](?:, )?)+)\])?"
+              f", page_box: ({BOX}|\\[{BOX}(?:, {BOX})*\\])\\}}$")
 NUMBER_RE = re.compile(NUMBER)
 _RESOLVER = yaml.resolver.Resolver()
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern:
+    """LINE, SOURCE or PDF_SOURCE, compiled when first used: PLAIN's character classes take
+    40 ms to compile, which a build that reads no article (nothing changed) need not pay."""
+    return re.compile(pattern)
 
 
 class ImpossibleDate:
@@ -88,7 +96,7 @@ def read_plain_front(front: str) -> dict | None:
     other text (then YAML itself must read it)."""
     meta: dict = {}
     for line in front.split("\n"):
-        match = LINE_RE.match(line)
+        match = _compiled(LINE).match(line)
         if match is None or match[1] in meta or match[1] not in FRONT_MATTER_KEYS:
             return None
         key, value = match[1], match[2]
@@ -123,8 +131,8 @@ def _number(text: str) -> int | float:
 
 def _plain_source(value: str) -> dict | None:
     """The `source` mapping as dump_article() writes it (text or PDF source), else None."""
-    text = SOURCE_RE.match(value)
-    pdf = None if text else PDF_SOURCE_RE.match(value)
+    text = _compiled(SOURCE).match(value)
+    pdf = None if text else _compiled(PDF_SOURCE).match(value)
     found = text or pdf
     if found is None or _text(found[1]) is None:
         return None

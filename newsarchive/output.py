@@ -132,6 +132,10 @@ class Staging:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # The file names in each folder of a staging folder that starts as a copy, listed once:
+    # a small edit keeps tens of thousands of files, and a stat each costs more than
+    # listing their few hundred folders.
+    _listed: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
 
     def write(self, rel_path: str, data: bytes) -> None:
         """Put one file in the new site; bytes equal to the previous build's are not rewritten."""
@@ -151,12 +155,13 @@ class Staging:
 
     def keep(self, rel_path: str) -> bool:
         """Put the previous build's file in the new site unread; False if there is none."""
-        old, target = os.path.join(self.out_dir, rel_path), os.path.join(self.temp_dir, rel_path)
         try:
             if self.previous_files is not None:
-                if not os.path.isfile(target):
+                if not self._holds_copy(rel_path):
                     return False
             else:
+                old = os.path.join(self.out_dir, rel_path)
+                target = os.path.join(self.temp_dir, rel_path)
                 try:
                     _link_or_copy(old, target)
                 except FileNotFoundError:
@@ -168,6 +173,20 @@ class Staging:
             raise write_error(exc, self.out_dir) from None
         self.unchanged.append(rel_path)
         return True
+
+    def _holds_copy(self, rel_path: str) -> bool:
+        """Whether the folder, started as a copy, holds this file (asked of the previous
+        build's files, never of one this build wrote)."""
+        folder, _, name = rel_path.rpartition("/")
+        names = self._listed.get(folder)
+        if names is None:
+            try:
+                with os.scandir(os.path.join(self.temp_dir, folder)) as entries:
+                    names = {entry.name for entry in entries if entry.is_file()}
+            except (FileNotFoundError, NotADirectoryError):
+                names = set()
+            self._listed[folder] = names
+        return name in names
 
     def copy_tree(self, source: Path, rel_dir: str) -> None:
         """Copy a folder (static files) into the site, sorted, skipping hidden files."""

@@ -8,7 +8,9 @@ link or image syntax so it shows as the text it is.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import shutil
 import traceback
 from pathlib import Path
 
@@ -65,14 +67,45 @@ def xml_text(value: object) -> str:
     return XML_INVALID_RE.sub("", str(value))
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
-    """The one Jinja environment: autoescape everywhere, unknown variables are errors."""
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between builds (Jinja recompiles one whose source changed):
+    compiling them all takes longer than a small edit's whole build. A folder that cannot be
+    written costs the compiling, as any part of the build cache does, never the build."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def compiled_templates_dir(cache_folder: Path) -> Path:
+    """Where a build cache keeps compiled templates: a folder for each version of Jinja and of
+    this module, whose environment options shape the compiled code (Jinja checks a compiled
+    template against its source only). The folders of other versions are removed."""
+    version = jinja2.__version__.encode() + Path(__file__).read_bytes()
+    folder = cache_folder / f"templates-{hashlib.blake2b(version, digest_size=8).hexdigest()}"
+    if not folder.is_dir():
+        for other in cache_folder.glob("templates-*"):
+            shutil.rmtree(other, ignore_errors=True)
+        try:
+            folder.mkdir(parents=True)
+        except OSError:
+            pass  # then every build compiles
+    return folder
+
+
+def make_environment(templates_dir: Path, compiled_dir: Path | None = None
+                     ) -> jinja2.Environment:
+    """The one Jinja environment: autoescape everywhere, unknown variables are errors; the
+    compiled templates kept in `compiled_dir` (see compiled_templates_dir), if given."""
     # trim/lstrip keep the HTML readable; StrictUndefined turns a typo into an error, not a blank.
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        bytecode_cache=_CompiledTemplates(str(compiled_dir)) if compiled_dir else None,
     )
     env.filters.update(markdown=markdown_to_html, excerpt=excerpt, zh_date=zh_date, xml_text=xml_text)
     env.globals.update(urls=urls, review_reasons=REVIEW_REASONS)

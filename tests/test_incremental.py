@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -13,12 +14,15 @@ import pytest
 from newsarchive import build as build_module
 from newsarchive import taxonomy
 from newsarchive.build import build_site
-from newsarchive.buildcache import CACHE_DIR
+from newsarchive import buildcache
+from newsarchive.buildcache import CACHE_DIR, CacheMemory
 from newsarchive.stages import pages as pages_stage
 from newsarchive.workers import Background, Runner
 from newsarchive.config import load_config
 from newsarchive.content import load_articles
+from newsarchive.errors import ArchiveError
 from newsarchive.frontmatter import dump_article
+from newsarchive.render import compiled_templates_dir
 
 from .conftest import FIXTURE_CONTENT
 
@@ -26,8 +30,9 @@ EDITED = "content/2023-06-15-a03-01.md"
 UNRELATED = "articles/2024-12-23-a02-01.html"
 
 
-def build(site: Path, out: str = "_site"):
-    return build_site(load_config(site / "site.yaml"), site / "content", site / out, quiet=True)
+def build(site: Path, out: str = "_site", memory: CacheMemory | None = None):
+    return build_site(load_config(site / "site.yaml"), site / "content", site / out, quiet=True,
+                      memory=memory)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -77,11 +82,33 @@ CHANGES = {
 }
 
 
-def test_incremental_builds_equal_cold_builds_after_every_kind_of_change(site):
-    build(site)
+def disk_loads(monkeypatch) -> list:
+    """The cache entries read from disk from here on, one entry each (not the compiled
+    templates, which Jinja reads with pickle too)."""
+    loads = []
+    real = buildcache.pickle.load
+
+    def load(handle):
+        if handle.name.endswith(".pickle"):
+            loads.append(handle.name)
+        return real(handle)
+
+    monkeypatch.setattr(buildcache.pickle, "load", load)
+    return loads
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["from disk", "kept in memory"])
+def test_incremental_builds_equal_cold_builds_after_every_kind_of_change(site, in_memory,
+                                                                         monkeypatch):
+    # Kept in memory: the preview server's builds, each taking the last one's cache entries.
+    memory = CacheMemory() if in_memory else None
+    build(site, memory=memory)
     for number, (name, change) in enumerate(CHANGES.items()):
         change(site)
-        incremental = build(site)
+        loads = disk_loads(monkeypatch)
+        incremental = build(site, memory=memory)
+        assert bool(loads) is not in_memory, (name, loads)
+        monkeypatch.undo()
         cold = build(site, out=f"cold-{number}")  # its own cache key: nothing to reuse
         if name not in ("a template", "site.yaml"):  # those two change every page
             assert len(incremental.rendered) < len(cold.rendered) / 2, name
@@ -143,8 +170,9 @@ def test_a_rewrite_with_the_same_size_and_mtime_is_still_seen(site):
 
 def test_a_damaged_cache_means_a_cold_build_not_an_error(site):
     build(site)
-    for cached in (site / CACHE_DIR).iterdir():
-        cached.write_bytes(b"not a pickle")
+    for cached in (site / CACHE_DIR).rglob("*"):  # compiled templates included
+        if cached.is_file():
+            cached.write_bytes(b"not a pickle")
     replace(site / EDITED, "\n\n", "\n\n新加的一段话。\n\n")
     report = build(site)
     assert "articles/2023-06-15-a03-01.html" in report.rendered
@@ -420,3 +448,179 @@ def test_a_template_change_after_a_partial_plan_plans_everything_and_equals_cold
     cold = build(site, out="cold")
     assert sorted(report.rendered) == sorted(cold.rendered)
     assert tree(site / "_site") == tree(site / "cold")
+
+
+def test_the_memory_is_not_trusted_after_another_process_built(site, monkeypatch):
+    """A build without the memory (the command line, beside the preview) replaces the state
+    file: the next build with the memory reads what that build saved."""
+    memory = CacheMemory()
+    build(site, memory=memory)
+    replace(site / EDITED, "title: ", "title: 改过的")
+    build(site)
+    replace(site / EDITED, "title: 改过的", "title: ")
+    loads = disk_loads(monkeypatch)
+    build(site, memory=memory)
+    assert {Path(name).name.rsplit("-", 1)[0] for name in loads} >= {"state", "content", "pages"}
+    build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold")
+
+
+def test_a_failed_build_leaves_no_half_used_entry_in_the_memory(site, monkeypatch):
+    memory = CacheMemory()
+    build(site, memory=memory)
+    replace(site / EDITED, "\n\n", "\n\n失败之后的一段。\n\n")
+
+    def fail(*args):
+        raise ArchiveError("the disk is full")
+
+    # After the content was loaded, and with it what changed: that is this build's to use.
+    monkeypatch.setattr(pages_stage.PagesStage, "produce", fail)
+    with pytest.raises(ArchiveError):
+        build(site, memory=memory)
+    monkeypatch.undo()
+    report = build(site, memory=memory)
+    assert "articles/2023-06-15-a03-01.html" in report.rendered
+    assert "失败之后的一段" in (site / "_site/articles/2023-06-15-a03-01.html").read_text("utf-8")
+
+
+def test_a_text_edit_saves_only_the_changed_articles_until_they_are_many(site, monkeypatch):
+    from newsarchive.content import ContentCache
+    for path in (site / "content").rglob("*.md"):  # written long ago: no file is re-read
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    cache = buildcache.BuildCache(site, site / "content", (site / "_site").resolve())
+    code = buildcache.code_version(build_module.ARTICLE_CODE)
+    build(site)
+    full = cache.path("content").stat()
+    replace(site / EDITED, "\n\n", "\n\n新加的一段话。\n\n")
+    (site / "content/gen-0010.md").unlink()
+    build(site)
+    assert cache.path("content").stat().st_ino == full.st_ino  # the full save stays as it was
+    base = cache.load("content", ContentCache, code).base
+    recent = cache.load("content-recent", buildcache.RecentContent, code, base)
+    assert recent.entries.keys() == {"2023-06-15-a03-01.md", "gen-0010.md"}
+    assert recent.entries["gen-0010.md"] is None
+    loaded = buildcache.load_contents(cache, code).entries
+    assert "gen-0010.md" not in loaded and "新加的一段话" in loaded[EDITED[8:]].article.body
+    # Many changed files: everything is saved again, and the recent changes go.
+    monkeypatch.setattr(buildcache, "RECENT_SHARE", 0)
+    replace(site / EDITED, "新加的一段话", "又改了一次")
+    build(site)
+    assert cache.path("content").stat().st_ino != full.st_ino
+    assert not cache.path("content-recent").exists()
+    assert "又改了一次" in buildcache.load_contents(cache, code).entries[EDITED[8:]].article.body
+    build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold")
+
+
+def test_templates_are_compiled_once_and_again_when_they_change(site, monkeypatch):
+    import jinja2
+    from newsarchive.render import check_templates, make_environment
+    build(site)
+    compiled = []
+    real = jinja2.Environment.compile
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, source, name=None, *a, **k:
+                        compiled.append(name) or real(self, source, name, *a, **k))
+    folder = compiled_templates_dir(site / CACHE_DIR)
+    check_templates(make_environment(site / "templates", folder))
+    assert compiled == []
+    replace(site / "templates/404.html", "{% block content %}", "{% block content %}<p>改</p>")
+    check_templates(make_environment(site / "templates", folder))
+    assert compiled == ["404.html"]
+
+
+def test_a_compiled_templates_folder_that_cannot_be_written_costs_no_build(site):
+    compiled = compiled_templates_dir(site / CACHE_DIR)
+    compiled.rmdir()
+    compiled.symlink_to(site / "gone")  # as root, no permission stops a write: a lost folder
+    build(site)
+    assert (site / "_site/index.html").is_file()
+
+
+def test_a_file_read_again_to_be_sure_is_read_once_not_on_every_build(site, monkeypatch):
+    """A file written just before a build is hashed (a second write in the same clock tick
+    could hide behind its mtime); the next build knows it, even if nothing was parsed."""
+    from newsarchive import content as content_module
+    monkeypatch.setattr(content_module, "RACY_NS", 500_000_000)
+    build(site)  # every file was just written
+    time.sleep(0.6)
+    replace(site / "templates/404.html", "{% block content %}", "{% block content %}<p>一</p>")
+    build(site)  # hashes them all once more
+    reads = []
+    real = content_module._read_bytes
+    monkeypatch.setattr(content_module, "_read_bytes", lambda path: reads.append(path.name)
+                        or real(path))
+    replace(site / "templates/404.html", "<p>一</p>", "<p>二</p>")
+    build(site)
+    assert [name for name in reads if name.endswith(".md")] == []
+
+
+def test_the_code_a_build_stamps_is_the_code_a_build_runs(site):
+    """A change to a module the build runs must be seen by the next build, and the preview
+    server (which has loaded ingest and itself too) must stamp the same code as the command
+    line, or each would plan the whole site again after the other."""
+    import subprocess
+    import sys
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from newsarchive.build import build_site\n"
+        "from newsarchive.buildcache import build_code\n"
+        "from newsarchive.config import load_config\n"
+        f"site = Path({str(site)!r})\n"
+        "build_site(load_config(site / 'site.yaml'), site / 'content', site / '_site', "
+        "quiet=True)\n"
+        "ran = sorted(Path(m.__file__) for n, m in list(sys.modules.items())\n"
+        "             if n.split('.')[0] == 'newsarchive' and getattr(m, '__file__', None))\n"
+        "print(sorted(set(map(str, build_code())) ^ set(map(str, ran))))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_build_that_finds_nothing_changed_loads_no_rendering_code(site):
+    import subprocess
+    import sys
+    for path in site.rglob("*"):  # every input written long ago: the stamp can be trusted
+        if path.is_file():
+            os.utime(path, (1_600_000_000, 1_600_000_000))
+    build(site)
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from newsarchive.build import build_site\n"
+        "from newsarchive.config import load_config\n"
+        f"site = Path({str(site)!r})\n"
+        "report = build_site(load_config(site / 'site.yaml'), site / 'content', site / '_site',"
+        " quiet=True)\n"
+        "from newsarchive.frontmatter import _compiled\n"
+        "print(report.written, [name for name in ('jinja2', 'newsarchive.render', "
+        "'newsarchive.search', 'newsarchive.stages') if name in sys.modules], "
+        "_compiled.cache_info().currsize)\n")  # nor the front matter's patterns
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[] [] 0"
+
+
+def test_the_config_named_relative_or_absolute_is_the_same_config(site, monkeypatch):
+    """`build` takes site.yaml as given, `serve` resolves it: an edit after switching from
+    one to the other renders the pages that show it, not every page."""
+    monkeypatch.chdir(site)
+    build_site(load_config(Path("site.yaml")), site / "content", site / "_site", quiet=True)
+    replace(site / EDITED, "\n\n", "\n\n新加的一段话。\n\n")
+    report = build(site)
+    assert set(report.rendered) == {"articles/2023-06-15-a03-01.html", "feed.xml"}
+
+
+def test_the_first_edit_after_a_no_op_finds_the_entries_in_memory(site, monkeypatch):
+    """The preview's first build is usually a no-op, which reads only the state: the rest is
+    read then, not by the first edit."""
+    monkeypatch.setattr(buildcache, "RACY_NS", 0)  # no input is too recent to trust
+    build(site)
+    memory = CacheMemory()
+    loaded = []
+    real = build_module.load_content
+    monkeypatch.setattr(build_module, "load_content", lambda *a: loaded.append(1) or real(*a))
+    build(site, memory=memory)
+    assert loaded == []  # a no-op
+    replace(site / EDITED, "\n\n", "\n\n新加的一段话。\n\n")
+    loads = disk_loads(monkeypatch)
+    report = build(site, memory=memory)
+    assert loads == [] and "articles/2023-06-15-a03-01.html" in report.rendered

@@ -122,3 +122,16 @@ def test_the_page_code_holds_every_module_the_planner_and_renderer_use():
             pending += package_imports(ROOT / (name.replace(".", "/") + ".py"))
     assert seen <= {module.__name__ for module in CODE}, sorted(seen)
     assert sys.modules["newsarchive.stages.pages"] in PagesStage.code
+
+
+def test_a_render_job_sent_to_a_worker_keeps_the_compiled_templates(site):
+    import pickle
+    from newsarchive.depends import Fingerprints
+    from newsarchive.stages.pages import RenderJob
+    build = start(site)
+    env = make_environment(site / "templates", site / "compiled")
+    job = RenderJob(build.config, [], env, build.staging, Fingerprints(b"key", {}), {})
+    again = pickle.loads(pickle.dumps(job))
+    assert again.env.loader.searchpath == env.loader.searchpath
+    assert again.env.bytecode_cache.directory == str(site / "compiled")
+    build.staging.discard()

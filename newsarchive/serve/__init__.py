@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..build import build_site
+from ..buildcache import CacheMemory
 from ..config import SiteConfig, load_config
 from ..errors import ArchiveErrors
 from ..ingest import ingest_seeds
@@ -23,12 +24,15 @@ from .server import bind_server, is_loopback
 
 
 class SitePipeline:
-    """The real steps; site.yaml is read again each time so its edits take effect."""
+    """The real steps; site.yaml is read again each time so its edits take effect. The build
+    cache's entries stay in memory from one build to the next: an edit is not a reload of
+    the whole archive's cache."""
 
     def __init__(self, config_file: Path, seeds_dir: Path, content_dir: Path, out_dir: Path):
         self.config_file, self.seeds_dir, self.content_dir, self.out_dir = (
             config_file, seeds_dir, content_dir, out_dir)
         self._built: frozenset[str] | None = None
+        self.memory = CacheMemory()
 
     def ingest(self) -> str:
         if not self.seeds_dir.is_dir():
@@ -43,7 +47,7 @@ class SitePipeline:
     def build(self) -> str:
         self._built = None
         report = build_site(load_config(self.config_file), self.content_dir, self.out_dir,
-                            quiet=True)
+                            quiet=True, memory=self.memory)
         self._built = frozenset(report.written + report.removed)
         return report.summary()
 

@@ -11,6 +11,7 @@ page keeps its file, fingerprint and context.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from dataclasses import dataclass, field
@@ -135,7 +136,10 @@ CODE = (config_module, content, depends, errors, frontmatter, model, pages, page
 
 
 def global_key(config: SiteConfig, templates_dir: Path) -> bytes:
-    """What every page depends on besides its context: templates, config, the code itself."""
+    """What every page depends on besides its context: templates, config, the code itself.
+    The config's file as one absolute path: `build` names it as given (site.yaml), `serve`
+    resolved, and no page shows it; else each would render every page after the other."""
+    config = dataclasses.replace(config, path=config.path.resolve())
     return tree_digest(templates_dir) + repr(config).encode() + \
         code_version((*CODE, sys.modules[__name__]))
 
@@ -252,10 +256,12 @@ class RenderJob:
         self.previous = previous  # each page's fingerprint in the build that wrote the output
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "pages": [], "env": Path(self.env.loader.searchpath[0])}
+        compiled = self.env.bytecode_cache
+        return {**self.__dict__, "pages": [], "env": (
+            Path(self.env.loader.searchpath[0]), compiled and Path(compiled.directory))}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, env=make_environment(state["env"]))
+        self.__dict__.update(state, env=make_environment(*state["env"]))
 
 
 _job: RenderJob | None = None
