@@ -27,8 +27,8 @@ from newsarchive.search import (FIELD_BOOSTS, SearchOutput, document, facets, fi
 from newsarchive.search import IndexState
 from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, article_hash, field_texts,
                                       lunr_candidates, runs)
-from newsarchive.search.shards import (ShardPostings, encode_field, partition, posting,
-                                       read_fields, read_varints, script_value, shard_count,
+from newsarchive.search.shards import (FIELD_END, ShardPostings, encode_field, field_columns,
+                                       partition, posting, read_varints, script_value, shard_count,
                                        splice_postings, splice_shard, split_shard, term_shard,
                                        varint_text, varints)
 from newsarchive.search.variants import (simplify, variant_classes, variant_shard_count,
@@ -227,6 +227,15 @@ def test_shard_lists_sorted_terms_with_gapped_postings():
     for number, part in parts.items():
         assert all(term_shard(term, 4) == number for term in part.terms())
         assert part.fragments() == {term: fragments[term] for term in part.terms()}
+
+
+def read_fields(text: str) -> dict[int, list[tuple[int, int, int]]]:
+    """field -> its postings (ref, term frequency, length), newest first, of a postings string."""
+    fields = {}
+    for section in filter(None, text.split(FIELD_END)):
+        number, *columns = field_columns(section)
+        fields[number] = list(zip(*columns))
+    return fields
 
 
 def encoded(fields: dict[int, list[tuple[int, int, int]]]) -> str:

@@ -237,16 +237,6 @@ def field_columns(section: str) -> tuple[int, list[int], list[int], list[int]]:
         read_varints(lengths) if number != TABLE_FIELD else [0] * len(refs)
 
 
-def read_fields(text: str) -> dict[int, list[tuple[int, int, int]]]:
-    """field -> its postings (ref, term frequency, length), newest first, of a postings string
-    (lengths 0 for the field whose lengths are in the tables)."""
-    fields = {}
-    for section in filter(None, text.split(FIELD_END)):
-        number, *columns = field_columns(section)
-        fields[number] = list(zip(*columns))
-    return fields
-
-
 # One field of a term in a cold build: (field number, its part of the postings string, the
 # oldest ref in it: what putting an older chunk's part behind it needs).
 Section = tuple[int, str, int]
