@@ -152,10 +152,10 @@ def posting(ref: int, frequency: int, length: int) -> int:
 
 @dataclass
 class ShardPostings:
-    """Postings of some terms: per field, term -> array of packed postings (see posting())."""
+    """Postings of the documents an update adds: per field, term -> array of packed postings
+    (see posting())."""
 
-    # A term's array is made on its first posting (defaultdict: no lookup twice per posting,
-    # the innermost loop of a cold build's index).
+    # A term's array is made on its first posting (defaultdict: no lookup twice per posting).
     fields: list[dict[str, array]] = field(
         default_factory=lambda: [defaultdict(partial(array, "q")) for _ in FIELDS])
 
@@ -169,35 +169,8 @@ class ShardPostings:
             for term, frequency in counts.items():
                 by_term[term].append(base | frequency << FREQUENCY_SHIFT)
 
-    def extend(self, later: ShardPostings) -> None:
-        """Append the postings of other documents."""
-        for by_term, more in zip(self.fields, later.fields):
-            for term, packed in more.items():
-                mine = by_term.get(term)
-                if mine is None:
-                    by_term[term] = packed
-                else:
-                    mine.extend(packed)
-
     def terms(self) -> set[str]:
         return set().union(*self.fields)
-
-    def fragments(self) -> dict[str, str]:
-        """Each term's postings string: a shard's file is made of them."""
-        return {term: self.term_postings(term) for term in self.terms()}
-
-    def term_postings(self, term: str) -> str:
-        """The term's postings string (see the module's docstring)."""
-        return FIELD_END.join(encode_field(number, sorted(by_term[term]))  # edits come unsorted
-                              for number, by_term in enumerate(self.fields) if term in by_term)
-
-
-def encode_field(number: int, packed: list[int]) -> str:
-    """One field's part of a postings string, from its packed postings sorted by ref."""
-    newest_first = packed[::-1]
-    return field_text(number, [p >> REF_SHIFT for p in newest_first],
-                      [p >> FREQUENCY_SHIFT & FIELD_MASK for p in newest_first],
-                      [p & FIELD_MASK for p in newest_first])
 
 
 def field_text(number: int, refs: list[int], frequencies: list[int], lengths: list[int]) -> str:
@@ -247,7 +220,7 @@ def encode_chunk(documents: list[DocTerms], first_ref: int) -> dict[str, list[Se
 
     A cold build's postings are most of its work: here they are sorted, stepped and written as
     varints by whole-array operations (numpy); Python touches each term, not each posting. The
-    text is the one encode_field() writes for the same postings.
+    text is the one field_text() writes for the same postings.
     """
     vocabulary: dict[str, int] = {}
     ids: list[int] = []
