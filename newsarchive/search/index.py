@@ -281,7 +281,6 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
         "charsShards": index.shards["chars"],
         "docsPerShard": docs_per_shard,
         "lengthsPerFile": LENGTHS_PER_FILE,
-        "tableField": TABLE_FIELD,
         "topics": topics,
         "years": sorted({a.date.year for a in articles if a.date}, reverse=True),
         "months": months,
@@ -472,7 +471,7 @@ def update_kind(built: BuiltIndex, kind: str, state: IndexState, docs: Sequence[
     for ref in refs:
         new = DocTerms.of(docs[ref], count_terms)
         old = DocTerms.of(old_docs[ref], count_terms) if ref in old_docs else None
-        totals = [total - old + now for total, old, now in zip(totals, lengths[ref], new.lengths)]
+        totals = [total - was + now for total, was, now in zip(totals, lengths[ref], new.lengths)]
         counts[ref], lengths[ref] = new.postings(), new.lengths
         wanted = []
         for number, now in enumerate(new.counts):

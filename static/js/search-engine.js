@@ -172,7 +172,7 @@
      "."; each is its number, then runs newest first (shards.py): the steps (the first ref,
      then each step down, doubled, plus 1 when the term frequency is over 1), after "~" those
      frequencies less 2, after "!" the field's lengths. */
-  function termPostings(shard, manifest, position) {
+  function termPostings(shard, position) {
     var entries = shard.decoded[position];
     if (entries) return entries;
     entries = shard.decoded[position] = [];
@@ -202,7 +202,7 @@
      charsFieldLengths), body: ref -> body length (see loadLengths), for the refs scored}. */
   function eachWeight(shard, manifest, lengths, position, within, visit) {
     var documents = manifest.documents;
-    var entries = termPostings(shard, manifest, position);
+    var entries = termPostings(shard, position);
     var withTerm = 0;
     entries.forEach(function (entry) { withTerm += entry.refs.length; });
     var idf = Math.log(1 + Math.abs((documents - withTerm + 0.5) / (withTerm + 0.5)));
@@ -314,11 +314,11 @@
   }
 
   /* The refs of the documents holding `term` in any field, as a Set (empty if none does). */
-  function termRefs(shard, manifest, term) {
+  function termRefs(shard, term) {
     var refs = new Set();
     var position = shardPositions(shard).get(term);
     if (position === undefined) return refs;
-    termPostings(shard, manifest, position).forEach(function (entry) {
+    termPostings(shard, position).forEach(function (entry) {
       entry.refs.forEach(function (ref) { refs.add(ref); });
     });
     return refs;
@@ -437,10 +437,10 @@
       var shardOf = function (name) { return engine.shards[name]; };
       var refsOf = new Map();
       required.forEach(function (term, i) {
-        refsOf.set(term, termRefs(shardOf(names[0][i]), manifest, term));
+        refsOf.set(term, termRefs(shardOf(names[0][i]), term));
       });
       characters.forEach(function (ch, i) {
-        refsOf.set(ch, termRefs(shardOf(names[1][i]), manifest, ch));
+        refsOf.set(ch, termRefs(shardOf(names[1][i]), ch));
       });
       var within = intersect(Array.from(refsOf.values()));
       if (within.size === 0) {

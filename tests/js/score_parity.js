@@ -39,7 +39,7 @@ for (let n = 0; n < manifest.indexShards; n++) {
       if (!terms.includes(term)) terms.push(term);
     }
     const holding = terms.map((term) => new Set(search.termPostings(
-      shard, manifest, shard.terms.indexOf(term)).flatMap((entry) => entry.refs)));
+      shard, shard.terms.indexOf(term)).flatMap((entry) => entry.refs)));
     const all = new Set([...holding[0]].filter((ref) => holding.every((set) => set.has(ref))));
     check(shard, terms, all, indexLengths);
     check(shard, terms, new Set([...all].filter(() => random() < 0.5)), indexLengths);
