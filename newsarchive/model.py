@@ -26,6 +26,7 @@ REVIEW_REASONS = {
     "sections-placed": "分隔的小标题按用词放回正文",
     "columns-mixed": "正文中夹有相邻栏的文字（提取时跨栏读行）",
     "stories-merged": "正文中另有电头，可能混入了另一篇",
+    "doubtful": "多处迹象显示切分可能有误（起止、标题或混栏），请对照原版面核对",
 }
 
 

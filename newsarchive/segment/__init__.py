@@ -18,16 +18,28 @@ from ..text import HAN_RE
 from .assign import make_drafts
 from .bodies import cut_bodies, stray_parts
 from .compose import compose_segment, repeated_bylines
+from .confidence import PageShape, segment_features, shipped_model
 from .headings import mark_headline_groups
 from .lines import page_lines, read_items, read_lines
 from .listed import find_listed_headlines, listed_drafts
 from .types import HeadUnit, ItemKind
 
-__all__ = ["account_han", "missing_han", "page_lines", "split_page"]
+__all__ = ["account_han", "missing_han", "page_lines", "split_page", "split_with_features"]
 
 
 def split_page(text: str) -> PageSplit:
-    """Split one page's text into articles, repaired, with every removed piece recorded."""
+    """Split one page's text into articles, repaired, with every removed piece recorded; an
+    article's review list is settled by the shipped confidence model (`confidence`)."""
+    split, features = split_with_features(text)
+    model = shipped_model()
+    if model is not None:
+        for segment, signs in zip(split.segments, features):
+            model.judge(segment, signs)
+    return split
+
+
+def split_with_features(text: str) -> tuple[PageSplit, list[dict[str, float]]]:
+    """The split before the confidence model's judgement, and each article's signs for it."""
     lines, artifacts = read_lines(text)
     listed = find_listed_headlines(lines)
     items = read_items(lines[:listed[0]] + [None] * (len(lines) - listed[0]) if listed else lines)
@@ -59,7 +71,10 @@ def split_page(text: str) -> PageSplit:
     artifacts.extend(Artifact("unassigned-headline", "".join(line.text for line in unit.lines),
                               unit.lines[0].number) for unit in units if id(unit) not in used)
     artifacts.extend(repeat for draft in drafts for repeat in repeated_bylines(draft))
-    return PageSplit([compose_segment(draft) for draft in drafts], artifacts, warnings)
+    segments = [compose_segment(draft) for draft in drafts]
+    page = PageShape.of([line for line in lines if line], len(segments), bool(listed))
+    features = [segment_features(draft, segment, page) for draft, segment in zip(drafts, segments)]
+    return PageSplit(segments, artifacts, warnings), features
 
 
 def missing_han(text: str, segments: list[Segment], artifacts: list[Artifact]) -> Counter:

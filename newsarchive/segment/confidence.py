@@ -1,0 +1,150 @@
+"""How likely a recovered article is wrong, from what the split itself shows.
+
+The rules that flag an article for review each see one sign (a headline sharing no words with
+its text, a dateline in mid-body). Wrong articles mostly show several weak signs at once: a
+headline whose words the lead does not repeat, a body ending mid-sentence, many frames from far
+apart lines, on a page whose lines run across columns. A logistic model weighs those signs; its
+weights are fitted on the page corpus's dev split by `bench/train_confidence.py` (deterministic)
+and shipped beside this module. An article the model finds more likely wrong than the model's
+threshold is flagged `doubtful`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ..model import Segment
+from ..text import CLOSERS, bigrams, ends_sentence, han_count
+from .patterns import DATELINE_RE
+from .types import Draft, Line
+
+MODEL_PATH = Path(__file__).with_name("confidence.json")
+# Reasons a rule is sure of (on the dev split they flag almost no right article) stay whatever
+# the model says; the soft ones stay only where the model doubts the article too.
+CERTAIN_REASONS = ("no-headline", "frames-reordered", "frames-joined", "body-split",
+                   "columns-mixed", "stories-merged")
+SOFT_REASONS = ("headline-weak", "sections-placed")
+RULE_REASONS = CERTAIN_REASONS + SOFT_REASONS
+SPACED_HAN_RE = re.compile(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]")
+LISTED_INTERACTIONS = ("title_in_lead", "title_in_body", "body_share", "frames", "open_paragraphs",
+                       "ends_open", "spans", "line_reach")
+LEAD_CHARS = 80           # a lead restates its headline within about its first sentence
+
+
+@dataclass(frozen=True)
+class PageShape:
+    """What the whole page's text shows about how it was read."""
+
+    segments: int
+    line_width: float         # median Han characters of a text line: the column width
+    spaced_share: float       # lines with a space between two Han characters: merged columns
+    han: int
+    lines: int
+    listed: bool              # the headlines came as a list after the stories (drawing order)
+
+    @classmethod
+    def of(cls, lines: list[Line], segments: int, listed: bool) -> PageShape:
+        widths = sorted(han_count(line.text) for line in lines if han_count(line.text))
+        spaced = sum(1 for line in lines if SPACED_HAN_RE.search(line.text))
+        return cls(segments=segments, line_width=widths[len(widths) // 2] if widths else 0.0,
+                   spaced_share=spaced / len(lines) if lines else 0.0,
+                   han=sum(widths), lines=lines[-1].number if lines else 0, listed=listed)
+
+
+def _share(pairs: set[str], text: str) -> float:
+    return sum(1 for pair in pairs if pair in text) / len(pairs) if pairs else 0.0
+
+
+def segment_features(draft: Draft, segment: Segment, page: PageShape) -> dict[str, float]:
+    """The signs, each a number; names are the model's feature names."""
+    body = segment.body
+    paragraphs = [p for p in body.split("\n\n") if p and not p.startswith("## ")]
+    body_han = han_count(body)
+    title_pairs = bigrams(segment.title)
+    open_end = sum(1 for p in paragraphs if not ends_sentence(p))
+    first = paragraphs[0] if paragraphs else ""
+    numbers = [n for a, b in segment.spans for n in (a, b)]
+    features = {
+        "headless": float(not draft.head),
+        "head_units": float(len(draft.head)),
+        "title_han": math.log1p(han_count(segment.title)),
+        "title_spaced": float(bool(SPACED_HAN_RE.search(segment.title))),
+        "title_in_lead": _share(title_pairs, first[:LEAD_CHARS]),
+        "title_in_body": _share(title_pairs, body),
+        "kicker": float(bool(segment.kicker)),
+        "subtitle": float(bool(segment.subtitle)),
+        "byline": float(bool(segment.byline)),
+        "reporters": float(len(segment.reporters)),
+        "frames": math.log1p(len(draft.bodies)),
+        "spans": math.log1p(len(segment.spans)),
+        # The share of the page an article takes says nothing where it is the page's only one.
+        "line_reach": (max(numbers) - min(numbers)) / page.lines
+        if numbers and page.lines and page.segments > 1 else 0.0,
+        "body_share": body_han / page.han if page.han and page.segments > 1 else 0.0,
+        "open_paragraphs": open_end / len(paragraphs) if paragraphs else 1.0,
+        "ends_open": float(not ends_sentence(paragraphs[-1])) if paragraphs else 1.0,
+        "starts_closer": float(first[:1] in CLOSERS + "，、；：。！？"),
+        "starts_dateline": float(bool(DATELINE_RE.match(first))),
+        "datelines": float(len(DATELINE_RE.findall(body))),
+        "spaced_han": 1000 * len(SPACED_HAN_RE.findall(body)) / body_han if body_han else 0.0,
+        # Whether, not how many: a long feature has many section headings of its own.
+        "headings": float("\n## " in body or body.startswith("## ")),
+        "continues": float(bool(segment.continues or segment.continued_from)),
+        "page_segments": math.log1p(page.segments),
+        "page_line_width": page.line_width / 20,
+        "page_spaced": page.spaced_share,
+        "page_listed": float(page.listed),
+    }
+    # The same sign weighs differently where headlines were placed by their words.
+    features.update({f"listed_{name}": value * page.listed for name, value in list(features.items())
+                     if name in LISTED_INTERACTIONS})
+    features.update((f"rule_{reason}", float(reason in segment.review)) for reason in RULE_REASONS)
+    return features
+
+
+@dataclass(frozen=True)
+class Model:
+    names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float          # flag where the probability of being wrong is above this …
+    threshold_listed: float   # … or this, on a page whose headlines were listed apart
+
+    def doubts(self, features: dict[str, float]) -> bool:
+        return self.probability(features) > (
+            self.threshold_listed if features["page_listed"] else self.threshold)
+
+    def judge(self, segment: Segment, features: dict[str, float]) -> None:
+        """Settle the article's review list: soft reasons go where the model is sure of it;
+        `doubtful` stands where the model doubts it and no rule said why."""
+        if not self.doubts(features):
+            segment.review[:] = [r for r in segment.review if r not in SOFT_REASONS]
+        elif not segment.review:
+            segment.review.append("doubtful")
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + math.fsum(w * (features[name] - m) / s for name, m, s, w
+                                  in zip(self.names, self.mean, self.scale, self.weights))
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+    @classmethod
+    def from_json(cls, data: dict) -> Model:
+        return cls(names=tuple(data["names"]), mean=tuple(data["mean"]),
+                   scale=tuple(data["scale"]), weights=tuple(data["weights"]),
+                   bias=data["bias"], threshold=data["threshold"],
+                   threshold_listed=data["threshold_listed"])
+
+
+@cache
+def shipped_model() -> Model | None:
+    """The fitted model, or None before `bench/train_confidence.py` has written one."""
+    if not MODEL_PATH.exists():
+        return None
+    return Model.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))

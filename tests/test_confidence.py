@@ -1,0 +1,163 @@
+"""The confidence model that settles an article's review list (`segment/confidence.py`) and its
+fit (`bench/train_confidence.py`)."""
+
+import argparse
+import json
+
+import numpy as np
+import pytest
+
+from bench import train_confidence
+from newsarchive.model import REVIEW_REASONS, Segment
+from newsarchive.segment import split_page, split_with_features
+from newsarchive.segment.confidence import (
+    CERTAIN_REASONS, MODEL_PATH, SOFT_REASONS, Model, shipped_model,
+)
+
+
+def page(text: str) -> str:
+    return text.strip("\n") + "\n"
+
+
+TWO_STORIES = page("""
+市民共享冬日文化盛宴
+
+本报讯（记者 李明）12月20日，市图书馆举办市民共享
+冬日文化盛宴活动，吸引了众多市民参加。活动现场设置
+了亲子阅读区和非遗展示区。
+
+新建城市公园十二座
+
+本报讯（记者 王芳）今年以来，我市新建城市公园十
+二座，改造提升街头绿地三十处，市民休闲空间不断
+""")
+
+
+def signs(text: str) -> list[dict[str, float]]:
+    return split_with_features(text)[1]
+
+
+def test_features_read_the_signs_of_each_article():
+    first, second = signs(TWO_STORIES)
+    # Both headlines are restated in their leads; only the second story stops mid-sentence.
+    assert first["title_in_lead"] == 1.0 and second["title_in_lead"] == 1.0
+    assert first["ends_open"] == 0.0 and second["ends_open"] == 1.0
+    assert first["headless"] == 0.0 and first["page_segments"] > 0
+    # Shares of the page's Han characters; headlines and bylines are the rest.
+    assert 0.3 < first["body_share"] and 0.2 < second["body_share"]
+    assert first["body_share"] + second["body_share"] < 1.0
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    # A space between two Han characters mid-body: a line read across two columns.
+    ("标题一则新闻\n\n本报讯 今天下午，市里召开 会议部署工作。\n", "spaced_han", "positive"),
+    ("标题一则新闻\n\n本报讯 今天下午，市里召开会议部署工作。\n", "spaced_han", "zero"),
+    # A body with no headline over it.
+    ("今天下午，市里召开会议部署冬季供暖工作，要求各区抓好落实。\n", "headless", "positive"),
+])
+def test_feature_table(text, name, expected):
+    value = signs(page(text))[0][name]
+    assert (value > 0) == (expected == "positive")
+
+
+def test_page_shape_ignores_share_when_the_page_has_one_article():
+    only = signs(page("一篇独占整版的长文\n\n本报讯 今天下午，市里召开会议部署冬季供暖工作。\n"))
+    assert len(only) == 1 and only[0]["body_share"] == 0.0 and only[0]["line_reach"] == 0.0
+
+
+def toy_model(threshold: float) -> Model:
+    # Doubts rise with `ends_open` only.
+    names = ("ends_open", "page_listed")
+    return Model(names=names, mean=(0.0, 0.0), scale=(1.0, 1.0), weights=(4.0, 0.0), bias=-2.0,
+                 threshold=threshold, threshold_listed=threshold)
+
+
+@pytest.mark.parametrize("review, ends_open, expected", [
+    ([], 0.0, []),                                        # sure, nothing to say
+    ([], 1.0, ["doubtful"]),                              # doubted, and no rule said why
+    (["headline-weak"], 0.0, []),                         # a soft reason the model overrules
+    (["headline-weak"], 1.0, ["headline-weak"]),          # … or keeps, as the reason
+    (["columns-mixed"], 0.0, ["columns-mixed"]),          # a certain reason always stays
+    (["columns-mixed", "sections-placed"], 0.0, ["columns-mixed"]),
+])
+def test_judge_settles_the_review_list(review, ends_open, expected):
+    segment = Segment(title="t", body="b", review=list(review))
+    toy_model(0.5).judge(segment, {"ends_open": ends_open, "page_listed": 0.0})
+    assert segment.review == expected
+
+
+def test_probability_is_the_logistic_of_the_weighted_signs():
+    model = toy_model(0.5)
+    assert model.probability({"ends_open": 0.5, "page_listed": 0.0}) == pytest.approx(0.5)
+    assert model.probability({"ends_open": 1.0, "page_listed": 0.0}) == pytest.approx(
+        1 / (1 + np.exp(-2.0)))
+
+
+def test_listed_pages_have_their_own_threshold():
+    model = Model(names=("ends_open", "page_listed"), mean=(0.0, 0.0), scale=(1.0, 1.0),
+                  weights=(4.0, 0.0), bias=-2.0, threshold=0.9, threshold_listed=0.5)
+    assert model.doubts({"ends_open": 1.0, "page_listed": 1.0})
+    assert not model.doubts({"ends_open": 1.0, "page_listed": 0.0})
+
+
+def test_reasons_are_known_and_split_between_certain_and_soft():
+    assert set(CERTAIN_REASONS) | set(SOFT_REASONS) | {"doubtful"} <= set(REVIEW_REASONS)
+    assert not set(CERTAIN_REASONS) & set(SOFT_REASONS)
+
+
+def test_shipped_model_reads_exactly_the_features_the_segmenter_gives():
+    model = shipped_model()
+    assert model is not None, f"{MODEL_PATH} missing: run python -m bench.train_confidence"
+    assert sorted(model.names) == sorted(signs(TWO_STORIES)[0])
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert data["fitted_on"]["split"] == "dev"
+    assert 0 < model.threshold < 1 and 0 < model.threshold_listed < 1
+
+
+def test_split_page_applies_the_shipped_model():
+    split = split_page(TWO_STORIES)
+    plain, features = split_with_features(TWO_STORIES)
+    model = shipped_model()
+    for judged, segment, signs_of in zip(split.segments, plain.segments, features):
+        expected = Segment(title=segment.title, body=segment.body, review=list(segment.review))
+        model.judge(expected, signs_of)
+        assert judged.review == expected.review
+
+
+def test_fit_is_deterministic_and_separates_separable_data():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 3))
+    y = (x[:, 0] - 0.5 * x[:, 2] > 0).astype(float)
+    w1, b1 = train_confidence.fit(x, y, penalty=0.1)
+    w2, b2 = train_confidence.fit(x, y, penalty=0.1)
+    assert np.array_equal(w1, w2) and b1 == b2
+    predicted = (x @ w1 + b1 > 0).astype(float)
+    assert (predicted == y).mean() > 0.95
+    assert w1[0] > 0 > w1[2] and abs(w1[1]) < abs(w1[0]) / 5
+
+
+def test_out_of_fold_probabilities_never_see_their_own_fold():
+    x = np.array([[0.0], [1.0]] * 10)
+    y = np.array([0.0, 1.0] * 10)
+    folds = np.arange(20) % train_confidence.FOLDS
+    prob = train_confidence.out_of_fold(x, y, folds, penalty=1.0)
+    assert prob.shape == (20,) and ((prob > 0.5) == (y == 1)).all()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("pdftotext=0.12,raw=0.15", {"pdftotext": 0.12, "raw": 0.15}),
+    ("raw=0.2", {"raw": 0.2}),
+])
+def test_bounds_parse(text, expected):
+    assert train_confidence.bounds(text) == expected
+
+
+@pytest.mark.parametrize("text", ["pdftotext", "ocr=0.1", "raw=x"])
+def test_bounds_refuse_what_they_cannot_read(text):
+    with pytest.raises(argparse.ArgumentTypeError):
+        train_confidence.bounds(text)
+
+
+def test_training_without_a_corpus_says_what_to_run(tmp_path, capsys):
+    assert train_confidence.main([str(tmp_path), "--dry-run"]) == 1
+    assert "bench.pagecorpus" in capsys.readouterr().err
