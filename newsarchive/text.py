@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 # Spaces a PDF extraction emits: ASCII, ideographic, no-break, the typographic widths, zero-width,
@@ -154,6 +157,20 @@ class Dropped:
 
 _PUNCT_REPEAT_RE = re.compile(r"([，、：；！？。])\1+")
 _HAN_RUN_RE = re.compile(HAN_RE.pattern + "+")
+RADICALS_PATH = Path(__file__).with_name("data") / "radicals.json"
+
+
+@cache
+def _radical_map() -> dict[int, str]:
+    table = json.loads(RADICALS_PATH.read_text(encoding="utf-8"))["map"]
+    return {ord(radical): char for radical, char in table.items()}
+
+
+def unify_radicals(text: str) -> str:
+    """Radical code points as the characters printed: `⼈⺠⽇报` is 人民日报. A font that draws
+    one glyph for both may name the radical to the extraction; which character the glyph is
+    was read from a Simplified Chinese font (`bench/radical_table.py`)."""
+    return text.translate(_radical_map())
 
 
 def _minimal_period(run: str, shortest: int) -> int:

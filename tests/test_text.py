@@ -5,6 +5,7 @@ import pytest
 from newsarchive.text import (
     bigrams, ends_sentence, find_continuation, han_count, join_wrapped_lines,
     rebuild_paragraphs, strip_justification_spaces, text_width, undouble_bold_text,
+    unify_radicals,
 )
 
 
@@ -156,3 +157,24 @@ def test_text_width_counts_latin_as_half():
 
 def test_bigrams_stay_within_han_runs():
     assert bigrams("冬日暖阳、人文") == {"冬日", "日暖", "暖阳", "人文"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("⼈⺠⽇报", "人民日报"),                 # Kangxi radicals and the supplement's 民
+    ("⻓江⻛光", "长江风光"),                 # simplified forms only the supplement has
+    ("⼾籍", "户籍"),                       # the glyph a Simplified font draws, not NFKC's 戶
+    ("人民日报 2024", "人民日报 2024"),      # text without radicals is left alone
+    ("⿰", "⿰"),                           # a description character is no radical
+])
+def test_unify_radicals(text, expected):
+    assert unify_radicals(text) == expected
+
+
+def test_radicals_are_read_as_characters_before_a_page_is_split():
+    from newsarchive.segment import account_han, split_page
+    text = "⼈⺠⽣活持续改善\n\n本报讯（记者 李明）今年以来，全市⼈⺠⽣活⽔平\n持续提⾼。\n"
+    split = split_page(text)
+    assert split.segments[0].title == "人民生活持续改善"
+    assert "全市人民生活水平持续提高" in split.segments[0].body
+    accounted, total, _ = account_han(text, split)
+    assert accounted == total == len("人民生活持续改善本报讯记者李明今年以来全市人民生活水平持续提高")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..model import Artifact, PageSplit, Segment
-from ..text import HAN_RE
+from ..text import HAN_RE, unify_radicals
 from .assign import make_drafts
 from .bodies import cut_bodies, stray_parts
 from .compose import compose_segment, repeated_bylines
@@ -88,7 +88,7 @@ def missing_han(text: str, segments: list[Segment], artifacts: list[Artifact]) -
         found.update(HAN_RE.findall(artifact.text))
     # Counting characters, not matching text: repairs reorder frames and join lines, but they
     # must neither lose nor invent a character.
-    return Counter(HAN_RE.findall(text)) - found
+    return Counter(HAN_RE.findall(unify_radicals(text))) - found
 
 
 def account_han(text: str, split: PageSplit, segments: list[Segment] | None = None
@@ -99,7 +99,7 @@ def account_han(text: str, split: PageSplit, segments: list[Segment] | None = No
     noted, since one missing 的 would otherwise mark half the page."""
     segments = split.segments if segments is None else segments
     missing = missing_han(text, segments, split.artifacts)
-    total = sum(Counter(HAN_RE.findall(text)).values())
+    total = sum(Counter(HAN_RE.findall(unify_radicals(text))).values())
     covered = {n for seg in segments for a, b in seg.spans for n in range(a, b + 1)}
     named: dict[int, Counter] = {}
     for artifact in split.artifacts:

@@ -8,6 +8,7 @@ from ..model import Artifact
 from ..text import (
     SPACES, column_width, column_widths, ends_sentence, find_continuation, han_count, han_pairs, is_han,
     join_wrapped_lines, open_brackets, strip_justification_spaces, text_width, undouble_bold_text,
+    unify_radicals,
 )
 from .patterns import (
     CAPTION_START_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
@@ -27,8 +28,10 @@ WIDE_HEAD = 1.2
 
 
 def page_lines(text: str) -> list[str]:
-    """The page's lines as numbered everywhere (spans, artifacts): any line ending, no BOM."""
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """The page's lines as numbered everywhere (spans, artifacts): any line ending, no BOM,
+    radicals read as the characters they print."""
+    text = unify_radicals(text.lstrip("\ufeff"))
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def read_lines(text: str) -> tuple[list[Line | None], list[Artifact]]:
