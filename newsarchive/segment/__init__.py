@@ -42,7 +42,10 @@ def split_with_features(text: str) -> tuple[PageSplit, list[dict[str, float]]]:
     """The split before the confidence model's judgement, and each article's signs for it."""
     lines, artifacts = read_lines(text)
     listed = find_listed_headlines(lines)
-    items = read_items(lines[:listed[0]] + [None] * (len(lines) - listed[0]) if listed else lines)
+    # Headlines listed apart are placed by their words; the learned model, fitted for
+    # headlines in place, is not asked there.
+    items = read_items(lines[:listed[0]] + [None] * (len(lines) - listed[0]) if listed else lines,
+                       learned=not listed)
     # The headlines listed after the stories are placed by their words, not read in turn; where
     # the text has headlines in place (half as many as the list or more), the lines after the
     # last story are that story's, or a few more stories' set after them.

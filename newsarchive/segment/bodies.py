@@ -29,7 +29,7 @@ def cut_bodies(items: list[Item]) -> tuple[list[Body], list[HeadUnit]]:
         if item.kind == ItemKind.HEAD:
             if previous_kind != ItemKind.HEAD:
                 group += 1
-            units.append(HeadUnit(item.lines, group, len(bodies), item.over_line))
+            units.append(HeadUnit(item.lines, group, len(bodies), item.over_line, item.learned))
             current = None
         elif item.kind == ItemKind.BYLINE_UNDER:
             current = open_body(byline=item.lines[0].text, led_by_byline=True,

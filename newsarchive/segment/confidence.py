@@ -72,6 +72,7 @@ def segment_features(draft: Draft, segment: Segment, page: PageShape) -> dict[st
     features = {
         "headless": float(not draft.head),
         "head_units": float(len(draft.head)),
+        "head_learned": float(any(unit.learned for unit in draft.head)),
         "title_han": math.log1p(han_count(segment.title)),
         "title_spaced": float(bool(SPACED_HAN_RE.search(segment.title))),
         "title_in_lead": _share(title_pairs, first[:LEAD_CHARS]),

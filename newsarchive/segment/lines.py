@@ -14,6 +14,7 @@ from .patterns import (
     CAPTION_START_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
     NO_HEAD_PUNCT, PHOTO_CREDIT_RE, START_BYLINE_RE, UNDER_BYLINE_RE,
 )
+from . import head_model
 from .types import Item, ItemKind, Line
 
 # A headline wrapped in a narrow column beside its text: at most this many lines, each at most
@@ -184,8 +185,13 @@ def _is_section_pair(first: Line, second: Line) -> bool:
             and second.text[-1] not in DANGLING + "—")
 
 
-def read_items(lines: list[Line | None]) -> list[Item]:
-    """Classify the page's runs of lines; a headline can only start where a sentence ended."""
+def read_items(lines: list[Line | None], learned: bool = True,
+               candidates: list[tuple[list[Line], dict[str, float]]] | None = None) -> list[Item]:
+    """Classify the page's runs of lines; a headline can only start where a sentence ended.
+    Where the rules take no headline from a block, the learned model (`head_model`) may take
+    its first lines (`learned`); `candidates`, when given, collects each such possible
+    headline with its signs (for fitting the model)."""
+    model = head_model.shipped_model() if learned else None
     all_lines = [line for line in lines if line is not None]
     column = dict(zip((id(l) for l in all_lines),
                       column_widths([text_width(l.text) for l in all_lines])))
@@ -197,6 +203,7 @@ def read_items(lines: list[Line | None]) -> list[Item]:
     for index, chunk in enumerate(chunks):
         under = chunks[index + 1] if index + 1 < len(chunks) else []
         following = under[0].text if under else ""
+        taken = len(items)
         # After text cut mid-sentence the next block is that sentence's next column, whatever
         # it looks like; after a finished sentence it may be a headline.
         opens = not items or items[-1].kind != ItemKind.TEXT \
@@ -249,10 +256,58 @@ def read_items(lines: list[Line | None]) -> list[Item]:
             if head:
                 items.append(Item(ItemKind.HEAD, chunk[:head]))
                 chunk = chunk[head:]
+        if chunk and len(items) == taken and (model or candidates is not None):
+            head = _learned_head(chunk, chunks[index + 1:index + 3], items, column, opens,
+                                 reads_on, block, model, candidates)
+            if head:
+                items.append(Item(ItemKind.HEAD, chunk[:head], learned=True))
+                chunk = chunk[head:]
         if chunk:
             items.append(Item(ItemKind.TEXT, chunk))
     _mark_wide_kickers(items, column)
     return items
+
+
+def _learned_head(chunk: list[Line], next_chunks: list[list[Line]], items: list[Item],
+                  column: dict[int, float], opens: bool, reads_on: bool, block: bool,
+                  model, candidates: list | None) -> int:
+    """How many first lines of a block the rules left as text the model takes for a headline
+    (0: none): the likeliest of 1 to `head_model.MAX_LINES`, if likely enough. (Headlines
+    inside such a block, after a line ending a sentence, were tried too: on the dev split they
+    cost more stories than they found.)"""
+    before = "".join(line.text for item in items[-3:] for line in item.lines)
+    following = "".join(line.text for part in next_chunks for line in part)
+    best, best_p = 0, 0.0
+    for count in range(1, min(head_model.MAX_LINES, len(chunk)) + 1):
+        head = chunk[:count]
+        # What is certain stays with the rules: no full stop, no credit, no long line.
+        if not _could_head(head[-1]):
+            break
+        rules = {"headingish": all(map(_headingish, head)), "block": block,
+                 "reads_on": reads_on, "wide": _wide_head(chunk) >= count,
+                 "leading": _leading_head(chunk) == count}
+        signs = head_model.head_signs([line.text for line in head],
+                                      [line.text for line in chunk[count:]],
+                                      column[id(head[0])], before, following, opens, rules)
+        if candidates is not None:
+            candidates.append((head, signs))
+        if model is not None:
+            p = model.probability(signs)
+            if p > max(best_p, model.threshold):
+                best, best_p = count, p
+    return best
+
+
+def _could_head(line: Line) -> bool:
+    """A line the model may weigh as a headline's: two Han characters or more, no sentence
+    mark or comma, no credit, no wider than a headline line. Headlines with commas, questions
+    and over-lines ending in a dash are the rules' to find: in text they look like a
+    paragraph's lines and section headings too often."""
+    text = line.text
+    return han_count(text) >= 2 and text_width(text) <= 40 \
+        and not any(c in text for c in "。；，、？?！!") and text[-1] not in DANGLING + "—" \
+        and not (START_BYLINE_RE.match(text) or UNDER_BYLINE_RE.match(text)
+                 or END_BYLINE_RE.search(text))
 
 
 def _mark_wide_kickers(items: list[Item], column: dict[int, float]) -> None:

@@ -33,6 +33,7 @@ class Item:
     kind: ItemKind
     lines: list[Line]
     over_line: bool = False       # a headline block known to lead into the block under it
+    learned: bool = False         # a headline the learned model took, not the rules
 
 
 @dataclass
@@ -101,6 +102,7 @@ class HeadUnit:
     group: int                    # index of its group of adjacent headline units
     position: int                 # how many bodies precede it on the page
     over_line: bool = False       # a kicker set apart: it leads into the block under it
+    learned: bool = False         # taken by the learned model, not the rules
 
     def words(self) -> str:
         """The block's words without its subtitle: what its body is expected to repeat."""
