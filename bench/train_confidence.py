@@ -5,11 +5,12 @@ corpus's dev split.
     .venv/bin/python -m bench.train_confidence --dry-run  # fit and report only
 
 Each true article of a dev page is one example: the signs (`segment_features`) of the segment it
-was matched to, labelled wrong unless it was found exactly with its title. The fit is a
-logistic regression by Newton's method on standardised signs with an L2 penalty: deterministic,
-no random start. The threshold is chosen on out-of-fold probabilities (pages split into folds by
-name), so that with the rules' own flags no extractor's right articles are flagged more than
-`--false-flags`; the dev figures it prints are those out-of-fold ones. The test split is never
+was matched to, labelled wrong unless it was found exactly with its title. The fit is
+gradient-boosted trees (`bench.learn`: scikit-learn, deterministic), exported as plain arrays.
+The thresholds (pages with headlines in place, pages with headlines listed apart) are chosen
+on out-of-fold probabilities (pages split into folds by name), so that with the rules' certain
+reasons no extractor's right articles are flagged more than `--false-flags`; the dev figures it
+prints are those out-of-fold ones. The test split is never
 read here: score it with `python -m bench.segment_score --split test`.
 """
 
@@ -18,17 +19,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import zlib
 from pathlib import Path
 
 import numpy as np
 
+from bench.learn import check_export, export, fit_trees, fold_of, out_of_fold
 from bench.segment_score import DEFAULT_CORPUS, load_truths, score_split
 from newsarchive.segment import split_with_features
 from newsarchive.segment.confidence import CERTAIN_REASONS, MODEL_PATH
 
 EXTRACTORS = ("pdftotext", "raw", "pdfminer")
-FOLDS = 5
 MIN_RIGHT = 50    # right articles of an extractor on a kind of page for its bound to apply there
 
 
@@ -46,45 +46,6 @@ def examples(corpus: Path, truths: list[dict], extractor: str):
             rows.append((signs, not article.right,
                          any(signs[f"rule_{reason}"] for reason in CERTAIN_REASONS), truth["name"]))
     return rows
-
-
-def fit(x: np.ndarray, y: np.ndarray, penalty: float) -> tuple[np.ndarray, float]:
-    """Logistic regression weights and bias, by Newton's method (L2 on the weights only)."""
-    n, d = x.shape
-    a = np.hstack([x, np.ones((n, 1))])
-    w = np.zeros(d + 1)
-    ridge = np.full(d + 1, penalty)
-    ridge[-1] = 0.0
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-np.clip(a @ w, -30, 30)))
-        grad = a.T @ (p - y) + ridge * w
-        hess = (a * (p * (1 - p))[:, None]).T @ a + np.diag(ridge) + 1e-9 * np.eye(d + 1)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.max(np.abs(step)) < 1e-8:
-            break
-    return w[:-1], float(w[-1])
-
-
-def fold_of(page: str) -> int:
-    return zlib.crc32(page.encode()) % FOLDS
-
-
-def standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
-    return mean, scale
-
-
-def out_of_fold(x: np.ndarray, y: np.ndarray, folds: np.ndarray, penalty: float) -> np.ndarray:
-    prob = np.zeros(len(y))
-    for k in range(FOLDS):
-        train, held = folds != k, folds == k
-        mean, scale = standardise(x[train])
-        w, b = fit((x[train] - mean) / scale, y[train], penalty)
-        prob[held] = 1 / (1 + np.exp(-np.clip(((x[held] - mean) / scale) @ w + b, -30, 30)))
-    return prob
 
 
 def rates(prob, y, rule, extractor_of, threshold, extractor, group=True):
@@ -120,7 +81,8 @@ def parse_args(argv):
                         help="most right articles flagged out of fold, per extractor "
                              "(default: pdftotext=0.12,raw=0.15; the issue bounds the default "
                              "order's at 0.15)")
-    parser.add_argument("--penalty", type=float, default=1.0, help="L2 weight (default: 1)")
+    parser.add_argument("--trees", type=int, default=150, help="trees (default: 150)")
+    parser.add_argument("--depth", type=int, default=3, help="depth of a tree (default: 3)")
     parser.add_argument("--dry-run", action="store_true", help="do not write the model")
     return parser.parse_args(argv)
 
@@ -144,7 +106,8 @@ def main(argv=None) -> int:
     folds = np.array([fold_of(page) for *_, page in rows])
     extractor_of = np.array(extractor_of)
 
-    prob = out_of_fold(x, y, folds, args.penalty)
+    params = {"trees": args.trees, "depth": args.depth}
+    prob = out_of_fold(x, y, folds, **params)
     # Per kind of page (headlines in place, or listed after the stories), the highest catch
     # whose false flags stay within each extractor's bound on that kind.
     listed = x[:, names.index("page_listed")] == 1
@@ -169,21 +132,18 @@ def main(argv=None) -> int:
               f"catch {before[0]:.1%} -> {after[0]:.1%}, "
               f"right flagged {before[1]:.1%} -> {after[1]:.1%}")
 
-    mean, scale = standardise(x)
-    w, b = fit((x - mean) / scale, y, args.penalty)
-    for name, weight in sorted(zip(names, w), key=lambda pair: -abs(pair[1]))[:10]:
-        print(f"  {weight:+.2f}  {name}")
-    model = {
-        "names": names, "mean": [round(v, 6) for v in mean], "scale": [round(v, 6) for v in scale],
-        "weights": [round(v, 6) for v in w], "bias": round(b, 6), **thresholds,
-        "fitted_on": {"split": "dev", "pages": len(truths), "examples": len(rows),
-                      "extractors": list(EXTRACTORS), "penalty": args.penalty,
-                      "false_flag_bound": args.false_flags, "dev_out_of_fold": report,
-                      "corpus": json.loads((args.corpus / "INDEX.json").read_text())
-                      .get("sources", {}) if (args.corpus / "INDEX.json").exists() else {}},
-    }
+    fitted = fit_trees(x, y, **params)
+    model = export(fitted, names, y, thresholds["threshold"])
+    check_export(model, fitted, x, names)
+    model["threshold_listed"] = thresholds["threshold_listed"]
+    model["fitted_on"] = {
+        "split": "dev", "pages": len(truths), "examples": len(rows),
+        "extractors": list(EXTRACTORS), **params,
+        "false_flag_bounds": args.false_flags, "dev_out_of_fold": report,
+        "corpus": json.loads((args.corpus / "INDEX.json").read_text()).get("source_commits", {})
+        if (args.corpus / "INDEX.json").exists() else {}}
     if not args.dry_run:
-        MODEL_PATH.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n",
+        MODEL_PATH.write_text(json.dumps(model, separators=(",", ":")) + "\n",
                               encoding="utf-8")
         print(f"wrote {MODEL_PATH}")
     return 0

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.segment_score import DEFAULT_CORPUS, load_truths, norm, score_page, summarise
-from bench.train_confidence import FOLDS, fold_of
+from bench.learn import check_export, export, fit_trees, fold_of, out_of_fold
 from newsarchive.segment import head_model
 from newsarchive.segment.listed import find_listed_headlines
 from newsarchive.segment.lines import read_items, read_lines
@@ -83,26 +83,6 @@ def segment_scores(corpus: Path, truths: list[dict]) -> dict[str, float]:
     return out
 
 
-def fit_trees(x: np.ndarray, y: np.ndarray, trees: int, depth: int, rate: float):
-    from sklearn.ensemble import GradientBoostingClassifier
-    return GradientBoostingClassifier(n_estimators=trees, max_depth=depth, learning_rate=rate,
-                                      random_state=0).fit(x, y)
-
-
-def export(fitted, names: list[str], y: np.ndarray, rate: float, threshold: float) -> dict:
-    """The fitted ensemble as plain arrays (`head_model.TreeModel`)."""
-    prior = float(np.log(y.mean() / (1 - y.mean())))
-    trees = []
-    for (estimator,) in fitted.estimators_:
-        tree = estimator.tree_
-        trees.append({"feature": [int(f) for f in tree.feature],
-                      "threshold": [float(t) for t in tree.threshold],
-                      "left": [int(n) for n in tree.children_left],
-                      "right": [int(n) for n in tree.children_right],
-                      "value": [float(v) for v in tree.value[:, 0, 0]]})
-    return {"names": names, "prior": prior, "rate": rate, "trees": trees, "threshold": threshold}
-
-
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m bench.train_heads", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -131,11 +111,8 @@ def main(argv=None) -> int:
     x = np.array([[signs[name] for name in names] for signs, _, _ in rows], dtype=float)
     y = np.array([label for _, label, _ in rows], dtype=float)
     folds = np.array([fold_of(page) for *_, page in rows])
-    prob = np.zeros(len(y))
-    for k in range(FOLDS):
-        train, held = folds != k, folds == k
-        prob[held] = fit_trees(x[train], y[train], args.trees, args.depth,
-                               args.rate).predict_proba(x[held])[:, 1]
+    params = {"trees": args.trees, "depth": args.depth, "rate": args.rate}
+    prob = out_of_fold(x, y, folds, **params)
     threshold = 1.0
     for candidate in np.unique(np.round(prob, 4))[::-1]:
         taken = prob > candidate
@@ -146,12 +123,9 @@ def main(argv=None) -> int:
           f"out of fold at {threshold:.3f}: {int(taken.sum())} taken, "
           f"precision {y[taken].mean() if taken.any() else 0:.1%}, "
           f"recall {(taken & (y == 1)).sum() / max(1, y.sum()):.1%}")
-    fitted = fit_trees(x, y, args.trees, args.depth, args.rate)
-    model = export(fitted, names, y, args.rate, threshold)
-    # The arrays must predict what scikit-learn does.
-    shipped = head_model.TreeModel.from_json(model)
-    ours = np.array([shipped.probability(signs) for signs, _, _ in rows[:500]])
-    assert np.allclose(ours, fitted.predict_proba(x[:500])[:, 1], atol=1e-9), "export differs"
+    fitted = fit_trees(x, y, **params)
+    model = export(fitted, names, y, threshold)
+    check_export(model, fitted, x, names)
     model["fitted_on"] = {"split": "dev", "pages": len(truths), "examples": len(rows),
                           "extractors": list(EXTRACTORS), "trees": args.trees,
                           "depth": args.depth, "precision_bound": args.precision,

@@ -7,12 +7,13 @@ import json
 import numpy as np
 import pytest
 
-from bench import train_confidence
+from bench import learn, train_confidence
 from newsarchive.model import REVIEW_REASONS, Segment
 from newsarchive.segment import split_page, split_with_features
 from newsarchive.segment.confidence import (
     CERTAIN_REASONS, MODEL_PATH, SOFT_REASONS, Model, shipped_model,
 )
+from newsarchive.segment.trees import Tree, TreeModel
 
 
 def page(text: str) -> str:
@@ -65,11 +66,15 @@ def test_page_shape_ignores_share_when_the_page_has_one_article():
     assert len(only) == 1 and only[0]["body_share"] == 0.0 and only[0]["line_reach"] == 0.0
 
 
-def toy_model(threshold: float) -> Model:
-    # Doubts rise with `ends_open` only.
-    names = ("ends_open", "page_listed")
-    return Model(names=names, mean=(0.0, 0.0), scale=(1.0, 1.0), weights=(4.0, 0.0), bias=-2.0,
-                 threshold=threshold, threshold_listed=threshold)
+# Doubts rise with `ends_open` only: log-odds -2 below 0.5, +2 above.
+ENDS_OPEN = Tree(feature=(0, -2, -2), threshold=(0.5, -2.0, -2.0), left=(1, -1, -1),
+                 right=(2, -1, -1), value=(0.0, -2.0, 2.0))
+
+
+def toy_model(threshold: float, threshold_listed: float | None = None) -> Model:
+    trees = TreeModel(names=("ends_open",), prior=0.0, rate=1.0, trees=(ENDS_OPEN,),
+                      threshold=threshold)
+    return Model(trees, threshold if threshold_listed is None else threshold_listed)
 
 
 @pytest.mark.parametrize("review, ends_open, expected", [
@@ -86,16 +91,8 @@ def test_judge_settles_the_review_list(review, ends_open, expected):
     assert segment.review == expected
 
 
-def test_probability_is_the_logistic_of_the_weighted_signs():
-    model = toy_model(0.5)
-    assert model.probability({"ends_open": 0.5, "page_listed": 0.0}) == pytest.approx(0.5)
-    assert model.probability({"ends_open": 1.0, "page_listed": 0.0}) == pytest.approx(
-        1 / (1 + np.exp(-2.0)))
-
-
 def test_listed_pages_have_their_own_threshold():
-    model = Model(names=("ends_open", "page_listed"), mean=(0.0, 0.0), scale=(1.0, 1.0),
-                  weights=(4.0, 0.0), bias=-2.0, threshold=0.9, threshold_listed=0.5)
+    model = toy_model(threshold=0.95, threshold_listed=0.5)
     assert model.doubts({"ends_open": 1.0, "page_listed": 1.0})
     assert not model.doubts({"ends_open": 1.0, "page_listed": 0.0})
 
@@ -108,10 +105,10 @@ def test_reasons_are_known_and_split_between_certain_and_soft():
 def test_shipped_model_reads_exactly_the_features_the_segmenter_gives():
     model = shipped_model()
     assert model is not None, f"{MODEL_PATH} missing: run python -m bench.train_confidence"
-    assert sorted(model.names) == sorted(signs(TWO_STORIES)[0])
+    assert sorted(model.trees.names) == sorted(signs(TWO_STORIES)[0])
     data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     assert data["fitted_on"]["split"] == "dev"
-    assert 0 < model.threshold < 1 and 0 < model.threshold_listed < 1
+    assert 0 < model.trees.threshold < 1 and 0 < model.threshold_listed < 1
 
 
 def test_split_page_applies_the_shipped_model():
@@ -124,24 +121,42 @@ def test_split_page_applies_the_shipped_model():
         assert judged.review == expected.review
 
 
-def test_fit_is_deterministic_and_separates_separable_data():
+def separable(n: int = 300):
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(200, 3))
-    y = (x[:, 0] - 0.5 * x[:, 2] > 0).astype(float)
-    w1, b1 = train_confidence.fit(x, y, penalty=0.1)
-    w2, b2 = train_confidence.fit(x, y, penalty=0.1)
-    assert np.array_equal(w1, w2) and b1 == b2
-    predicted = (x @ w1 + b1 > 0).astype(float)
-    assert (predicted == y).mean() > 0.95
-    assert w1[0] > 0 > w1[2] and abs(w1[1]) < abs(w1[0]) / 5
+    x = rng.normal(size=(n, 3))
+    return x, (x[:, 0] - 0.5 * x[:, 2] > 0).astype(float)
+
+
+def test_trees_fit_deterministically_and_export_what_scikit_learn_predicts():
+    pytest.importorskip("sklearn")
+    x, y = separable()
+    names = ["a", "b", "c"]
+    first = learn.export(learn.fit_trees(x, y, trees=20), names, y, threshold=0.5)
+    fitted = learn.fit_trees(x, y, trees=20)
+    assert learn.export(fitted, names, y, threshold=0.5) == first
+    learn.check_export(first, fitted, x, names)     # raises if the arrays predict otherwise
+    model = TreeModel.from_json(first)
+    right = sum((model.probability(dict(zip(names, row))) > 0.5) == bool(label)
+                for row, label in zip(x, y))
+    assert right / len(y) > 0.95
 
 
 def test_out_of_fold_probabilities_never_see_their_own_fold():
-    x = np.array([[0.0], [1.0]] * 10)
-    y = np.array([0.0, 1.0] * 10)
-    folds = np.arange(20) % train_confidence.FOLDS
-    prob = train_confidence.out_of_fold(x, y, folds, penalty=1.0)
-    assert prob.shape == (20,) and ((prob > 0.5) == (y == 1)).all()
+    pytest.importorskip("sklearn")
+    x, y = separable(200)
+    folds = np.arange(200) % learn.FOLDS
+    # Labels flipped in fold 0 only: its own trees never saw them, so its probabilities
+    # follow the other folds' rule, not its own labels.
+    flipped = y.copy()
+    flipped[folds == 0] = 1 - flipped[folds == 0]
+    prob = learn.out_of_fold(x, flipped, folds, trees=20)
+    held = folds == 0
+    assert ((prob[held] > 0.5) == (y[held] == 1)).mean() > 0.9
+
+
+def test_folds_are_fixed_by_page_name():
+    assert learn.fold_of("p0001") == learn.fold_of("p0001")
+    assert {learn.fold_of(f"p{n:04}") for n in range(50)} == set(range(learn.FOLDS))
 
 
 @pytest.mark.parametrize("text, expected", [

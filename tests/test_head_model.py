@@ -6,7 +6,7 @@ import math
 import pytest
 
 from newsarchive.segment import head_model, split_page
-from newsarchive.segment.head_model import Tree, TreeModel
+from newsarchive.segment.trees import Tree, TreeModel
 from newsarchive.segment.lines import _could_head, read_items, read_lines
 from newsarchive.segment.types import ItemKind, Line
 

@@ -3,9 +3,9 @@
 The rules that flag an article for review each see one sign (a headline sharing no words with
 its text, a dateline in mid-body). Wrong articles mostly show several weak signs at once: a
 headline whose words the lead does not repeat, a body ending mid-sentence, many frames from far
-apart lines, on a page whose lines run across columns. A logistic model weighs those signs; its
-weights are fitted on the page corpus's dev split by `bench/train_confidence.py` (deterministic)
-and shipped beside this module. An article the model finds more likely wrong than the model's
+apart lines, on a page whose lines run across columns. A small ensemble of decision trees
+(`trees.TreeModel`) weighs those signs; it is fitted on the page corpus's dev split by
+`bench/train_confidence.py` (deterministic) and shipped beside this module. An article the model finds more likely wrong than the model's
 threshold is flagged `doubtful`.
 """
 
@@ -21,6 +21,7 @@ from pathlib import Path
 from ..model import Segment
 from ..text import CLOSERS, bigrams, ends_sentence, han_count
 from .patterns import DATELINE_RE
+from .trees import TreeModel
 from .types import Draft, Line
 
 MODEL_PATH = Path(__file__).with_name("confidence.json")
@@ -31,8 +32,6 @@ CERTAIN_REASONS = ("no-headline", "frames-reordered", "frames-joined", "body-spl
 SOFT_REASONS = ("headline-weak", "sections-placed")
 RULE_REASONS = CERTAIN_REASONS + SOFT_REASONS
 SPACED_HAN_RE = re.compile(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]")
-LISTED_INTERACTIONS = ("title_in_lead", "title_in_body", "body_share", "frames", "open_paragraphs",
-                       "ends_open", "spans", "line_reach")
 LEAD_CHARS = 80           # a lead restates its headline within about its first sentence
 
 
@@ -93,34 +92,23 @@ def segment_features(draft: Draft, segment: Segment, page: PageShape) -> dict[st
         "starts_dateline": float(bool(DATELINE_RE.match(first))),
         "datelines": float(len(DATELINE_RE.findall(body))),
         "spaced_han": 1000 * len(SPACED_HAN_RE.findall(body)) / body_han if body_han else 0.0,
-        # Whether, not how many: a long feature has many section headings of its own.
-        "headings": float("\n## " in body or body.startswith("## ")),
         "continues": float(bool(segment.continues or segment.continued_from)),
         "page_segments": math.log1p(page.segments),
-        "page_line_width": page.line_width / 20,
         "page_spaced": page.spaced_share,
         "page_listed": float(page.listed),
     }
-    # The same sign weighs differently where headlines were placed by their words.
-    features.update({f"listed_{name}": value * page.listed for name, value in list(features.items())
-                     if name in LISTED_INTERACTIONS})
     features.update((f"rule_{reason}", float(reason in segment.review)) for reason in RULE_REASONS)
     return features
 
 
 @dataclass(frozen=True)
 class Model:
-    names: tuple[str, ...]
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
-    weights: tuple[float, ...]
-    bias: float
-    threshold: float          # flag where the probability of being wrong is above this …
-    threshold_listed: float   # … or this, on a page whose headlines were listed apart
+    trees: TreeModel          # flag where the probability of being wrong is above its
+    threshold_listed: float   # threshold, or above this on a page whose headlines were listed
 
     def doubts(self, features: dict[str, float]) -> bool:
-        return self.probability(features) > (
-            self.threshold_listed if features["page_listed"] else self.threshold)
+        return self.trees.probability(features) > (
+            self.threshold_listed if features["page_listed"] else self.trees.threshold)
 
     def judge(self, segment: Segment, features: dict[str, float]) -> None:
         """Settle the article's review list: soft reasons go where the model is sure of it;
@@ -130,17 +118,9 @@ class Model:
         elif not segment.review:
             segment.review.append("doubtful")
 
-    def probability(self, features: dict[str, float]) -> float:
-        z = self.bias + math.fsum(w * (features[name] - m) / s for name, m, s, w
-                                  in zip(self.names, self.mean, self.scale, self.weights))
-        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
-
     @classmethod
     def from_json(cls, data: dict) -> Model:
-        return cls(names=tuple(data["names"]), mean=tuple(data["mean"]),
-                   scale=tuple(data["scale"]), weights=tuple(data["weights"]),
-                   bias=data["bias"], threshold=data["threshold"],
-                   threshold_listed=data["threshold_listed"])
+        return cls(TreeModel.from_json(data), data["threshold_listed"])
 
 
 @cache

@@ -8,8 +8,8 @@ no full stop, the text under it repeats its words, it is no wider than the colum
 interact (a short line means a headline only where no full stop and a finished sentence go
 with it), so the model is a small ensemble of decision trees (gradient boosting), weighing each
 possible headline of 1 to `MAX_LINES` lines at the start of a block the rules left as text. It
-is fitted on the page corpus's dev split by `bench/train_heads.py` (scikit-learn, needed only
-to fit) and shipped as `head_model.json`: the trees as plain arrays, read here.
+is fitted on the page corpus's dev split by `bench/train_heads.py` and shipped as
+`head_model.json` (`trees.TreeModel`).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from ..text import bigrams, ends_sentence, han_count, open_brackets, text_width
 from .patterns import DATELINE_RE, START_BYLINE_RE, UNDER_BYLINE_RE
+from .trees import TreeModel
 
 MODEL_PATH = Path(__file__).with_name("head_model.json")
 MAX_LINES = 3
@@ -70,47 +70,6 @@ def head_signs(texts: list[str], after: list[str], column: float, before: str, f
     }
     signs.update((f"rule_{name}", float(value)) for name, value in rules.items())
     return signs
-
-
-@dataclass(frozen=True)
-class Tree:
-    """One regression tree: node i splits on `feature[i]` at `threshold[i]` (left when the
-    value is at most it) or, where `left[i]` is -1, is a leaf worth `value[i]`."""
-
-    feature: tuple[int, ...]
-    threshold: tuple[float, ...]
-    left: tuple[int, ...]
-    right: tuple[int, ...]
-    value: tuple[float, ...]
-
-    def leaf_value(self, x: list[float]) -> float:
-        node = 0
-        while self.left[node] != -1:
-            node = self.left[node] if x[self.feature[node]] <= self.threshold[node] \
-                else self.right[node]
-        return self.value[node]
-
-
-@dataclass(frozen=True)
-class TreeModel:
-    names: tuple[str, ...]
-    prior: float              # log-odds before any tree
-    rate: float               # each tree's learning rate
-    trees: tuple[Tree, ...]
-    threshold: float          # take a headline where its probability is above this
-
-    def probability(self, signs: dict[str, float]) -> float:
-        x = [signs[name] for name in self.names]
-        z = self.prior + self.rate * math.fsum(tree.leaf_value(x) for tree in self.trees)
-        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
-
-    @classmethod
-    def from_json(cls, data: dict) -> TreeModel:
-        trees = tuple(Tree(*(tuple(tree[key]) for key in ("feature", "threshold", "left",
-                                                             "right", "value")))
-                      for tree in data["trees"])
-        return cls(names=tuple(data["names"]), prior=data["prior"], rate=data["rate"],
-                   trees=trees, threshold=data["threshold"])
 
 
 @cache

@@ -1,0 +1,58 @@
+"""What the fitting scripts share (`train_confidence.py`, `train_heads.py`): pages split into
+folds by name, gradient-boosted trees (scikit-learn, `random_state=0`: deterministic) and their
+export to the plain arrays `newsarchive.segment.trees.TreeModel` reads."""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+FOLDS = 5
+
+
+def fold_of(page: str) -> int:
+    """The fold of a page: fixed by its name, so every run splits the same way."""
+    return zlib.crc32(page.encode()) % FOLDS
+
+
+def fit_trees(x: np.ndarray, y: np.ndarray, trees: int = 150, depth: int = 3,
+              rate: float = 0.1):
+    from sklearn.ensemble import GradientBoostingClassifier
+    return GradientBoostingClassifier(n_estimators=trees, max_depth=depth, learning_rate=rate,
+                                      random_state=0).fit(x, y)
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray, folds: np.ndarray, **params) -> np.ndarray:
+    """Each example's probability from trees fitted on the other folds' pages."""
+    prob = np.zeros(len(y))
+    for k in range(FOLDS):
+        held = folds == k
+        if held.any():
+            prob[held] = fit_trees(x[~held], y[~held], **params).predict_proba(x[held])[:, 1]
+    return prob
+
+
+def export(fitted, names: list[str], y: np.ndarray, threshold: float) -> dict:
+    """The fitted ensemble as plain arrays (`TreeModel.from_json`)."""
+    prior = float(np.log(y.mean() / (1 - y.mean())))
+    trees = []
+    for (estimator,) in fitted.estimators_:
+        tree = estimator.tree_
+        trees.append({"feature": [int(f) for f in tree.feature],
+                      "threshold": [float(t) for t in tree.threshold],
+                      "left": [int(n) for n in tree.children_left],
+                      "right": [int(n) for n in tree.children_right],
+                      "value": [float(v) for v in tree.value[:, 0, 0]]})
+    return {"names": names, "prior": prior, "rate": float(fitted.learning_rate), "trees": trees,
+            "threshold": threshold}
+
+
+def check_export(model: dict, fitted, x: np.ndarray, names: list[str]) -> None:
+    """The exported arrays must give scikit-learn's probabilities."""
+    from newsarchive.segment.trees import TreeModel
+    shipped = TreeModel.from_json(model)
+    sample = x[:500]
+    ours = np.array([shipped.probability(dict(zip(names, row))) for row in sample])
+    if not np.allclose(ours, fitted.predict_proba(sample)[:, 1], atol=1e-9):
+        raise AssertionError("the exported trees do not give scikit-learn's probabilities")
