@@ -268,12 +268,18 @@ def test_pdf_page_views_are_valid_per_the_nu_checker(pdf_site):
 
 
 def test_articles_to_review_are_marked_on_their_page_and_in_the_source_view(built_site):
-    """The seed pages without a printed date are undated: their articles say why to check them;
-    the dated page's articles carry no mark."""
+    """The seed pages without a printed date are undated: their articles say why to check them.
+    Every article page carries the mark exactly when its front matter lists a reason."""
+    from newsarchive.frontmatter import split_front_matter
     pages = html_pages(built_site / "_site")
     undated = "".join(Page(pages["articles/undated-p-004-be770faa11c46e25-01.html"]).text)
     assert "待核对：版面未印日期，日期未知" in undated
     source = "".join(Page(pages["sources/004_be770faa11c46e25.html"]).text)
     assert "待核对：版面未印日期，日期未知" in source
-    dated = "".join(Page(pages["articles/2024-12-22-a01-01.html"]).text)
-    assert "待核对" not in dated
+    marked = {True: 0, False: 0}
+    for path in sorted((built_site / "content").glob("*.md")):
+        meta, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
+        text = "".join(Page(pages[f"articles/{path.stem}.html"]).text)
+        assert ("待核对" in text) == bool(meta["review"]), path.name
+        marked[bool(meta["review"])] += 1
+    assert marked[True] and marked[False], "the seeds hold articles of both kinds"
