@@ -169,7 +169,7 @@ class PagesStage(Stage):
             else self.reached_plan(build, previous, kept)
         if partial is None:
             return
-        if all(build.staging.keep(path) for path in partial.kept):
+        if build.staging.keep_all(partial.kept):
             self.partial, build.small = partial, len(partial.pages) < PARALLEL_MIN_PAGES
         else:  # the output lost a page: plan everything after all, in a fresh folder
             build.staging.discard()
