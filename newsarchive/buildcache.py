@@ -161,6 +161,9 @@ class CacheMemory:
 
     state_file: tuple[int, int, int, int] | None = None
     entries: dict[str, tuple] = field(default_factory=dict)
+    # The content folder's files as its last build listed them (content.relist_content): a
+    # build told what changed since lists only that. Kept whatever became of that build.
+    listing: tuple[Path, ContentListing] | None = None
 
 
 class BuildCache:

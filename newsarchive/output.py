@@ -403,14 +403,7 @@ def start_staging(out_dir: Path, spare: Spare | None = None,
         # Renamed first: a build killed while it updates the spare leaves a temporary folder,
         # which the next build removes, never a spare that lies about what it holds.
         os.replace(kept, temp_dir)
-        for rel in spare.stale:
-            _unlink(temp_dir / rel)
-            source = out_dir / rel
-            if source.is_file():
-                (temp_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-                _link_or_copy(source, temp_dir / rel)
-            else:
-                _remove_empty_parents(temp_dir, rel)
+        _catch_up(temp_dir, out_dir, spare.stale)
         return Staging(out_dir, temp_dir, previous_files=out_files)
     except OSError as exc:
         raise write_error(exc, out_dir) from None
