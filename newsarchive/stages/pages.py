@@ -11,10 +11,12 @@ page keeps its file, fingerprint and context.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import os
 import sys
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from .. import config as config_module
@@ -106,7 +108,7 @@ def text_edits(contents: ContentCache) -> set[str] | None:
 def replan_pages(kept: KeptContexts, edited: set[str], site: Site) -> list[Page]:
     """The pages holding an edited article, from the contexts the last full plan kept, with
     this build's articles in them: with every card unchanged, nothing else of theirs changed."""
-    articles = {a.id: a for a in site.articles}
+    articles = _ArticlesById(site.articles)
     cards = _Cards(articles)
     replanned = []
     for context, ids in kept.pages.values():
@@ -116,11 +118,28 @@ def replan_pages(kept: KeptContexts, edited: set[str], site: Site) -> list[Page]
     return replanned
 
 
+class _ArticlesById:
+    """Article id -> article, looked up in the articles as loaded (sorted by id): the few pages
+    planned again name a few dozen of them, not worth a map of all."""
+
+    def __init__(self, articles: list[Article]):
+        self.articles = articles
+        self.by_id: dict[str, Article] | None = None
+
+    def __getitem__(self, article_id: str) -> Article:
+        at = bisect.bisect_left(self.articles, article_id, key=attrgetter("id"))
+        if at < len(self.articles) and self.articles[at].id == article_id:
+            return self.articles[at]
+        if self.by_id is None:  # not sorted after all
+            self.by_id = {a.id: a for a in self.articles}
+        return self.by_id[article_id]
+
+
 class _Cards(dict):
     """Article id -> its card, made when first asked for: the few pages planned again name a
     few dozen of the archive's articles."""
 
-    def __init__(self, articles: dict[str, Article]):
+    def __init__(self, articles: _ArticlesById):
         super().__init__()
         self.articles = articles
 
