@@ -926,11 +926,16 @@ def test_the_real_pipeline_names_the_files_its_build_changed(site_copy):
 def test_real_edit_is_built_from_the_watched_paths_and_the_spare_is_tidied(real_site, site_copy,
                                                                             monkeypatch):
     """The watcher names the saved file: the build looks at it alone, not at every content
-    file, and after the build the spare site is brought up to date while the preview waits."""
+    file, and after the build the spare site is brought up to date while the preview waits;
+    what the first edit's search update needs was loaded meanwhile too."""
     from newsarchive import content as content_module
     from newsarchive.buildcache import BuildCache, BuildState
 
+    from newsarchive.search import variants
+
     preview, log = real_site
+    # Loaded after the first build, not by the first edit's search update.
+    assert variants._translation.cache_info().currsize == 1
     walks: list[int] = []
     real = content_module.content_files
     monkeypatch.setattr(content_module, "content_files", lambda *a: walks.append(1) or real(*a))

@@ -34,6 +34,7 @@ class SitePipeline:
         self._built: frozenset[str] | None = None
         self.memory = CacheMemory()
         self._seen: frozenset[Path] | None = None
+        self._warm = False
 
     def ingest(self) -> str:
         if not self.seeds_dir.is_dir():
@@ -68,6 +69,12 @@ class SitePipeline:
         except ArchiveError:
             return   # changed since the build: the next build reports it
         tidy_spare(config, self.content_dir, self.out_dir, self.memory)
+        if not self._warm:
+            # What the search update of the first edit would otherwise load (OpenCC's table,
+            # a quarter of a second), loaded while the preview waits for it.
+            from ..search.variants import simplify
+            simplify("")
+            self._warm = True
 
 
 class Preview:
