@@ -214,3 +214,35 @@ def tidy_spare(config: SiteConfig, content_dir: Path, out_dir: Path,
             return spare is not None
     except (ArchiveError, OSError):
         return False  # the next build does it, or builds afresh
+
+
+def warm_contents(config: SiteConfig, content_dir: Path, out_dir: Path, memory: CacheMemory
+                  ) -> bool:
+    """Load the articles into the memory's content cache as the next build would, if its last
+    build did not (a no-op loads none): the preview's first edit then reads only its file.
+    Kept only if the load found every file as the cache has it; else the next build loads
+    them itself and sees what changed. False when nothing was kept."""
+    if memory.listing is None or memory.listing[0] != Path(content_dir).resolve():
+        return False
+    cache = BuildCache(config.root, Path(content_dir), Path(out_dir).resolve(), memory)
+    try:
+        with BuildLock(Path(out_dir).resolve(), wait=0) as _lock:
+            if cache.load("state", BuildState) is None:
+                return False
+            contents = load_contents(cache, code_version(ARTICLE_CODE))
+            if contents.loaded is not None or not contents.entries:
+                cache.remember()
+                return False
+            try:
+                load_content(Path(content_dir), contents, memory.listing[1])
+            except ArchiveError:
+                contents.parsed = {"": None}  # not kept: the next build reports it
+            if contents.parsed or contents.removed:
+                for name in ("content", "content-recent"):
+                    if cache.used is not None:
+                        cache.used.pop(name, None)
+                    memory.entries.pop(name, None)
+            cache.remember()
+            return not (contents.parsed or contents.removed)
+    except (ArchiveError, OSError):
+        return False

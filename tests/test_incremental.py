@@ -13,7 +13,7 @@ import pytest
 
 from newsarchive import build as build_module
 from newsarchive import taxonomy
-from newsarchive.build import build_site, tidy_spare
+from newsarchive.build import build_site, tidy_spare, warm_contents
 from newsarchive import buildcache
 from newsarchive.buildcache import CACHE_DIR, CacheMemory
 from newsarchive.stages import pages as pages_stage
@@ -764,3 +764,33 @@ class CacheProbe:
         cache = buildcache.BuildCache(self.site, self.site / "content",
                                       (self.site / "_site").resolve())
         return cache.load("state", buildcache.BuildState)
+
+
+def test_articles_warmed_after_a_no_op_are_the_next_builds_own(site, monkeypatch):
+    """The preview's first build is usually a no-op, which loads no article: warm_contents()
+    loads them meanwhile, so the first edit reads its own file only, and equals cold. When
+    the warm load finds a file changed, it keeps nothing: the next build must see the change."""
+    monkeypatch.setattr(buildcache, "RACY_NS", 0)  # no input is too recent to trust
+    build(site)
+    config = load_config(site / "site.yaml")
+    memory = CacheMemory()
+    build(site, memory=memory)  # a no-op
+    before = watched_paths(site)
+    assert warm_contents(config, site / "content", site / "_site", memory)
+    time.sleep(0.01)
+    replace(site / EDITED, "\n\n", "\n\n第一次改。\n\n")
+    reads = []
+    real = content_module._read_entry
+    monkeypatch.setattr(content_module, "_read_entry", lambda *a: reads.append(a[1]) or real(*a))
+    build_site(config, site / "content", site / "_site", quiet=True, memory=memory,
+               changed=seen_since(site, before))
+    assert reads == [EDITED.split("/", 1)[1]]
+    build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold")
+    # A change the warm load sees first is not swallowed by it.
+    memory = CacheMemory()
+    build(site, memory=memory)
+    replace(site / EDITED, "第一次改", "第二次改")
+    assert not warm_contents(config, site / "content", site / "_site", memory)
+    build_site(config, site / "content", site / "_site", quiet=True, memory=memory)
+    assert "第二次改" in (site / "_site/articles/2023-06-15-a03-01.html").read_text("utf-8")

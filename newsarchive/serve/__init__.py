@@ -13,7 +13,7 @@ import webbrowser
 from pathlib import Path
 from typing import Callable
 
-from ..build import build_site, tidy_spare
+from ..build import build_site, tidy_spare, warm_contents
 from ..buildcache import CacheMemory
 from ..config import SiteConfig, load_config
 from ..errors import ArchiveError, ArchiveErrors
@@ -69,6 +69,7 @@ class SitePipeline:
         except ArchiveError:
             return   # changed since the build: the next build reports it
         tidy_spare(config, self.content_dir, self.out_dir, self.memory)
+        warm_contents(config, self.content_dir, self.out_dir, self.memory)
         if not self._warm:
             # What the search update of the first edit would otherwise load (OpenCC's table,
             # a quarter of a second), loaded while the preview waits for it.
