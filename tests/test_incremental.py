@@ -794,3 +794,15 @@ def test_articles_warmed_after_a_no_op_are_the_next_builds_own(site, monkeypatch
     assert not warm_contents(config, site / "content", site / "_site", memory)
     build_site(config, site / "content", site / "_site", quiet=True, memory=memory)
     assert "第二次改" in (site / "_site/articles/2023-06-15-a03-01.html").read_text("utf-8")
+
+
+def test_the_content_cache_pickles_to_equal_articles_and_paths(site):
+    import pickle
+
+    cache = ContentCache()
+    load_content(site / "content", cache)
+    loaded = pickle.loads(pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
+    assert loaded.entries == cache.entries and loaded.loaded is None
+    for rel, entry in cache.entries.items():
+        path = loaded.entries[rel].article.path
+        assert type(path) is type(entry.article.path) and str(path) == str(entry.article.path)
