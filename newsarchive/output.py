@@ -157,7 +157,10 @@ class Staging:
         """Put the previous build's file in the new site unread; False if there is none."""
         try:
             if self.previous_files is not None:
-                if not self._holds_copy(rel_path):
+                # Inlined _holds_copy: the search data keeps tens of thousands of files.
+                folder, _, name = rel_path.rpartition("/")
+                names = self._listed.get(folder)
+                if name not in (self._list_folder(folder) if names is None else names):
                     return False
             else:
                 old = os.path.join(self.out_dir, rel_path)
@@ -193,15 +196,6 @@ class Staging:
             raise write_error(exc, self.out_dir) from None
         self.unchanged += rel_paths
         return True
-
-    def _holds_copy(self, rel_path: str) -> bool:
-        """Whether the folder, started as a copy, holds this file (asked of the previous
-        build's files, never of one this build wrote)."""
-        folder, _, name = rel_path.rpartition("/")
-        names = self._listed.get(folder)
-        if names is None:
-            names = self._list_folder(folder)
-        return name in names
 
     def _list_folder(self, folder: str) -> set[str]:
         """The names in one folder of the copy, listed once. Subfolders' names are among them

@@ -806,3 +806,22 @@ def test_the_content_cache_pickles_to_equal_articles_and_paths(site):
     for rel, entry in cache.entries.items():
         path = loaded.entries[rel].article.path
         assert type(path) is type(entry.article.path) and str(path) == str(entry.article.path)
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["from disk", "kept in memory"])
+def test_an_unknown_topic_is_refused_after_an_edit_and_after_a_config_change(site, in_memory):
+    """After a build, only the articles read again are checked against the topics, unless the
+    config changed: then all of them are."""
+    memory = CacheMemory() if in_memory else None
+    build(site, memory=memory)
+    replace(site / EDITED, "topics: [主题教育]", "topics: [没有的专题]")
+    with pytest.raises(ArchiveError, match="没有的专题"):
+        build(site, memory=memory)
+    replace(site / EDITED, "topics: [没有的专题]", "topics: [主题教育]")
+    build(site, memory=memory)
+    config = (site / "site.yaml").read_text(encoding="utf-8")
+    start = config.index("  - name: 主题教育")
+    end = config.index("  - name:", start + 1)
+    (site / "site.yaml").write_text(config[:start] + config[end:], encoding="utf-8")
+    with pytest.raises(ArchiveError, match="主题教育"):
+        build(site, memory=memory)
