@@ -211,7 +211,7 @@ class PagesStage(Stage):
         changes = card_changes(build.contents)
         if len(changes) > max(PARTIAL_MOST, len(build.site.articles) // 10):
             return None
-        cards = [a.card() for a in build.site.articles]
+        cards = pages.cards_of(build.site.articles)
         groups = taxonomy.LabelGroups.of(taxonomy.newest_first(cards))
         reached = reach_of(changes, cards, groups)
         plan = plan_site(build.site, build.content_dir, reached, cards, groups)
