@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,10 +23,11 @@ from . import errors as errors_module
 from .buildcache import (BuildCache, BuildState, CacheMemory, build_code, code_version,
                          input_stamp, listing_stamp, load_contents, save_contents)
 from .config import SiteConfig
-from .content import SOURCES_DIR, list_content, load_content
+from .content import SOURCES_DIR, ContentListing, list_content, load_content, relist_content
 from .errors import ArchiveError, ArchiveErrors
 from .model import Article, Site
-from .output import BuildLock, check_output_dir, folder_identity, start_staging
+from .output import (BuildLock, check_output_dir, folder_identity, refresh_spare,
+                     start_staging)
 
 # The modules that turn a content file into an Article: the content entry of the cache
 # holds their Articles, so other versions of them (a new field, a new check) parse again.
@@ -76,11 +78,30 @@ def empty_topics(config: SiteConfig, articles: list[Article]) -> list[str]:
             f"re-run ingest" for t in config.topics if t.name not in used]
 
 
+def _listing(content_dir: Path, memory: CacheMemory | None, changed: Collection[Path] | None
+             ) -> tuple[ContentListing, set[str] | None]:
+    """The content files now, and those of them that may have changed since the memory's
+    last listing (None: any may have): from that listing and `changed` when both are known,
+    else from a walk. The memory keeps it for the next build."""
+    root = content_dir.resolve()
+    relisted = None
+    if memory is not None and changed is not None and memory.listing is not None \
+            and memory.listing[0] == root:
+        relisted = relist_content(content_dir, memory.listing[1], changed)
+    listing, suspects = relisted or (list_content(content_dir), None)
+    if memory is not None:
+        memory.listing = (root, listing)
+    return listing, suspects
+
+
 def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool = False,
-               lock_wait: float = 60.0, memory: CacheMemory | None = None) -> BuildReport:
+               lock_wait: float = 60.0, memory: CacheMemory | None = None,
+               changed: Collection[Path] | None = None) -> BuildReport:
     """Build content_dir into out_dir; on any failure the previous out_dir stays as it was.
 
-    `memory` keeps the cache entries between the builds of one process (see buildcache.py)."""
+    `memory` keeps the cache entries between the builds of one process (see buildcache.py).
+    `changed`, with a memory, is every path changed since its last build (a file watcher's
+    report): then only those content files are looked at, not all of them."""
     started = time.monotonic()
     templates_dir, static_dir = config.root / "templates", config.root / "static"
     content_dir = Path(content_dir)
@@ -90,7 +111,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
     with BuildLock(out_dir, wait=lock_wait) as lock:
         # Read under the lock: another build may have just replaced both output and cache.
         scanned_ns = time.time_ns()
-        listing = list_content(content_dir)
+        listing, suspects = _listing(content_dir, memory, changed)
         content_stamp, content_ns = listing_stamp(content_dir, listing)
         folders = [content_dir / SOURCES_DIR, templates_dir, static_dir]
         state = cache.load("state", BuildState)
@@ -122,8 +143,12 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         stamp = content_stamp + rest_stamp
         article_code = code_version(ARTICLE_CODE)
         contents = load_contents(cache, article_code)
-        articles = load_content(content_dir, contents, listing)
-        check_against_config(config, articles)
+        articles = load_content(content_dir, contents, listing, suspects)
+        # The last build checked every article against the config; with the same config
+        # (and code) only those read again since can name a topic it lacks.
+        same_rest = state is not None and state.stamp[len(content_stamp):] == rest_stamp
+        check_against_config(config, [contents.entries[rel].article for rel in contents.parsed]
+                             if same_rest else articles)
         pdf_code = code_version((pageimages,))
         pdfs = cache.load("pdfs", PdfMemo, pdf_code) or PdfMemo()
         pdf_pages = plan_pdf_pages(articles, content_dir, pdfs)
@@ -170,3 +195,58 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
                        [path for result in produced for path in result.rendered],
                        empty_topics(config, articles),
                        images=[path for result in produced for path in result.images])
+
+
+def tidy_spare(config: SiteConfig, content_dir: Path, out_dir: Path,
+               memory: CacheMemory | None = None) -> bool:
+    """Bring the spare site up to date with the output now (what the next build would do
+    first), and say so in the build state; False when there was nothing to do or another build
+    holds the lock. The preview calls it after each build: the next edit is then quicker."""
+    out_dir = Path(out_dir).resolve()
+    cache = BuildCache(config.root, Path(content_dir), out_dir, memory)
+    try:
+        with BuildLock(out_dir, wait=0) as _lock:
+            state = cache.load("state", BuildState)
+            if state is None or state.spare is None or not state.spare.stale \
+                    or state.output != folder_identity(out_dir):
+                cache.remember()
+                return False
+            spare = refresh_spare(out_dir, state.spare)
+            state.spare = spare
+            cache.save("state", state)
+            cache.remember()
+            return spare is not None
+    except (ArchiveError, OSError):
+        return False  # the next build does it, or builds afresh
+
+
+def warm_contents(config: SiteConfig, content_dir: Path, out_dir: Path, memory: CacheMemory
+                  ) -> bool:
+    """Load the articles into the memory's content cache as the next build would, if its last
+    build did not (a no-op loads none): the preview's first edit then reads only its file.
+    Kept only if the load found every file as the cache has it; else the next build loads
+    them itself and sees what changed. False when nothing was kept."""
+    if memory.listing is None or memory.listing[0] != Path(content_dir).resolve():
+        return False
+    cache = BuildCache(config.root, Path(content_dir), Path(out_dir).resolve(), memory)
+    try:
+        with BuildLock(Path(out_dir).resolve(), wait=0) as _lock:
+            if cache.load("state", BuildState) is None:
+                return False
+            contents = load_contents(cache, code_version(ARTICLE_CODE))
+            if contents.loaded is not None or not contents.entries:
+                cache.remember()
+                return False
+            try:
+                load_content(Path(content_dir), contents, memory.listing[1])
+            except ArchiveError:
+                contents.parsed = {"": None}  # not kept: the next build reports it
+            if contents.parsed or contents.removed:
+                for name in ("content", "content-recent"):
+                    if cache.used is not None:
+                        cache.used.pop(name, None)
+                    memory.entries.pop(name, None)
+            cache.remember()
+            return not (contents.parsed or contents.removed)
+    except (ArchiveError, OSError):
+        return False

@@ -16,6 +16,7 @@ the state file is still the one its last build wrote (then every entry on disk i
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -138,6 +139,20 @@ def _file_key(path: Path) -> tuple[int, int, int, int] | None:
     return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
+def _read(path: Path) -> tuple:
+    """One entry's (header, value). The collector is paused meanwhile: an entry is hundreds of
+    thousands of new objects (the articles), which would start a full collection every few
+    thousand for no garbage at all, a third of the time of loading them."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    finally:
+        if paused:
+            gc.enable()
+
+
 @dataclass
 class CacheMemory:
     """The entries of a process's last successful build as it saved or loaded them (header,
@@ -146,6 +161,9 @@ class CacheMemory:
 
     state_file: tuple[int, int, int, int] | None = None
     entries: dict[str, tuple] = field(default_factory=dict)
+    # The content folder's files as its last build listed them (content.relist_content): a
+    # build told what changed since lists only that. Kept whatever became of that build.
+    listing: tuple[Path, ContentListing] | None = None
 
 
 class BuildCache:
@@ -176,8 +194,7 @@ class BuildCache:
             held = self.memory.entries.pop(name, None)
         if held is None:
             try:
-                with open(self.path(name), "rb") as handle:
-                    header, value = pickle.load(handle)
+                header, value = _read(self.path(name))
             except Exception:  # missing, truncated or from other code
                 return None
             held = (header, value)
@@ -231,8 +248,7 @@ class BuildCache:
             name = path.name[:-len(suffix)]
             if name not in self.memory.entries:
                 try:
-                    with open(path, "rb") as handle:
-                        header, value = pickle.load(handle)
+                    header, value = _read(path)
                 except Exception:  # missing or damaged: the build that needs it finds out
                     continue
                 self.memory.entries[name] = (header, value)

@@ -157,7 +157,10 @@ class Staging:
         """Put the previous build's file in the new site unread; False if there is none."""
         try:
             if self.previous_files is not None:
-                if not self._holds_copy(rel_path):
+                # Inlined _holds_copy: the search data keeps tens of thousands of files.
+                folder, _, name = rel_path.rpartition("/")
+                names = self._listed.get(folder)
+                if name not in (self._list_folder(folder) if names is None else names):
                     return False
             else:
                 old = os.path.join(self.out_dir, rel_path)
@@ -174,19 +177,36 @@ class Staging:
         self.unchanged.append(rel_path)
         return True
 
-    def _holds_copy(self, rel_path: str) -> bool:
-        """Whether the folder, started as a copy, holds this file (asked of the previous
-        build's files, never of one this build wrote)."""
-        folder, _, name = rel_path.rpartition("/")
-        names = self._listed.get(folder)
-        if names is None:
-            try:
-                with os.scandir(os.path.join(self.temp_dir, folder)) as entries:
-                    names = {entry.name for entry in entries if entry.is_file()}
-            except (FileNotFoundError, NotADirectoryError):
-                names = set()
-            self._listed[folder] = names
-        return name in names
+    def keep_all(self, rel_paths: list[str]) -> bool:
+        """keep() each of these files; False (and none kept) if one is missing. In a folder
+        started as a copy this is one look per folder, not per file: a text edit keeps every
+        other file of the site, tens of thousands."""
+        if self.previous_files is None:
+            return all(self.keep(rel) for rel in rel_paths)
+        listed, list_folder = self._listed, self._list_folder
+        try:
+            for rel in rel_paths:
+                folder, _, name = rel.rpartition("/")
+                names = listed.get(folder)
+                if names is None:
+                    names = list_folder(folder)
+                if name not in names:
+                    return False
+        except OSError as exc:
+            raise write_error(exc, self.out_dir) from None
+        self.unchanged += rel_paths
+        return True
+
+    def _list_folder(self, folder: str) -> set[str]:
+        """The names in one folder of the copy, listed once. Subfolders' names are among them
+        (listing names alone is a third of the time of telling files apart): a page path is
+        never a folder's, short of someone replacing a page by a folder in the spare."""
+        try:
+            names = set(os.listdir(os.path.join(self.temp_dir, folder)))
+        except (FileNotFoundError, NotADirectoryError):
+            names = set()
+        self._listed[folder] = names
+        return names
 
     def copy_tree(self, source: Path, rel_dir: str) -> None:
         """Copy a folder (static files) into the site, sorted, skipping hidden files."""
@@ -327,6 +347,32 @@ def _exchange(a: Path, b: Path) -> None:
     os.rename(aside, a)
 
 
+def _catch_up(folder: Path, out_dir: Path, stale: list[str]) -> None:
+    """Make the files `stale` of a copy of the output the output's again (hard links)."""
+    for rel in stale:
+        _unlink(folder / rel)
+        source = out_dir / rel
+        if source.is_file():
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(source, folder / rel)
+        else:
+            _remove_empty_parents(folder, rel)
+
+
+def refresh_spare(out_dir: Path, spare: Spare) -> Spare | None:
+    """Bring the spare up to date with the output now, so that the next build need not: the
+    preview does it while it waits for the next save. None when there is no such spare left;
+    a failure (or a kill) leaves a temporary folder that the next build removes."""
+    kept = spare_path(out_dir)
+    if folder_identity(kept) != spare.identity:
+        return None
+    temp_dir = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{out_dir.name}-", dir=out_dir.parent))
+    os.replace(kept, temp_dir)  # renamed first, as in start_staging
+    _catch_up(temp_dir, out_dir, spare.stale)
+    os.rename(temp_dir, kept)
+    return Spare(folder_identity(kept), [])
+
+
 def start_staging(out_dir: Path, spare: Spare | None = None,
                   out_files: list[str] | None = None) -> Staging:
     """A temporary folder beside the output: the spare brought up to date when `spare` still
@@ -351,14 +397,7 @@ def start_staging(out_dir: Path, spare: Spare | None = None,
         # Renamed first: a build killed while it updates the spare leaves a temporary folder,
         # which the next build removes, never a spare that lies about what it holds.
         os.replace(kept, temp_dir)
-        for rel in spare.stale:
-            _unlink(temp_dir / rel)
-            source = out_dir / rel
-            if source.is_file():
-                (temp_dir / rel).parent.mkdir(parents=True, exist_ok=True)
-                _link_or_copy(source, temp_dir / rel)
-            else:
-                _remove_empty_parents(temp_dir, rel)
+        _catch_up(temp_dir, out_dir, spare.stale)
         return Staging(out_dir, temp_dir, previous_files=out_files)
     except OSError as exc:
         raise write_error(exc, out_dir) from None

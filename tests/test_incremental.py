@@ -13,13 +13,15 @@ import pytest
 
 from newsarchive import build as build_module
 from newsarchive import taxonomy
-from newsarchive.build import build_site
+from newsarchive.build import build_site, tidy_spare, warm_contents
 from newsarchive import buildcache
 from newsarchive.buildcache import CACHE_DIR, CacheMemory
 from newsarchive.stages import pages as pages_stage
 from newsarchive.workers import Background, Runner
 from newsarchive.config import load_config
-from newsarchive.content import load_articles
+from newsarchive import content as content_module
+from newsarchive.content import (ContentCache, list_content, load_articles, load_content,
+                                 relist_content)
 from newsarchive.errors import ArchiveError
 from newsarchive.frontmatter import dump_article
 from newsarchive.render import compiled_templates_dir
@@ -624,3 +626,202 @@ def test_the_first_edit_after_a_no_op_finds_the_entries_in_memory(site, monkeypa
     loads = disk_loads(monkeypatch)
     report = build(site, memory=memory)
     assert loads == [] and "articles/2023-06-15-a03-01.html" in report.rendered
+
+
+# --- builds told what changed (the preview's watcher), and the spare tidied between builds ---
+
+def watched_paths(site: Path) -> dict[Path, tuple[int, int]]:
+    """Every source file's (size, mtime): what a file watcher would see change."""
+    return {path.resolve(): (path.stat().st_size, path.stat().st_mtime_ns)
+            for folder in ("content", "templates", "static") for path in (site / folder).rglob("*")
+            if path.is_file()} | {(site / "site.yaml").resolve(): (0, 0)}
+
+
+def seen_since(site: Path, before: dict[Path, tuple[int, int]]) -> set[Path]:
+    after = watched_paths(site)
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+def content_walks(monkeypatch) -> list:
+    walks = []
+    real = content_module.content_files
+    monkeypatch.setattr(content_module, "content_files", lambda *a: walks.append(1) or real(*a))
+    return walks
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_builds_told_what_changed_equal_cold_builds(site, change, monkeypatch):
+    memory = CacheMemory()
+    build(site, memory=memory)
+    before = watched_paths(site)
+    time.sleep(0.01)
+    replace(site / EDITED, "\n\n", "\n\n第一次改。\n\n")
+    CHANGES[change](site)
+    walks = content_walks(monkeypatch)
+    build_site(load_config(site / "site.yaml"), site / "content", site / "_site", quiet=True,
+               memory=memory, changed=seen_since(site, before))
+    assert walks == []  # only the paths named were looked at
+    build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold")
+
+
+def test_a_build_told_of_a_folder_walks_the_content(site, monkeypatch):
+    memory = CacheMemory()
+    build(site, memory=memory)
+    folder = site / "content" / "2025"
+    folder.mkdir()
+    add_articles(folder, 2, first=700)
+    walks = content_walks(monkeypatch)
+    build_site(load_config(site / "site.yaml"), site / "content", site / "_site", quiet=True,
+               memory=memory, changed={folder.resolve()})
+    assert walks == [1]
+    build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold")
+
+
+def test_relisting_from_the_changed_paths_equals_a_walk(site):
+    content = site / "content"
+    listing = list_content(content)
+    edited, gone, new = content / EDITED.split("/", 1)[1], content / "gen-0010.md", \
+        content / "gen-0900.md"
+    time.sleep(0.01)
+    replace(edited, "\n\n", "\n\n新加的一段话。\n\n")
+    gone.unlink()
+    add_articles(content, 1, first=900)
+    (content / ".hidden.md").write_text("x", encoding="utf-8")
+    (content / "notes.txt").write_text("x", encoding="utf-8")
+    source = content / "sources" / "000_ef5b354f55f1070d.txt"
+    changed = [edited, gone, new, content / ".hidden.md", content / "notes.txt", source,
+               content / "came-and-went.md", site / "site.yaml"]
+    relisted, suspects = relist_content(content, listing, changed)
+    assert relisted.files == list_content(content).files
+    assert suspects == {edited.relative_to(content).as_posix(), "gen-0900.md"}
+    # A folder that came or went may hold files no path names: only a walk can tell.
+    (content / "2025").mkdir()
+    assert relist_content(content, listing, [content / "2025"]) is None
+    shutil.rmtree(content / "2024")
+    assert relist_content(content, listing, [content / "2024"]) is None
+
+
+def test_articles_loaded_from_the_changed_files_equal_a_full_load(site):
+    content = site / "content"
+    cache = ContentCache()
+    load_content(content, cache)
+    replace(content / EDITED.split("/", 1)[1], "\n\n", "\n\n新加的一段话。\n\n")
+    rel = EDITED.split("/", 1)[1]
+    shortcut = load_content(content, cache, list_content(content), {rel})
+    assert cache.parsed.keys() == {rel}
+    full_cache = ContentCache()
+    full = load_content(content, full_cache)
+    assert shortcut == full
+    assert {r: (e.digest, e.article) for r, e in cache.entries.items()} == \
+        {r: (e.digest, e.article) for r, e in full_cache.entries.items()}
+    assert cache.digests() == full_cache.digests()
+    # A file that now holds another id is a change a full load must judge (duplicates).
+    replace(content / rel, "id: 2023-06-15-a03-01", "id: gen-0001")
+    with pytest.raises(ArchiveError, match="duplicate id"):
+        load_content(content, cache, list_content(content), {rel})
+
+
+def test_a_tidied_spare_is_built_into_and_equals_cold(site):
+    memory = CacheMemory()
+    build(site, memory=memory)
+    add_articles(site / "content", 3, first=800)
+    build(site, memory=memory)
+    state = CacheProbe(site).state()
+    assert state.spare is not None and state.spare.stale
+    assert tidy_spare(load_config(site / "site.yaml"), site / "content", site / "_site", memory)
+    state = CacheProbe(site).state()
+    assert state.spare.stale == []
+    spare, out = site / ".site-spare-_site", site / "_site"
+    assert tree(spare) == tree(out)
+    assert (spare / UNRELATED).stat().st_ino == (out / UNRELATED).stat().st_ino
+    replace(site / EDITED, "\n\n", "\n\n第一次改。\n\n")
+    report = build(site, memory=memory)
+    assert len(report.written) < 10, report.written
+    build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold")
+    # Nothing left to do, or a spare that is gone: no harm, the next build copes.
+    assert tidy_spare(load_config(site / "site.yaml"), site / "content", site / "_site")
+    assert not tidy_spare(load_config(site / "site.yaml"), site / "content", site / "_site")
+    add_articles(site / "content", 1, first=810)
+    build(site)
+    shutil.rmtree(spare)
+    assert not tidy_spare(load_config(site / "site.yaml"), site / "content", site / "_site")
+    replace(site / EDITED, "第一次改", "第二次改")
+    build(site)
+    build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold")
+
+
+class CacheProbe:
+    """The build state as the last build of `site` into _site saved it."""
+
+    def __init__(self, site: Path):
+        self.site = site
+
+    def state(self):
+        cache = buildcache.BuildCache(self.site, self.site / "content",
+                                      (self.site / "_site").resolve())
+        return cache.load("state", buildcache.BuildState)
+
+
+def test_articles_warmed_after_a_no_op_are_the_next_builds_own(site, monkeypatch):
+    """The preview's first build is usually a no-op, which loads no article: warm_contents()
+    loads them meanwhile, so the first edit reads its own file only, and equals cold. When
+    the warm load finds a file changed, it keeps nothing: the next build must see the change."""
+    monkeypatch.setattr(buildcache, "RACY_NS", 0)  # no input is too recent to trust
+    build(site)
+    config = load_config(site / "site.yaml")
+    memory = CacheMemory()
+    build(site, memory=memory)  # a no-op
+    before = watched_paths(site)
+    assert warm_contents(config, site / "content", site / "_site", memory)
+    time.sleep(0.01)
+    replace(site / EDITED, "\n\n", "\n\n第一次改。\n\n")
+    reads = []
+    real = content_module._read_entry
+    monkeypatch.setattr(content_module, "_read_entry", lambda *a: reads.append(a[1]) or real(*a))
+    build_site(config, site / "content", site / "_site", quiet=True, memory=memory,
+               changed=seen_since(site, before))
+    assert reads == [EDITED.split("/", 1)[1]]
+    build(site, out="cold")
+    assert tree(site / "_site") == tree(site / "cold")
+    # A change the warm load sees first is not swallowed by it.
+    memory = CacheMemory()
+    build(site, memory=memory)
+    replace(site / EDITED, "第一次改", "第二次改")
+    assert not warm_contents(config, site / "content", site / "_site", memory)
+    build_site(config, site / "content", site / "_site", quiet=True, memory=memory)
+    assert "第二次改" in (site / "_site/articles/2023-06-15-a03-01.html").read_text("utf-8")
+
+
+def test_the_content_cache_pickles_to_equal_articles_and_paths(site):
+    import pickle
+
+    cache = ContentCache()
+    load_content(site / "content", cache)
+    loaded = pickle.loads(pickle.dumps(cache, protocol=pickle.HIGHEST_PROTOCOL))
+    assert loaded.entries == cache.entries and loaded.loaded is None
+    for rel, entry in cache.entries.items():
+        path = loaded.entries[rel].article.path
+        assert type(path) is type(entry.article.path) and str(path) == str(entry.article.path)
+
+
+@pytest.mark.parametrize("in_memory", [False, True], ids=["from disk", "kept in memory"])
+def test_an_unknown_topic_is_refused_after_an_edit_and_after_a_config_change(site, in_memory):
+    """After a build, only the articles read again are checked against the topics, unless the
+    config changed: then all of them are."""
+    memory = CacheMemory() if in_memory else None
+    build(site, memory=memory)
+    replace(site / EDITED, "topics: [主题教育]", "topics: [没有的专题]")
+    with pytest.raises(ArchiveError, match="没有的专题"):
+        build(site, memory=memory)
+    replace(site / EDITED, "topics: [没有的专题]", "topics: [主题教育]")
+    build(site, memory=memory)
+    config = (site / "site.yaml").read_text(encoding="utf-8")
+    start = config.index("  - name: 主题教育")
+    end = config.index("  - name:", start + 1)
+    (site / "site.yaml").write_text(config[:start] + config[end:], encoding="utf-8")
+    with pytest.raises(ArchiveError, match="主题教育"):
+        build(site, memory=memory)

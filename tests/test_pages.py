@@ -107,3 +107,17 @@ def test_pager_links_a_window_not_every_page(number, count, expected):
 ])
 def test_relative_links_between_site_paths(source, target, expected):
     assert urls.relative(source, target) == expected
+
+
+def test_cards_of_equal_each_articles_card():
+    from newsarchive.content import load_articles
+    from newsarchive.model import ArticleCard
+    from newsarchive.pages import cards_of
+
+    from .conftest import FIXTURE_CONTENT
+
+    articles = load_articles(FIXTURE_CONTENT)
+    cards = cards_of(articles)
+    assert cards == [a.card() for a in articles]
+    assert all(type(c) is ArticleCard and c.__dict__ == a.card().__dict__
+               for c, a in zip(cards, articles))

@@ -921,3 +921,36 @@ def test_the_real_pipeline_names_the_files_its_build_changed(site_copy):
     pipeline.build()
     named = pipeline.built_files()
     assert named and named == changed_files(before, scan(out))
+
+
+def test_real_edit_is_built_from_the_watched_paths_and_the_spare_is_tidied(real_site, site_copy,
+                                                                            monkeypatch):
+    """The watcher names the saved file: the build looks at it alone, not at every content
+    file, and after the build the spare site is brought up to date while the preview waits;
+    what the first edit's search update needs was loaded meanwhile too."""
+    from newsarchive import content as content_module
+    from newsarchive.buildcache import BuildCache, BuildState
+
+    from newsarchive.search import variants
+
+    preview, log = real_site
+    # Loaded after the first build, not by the first edit's search update.
+    assert variants._translation.cache_info().currsize == 1
+    walks: list[int] = []
+    real = content_module.content_files
+    monkeypatch.setattr(content_module, "content_files", lambda *a: walks.append(1) or real(*a))
+    article = article_files(site_copy)[-1]
+    page_path = f"/articles/{article.stem}.html"
+    listener = ReloadListener(preview, get(preview, page_path)[2])
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "\n\n", "\n\n预览里新加的一段。\n\n", 1), encoding="utf-8")
+    assert listener.events.get(timeout=4) == "reload", log
+    assert "预览里新加的一段".encode() in get(preview, page_path)[2]
+    assert walks == [], log
+    out = preview.rebuilder.out_dir
+    assert wait_for(lambda: not preview.rebuilder._lock.locked(), 5)
+    state = BuildCache(site_copy, site_copy / "content", out).load("state", BuildState)
+    assert state.spare is not None and state.spare.stale == []
+    spare = out.with_name(".site-spare-" + out.name)
+    assert (spare / page_path[1:]).read_bytes() == (out / page_path[1:]).read_bytes()
+    listener.close()

@@ -13,10 +13,10 @@ import webbrowser
 from pathlib import Path
 from typing import Callable
 
-from ..build import build_site
+from ..build import build_site, tidy_spare, warm_contents
 from ..buildcache import CacheMemory
 from ..config import SiteConfig, load_config
-from ..errors import ArchiveErrors
+from ..errors import ArchiveError, ArchiveErrors
 from ..ingest import ingest_seeds
 from .hub import ReloadHub
 from .rebuild import Pipeline, Rebuilder, SourceChanges, Sources, SourceWatcher, watch_sources
@@ -33,6 +33,8 @@ class SitePipeline:
             config_file, seeds_dir, content_dir, out_dir)
         self._built: frozenset[str] | None = None
         self.memory = CacheMemory()
+        self._seen: frozenset[Path] | None = None
+        self._warm = False
 
     def ingest(self) -> str:
         if not self.seeds_dir.is_dir():
@@ -44,15 +46,36 @@ class SitePipeline:
             raise errors[0] if len(errors) == 1 else ArchiveErrors(errors)
         return report.summary()
 
+    def changed(self, paths: frozenset[Path] | None) -> None:
+        """The paths the watcher saw change since the last build (None: unknown)."""
+        self._seen = paths
+
     def build(self) -> str:
         self._built = None
+        seen, self._seen = self._seen, None   # a hint is good for the build after it only
         report = build_site(load_config(self.config_file), self.content_dir, self.out_dir,
-                            quiet=True, memory=self.memory)
+                            quiet=True, memory=self.memory, changed=seen)
         self._built = frozenset(report.written + report.removed)
         return report.summary()
 
     def built_files(self) -> frozenset[str] | None:
         return self._built
+
+    def tidy(self) -> None:
+        """After a build, while the preview waits for the next save: what the next build would
+        otherwise do first (see build.tidy_spare)."""
+        try:
+            config = load_config(self.config_file)
+        except ArchiveError:
+            return   # changed since the build: the next build reports it
+        tidy_spare(config, self.content_dir, self.out_dir, self.memory)
+        warm_contents(config, self.content_dir, self.out_dir, self.memory)
+        if not self._warm:
+            # What the search update of the first edit would otherwise load (OpenCC's table,
+            # a quarter of a second), loaded while the preview waits for it.
+            from ..search.variants import simplify
+            simplify("")
+            self._warm = True
 
 
 class Preview:

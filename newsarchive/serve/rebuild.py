@@ -34,6 +34,10 @@ class Pipeline(Protocol):
         """The output files the last build wrote or removed; None if it cannot tell (then
         the output is scanned, which takes a second at 100,000 files)."""
 
+    # Optional: `changed(paths)` before a build, with every source path changed since the
+    # last one (None: unknown), so that the build need not look at the others; `tidy()` after
+    # a successful one, for work the next build would otherwise do first.
+
 
 @dataclass(frozen=True)
 class Sources:
@@ -52,6 +56,9 @@ class Sources:
 class SourceChanges:
     paths: frozenset[Path]
     reingest: bool   # a page text changed (or it is the first build): ingest before building
+    # Every source path changed since the last build, as the watcher saw them (unfiltered);
+    # None when that is not known: the build then looks at every file.
+    seen: frozenset[Path] | None = None
 
     def describe(self, root: Path) -> str:
         names = sorted(_display(p, root) for p in self.paths)
@@ -67,10 +74,11 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def classify(sources: Sources, paths: set[Path]) -> SourceChanges:
+def classify(sources: Sources, paths: set[Path], seen: set[Path] | None = None
+             ) -> SourceChanges:
     """Which steps a set of changed paths needs: any seed file means re-ingesting."""
     reingest = any(p == sources.seeds or sources.seeds in p.parents for p in paths)
-    return SourceChanges(frozenset(paths), reingest)
+    return SourceChanges(frozenset(paths), reingest, None if seen is None else frozenset(seen))
 
 
 def file_state(path: Path) -> FileState | None:
@@ -158,6 +166,10 @@ class Rebuilder:
                                 for name in changed_files(before, after)}
             self._known.difference_update(str(self.sources.content / name) for name in before)
             self._known.update(str(self.sources.content / name) for name in after)
+        note = getattr(self.pipeline, "changed", None)
+        if note is not None:
+            # What ingest writes is not among the watcher's paths yet: then every file is looked at.
+            note(None if changes.reingest else changes.seen)
         # A failed ingest leaves content/ as it was, so building it is still right.
         self._run(self.pipeline.build, summaries, errors)
         changed = None if errors else self.pipeline.built_files()
@@ -167,6 +179,12 @@ class Rebuilder:
             self._site_files = site_files
         outcome = self.hub.publish(changed, tuple(errors))
         self._report(changes, outcome, summaries, time.perf_counter() - started)
+        tidy = getattr(self.pipeline, "tidy", None)
+        if tidy is not None and not errors:
+            try:
+                tidy()   # the site is served meanwhile; the next build waits for it
+            except Exception:  # the next build does the same work, or builds afresh
+                self.log(traceback.format_exc().rstrip())
         return outcome
 
     def _run(self, step: Callable[[], str], summaries: list[str],
@@ -205,6 +223,9 @@ class SourceWatcher:
         self._keep = watchfiles.DefaultFilter()   # editor swap and backup files
         self._notify: RustNotify | None = None
         self._watched = self._folder_identities()
+        # Every path reported since take_seen() last ran, filtered or not: the build is told
+        # them all (a content file in a folder the filter drops is still an article).
+        self._seen: set[Path] | None = set()
         self._start()
         # The config file is polled, not watched: editors save by renaming a new file over it,
         # which silently ends an inotify watch on the old file.
@@ -247,12 +268,22 @@ class SourceWatcher:
             changes = raw if isinstance(raw, set) else set()
             paths = {Path(name) for kind, name in changes
                      if self._keep(watchfiles.Change(kind), name)}
-            paths |= self._refresh()
+            fresh = self._refresh()
+            paths |= fresh
+            if self._seen is not None:
+                self._seen.update(Path(name) for _, name in changes)
+                if fresh or (raw != "timeout" and not isinstance(raw, set)):
+                    self._seen = None  # a folder watched anew: what happened in it is unknown
             config_file = self.sources.config_file
             if file_state(config_file) != self._config_state:
                 self._config_state = _settled_state(config_file, stop)
                 paths.add(config_file)
             yield paths
+
+    def take_seen(self) -> set[Path] | None:
+        """Every path reported since the last call (None: some changes went unreported)."""
+        seen, self._seen = self._seen, set()
+        return seen
 
     def close(self) -> None:
         if self._notify is not None:
@@ -265,7 +296,7 @@ def watch_sources(rebuilder: Rebuilder, watcher: SourceWatcher, stop: threading.
     for paths in watcher.batches(stop):
         paths = rebuilder.relevant(paths)
         if paths and not stop.is_set():
-            rebuilder.rebuild(classify(rebuilder.sources, paths))
+            rebuilder.rebuild(classify(rebuilder.sources, paths, watcher.take_seen()))
 
 
 def _settled_state(path: Path, stop: threading.Event) -> FileState | None:

@@ -11,10 +11,12 @@ page keeps its file, fingerprint and context.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import os
 import sys
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from .. import config as config_module
@@ -106,7 +108,7 @@ def text_edits(contents: ContentCache) -> set[str] | None:
 def replan_pages(kept: KeptContexts, edited: set[str], site: Site) -> list[Page]:
     """The pages holding an edited article, from the contexts the last full plan kept, with
     this build's articles in them: with every card unchanged, nothing else of theirs changed."""
-    articles = {a.id: a for a in site.articles}
+    articles = _ArticlesById(site.articles)
     cards = _Cards(articles)
     replanned = []
     for context, ids in kept.pages.values():
@@ -116,11 +118,28 @@ def replan_pages(kept: KeptContexts, edited: set[str], site: Site) -> list[Page]
     return replanned
 
 
+class _ArticlesById:
+    """Article id -> article, looked up in the articles as loaded (sorted by id): the few pages
+    planned again name a few dozen of them, not worth a map of all."""
+
+    def __init__(self, articles: list[Article]):
+        self.articles = articles
+        self.by_id: dict[str, Article] | None = None
+
+    def __getitem__(self, article_id: str) -> Article:
+        at = bisect.bisect_left(self.articles, article_id, key=attrgetter("id"))
+        if at < len(self.articles) and self.articles[at].id == article_id:
+            return self.articles[at]
+        if self.by_id is None:  # not sorted after all
+            self.by_id = {a.id: a for a in self.articles}
+        return self.by_id[article_id]
+
+
 class _Cards(dict):
     """Article id -> its card, made when first asked for: the few pages planned again name a
     few dozen of the archive's articles."""
 
-    def __init__(self, articles: dict[str, Article]):
+    def __init__(self, articles: _ArticlesById):
         super().__init__()
         self.articles = articles
 
@@ -169,7 +188,7 @@ class PagesStage(Stage):
             else self.reached_plan(build, previous, kept)
         if partial is None:
             return
-        if all(build.staging.keep(path) for path in partial.kept):
+        if build.staging.keep_all(partial.kept):
             self.partial, build.small = partial, len(partial.pages) < PARALLEL_MIN_PAGES
         else:  # the output lost a page: plan everything after all, in a fresh folder
             build.staging.discard()
@@ -192,7 +211,7 @@ class PagesStage(Stage):
         changes = card_changes(build.contents)
         if len(changes) > max(PARTIAL_MOST, len(build.site.articles) // 10):
             return None
-        cards = [a.card() for a in build.site.articles]
+        cards = pages.cards_of(build.site.articles)
         groups = taxonomy.LabelGroups.of(taxonomy.newest_first(cards))
         reached = reach_of(changes, cards, groups)
         plan = plan_site(build.site, build.content_dir, reached, cards, groups)
