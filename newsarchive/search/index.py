@@ -32,9 +32,9 @@ from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, TABLE_FIELD
                      split_shard, term_shard)
 from .state import IndexState, StalePrevious, changed_refs, file_digest, read_previous
 from .tokenize import han_counts, token_counts
-from .variants import TABLE_VERSION, variant_shard_count, variant_shards
+from .variants import TABLE_VERSION, traditional_pairs, variant_shard_count, variant_shards
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 POSTINGS_PER_SHARD = 8000  # about 16 KB of script per index shard
 LENGTHS_PER_FILE = 4096    # documents per length table: about 10 KB
 DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candidates a phrase
@@ -59,8 +59,9 @@ def plain_body(markdown: str) -> str:
 
 
 def document(article: Article) -> dict:
-    """The stored record of one article: what results show and what phrase checks read."""
-    return {
+    """The stored record of one article: what results show and what phrase checks read, and
+    (`variants`, only if any) the traditional characters in them (see traditional_pairs)."""
+    doc = {
         "id": article.id,
         "url": article_path(article.id),
         "title": article.title,
@@ -76,6 +77,12 @@ def document(article: Article) -> dict:
         "paper": article.paper,
         "body": plain_body(article.body),
     }
+    pairs = traditional_pairs("\n".join(filter(None, [
+        doc["title"], doc["kicker"], doc["subtitle"], doc["byline"], *doc["reporters"],
+        *doc["tags"], doc["body"]])))
+    if pairs:
+        doc["variants"] = pairs
+    return doc
 
 
 FACET_KINDS = ("dates", "pages", "topics", "reporters", "places")

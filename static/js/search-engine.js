@@ -8,9 +8,11 @@
  * themselves on window.newsarchiveSearch (no fetch, XHR, import or worker; see scriptEngine).
  * The tokenizer mirrors newsarchive/search/tokenize.py; tests/vectors/tokenizer.json keeps the
  * two in step. Like it, it cuts tokens from matchForm(text): folded, traditional characters made
- * simplified with OpenCC's table (the build writes it as variants-N.js: a query loads the few
- * files its characters name), spaces between two Han characters taken out. One namespace, NewsarchiveSearch: a global in a browser (search-ui.js draws the
- * page with it), module.exports under node, where tests require() it and nothing needs a DOM.
+ * simplified with OpenCC's table (the build writes it as variants-N.js; a query loads the few
+ * files its characters name, and only when it is not found as typed: see queryPlans), spaces
+ * between two Han characters taken out. One namespace, NewsarchiveSearch: a global in a
+ * browser (search-ui.js draws the page with it), module.exports under node, where tests
+ * require() it and nothing needs a DOM.
  */
 (function () {
   "use strict";
@@ -102,10 +104,10 @@
     return text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
   }
 
-  /* A global regex finding `phrase` in folded text: case and width blind, each character of
-     a variant class matching all of it ([围圍]), Latin words whole, and blind to the spaces
-     printed between Han characters or between Han and digits or Latin. The text it finds is
-     the text as printed, so marks cover exactly that. */
+  /* A global regex finding `phrase` in folded text: case and width blind, each character that
+     `variants` maps to a class matching all of it ([发發]), Latin words whole, and blind to the
+     spaces printed between Han characters or between Han and digits or Latin. The text it finds
+     is the text as printed, so marks cover exactly that. */
   function phraseRegExp(phrase, variants) {
     var chars = Array.from(fold(phrase).replace(HAN_GAP_RE, ""));
     var source = "";
@@ -129,6 +131,35 @@
     if (WORD_CHAR_RE.test(chars[0])) source = "(?<!" + wordEdge + ")" + source;
     if (WORD_CHAR_RE.test(chars[chars.length - 1])) source += "(?!" + wordEdge + ")";
     return new RegExp(source, "gu");
+  }
+
+  /* The variant classes a document's text needs (see docRegexes), from its `variants`: each
+     traditional character it holds followed by its simplified one ("發发臺台"). A simplified
+     character maps to itself and the traditional ones of the document ("发" -> "发發"). */
+  function documentClasses(doc) {
+    if (!doc.variants) return null;
+    var classes = new Map();
+    var chars = Array.from(doc.variants);
+    for (var i = 0; i + 1 < chars.length; i += 2) {
+      classes.set(chars[i + 1], (classes.get(chars[i + 1]) || chars[i + 1]) + chars[i]);
+    }
+    return classes;
+  }
+
+  /* The regexes of a query's phrases ({include, exclude}) for the text of `doc`: the query's
+     own for a document printed in simplified characters alone (most of them), else made for
+     its traditional characters, so a phrase finds them and marks cover them as printed. */
+  function docRegexes(outcome, doc) {
+    var classes = documentClasses(doc);
+    if (!classes) return { include: outcome.regexes, exclude: outcome.exclude };
+    var made = outcome.docRegexes = outcome.docRegexes || new Map();
+    if (!made.has(doc.id)) {
+      made.set(doc.id, {
+        include: outcome.phrases.map(function (p) { return phraseRegExp(p, classes); }),
+        exclude: outcome.excludePhrases.map(function (p) { return phraseRegExp(p, classes); })
+      });
+    }
+    return made.get(doc.id);
   }
 
   /* All text a query is checked against, one field per paragraph, names and tags a line each
@@ -400,6 +431,36 @@
     }));
   }
 
+  /* The plans (phrasePlan) of the query's `phrases`, their shards loaded. The index holds
+     simplified text only, so a query typed in simplified characters (most are) finds each of
+     its tokens with the variant classes of none of them: those are loaded only when a token
+     is missing, and the plans made again; a token made of a traditional character is never
+     in the index. */
+  function queryPlans(engine, phrases) {
+    var plans = phrases.map(function (p) { return phrasePlan(p, engine.variants); });
+    return loadPlanShards(engine, plans).then(function (held) {
+      if (held) return plans;
+      return loadVariants(engine, phrases.join(" ")).then(function () {
+        var again = phrases.map(function (p) { return phrasePlan(p, engine.variants); });
+        return loadPlanShards(engine, again).then(function () { return again; });
+      });
+    });
+  }
+
+  /* Load the index shards of the plans' tokens; resolves to whether they hold every token. */
+  function loadPlanShards(engine, plans) {
+    var required = unique([].concat.apply([], plans.map(function (p) { return p.required; })));
+    var characters = unique([].concat.apply([], plans.map(function (p) { return p.characters; })));
+    return Promise.all([loadTermShards(engine, "index", required),
+      loadTermShards(engine, "chars", characters)]).then(function (names) {
+      return required.every(function (term, i) {
+        return shardPositions(engine.shards[names[0][i]]).has(term);
+      }) && characters.every(function (ch, i) {
+        return shardPositions(engine.shards[names[1][i]]).has(ch);
+      });
+    });
+  }
+
   /* What a phrase asks of the index: tokens every result holds, lone Han characters (inside a
      longer run they exist only in bigrams), and whether the index alone answers it exactly. */
   function phrasePlan(phrase, variants) {
@@ -578,7 +639,8 @@
   }
 
   /* Run a query. `options`: filters (topic, year, from, to, reporter, page, place) and sort
-     ("relevance", "new", "old"). Resolves to {parsed, regexes, results: [{ref, score}] in
+     ("relevance", "new", "old"). Resolves to {parsed, phrases and excludePhrases (simplified),
+     regexes (see docRegexes), results: [{ref, score}] in
      order, unchecked, complete, candidates: refs before any filter (candidatesExact: all of
      them results but for the filters), missing: the phrases no document holds}. Where the
      index cannot decide (phrases of several tokens, exclusions), the text of each candidate
@@ -587,17 +649,24 @@
   function search(engine, input, options, wanted) {
     options = options || {};
     var parsed = parseQuery(input);
-    var outcome = { parsed: parsed, regexes: [], exclude: [], results: [], unchecked: [],
-      checked: 0, complete: true, candidates: [], missing: [] };
+    var outcome = { parsed: parsed, phrases: [], excludePhrases: [], regexes: [], exclude: [],
+      results: [], unchecked: [], checked: 0, complete: true, candidates: [], missing: [] };
     if (parsed.include.length === 0) return Promise.resolve(outcome);
     var plans;
-    return loadVariants(engine, input).then(function () {
-      var variants = engine.variants;
-      outcome.regexes = parsed.include.map(function (p) { return phraseRegExp(p, variants); });
-      outcome.exclude = parsed.exclude.map(function (p) { return phraseRegExp(p, variants); });
-      plans = parsed.include.map(function (p) { return phrasePlan(p, variants); });
-      return Promise.all([candidates(engine, plans)].concat(optionFacets(options)
-        .map(function (kind) { return loadFacet(engine, kind); })));
+    // Phrases to exclude are not looked up in the index: their classes load beside the shards.
+    var facetsLoaded = Promise.all(optionFacets(options)
+      .map(function (kind) { return loadFacet(engine, kind); }));
+    return Promise.all([queryPlans(engine, parsed.include),
+      loadVariants(engine, parsed.exclude.join(" "))]).then(function (loaded) {
+      plans = loaded[0];
+      // The phrases in simplified characters: the regexes find them in text printed so, and
+      // docRegexes makes them find a document's traditional characters too.
+      var simplified = function (p) { return simplify(fold(p), engine.variants); };
+      outcome.phrases = parsed.include.map(simplified);
+      outcome.excludePhrases = parsed.exclude.map(simplified);
+      outcome.regexes = outcome.phrases.map(function (p) { return phraseRegExp(p); });
+      outcome.exclude = outcome.excludePhrases.map(function (p) { return phraseRegExp(p); });
+      return Promise.all([candidates(engine, plans), facetsLoaded]);
     }).then(function (loaded) {
       var found = loaded[0];
       outcome.missing = parsed.include.filter(function (p, i) { return plans[i].missing; });
@@ -632,10 +701,11 @@
     outcome.checked += batch.length;
     return loadDocs(engine, batch.map(function (hit) { return hit.ref; })).then(function () {
       batch.forEach(function (hit) {
-        if (!(hit.ref in engine.texts)) engine.texts[hit.ref] = fold(documentText(engine.docs[hit.ref]));
-        var text = engine.texts[hit.ref];
-        if (outcome.regexes.every(function (re) { return contains(re, text); }) &&
-            !outcome.exclude.some(function (re) { return contains(re, text); })) {
+        var doc = engine.docs[hit.ref];
+        if (!(hit.ref in engine.texts)) engine.texts[hit.ref] = fold(documentText(doc));
+        var text = engine.texts[hit.ref], regexes = docRegexes(outcome, doc);
+        if (regexes.include.every(function (re) { return contains(re, text); }) &&
+            !regexes.exclude.some(function (re) { return contains(re, text); })) {
           outcome.results.push(hit);
         }
       });
@@ -675,7 +745,8 @@
 
   var engine = {
     fold: fold, simplify: simplify, matchForm: matchForm, tokenize: tokenize,
-    parseQuery: parseQuery, phraseRegExp: phraseRegExp, loadVariants: loadVariants,
+    parseQuery: parseQuery, phraseRegExp: phraseRegExp, docRegexes: docRegexes,
+    loadVariants: loadVariants,
     loadFacet: loadFacet, facetCounts: facetCounts, isoDay: isoDay, FACET_KINDS: FACET_KINDS,
     documentText: documentText, termShard: termShard, readVarints: readVarints,
     openShard: openShard, termPostings: termPostings, shardIndex: shardIndex,

@@ -222,7 +222,8 @@
         if (outcome !== current) return;  // a newer query has replaced this one
         while (next < Math.min(end, outcome.results.length) &&
                engine.docs[outcome.results[next].ref] !== undefined) {
-          list.appendChild(renderResult(engine.docs[outcome.results[next].ref], outcome.regexes, root));
+          var doc = engine.docs[outcome.results[next].ref];
+          list.appendChild(renderResult(doc, search.docRegexes(outcome, doc).include, root));
           next += 1;
         }
       }
