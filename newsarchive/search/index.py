@@ -36,7 +36,8 @@ from .variants import TABLE_VERSION, traditional_pairs, variant_shard_count, var
 
 FORMAT_VERSION = 7
 POSTINGS_PER_SHARD = 8000  # about 16 KB of script per index shard
-LENGTHS_PER_FILE = 4096    # documents per length table: about 10 KB
+LENGTHS_PER_FILE = 16384   # documents per length table: about 34 KB; a broad query needs them
+                           # all, and each file from file:// costs a few ms however small
 DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candidates a phrase
                            # check reads, come from anywhere in the archive
 PARALLEL_FROM = 3000       # documents; below this, starting processes costs more than it saves

@@ -388,17 +388,19 @@
     })).then(function () { return names; });
   }
 
-  /* The body lengths of index `kind` for `refs`, loaded into engine.lengths[kind].body from
-     the length tables that hold them. */
+  /* The body lengths of index `kind` for `refs` (default: every document), loaded into
+     engine.lengths[kind].body from the length tables that hold them. */
   function loadLengths(engine, kind, refs) {
     var size = engine.manifest.lengthsPerFile;
     var body = engine.lengths[kind].body;
-    return Promise.all(unique(refs.map(function (ref) { return Math.floor(ref / size); }))
-      .map(function (number) {
-        return loadOnce(engine, "lengths-" + kind + "-" + number, function (table) {
-          readVarints(table).forEach(function (length, i) { body[number * size + i] = length; });
-        });
-      }));
+    var numbers = [];
+    if (refs) numbers = unique(refs.map(function (ref) { return Math.floor(ref / size); }));
+    else for (var n = 0; n * size < engine.manifest.documents; n++) numbers.push(n);
+    return Promise.all(numbers.map(function (number) {
+      return loadOnce(engine, "lengths-" + kind + "-" + number, function (table) {
+        readVarints(table).forEach(function (length, i) { body[number * size + i] = length; });
+      });
+    }));
   }
 
   /* The documents of `refs`, loading the shards that hold them. */
@@ -447,12 +449,16 @@
     });
   }
 
-  /* Load the index shards of the plans' tokens; resolves to whether they hold every token. */
+  /* Load the index shards of the plans' tokens; resolves to whether they hold every token.
+     A lone character is held by a large share of the archive as a rule, so its scores need
+     the body lengths of most documents: the character index's length tables load beside its
+     shards rather than in a round of their own after them. */
   function loadPlanShards(engine, plans) {
     var required = unique([].concat.apply([], plans.map(function (p) { return p.required; })));
     var characters = unique([].concat.apply([], plans.map(function (p) { return p.characters; })));
     return Promise.all([loadTermShards(engine, "index", required),
-      loadTermShards(engine, "chars", characters)]).then(function (names) {
+      loadTermShards(engine, "chars", characters),
+      characters.length ? loadLengths(engine, "chars") : null]).then(function (names) {
       return required.every(function (term, i) {
         return shardPositions(engine.shards[names[0][i]]).has(term);
       }) && characters.every(function (ch, i) {
