@@ -35,7 +35,7 @@ from .tokenize import han_counts, token_counts
 from .variants import TABLE_VERSION, traditional_pairs, variant_shard_count, variant_shards
 
 FORMAT_VERSION = 7
-POSTINGS_PER_SHARD = 8000  # about 16 KB of script per index shard
+POSTINGS_PER_SHARD = 4000  # about 8 KB of script per index shard
 LENGTHS_PER_FILE = 16384   # documents per length table: about 34 KB; a broad query needs them
                            # all, and each file from file:// costs a few ms however small
 DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candidates a phrase
