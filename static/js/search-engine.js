@@ -191,11 +191,29 @@
     return values;
   }
 
+  /* The values of a string of varints as an Int32Array: a common term's postings are tens of
+     thousands of them, decoded in two passes (count, then fill) without growing an array. */
+  function varintArray(text) {
+    var count = 0, i;
+    for (i = 0; i < text.length; i++) if (VARINT_VALUE[text.charCodeAt(i)] < 32) count++;
+    var values = new Int32Array(count), value = 0, at = 0;
+    for (i = 0; i < text.length; i++) {
+      var digit = VARINT_VALUE[text.charCodeAt(i)];
+      if (digit >= 32) {
+        value = value * 32 + digit - 32;
+      } else {
+        values[at++] = value * 32 + digit;
+        value = 0;
+      }
+    }
+    return values;
+  }
+
   /* A shard as its data file registers it ({terms: "t1 t2 …", postings: "p1 p2 …"}), made
      ready to read: terms and postings strings as arrays, each term decoded on first use. */
   function openShard(data) {
     return { terms: data.terms ? data.terms.split(" ") : [],
-      postings: data.postings ? data.postings.split(" ") : [], decoded: [] };
+      postings: data.postings ? data.postings.split(" ") : [], decoded: [], refLists: [] };
   }
 
   /* The postings of the term at `position`: per field holding it {field, refs, tfs, lengths}
@@ -210,18 +228,53 @@
     shard.postings[position].split(".").forEach(function (section) {
       var parts = section.split("!");
       var runs = parts[0].split("~");
-      var steps = readVarints(runs[0]);
-      var extras = runs.length > 1 ? readVarints(runs[1]) : [];
-      var entry = { field: steps[0], refs: [], tfs: [],
-        lengths: parts.length > 1 ? readVarints(parts[1]) : null };
-      for (var i = 1, ref = 0, extra = 0; i < steps.length; i++) {
-        ref = i === 1 ? Math.floor(steps[i] / 2) : ref - Math.floor(steps[i] / 2);
-        entry.refs.push(ref);
-        entry.tfs.push(steps[i] % 2 ? extras[extra++] + 2 : 1);
+      var steps = varintArray(runs[0]);
+      var extras = runs.length > 1 ? varintArray(runs[1]) : null;
+      var count = steps.length - 1;
+      var entry = { field: steps[0], refs: new Int32Array(count), tfs: new Int32Array(count),
+        lengths: parts.length > 1 ? varintArray(parts[1]) : null };
+      for (var i = 0, ref = 0, extra = 0; i < count; i++) {
+        var step = steps[i + 1];
+        ref = i === 0 ? step >>> 1 : ref - (step >>> 1);
+        entry.refs[i] = ref;
+        entry.tfs[i] = step & 1 ? extras[extra++] + 2 : 1;
       }
       entries.push(entry);
     });
     return entries;
+  }
+
+  /* The refs of the documents holding the term at `position` in any field: ascending, each
+     once, an Int32Array worked out once per term. */
+  function termRefList(shard, position) {
+    var list = shard.refLists[position];
+    if (list) return list;
+    var entries = termPostings(shard, position);
+    if (entries.length === 1) {
+      list = entries[0].refs.slice().reverse();  // newest first in the data
+    } else {
+      var all = new Int32Array(entries.reduce(function (n, e) { return n + e.refs.length; }, 0));
+      var at = 0;
+      entries.forEach(function (entry) { all.set(entry.refs, at); at += entry.refs.length; });
+      all.sort();
+      var kept = 0;
+      for (var i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[kept++] = all[i];
+      list = all.slice(0, kept);
+    }
+    shard.refLists[position] = list;
+    return list;
+  }
+
+  /* Where `ref` is in `refs`, which run newest (highest) first; -1 if it is not there. */
+  function findDescending(refs, ref) {
+    var low = 0, high = refs.length - 1;
+    while (low <= high) {
+      var middle = (low + high) >> 1;
+      if (refs[middle] === ref) return middle;
+      if (refs[middle] > ref) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
   }
 
   /* lunr's BM25 weight (lunr.py's Builder: k1 1.2, b 0.75, idf over the postings of all fields,
@@ -237,18 +290,43 @@
     var withTerm = 0;
     entries.forEach(function (entry) { withTerm += entry.refs.length; });
     var idf = Math.log(1 + Math.abs((documents - withTerm + 0.5) / (withTerm + 0.5)));
+    // `within` may also be the engine's candidates, an ascending Int32Array of refs that all
+    // hold the term (candidates()): all of them, a few looked up, or many made a Set.
+    var sorted = within && !(within instanceof Set) ? within : null;
+    if (sorted && sorted.length === termRefList(shard, position).length) within = sorted = null;
     entries.forEach(function (entry) {
-      var number = entry.field;
+      var number = entry.field, refs = entry.refs;
       var average = lengths.totals[number] / documents;
-      for (var i = 0; i < entry.refs.length; i++) {
-        var ref = entry.refs[i];
-        if (within && !within.has(ref)) continue;
-        var tf = entry.tfs[i];
+      var boost = manifest.boosts[number];
+      // A weight depends on the term frequency and the length alone: each pair is worked out
+      // once, since toFixed is the costliest step and a common term has thousands of postings.
+      var known = new Map();
+      var weigh = function (i) {
+        var ref = refs[i], tf = entry.tfs[i];
         var length = entry.lengths ? entry.lengths[i] : lengths.body[ref];
-        var score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf);
-        score *= manifest.boosts[number];
-        // toFixed rounds the exact binary value, as Python's round() does (lunr.py).
-        visit(number, ref, Number(score.toFixed(3)));
+        var key = length * 1048576 + tf;
+        var weight = known.get(key);
+        if (weight === undefined) {
+          var score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf);
+          score *= boost;
+          // toFixed rounds the exact binary value, as Python's round() does (lunr.py).
+          weight = Number(score.toFixed(3));
+          known.set(key, weight);
+        }
+        visit(number, ref, weight);
+      };
+      var i;
+      if (sorted && sorted.length * 16 < refs.length) {
+        for (var j = 0; j < sorted.length; j++) {
+          i = findDescending(refs, sorted[j]);
+          if (i >= 0) weigh(i);
+        }
+        return;
+      }
+      if (sorted) within = sorted.refSet = sorted.refSet || new Set(sorted);
+      for (i = 0; i < refs.length; i++) {
+        if (within && !within.has(refs[i])) continue;
+        weigh(i);
       }
     });
   }
@@ -340,19 +418,15 @@
      few; over many, building its index would cost more than the query (frequent character
      pairs hold most of the archive), and scoreTerms adds the same weights without one. */
   function shardScores(shard, manifest, lengths, terms, within) {
-    var score = within.size <= LUNR_QUERY_MAX ? lunrScores : scoreTerms;
+    var size = within instanceof Set ? within.size : within.length;
+    var score = size <= LUNR_QUERY_MAX ? lunrScores : scoreTerms;
     return score(shard, manifest, lengths, terms, within);
   }
 
-  /* The refs of the documents holding `term` in any field, as a Set (empty if none does). */
+  /* The refs of the documents holding `term` in any field, ascending (see termRefList). */
   function termRefs(shard, term) {
-    var refs = new Set();
     var position = shardPositions(shard).get(term);
-    if (position === undefined) return refs;
-    termPostings(shard, position).forEach(function (entry) {
-      entry.refs.forEach(function (ref) { refs.add(ref); });
-    });
-    return refs;
+    return position === undefined ? new Int32Array(0) : termRefList(shard, position);
   }
 
   /* term -> its position in the shard, worked out once per shard. */
@@ -394,8 +468,14 @@
     var size = engine.manifest.lengthsPerFile;
     var body = engine.lengths[kind].body;
     var numbers = [];
-    if (refs) numbers = unique(refs.map(function (ref) { return Math.floor(ref / size); }));
-    else for (var n = 0; n * size < engine.manifest.documents; n++) numbers.push(n);
+    if (refs) {
+      refs.forEach(function (ref) {  // ascending
+        var number = Math.floor(ref / size);
+        if (numbers[numbers.length - 1] !== number) numbers.push(number);
+      });
+    } else {
+      for (var n = 0; n * size < engine.manifest.documents; n++) numbers.push(n);
+    }
     return Promise.all(numbers.map(function (number) {
       return loadOnce(engine, "lengths-" + kind + "-" + number, function (table) {
         readVarints(table).forEach(function (length, i) { body[number * size + i] = length; });
@@ -482,12 +562,33 @@
     return plan;
   }
 
-  function intersect(sets) {
-    sets = sets.slice().sort(function (a, b) { return a.size - b.size; });
-    if (sets.length === 1) return sets[0];
-    return new Set(Array.from(sets[0]).filter(function (ref) {
-      return sets.every(function (set) { return set.has(ref); });
-    }));
+  /* The refs in every one of `lists` (ascending Int32Arrays), ascending; shortest first, a
+     short list looked up in a long one, lists of like length merged. */
+  function intersect(lists) {
+    lists = lists.slice().sort(function (a, b) { return a.length - b.length; });
+    var result = lists[0];
+    for (var k = 1; k < lists.length && result.length; k++) {
+      var other = lists[k], out = new Int32Array(result.length), kept = 0, i, at = 0;
+      if (result.length * 16 < other.length) {
+        for (i = 0; i < result.length; i++) {
+          var low = at, high = other.length - 1, ref = result[i];
+          while (low <= high) {
+            var middle = (low + high) >> 1;
+            if (other[middle] < ref) low = middle + 1;
+            else high = middle - 1;
+          }
+          at = low;
+          if (other[low] === ref) out[kept++] = ref;
+        }
+      } else {
+        for (i = 0; i < result.length; i++) {
+          while (at < other.length && other[at] < result[i]) at++;
+          if (other[at] === result[i]) out[kept++] = result[i];
+        }
+      }
+      result = out.subarray(0, kept);
+    }
+    return result;
   }
 
   /* The documents holding every required token and every lone character, with their scores:
@@ -510,10 +611,10 @@
         refsOf.set(ch, termRefs(shardOf(names[1][i]), ch));
       });
       var within = intersect(Array.from(refsOf.values()));
-      if (within.size === 0) {
+      if (within.length === 0) {
         plans.forEach(function (plan) {
           plan.missing = intersect(plan.required.concat(plan.characters)
-            .map(function (token) { return refsOf.get(token); })).size === 0;
+            .map(function (token) { return refsOf.get(token); })).length === 0;
         });
         return [];
       }
