@@ -1,12 +1,16 @@
 """Where a query's time goes in the search page: the bench's queries typed into a built site's
-search page in headless Chromium from file://, each with its rounds of script loads (when each
-data file was asked for and when it had run), its new bytes and the time to its first result.
+search page in headless Chromium from file://, each with its data scripts (when each was asked
+for and when it had run), its new bytes by file kind and the time to its first result.
 
-    .venv/bin/python bench/query_profile.py bench/out/n10000/site/_site --size 10000
+    .venv/bin/python bench/query_profile.py bench/out/n10000/site/_site --size 10000 --detail
+    .venv/bin/python bench/query_profile.py SITE_A SITE_B --size 10000 --repeat 5
+    .venv/bin/python bench/query_profile.py SITE --size 10000 --cpu
 
 The queries are bench/run.py's for a corpus of --size articles (same seed), so a profile reads
-the same queries as the bench's figures. --repeat runs the list that many times in fresh pages
-(the first run is what the bench measures: each query's files new to the page).
+the same queries as the bench's figures. Each run opens a fresh page, as the bench does. On a
+shared machine one run's latencies are mostly its neighbours' load: --repeat runs the sites in
+turns and prints, per site, the percentiles of each query's quickest run, which is what compares
+two versions of the page. --cpu prints the page's functions with the most CPU time of their own.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ new MutationObserver((records) => {
 
 
 def queries_for(size: int, count: int, seed: int) -> list[str]:
+    """bench/run.py's queries for its corpus of `size` articles."""
     config = load_config(ROOT / "site.yaml")
     writer = corpus.CorpusWriter(corpus.Pool.from_seeds(ROOT / "seeds"), config, seed)
     records: dict[str, dict] = {}
