@@ -25,14 +25,14 @@ from newsarchive.search import (FIELD_BOOSTS, SearchOutput, document, facets, fi
                                 search_output, shard_script, token_counts, tokenize,
                                 write_search_data)
 from newsarchive.search import IndexState
-from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, article_hash, field_texts,
-                                      lunr_candidates, runs)
+from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, article_hash, document,
+                                      field_texts, lunr_candidates, runs)
 from newsarchive.search.shards import (FIELD_END, FIELD_MASK, FREQUENCY_SHIFT, REF_SHIFT,
                                        ShardPostings, field_columns, field_text, partition, posting, read_varints, script_value, shard_count,
                                        splice_postings, splice_shard, split_shard, term_shard,
                                        varint_text, varints)
-from newsarchive.search.variants import (simplify, variant_classes, variant_shard_count,
-                                         variant_shards)
+from newsarchive.search.variants import (simplify, traditional_pairs, variant_classes,
+                                         variant_shard_count, variant_shards)
 
 from .conftest import ROOT
 
@@ -747,6 +747,20 @@ def test_variant_classes_put_each_character_where_the_page_looks_for_it():
     files = [set(text.split(" ")) for text in variant_shards(8)]
     for group in classes[::50]:
         assert all(group in files[term_shard(character, 8)] for character in group)
+
+
+@pytest.mark.parametrize("text, pairs", [
+    ("围炉煮茶", ""), ("", ""), ("圍爐煮茶，圍", "圍围爐炉"), ("發展與髮型", "發发與与髮发"),
+    ("臺灣 West", "灣湾臺台"), ("\U0002005e字", "\U0002005e\U0002003e"), ("\U00020000圍", "圍围"),
+])
+def test_a_document_names_its_traditional_characters_in_code_point_order(text, pairs):
+    assert traditional_pairs(text) == pairs
+
+
+def test_a_stored_document_carries_its_variants_only_when_it_has_traditional_characters():
+    simplified, traditional = articles_from_seeds()[0], extra_articles()[2]
+    assert "variants" not in document(simplified)
+    assert document(traditional)["variants"] == "來来嘗尝寧宁灣湾聯联臺台親亲誼谊鄉乡"
 
 
 @pytest.mark.parametrize("documents, files", [(0, 8), (13, 8), (1000, 16), (3000, 32), (30_000, 256),

@@ -126,6 +126,27 @@ def test_filters_and_back_button(page, search_url):
     assert result_titles(page) == everything and page.input_value("#search-input") == "活动"
 
 
+def test_queries_typed_in_a_row_keep_their_history_entries_in_order(page, search_url):
+    """The entry of a query is added once its first result shows (pushState holds a file://
+    page for a few ms): a query typed before the last one showed anything still gets its entry,
+    before the newer one's, and a query without results gets one too."""
+    open_search(page, search_url, "活动")
+    settle(page)
+    first = result_titles(page)
+    for query in ("西宁", "文化", "没有这样的词语"):  # the next one typed at once
+        page.fill("#search-input", query)
+        page.press("#search-input", "Enter")
+    settle(page)
+    page.wait_for_function("new URLSearchParams(location.search).get('q') === '没有这样的词语'")
+    assert result_titles(page) == []
+    for query in ("文化", "西宁", "活动"):
+        page.go_back()
+        page.wait_for_function(f"new URLSearchParams(location.search).get('q') === {query!r}")
+        settle(page)
+        assert page.input_value("#search-input") == query and result_titles(page)
+    assert result_titles(page) == first
+
+
 def test_hostile_article_text_shows_as_text_and_never_runs(page, search_url):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

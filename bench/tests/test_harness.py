@@ -126,3 +126,15 @@ def test_edit_visible_reports_a_server_that_dies(tmp_path):
 ])
 def test_without_option(argv, kept):
     assert without_option(argv, "--commit") == kept
+
+
+def test_cpu_profile_top_sums_each_functions_own_samples():
+    from bench.query_profile import cpu_profile_top
+    frame = lambda name, url, line: {"functionName": name, "url": url, "lineNumber": line}
+    profile = {"nodes": [{"id": 1, "callFrame": frame("", "", 0)},
+                         {"id": 2, "callFrame": frame("eachWeight", "file:///s/search-engine.js", 233)},
+                         {"id": 3, "callFrame": frame("appendChild", "", -1)}],
+               "samples": [2, 3, 2, 1, 2], "timeDeltas": [1000, 500, 1500, 250, 2000]}
+    assert cpu_profile_top(profile) == [(4.5, "eachWeight search-engine.js:234"),
+                                        (0.5, "appendChild :0"), (0.25, "(anon) :1")]
+    assert cpu_profile_top(profile, count=1) == [(4.5, "eachWeight search-engine.js:234")]

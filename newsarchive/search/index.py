@@ -32,11 +32,12 @@ from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, TABLE_FIELD
                      split_shard, term_shard)
 from .state import IndexState, StalePrevious, changed_refs, file_digest, read_previous
 from .tokenize import han_counts, token_counts
-from .variants import TABLE_VERSION, variant_shard_count, variant_shards
+from .variants import TABLE_VERSION, traditional_pairs, variant_shard_count, variant_shards
 
-FORMAT_VERSION = 6
-POSTINGS_PER_SHARD = 8000  # about 16 KB of script per index shard
-LENGTHS_PER_FILE = 4096    # documents per length table: about 10 KB
+FORMAT_VERSION = 7
+POSTINGS_PER_SHARD = 4000  # about 8 KB of script per index shard
+LENGTHS_PER_FILE = 16384   # documents per length table: about 34 KB; a broad query needs them
+                           # all, and each file from file:// costs a few ms however small
 DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candidates a phrase
                            # check reads, come from anywhere in the archive
 PARALLEL_FROM = 3000       # documents; below this, starting processes costs more than it saves
@@ -59,8 +60,9 @@ def plain_body(markdown: str) -> str:
 
 
 def document(article: Article) -> dict:
-    """The stored record of one article: what results show and what phrase checks read."""
-    return {
+    """The stored record of one article: what results show and what phrase checks read, and
+    (`variants`, only if any) the traditional characters in them (see traditional_pairs)."""
+    doc = {
         "id": article.id,
         "url": article_path(article.id),
         "title": article.title,
@@ -76,6 +78,12 @@ def document(article: Article) -> dict:
         "paper": article.paper,
         "body": plain_body(article.body),
     }
+    pairs = traditional_pairs("\n".join(filter(None, [
+        doc["title"], doc["kicker"], doc["subtitle"], doc["byline"], *doc["reporters"],
+        *doc["tags"], doc["body"]])))
+    if pairs:
+        doc["variants"] = pairs
+    return doc
 
 
 FACET_KINDS = ("dates", "pages", "topics", "reporters", "places")

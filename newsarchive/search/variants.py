@@ -3,9 +3,12 @@ from the `opencc` package at build time, made one character for one so the index
 fold text alike.
 
 The index holds simplified text (tokenize.match_form); the page folds a query the same way and
-checks phrases with a class per character ([围圍]), so the text it marks is the text as printed.
-The page gets the table as data files (`variants-N.js`, a character's class in the file
-term_shard(character) names), so a query loads only the few that hold its characters.
+checks phrases with a class per character ([发發]), so the text it marks is the text as printed.
+Each stored document names its own traditional characters (traditional_pairs), which is what
+the classes need; the page reads the table itself only for a query typed in traditional
+characters (one whose tokens the index does not hold as typed), as data files (`variants-N.js`,
+a character's class in the file term_shard(character) names), so such a query loads only the
+few that hold its characters.
 """
 
 from __future__ import annotations
@@ -63,6 +66,16 @@ def simplify(text: str) -> str:
     if bmp.search(text) is None and (ASTRAL_RE.search(text) is None or astral.search(text) is None):
         return text
     return text.translate(table)
+
+
+def traditional_pairs(text: str) -> str:
+    """Each character of `text` that simplify() changes, in code point order, followed by the
+    one it becomes ("發发臺台"): what the page needs to find a simplified query in this text."""
+    table, bmp, astral = _translation()
+    found = set(bmp.findall(text))
+    if ASTRAL_RE.search(text) is not None:
+        found.update(astral.findall(text))
+    return "".join(character + table[ord(character)] for character in sorted(found))
 
 
 def variant_classes() -> list[str]:

@@ -8,9 +8,11 @@
  * themselves on window.newsarchiveSearch (no fetch, XHR, import or worker; see scriptEngine).
  * The tokenizer mirrors newsarchive/search/tokenize.py; tests/vectors/tokenizer.json keeps the
  * two in step. Like it, it cuts tokens from matchForm(text): folded, traditional characters made
- * simplified with OpenCC's table (the build writes it as variants-N.js: a query loads the few
- * files its characters name), spaces between two Han characters taken out. One namespace, NewsarchiveSearch: a global in a browser (search-ui.js draws the
- * page with it), module.exports under node, where tests require() it and nothing needs a DOM.
+ * simplified with OpenCC's table (the build writes it as variants-N.js; a query loads the few
+ * files its characters name, and only when it is not found as typed: see queryPlans), spaces
+ * between two Han characters taken out. One namespace, NewsarchiveSearch: a global in a
+ * browser (search-ui.js draws the page with it), module.exports under node, where tests
+ * require() it and nothing needs a DOM.
  */
 (function () {
   "use strict";
@@ -102,10 +104,10 @@
     return text.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
   }
 
-  /* A global regex finding `phrase` in folded text: case and width blind, each character of
-     a variant class matching all of it ([围圍]), Latin words whole, and blind to the spaces
-     printed between Han characters or between Han and digits or Latin. The text it finds is
-     the text as printed, so marks cover exactly that. */
+  /* A global regex finding `phrase` in folded text: case and width blind, each character that
+     `variants` maps to a class matching all of it ([发發]), Latin words whole, and blind to the
+     spaces printed between Han characters or between Han and digits or Latin. The text it finds
+     is the text as printed, so marks cover exactly that. */
   function phraseRegExp(phrase, variants) {
     var chars = Array.from(fold(phrase).replace(HAN_GAP_RE, ""));
     var source = "";
@@ -129,6 +131,35 @@
     if (WORD_CHAR_RE.test(chars[0])) source = "(?<!" + wordEdge + ")" + source;
     if (WORD_CHAR_RE.test(chars[chars.length - 1])) source += "(?!" + wordEdge + ")";
     return new RegExp(source, "gu");
+  }
+
+  /* The variant classes a document's text needs (see docRegexes), from its `variants`: each
+     traditional character it holds followed by its simplified one ("發发臺台"). A simplified
+     character maps to itself and the traditional ones of the document ("发" -> "发發"). */
+  function documentClasses(doc) {
+    if (!doc.variants) return null;
+    var classes = new Map();
+    var chars = Array.from(doc.variants);
+    for (var i = 0; i + 1 < chars.length; i += 2) {
+      classes.set(chars[i + 1], (classes.get(chars[i + 1]) || chars[i + 1]) + chars[i]);
+    }
+    return classes;
+  }
+
+  /* The regexes of a query's phrases ({include, exclude}) for the text of `doc`: the query's
+     own for a document printed in simplified characters alone (most of them), else made for
+     its traditional characters, so a phrase finds them and marks cover them as printed. */
+  function docRegexes(outcome, doc) {
+    var classes = documentClasses(doc);
+    if (!classes) return { include: outcome.regexes, exclude: outcome.exclude };
+    var made = outcome.docRegexes = outcome.docRegexes || new Map();
+    if (!made.has(doc.id)) {
+      made.set(doc.id, {
+        include: outcome.phrases.map(function (p) { return phraseRegExp(p, classes); }),
+        exclude: outcome.excludePhrases.map(function (p) { return phraseRegExp(p, classes); })
+      });
+    }
+    return made.get(doc.id);
   }
 
   /* All text a query is checked against, one field per paragraph, names and tags a line each
@@ -160,11 +191,29 @@
     return values;
   }
 
+  /* The values of a string of varints as an Int32Array: a common term's postings are tens of
+     thousands of them, decoded in two passes (count, then fill) without growing an array. */
+  function varintArray(text) {
+    var count = 0, i;
+    for (i = 0; i < text.length; i++) if (VARINT_VALUE[text.charCodeAt(i)] < 32) count++;
+    var values = new Int32Array(count), value = 0, at = 0;
+    for (i = 0; i < text.length; i++) {
+      var digit = VARINT_VALUE[text.charCodeAt(i)];
+      if (digit >= 32) {
+        value = value * 32 + digit - 32;
+      } else {
+        values[at++] = value * 32 + digit;
+        value = 0;
+      }
+    }
+    return values;
+  }
+
   /* A shard as its data file registers it ({terms: "t1 t2 …", postings: "p1 p2 …"}), made
      ready to read: terms and postings strings as arrays, each term decoded on first use. */
   function openShard(data) {
     return { terms: data.terms ? data.terms.split(" ") : [],
-      postings: data.postings ? data.postings.split(" ") : [], decoded: [] };
+      postings: data.postings ? data.postings.split(" ") : [], decoded: [], refLists: [] };
   }
 
   /* The postings of the term at `position`: per field holding it {field, refs, tfs, lengths}
@@ -179,18 +228,53 @@
     shard.postings[position].split(".").forEach(function (section) {
       var parts = section.split("!");
       var runs = parts[0].split("~");
-      var steps = readVarints(runs[0]);
-      var extras = runs.length > 1 ? readVarints(runs[1]) : [];
-      var entry = { field: steps[0], refs: [], tfs: [],
-        lengths: parts.length > 1 ? readVarints(parts[1]) : null };
-      for (var i = 1, ref = 0, extra = 0; i < steps.length; i++) {
-        ref = i === 1 ? Math.floor(steps[i] / 2) : ref - Math.floor(steps[i] / 2);
-        entry.refs.push(ref);
-        entry.tfs.push(steps[i] % 2 ? extras[extra++] + 2 : 1);
+      var steps = varintArray(runs[0]);
+      var extras = runs.length > 1 ? varintArray(runs[1]) : null;
+      var count = steps.length - 1;
+      var entry = { field: steps[0], refs: new Int32Array(count), tfs: new Int32Array(count),
+        lengths: parts.length > 1 ? varintArray(parts[1]) : null };
+      for (var i = 0, ref = 0, extra = 0; i < count; i++) {
+        var step = steps[i + 1];
+        ref = i === 0 ? step >>> 1 : ref - (step >>> 1);
+        entry.refs[i] = ref;
+        entry.tfs[i] = step & 1 ? extras[extra++] + 2 : 1;
       }
       entries.push(entry);
     });
     return entries;
+  }
+
+  /* The refs of the documents holding the term at `position` in any field: ascending, each
+     once, an Int32Array worked out once per term. */
+  function termRefList(shard, position) {
+    var list = shard.refLists[position];
+    if (list) return list;
+    var entries = termPostings(shard, position);
+    if (entries.length === 1) {
+      list = entries[0].refs.slice().reverse();  // newest first in the data
+    } else {
+      var all = new Int32Array(entries.reduce(function (n, e) { return n + e.refs.length; }, 0));
+      var at = 0;
+      entries.forEach(function (entry) { all.set(entry.refs, at); at += entry.refs.length; });
+      all.sort();
+      var kept = 0;
+      for (var i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[kept++] = all[i];
+      list = all.slice(0, kept);
+    }
+    shard.refLists[position] = list;
+    return list;
+  }
+
+  /* Where `ref` is in `refs`, which run newest (highest) first; -1 if it is not there. */
+  function findDescending(refs, ref) {
+    var low = 0, high = refs.length - 1;
+    while (low <= high) {
+      var middle = (low + high) >> 1;
+      if (refs[middle] === ref) return middle;
+      if (refs[middle] > ref) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
   }
 
   /* lunr's BM25 weight (lunr.py's Builder: k1 1.2, b 0.75, idf over the postings of all fields,
@@ -206,18 +290,43 @@
     var withTerm = 0;
     entries.forEach(function (entry) { withTerm += entry.refs.length; });
     var idf = Math.log(1 + Math.abs((documents - withTerm + 0.5) / (withTerm + 0.5)));
+    // `within` may also be the engine's candidates, an ascending Int32Array of refs that all
+    // hold the term (candidates()): all of them, a few looked up, or many made a Set.
+    var sorted = within && !(within instanceof Set) ? within : null;
+    if (sorted && sorted.length === termRefList(shard, position).length) within = sorted = null;
     entries.forEach(function (entry) {
-      var number = entry.field;
+      var number = entry.field, refs = entry.refs;
       var average = lengths.totals[number] / documents;
-      for (var i = 0; i < entry.refs.length; i++) {
-        var ref = entry.refs[i];
-        if (within && !within.has(ref)) continue;
-        var tf = entry.tfs[i];
+      var boost = manifest.boosts[number];
+      // A weight depends on the term frequency and the length alone: each pair is worked out
+      // once, since toFixed is the costliest step and a common term has thousands of postings.
+      var known = new Map();
+      var weigh = function (i) {
+        var ref = refs[i], tf = entry.tfs[i];
         var length = entry.lengths ? entry.lengths[i] : lengths.body[ref];
-        var score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf);
-        score *= manifest.boosts[number];
-        // toFixed rounds the exact binary value, as Python's round() does (lunr.py).
-        visit(number, ref, Number(score.toFixed(3)));
+        var key = length * 1048576 + tf;
+        var weight = known.get(key);
+        if (weight === undefined) {
+          var score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average)) + tf);
+          score *= boost;
+          // toFixed rounds the exact binary value, as Python's round() does (lunr.py).
+          weight = Number(score.toFixed(3));
+          known.set(key, weight);
+        }
+        visit(number, ref, weight);
+      };
+      var i;
+      if (sorted && sorted.length * 16 < refs.length) {
+        for (var j = 0; j < sorted.length; j++) {
+          i = findDescending(refs, sorted[j]);
+          if (i >= 0) weigh(i);
+        }
+        return;
+      }
+      if (sorted) within = sorted.refSet = sorted.refSet || new Set(sorted);
+      for (i = 0; i < refs.length; i++) {
+        if (within && !within.has(refs[i])) continue;
+        weigh(i);
       }
     });
   }
@@ -309,19 +418,15 @@
      few; over many, building its index would cost more than the query (frequent character
      pairs hold most of the archive), and scoreTerms adds the same weights without one. */
   function shardScores(shard, manifest, lengths, terms, within) {
-    var score = within.size <= LUNR_QUERY_MAX ? lunrScores : scoreTerms;
+    var size = within instanceof Set ? within.size : within.length;
+    var score = size <= LUNR_QUERY_MAX ? lunrScores : scoreTerms;
     return score(shard, manifest, lengths, terms, within);
   }
 
-  /* The refs of the documents holding `term` in any field, as a Set (empty if none does). */
+  /* The refs of the documents holding `term` in any field, ascending (see termRefList). */
   function termRefs(shard, term) {
-    var refs = new Set();
     var position = shardPositions(shard).get(term);
-    if (position === undefined) return refs;
-    termPostings(shard, position).forEach(function (entry) {
-      entry.refs.forEach(function (ref) { refs.add(ref); });
-    });
-    return refs;
+    return position === undefined ? new Int32Array(0) : termRefList(shard, position);
   }
 
   /* term -> its position in the shard, worked out once per shard. */
@@ -357,17 +462,25 @@
     })).then(function () { return names; });
   }
 
-  /* The body lengths of index `kind` for `refs`, loaded into engine.lengths[kind].body from
-     the length tables that hold them. */
+  /* The body lengths of index `kind` for `refs` (default: every document), loaded into
+     engine.lengths[kind].body from the length tables that hold them. */
   function loadLengths(engine, kind, refs) {
     var size = engine.manifest.lengthsPerFile;
     var body = engine.lengths[kind].body;
-    return Promise.all(unique(refs.map(function (ref) { return Math.floor(ref / size); }))
-      .map(function (number) {
-        return loadOnce(engine, "lengths-" + kind + "-" + number, function (table) {
-          readVarints(table).forEach(function (length, i) { body[number * size + i] = length; });
-        });
-      }));
+    var numbers = [];
+    if (refs) {
+      refs.forEach(function (ref) {  // ascending
+        var number = Math.floor(ref / size);
+        if (numbers[numbers.length - 1] !== number) numbers.push(number);
+      });
+    } else {
+      for (var n = 0; n * size < engine.manifest.documents; n++) numbers.push(n);
+    }
+    return Promise.all(numbers.map(function (number) {
+      return loadOnce(engine, "lengths-" + kind + "-" + number, function (table) {
+        readVarints(table).forEach(function (length, i) { body[number * size + i] = length; });
+      });
+    }));
   }
 
   /* The documents of `refs`, loading the shards that hold them. */
@@ -400,6 +513,40 @@
     }));
   }
 
+  /* The plans (phrasePlan) of the query's `phrases`, their shards loaded. The index holds
+     simplified text only, so a query typed in simplified characters (most are) finds each of
+     its tokens with the variant classes of none of them: those are loaded only when a token
+     is missing, and the plans made again; a token made of a traditional character is never
+     in the index. */
+  function queryPlans(engine, phrases) {
+    var plans = phrases.map(function (p) { return phrasePlan(p, engine.variants); });
+    return loadPlanShards(engine, plans).then(function (held) {
+      if (held) return plans;
+      return loadVariants(engine, phrases.join(" ")).then(function () {
+        var again = phrases.map(function (p) { return phrasePlan(p, engine.variants); });
+        return loadPlanShards(engine, again).then(function () { return again; });
+      });
+    });
+  }
+
+  /* Load the index shards of the plans' tokens; resolves to whether they hold every token.
+     A lone character is held by a large share of the archive as a rule, so its scores need
+     the body lengths of most documents: the character index's length tables load beside its
+     shards rather than in a round of their own after them. */
+  function loadPlanShards(engine, plans) {
+    var required = unique([].concat.apply([], plans.map(function (p) { return p.required; })));
+    var characters = unique([].concat.apply([], plans.map(function (p) { return p.characters; })));
+    return Promise.all([loadTermShards(engine, "index", required),
+      loadTermShards(engine, "chars", characters),
+      characters.length ? loadLengths(engine, "chars") : null]).then(function (names) {
+      return required.every(function (term, i) {
+        return shardPositions(engine.shards[names[0][i]]).has(term);
+      }) && characters.every(function (ch, i) {
+        return shardPositions(engine.shards[names[1][i]]).has(ch);
+      });
+    });
+  }
+
   /* What a phrase asks of the index: tokens every result holds, lone Han characters (inside a
      longer run they exist only in bigrams), and whether the index alone answers it exactly. */
   function phrasePlan(phrase, variants) {
@@ -415,12 +562,33 @@
     return plan;
   }
 
-  function intersect(sets) {
-    sets = sets.slice().sort(function (a, b) { return a.size - b.size; });
-    if (sets.length === 1) return sets[0];
-    return new Set(Array.from(sets[0]).filter(function (ref) {
-      return sets.every(function (set) { return set.has(ref); });
-    }));
+  /* The refs in every one of `lists` (ascending Int32Arrays), ascending; shortest first, a
+     short list looked up in a long one, lists of like length merged. */
+  function intersect(lists) {
+    lists = lists.slice().sort(function (a, b) { return a.length - b.length; });
+    var result = lists[0];
+    for (var k = 1; k < lists.length && result.length; k++) {
+      var other = lists[k], out = new Int32Array(result.length), kept = 0, i, at = 0;
+      if (result.length * 16 < other.length) {
+        for (i = 0; i < result.length; i++) {
+          var low = at, high = other.length - 1, ref = result[i];
+          while (low <= high) {
+            var middle = (low + high) >> 1;
+            if (other[middle] < ref) low = middle + 1;
+            else high = middle - 1;
+          }
+          at = low;
+          if (other[low] === ref) out[kept++] = ref;
+        }
+      } else {
+        for (i = 0; i < result.length; i++) {
+          while (at < other.length && other[at] < result[i]) at++;
+          if (other[at] === result[i]) out[kept++] = result[i];
+        }
+      }
+      result = out.subarray(0, kept);
+    }
+    return result;
   }
 
   /* The documents holding every required token and every lone character, with their scores:
@@ -443,10 +611,10 @@
         refsOf.set(ch, termRefs(shardOf(names[1][i]), ch));
       });
       var within = intersect(Array.from(refsOf.values()));
-      if (within.size === 0) {
+      if (within.length === 0) {
         plans.forEach(function (plan) {
           plan.missing = intersect(plan.required.concat(plan.characters)
-            .map(function (token) { return refsOf.get(token); })).size === 0;
+            .map(function (token) { return refsOf.get(token); })).length === 0;
         });
         return [];
       }
@@ -578,7 +746,8 @@
   }
 
   /* Run a query. `options`: filters (topic, year, from, to, reporter, page, place) and sort
-     ("relevance", "new", "old"). Resolves to {parsed, regexes, results: [{ref, score}] in
+     ("relevance", "new", "old"). Resolves to {parsed, phrases and excludePhrases (simplified),
+     regexes (see docRegexes), results: [{ref, score}] in
      order, unchecked, complete, candidates: refs before any filter (candidatesExact: all of
      them results but for the filters), missing: the phrases no document holds}. Where the
      index cannot decide (phrases of several tokens, exclusions), the text of each candidate
@@ -587,17 +756,24 @@
   function search(engine, input, options, wanted) {
     options = options || {};
     var parsed = parseQuery(input);
-    var outcome = { parsed: parsed, regexes: [], exclude: [], results: [], unchecked: [],
-      checked: 0, complete: true, candidates: [], missing: [] };
+    var outcome = { parsed: parsed, phrases: [], excludePhrases: [], regexes: [], exclude: [],
+      results: [], unchecked: [], checked: 0, complete: true, candidates: [], missing: [] };
     if (parsed.include.length === 0) return Promise.resolve(outcome);
     var plans;
-    return loadVariants(engine, input).then(function () {
-      var variants = engine.variants;
-      outcome.regexes = parsed.include.map(function (p) { return phraseRegExp(p, variants); });
-      outcome.exclude = parsed.exclude.map(function (p) { return phraseRegExp(p, variants); });
-      plans = parsed.include.map(function (p) { return phrasePlan(p, variants); });
-      return Promise.all([candidates(engine, plans)].concat(optionFacets(options)
-        .map(function (kind) { return loadFacet(engine, kind); })));
+    // Phrases to exclude are not looked up in the index: their classes load beside the shards.
+    var facetsLoaded = Promise.all(optionFacets(options)
+      .map(function (kind) { return loadFacet(engine, kind); }));
+    return Promise.all([queryPlans(engine, parsed.include),
+      loadVariants(engine, parsed.exclude.join(" "))]).then(function (loaded) {
+      plans = loaded[0];
+      // The phrases in simplified characters: the regexes find them in text printed so, and
+      // docRegexes makes them find a document's traditional characters too.
+      var simplified = function (p) { return simplify(fold(p), engine.variants); };
+      outcome.phrases = parsed.include.map(simplified);
+      outcome.excludePhrases = parsed.exclude.map(simplified);
+      outcome.regexes = outcome.phrases.map(function (p) { return phraseRegExp(p); });
+      outcome.exclude = outcome.excludePhrases.map(function (p) { return phraseRegExp(p); });
+      return Promise.all([candidates(engine, plans), facetsLoaded]);
     }).then(function (loaded) {
       var found = loaded[0];
       outcome.missing = parsed.include.filter(function (p, i) { return plans[i].missing; });
@@ -632,10 +808,11 @@
     outcome.checked += batch.length;
     return loadDocs(engine, batch.map(function (hit) { return hit.ref; })).then(function () {
       batch.forEach(function (hit) {
-        if (!(hit.ref in engine.texts)) engine.texts[hit.ref] = fold(documentText(engine.docs[hit.ref]));
-        var text = engine.texts[hit.ref];
-        if (outcome.regexes.every(function (re) { return contains(re, text); }) &&
-            !outcome.exclude.some(function (re) { return contains(re, text); })) {
+        var doc = engine.docs[hit.ref];
+        if (!(hit.ref in engine.texts)) engine.texts[hit.ref] = fold(documentText(doc));
+        var text = engine.texts[hit.ref], regexes = docRegexes(outcome, doc);
+        if (regexes.include.every(function (re) { return contains(re, text); }) &&
+            !regexes.exclude.some(function (re) { return contains(re, text); })) {
           outcome.results.push(hit);
         }
       });
@@ -675,7 +852,8 @@
 
   var engine = {
     fold: fold, simplify: simplify, matchForm: matchForm, tokenize: tokenize,
-    parseQuery: parseQuery, phraseRegExp: phraseRegExp, loadVariants: loadVariants,
+    parseQuery: parseQuery, phraseRegExp: phraseRegExp, docRegexes: docRegexes,
+    loadVariants: loadVariants,
     loadFacet: loadFacet, facetCounts: facetCounts, isoDay: isoDay, FACET_KINDS: FACET_KINDS,
     documentText: documentText, termShard: termShard, readVarints: readVarints,
     openShard: openShard, termPostings: termPostings, shardIndex: shardIndex,

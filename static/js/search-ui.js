@@ -145,6 +145,7 @@
     var engine = null;
     var current = null;
     var latest = 0;
+    var pendingEntry = null;  // the history entry of the query being shown (see go)
 
     function setStatus(text, kind) {
       status.textContent = text;
@@ -222,9 +223,11 @@
         if (outcome !== current) return;  // a newer query has replaced this one
         while (next < Math.min(end, outcome.results.length) &&
                engine.docs[outcome.results[next].ref] !== undefined) {
-          list.appendChild(renderResult(engine.docs[outcome.results[next].ref], outcome.regexes, root));
+          var doc = engine.docs[outcome.results[next].ref];
+          list.appendChild(renderResult(doc, search.docRegexes(outcome, doc).include, root));
           next += 1;
         }
+        if (next > 0) keepInHistory();
       }
       function round(wanted) {
         return search.checkMore(engine, outcome, wanted).then(function () {
@@ -330,15 +333,27 @@
       });
     }
 
-    /* Show `state` and keep it in the URL (a history entry, so Back returns to the last one). */
-    function go(state) {
-      var target = stateQuery(state);
+    /* Add the history entry go() left pending, if any. */
+    function keepInHistory() {
+      var entry = pendingEntry;
+      pendingEntry = null;
+      if (!entry) return;
       try {
-        if (target !== stateQuery(readState())) window.history.pushState(state, "", target);
+        window.history.pushState(entry.state, "", entry.target);
       } catch (error) {
         // Some browsers refuse history entries on file:// pages; the search still runs.
       }
-      run(state);
+    }
+
+    /* Show `state` and keep it in the URL (a history entry, so Back returns to the last one).
+       From file:// pushState holds the page for a few ms, so the entry is added once the first
+       result is shown (or the search is done), not before the search starts; a newer query
+       adds the older one's first, so entries keep their order. */
+    function go(state) {
+      keepInHistory();
+      var target = stateQuery(state);
+      if (target !== stateQuery(readState())) pendingEntry = { state: state, target: target };
+      run(state).then(keepInHistory);
     }
 
     function submit() {
@@ -357,7 +372,10 @@
       if (options.open) refreshFacets(current ? current.state : readState(), current);
     });
     more.addEventListener("click", showMore);
-    window.addEventListener("popstate", function () { run(readState()); });
+    window.addEventListener("popstate", function () {
+      pendingEntry = null;  // the query it belonged to is left: Back must not bring it back
+      run(readState());
+    });
 
     // Arrow keys move between the box and the results; "/" focuses the box from anywhere.
     input.addEventListener("keydown", function (event) {
