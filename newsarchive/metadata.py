@@ -20,7 +20,6 @@ import datetime as dt
 import hashlib
 import logging
 import re
-from collections import Counter
 from functools import lru_cache
 
 from .config import Place, Topic
@@ -202,22 +201,39 @@ def link_versions(texts: dict[str, str]) -> dict[str, list[str]]:
     Symmetric by construction: two texts are versions when most of the shorter one's
     4-character shingles occur in the longer one.
     """
-    shingles = {key: _shingles(text) for key, text in texts.items()}
-    postings: dict[str, list[str]] = {}
-    for key in sorted(texts):
-        for shingle in shingles[key]:
-            postings.setdefault(shingle, []).append(key)
+    import numpy as np
+
+    keys = sorted(texts)
+    shingles = [_shingles(texts[key]) for key in keys]
+    postings: dict[str, list[int]] = {}
+    for number, own in enumerate(shingles):
+        for shingle in own:
+            postings.setdefault(shingle, []).append(number)
     # Pairs are counted through shared shingles, not compared all against all: 1,000 pages
     # hold thousands of articles. Shingles in very many texts are set phrases, not a story.
-    shared: Counter[tuple[str, str]] = Counter()
-    for keys in postings.values():
-        if len(keys) <= MAX_POSTINGS:
-            for i, first in enumerate(keys):
-                shared.update((first, second) for second in keys[i + 1:])
-    links: dict[str, list[str]] = {key: [] for key in texts}
-    for (first, second), count in shared.items():
-        small = min(len(shingles[first]), len(shingles[second]))
-        if small >= MIN_SHINGLES and count / small >= VERSION_CONTAINMENT:
-            links[first].append(second)
-            links[second].append(first)
+    # Each pair of texts sharing a shingle is one number (first * n + second), counted with
+    # numpy: a page archive of recombined sentences shares millions of them.
+    n = len(keys)
+    pairs = [np.array(numbers, dtype=np.int64)[_upper(len(numbers))]
+             for numbers in postings.values() if 2 <= len(numbers) <= MAX_POSTINGS]
+    links: dict[str, list[str]] = {key: [] for key in keys}
+    if not pairs:
+        return links
+    joined = np.concatenate(pairs, axis=1)
+    codes, counts = np.unique(joined[0] * n + joined[1], return_counts=True)
+    sizes = np.array([len(own) for own in shingles], dtype=np.int64)
+    first, second = codes // n, codes % n
+    small = np.minimum(sizes[first], sizes[second])
+    linked = (small >= MIN_SHINGLES) & (counts >= VERSION_CONTAINMENT * small)
+    for a, b in zip(first[linked].tolist(), second[linked].tolist()):
+        links[keys[a]].append(keys[b])
+        links[keys[b]].append(keys[a])
     return {key: sorted(value) for key, value in links.items()}
+
+
+@lru_cache(maxsize=None)
+def _upper(length: int):
+    """Index pairs (i < j) of a list of `length`, as one array of rows then columns."""
+    import numpy as np
+
+    return np.vstack(np.triu_indices(length, 1))

@@ -138,3 +138,35 @@ def test_infer_date_never_raises_and_gives_a_real_date(text):
     for year in (None, 2024):
         found = infer_date(text, year)
         assert found is None or isinstance(found, dt.date)
+
+
+def _versions_by_comparing_every_pair(texts: dict[str, str]) -> dict[str, list[str]]:
+    """The definition, all against all (slow): the reference for `link_versions`."""
+    from newsarchive.metadata import MAX_POSTINGS, MIN_SHINGLES, VERSION_CONTAINMENT, _shingles
+    shingles = {key: _shingles(text) for key, text in texts.items()}
+    common = {}
+    for own in shingles.values():
+        for shingle in own:
+            common[shingle] = common.get(shingle, 0) + 1
+    links = {key: [] for key in texts}
+    for a in texts:
+        for b in texts:
+            if a >= b:
+                continue
+            shared = sum(1 for s in shingles[a] & shingles[b] if common[s] <= MAX_POSTINGS)
+            small = min(len(shingles[a]), len(shingles[b]))
+            if small >= MIN_SHINGLES and shared / small >= VERSION_CONTAINMENT:
+                links[a].append(b)
+                links[b].append(a)
+    return {key: sorted(value) for key, value in links.items()}
+
+
+def test_link_versions_equals_comparing_every_pair_on_recombined_sentences():
+    import random
+    sentences = [f"{STORY[i:i + 23]}{OTHER[i % 30:i % 30 + 17]}。" for i in range(0, 60, 3)]
+    rng = random.Random(7)
+    texts = {f"t{n:03}": "".join(rng.sample(sentences, rng.randint(2, 5))) for n in range(30)}
+    texts["copy"] = texts["t001"] + "补记一句。"
+    expected = _versions_by_comparing_every_pair(texts)
+    assert link_versions(texts) == expected
+    assert "t001" in expected["copy"] and sum(map(len, expected.values())) > 2
