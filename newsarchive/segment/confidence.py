@@ -5,21 +5,21 @@ its text, a dateline in mid-body). Wrong articles mostly show several weak signs
 headline whose words the lead does not repeat, a body ending mid-sentence, many frames from far
 apart lines, on a page whose lines run across columns. A small ensemble of decision trees
 (`trees.TreeModel`) weighs those signs; it is fitted on the page corpus's dev split by
-`bench/train_confidence.py` (deterministic) and shipped beside this module. An article the model finds more likely wrong than the model's
-threshold is flagged `doubtful`.
+`bench/train_confidence.py` (deterministic) and shipped beside this module. Its judgement
+settles the article's review list (`Model.judge`).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from ..model import Segment
 from ..text import CLOSERS, bigrams, ends_sentence, han_count
+from .compose import SPACED_HAN_RE
 from .patterns import DATELINE_RE
 from .trees import TreeModel
 from .types import Draft, Line
@@ -31,7 +31,6 @@ CERTAIN_REASONS = ("no-headline", "frames-reordered", "frames-joined", "body-spl
                    "columns-mixed", "stories-merged")
 SOFT_REASONS = ("headline-weak", "sections-placed")
 RULE_REASONS = CERTAIN_REASONS + SOFT_REASONS
-SPACED_HAN_RE = re.compile(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]")
 LEAD_CHARS = 80           # a lead restates its headline within about its first sentence
 
 
@@ -40,7 +39,6 @@ class PageShape:
     """What the whole page's text shows about how it was read."""
 
     segments: int
-    line_width: float         # median Han characters of a text line: the column width
     spaced_share: float       # lines with a space between two Han characters: merged columns
     han: int
     lines: int
@@ -48,11 +46,10 @@ class PageShape:
 
     @classmethod
     def of(cls, lines: list[Line], segments: int, listed: bool) -> PageShape:
-        widths = sorted(han_count(line.text) for line in lines if han_count(line.text))
         spaced = sum(1 for line in lines if SPACED_HAN_RE.search(line.text))
-        return cls(segments=segments, line_width=widths[len(widths) // 2] if widths else 0.0,
-                   spaced_share=spaced / len(lines) if lines else 0.0,
-                   han=sum(widths), lines=lines[-1].number if lines else 0, listed=listed)
+        return cls(segments=segments, spaced_share=spaced / len(lines) if lines else 0.0,
+                   han=sum(han_count(line.text) for line in lines),
+                   lines=lines[-1].number if lines else 0, listed=listed)
 
 
 def _share(pairs: set[str], text: str) -> float:
