@@ -75,7 +75,7 @@ def split_with_features(text: str) -> tuple[PageSplit, list[dict[str, float]]]:
                               unit.lines[0].number) for unit in units if id(unit) not in used)
     artifacts.extend(repeat for draft in drafts for repeat in repeated_bylines(draft))
     segments = [compose_segment(draft) for draft in drafts]
-    page = PageShape.of([line for line in lines if line], len(segments), bool(listed))
+    page = PageShape.of([line for line in lines if line], bool(listed))
     features = [segment_features(draft, segment, page) for draft, segment in zip(drafts, segments)]
     return PageSplit(segments, artifacts, warnings), features
 

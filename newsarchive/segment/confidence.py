@@ -36,20 +36,17 @@ LEAD_CHARS = 80           # a lead restates its headline within about its first 
 
 @dataclass(frozen=True)
 class PageShape:
-    """What the whole page's text shows about how it was read."""
+    """What the whole page's text shows about how it was read. (The page's size and how many
+    articles it holds were signs too: on the corpus a story taking much of its page is a merged
+    one, but they flagged the right articles of smaller pages in the seeds' style.)"""
 
-    segments: int
     spaced_share: float       # lines with a space between two Han characters: merged columns
-    han: int
-    lines: int
     listed: bool              # the headlines came as a list after the stories (drawing order)
 
     @classmethod
-    def of(cls, lines: list[Line], segments: int, listed: bool) -> PageShape:
+    def of(cls, lines: list[Line], listed: bool) -> PageShape:
         spaced = sum(1 for line in lines if SPACED_HAN_RE.search(line.text))
-        return cls(segments=segments, spaced_share=spaced / len(lines) if lines else 0.0,
-                   han=sum(han_count(line.text) for line in lines),
-                   lines=lines[-1].number if lines else 0, listed=listed)
+        return cls(spaced_share=spaced / len(lines) if lines else 0.0, listed=listed)
 
 
 def _share(pairs: set[str], text: str) -> float:
@@ -64,12 +61,10 @@ def segment_features(draft: Draft, segment: Segment, page: PageShape) -> dict[st
     title_pairs = bigrams(segment.title)
     open_end = sum(1 for p in paragraphs if not ends_sentence(p))
     first = paragraphs[0] if paragraphs else ""
-    numbers = [n for a, b in segment.spans for n in (a, b)]
     features = {
         "headless": float(not draft.head),
         "head_units": float(len(draft.head)),
         "head_learned": float(any(unit.learned for unit in draft.head)),
-        "title_han": math.log1p(han_count(segment.title)),
         "title_spaced": float(bool(SPACED_HAN_RE.search(segment.title))),
         "title_in_lead": _share(title_pairs, first[:LEAD_CHARS]),
         "title_in_body": _share(title_pairs, body),
@@ -79,10 +74,6 @@ def segment_features(draft: Draft, segment: Segment, page: PageShape) -> dict[st
         "reporters": float(len(segment.reporters)),
         "frames": math.log1p(len(draft.bodies)),
         "spans": math.log1p(len(segment.spans)),
-        # The share of the page an article takes says nothing where it is the page's only one.
-        "line_reach": (max(numbers) - min(numbers)) / page.lines
-        if numbers and page.lines and page.segments > 1 else 0.0,
-        "body_share": body_han / page.han if page.han and page.segments > 1 else 0.0,
         "open_paragraphs": open_end / len(paragraphs) if paragraphs else 1.0,
         "ends_open": float(not ends_sentence(paragraphs[-1])) if paragraphs else 1.0,
         "starts_closer": float(first[:1] in CLOSERS + "，、；：。！？"),
@@ -90,7 +81,6 @@ def segment_features(draft: Draft, segment: Segment, page: PageShape) -> dict[st
         "datelines": float(len(DATELINE_RE.findall(body))),
         "spaced_han": 1000 * len(SPACED_HAN_RE.findall(body)) / body_han if body_han else 0.0,
         "continues": float(bool(segment.continues or segment.continued_from)),
-        "page_segments": math.log1p(page.segments),
         "page_spaced": page.spaced_share,
         "page_listed": float(page.listed),
     }
