@@ -4,11 +4,42 @@ export to the plain arrays `newsarchive.segment.trees.TreeModel` reads."""
 
 from __future__ import annotations
 
+import argparse
+import sys
 import zlib
+from pathlib import Path
 
 import numpy as np
 
+from bench.segment_score import DEFAULT_CORPUS, load_truths
+
 FOLDS = 5
+
+
+def fit_parser(prog: str, doc: str) -> argparse.ArgumentParser:
+    """The options every fitting script takes: the corpus, the trees' size, `--dry-run`."""
+    parser = argparse.ArgumentParser(prog=prog, description=doc,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS,
+                        help="page corpus with truth (default: %(default)s)")
+    parser.add_argument("--trees", type=int, default=150, help="trees (default: 150)")
+    parser.add_argument("--depth", type=int, default=3, help="depth of a tree (default: 3)")
+    parser.add_argument("--rate", type=float, default=0.1, help="learning rate (default: 0.1)")
+    parser.add_argument("--dry-run", action="store_true", help="do not write the model")
+    return parser
+
+
+def tree_params(args: argparse.Namespace) -> dict:
+    return {"trees": args.trees, "depth": args.depth, "rate": args.rate}
+
+
+def dev_truths(corpus: Path) -> list[dict]:
+    """The dev split's truths; none (and a line saying what to run) without a corpus."""
+    truths = [t for t in load_truths(corpus) if t.get("split") == "dev"]
+    if not truths:
+        print(f"no dev pages in {corpus}: run `python -m bench.pagecorpus` first",
+              file=sys.stderr)
+    return truths
 
 
 def fold_of(page: str) -> int:

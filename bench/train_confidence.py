@@ -23,8 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.learn import check_export, export, fit_trees, fold_of, out_of_fold
-from bench.segment_score import DEFAULT_CORPUS, load_truths, score_split
+from bench.learn import (
+    check_export, dev_truths, export, fit_parser, fit_trees, fold_of, out_of_fold, tree_params,
+)
+from bench.segment_score import score_split
 from newsarchive.segment import split_with_features
 from newsarchive.segment.confidence import CERTAIN_REASONS, MODEL_PATH
 
@@ -72,27 +74,18 @@ def bounds(text: str) -> dict[str, float]:
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(
-        prog="python -m bench.train_confidence", description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS,
-                        help="page corpus with truth (default: %(default)s)")
+    parser = fit_parser("python -m bench.train_confidence", __doc__)
     parser.add_argument("--false-flags", type=bounds, default=bounds("pdftotext=0.12,raw=0.15"),
                         help="most right articles flagged out of fold, per extractor "
                              "(default: pdftotext=0.12,raw=0.15; the issue bounds the default "
                              "order's at 0.15)")
-    parser.add_argument("--trees", type=int, default=150, help="trees (default: 150)")
-    parser.add_argument("--depth", type=int, default=3, help="depth of a tree (default: 3)")
-    parser.add_argument("--dry-run", action="store_true", help="do not write the model")
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    truths = [t for t in load_truths(args.corpus) if t.get("split") == "dev"]
+    truths = dev_truths(args.corpus)
     if not truths:
-        print(f"no dev pages in {args.corpus}: run `python -m bench.pagecorpus` first",
-              file=sys.stderr)
         return 1
     rows, extractor_of = [], []
     for extractor in EXTRACTORS:
@@ -106,7 +99,7 @@ def main(argv=None) -> int:
     folds = np.array([fold_of(page) for *_, page in rows])
     extractor_of = np.array(extractor_of)
 
-    params = {"trees": args.trees, "depth": args.depth}
+    params = tree_params(args)
     prob = out_of_fold(x, y, folds, **params)
     # Per kind of page (headlines in place, or listed after the stories), the highest catch
     # whose false flags stay within each extractor's bound on that kind.

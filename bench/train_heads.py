@@ -9,24 +9,23 @@ An example is a possible headline the rules did not take: the first 1 to 3 lines
 when every line is text of a true headline (kicker, title, subtitle or banner) and the line
 under it is not. Gradient-boosted trees (scikit-learn, `random_state=0`: deterministic) are
 fitted on the signs of `pdftotext` and `pdftotext -raw` pages and exported as plain arrays; the
-threshold is the lowest whose out-of-fold precision
-(pages in five folds) is at least `--precision`: a false headline splits a story in two, a
-missed one merges two.
-Then the segmenter is scored on dev at that threshold and a few around it; the test split is
-never read here.
+threshold is the lowest whose out-of-fold precision (pages in five folds) is at least
+`--precision`: a false headline splits a story in two, a missed one merges two. Then the
+segmenter is scored on dev with the model written; the test split is never read here.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from bench.segment_score import DEFAULT_CORPUS, load_truths, norm, score_page, summarise
-from bench.learn import check_export, export, fit_trees, fold_of, out_of_fold
+from bench.learn import (
+    check_export, dev_truths, export, fit_parser, fit_trees, fold_of, out_of_fold, tree_params,
+)
+from bench.segment_score import norm, score_page, summarise
 from newsarchive.segment import head_model
 from newsarchive.segment.listed import find_listed_headlines
 from newsarchive.segment.lines import read_items, read_lines
@@ -84,34 +83,25 @@ def segment_scores(corpus: Path, truths: list[dict]) -> dict[str, float]:
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="python -m bench.train_heads", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS,
-                        help="page corpus with truth (default: %(default)s)")
+    parser = fit_parser("python -m bench.train_heads", __doc__)
     # A grid on dev, found exactly on pdftotext at 0.5 / 0.6 / 0.7: 30.1 / 29.5 / 29.2% (28.5%
     # without the model).
     parser.add_argument("--precision", type=float, default=0.5,
                         help="out-of-fold precision the threshold must reach (default: 0.5)")
-    parser.add_argument("--trees", type=int, default=150, help="trees (default: 150)")
-    parser.add_argument("--depth", type=int, default=3, help="depth of a tree (default: 3)")
-    parser.add_argument("--rate", type=float, default=0.1, help="learning rate (default: 0.1)")
-    parser.add_argument("--dry-run", action="store_true", help="do not write the model")
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    truths = [t for t in load_truths(args.corpus) if t.get("split") == "dev"]
+    truths = dev_truths(args.corpus)
     if not truths:
-        print(f"no dev pages in {args.corpus}: run `python -m bench.pagecorpus` first",
-              file=sys.stderr)
         return 1
     rows = [row for extractor in EXTRACTORS for row in examples(args.corpus, truths, extractor)]
     names = sorted(rows[0][0])
     x = np.array([[signs[name] for name in names] for signs, _, _ in rows], dtype=float)
     y = np.array([label for _, label, _ in rows], dtype=float)
     folds = np.array([fold_of(page) for *_, page in rows])
-    params = {"trees": args.trees, "depth": args.depth, "rate": args.rate}
+    params = tree_params(args)
     prob = out_of_fold(x, y, folds, **params)
     threshold = 1.0
     for candidate in np.unique(np.round(prob, 4))[::-1]:

@@ -277,6 +277,7 @@ def _learned_head(chunk: list[Line], next_chunks: list[list[Line]], items: list[
     cost more stories than they found.)"""
     before = "".join(line.text for item in items[-3:] for line in item.lines)
     following = "".join(line.text for part in next_chunks for line in part)
+    wide, leading = _wide_head(chunk), _leading_head(chunk)
     best, best_p = 0, 0.0
     for count in range(1, min(head_model.MAX_LINES, len(chunk)) + 1):
         head = chunk[:count]
@@ -284,8 +285,7 @@ def _learned_head(chunk: list[Line], next_chunks: list[list[Line]], items: list[
         if not _could_head(head[-1]):
             break
         rules = {"headingish": all(map(_headingish, head)), "block": block,
-                 "reads_on": reads_on, "wide": _wide_head(chunk) >= count,
-                 "leading": _leading_head(chunk) == count}
+                 "reads_on": reads_on, "wide": wide >= count, "leading": leading == count}
         signs = head_model.head_signs([line.text for line in head],
                                       [line.text for line in chunk[count:]],
                                       column[id(head[0])], before, following, opens, rules)
