@@ -28,6 +28,7 @@ from bench.learn import (
 from bench.segment_score import norm, score_page, summarise
 from newsarchive.segment import head_model
 from newsarchive.segment.listed import find_listed_headlines
+from newsarchive.segment.columns import in_column_order
 from newsarchive.segment.lines import read_items, read_lines
 from newsarchive.text import han_count
 
@@ -53,7 +54,7 @@ def examples(corpus: Path, truths: list[dict], extractor: str):
     rows = []
     for truth in truths:
         text = (corpus / f"{truth['name']}.{extractor}.txt").read_text(encoding="utf-8")
-        lines, _ = read_lines(text)
+        lines, _ = read_lines(in_column_order(text)[0])
         listed = find_listed_headlines(lines)
         if listed:
             lines = lines[:listed[0]] + [None] * (len(lines) - listed[0])

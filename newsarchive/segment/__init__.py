@@ -11,16 +11,19 @@ headline-like block heads an article or a section is decided in `headings`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from dataclasses import replace
 
 from ..model import Artifact, PageSplit, Segment
 from ..text import HAN_RE, unify_radicals
 from .assign import make_drafts
 from .bodies import cut_bodies, stray_parts
-from .compose import compose_segment, repeated_bylines
+from .columns import in_column_order, page_lines
+from .compose import compose_segment, line_spans, repeated_bylines
 from .confidence import PageShape, segment_features, shipped_model
 from .headings import mark_headline_groups
-from .lines import page_lines, read_items, read_lines
+from .lines import read_items, read_lines
 from .listed import find_listed_headlines, listed_drafts
 from .types import HeadUnit, ItemKind
 
@@ -40,6 +43,31 @@ def split_page(text: str) -> PageSplit:
 
 def split_with_features(text: str) -> tuple[PageSplit, list[dict[str, float]]]:
     """The split before the confidence model's judgement, and each article's signs for it."""
+    ordered, source = in_column_order(text)
+    split, features = _split_text(ordered)
+    return (split if source is None else _renumbered(split, source)), features
+
+
+WARNING_LINE_RE = re.compile(r"^line (\d+):")
+
+
+def _renumbered(split: PageSplit, source: list[int]) -> PageSplit:
+    """A split of the lines put in column order, its line numbers those of the page as given;
+    `source[n - 1]` is the page line that line n came from."""
+    def spans(segment: Segment) -> list[tuple[int, int]]:
+        return line_spans([source[n - 1] for a, b in segment.spans for n in range(a, b + 1)])
+
+    def warning(text: str) -> str:
+        return WARNING_LINE_RE.sub(lambda m: f"line {source[int(m.group(1)) - 1]}:", text)
+
+    return PageSplit(
+        [replace(segment, spans=spans(segment), warnings=[warning(w) for w in segment.warnings])
+         for segment in split.segments],
+        [replace(artifact, line=source[artifact.line - 1]) for artifact in split.artifacts],
+        [warning(w) for w in split.warnings])
+
+
+def _split_text(text: str) -> tuple[PageSplit, list[dict[str, float]]]:
     lines, artifacts = read_lines(text)
     listed = find_listed_headlines(lines)
     # Headlines listed apart are placed by their words; the learned model, fitted for

@@ -8,13 +8,13 @@ from ..model import Artifact
 from ..text import (
     SPACES, column_width, column_widths, ends_sentence, find_continuation, han_count, han_pairs, is_han,
     join_wrapped_lines, open_brackets, strip_justification_spaces, text_width, undouble_bold_text,
-    unify_radicals,
 )
 from .patterns import (
     CAPTION_START_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
     NO_HEAD_PUNCT, PHOTO_CREDIT_RE, START_BYLINE_RE, UNDER_BYLINE_RE,
 )
 from . import head_model
+from .columns import page_lines
 from .types import Item, ItemKind, Line
 
 # A headline wrapped in a narrow column beside its text: at most this many lines, each at most
@@ -26,13 +26,6 @@ NARROW_HEAD_SHARE = 0.7
 # the page corpus's dev split finds 25.8% of its articles exactly, 1.2 finds 26.7%; 1.1 takes a
 # seed page's wide body line for a headline).
 WIDE_HEAD = 1.2
-
-
-def page_lines(text: str) -> list[str]:
-    """The page's lines as numbered everywhere (spans, artifacts): any line ending, no BOM,
-    radicals read as the characters they print."""
-    text = unify_radicals(text.lstrip("\ufeff"))
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def read_lines(text: str) -> tuple[list[Line | None], list[Artifact]]:

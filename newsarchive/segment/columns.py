@@ -1,0 +1,162 @@
+"""Lines an extraction read across columns, put back in column order.
+
+Where columns sit close, pdftotext joins the lines of neighbouring columns that share a baseline:
+such a line is one column's line, a space, the next column's line. Read on, a band of them weaves
+two stories, or two halves of one, line by line. The band shows itself by where its gap falls:
+the left column's lines are all one width, so line after line splits at a space after that width,
+and the lines printed alone between them are that wide too. The left pieces are put first, then,
+after a blank, the rest, which may itself hold more columns. Spaces that are print's (around
+digits, between letter-spaced characters, in a headline) rarely fall at one width line after
+line, and a gap between two characters that stand alone is never taken.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..text import SPACES, ends_sentence, text_width, unify_radicals
+
+# How far a left column line may be from the band's width (em): justification squeezes or spaces
+# out a character, and a closing mark may hang in the margin.
+WIDTH_TOLERANCE = 1.0
+# A band needs this many lines of its left column's width (split there or not) to tell the
+# width apart from a space around digits.
+MIN_SUPPORT = 4
+# and this many lines split at it.
+MIN_SPLIT_ROWS = 2
+# The narrowest column line (em) a band is sought for.
+MIN_COLUMN = 4.0
+
+Entry = tuple[int, str]   # (index of the source line, text)
+
+GAP_RE = re.compile(f"[{SPACES}]+")
+
+
+def in_column_order(text: str) -> tuple[str, list[int] | None]:
+    """The page's text with its bands put back in column order, and for each of its lines the
+    1-based page line it came from (None where no band was found and the text is as given)."""
+    entries = unmerge_columns(page_lines(text))
+    if all(index == n for n, (index, _) in enumerate(entries)):
+        return text, None
+    return "\n".join(line for _, line in entries), [index + 1 for index, _ in entries]
+
+
+def page_lines(text: str) -> list[str]:
+    """The page's lines as numbered everywhere (spans, artifacts): any line ending, no BOM,
+    radicals read as the characters they print."""
+    text = unify_radicals(text.lstrip("\ufeff"))
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def unmerge_columns(lines: list[str]) -> list[Entry]:
+    """The page's lines with every band read across columns put back column by column, a blank
+    line between the columns; each entry keeps the index of the source line its text came from.
+    Characters are only moved, never dropped, except the spaces of the gaps."""
+    return _unmerge([(index, line) for index, line in enumerate(lines)])
+
+
+def _unmerge(entries: list[Entry]) -> list[Entry]:
+    out: list[Entry] = []
+    i = 0
+    while i < len(entries):
+        band = _band_at(entries, i)
+        if band is None:
+            out.append(entries[i])
+            i += 1
+            continue
+        end, left, right = band
+        out.extend(left)
+        out.append((left[-1][0], ""))
+        out.extend(_unmerge(right))
+        i = end
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _splits(text: str) -> tuple[tuple[float, int, str, str], ...]:
+    """Each way to cut a line at a run of spaces: (width of the left part, spaces inside it,
+    left, right)."""
+    text = text.strip(SPACES)
+    gaps = list(GAP_RE.finditer(text))
+    # A space between two characters that stand alone is a letter-spaced line's, not a gap.
+    return tuple((text_width(text[:m.start()]), n, text[:m.start()], text[m.end():])
+                 for n, m in enumerate(gaps)
+                 if not (_alone(text, m.start() - 1) and _alone(text, m.end())))
+
+
+def _alone(text: str, at: int) -> bool:
+    """Whether the character at `at` has a space or the line's end on both sides."""
+    return (at == 0 or text[at - 1] in SPACES) and (at + 1 == len(text) or text[at + 1] in SPACES)
+
+
+def _fits(width: float, spaces: int, column: float) -> bool:
+    # Spaces inside a line (around digits, between letter-spaced characters) take up some of
+    # its width, up to half an em each.
+    return width - WIDTH_TOLERANCE <= column <= width + 0.5 * spaces + WIDTH_TOLERANCE
+
+
+def _column_line(text: str) -> bool:
+    """Whether a right part can be a column's line: most of one, or a paragraph's end (a
+    letter-spaced line cut anywhere leaves a character or two)."""
+    return text_width(text) >= MIN_COLUMN or ends_sentence(text)
+
+
+def _split_near(text: str, column: float) -> tuple[str, str] | None:
+    """The cut of a line whose left part is a column line of the given width, or the first
+    line of a paragraph (set in two em), if any."""
+    cuts = [cut for cut in _splits(text) if cut[3] and _column_line(cut[3])]
+    near = [(abs(w + 0.25 * n - column), left, right) for w, n, left, right in cuts
+            if _fits(w, n, column)]
+    near = near or [(abs(w + 0.25 * n + 2 - column), left, right)
+                    for w, n, left, right in cuts if _fits(w + 2, n, column)]
+    return min(near, key=lambda cut: cut[0])[1:] if near else None
+
+
+def _band_at(entries: list[Entry], start: int) -> tuple[int, list[Entry], list[Entry]] | None:
+    """The band of lines read across columns starting at `start`: (index after it, its left
+    column, the rest), for the left width most lines split at; None if no width holds."""
+    text = entries[start][1]
+    best = None
+    for width, _, _, _ in _splits(text):
+        if width < MIN_COLUMN:
+            continue
+        # The first line of a paragraph is set in two em.
+        for column in (width, width + 2):
+            band = _read_band(entries, start, column)
+            if band is not None and (best is None or band[0] > best[0]):
+                best = band
+    return best[1:] if best else None
+
+
+def _read_band(entries: list[Entry], start: int, width: float
+               ) -> tuple[int, int, list[Entry], list[Entry]] | None:
+    """(support, index after the band, left column, rest) for a band of this left width: the
+    lines from `start` to a blank or to a line too wide for the column that splits at none."""
+    rows: list[tuple[int, str, str | None]] = []    # (source line, left or alone, right)
+    support = 0
+    for index, text in entries[start:]:
+        text = text.strip(SPACES)
+        if not text:
+            break
+        line_width = text_width(text)
+        cut = _split_near(text, width) if line_width > width + WIDTH_TOLERANCE else None
+        if cut is None and line_width > width + 2 * WIDTH_TOLERANCE:
+            # A left line ending its paragraph short, the right line's text after it.
+            cut = next(((l, r) for w, _, l, r in _splits(text)
+                        if w < width and r and ends_sentence(l) and _column_line(r)), None)
+        if cut is None and line_width > width + WIDTH_TOLERANCE:
+            break
+        rows.append((index, *(cut or (text, None))))
+        support += cut is not None or line_width >= width - WIDTH_TOLERANCE
+    split_at = [k for k, row in enumerate(rows) if row[2] is not None]
+    if len(split_at) < MIN_SPLIT_ROWS or support < MIN_SUPPORT:
+        return None
+    # Where the left line is short (a paragraph's end) or the right one set in (its start), the
+    # gap grows and the two are printed as lines of their own, left first: two lines alone
+    # between split lines are one row. Lines alone elsewhere are the left column's.
+    on_right = {k + 1 for a, b in zip(split_at, split_at[1:]) if b - a == 3 for k in (a + 1,)}
+    left = [(index, text) for k, (index, text, _) in enumerate(rows) if k not in on_right]
+    right = [(index, cut if cut is not None else text) for k, (index, text, cut) in enumerate(rows)
+             if cut is not None or k in on_right]
+    return support, start + len(rows), left, right

@@ -1,0 +1,93 @@
+"""Bands of lines read across columns (`segment.columns`): put back column by column, and left
+alone where the spaces are print's (digits, letter spacing, a headline's word space)."""
+
+import re
+from collections import Counter
+
+import pytest
+
+from newsarchive.segment import account_han, split_page
+from newsarchive.segment.columns import in_column_order, unmerge_columns
+
+# Two columns of one story, eight em wide, as set (a paragraph starts two em in).
+LEFT = ["今年以来，我市持续", "推进老旧小区改造，", "已完成改造项目四十", "二个，惠及居民一万",
+        "余户。改造后的小区", "道路平整，绿化成片。"]
+RIGHT = ["下一步，市住建局将", "继续加大投入力度，", "力争年内再完成改造", "项目三十个，让更多", "居民住上好房子。"]
+
+
+def texts(entries) -> list[str]:
+    return [text for _, text in entries]
+
+
+def han(lines) -> Counter:
+    return Counter(re.findall(r"[\u4e00-\u9fff]", "".join(lines)))
+
+
+def test_a_band_of_two_columns_is_read_left_column_first():
+    lines = [f"{a} {b}" for a, b in zip(LEFT, RIGHT)] + [LEFT[-1]]
+    out = unmerge_columns(lines)
+    assert texts(out) == LEFT + [""] + RIGHT
+    # Each piece keeps the line it was printed on.
+    assert [index for index, _ in out[:len(LEFT)]] == list(range(len(LEFT)))
+    assert [index for index, _ in out[len(LEFT) + 1:]] == list(range(len(RIGHT)))
+
+
+def test_rows_read_across_at_a_column_top_go_after_the_left_column():
+    # Only the first two rows share lines; the right column's other lines come after a blank.
+    lines = [f"{LEFT[0]} {RIGHT[0]}", f"{LEFT[1]} {RIGHT[1]}"] + LEFT[2:] + [""] + RIGHT[2:]
+    assert texts(unmerge_columns(lines)) == LEFT + ["", RIGHT[0], RIGHT[1], ""] + RIGHT[2:]
+
+
+def test_a_short_paragraph_end_and_the_right_line_beside_it_print_as_two_lines():
+    # The gap after a short left line is wide, so the row comes out as two lines, left first.
+    left = ["今年以来，我市持续", "推进小区改造。", "改造后的小区道", "路平整，绿化成片，", "居民十分满意。"]
+    lines = [f"{left[0]} {RIGHT[0]}", left[1], RIGHT[1],
+             f"{left[2]} {RIGHT[2]}",     # a paragraph's first line, set in two em
+             f"{left[3]} {RIGHT[3]}", f"{left[4]} {RIGHT[4]}"]
+    assert texts(unmerge_columns(lines)) == left + [""] + RIGHT
+
+
+def test_three_columns_come_apart_one_after_another():
+    third = ["市民纷纷表示，家门", "口的变化看得见、摸", "得着，生活更加便利", "舒心。"]
+    lines = [f"{a} {b} {c}" for a, b, c in zip(LEFT, RIGHT, third)] + \
+        [f"{LEFT[4]} {RIGHT[4]}", LEFT[5]]
+    assert texts(unmerge_columns(lines)) == LEFT + [""] + RIGHT + [""] + third
+
+
+@pytest.mark.parametrize("lines", [
+    # Spaces around digits in a column of one width.
+    ["今年以来，我市新建", "城市公园 12 座，改造", "街头绿地 30 处，市民", "休闲空间不断扩大，", "生活更加舒心。"],
+    # A letter-spaced column: every character stands apart.
+    ["区 、 库 区 、 高 寒", "山 区 “ 三 区 合 一 ”", "曾 让 大 湾 人 长 期", "困 囿 于 一 个 字 。"],
+    # A headline with its word space over the text.
+    ["扛牢责任 真抓实干", "本报讯（记者 施翔）全市", "上下认真贯彻落实会议", "精神，各项工作有序推", "进，成效明显。"],
+    # Two lines of a band are not enough to tell a gap from a space.
+    [f"{LEFT[0]} {RIGHT[0]}", f"{LEFT[1]} {RIGHT[1]}"],
+])
+def test_spaces_that_are_print_not_gaps_leave_the_lines_as_they_are(lines):
+    assert unmerge_columns(lines) == list(enumerate(lines))
+    assert in_column_order("\n".join(lines)) == ("\n".join(lines), None)
+
+
+def test_characters_are_only_moved():
+    lines = ["人民日报", ""] + [f"{a} {b}" for a, b in zip(LEFT, RIGHT)] + [LEFT[-1], "", "（下转第4版）"]
+    out = texts(unmerge_columns(lines))
+    assert out != lines
+    assert han(out) == han(lines)
+
+
+def test_a_split_page_names_the_lines_as_printed():
+    lines = ["旧小区换新颜", ""] + [f"{a} {b}" for a, b in zip(LEFT, RIGHT)] + [LEFT[-1], "（下转第4版）"]
+    text = "\n".join(lines) + "\n"
+    ordered, source = in_column_order(text)
+    assert source is not None and ordered != text
+    split = split_page(text)
+    accounted, total, lost = account_han(text, split)
+    assert accounted == total and not lost
+    [article] = split.segments
+    assert article.title == "旧小区换新颜"
+    assert "".join(LEFT + RIGHT) in article.body.replace("\n", "")
+    # Spans and artifacts count the page's own lines, not the reordered ones.
+    assert article.spans == [(1, len(lines) - 1)]
+    note = next(a for a in split.artifacts if a.kind == "continuation-note")
+    assert note.line == len(lines)
