@@ -27,6 +27,8 @@ WIDTH_TOLERANCE = 1.0
 MIN_SUPPORT = 4
 # and this many lines split at it.
 MIN_SPLIT_ROWS = 2
+# How many lines a band's possible widths are weighed on.
+TRIAL_LINES = 12
 # The narrowest column line (em) a band is sought for.
 MIN_COLUMN = 4.0
 
@@ -120,15 +122,19 @@ def _band_at(entries: list[Entry], start: int) -> tuple[int, list[Entry], list[E
     column, the rest), for the left width most lines split at; None if no width holds."""
     text = entries[start][1]
     best = None
+    # Widths are weighed on the band's first lines, and only the best is read to the band's
+    # end: a table of many columns offers a width at every gap.
     for width, _, _, _ in _splits(text):
         if width < MIN_COLUMN:
             continue
         # The first line of a paragraph is set in two em.
         for column in (width, width + 2):
-            band = _read_band(entries, start, column)
+            band = _read_band(entries[:start + TRIAL_LINES], start, column)
             if band is not None and (best is None or band[0] > best[0]):
-                best = band
-    return best[1:] if best else None
+                best, best_column = band, column
+    if best is None:
+        return None
+    return _read_band(entries, start, best_column)[1:]
 
 
 def _read_band(entries: list[Entry], start: int, width: float
