@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import random
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,7 +17,7 @@ from newsarchive.check import check_site
 from newsarchive import taxonomy
 from newsarchive.config import load_config
 from newsarchive.content import load_articles
-from newsarchive.render import excerpt, markdown_to_html
+from newsarchive.render import _MD, excerpt, markdown_to_html, plain_body_html
 
 from .conftest import FIXTURE_CONTENT
 
@@ -81,6 +82,54 @@ def test_markdown_keeps_article_text_as_text(body, allowed_tags):
     for fragment in ("script", "onerror", "javascript:", "{{ 7*7 }}", "&amp;", "&#60;", "四个空格"):
         if fragment in body:
             assert fragment in visible, (fragment, html)
+
+
+def python_markdown(body: str) -> str:
+    return _MD.reset().convert(body.replace("&", "&amp;"))
+
+
+@pytest.mark.parametrize("body, plain", [
+    ("第一段。\n第一段续。\n\n## 小标题\n\n第二段。", True),
+    ("\n\n段一\n\n\n\n段二\n", True),
+    ("## 标题\n正文紧接标题。\n### 三级\n###### 六级", True),
+    ("2月3日，记者从市里获悉。\n1号楼已完工。", True),
+    ("行末两个空格  \n下一行", False),         # a hard line break
+    ("  缩进的行", False),
+    ("1. 第一条\n2. 第二条", False),          # a list
+    ("- 条目", False),
+    ("> 引文", False),
+    ("标题\n===", False),                   # an underlined heading
+    ("##标题", False),
+    ("## 标题 ##", False),
+    ("第1#楼", False),
+    ("甲&乙 <b>", False),
+    ("**加粗**", False),
+])
+def test_plain_bodies_are_written_as_markdown_writes_them(body, plain):
+    html = plain_body_html(body)
+    assert (html is not None) == plain
+    assert str(markdown_to_html(body)) == python_markdown(body)
+
+
+def test_plain_bodies_match_markdown_on_random_text():
+    rng = random.Random(8)
+    pieces = ["新闻", "记者", "2月3日", "，", "。", "1.", "#", "## ", "### ", " ", "  ", "-", "=",
+              ">", "\n", "\n\n", "\u3000", "\u2028", "{", "}", "（", "）", "A b", "1", "."]
+    taken = 0
+    for _ in range(3000):
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 14)))
+        html = plain_body_html(body)
+        if html is not None:
+            taken += 1
+            assert html == python_markdown(body), repr(body)
+    assert taken > 300
+
+
+def test_ingested_bodies_take_the_plain_path():
+    root = Path(__file__).resolve().parent.parent
+    bodies = [path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+              for path in sorted((root / "content").glob("*.md"))]
+    assert bodies and all(plain_body_html(body) is not None for body in bodies)
 
 
 @pytest.mark.parametrize("body, expected", [
