@@ -47,6 +47,12 @@ def test_a_short_paragraph_end_and_the_right_line_beside_it_print_as_two_lines()
     assert texts(unmerge_columns(lines)) == left + [""] + RIGHT
 
 
+def test_a_credit_over_a_band_does_not_set_its_width():
+    # `本报讯（记者 李明）` splits at a width near the column's; the band starts under it.
+    lines = ["本报讯（记者 李明）"] + [f"{a} {b}" for a, b in zip(LEFT, RIGHT)] + [LEFT[-1]]
+    assert texts(unmerge_columns(lines)) == [lines[0]] + LEFT + [""] + RIGHT
+
+
 def test_three_columns_come_apart_one_after_another():
     third = ["市民纷纷表示，家门", "口的变化看得见、摸", "得着，生活更加便利", "舒心。"]
     lines = [f"{a} {b} {c}" for a, b, c in zip(LEFT, RIGHT, third)] + \
@@ -77,7 +83,8 @@ def test_characters_are_only_moved():
 
 
 def test_a_split_page_names_the_lines_as_printed():
-    lines = ["旧小区换新颜", ""] + [f"{a} {b}" for a, b in zip(LEFT, RIGHT)] + [LEFT[-1], "（下转第4版）"]
+    lines = ["旧小区换新颜", "", "本报讯（记者 李明）"] + [f"{a} {b}" for a, b in zip(LEFT, RIGHT)] + \
+        [LEFT[-1], "（下转第4版）"]
     text = "\n".join(lines) + "\n"
     ordered, source = in_column_order(text)
     assert source is not None and ordered != text
@@ -87,6 +94,7 @@ def test_a_split_page_names_the_lines_as_printed():
     [article] = split.segments
     assert article.title == "旧小区换新颜"
     assert "".join(LEFT + RIGHT) in article.body.replace("\n", "")
+    assert article.reporters == ["李明"]
     # Spans and artifacts count the page's own lines, not the reordered ones.
     assert article.spans == [(1, len(lines) - 1)]
     note = next(a for a in split.artifacts if a.kind == "continuation-note")

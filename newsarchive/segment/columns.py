@@ -158,7 +158,9 @@ def _read_band(entries: list[Entry], start: int, width: float
         rows.append((index, *(cut or (text, None))))
         support += cut is not None or line_width >= width - WIDTH_TOLERANCE
     split_at = [k for k, row in enumerate(rows) if row[2] is not None]
-    if len(split_at) < MIN_SPLIT_ROWS or support < MIN_SUPPORT:
+    # A band starts at a line read across it: a line standing alone above (a byline, a
+    # headline) would take the band's width from its own word space.
+    if split_at[:1] != [0] or len(split_at) < MIN_SPLIT_ROWS or support < MIN_SUPPORT:
         return None
     # Where the left line is short (a paragraph's end) or the right one set in (its start), the
     # gap grows and the two are printed as lines of their own, left first: two lines alone
