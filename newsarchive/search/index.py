@@ -9,6 +9,7 @@ shards.py for the format, static/js/search-engine.js for the reader).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import itertools
@@ -134,15 +135,28 @@ def facet_key(article: Article) -> bytes:
     return hashlib.blake2b(repr(fields).encode("utf-8"), digest_size=8).digest()
 
 
-def article_digests(articles: list[Article], state: IndexState | None,
+def article_digests(articles: list[Article], ids: list[str], state: IndexState | None,
                     changed_ids: set[str] | None) -> tuple[list[bytes], list[bytes]]:
-    """article_hash() and facet_key() of each article, the state's own for an article that
-    `changed_ids` vouches for (see search_output)."""
-    known = {} if state is None or changed_ids is None else \
-        {doc_id: ref for ref, doc_id in enumerate(state.ids)}
+    """article_hash() and facet_key() of each article (sorted by id, `ids` theirs), the
+    state's own for an article that `changed_ids` vouches for (see search_output)."""
+    if state is None or changed_ids is None:
+        return [article_hash(a) for a in articles], [facet_key(a) for a in articles]
+    known = len(state.ids)
+    if ids[:known] == state.ids:
+        # The state's documents first, as they were (an edit, a new day): only the changed
+        # ones among them and those after them are hashed, without a walk over the others.
+        hashes, facet_keys = state.hashes[:known], state.facet_keys[:known]
+        for article_id in changed_ids:
+            ref = bisect.bisect_left(ids, article_id, 0, known)
+            if ref < known and ids[ref] == article_id:
+                hashes[ref], facet_keys[ref] = article_hash(articles[ref]), \
+                    facet_key(articles[ref])
+        return (hashes + [article_hash(a) for a in articles[known:]],
+                facet_keys + [facet_key(a) for a in articles[known:]])
+    refs = {doc_id: ref for ref, doc_id in enumerate(state.ids)}
     hashes, facet_keys = [], []
     for article in articles:
-        ref = known.get(article.id) if known and article.id not in changed_ids else None
+        ref = refs.get(article.id) if article.id not in changed_ids else None
         if ref is None:
             hashes.append(article_hash(article))
             facet_keys.append(facet_key(article))
@@ -260,7 +274,7 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
            LENGTHS_PER_FILE, tuple(topics))
     state = state if previous is not None and state is not None and state.key == key else None
     ids = [a.id for a in articles]
-    hashes, facet_keys = article_digests(articles, state, changed_ids)
+    hashes, facet_keys = article_digests(articles, ids, state, changed_ids)
     refs = changed_refs(state, ids, hashes) if state else None
     index = None
     # Past a tenth of the archive, redoing the changed shards costs more than building afresh.
