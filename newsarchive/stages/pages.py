@@ -170,9 +170,9 @@ class PagesStage(Stage):
 
     def __init__(self):
         self.partial: PartialPlan | None = None  # the pages planned again, the rest kept
-        # The last build's state and kept contexts, when the pages the changed cards reach
-        # are to be planned: in produce(), while the search data is made beside them.
-        self.reached: tuple[PagesState, KeptContexts] | None = None
+        # The last build's state, when the pages the changed cards reach are to be planned:
+        # in produce(), while the search data is made beside them.
+        self.reached: PagesState | None = None
 
     def begin(self, build: Build, previous: PagesState | None) -> None:
         """Plan only what changed when the last build's pages are of these templates, config
@@ -181,14 +181,14 @@ class PagesStage(Stage):
         key = global_key(build.config, build.config.root / "templates")
         if previous is None or (previous.key, previous.rest_stamp) != (key, build.rest_stamp):
             return
+        edited = text_edits(build.contents)
+        if edited is None:
+            self.reached = previous
+            return
         # Both ways build on the contexts the last plan kept: they must go on describing the
         # site, for the next text edit.
         kept = build.previous("contexts", KeptContexts, self.code)
         if kept is None:
-            return
-        edited = text_edits(build.contents)
-        if edited is None:
-            self.reached = (previous, kept)
             return
         self.partial = self.text_edit_plan(build, previous, kept, edited)
         build.small = len(self.partial.pages) < PARALLEL_MIN_PAGES
@@ -228,7 +228,9 @@ class PagesStage(Stage):
     def produce(self, build: Build, previous: PagesState | None) -> Produced:
         key = global_key(build.config, build.config.root / "templates")
         if self.reached is not None:
-            self.partial = self.reached_plan(build, *self.reached)
+            kept = build.previous("contexts", KeptContexts, self.code)
+            if kept is not None:
+                self.partial = self.reached_plan(build, self.reached, kept)
         if self.partial is not None and not build.staging.keep_all(self.partial.kept):
             # The output lost a page: plan everything after all (a page whose file is gone
             # is rendered again).
