@@ -11,6 +11,8 @@ entry from the last build (see buildcache.py) and keeps what it can (see stages/
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import time
 from collections.abc import Collection
@@ -72,10 +74,14 @@ def check_against_config(config: SiteConfig, articles: list[Article]) -> None:
 
 def empty_topics(config: SiteConfig, articles: list[Article]) -> list[str]:
     """A topic no article belongs to usually means its keywords in site.yaml match nothing."""
-    used = {name for a in articles for name in a.topics}
+    unused = {t.name for t in config.topics}
+    for article in articles:   # until every topic is seen: most are in the first few articles
+        if not unused:
+            break
+        unused.difference_update(article.topics)
     return [f"{config.path}: topic {t.name!r} has no articles: check its keywords "
             f"({', '.join(t.rule.keywords)}) and min_mentions ({t.rule.min_mentions}), then "
-            f"re-run ingest" for t in config.topics if t.name not in used]
+            f"re-run ingest" for t in config.topics if t.name in unused]
 
 
 def _listing(content_dir: Path, memory: CacheMemory | None, changed: Collection[Path] | None
@@ -108,7 +114,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
     out_dir = check_output_dir(Path(out_dir), config.root,
                                [content_dir, config.root / "seeds", templates_dir, static_dir])
     cache = BuildCache(config.root, content_dir, out_dir, memory)
-    with BuildLock(out_dir, wait=lock_wait) as lock:
+    with BuildLock(out_dir, wait=lock_wait) as lock, contextlib.ExitStack() as frozen:
         # Read under the lock: another build may have just replaced both output and cache.
         scanned_ns = time.time_ns()
         listing, suspects = _listing(content_dir, memory, changed)
@@ -144,6 +150,10 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         article_code = code_version(ARTICLE_CODE)
         contents = load_contents(cache, article_code)
         articles = load_content(content_dir, contents, listing, suspects)
+        # The articles stay to the end of the build: the collector need not walk them again
+        # and again (at 30,000 articles, two thirds of the time of making their cards).
+        gc.freeze()
+        frozen.callback(gc.unfreeze)
         # The last build checked every article against the config; with the same config
         # (and code) only those read again since can name a topic it lacks.
         same_rest = state is not None and state.stamp[len(content_stamp):] == rest_stamp

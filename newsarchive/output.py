@@ -182,7 +182,14 @@ class Staging:
         started as a copy this is one look per folder, not per file: a text edit keeps every
         other file of the site, tens of thousands."""
         if self.previous_files is None:
-            return all(self.keep(rel) for rel in rel_paths)
+            for count, rel in enumerate(rel_paths):
+                if not self.keep(rel):
+                    for kept in rel_paths[:count]:
+                        _unlink(self.temp_dir / kept)
+                        _remove_empty_parents(self.temp_dir, kept)
+                    del self.unchanged[len(self.unchanged) - count:]
+                    return False
+            return True
         listed, list_folder = self._listed, self._list_folder
         try:
             for rel in rel_paths:

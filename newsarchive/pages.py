@@ -296,7 +296,7 @@ def plan_site(site: Site, content_dir: Path, reach: Reach | None = None,
     by_id = {a.id: a for a in articles}
     issue_pages = {(i.date, p.label): p.articles for i in issues for p in i.pages}
     planned = [a for a in site.articles if reach is None or a.id in reach.articles]
-    neighbours = taxonomy.neighbours(articles)
+    neighbours = taxonomy.neighbours(articles, None if reach is None else reach.articles)
     related = taxonomy.related(articles, only=None if reach is None else reach.articles,
                                groups=groups)
     if reach is None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from . import taxonomy, urls
@@ -45,6 +46,8 @@ class Reach:
     years: set[int] = field(default_factory=set)
     sources: set[str] = field(default_factory=set)      # page text file names: source views
     added: set[str] = field(default_factory=set)        # ids of the articles new to the site
+    # Per name, how many of those it lists (a list's new articles, without a walk over it).
+    added_to: dict[str, Counter] = field(default_factory=lambda: {k: Counter() for k in KINDS})
     # Names an article left, or joined other than as a new article: their archive pages shift.
     altered: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
     # Lists that keep some of their archive pages (see kept_archive_pages).
@@ -59,7 +62,7 @@ class Reach:
         A list that keeps some is noted in `keeping`: they are kept, not gone (see owned)."""
         if term.name in self.altered[kind]:
             return 0
-        new = sum(a.id in self.added for a in term.articles)
+        new = self.added_to[kind][term.name]
         if not all(a.id in self.added for a in term.articles[:new]):
             return 0
         before = max((len(term.articles) - new) // per_page - 1, 0)
@@ -99,6 +102,10 @@ def reach_of(changes: list[Change], cards: list[ArticleCard], groups: LabelGroup
     touched = [card for pair in carded for card in pair if card is not None]
     ids = {card.id for card in touched}
     reach.added = {now.id for before, now in carded if before is None}
+    for before, now in carded:
+        if before is None:
+            for kind in KINDS:
+                reach.added_to[kind].update(set(getattr(now, kind)))
     for card in touched:
         for kind in KINDS:
             reach.terms[kind].update(getattr(card, kind))
@@ -147,10 +154,9 @@ def related_reach(carded: list[Change], groups: LabelGroups) -> set[str]:
                         size - delta[label] <= taxonomy.COMMON_LABEL:
                     reached.update(group)   # every article of a rare label, or one just common
                     continue
-                # Where the card is, or was, in the label's list, newest first.
-                ranks = [order[i] for i in group]
-                at = bisect.bisect_left(ranks, order[card.id] if card is now
-                                        else _rank_of(card, groups))
+                # Where the card is, or was, in the label's list, newest first (by rank).
+                at = bisect.bisect_left(group, order[card.id] if card is now
+                                        else _rank_of(card, groups), key=order.__getitem__)
                 reached.update(group[max(at - window, 0):at + window + 1])
     return reached
 

@@ -203,8 +203,12 @@ def issues(articles: list[Article]) -> list[Issue]:
     return result
 
 
-def neighbours(articles: list[Article]) -> dict[str, Neighbours]:
-    """Previous and next article on the same printed page (same date and page label)."""
+def neighbours(articles: list[Article], only: set[str] | None = None) -> dict[str, Neighbours]:
+    """Previous and next article on the same printed page (same date and page label); for
+    every article, or for the ids in `only` (then only their pages are put in order)."""
+    if only is not None:
+        pages = {(a.date, a.page) for a in articles if a.id in only}
+        articles = [a for a in articles if a.id in only or (a.date, a.page) in pages]
     same_page: dict[tuple, list[Article]] = defaultdict(list)
     for article in sorted(articles, key=reading_order_key):
         if article.date and article.page:
@@ -248,8 +252,7 @@ def related(articles: list[Article], limit: int = RELATED_LIMIT, only: set[str] 
     groups = groups or LabelGroups.of(newest_first(articles))
     ranked, labels, by_label = groups.ranked, groups.labels, groups.groups
     order = {a.id: rank for rank, a in enumerate(ranked)}
-    common = {label: (set(group), {i: n for n, i in enumerate(group)})
-              for label, group in by_label.items() if len(group) > COMMON_LABEL}
+    common = _CommonLabels(by_label)
     days = {a.id: a.date.toordinal() if a.date else None for a in articles}
     by_id = {a.id: a for a in articles}
     result = {}
@@ -277,6 +280,24 @@ def related(articles: list[Article], limit: int = RELATED_LIMIT, only: set[str] 
             candidates, scores, days[article.id], days, order, limit + len(skip))
             if i not in skip][:limit]
     return result
+
+
+class _CommonLabels(dict):
+    """Label -> (its ids as a set, id -> place in its list) for each label of more than
+    COMMON_LABEL articles, made when first asked for: related lists of a few articles ask for
+    a few of the thousands of labels."""
+
+    def __init__(self, by_label: dict[tuple[str, str], list[str]]):
+        super().__init__()
+        self.by_label = by_label
+
+    def __contains__(self, label: object) -> bool:
+        return len(self.by_label[label]) > COMMON_LABEL
+
+    def __missing__(self, label: tuple[str, str]) -> tuple[set[str], dict[str, int]]:
+        group = self.by_label[label]
+        made = self[label] = (set(group), {i: n for n, i in enumerate(group)})
+        return made
 
 
 def _best(candidates: set[str], scores: Counter, mine: int | None,

@@ -344,7 +344,8 @@ def counting_plans(monkeypatch) -> list:
     return calls
 
 
-@pytest.mark.parametrize("loss", [None, "the kept contexts", "a page of the site"])
+@pytest.mark.parametrize("loss", [None, "the kept contexts", "a page of the site",
+                                  "a page of the site and the spare"])
 def test_a_text_edit_skips_planning_unless_what_that_needs_is_lost(site, loss, monkeypatch):
     build(site)
     replace(site / EDITED, "\n\n", "\n\n第一次改。\n\n")
@@ -354,6 +355,9 @@ def test_a_text_edit_skips_planning_unless_what_that_needs_is_lost(site, loss, m
     elif loss == "a page of the site":  # from the site and the spare built into next
         (site / "_site" / UNRELATED).unlink()
         (site / ".site-spare-_site" / UNRELATED).unlink()
+    elif loss == "a page of the site and the spare":  # the pages kept so far are let go
+        (site / "_site" / UNRELATED).unlink()
+        shutil.rmtree(site / ".site-spare-_site")
     replace(site / EDITED, "第一次改", "第二次改")
     plans = counting_plans(monkeypatch)
     build(site)

@@ -614,6 +614,32 @@ def test_a_new_day_at_the_end_changes_exactly_the_files_that_differ(tmp_path, mo
     assert parse_script_text(cold["search/manifest.js"].decode())["documents"] == 123
 
 
+@pytest.mark.parametrize("day, extended", [
+    ({"reporters": ["施翔"]}, True),                # values the archive has: facets extended
+    ({"reporters": ["王艳"], "same_date": True}, True),  # the last day's run goes on
+    ({"reporters": ["新来的记者"]}, False),          # a reporter new to the archive
+    ({"page": "A01"}, False),                        # a page label new to it
+    ({"places": ["城东区"]}, False),                 # a place new to it
+])
+def test_a_new_days_facets_extend_the_previous_ones_unless_a_value_is_new(
+        tmp_path, monkeypatch, day, extended):
+    from newsarchive.search import index
+    articles = generated_articles(120)
+    last = max(articles, key=lambda a: a.id)
+    fields = {key: value for key, value in day.items() if key != "same_date"}
+    new_day = [Article(id=f"{last.id}-{n}" if day.get("same_date") else f"2025-01-01-a01-{n:02d}",
+                       title=f"简讯{n}", body=f"冰雪节第{n}场活动开幕。", topics=["文旅"],
+                       date=last.date if day.get("same_date") else dt.date(2025, 1, 1), **fields)
+               for n in range(3)]
+    sizes = []
+    real = index.facets
+    monkeypatch.setattr(index, "facets", lambda articles, *rest: sizes.append(len(articles))
+                        or real(articles, *rest))
+    before, output, cold = rebuild(tmp_path, articles, articles + new_day, postings_per_shard=500)
+    assert set(output.changed) == differing(before, cold)
+    assert sizes == ([120, 3, 123] if extended else [120, 3, 123, 123])
+
+
 def test_articles_the_content_cache_vouches_for_are_not_hashed_again(tmp_path, monkeypatch):
     articles = generated_articles(120)
     changed_articles = edited(articles, 40, "\n\n冰雪嘉年华开幕。")

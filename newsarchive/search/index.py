@@ -9,6 +9,7 @@ shards.py for the format, static/js/search-engine.js for the reader).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import itertools
@@ -90,41 +91,70 @@ FACET_KINDS = ("dates", "pages", "topics", "reporters", "places")
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
-def runs(values: list) -> list:
-    """[value, how many in a row, …]: a column of values that repeat in order, made short."""
-    out: list = []
+def runs(values: list, before: list = ()) -> list:
+    """[value, how many in a row, …]: a column of values that repeat in order, made short;
+    the column that `before` gives the runs of, then `values`, when given."""
+    out: list = list(before)
     for value, group in itertools.groupby(values):
-        out += [value, sum(1 for _ in group)]
+        count = sum(1 for _ in group)
+        if out and out[-2] == value:
+            out[-1] += count
+        else:
+            out += [value, count]
     return out
 
 
-def ref_lists(per_article: list[list[str]], values: list[str]) -> list[list[int]]:
-    """Per value, the refs of the articles that have it, as gaps."""
+def ref_lists(per_article: list[list[str]], values: list[str], first: int = 0,
+              before: list[list[int]] | None = None) -> list[list[int]]:
+    """Per value, the refs of the articles that have it, as gaps; the articles numbered from
+    `first`, after the lists `before` of the articles numbered before it, when given."""
     refs: list[list[int]] = [[] for _ in values]
     number = {value: n for n, value in enumerate(values)}
-    for ref, found in enumerate(per_article):
+    for ref, found in enumerate(per_article, start=first):
         for value in dict.fromkeys(found):
             refs[number[value]].append(ref)
-    return [[b - a for a, b in zip([0, *found], found)] for found in refs]
+    return [gaps + [b - a for a, b in zip([sum(gaps), *found], found)]
+            for gaps, found in zip(before or [[] for _ in values], refs)]
 
 
-def facets(articles: list[Article], topics: list[str]) -> dict[str, object]:
+def facets(articles: list[Article], topics: list[str], before: dict | None = None,
+           first: int = 0) -> dict[str, object] | None:
     """What the filters, their counts and the date orders need, without the texts, by kind
     (articles in ref order). Days and pages follow ref order (ids start with date and page), so
     they come as runs; topics, reporters and places as each value's refs. A kind loads only
-    when the page needs it: days for an order or a date range, the rest for their filters."""
-    pages = sorted({a.page for a in articles if a.page})
+    when the page needs it: days for an order or a date range, the rest for their filters.
+
+    `before`, when given, is facets() of the `first` documents before these (a day added at
+    the end of the archive), which these then extend without a walk over the others; None
+    when one of them has a page, reporter or place none of the others has (values and their
+    numbers change)."""
+    names = ("reporters", "places")
+    lists = {kind: [getattr(a, kind) for a in articles] for kind in names}
+    pages = {a.page for a in articles if a.page}
+    values = {kind: {value for found in lists[kind] for value in found} for kind in names}
+    if before is None:
+        pages = sorted(pages)
+        values = {kind: sorted(found) for kind, found in values.items()}
+        before = {"dates": [], "pages": {"runs": []}, "topics": {"refs": None},
+                  **{kind: {"refs": None} for kind in names}}
+    elif pages <= set(before["pages"]["values"]) and \
+            all(values[kind] <= set(before[kind]["values"]) for kind in names):
+        pages = before["pages"]["values"]
+        values = {kind: before[kind]["values"] for kind in names}
+    else:
+        return None
     page_number = {page: n for n, page in enumerate(pages)}
     by_kind: dict[str, object] = {
-        "dates": runs([a.date.toordinal() - EPOCH_ORDINAL if a.date else None for a in articles]),
-        "pages": {"values": pages, "runs": runs([page_number.get(a.page, -1) for a in articles])},
+        "dates": runs([a.date.toordinal() - EPOCH_ORDINAL if a.date else None for a in articles],
+                      before["dates"]),
+        "pages": {"values": pages, "runs": runs([page_number.get(a.page, -1) for a in articles],
+                                                before["pages"]["runs"])},
         "topics": {"values": topics,
                    "refs": ref_lists([[t for t in a.topics if t in topics] for a in articles],
-                                     topics)}}
-    for kind in ("reporters", "places"):
-        lists = [getattr(a, kind) for a in articles]
-        values = sorted({value for found in lists for value in found})
-        by_kind[kind] = {"values": values, "refs": ref_lists(lists, values)}
+                                     topics, first, before["topics"]["refs"])}}
+    for kind in names:
+        by_kind[kind] = {"values": values[kind],
+                         "refs": ref_lists(lists[kind], values[kind], first, before[kind]["refs"])}
     return by_kind
 
 
@@ -134,15 +164,28 @@ def facet_key(article: Article) -> bytes:
     return hashlib.blake2b(repr(fields).encode("utf-8"), digest_size=8).digest()
 
 
-def article_digests(articles: list[Article], state: IndexState | None,
+def article_digests(articles: list[Article], ids: list[str], state: IndexState | None,
                     changed_ids: set[str] | None) -> tuple[list[bytes], list[bytes]]:
-    """article_hash() and facet_key() of each article, the state's own for an article that
-    `changed_ids` vouches for (see search_output)."""
-    known = {} if state is None or changed_ids is None else \
-        {doc_id: ref for ref, doc_id in enumerate(state.ids)}
+    """article_hash() and facet_key() of each article (sorted by id, `ids` theirs), the
+    state's own for an article that `changed_ids` vouches for (see search_output)."""
+    if state is None or changed_ids is None:
+        return [article_hash(a) for a in articles], [facet_key(a) for a in articles]
+    known = len(state.ids)
+    if ids[:known] == state.ids:
+        # The state's documents first, as they were (an edit, a new day): only the changed
+        # ones among them and those after them are hashed, without a walk over the others.
+        hashes, facet_keys = state.hashes[:known], state.facet_keys[:known]
+        for article_id in changed_ids:
+            ref = bisect.bisect_left(ids, article_id, 0, known)
+            if ref < known and ids[ref] == article_id:
+                hashes[ref], facet_keys[ref] = article_hash(articles[ref]), \
+                    facet_key(articles[ref])
+        return (hashes + [article_hash(a) for a in articles[known:]],
+                facet_keys + [facet_key(a) for a in articles[known:]])
+    refs = {doc_id: ref for ref, doc_id in enumerate(state.ids)}
     hashes, facet_keys = [], []
     for article in articles:
-        ref = known.get(article.id) if known and article.id not in changed_ids else None
+        ref = refs.get(article.id) if article.id not in changed_ids else None
         if ref is None:
             hashes.append(article_hash(article))
             facet_keys.append(facet_key(article))
@@ -260,7 +303,7 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
            LENGTHS_PER_FILE, tuple(topics))
     state = state if previous is not None and state is not None and state.key == key else None
     ids = [a.id for a in articles]
-    hashes, facet_keys = article_digests(articles, state, changed_ids)
+    hashes, facet_keys = article_digests(articles, ids, state, changed_ids)
     refs = changed_refs(state, ids, hashes) if state else None
     index = None
     # Past a tenth of the archive, redoing the changed shards costs more than building afresh.
@@ -300,7 +343,8 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     if refs is None or len(ids) != len(state.ids) or \
             any(facet_keys[ref] != state.facet_keys[ref] for ref in refs):
         # Else every article has the values it had, at the same ref: the files are the same.
-        for kind, value in facets(articles, topics).items():
+        for kind, value in (appended_facets(state, previous, articles, topics, refs)
+                            or facets(articles, topics)).items():
             files[data_name(f"facets-{kind}")] = \
                 script_text(f"facets-{kind}", value).encode("utf-8")
     if state is None:
@@ -325,6 +369,21 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
         IndexState(key, ids, hashes, facet_keys, index.postings, index.lengths, index.totals,
                    index.shards, digests)
     return SearchOutput(changed, names, fresh)
+
+
+def appended_facets(state: IndexState, previous: Path, articles: list[Article],
+                    topics: list[str], refs: list[int] | None) -> dict[str, object] | None:
+    """facets() of the articles, from the previous output's, when the documents `refs`
+    changed are only ones added at the end (a new day); else, or when a previous file is not
+    the one the state describes, None."""
+    known = len(state.ids) if state is not None else 0
+    if not refs or not known or refs[0] < known:
+        return None
+    try:
+        before = {kind: read_previous(previous, f"facets-{kind}", state) for kind in FACET_KINDS}
+    except StalePrevious:
+        return None
+    return facets(articles[known:], topics, before, known)
 
 
 def write_search_data(site: Site, out_dir: Path, **tuning) -> None:

@@ -29,7 +29,7 @@ from ..content import ContentCache
 from ..depends import ContextLoader, Fingerprints, PagePrint, tree_digest
 from ..errors import ArchiveError
 from ..model import Article, ArticleCard, Site
-from ..output import Staging, start_staging
+from ..output import Staging
 from ..pages import Page, plan_site, sitemap_page
 from ..reach import Change, reach_of
 from ..render import make_environment, render_template
@@ -170,29 +170,28 @@ class PagesStage(Stage):
 
     def __init__(self):
         self.partial: PartialPlan | None = None  # the pages planned again, the rest kept
+        # The last build's state, when the pages the changed cards reach are to be planned:
+        # in produce(), while the search data is made beside them.
+        self.reached: PagesState | None = None
 
     def begin(self, build: Build, previous: PagesState | None) -> None:
         """Plan only what changed when the last build's pages are of these templates, config
-        and code: the text-edit shortcut, else the pages the changed cards reach; every other
-        page keeps its file."""
+        and code: the text-edit shortcut, else the pages the changed cards reach (planned in
+        produce()); every other page keeps its file."""
         key = global_key(build.config, build.config.root / "templates")
         if previous is None or (previous.key, previous.rest_stamp) != (key, build.rest_stamp):
+            return
+        edited = text_edits(build.contents)
+        if edited is None:
+            self.reached = previous
             return
         # Both ways build on the contexts the last plan kept: they must go on describing the
         # site, for the next text edit.
         kept = build.previous("contexts", KeptContexts, self.code)
         if kept is None:
             return
-        edited = text_edits(build.contents)
-        partial = self.text_edit_plan(build, previous, kept, edited) if edited is not None \
-            else self.reached_plan(build, previous, kept)
-        if partial is None:
-            return
-        if build.staging.keep_all(partial.kept):
-            self.partial, build.small = partial, len(partial.pages) < PARALLEL_MIN_PAGES
-        else:  # the output lost a page: plan everything after all, in a fresh folder
-            build.staging.discard()
-            build.staging = start_staging(build.staging.out_dir)
+        self.partial = self.text_edit_plan(build, previous, kept, edited)
+        build.small = len(self.partial.pages) < PARALLEL_MIN_PAGES
 
     @staticmethod
     def text_edit_plan(build: Build, previous: PagesState, kept: KeptContexts,
@@ -228,6 +227,14 @@ class PagesStage(Stage):
 
     def produce(self, build: Build, previous: PagesState | None) -> Produced:
         key = global_key(build.config, build.config.root / "templates")
+        if self.reached is not None:
+            kept = build.previous("contexts", KeptContexts, self.code)
+            if kept is not None:
+                self.partial = self.reached_plan(build, self.reached, kept)
+        if self.partial is not None and not build.staging.keep_all(self.partial.kept):
+            # The output lost a page: plan everything after all (a page whose file is gone
+            # is rendered again).
+            self.partial = None
         if self.partial is None:
             # Everything that can be checked is checked before the output is touched.
             plan = plan_site(build.site, build.content_dir)

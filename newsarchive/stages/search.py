@@ -23,7 +23,7 @@ def write_search_files(site: Site, staging: Staging, previous: IndexState | None
         for path, data in sorted(output.changed.items()):
             staging.write(path, data)
         unchanged = [name for name in output.names if name not in output.changed]
-        if not all(staging.keep(name) for name in unchanged):
+        if not staging.keep_all(unchanged):
             # The output lost a file the state counts on: make every file afresh.
             output = search_output(site, None, None, runner=runner)
             for path, data in sorted(output.changed.items()):
