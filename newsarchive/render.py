@@ -69,11 +69,15 @@ def plain_body_html(body: str) -> str | None:
         return None
     blocks: list[str] = []
     paragraph: list[str] = []
+
+    def end_paragraph() -> None:
+        if paragraph:
+            blocks.append("<p>" + "\n".join(paragraph) + "</p>")
+            paragraph.clear()
+
     for line in body.split("\n"):
         if not line:
-            if paragraph:
-                blocks.append(_paragraph(paragraph))
-                paragraph = []
+            end_paragraph()
             continue
         if line[0].isspace() or line[-1].isspace() or BLOCK_START_RE.match(line):
             return None
@@ -81,20 +85,13 @@ def plain_body_html(body: str) -> str | None:
             heading = HEADING_RE.fullmatch(line)
             if heading is None:
                 return None
-            if paragraph:
-                blocks.append(_paragraph(paragraph))
-                paragraph = []
+            end_paragraph()
             level = len(heading.group(1))
             blocks.append(f"<h{level}>{heading.group(2)}</h{level}>")
             continue
         paragraph.append(line)
-    if paragraph:
-        blocks.append(_paragraph(paragraph))
+    end_paragraph()
     return "\n".join(blocks)
-
-
-def _paragraph(lines: list[str]) -> str:
-    return "<p>" + "\n".join(lines) + "</p>"
 
 
 def excerpt(body: str, limit: int = 120) -> str:

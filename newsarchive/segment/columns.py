@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 
 from ..text import SPACES, ends_sentence, text_width, unify_radicals
 
@@ -110,11 +111,12 @@ def _split_near(text: str, column: float) -> tuple[str, str] | None:
     """The cut of a line whose left part is a column line of the given width, or the first
     line of a paragraph (set in two em), if any."""
     cuts = [cut for cut in _splits(text) if cut[3] and _column_line(cut[3])]
-    near = [(abs(w + 0.25 * n - column), left, right) for w, n, left, right in cuts
-            if _fits(w, n, column)]
-    near = near or [(abs(w + 0.25 * n + 2 - column), left, right)
-                    for w, n, left, right in cuts if _fits(w + 2, n, column)]
-    return min(near, key=lambda cut: cut[0])[1:] if near else None
+    for indent in (0, 2):
+        near = [(abs(w + indent + 0.25 * n - column), left, right) for w, n, left, right in cuts
+                if _fits(w + indent, n, column)]
+        if near:
+            return min(near, key=lambda cut: cut[0])[1:]
+    return None
 
 
 def _band_at(entries: list[Entry], start: int) -> tuple[int, list[Entry], list[Entry]] | None:
@@ -129,7 +131,7 @@ def _band_at(entries: list[Entry], start: int) -> tuple[int, list[Entry], list[E
             continue
         # The first line of a paragraph is set in two em.
         for column in (width, width + 2):
-            band = _read_band(entries[:start + TRIAL_LINES], start, column)
+            band = _read_band(entries, start, column, start + TRIAL_LINES)
             if band is not None and (best is None or band[0] > best[0]):
                 best, best_column = band, column
     if best is None:
@@ -137,13 +139,14 @@ def _band_at(entries: list[Entry], start: int) -> tuple[int, list[Entry], list[E
     return _read_band(entries, start, best_column)[1:]
 
 
-def _read_band(entries: list[Entry], start: int, width: float
+def _read_band(entries: list[Entry], start: int, width: float, stop: int | None = None
                ) -> tuple[int, int, list[Entry], list[Entry]] | None:
     """(support, index after the band, left column, rest) for a band of this left width: the
-    lines from `start` to a blank or to a line too wide for the column that splits at none."""
+    lines from `start` to a blank or to a line too wide for the column that splits at none,
+    read no further than `stop`."""
     rows: list[tuple[int, str, str | None]] = []    # (source line, left or alone, right)
     support = 0
-    for index, text in entries[start:]:
+    for index, text in islice(entries, start, stop):
         text = text.strip(SPACES)
         if not text:
             break
@@ -165,7 +168,7 @@ def _read_band(entries: list[Entry], start: int, width: float
     # Where the left line is short (a paragraph's end) or the right one set in (its start), the
     # gap grows and the two are printed as lines of their own, left first: two lines alone
     # between split lines are one row. Lines alone elsewhere are the left column's.
-    on_right = {k + 1 for a, b in zip(split_at, split_at[1:]) if b - a == 3 for k in (a + 1,)}
+    on_right = {a + 2 for a, b in zip(split_at, split_at[1:]) if b - a == 3}
     left = [(index, text) for k, (index, text, _) in enumerate(rows) if k not in on_right]
     right = [(index, cut if cut is not None else text) for k, (index, text, cut) in enumerate(rows)
              if cut is not None or k in on_right]
