@@ -47,6 +47,15 @@ def fold_of(page: str) -> int:
     return zlib.crc32(page.encode()) % FOLDS
 
 
+def design(rows: list[tuple]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """(sign names, signs, labels, folds) of examples given as (signs, label, ..., page)."""
+    names = sorted(rows[0][0])
+    x = np.array([[row[0][name] for name in names] for row in rows], dtype=float)
+    y = np.array([row[1] for row in rows], dtype=float)
+    folds = np.array([fold_of(row[-1]) for row in rows])
+    return names, x, y, folds
+
+
 def fit_trees(x: np.ndarray, y: np.ndarray, trees: int = 150, depth: int = 3,
               rate: float = 0.1):
     from sklearn.ensemble import GradientBoostingClassifier

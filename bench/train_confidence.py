@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.learn import (
-    check_export, dev_truths, export, fit_parser, fit_trees, fold_of, out_of_fold, tree_params,
+    check_export, design, dev_truths, export, fit_parser, fit_trees, out_of_fold, tree_params,
 )
 from bench.segment_score import score_split
 from newsarchive.segment import split_with_features
@@ -92,11 +92,8 @@ def main(argv=None) -> int:
         found = examples(args.corpus, truths, extractor)
         rows += found
         extractor_of += [extractor] * len(found)
-    names = sorted(rows[0][0])
-    x = np.array([[features[name] for name in names] for features, *_ in rows], dtype=float)
-    y = np.array([wrong for _, wrong, _, _ in rows], dtype=float)
+    names, x, y, folds = design(rows)
     rule = np.array([flagged for _, _, flagged, _ in rows], dtype=bool)
-    folds = np.array([fold_of(page) for *_, page in rows])
     extractor_of = np.array(extractor_of)
 
     params = tree_params(args)

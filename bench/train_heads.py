@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.learn import (
-    check_export, dev_truths, export, fit_parser, fit_trees, fold_of, out_of_fold, tree_params,
+    check_export, design, dev_truths, export, fit_parser, fit_trees, out_of_fold, tree_params,
 )
 from bench.segment_score import norm, score_page, summarise
 from newsarchive.segment import head_model
@@ -98,10 +98,7 @@ def main(argv=None) -> int:
     if not truths:
         return 1
     rows = [row for extractor in EXTRACTORS for row in examples(args.corpus, truths, extractor)]
-    names = sorted(rows[0][0])
-    x = np.array([[signs[name] for name in names] for signs, _, _ in rows], dtype=float)
-    y = np.array([label for _, label, _ in rows], dtype=float)
-    folds = np.array([fold_of(page) for *_, page in rows])
+    names, x, y, folds = design(rows)
     params = tree_params(args)
     prob = out_of_fold(x, y, folds, **params)
     threshold = 1.0
