@@ -24,6 +24,7 @@ from .compose import compose_segment, line_spans, repeated_bylines
 from .confidence import PageShape, segment_features, shipped_model
 from .headings import mark_headline_groups
 from .lines import read_items, read_lines
+from .links import story_starts
 from .listed import find_listed_headlines, listed_drafts
 from .types import HeadUnit, ItemKind
 
@@ -67,7 +68,9 @@ def _renumbered(split: PageSplit, source: list[int]) -> PageSplit:
         [warning(w) for w in split.warnings])
 
 
-def _split_text(text: str) -> tuple[PageSplit, list[dict[str, float]]]:
+def read_page(text: str) -> tuple[list, list[Artifact], tuple | None, list]:
+    """A page's text (in column order) read as far as its items: (lines, artifacts so far,
+    the headlines listed after the stories or None, items with headline groups marked)."""
     lines, artifacts = read_lines(text)
     listed = find_listed_headlines(lines)
     # Headlines listed apart are placed by their words; the learned model, fitted for
@@ -86,7 +89,12 @@ def _split_text(text: str) -> tuple[PageSplit, list[dict[str, float]]]:
                      for item in items if item.kind == ItemKind.CAPTION)
     # Whether a headline-like block heads an article or a section depends on its neighbours.
     mark_headline_groups(items)
-    cut, units = cut_bodies(items)
+    return lines, artifacts, listed, items
+
+
+def _split_text(text: str) -> tuple[PageSplit, list[dict[str, float]]]:
+    lines, artifacts, listed, items = read_page(text)
+    cut, units = cut_bodies(items, story_starts(items))
     bodies = [body for body in cut if body.has_text()]
     artifacts.extend(stray for body in cut if not body.has_text() for stray in stray_parts(body))
     if listed:

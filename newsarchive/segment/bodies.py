@@ -10,8 +10,10 @@ from .patterns import DATELINE_START_RE, END_BYLINE_RE, START_BYLINE_RE
 from .types import Body, HeadUnit, Item, ItemKind, Line
 
 
-def cut_bodies(items: list[Item]) -> tuple[list[Body], list[HeadUnit]]:
-    """Bodies in page order, and the headline blocks as units, in page order too."""
+def cut_bodies(items: list[Item], story_starts: set[int] = frozenset()
+               ) -> tuple[list[Body], list[HeadUnit]]:
+    """Bodies in page order, and the headline blocks as units, in page order too; a text item
+    whose index is in `story_starts` opens a body of its own (`links`)."""
     bodies: list[Body] = []
     units: list[HeadUnit] = []
     current: Body | None = None
@@ -23,7 +25,9 @@ def cut_bodies(items: list[Item]) -> tuple[list[Body], list[HeadUnit]]:
         bodies.append(body)
         return body
 
-    for item in items:
+    for index, item in enumerate(items):
+        if index in story_starts:
+            current = None
         if item.kind == ItemKind.CAPTION:
             continue
         if item.kind == ItemKind.HEAD:

@@ -1,0 +1,141 @@
+"""Fit the learned story-break model (`newsarchive/segment/link_model.json`) on the page
+corpus's dev split.
+
+    .venv/bin/python -m bench.train_links                 # fit, report, write the model
+    .venv/bin/python -m bench.train_links --dry-run
+
+An example is a pair of text blocks the segmenter reads one right after the other, with no
+headline, heading or credit between (`links.story_starts`), with its signs (`links.Blocks.signs`).
+It is labelled a break when the two blocks' lines are text of two different true articles
+(each block goes to the article holding most of its lines of four characters or more; pairs
+where either block holds none are left out). Gradient-boosted trees (scikit-learn,
+`random_state=0`: deterministic) are fitted on the pairs of `pdftotext` and `pdftotext -raw`
+pages and exported as plain arrays; the threshold is the lowest whose out-of-fold precision
+(pages in five folds) is at least `--precision`: a false break splits a story in two, a missed
+one leaves two stories in one. Then the segmenter is scored on dev with the model written; the
+test split is never read here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from bench.learn import (
+    check_export, design, dev_truths, export, fit_parser, fit_trees, out_of_fold, tree_params,
+)
+from bench.segment_score import norm, score_page, summarise
+from newsarchive.segment import links, read_page
+from newsarchive.segment.columns import in_column_order
+
+EXTRACTORS = ("pdftotext", "raw")
+MIN_LINE = 4    # shorter lines occur in too many articles to name one
+
+
+def owner(item, articles: list[str]) -> int | None:
+    """The true article holding most of the item's lines, or None."""
+    votes: Counter = Counter()
+    for line in item.lines:
+        text = norm(line.text)
+        if len(text) >= MIN_LINE:
+            holders = [k for k, article in enumerate(articles) if text in article]
+            if len(holders) == 1:
+                votes[holders[0]] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def examples(corpus: Path, truths: list[dict], extractor: str):
+    """(signs, is a break, page) per pair of adjacent text blocks with known owners."""
+    rows = []
+    for truth in truths:
+        text = (corpus / f"{truth['name']}.{extractor}.txt").read_text(encoding="utf-8")
+        _, _, _, items = read_page(in_column_order(text)[0])
+        articles = ["".join(norm(p) for p in a.get("paragraphs") or [])
+                    for a in truth.get("articles") or []]
+        pairs: list = []
+        links.story_starts(items, candidates=pairs)
+        for first, second, signs in pairs:
+            a, b = owner(first, articles), owner(second, articles)
+            if a is not None and b is not None:
+                rows.append((signs, a != b, truth["name"]))
+    return rows
+
+
+def segment_scores(corpus: Path, truths: list[dict]) -> dict[str, tuple[float, float, float]]:
+    """Dev found-exactly, titles and segmentation per extractor with the model on disk."""
+    links.shipped_model.cache_clear()
+    out = {}
+    for extractor in EXTRACTORS:
+        pages = [score_page((corpus / f"{t['name']}.{extractor}.txt").read_text(encoding="utf-8"),
+                            t) for t in truths]
+        summary = summarise(pages)
+        out[extractor] = (summary["found_exactly"]["value"], summary["exact_title"]["value"],
+                          summary["segmentation"]["value"])
+    return out
+
+
+def parse_args(argv):
+    parser = fit_parser("python -m bench.train_links", __doc__)
+    parser.add_argument("--precision", type=float, default=0.85,
+                        help="out-of-fold precision the threshold must reach (default: 0.85)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    truths = dev_truths(args.corpus)
+    if not truths:
+        return 1
+    # Fitted without a model on disk: the pairs weighed must not depend on an earlier fit.
+    saved = links.MODEL_PATH.read_bytes() if links.MODEL_PATH.exists() else None
+    links.MODEL_PATH.unlink(missing_ok=True)
+    links.shipped_model.cache_clear()
+    try:
+        rows = [row for e in EXTRACTORS for row in examples(args.corpus, truths, e)]
+    finally:
+        if saved is not None:
+            links.MODEL_PATH.write_bytes(saved)
+        links.shipped_model.cache_clear()
+    names, x, y, folds = design(rows)
+    params = tree_params(args)
+    prob = out_of_fold(x, y, folds, **params)
+    threshold = 1.0
+    for candidate in np.unique(np.round(prob, 4))[::-1]:
+        taken = prob > candidate
+        if taken.sum() and y[taken].mean() >= args.precision:
+            threshold = float(candidate)
+    taken = prob > threshold
+    print(f"{len(rows)} pairs of adjacent text blocks, {int(y.sum())} of them two stories; "
+          f"out of fold at {threshold:.3f}: {int(taken.sum())} breaks, "
+          f"precision {y[taken].mean() if taken.any() else 0:.1%}, "
+          f"recall {(taken & (y == 1)).sum() / max(1, y.sum()):.1%}")
+    fitted = fit_trees(x, y, **params)
+    model = export(fitted, names, y, threshold)
+    check_export(model, fitted, x, names)
+    model["fitted_on"] = {"split": "dev", "pages": len(truths), "examples": len(rows),
+                          "extractors": list(EXTRACTORS), "trees": args.trees,
+                          "depth": args.depth, "precision_bound": args.precision,
+                          "out_of_fold": {"taken": int(taken.sum()),
+                                          "precision": round(float(y[taken].mean()), 4)
+                                          if taken.any() else 0.0,
+                                          "recall": round(float((taken & (y == 1)).sum()
+                                                                / max(1, y.sum())), 4)}}
+    if args.dry_run:
+        return 0
+    links.MODEL_PATH.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
+    scores = segment_scores(args.corpus, truths)
+    model["fitted_on"]["dev_with_model"] = {e: [round(v, 4) for v in s] for e, s in scores.items()}
+    links.MODEL_PATH.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
+    for extractor, (found, title, seg) in scores.items():
+        print(f"{extractor:10} dev with the model: found exactly {found:.1%}, titles {title:.1%}, "
+              f"segmentation {seg:.3f}")
+    print(f"wrote {links.MODEL_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

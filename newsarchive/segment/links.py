@@ -1,0 +1,111 @@
+"""Whether the next block of text goes on with the story before it or starts another: learned.
+
+A body runs from one headline to the next, so where the extraction prints two stories' text
+blocks one after the other with no headline between (their headlines read earlier, side by
+side, or lost), the rules join them. What tells them apart is what the blocks say: a story's
+blocks repeat its own words, words rare elsewhere on the page (each pair of Han characters
+weighed by how few of the page's blocks hold it). Around that weigh the block before the pair
+and the one after it (columns read in turn), whether the first block ends a sentence on a
+short line, and the blocks' column widths. A small ensemble of trees (`trees.TreeModel`),
+fitted on the page corpus's dev split by `bench/train_links.py`, judges each pair of adjacent
+text blocks; the body is cut where it finds two stories.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+from ..text import column_width, ends_sentence, han_pairs, text_width
+from .patterns import DATELINE_RE, START_BYLINE_RE
+from .trees import TreeModel
+from .types import Item, ItemKind
+
+MODEL_PATH = Path(__file__).with_name("link_model.json")
+# How far back a block's words are looked for (blocks), for a story whose columns were read
+# with another's in between.
+REACH = 6
+# Where this share of a page's text blocks or more end a sentence, its blank lines are
+# paragraph breaks too (the seeds: 0.65 to 0.86, the hand-written fixtures 0.67 to 1.0), and
+# one story's paragraphs share few rare words: the model, fitted on pages whose blank lines
+# are column breaks (pdftotext's text of the page corpus: a median of 0.35), is not asked.
+PARAGRAPH_BREAKS = 0.6
+
+
+class Blocks:
+    """The page's text blocks (its text items) with each block's Han pairs and their weights."""
+
+    def __init__(self, items: list[Item]):
+        self.index = [k for k, item in enumerate(items) if item.kind == ItemKind.TEXT]
+        self.lines = [[line.text for line in items[k].lines] for k in self.index]
+        self.pairs = [Counter(han_pairs("".join(lines))) for lines in self.lines]
+        holders = Counter(pair for pairs in self.pairs for pair in pairs)
+        count = len(self.pairs)
+        self.weight = {pair: math.log(count / n) for pair, n in holders.items()}
+
+    def cohesion(self, earlier: int, later: int) -> float:
+        """The weighted share of block `later`'s pairs that block `earlier` holds (0 to 1)."""
+        if earlier < 0 or later >= len(self.pairs):
+            return 0.0
+        own = self.pairs[later]
+        total = sum(self.weight[pair] for pair in own)
+        if not total:
+            return 0.0
+        return sum(self.weight[pair] for pair in own if pair in self.pairs[earlier]) / total
+
+    def signs(self, b: int) -> dict[str, float]:
+        """The signs that blocks b and b + 1 belong to two stories."""
+        first, second = self.lines[b], self.lines[b + 1]
+        width_first = column_width([text_width(text) for text in first])
+        width_second = column_width([text_width(text) for text in second])
+        return {
+            "cohesion": self.cohesion(b, b + 1),
+            "cohesion_back": self.cohesion(b + 1, b),
+            "cohesion_before": self.cohesion(b - 1, b + 1),
+            "cohesion_after": self.cohesion(b, b + 2),
+            "cohesion_far": max((self.cohesion(k, b + 1) for k in range(max(0, b - REACH), b - 1)),
+                                default=0.0),
+            "ends_sentence": float(ends_sentence(first[-1])),
+            "last_short": text_width(first[-1]) / (width_first or 1.0),
+            "first_short": text_width(second[0]) / (width_second or 1.0),
+            "dateline": float(bool(START_BYLINE_RE.match(second[0]) or DATELINE_RE.match(second[0]))),
+            "width": width_first,
+            "width_next": width_second,
+            "width_change": abs(width_first - width_second),
+            "lines": math.log1p(len(first)),
+            "lines_next": math.log1p(len(second)),
+        }
+
+    def adjacent(self) -> list[int]:
+        """The blocks b whose next block follows them directly among the items."""
+        return [b for b in range(len(self.index) - 1) if self.index[b + 1] == self.index[b] + 1]
+
+
+def story_starts(items: list[Item], candidates: list | None = None) -> set[int]:
+    """Indices of text items the model finds starting another story than the text item right
+    before them; `candidates`, when given, collects (first item, second item, signs) of every
+    pair weighed (for fitting the model)."""
+    model = shipped_model()
+    blocks = Blocks(items)
+    starts: set[int] = set()
+    if (model is None and candidates is None) or not blocks.lines or sum(
+            ends_sentence(lines[-1]) for lines in blocks.lines) >= PARAGRAPH_BREAKS * len(blocks.lines):
+        return starts
+    for b in blocks.adjacent():
+        signs = blocks.signs(b)
+        if candidates is not None:
+            candidates.append((items[blocks.index[b]], items[blocks.index[b + 1]], signs))
+        if model is not None and model.probability(signs) > model.threshold:
+            starts.add(blocks.index[b + 1])
+    return starts
+
+
+@cache
+def shipped_model() -> TreeModel | None:
+    """The fitted model, or None before `bench/train_links.py` has written one."""
+    if not MODEL_PATH.exists():
+        return None
+    return TreeModel.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
