@@ -1,7 +1,8 @@
 """Split one page of PDF-extracted text into articles: `split_page(text) -> PageSplit`.
 
 The page is read as a stream of items (text lines, headline lines, section headings, bylines);
-bylines and continuation notes cut it into bodies (`bodies`), headline lines are assigned to
+bylines, continuation notes and learned breaks between two stories' text blocks (`links`) cut
+it into bodies (`bodies`), headline lines are assigned to
 bodies by evidence, order and the headline's Han bigrams recurring in the body (`assign`), a
 body found to hold two stories is split and a headline taken for a section is given back
 (`recover`), body frames left without a headline are joined to the article they continue, and
