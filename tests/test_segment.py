@@ -109,6 +109,27 @@ def test_three_headlines_grouped_after_three_bodies():
     assert [s.reporters for s in split.segments] == [["王芳"], ["赵强"], ["李明"]]
 
 
+def test_headlines_read_in_the_other_order_than_their_bodies_go_to_the_bodies_they_name():
+    # Two stories side by side: the extraction read the left headline, the right story, the
+    # right headline, the left story. In page order each headline would head the wrong story.
+    text = page("""
+我市今年新建十二座城市公园
+
+本报讯（记者 赵强）昨日，市交通局发布春运出行提
+示，提醒广大旅客春运期间错峰出行，提前购票。
+
+交通局发布春运出行提示
+
+本报讯（记者 王芳）今年以来，我市新建城市公园十
+二座，公园里新添了步道和健身器材，市民休闲空间
+不断扩大。
+""")
+    split = split_page(text)
+    assert [(s.title, s.reporters) for s in split.segments] == \
+        [("交通局发布春运出行提示", ["赵强"]), ("我市今年新建十二座城市公园", ["王芳"])]
+    assert fully_accounted(text, split)
+
+
 def test_headline_between_two_articles_goes_to_the_one_it_names():
     split = split_page(HEADLINE_BETWEEN_ARTICLES)
     assert titles(split) == ["我市今年新建十二座城市公园", "交通局发布春运出行提示"]
@@ -1554,3 +1575,16 @@ def test_a_dateline_wrapped_over_lines_opens_the_next_story(before):
     assert split.segments[1].body.startswith("春节后")
     assert split.segments[0].body.startswith("今年以来")
     assert fully_accounted(text, split)
+
+
+def test_a_headline_word_every_story_uses_names_none_of_them():
+    from newsarchive.segment.assign import Evidence
+    from newsarchive.segment.types import Body, HeadUnit, Line
+    bodies = [Body(parts=[("text", [Line(1, text)])]) for text in
+              ("疫情防控新举措今天落地实施", "疫情防控物资保障到位", "疫情防控志愿者上岗服务")]
+    evidence = Evidence(bodies)
+    head = HeadUnit([Line(9, "疫情防控新举措")], group=0, position=0)
+    assert evidence.words(head, 0) == 1.0
+    # Half its pairs (疫情, 情防, 防控) are in the second story too, but every story has them.
+    assert 0.25 < evidence.words(head, 1) < 0.5
+    assert evidence.gain([head], 0) > evidence.gain([head], 1)

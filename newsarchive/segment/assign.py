@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import bisect
+import math
 import re
+from collections import Counter
 
 from ..text import SPACES, bigrams, han_count, text_width
 from .patterns import BOX_LABEL_RE, LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
@@ -28,13 +30,64 @@ def _placement(unit: HeadUnit, body: Body) -> float:
     return -0.3 * min(abs(unit.position - body.position), abs(unit.position - body.position - 1))
 
 
+class Evidence:
+    """How well a run of headline blocks heads each body: the share of each block's words its
+    text repeats, half counted plainly, half weighed by how few of the page's bodies use each
+    word (a word all stories use, 疫情 or 发展, names none of them), and where it stands."""
+
+    def __init__(self, bodies: list[Body]):
+        self.bodies = bodies
+        self.pairs = [bigrams(body.text()) for body in bodies]
+        users = Counter(pair for pairs in self.pairs for pair in pairs)
+        count = len(self.pairs)
+        self.weight = {pair: math.log((count + 1) / (n + 0.5)) for pair, n in users.items()}
+
+    def words(self, unit: HeadUnit, b: int) -> float:
+        """The share of the block's words body b repeats (0 to 1)."""
+        own = bigrams(unit.words())
+        if not own:
+            return 0.0
+        found = own & self.pairs[b]
+        total = sum(self.weight.get(pair, 0.0) for pair in own)
+        weighed = sum(self.weight[pair] for pair in found) / total if total else 0.0
+        return 0.5 * len(found) / len(own) + 0.5 * weighed
+
+    def gain(self, run: list[HeadUnit], b: int) -> float:
+        # Each line of the block must earn its place: weak evidence costs.
+        return 1.05 + sum(self.words(unit, b) - 0.25 for unit in run) \
+            + _placement(run[0], self.bodies[b])
+
+
 def _assign(units: list[HeadUnit], bodies: list[Body]) -> dict[int, list[HeadUnit]]:
+    """Assignment of runs of headline units to bodies that maximises the evidence: the best
+    monotone one (`_assign_in_order`), or, where headlines and bodies were read in different
+    orders (stories set side by side), the same runs matched to bodies by evidence alone when
+    that holds more of it."""
+    evidence = Evidence(bodies)
+    in_order = _assign_in_order(units, evidence)
+    runs = list(in_order.values())
+    # Best first: the strongest pair of a run and a body is surely right, and takes both.
+    ranked = sorted(((evidence.gain(run, b), r, b) for r, run in enumerate(runs)
+                     for b in range(len(bodies))), key=lambda c: (-c[0], c[1], c[2]))
+    matched: dict[int, list[HeadUnit]] = {}
+    taken: set[int] = set()
+    for gain, r, b in ranked:
+        if gain > 0 and r not in taken and b not in matched:
+            matched[b] = runs[r]
+            taken.add(r)
+    if sum(evidence.gain(run, b) for b, run in matched.items()) \
+            > sum(evidence.gain(run, b) for b, run in in_order.items()):
+        return matched
+    return in_order
+
+
+def _assign_in_order(units: list[HeadUnit], evidence: Evidence) -> dict[int, list[HeadUnit]]:
     """Monotone assignment of runs of headline units to bodies that maximises the evidence.
 
     Dynamic programming over the units; a state is the last body given a headline. Only bodies
     within a few places of a unit are candidates, so long pages stay linear.
     """
-    pairs = [bigrams(body.text()) for body in bodies]
+    bodies = evidence.bodies
     positions = [body.position for body in bodies]
     layers: list[dict[int, tuple[float, tuple | None]]] = [{} for _ in range(len(units) + 1)]
     layers[0][-1] = (0.0, None)
@@ -55,10 +108,8 @@ def _assign(units: list[HeadUnit], bodies: list[Body]) -> dict[int, list[HeadUni
                 if _label_over(units, end) or _leads_into(units, end):
                     continue
                 for b in range(max(low, last + 1), high):
-                    # Each line of the block must earn its place: weak evidence costs.
-                    gain = 1.05 + sum(share([x], pairs[b]) - 0.25 for x in run) \
-                        + _placement(unit, bodies[b])
-                    _offer(layers[end + 1], b, score + gain, (node, (u, end + 1, b)))
+                    _offer(layers[end + 1], b, score + evidence.gain(run, b),
+                           (node, (u, end + 1, b)))
     assignment: dict[int, list[HeadUnit]] = {}
     node = max(layers[-1].values(), key=lambda state: state[0])[1]
     while node is not None:
