@@ -193,3 +193,22 @@ def test_an_over_line_in_the_text_is_no_headline_in_place():
     assert [(s.kicker, s.title) for s in split.segments] == [
         (None, "全市新建十二座城市公园"),
         ("市交通局发布春运期间全市出行提示——", "提醒旅客错峰出行（民生关注）")]
+
+
+def test_the_words_change_most_where_the_next_story_starts():
+    from newsarchive.segment.listed import _cohesion_dips
+    from newsarchive.segment.types import Line
+    park = ["今年以来，全市新建城市公", "园十二座。", "公园步道和绿地面积不断扩", "大。",
+            "城市公园里新添了健身步道", "和儿童乐园。", "公园管理处表示，明年城市",
+            "公园还将增加步道和绿地。"]
+    train = ["春运首日，西宁站发送旅客", "三万人次。", "车站加开临时列车，铁路部", "门提醒旅客错峰出行。",
+             "春运期间西宁站还将加开列", "车，旅客可提前网上购票。"]
+    stream = [(0, Line(n, text)) for n, text in enumerate(park + train, start=1)]
+    # Possible starts: every line after a finished sentence.
+    starts = {k: 0.0 for k in range(1, len(stream)) if stream[k - 1][1].text.endswith("。")}
+    assert len(park) in starts
+    dips = _cohesion_dips(stream, starts)
+    assert set(dips) == set(starts)
+    assert max(dips, key=dips.get) == len(park)
+    assert dips[len(park)] > 0 > min(dips.values())
+    assert all(-1.0 <= dip <= 1.0 for dip in dips.values())

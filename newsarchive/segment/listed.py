@@ -48,6 +48,14 @@ WEAK_MARGIN = 2.0
 # 27.1% / 27.0% / 25.8%.)
 START_BONUS = {"frame": 0.3, "gap": 0.1, "heading": 0.2, "byline": 0.6, "dateline": 0.3,
                "short-line": 0.1}
+# A story's lines repeat its own words, and across the start of the next story the words
+# change: each possible start is also weighed by how little the lines before it and after it
+# share, against the page's mean (TextTiling, Hearst 1997). Dev, raw, found exactly /
+# segmentation without it: 27.4% / 0.678; at 6 / 10 / 14 / 20 lines a side: 29.2% / 0.694 (weight
+# 0.2), 30.6% / 0.703, 31.4% / 0.712, 31.1% / 0.711 (weight 0.3); at 14 lines and weight 0.2 /
+# 0.3 / 0.4 / 0.5: 30.5% / 31.4% / 31.4% / 31.4%, titles 59.2% / 60.2% / 59.5% / 59.1%.
+TILE_LINES = 14
+TILE_WEIGHT = 0.3
 KICKER_MARKS = "■□●◆◇"
 # A closing bracket with a headline's words after it: where two listed headlines were glued.
 GLUED_AFTER_TAG_RE = re.compile(r"(?<=[）)])(?=[\u4e00-\u9fff“]{2})")
@@ -257,7 +265,31 @@ def _start_bonuses(stream: list[tuple[int, Line]], units: list[HeadUnit], bodies
         if text_width(previous.text) < column - 2:
             bonus += START_BONUS["short-line"]
         starts[k] = bonus - CUT_COST
+    for k, dip in _cohesion_dips(stream, starts).items():
+        starts[k] += TILE_WEIGHT * dip
     return starts
+
+
+def _cohesion_dips(stream: list[tuple[int, Line]], starts: dict[int, float]) -> dict[int, float]:
+    """Per possible start, how much less the `TILE_LINES` lines before it and after it share
+    than the page's possible starts do on average (-1 to 1); Han pairs are weighed by how few
+    of the page's stretches of `TILE_LINES` lines hold them (a word every story uses tells no
+    two apart)."""
+    pairs = [set(han_pairs(line.text)) for _, line in stream]
+    stretches = [set().union(*pairs[i:i + TILE_LINES]) for i in range(0, len(pairs), TILE_LINES)]
+    holders = Counter(pair for stretch in stretches for pair in stretch)
+    weight = {pair: math.log((len(stretches) + 1) / (n + 0.5)) for pair, n in holders.items()}
+
+    def shared(k: int) -> float:
+        before = set().union(*pairs[max(0, k - TILE_LINES):k])
+        after = set().union(*pairs[k:k + TILE_LINES])
+        total = sum(weight[pair] for pair in before | after)
+        return sum(weight[pair] for pair in before & after) / total if total else 0.0
+
+    cohesion = {k: shared(k) for k in starts}
+    mean = sum(cohesion.values()) / len(cohesion) if cohesion else 0.0
+    return {k: max(-1.0, min(1.0, (mean - value) / mean)) if mean else 0.0
+            for k, value in cohesion.items()}
 
 
 def _best_cuts(heads: list[HeadUnit], stream: list[tuple[int, Line]],
