@@ -948,6 +948,23 @@ def test_photo_caption_is_an_artifact_not_a_headline():
     assert fully_accounted(text, split)
 
 
+def test_a_one_line_caption_read_on_into_the_text_ends_with_its_sentence():
+    # Drawing order (no blank lines): the caption's line, then the next story's text.
+    text = page("""
+本报讯（记者 李明）入冬以来，全市供暖运行平稳，室
+温达标率保持在较高水平。
+图为工作人员在换热站检修供热管网。
+市交通局昨日发布春运出行提示，提醒
+广大旅客错峰出行。
+""")
+    split = split_page(text)
+    assert [a.text for a in split.artifacts if a.kind == "photo-caption"] == \
+        ["图为工作人员在换热站检修供热管网。"]
+    assert all("检修" not in segment.body for segment in split.segments)
+    assert "提醒广大旅客错峰出行" in "".join(s.body for s in split.segments).replace("\n", "")
+    assert fully_accounted(text, split)
+
+
 @pytest.mark.parametrize("credit, byline, reporters", [
     ("（据新华社）", "（据新华社）", []),
     ("（新华社记者 张三、李四）", "（新华社记者 张三、李四）", ["张三", "李四"]),

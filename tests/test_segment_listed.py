@@ -212,3 +212,16 @@ def test_the_words_change_most_where_the_next_story_starts():
     assert max(dips, key=dips.get) == len(park)
     assert dips[len(park)] > 0 > min(dips.values())
     assert all(-1.0 <= dip <= 1.0 for dip in dips.values())
+
+
+@pytest.mark.parametrize("text, kicker", [
+    ("国家发改委、国务院台办等部门印发通知", True),     # an over-line across the columns
+    ("■ 市交通局发布出行提示——", True),
+    ("华夏幸福", True),                                  # a short label
+    ("市交通局相关负责人表示，春运期间全市将加密公交班次。", False),   # a sentence
+    ("春运首日，市交通局发布", False),                  # a line of text
+])
+def test_over_lines_read_in_with_the_text(text, kicker):
+    from newsarchive.segment.listed import _kicker_line
+    from newsarchive.segment.types import Line
+    assert _kicker_line(Line(1, text), column=12.0) == kicker
