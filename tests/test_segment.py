@@ -1424,6 +1424,23 @@ def test_a_caption_read_on_under_a_headline_is_set_aside():
     assert fully_accounted(text, split)
 
 
+def test_a_wrapped_dateline_after_an_authors_note_opens_the_next_story():
+    # Drawing order: a commentary ends on its author's note, the next story's dateline wraps.
+    text = page("""
+我们有这个信心，也有这个能力
+把这件事情办好。
+（作者为中国工程院
+院士）
+本报北京5月11
+日电（记者丁怡婷） 今年5月12日是全国
+防灾减灾日，各地开展宣传活动。
+""")
+    split = split_page(text)
+    assert [(s.byline, s.body.replace("\n", "")[:6]) for s in split.segments] == \
+        [(None, "我们有这个信"), ("本报北京5月11日电（记者丁怡婷）", "今年5月12")]
+    assert fully_accounted(text, split)
+
+
 @pytest.mark.parametrize("text, byline, first", [
     # a dateline wrapped in a narrow column
     (page("""

@@ -50,15 +50,20 @@ def cut_bodies(items: list[Item], story_starts: set[int] = frozenset()
         else:
             for index, line in enumerate(item.lines):
                 # A dateline wrapped over lines (`本报天津2月⏎22日电（记者…）`) at the top of a
-                # block or after a finished sentence opens a story as one on its own line does;
-                # compose reads it whole.
+                # block, after a finished sentence or after a closed bracket (the story before
+                # ends on its author's note: `（作者为…）`) opens a story as one on its own line
+                # does; compose reads it whole.
                 if current is not None and current.has_text() \
                         and _wrapped_dateline(item.lines[index:index + 3]) \
-                        and (index == 0 or ends_sentence(current.text_lines()[-1].text)):
+                        and (index == 0 or _finished(current.text_lines()[-1].text)):
                     current = open_body(starts_with_byline=True)
                 current = _take_text_line(line, current, open_body)
         previous_kind = item.kind
     return bodies, units
+
+
+def _finished(text: str) -> bool:
+    return ends_sentence(text) or text.rstrip(SPACES).endswith(("）", ")"))
 
 
 def _wrapped_dateline(lines: list[Line]) -> bool:
