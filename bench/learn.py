@@ -5,13 +5,14 @@ export to the plain arrays `newsarchive.segment.trees.TreeModel` reads."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import zlib
 from pathlib import Path
 
 import numpy as np
 
-from bench.segment_score import DEFAULT_CORPUS, load_truths
+from bench.segment_score import DEFAULT_CORPUS, load_truths, score_page, summarise
 
 FOLDS = 5
 
@@ -96,3 +97,48 @@ def check_export(model: dict, fitted, x: np.ndarray, names: list[str]) -> None:
     ours = np.array([shipped.probability(dict(zip(names, row))) for row in sample])
     if not np.allclose(ours, fitted.predict_proba(sample)[:, 1], atol=1e-9):
         raise AssertionError("the exported trees do not give scikit-learn's probabilities")
+
+
+def precision_threshold(prob: np.ndarray, y: np.ndarray, precision: float) -> float:
+    """The lowest threshold above which at least `precision` of the examples are positive
+    (1.0 where none is)."""
+    threshold = 1.0
+    for candidate in np.unique(np.round(prob, 4))[::-1]:
+        taken = prob > candidate
+        if taken.sum() and y[taken].mean() >= precision:
+            threshold = float(candidate)
+    return threshold
+
+
+def taken_figures(y: np.ndarray, taken: np.ndarray) -> dict:
+    """How many examples a threshold takes, and their precision and recall."""
+    return {"taken": int(taken.sum()),
+            "precision": round(float(y[taken].mean()), 4) if taken.any() else 0.0,
+            "recall": round(float((taken & (y == 1)).sum() / max(1, y.sum())), 4)}
+
+
+def dev_scores(corpus: Path, truths: list[dict], extractors) -> dict[str, tuple]:
+    """Dev found-exactly, titles and segmentation per extractor with the models on disk."""
+    out = {}
+    for extractor in extractors:
+        pages = [score_page((corpus / f"{t['name']}.{extractor}.txt").read_text(encoding="utf-8"),
+                            t) for t in truths]
+        summary = summarise(pages)
+        out[extractor] = (summary["found_exactly"]["value"], summary["exact_title"]["value"],
+                          summary["segmentation"]["value"])
+    return out
+
+
+def write_scored(path: Path, model: dict, forget, corpus: Path, truths: list[dict],
+                 extractors) -> None:
+    """Write the model, score dev with it (`forget` clears the segmenter's cached copy), and
+    write it again with those figures."""
+    path.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
+    forget()
+    scores = dev_scores(corpus, truths, extractors)
+    model["fitted_on"]["dev_with_model"] = {e: [round(v, 4) for v in s] for e, s in scores.items()}
+    path.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
+    for extractor, (found, title, seg) in scores.items():
+        print(f"{extractor:10} dev with the model: found exactly {found:.1%}, titles {title:.1%}, "
+              f"segmentation {seg:.3f}")
+    print(f"wrote {path}")

@@ -16,16 +16,15 @@ segmenter is scored on dev with the model written; the test split is never read 
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-import numpy as np
 
 from bench.learn import (
-    check_export, design, dev_truths, export, fit_parser, fit_trees, out_of_fold, tree_params,
+    check_export, design, dev_truths, export, fit_parser, fit_trees, out_of_fold,
+    precision_threshold, taken_figures, tree_params, write_scored,
 )
-from bench.segment_score import norm, score_page, summarise
+from bench.segment_score import norm
 from newsarchive.segment import head_model
 from newsarchive.segment.listed import find_listed_headlines
 from newsarchive.segment.columns import in_column_order
@@ -70,19 +69,6 @@ def examples(corpus: Path, truths: list[dict], extractor: str):
     return rows
 
 
-def segment_scores(corpus: Path, truths: list[dict]) -> dict[str, float]:
-    """Dev found-exactly and titles per extractor with the model as it is on disk."""
-    head_model.shipped_model.cache_clear()
-    out = {}
-    for extractor in EXTRACTORS:
-        pages = [score_page((corpus / f"{t['name']}.{extractor}.txt").read_text(encoding="utf-8"),
-                            t) for t in truths]
-        summary = summarise(pages)
-        out[extractor] = (summary["found_exactly"]["value"], summary["exact_title"]["value"],
-                          summary["segmentation"]["value"])
-    return out
-
-
 def parse_args(argv):
     parser = fit_parser("python -m bench.train_heads", __doc__)
     # A grid on dev, found exactly on pdftotext at 0.5 / 0.6 / 0.7: 30.1 / 29.5 / 29.2% (28.5%
@@ -101,11 +87,7 @@ def main(argv=None) -> int:
     names, x, y, folds = design(rows)
     params = tree_params(args)
     prob = out_of_fold(x, y, folds, **params)
-    threshold = 1.0
-    for candidate in np.unique(np.round(prob, 4))[::-1]:
-        taken = prob > candidate
-        if taken.sum() and y[taken].mean() >= args.precision:
-            threshold = float(candidate)
+    threshold = precision_threshold(prob, y, args.precision)
     taken = prob > threshold
     print(f"{len(rows)} possible headlines the rules left, {int(y.sum())} of them headlines; "
           f"out of fold at {threshold:.3f}: {int(taken.sum())} taken, "
@@ -117,23 +99,11 @@ def main(argv=None) -> int:
     model["fitted_on"] = {"split": "dev", "pages": len(truths), "examples": len(rows),
                           "extractors": list(EXTRACTORS), "trees": args.trees,
                           "depth": args.depth, "precision_bound": args.precision,
-                          "out_of_fold": {"taken": int(taken.sum()),
-                                          "precision": round(float(y[taken].mean()), 4)
-                                          if taken.any() else 0.0,
-                                          "recall": round(float((taken & (y == 1)).sum()
-                                                                / max(1, y.sum())), 4)}}
+                          "out_of_fold": taken_figures(y, taken)}
     if args.dry_run:
         return 0
-    head_model.MODEL_PATH.write_text(json.dumps(model, separators=(",", ":")) + "\n",
-                                     encoding="utf-8")
-    scores = segment_scores(args.corpus, truths)
-    model["fitted_on"]["dev_with_model"] = {e: [round(v, 4) for v in s] for e, s in scores.items()}
-    head_model.MODEL_PATH.write_text(json.dumps(model, separators=(",", ":")) + "\n",
-                                     encoding="utf-8")
-    for extractor, (found, title, seg) in scores.items():
-        print(f"{extractor:10} dev with the model: found exactly {found:.1%}, titles {title:.1%}, "
-              f"segmentation {seg:.3f}")
-    print(f"wrote {head_model.MODEL_PATH}")
+    write_scored(head_model.MODEL_PATH, model, head_model.shipped_model.cache_clear, args.corpus, truths,
+                 EXTRACTORS)
     return 0
 
 

@@ -11,7 +11,6 @@ settles the article's review list (`Model.judge`).
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -21,7 +20,7 @@ from ..model import Segment
 from ..text import CLOSERS, bigrams, ends_sentence, han_count
 from .compose import SPACED_HAN_RE
 from .patterns import DATELINE_RE
-from .trees import TreeModel
+from .trees import TreeModel, read_model
 from .types import Draft, Line
 
 MODEL_PATH = Path(__file__).with_name("confidence.json")
@@ -113,6 +112,5 @@ class Model:
 @cache
 def shipped_model() -> Model | None:
     """The fitted model, or None before `bench/train_confidence.py` has written one."""
-    if not MODEL_PATH.exists():
-        return None
-    return Model.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+    data = read_model(MODEL_PATH)
+    return None if data is None else Model.from_json(data)

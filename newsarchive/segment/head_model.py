@@ -14,7 +14,6 @@ is fitted on the page corpus's dev split by `bench/train_heads.py` and shipped a
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from functools import cache
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from ..text import bigrams, ends_sentence, han_count, open_brackets, text_width
 from .patterns import DATELINE_RE, START_BYLINE_RE, UNDER_BYLINE_RE
-from .trees import TreeModel
+from .trees import TreeModel, read_model
 
 MODEL_PATH = Path(__file__).with_name("head_model.json")
 MAX_LINES = 3
@@ -75,6 +74,5 @@ def head_signs(texts: list[str], after: list[str], column: float, before: str, f
 @cache
 def shipped_model() -> TreeModel | None:
     """The fitted model, or None before `bench/train_heads.py` has written one."""
-    if not MODEL_PATH.exists():
-        return None
-    return TreeModel.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+    data = read_model(MODEL_PATH)
+    return None if data is None else TreeModel.from_json(data)

@@ -13,7 +13,6 @@ text blocks; the body is cut where it finds two stories.
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from functools import cache
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from ..text import column_width, ends_sentence, han_pairs, text_width
 from .patterns import DATELINE_RE, START_BYLINE_RE
-from .trees import TreeModel
+from .trees import TreeModel, read_model
 from .types import Item, ItemKind
 
 MODEL_PATH = Path(__file__).with_name("link_model.json")
@@ -106,6 +105,5 @@ def story_starts(items: list[Item], candidates: list | None = None) -> set[int]:
 @cache
 def shipped_model() -> TreeModel | None:
     """The fitted model, or None before `bench/train_links.py` has written one."""
-    if not MODEL_PATH.exists():
-        return None
-    return TreeModel.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+    data = read_model(MODEL_PATH)
+    return None if data is None else TreeModel.from_json(data)

@@ -4,8 +4,10 @@ evaluated here, so that neither scikit-learn nor numpy is needed to read a page.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -47,3 +49,10 @@ class TreeModel:
                       for tree in data["trees"])
         return cls(names=tuple(data["names"]), prior=data["prior"], rate=data["rate"],
                    trees=trees, threshold=data["threshold"])
+
+
+def read_model(path: Path) -> dict | None:
+    """A fitted model's JSON, or None before its fitting script has written one."""
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
