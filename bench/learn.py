@@ -142,3 +142,27 @@ def write_scored(path: Path, model: dict, forget, corpus: Path, truths: list[dic
         print(f"{extractor:10} dev with the model: found exactly {found:.1%}, titles {title:.1%}, "
               f"segmentation {seg:.3f}")
     print(f"wrote {path}")
+
+
+def fit_at_precision(rows: list[tuple], args: argparse.Namespace, pages: int, extractors,
+                     examples: str, positives: str, taken_as: str) -> dict:
+    """Fit trees on the examples and export them with the threshold where their out-of-fold
+    precision reaches `args.precision`, printing what it takes (`examples`, `positives`,
+    `taken_as` name them in the line printed)."""
+    names, x, y, folds = design(rows)
+    params = tree_params(args)
+    prob = out_of_fold(x, y, folds, **params)
+    threshold = precision_threshold(prob, y, args.precision)
+    taken = prob > threshold
+    figures = taken_figures(y, taken)
+    print(f"{len(rows)} {examples}, {int(y.sum())} of them {positives}; out of fold at "
+          f"{threshold:.3f}: {figures['taken']} {taken_as}, precision {figures['precision']:.1%}, "
+          f"recall {figures['recall']:.1%}")
+    fitted = fit_trees(x, y, **params)
+    model = export(fitted, names, y, threshold)
+    check_export(model, fitted, x, names)
+    model["fitted_on"] = {"split": "dev", "pages": pages, "examples": len(rows),
+                          "extractors": list(extractors), "trees": args.trees,
+                          "depth": args.depth, "precision_bound": args.precision,
+                          "out_of_fold": figures}
+    return model

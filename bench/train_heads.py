@@ -20,10 +20,7 @@ import sys
 from pathlib import Path
 
 
-from bench.learn import (
-    check_export, design, dev_truths, export, fit_parser, fit_trees, out_of_fold,
-    precision_threshold, taken_figures, tree_params, write_scored,
-)
+from bench.learn import dev_truths, fit_at_precision, fit_parser, write_scored
 from bench.segment_score import norm
 from newsarchive.segment import head_model
 from newsarchive.segment.listed import find_listed_headlines
@@ -84,26 +81,12 @@ def main(argv=None) -> int:
     if not truths:
         return 1
     rows = [row for extractor in EXTRACTORS for row in examples(args.corpus, truths, extractor)]
-    names, x, y, folds = design(rows)
-    params = tree_params(args)
-    prob = out_of_fold(x, y, folds, **params)
-    threshold = precision_threshold(prob, y, args.precision)
-    taken = prob > threshold
-    print(f"{len(rows)} possible headlines the rules left, {int(y.sum())} of them headlines; "
-          f"out of fold at {threshold:.3f}: {int(taken.sum())} taken, "
-          f"precision {y[taken].mean() if taken.any() else 0:.1%}, "
-          f"recall {(taken & (y == 1)).sum() / max(1, y.sum()):.1%}")
-    fitted = fit_trees(x, y, **params)
-    model = export(fitted, names, y, threshold)
-    check_export(model, fitted, x, names)
-    model["fitted_on"] = {"split": "dev", "pages": len(truths), "examples": len(rows),
-                          "extractors": list(EXTRACTORS), "trees": args.trees,
-                          "depth": args.depth, "precision_bound": args.precision,
-                          "out_of_fold": taken_figures(y, taken)}
+    model = fit_at_precision(rows, args, len(truths), EXTRACTORS,
+                             "possible headlines the rules left", "headlines", "taken")
     if args.dry_run:
         return 0
-    write_scored(head_model.MODEL_PATH, model, head_model.shipped_model.cache_clear, args.corpus, truths,
-                 EXTRACTORS)
+    write_scored(head_model.MODEL_PATH, model, head_model.shipped_model.cache_clear, args.corpus,
+                 truths, EXTRACTORS)
     return 0
 
 

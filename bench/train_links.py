@@ -23,10 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 
-from bench.learn import (
-    check_export, design, dev_truths, export, fit_parser, fit_trees, out_of_fold,
-    precision_threshold, taken_figures, tree_params, write_scored,
-)
+from bench.learn import dev_truths, fit_at_precision, fit_parser, write_scored
 from bench.segment_score import norm
 from newsarchive.segment import links, read_page
 from newsarchive.segment.columns import in_column_order
@@ -86,26 +83,12 @@ def main(argv=None) -> int:
         if saved is not None:
             links.MODEL_PATH.write_bytes(saved)
         links.shipped_model.cache_clear()
-    names, x, y, folds = design(rows)
-    params = tree_params(args)
-    prob = out_of_fold(x, y, folds, **params)
-    threshold = precision_threshold(prob, y, args.precision)
-    taken = prob > threshold
-    print(f"{len(rows)} pairs of adjacent text blocks, {int(y.sum())} of them two stories; "
-          f"out of fold at {threshold:.3f}: {int(taken.sum())} breaks, "
-          f"precision {y[taken].mean() if taken.any() else 0:.1%}, "
-          f"recall {(taken & (y == 1)).sum() / max(1, y.sum()):.1%}")
-    fitted = fit_trees(x, y, **params)
-    model = export(fitted, names, y, threshold)
-    check_export(model, fitted, x, names)
-    model["fitted_on"] = {"split": "dev", "pages": len(truths), "examples": len(rows),
-                          "extractors": list(EXTRACTORS), "trees": args.trees,
-                          "depth": args.depth, "precision_bound": args.precision,
-                          "out_of_fold": taken_figures(y, taken)}
+    model = fit_at_precision(rows, args, len(truths), EXTRACTORS,
+                             "pairs of adjacent text blocks", "two stories", "breaks")
     if args.dry_run:
         return 0
-    write_scored(links.MODEL_PATH, model, links.shipped_model.cache_clear, args.corpus, truths,
-                 EXTRACTORS)
+    write_scored(links.MODEL_PATH, model, links.shipped_model.cache_clear, args.corpus,
+                 truths, EXTRACTORS)
     return 0
 
 
