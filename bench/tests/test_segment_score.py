@@ -316,8 +316,12 @@ def test_ci_corpus():
 # Floors under the segmenter on the committed CI set (all pages), per extractor: set a little
 # under what it scores, so that a change that makes recovery worse fails here. The raw text's
 # floors guard the reading of headlines listed after the stories (segment/listed.py).
-CI_FLOORS = {"pdftotext": {"segmentation": 0.32, "exact_title": 0.21, "review_catch": 0.45},
-             "raw": {"segmentation": 0.60, "exact_title": 0.40, "review_catch": 0.35}}
+# (Session 9, all 91 articles: pdftotext found exactly 26.4%, segmentation 0.492, titles 25.3%;
+# raw 41.8%, 0.751, 48.4%.)
+CI_FLOORS = {"pdftotext": {"found_exactly": 0.22, "segmentation": 0.45, "exact_title": 0.21,
+                           "review_catch": 0.45},
+             "raw": {"found_exactly": 0.36, "segmentation": 0.70, "exact_title": 0.40,
+                     "review_catch": 0.35}}
 # … and ceilings: the review list must not fill with right articles (raw: 8% on this set).
 CI_CEILINGS = {"raw": {"review_false_flag": 0.25}}
 
