@@ -22,12 +22,14 @@ ORPHAN_MIN_HAN = 80
 
 
 def _placement(unit: HeadUnit, body: Body) -> float:
-    """Headlines usually stand right before their body, often right after it, rarely further."""
+    """Headlines usually stand right before their body, often right after it, rarely further.
+    (Half what it was before the words were weighed by rarity: dev, pdftotext titles at a
+    quarter / half / the whole of it: 43.4% / 43.5% / 42.4%, none 39.6%.)"""
     if unit.position == body.position:
-        return 0.3
+        return 0.15
     if unit.position == body.position + 1:
-        return 0.2
-    return -0.3 * min(abs(unit.position - body.position), abs(unit.position - body.position - 1))
+        return 0.1
+    return -0.15 * min(abs(unit.position - body.position), abs(unit.position - body.position - 1))
 
 
 class Evidence:
