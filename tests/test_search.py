@@ -21,8 +21,8 @@ from newsarchive.model import Article, Site
 from lunr.builder import Builder
 
 from newsarchive.search import (FIELD_BOOSTS, SearchOutput, document, facets, find_lunr_script,
-                                fold, han_counts, parse_script_text, plain_body, script_text,
-                                search_output, shard_script, token_counts, tokenize,
+                                fold, han_keys, parse_script_text, plain_body, script_text,
+                                search_output, shard_script, token_keys, tokenize,
                                 write_search_data)
 from newsarchive.search import IndexState
 from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, article_hash, document,
@@ -162,8 +162,28 @@ def test_plain_body(markdown, plain):
 
 
 @pytest.mark.parametrize("vector", VECTORS["vectors"], ids=lambda v: v["name"])
-def test_token_counts_count_the_tokens(vector):
-    assert token_counts(vector["text"]) == Counter(vector["tokens"])
+def test_token_keys_count_the_tokens(vector):
+    assert token_keys([vector["text"]]).counts(1) == [Counter(vector["tokens"])]
+
+
+def test_token_keys_count_each_texts_own_tokens():
+    """Found for many texts at once (a capital lowering to two characters among them), each
+    text's tokens are those it has alone: none spans two texts."""
+    texts = [vector["text"] for vector in VECTORS["vectors"]]
+    assert any(len(text.lower()) != len(text) for text in texts)
+    assert token_keys(texts).counts(len(texts)) == \
+        [Counter(vector["tokens"]) for vector in VECTORS["vectors"]]
+    assert token_keys(texts[1:] + texts[:1]).counts(len(texts)) == \
+        [Counter(vector["tokens"]) for vector in VECTORS["vectors"][1:] + VECTORS["vectors"][:1]]
+
+
+def test_han_keys_count_each_han_character_simplified():
+    texts = [vector["text"] for vector in VECTORS["vectors"]] + ["發展 發展", "", "〇⺮𠀀"]
+    han = re.compile("[\u2e80-\u2fdf\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+                     "\U00020000-\U0003ffff]")
+    assert han_keys(texts).counts(len(texts)) == \
+        [Counter(han.findall(simplify(text))) for text in texts]
+    assert han_keys(["發展 發展"]).counts(1) == [{"发": 2, "展": 2}]
 
 
 @pytest.mark.parametrize("values, text", [
@@ -196,7 +216,7 @@ def test_a_cold_build_writes_the_postings_the_format_gives(monkeypatch, chunk):
     articles = articles_from_seeds() + extra_articles() + generated_articles(60)
     output = search_output(make_site(articles), None, None, postings_per_shard=500)
     docs = [document(a) for a in sorted(articles, key=lambda a: a.id)]
-    for kind, count_terms in (("index", token_counts), ("chars", han_counts)):
+    for kind, count_terms in (("index", token_keys), ("chars", han_keys)):
         expected = ShardPostings()
         for ref, doc in enumerate(docs):
             expected.add(ref, DocTerms.of(doc, count_terms))
@@ -212,7 +232,7 @@ def test_shard_lists_sorted_terms_with_gapped_postings():
             document(Article(id="b", title="煮茶", body="围炉 App 煮茶煮茶"))]
     postings = ShardPostings()
     for ref, doc in enumerate(docs):
-        postings.add(ref, DocTerms.of(doc, token_counts))
+        postings.add(ref, DocTerms.of(doc, token_keys))
     fragments = fragments_of(postings)
     assert sorted(fragments) == ["app", "围炉", "炉煮", "煮茶", "茶", "茶煮"]  # code point order
     # per field, "." between: its number, then newest first the steps (the ref, then each
@@ -302,11 +322,11 @@ def test_splicing_a_document_out_and_back_restores_the_shard():
     docs = [document(a) for a in generated_articles(30)]
     postings = ShardPostings()
     for ref, doc in enumerate(docs):
-        postings.add(ref, DocTerms.of(doc, token_counts))
+        postings.add(ref, DocTerms.of(doc, token_keys))
     whole = fragments_of(postings)
     drop: dict[str, dict[int, set[int]]] = {}
     for ref in (3, 17):
-        for number, counts in enumerate(DocTerms.of(docs[ref], token_counts).counts):
+        for number, counts in enumerate(DocTerms.of(docs[ref], token_keys).counts):
             for term in counts:
                 drop.setdefault(term, {}).setdefault(number, set()).add(ref)
     dropped = splice_shard(whole, drop, ShardPostings())
@@ -315,7 +335,7 @@ def test_splicing_a_document_out_and_back_restores_the_shard():
     assert all(dropped[term] is whole[term] for term in set(whole) - set(drop)), "kept as text"
     back = ShardPostings()
     for ref in (17, 3):  # out of order on purpose
-        back.add(ref, DocTerms.of(docs[ref], token_counts))
+        back.add(ref, DocTerms.of(docs[ref], token_keys))
     assert splice_shard(dropped, {}, back) == whole
 
 
@@ -328,7 +348,7 @@ def fragment_refs(fragments: dict[str, str]) -> dict[str, list[int]]:
 def test_split_shard_gives_back_the_fragments_of_a_shard(count):
     postings = ShardPostings()
     for ref, article in enumerate(generated_articles(count)):
-        postings.add(ref, DocTerms.of(document(article), token_counts))
+        postings.add(ref, DocTerms.of(document(article), token_keys))
     fragments = fragments_of(postings)
     text = parse_script(shard_script("index-0", sorted(fragments), fragments).encode().decode())
     assert split_shard(json.dumps(text[1], ensure_ascii=False, separators=(",", ":"))) == fragments
@@ -479,6 +499,16 @@ def test_an_article_without_date_or_page(tmp_path):
     assert docs[0]["date"] is None and docs[0]["year"] is None and manifest["years"] == []
 
 
+@pytest.mark.parametrize("chunk", [1, 500])
+def test_a_field_too_long_to_index_names_its_article(monkeypatch, chunk):
+    monkeypatch.setattr("newsarchive.search.index.FIELD_MASK", 20)
+    monkeypatch.setattr("newsarchive.search.index.CHUNK_DOCS", chunk)
+    articles = [replace(extra_articles()[0], id=f"2024-01-0{day}-a01-01", title="短讯",
+                        body="短文" * (day * 4)) for day in range(1, 5)]
+    with pytest.raises(ArchiveError, match="2024-01-03-a01-01 is too long"):
+        search_output(make_site(articles), None, None)
+
+
 def test_an_empty_archive_still_gets_loadable_search_data(tmp_path):
     write_search_data(make_site([]), tmp_path)
     _, index = read_script(tmp_path / "search" / "index-0.js")
@@ -591,7 +621,7 @@ def test_an_edit_changes_exactly_the_files_that_differ(tmp_path, monkeypatch):
         return {term for was, now in zip(old.counts, new.counts) for term in was.keys() | now.keys()
                 if was.get(term) != now.get(term)}
 
-    terms, chars = moved(token_counts), moved(han_counts)
+    terms, chars = moved(token_keys), moved(han_keys)
     assert "冰雪" in terms and "新增" in terms and len(terms) < 30  # a paragraph's worth
     allowed = {"search/manifest.js", docs_file, "search/lengths-index-0.js",
                "search/lengths-chars-0.js"} | \

@@ -16,11 +16,12 @@ import itertools
 import math
 import re
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from .. import buildcache
 from ..errors import ArchiveError
@@ -32,7 +33,7 @@ from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, TABLE_FIELD
                      script_text, section_text, shard_count, shard_script, splice_shard,
                      split_shard, term_shard)
 from .state import IndexState, StalePrevious, changed_refs, file_digest, read_previous
-from .tokenize import han_counts, token_counts
+from .tokenize import TokenKeys, han_keys, token_keys
 from .variants import TABLE_VERSION, traditional_pairs, variant_shard_count, variant_shards
 
 FORMAT_VERSION = 7
@@ -49,9 +50,9 @@ LUNR_FILE = Path("node_modules/lunr/lunr.min.js")   # npm ci installs it
 HEADING_RE = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 ESCAPED_PUNCTUATION_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
-# The indexes, by file prefix, and how each counts a field's terms. "chars" holds every Han
+# The indexes, by file prefix, and how each finds a field's terms. "chars" holds every Han
 # character alone, so that a one-character query reads one file instead of every bigram shard.
-KINDS = {"index": token_counts, "chars": han_counts}
+KINDS = {"index": token_keys, "chars": han_keys}
 
 
 def plain_body(markdown: str) -> str:
@@ -233,17 +234,14 @@ def field_texts(doc: dict) -> list[str]:
 class DocTerms:
     """One document's contribution: per field its term counts and token count."""
 
-    counts: list[Counter]
+    counts: list[dict[str, int]]
     lengths: list[int]
 
     @classmethod
-    def of(cls, doc: dict, token_counts: Callable[[str], Counter]) -> DocTerms:
-        counts = [token_counts(text) for text in field_texts(doc)]
-        lengths = [sum(field_counts.values()) for field_counts in counts]
-        if max(lengths) > FIELD_MASK:
-            raise ArchiveError(f"article {doc['id']} is too long to index (over {FIELD_MASK} "
-                               "words in one field): split it into parts")
-        return cls(counts, lengths)
+    def of(cls, doc: dict, find_terms: Callable[[list[str]], TokenKeys]) -> DocTerms:
+        found = find_terms(field_texts(doc))
+        lengths = field_lengths([doc], found)
+        return cls(found.counts(len(FIELDS)), lengths[0].tolist())
 
     def terms(self) -> set[str]:
         return {term for counts in self.counts for term in counts}
@@ -433,13 +431,25 @@ def field_totals(lengths: list[list[int]]) -> list[int]:
     return [sum(doc_lengths[n] for doc_lengths in lengths) for n in range(len(FIELDS))]
 
 
+def field_lengths(docs: list[dict], found: TokenKeys) -> np.ndarray:
+    """Per document, per field, its tokens (`found`: those of each document's field_texts())."""
+    lengths = np.bincount(found.texts, minlength=len(docs) * len(FIELDS)).reshape(-1, len(FIELDS))
+    too_long = np.flatnonzero(lengths.max(axis=1, initial=0) > FIELD_MASK)
+    if len(too_long):
+        doc = docs[too_long[0]]
+        raise ArchiveError(f"article {doc['id']} is too long to index (over {FIELD_MASK} "
+                           "words in one field): split it into parts")
+    return lengths
+
+
 def index_chunk(docs: list[dict], first_ref: int, kind: str
                 ) -> tuple[dict[str, list[Section]], list[int], list]:
     """Each term's sections (encode_chunk), posting counts and field lengths of documents
     numbered from first_ref."""
-    terms = [DocTerms.of(doc, KINDS[kind]) for doc in docs]
-    return (encode_chunk(terms, first_ref), [t.postings() for t in terms],
-            [t.lengths for t in terms])
+    found = KINDS[kind]([text for doc in docs for text in field_texts(doc)])
+    lengths = field_lengths(docs, found)
+    sections, postings = encode_chunk(found, lengths, first_ref)
+    return sections, postings, lengths.tolist()
 
 
 @dataclass
