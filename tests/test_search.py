@@ -499,6 +499,16 @@ def test_an_article_without_date_or_page(tmp_path):
     assert docs[0]["date"] is None and docs[0]["year"] is None and manifest["years"] == []
 
 
+def test_files_handed_to_write_are_the_files_a_build_returns():
+    site = make_site(generated_articles(30))
+    kept = search_output(site, None, None)
+    handed: dict[str, bytes] = {}
+    streamed = search_output(site, None, None, write=handed.__setitem__)
+    assert handed == kept.changed and streamed.changed == {}
+    assert sorted(streamed.written) == sorted(handed) == kept.names
+    assert streamed.state.digests == kept.state.digests
+
+
 @pytest.mark.parametrize("chunk", [1, 500])
 def test_a_field_too_long_to_index_names_its_article(monkeypatch, chunk):
     monkeypatch.setattr("newsarchive.search.index.FIELD_MASK", 20)
