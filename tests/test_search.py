@@ -20,9 +20,9 @@ from newsarchive.errors import ArchiveError
 from newsarchive.model import Article, Site
 from lunr.builder import Builder
 
-from newsarchive.search import (FIELD_BOOSTS, SearchOutput, document, facets, find_lunr_script,
-                                fold, han_keys, parse_script_text, plain_body, script_text,
-                                search_output, shard_script, token_keys, tokenize,
+from newsarchive.search import (FIELD_BOOSTS, CodePoints, SearchOutput, document, facets,
+                                find_lunr_script, fold, han_keys, parse_script_text, plain_body,
+                                script_text, search_output, shard_script, token_keys, tokenize,
                                 write_search_data)
 from newsarchive.search import IndexState
 from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, article_hash, document,
@@ -156,6 +156,7 @@ def test_fold_keeps_length_and_folds_width_and_case(text, folded):
     ("价格 5\\*2 元", "价格 5*2 元"),
     ("#话题 不是标题", "#话题 不是标题"),
     ("\n\n开头\n\n\n\n结尾\n", "开头\n结尾"),
+    ("一\n\n\n二\n三\n\n\n\n\n四", "一\n二\n三\n四"),
 ])
 def test_plain_body(markdown, plain):
     assert plain_body(markdown) == plain
@@ -163,7 +164,7 @@ def test_plain_body(markdown, plain):
 
 @pytest.mark.parametrize("vector", VECTORS["vectors"], ids=lambda v: v["name"])
 def test_token_keys_count_the_tokens(vector):
-    assert token_keys([vector["text"]]).counts(1) == [Counter(vector["tokens"])]
+    assert token_keys(CodePoints.of([vector["text"]])).counts(1) == [Counter(vector["tokens"])]
 
 
 def test_token_keys_count_each_texts_own_tokens():
@@ -171,9 +172,9 @@ def test_token_keys_count_each_texts_own_tokens():
     text's tokens are those it has alone: none spans two texts."""
     texts = [vector["text"] for vector in VECTORS["vectors"]]
     assert any(len(text.lower()) != len(text) for text in texts)
-    assert token_keys(texts).counts(len(texts)) == \
+    assert token_keys(CodePoints.of(texts)).counts(len(texts)) == \
         [Counter(vector["tokens"]) for vector in VECTORS["vectors"]]
-    assert token_keys(texts[1:] + texts[:1]).counts(len(texts)) == \
+    assert token_keys(CodePoints.of(texts[1:] + texts[:1])).counts(len(texts)) == \
         [Counter(vector["tokens"]) for vector in VECTORS["vectors"][1:] + VECTORS["vectors"][:1]]
 
 
@@ -181,9 +182,9 @@ def test_han_keys_count_each_han_character_simplified():
     texts = [vector["text"] for vector in VECTORS["vectors"]] + ["發展 發展", "", "〇⺮𠀀"]
     han = re.compile("[\u2e80-\u2fdf\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
                      "\U00020000-\U0003ffff]")
-    assert han_keys(texts).counts(len(texts)) == \
+    assert han_keys(CodePoints.of(texts)).counts(len(texts)) == \
         [Counter(han.findall(simplify(text))) for text in texts]
-    assert han_keys(["發展 發展"]).counts(1) == [{"发": 2, "展": 2}]
+    assert han_keys(CodePoints.of(["發展 發展"])).counts(1) == [{"发": 2, "展": 2}]
 
 
 @pytest.mark.parametrize("values, text", [

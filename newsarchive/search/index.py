@@ -30,10 +30,10 @@ from ..urls import article_path
 from ..workers import Runner
 from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, TABLE_FIELD, Section,
                      ShardPostings, data_name, encode_chunk, join_newer, length_table, partition,
-                     script_text, section_text, shard_count, shard_script, splice_shard,
+                     script_text, shard_count, shard_script, splice_shard,
                      split_shard, term_shard)
 from .state import IndexState, StalePrevious, changed_refs, file_digest, read_previous
-from .tokenize import TokenKeys, han_keys, token_keys
+from .tokenize import CodePoints, TokenKeys, han_keys, token_keys
 from .variants import TABLE_VERSION, traditional_pairs, variant_shard_count, variant_shards
 
 FORMAT_VERSION = 7
@@ -46,6 +46,8 @@ PARALLEL_FROM = 3000       # documents; below this, starting processes costs mor
 PARALLEL_CORES = 4
 MAX_WORKERS = 8
 CHUNK_DOCS = 500           # documents whose postings are sorted at once: bounds the memory
+JOIN_EVERY = 8             # chunks whose postings join the archive's at once, which are then
+                           # copied once per so many chunks, not once per chunk
 LUNR_FILE = Path("node_modules/lunr/lunr.min.js")   # npm ci installs it
 HEADING_RE = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 ESCAPED_PUNCTUATION_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -57,8 +59,13 @@ KINDS = {"index": token_keys, "chars": han_keys}
 
 def plain_body(markdown: str) -> str:
     """The body as readers see it: heading marks and backslash escapes removed, paragraphs kept."""
-    text = ESCAPED_PUNCTUATION_RE.sub(r"\1", HEADING_RE.sub("", markdown))
-    return re.sub(r"\n{2,}", "\n", text.strip("\n"))
+    # Each step only where its character is: a regex over a long body costs more than a scan.
+    text = HEADING_RE.sub("", markdown) if "#" in markdown else markdown
+    text = ESCAPED_PUNCTUATION_RE.sub(r"\1", text) if "\\" in text else text
+    text = text.strip("\n")
+    while "\n\n" in text:  # each pass at least halves every run of line breaks
+        text = text.replace("\n\n", "\n")
+    return text
 
 
 def document(article: Article) -> dict:
@@ -200,8 +207,12 @@ def article_hash(article: Article) -> bytes:
     """A digest of everything document() reads: equal digests, equal documents."""
     fields = (article.id, article.title, article.kicker, article.subtitle, article.byline,
               article.reporters, article.tags, article.topics, article.date, article.page,
-              article.paper, article.body)
-    return hashlib.blake2b(repr(fields).encode("utf-8"), digest_size=16).digest()
+              article.paper)
+    digest = hashlib.blake2b(repr(fields).encode("utf-8"), digest_size=16)
+    # The body after the others' repr (which ends where its brackets close), not in it: repr
+    # checks every character of a long body, encoding is a copy.
+    digest.update(article.body.encode("utf-8", "surrogatepass"))
+    return digest.digest()
 
 
 class Documents(Sequence):
@@ -238,8 +249,8 @@ class DocTerms:
     lengths: list[int]
 
     @classmethod
-    def of(cls, doc: dict, find_terms: Callable[[list[str]], TokenKeys]) -> DocTerms:
-        found = find_terms(field_texts(doc))
+    def of(cls, doc: dict, find_terms: Callable[[CodePoints], TokenKeys]) -> DocTerms:
+        found = find_terms(CodePoints.of(field_texts(doc)))
         lengths = field_lengths([doc], found)
         return cls(found.counts(len(FIELDS)), lengths[0].tolist())
 
@@ -482,14 +493,15 @@ def index_chunk(articles: list[Article], first_ref: int, docs_per_shard: int) ->
     """Both kinds of index and the document files (whole ones: first_ref and len(articles)
     are multiples of docs_per_shard, but at the end) of consecutive articles."""
     docs = [document(article) for article in articles]
-    texts = [text for doc in docs for text in field_texts(doc)]
+    texts = CodePoints.of([text for doc in docs for text in field_texts(doc)])
     by_kind = {}
     for kind, find_terms in KINDS.items():
         found = find_terms(texts)
         lengths = field_lengths(docs, found)
         sections, postings = encode_chunk(found, lengths, first_ref)
         by_kind[kind] = (sections, postings, lengths.tolist())
-    numbers = range(first_ref // docs_per_shard, math.ceil((first_ref + len(docs)) / docs_per_shard))
+    numbers = range(first_ref // docs_per_shard,
+                    math.ceil((first_ref + len(docs)) / docs_per_shard))
     return docs_files(docs, numbers, docs_per_shard, first_ref), by_kind
 
 
@@ -516,21 +528,34 @@ def build_index(articles: list[Article], postings_per_shard: int, docs_per_shard
     starts = range(0, max(len(articles), 1), chunk)
     built = BuiltIndex({}, {}, {}, {})
     postings: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
+    # Per kind, per term, its sections of the chunks not yet joined, newest first.
+    waiting: dict[str, dict[str, list[Section]]] = {kind: {} for kind in KINDS}
     counts: dict[str, list[int]] = {kind: [] for kind in KINDS}
     lengths: dict[str, list] = {kind: [] for kind in KINDS}
+
+    def join_waiting() -> None:
+        for kind, by_term in waiting.items():
+            joined = postings[kind]
+            for term, newer in by_term.items():
+                joined[term] = join_newer(joined.get(term), newer)
+            by_term.clear()
+
     with (runner or Runner()).pool(workers) as pool:
         # Chunks of consecutive refs, joined in order: each puts its postings in front.
-        for docs, by_kind in pool.map(index_chunk, (articles[s:s + chunk] for s in starts),
-                                      starts, itertools.repeat(docs_per_shard)):
+        for number, (docs, by_kind) in enumerate(pool.map(
+                index_chunk, (articles[s:s + chunk] for s in starts), starts,
+                itertools.repeat(docs_per_shard)), start=1):
             files.update(docs)
             for kind, (found, more_counts, more_lengths) in by_kind.items():
-                joined = postings[kind]
+                by_term = waiting[kind]
                 for term, newer in found.items():
-                    older = joined.get(term)
-                    joined[term] = section_text(newer) if older is None else \
-                        join_newer(older, newer)
+                    older = by_term.get(term)
+                    by_term[term] = newer if older is None else newer + older
                 counts[kind] += more_counts
                 lengths[kind] += more_lengths
+            if number % JOIN_EVERY == 0:
+                join_waiting()
+    join_waiting()
     for kind, joined in postings.items():
         shards = shard_count(sum(counts[kind]), postings_per_shard)
         by_shard: list[list[str]] = [[] for _ in range(shards)]

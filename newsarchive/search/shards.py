@@ -290,11 +290,18 @@ def varint_text(values: np.ndarray) -> tuple[str, np.ndarray]:
     return chars.tobytes().decode("ascii"), ends
 
 
-def join_newer(older: str, newer: list[Section]) -> str:
-    """A term's postings string with the sections of later documents put in front (newest
-    first), field by field (join_fields)."""
-    by_field = {read_varint(text, 0)[0]: text for text in older.split(FIELD_END)}
+def join_newer(older: str | None, newer: list[Section]) -> str:
+    """A term's postings string (None: none yet) with the sections of later documents put in
+    front, field by field (join_fields); `newer` holds each field's sections newest first."""
+    # The newer sections joined first: the older string, the longest, is copied once.
+    joined: dict[int, tuple[str, int]] = {}  # field -> its newer text, the oldest ref in it
     for number, text, oldest in newer:
+        before = joined.get(number)
+        joined[number] = (text, oldest) if before is None else \
+            (join_fields(before[0], text, number, before[1]), oldest)
+    by_field = {} if older is None else \
+        {read_varint(text, 0)[0]: text for text in older.split(FIELD_END)}
+    for number, (text, oldest) in joined.items():
         old_text = by_field.get(number)
         by_field[number] = text if old_text is None else \
             join_fields(text, old_text, number, oldest)
@@ -316,11 +323,6 @@ def join_fields(newer: str, older: str, number: int, oldest: int) -> str:
     if number != TABLE_FIELD:
         text += LENGTHS + newer_lengths + older_lengths
     return text
-
-
-def section_text(sections: list[Section]) -> str:
-    """A term's postings string from its sections (field order)."""
-    return FIELD_END.join(text for _, text, _ in sections)
 
 
 def partition(postings: ShardPostings, shards: int) -> dict[int, ShardPostings]:

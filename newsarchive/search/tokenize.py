@@ -45,17 +45,22 @@ WORD_KEYS = 1 << 2 * CHAR_BITS
 
 def fold(text: str) -> str:
     """Width- and case-fold `text` for matching, keeping its length."""
-    # In arrays of UTF-16 code units: str.translate looks up every character in a dict, ten
-    # times slower on Chinese text, where full-width punctuation is everywhere.
-    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2").copy()
-    units[(units >= WIDE_FIRST) & (units <= WIDE_LAST)] -= WIDE_SHIFT
-    units[units == IDEOGRAPHIC_SPACE] = ord(" ")
-    wide = units.tobytes().decode("utf-16-le", "surrogatepass")
+    wide = fold_width(text)
     lowered = wide.lower()
     if len(lowered) == len(wide):
         return lowered
     # A few capitals lower to two characters (İ → i + dot): keep the first, so lengths hold.
     return "".join(c.lower()[0] for c in wide)
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII as ASCII, the ideographic space as a space."""
+    # In arrays of UTF-16 code units: str.translate looks up every character in a dict, ten
+    # times slower on Chinese text, where full-width punctuation is everywhere.
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2").copy()
+    units[(units >= WIDE_FIRST) & (units <= WIDE_LAST)] -= WIDE_SHIFT
+    units[units == IDEOGRAPHIC_SPACE] = ord(" ")
+    return units.tobytes().decode("utf-16-le", "surrogatepass")
 
 
 def match_form(text: str) -> str:
@@ -117,18 +122,28 @@ def char_classes() -> np.ndarray:
 CHAR_CLASSES = char_classes()
 
 
-def code_points(texts: list[str]) -> tuple[str, np.ndarray, np.ndarray]:
-    """The texts joined by line breaks (no token spans one) and folded, one character for one;
-    its code points, simplified; and each one's text."""
-    joined = "\n".join(texts)
-    # Lowercase reads a word's neighbours (Greek final sigma) but never across a line break,
-    # so folding the joined texts folds each; unless one holds a capital that lowers to two
-    # characters, where fold() lowers character by character: then each text on its own.
-    joined = fold(joined) if len(joined.lower()) == len(joined) else "\n".join(map(fold, texts))
-    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    owners = np.repeat(np.arange(len(texts), dtype=np.int32),
-                       [len(text) + 1 for text in texts])[:len(points)]
-    return joined, simplified_points()[points], owners
+@dataclass
+class CodePoints:
+    """Texts joined by line breaks (no token spans one), what both kinds of index read."""
+
+    joined: str          # folded, one character for one
+    points: np.ndarray   # its code points, simplified (int32)
+    owners: np.ndarray   # per code point, the index of its text (int32)
+
+    @classmethod
+    def of(cls, texts: list[str]) -> CodePoints:
+        wide = fold_width("\n".join(texts))
+        joined = wide.lower()
+        # Lowercase reads a word's neighbours (Greek final sigma) but never across a line
+        # break, so lowering the joined texts lowers each; unless one holds a capital that
+        # lowers to two characters, where fold() lowers character by character: then each
+        # text is folded on its own.
+        if len(joined) != len(wide):
+            joined = "\n".join(map(fold, texts))
+        points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        owners = np.repeat(np.arange(len(texts), dtype=np.int32),
+                           [len(text) + 1 for text in texts])[:len(points)]
+        return cls(joined, simplified_points()[points], owners)
 
 
 def run_bounds(found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -137,10 +152,10 @@ def run_bounds(found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(change == 1), np.flatnonzero(change == -1)
 
 
-def token_keys(texts: list[str]) -> TokenKeys:
+def token_keys(texts: CodePoints) -> TokenKeys:
     """The tokens of each text, those tokenize() gives, found for all texts at once by array
     operations: per token, Python's own work was most of a cold build's time."""
-    joined, points, owners = code_points(texts)
+    joined, points, owners = texts.joined, texts.points, texts.owners
     classes = CHAR_CLASSES[points]
     starts, ends = run_bounds(classes == WORD_CLASS)
     found = [joined[start:end] for start, end in zip(starts.tolist(), ends.tolist())]
@@ -162,8 +177,7 @@ def token_keys(texts: list[str]) -> TokenKeys:
                      list(words))
 
 
-def han_keys(texts: list[str]) -> TokenKeys:
+def han_keys(texts: CodePoints) -> TokenKeys:
     """Each Han character of each text, simplified (fold() leaves Han as it is)."""
-    _, points, owners = code_points(texts)
-    han = CHAR_CLASSES[points] == HAN_CLASS
-    return TokenKeys(owners[han], points[han].astype(np.int64), [])
+    han = CHAR_CLASSES[texts.points] == HAN_CLASS
+    return TokenKeys(texts.owners[han], texts.points[han].astype(np.int64), [])
