@@ -31,8 +31,9 @@ from newsarchive.search.shards import (FIELD_END, FIELD_MASK, FREQUENCY_SHIFT, R
                                        ShardPostings, field_columns, field_text, partition, posting, read_varints, script_value, shard_count,
                                        splice_postings, splice_shard, split_shard, term_shard,
                                        varint_text, varints)
-from newsarchive.search.variants import (simplify, traditional_pairs, variant_classes,
-                                         variant_shard_count, variant_shards)
+from newsarchive.search.tokenize import HAN
+from newsarchive.search.variants import (simplified_of, simplify, traditional_pairs,
+                                         variant_classes, variant_shard_count, variant_shards)
 
 from .conftest import ROOT
 
@@ -178,10 +179,15 @@ def test_token_keys_count_each_texts_own_tokens():
         [Counter(vector["tokens"]) for vector in VECTORS["vectors"][1:] + VECTORS["vectors"][:1]]
 
 
+def test_simplifying_makes_han_characters_han_characters():
+    """What lets token_keys() find words and gaps in text it has not simplified."""
+    han = re.compile(f"[{HAN}]")
+    assert all(han.fullmatch(c) and han.fullmatch(t) for c, t in simplified_of().items())
+
+
 def test_han_keys_count_each_han_character_simplified():
     texts = [vector["text"] for vector in VECTORS["vectors"]] + ["發展 發展", "", "〇⺮𠀀"]
-    han = re.compile("[\u2e80-\u2fdf\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-                     "\U00020000-\U0003ffff]")
+    han = re.compile(f"[{HAN}]")
     assert han_keys(CodePoints.of(texts)).counts(len(texts)) == \
         [Counter(han.findall(simplify(text))) for text in texts]
     assert han_keys(CodePoints.of(["發展 發展"])).counts(1) == [{"发": 2, "展": 2}]

@@ -522,7 +522,8 @@ def build_index(articles: list[Article], postings_per_shard: int, docs_per_shard
 
     Each chunk of articles is made into documents once, for both kinds of index and its
     document files, then dropped: the documents of a large archive, as much text again as
-    its articles, never sit in memory all together; both kinds' postings do (a fifth of it).
+    its articles, never sit in memory all together; both kinds' postings do (at 30,000 long
+    articles, 90 MB of script against the documents' 245 MB).
     """
     chunk = max(1, CHUNK_DOCS // docs_per_shard) * docs_per_shard  # whole document files
     starts = range(0, max(len(articles), 1), chunk)
@@ -541,7 +542,7 @@ def build_index(articles: list[Article], postings_per_shard: int, docs_per_shard
             by_term.clear()
 
     with (runner or Runner()).pool(workers) as pool:
-        # Chunks of consecutive refs, joined in order: each puts its postings in front.
+        # Chunks of consecutive refs, in order: each one's postings go before the earlier's.
         for number, (docs, by_kind) in enumerate(pool.map(
                 index_chunk, (articles[s:s + chunk] for s in starts), starts,
                 itertools.repeat(docs_per_shard)), start=1):

@@ -126,7 +126,8 @@ CHAR_CLASSES = char_classes()
 class CodePoints:
     """Texts joined by line breaks (no token spans one), what both kinds of index read."""
 
-    joined: str          # folded, one character for one
+    joined: str          # folded, one character for one; not simplified, which changes Han
+                         # characters only, into Han characters: words and gaps are the same
     points: np.ndarray   # its code points, simplified (int32)
     owners: np.ndarray   # per code point, the index of its text (int32)
 
@@ -158,9 +159,9 @@ def token_keys(texts: CodePoints) -> TokenKeys:
     joined, points, owners = texts.joined, texts.points, texts.owners
     classes = CHAR_CLASSES[points]
     starts, ends = run_bounds(classes == WORD_CLASS)
-    found = [joined[start:end] for start, end in zip(starts.tolist(), ends.tolist())]
-    words = {word: number for number, word in enumerate(dict.fromkeys(found))}
-    word_keys = WORD_KEYS + np.array(list(map(words.__getitem__, found)), dtype=np.int64)
+    word_texts = [joined[start:end] for start, end in zip(starts.tolist(), ends.tolist())]
+    words = {word: number for number, word in enumerate(dict.fromkeys(word_texts))}
+    word_keys = WORD_KEYS + np.array(list(map(words.__getitem__, word_texts)), dtype=np.int64)
     # match_form(): the spaces between two Han characters taken out.
     kept = np.ones(len(points), dtype=bool)
     for gap in HAN_GAP_RE.finditer(joined):
