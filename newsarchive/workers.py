@@ -15,7 +15,9 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
+import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
@@ -129,7 +131,11 @@ def _run_background(setup: tuple, sender, function, args: tuple) -> None:
         result = (function(*args), None)
     except ArchiveError as exc:
         result = (None, exc)
-    sender.send(result)
+    # Through a file: a pipe holds 64 KB, and sending a larger value would keep this process,
+    # and all the memory it holds, alive until the parent reads it (after the pages).
+    with tempfile.NamedTemporaryFile(prefix="newsarchive-result-", delete=False) as file:
+        pickle.dump(result, file, pickle.HIGHEST_PROTOCOL)
+    sender.send(file.name)
 
 
 class Background:
@@ -152,18 +158,26 @@ class Background:
     def result(self):
         """Wait for the function's value; its ArchiveError is raised here."""
         try:
-            value, error = self.results.recv()
+            path = self.results.recv()
         except EOFError:
             raise ArchiveError("a process of the build ended unexpectedly (out of memory?): "
                                "build again") from None
         finally:
             self._end()
+        with open(path, "rb") as file:
+            value, error = pickle.load(file)
+        os.unlink(path)
         if error is not None:
             raise error
         return value
 
     def cancel(self) -> None:
         self.process.kill()
+        try:
+            if self.results.poll():  # it had finished: its value's file is left to remove
+                os.unlink(self.results.recv())
+        except (EOFError, OSError):
+            pass  # killed before it finished
         self._end()
 
     def _end(self) -> None:

@@ -20,9 +20,9 @@ from newsarchive.errors import ArchiveError
 from newsarchive.model import Article, Site
 from lunr.builder import Builder
 
-from newsarchive.search import (FIELD_BOOSTS, SearchOutput, document, facets, find_lunr_script,
-                                fold, han_counts, parse_script_text, plain_body, script_text,
-                                search_output, shard_script, token_counts, tokenize,
+from newsarchive.search import (FIELD_BOOSTS, CodePoints, SearchOutput, document, facets,
+                                find_lunr_script, fold, han_keys, parse_script_text, plain_body,
+                                script_text, search_output, shard_script, token_keys, tokenize,
                                 write_search_data)
 from newsarchive.search import IndexState
 from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, article_hash, document,
@@ -31,8 +31,9 @@ from newsarchive.search.shards import (FIELD_END, FIELD_MASK, FREQUENCY_SHIFT, R
                                        ShardPostings, field_columns, field_text, partition, posting, read_varints, script_value, shard_count,
                                        splice_postings, splice_shard, split_shard, term_shard,
                                        varint_text, varints)
-from newsarchive.search.variants import (simplify, traditional_pairs, variant_classes,
-                                         variant_shard_count, variant_shards)
+from newsarchive.search.tokenize import HAN
+from newsarchive.search.variants import (simplified_of, simplify, traditional_pairs,
+                                         variant_classes, variant_shard_count, variant_shards)
 
 from .conftest import ROOT
 
@@ -156,14 +157,40 @@ def test_fold_keeps_length_and_folds_width_and_case(text, folded):
     ("价格 5\\*2 元", "价格 5*2 元"),
     ("#话题 不是标题", "#话题 不是标题"),
     ("\n\n开头\n\n\n\n结尾\n", "开头\n结尾"),
+    ("一\n\n\n二\n三\n\n\n\n\n四", "一\n二\n三\n四"),
 ])
 def test_plain_body(markdown, plain):
     assert plain_body(markdown) == plain
 
 
 @pytest.mark.parametrize("vector", VECTORS["vectors"], ids=lambda v: v["name"])
-def test_token_counts_count_the_tokens(vector):
-    assert token_counts(vector["text"]) == Counter(vector["tokens"])
+def test_token_keys_count_the_tokens(vector):
+    assert token_keys(CodePoints.of([vector["text"]])).counts(1) == [Counter(vector["tokens"])]
+
+
+def test_token_keys_count_each_texts_own_tokens():
+    """Found for many texts at once (a capital lowering to two characters among them), each
+    text's tokens are those it has alone: none spans two texts."""
+    texts = [vector["text"] for vector in VECTORS["vectors"]]
+    assert any(len(text.lower()) != len(text) for text in texts)
+    assert token_keys(CodePoints.of(texts)).counts(len(texts)) == \
+        [Counter(vector["tokens"]) for vector in VECTORS["vectors"]]
+    assert token_keys(CodePoints.of(texts[1:] + texts[:1])).counts(len(texts)) == \
+        [Counter(vector["tokens"]) for vector in VECTORS["vectors"][1:] + VECTORS["vectors"][:1]]
+
+
+def test_simplifying_makes_han_characters_han_characters():
+    """What lets token_keys() find words and gaps in text it has not simplified."""
+    han = re.compile(f"[{HAN}]")
+    assert all(han.fullmatch(c) and han.fullmatch(t) for c, t in simplified_of().items())
+
+
+def test_han_keys_count_each_han_character_simplified():
+    texts = [vector["text"] for vector in VECTORS["vectors"]] + ["發展 發展", "", "〇⺮𠀀"]
+    han = re.compile(f"[{HAN}]")
+    assert han_keys(CodePoints.of(texts)).counts(len(texts)) == \
+        [Counter(han.findall(simplify(text))) for text in texts]
+    assert han_keys(CodePoints.of(["發展 發展"])).counts(1) == [{"发": 2, "展": 2}]
 
 
 @pytest.mark.parametrize("values, text", [
@@ -196,7 +223,7 @@ def test_a_cold_build_writes_the_postings_the_format_gives(monkeypatch, chunk):
     articles = articles_from_seeds() + extra_articles() + generated_articles(60)
     output = search_output(make_site(articles), None, None, postings_per_shard=500)
     docs = [document(a) for a in sorted(articles, key=lambda a: a.id)]
-    for kind, count_terms in (("index", token_counts), ("chars", han_counts)):
+    for kind, count_terms in (("index", token_keys), ("chars", han_keys)):
         expected = ShardPostings()
         for ref, doc in enumerate(docs):
             expected.add(ref, DocTerms.of(doc, count_terms))
@@ -212,7 +239,7 @@ def test_shard_lists_sorted_terms_with_gapped_postings():
             document(Article(id="b", title="煮茶", body="围炉 App 煮茶煮茶"))]
     postings = ShardPostings()
     for ref, doc in enumerate(docs):
-        postings.add(ref, DocTerms.of(doc, token_counts))
+        postings.add(ref, DocTerms.of(doc, token_keys))
     fragments = fragments_of(postings)
     assert sorted(fragments) == ["app", "围炉", "炉煮", "煮茶", "茶", "茶煮"]  # code point order
     # per field, "." between: its number, then newest first the steps (the ref, then each
@@ -302,11 +329,11 @@ def test_splicing_a_document_out_and_back_restores_the_shard():
     docs = [document(a) for a in generated_articles(30)]
     postings = ShardPostings()
     for ref, doc in enumerate(docs):
-        postings.add(ref, DocTerms.of(doc, token_counts))
+        postings.add(ref, DocTerms.of(doc, token_keys))
     whole = fragments_of(postings)
     drop: dict[str, dict[int, set[int]]] = {}
     for ref in (3, 17):
-        for number, counts in enumerate(DocTerms.of(docs[ref], token_counts).counts):
+        for number, counts in enumerate(DocTerms.of(docs[ref], token_keys).counts):
             for term in counts:
                 drop.setdefault(term, {}).setdefault(number, set()).add(ref)
     dropped = splice_shard(whole, drop, ShardPostings())
@@ -315,7 +342,7 @@ def test_splicing_a_document_out_and_back_restores_the_shard():
     assert all(dropped[term] is whole[term] for term in set(whole) - set(drop)), "kept as text"
     back = ShardPostings()
     for ref in (17, 3):  # out of order on purpose
-        back.add(ref, DocTerms.of(docs[ref], token_counts))
+        back.add(ref, DocTerms.of(docs[ref], token_keys))
     assert splice_shard(dropped, {}, back) == whole
 
 
@@ -328,7 +355,7 @@ def fragment_refs(fragments: dict[str, str]) -> dict[str, list[int]]:
 def test_split_shard_gives_back_the_fragments_of_a_shard(count):
     postings = ShardPostings()
     for ref, article in enumerate(generated_articles(count)):
-        postings.add(ref, DocTerms.of(document(article), token_counts))
+        postings.add(ref, DocTerms.of(document(article), token_keys))
     fragments = fragments_of(postings)
     text = parse_script(shard_script("index-0", sorted(fragments), fragments).encode().decode())
     assert split_shard(json.dumps(text[1], ensure_ascii=False, separators=(",", ":"))) == fragments
@@ -479,6 +506,26 @@ def test_an_article_without_date_or_page(tmp_path):
     assert docs[0]["date"] is None and docs[0]["year"] is None and manifest["years"] == []
 
 
+def test_files_handed_to_write_are_the_files_a_build_returns():
+    site = make_site(generated_articles(30))
+    kept = search_output(site, None, None)
+    handed: dict[str, bytes] = {}
+    streamed = search_output(site, None, None, write=handed.__setitem__)
+    assert handed == kept.changed and streamed.changed == {}
+    assert sorted(streamed.written) == sorted(handed) == kept.names
+    assert streamed.state.digests == kept.state.digests
+
+
+@pytest.mark.parametrize("chunk", [1, 500])
+def test_a_field_too_long_to_index_names_its_article(monkeypatch, chunk):
+    monkeypatch.setattr("newsarchive.search.index.FIELD_MASK", 20)
+    monkeypatch.setattr("newsarchive.search.index.CHUNK_DOCS", chunk)
+    articles = [replace(extra_articles()[0], id=f"2024-01-0{day}-a01-01", title="短讯",
+                        body="短文" * (day * 4)) for day in range(1, 5)]
+    with pytest.raises(ArchiveError, match="2024-01-03-a01-01 is too long"):
+        search_output(make_site(articles), None, None)
+
+
 def test_an_empty_archive_still_gets_loadable_search_data(tmp_path):
     write_search_data(make_site([]), tmp_path)
     _, index = read_script(tmp_path / "search" / "index-0.js")
@@ -591,7 +638,7 @@ def test_an_edit_changes_exactly_the_files_that_differ(tmp_path, monkeypatch):
         return {term for was, now in zip(old.counts, new.counts) for term in was.keys() | now.keys()
                 if was.get(term) != now.get(term)}
 
-    terms, chars = moved(token_counts), moved(han_counts)
+    terms, chars = moved(token_keys), moved(han_keys)
     assert "冰雪" in terms and "新增" in terms and len(terms) < 30  # a paragraph's worth
     allowed = {"search/manifest.js", docs_file, "search/lengths-index-0.js",
                "search/lengths-chars-0.js"} | \

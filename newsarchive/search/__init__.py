@@ -14,10 +14,10 @@ from .index import (CODE, DOCS_PER_SHARD, POSTINGS_PER_SHARD, SearchOutput, docu
 from .shards import (FIELD_BOOSTS, FIELDS, data_name, parse_script_text, script_text,
                      shard_script, term_shard)
 from .state import IndexState
-from .tokenize import fold, han_counts, token_counts, tokenize
+from .tokenize import CodePoints, fold, han_keys, token_keys, tokenize
 
-__all__ = ["CODE", "DOCS_PER_SHARD", "FIELD_BOOSTS", "FIELDS", "POSTINGS_PER_SHARD",
+__all__ = ["CODE", "CodePoints", "DOCS_PER_SHARD", "FIELD_BOOSTS", "FIELDS", "POSTINGS_PER_SHARD",
            "IndexState", "SearchOutput", "data_name", "document", "facets", "find_lunr_script",
-           "fold", "han_counts", "lunr_candidates", "parse_script_text", "plain_body",
-           "script_text", "search_output", "shard_script", "term_shard", "token_counts",
+           "fold", "han_keys", "lunr_candidates", "parse_script_text", "plain_body",
+           "script_text", "search_output", "shard_script", "term_shard", "token_keys",
            "tokenize", "write_search_data"]

@@ -16,11 +16,12 @@ import itertools
 import math
 import re
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from .. import buildcache
 from ..errors import ArchiveError
@@ -29,10 +30,10 @@ from ..urls import article_path
 from ..workers import Runner
 from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, TABLE_FIELD, Section,
                      ShardPostings, data_name, encode_chunk, join_newer, length_table, partition,
-                     script_text, section_text, shard_count, shard_script, splice_shard,
+                     script_text, shard_count, shard_script, splice_shard,
                      split_shard, term_shard)
 from .state import IndexState, StalePrevious, changed_refs, file_digest, read_previous
-from .tokenize import han_counts, token_counts
+from .tokenize import CodePoints, TokenKeys, han_keys, token_keys
 from .variants import TABLE_VERSION, traditional_pairs, variant_shard_count, variant_shards
 
 FORMAT_VERSION = 7
@@ -45,19 +46,26 @@ PARALLEL_FROM = 3000       # documents; below this, starting processes costs mor
 PARALLEL_CORES = 4
 MAX_WORKERS = 8
 CHUNK_DOCS = 500           # documents whose postings are sorted at once: bounds the memory
+JOIN_EVERY = 8             # chunks whose postings join the archive's at once, which are then
+                           # copied once per so many chunks, not once per chunk
 LUNR_FILE = Path("node_modules/lunr/lunr.min.js")   # npm ci installs it
 HEADING_RE = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 ESCAPED_PUNCTUATION_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
-# The indexes, by file prefix, and how each counts a field's terms. "chars" holds every Han
+# The indexes, by file prefix, and how each finds a field's terms. "chars" holds every Han
 # character alone, so that a one-character query reads one file instead of every bigram shard.
-KINDS = {"index": token_counts, "chars": han_counts}
+KINDS = {"index": token_keys, "chars": han_keys}
 
 
 def plain_body(markdown: str) -> str:
     """The body as readers see it: heading marks and backslash escapes removed, paragraphs kept."""
-    text = ESCAPED_PUNCTUATION_RE.sub(r"\1", HEADING_RE.sub("", markdown))
-    return re.sub(r"\n{2,}", "\n", text.strip("\n"))
+    # Each step only where its character is: a regex over a long body costs more than a scan.
+    text = HEADING_RE.sub("", markdown) if "#" in markdown else markdown
+    text = ESCAPED_PUNCTUATION_RE.sub(r"\1", text) if "\\" in text else text
+    text = text.strip("\n")
+    while "\n\n" in text:  # each pass at least halves every run of line breaks
+        text = text.replace("\n\n", "\n")
+    return text
 
 
 def document(article: Article) -> dict:
@@ -199,8 +207,12 @@ def article_hash(article: Article) -> bytes:
     """A digest of everything document() reads: equal digests, equal documents."""
     fields = (article.id, article.title, article.kicker, article.subtitle, article.byline,
               article.reporters, article.tags, article.topics, article.date, article.page,
-              article.paper, article.body)
-    return hashlib.blake2b(repr(fields).encode("utf-8"), digest_size=16).digest()
+              article.paper)
+    digest = hashlib.blake2b(repr(fields).encode("utf-8"), digest_size=16)
+    # The body after the others' repr (which ends where its brackets close), not in it: repr
+    # checks every character of a long body, encoding is a copy.
+    digest.update(article.body.encode("utf-8", "surrogatepass"))
+    return digest.digest()
 
 
 class Documents(Sequence):
@@ -233,17 +245,14 @@ def field_texts(doc: dict) -> list[str]:
 class DocTerms:
     """One document's contribution: per field its term counts and token count."""
 
-    counts: list[Counter]
+    counts: list[dict[str, int]]
     lengths: list[int]
 
     @classmethod
-    def of(cls, doc: dict, token_counts: Callable[[str], Counter]) -> DocTerms:
-        counts = [token_counts(text) for text in field_texts(doc)]
-        lengths = [sum(field_counts.values()) for field_counts in counts]
-        if max(lengths) > FIELD_MASK:
-            raise ArchiveError(f"article {doc['id']} is too long to index (over {FIELD_MASK} "
-                               "words in one field): split it into parts")
-        return cls(counts, lengths)
+    def of(cls, doc: dict, find_terms: Callable[[CodePoints], TokenKeys]) -> DocTerms:
+        found = find_terms(CodePoints.of(field_texts(doc)))
+        lengths = field_lengths([doc], found)
+        return cls(found.counts(len(FIELDS)), lengths[0].tolist())
 
     def terms(self) -> set[str]:
         return {term for counts in self.counts for term in counts}
@@ -273,17 +282,45 @@ class SearchOutput:
     """A build's search data: the files to write, the names of all of them, what to cache."""
 
     changed: dict[str, bytes]  # site-relative path -> bytes, for each file that differs from
-                               # the output the state describes (every file without one)
+                               # the output the state describes (every file without one),
+                               # but those that went to `write` (search_output)
     names: list[str]           # every site-relative file of the search data, sorted
     state: IndexState | None   # what the next build needs to update this output; None if
                                # the previous state describes it as it is
+    written: list[str] = field(default_factory=list)  # the changed files that went to `write`
+
+
+class OutputFiles:
+    """The files a build makes, each digested as it is made: those that differ from the output
+    `old` describes (site-relative path -> file_digest()) are kept, or handed to `write` at
+    once, so that a large archive's files never sit in memory all together."""
+
+    def __init__(self, old: dict[str, bytes], write: Callable[[str, bytes], None] | None):
+        self.old, self.write = old, write
+        self.digests: dict[str, bytes] = {}
+        self.changed: dict[str, bytes] = {}
+        self.written: list[str] = []
+
+    def add(self, name: str, data: bytes) -> None:
+        digest = self.digests[name] = file_digest(data)
+        if self.old.get(name) == digest:
+            return
+        if self.write is None:
+            self.changed[name] = data
+        else:
+            self.write(name, data)
+            self.written.append(name)
+
+    def update(self, files: dict[str, bytes]) -> None:
+        for name, data in files.items():
+            self.add(name, data)
 
 
 def search_output(site: Site, state: IndexState | None, previous: Path | None, *,
                   postings_per_shard: int = POSTINGS_PER_SHARD,
                   docs_per_shard: int = DOCS_PER_SHARD, workers: int = 0,
-                  runner: Runner | None = None, changed_ids: set[str] | None = None
-                  ) -> SearchOutput:
+                  runner: Runner | None = None, changed_ids: set[str] | None = None,
+                  write: Callable[[str, bytes], None] | None = None) -> SearchOutput:
     """The search data of `site` (see README, Search).
 
     `previous` is the site folder `state` (the last build's SearchOutput.state) describes,
@@ -292,7 +329,8 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     `changed_ids`, if given, are the only articles that may differ from those `state` was made
     from (the content cache knows which files it read again); the others are not hashed again.
     `workers` processes build an index from scratch (0: one per core for a large archive,
-    started by `runner`); the output is the same for any number.
+    started by `runner`); the output is the same for any number. `write`, if given, takes each
+    changed file as soon as it is made (SearchOutput.written names them), instead of `changed`.
     """
     lunr_script = find_lunr_script(lunr_candidates(site.config.root))
     articles = sorted(site.articles, key=lambda a: a.id)
@@ -305,19 +343,23 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     ids = [a.id for a in articles]
     hashes, facet_keys = article_digests(articles, ids, state, changed_ids)
     refs = changed_refs(state, ids, hashes) if state else None
+    old_digests = state.digests if state else {}
+    files = OutputFiles(old_digests, write)
     index = None
     # Past a tenth of the archive, redoing the changed shards costs more than building afresh.
     if refs is not None and len(refs) <= max(50, len(docs) // 10):
-        index = update_index(state, docs, refs, previous, postings_per_shard, docs_per_shard)
+        index = update_index(state, docs, refs, previous, postings_per_shard, docs_per_shard,
+                             files)
     if index is None:
         runner = runner or Runner()
         workers = workers or default_workers(len(docs), runner)
         try:
-            index = build_index(docs, postings_per_shard, docs_per_shard, workers, runner)
+            index = build_index(articles, postings_per_shard, docs_per_shard, workers, runner,
+                                files)
         except BrokenProcessPool:
             # Workers cannot start where the main script re-runs its work on import (no
             # `if __name__ == "__main__"`): the same output from this process alone.
-            index = build_index(docs, postings_per_shard, docs_per_shard, 1, runner)
+            index = build_index(articles, postings_per_shard, docs_per_shard, 1, runner, files)
     dates = [a.date for a in articles if a.date]
     months = [min(dates).isoformat()[:7], max(dates).isoformat()[:7]] if dates else []
     manifest = {
@@ -338,22 +380,21 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
         "facets": list(FACET_KINDS),
         "variantShards": variant_files,
     }
-    files = index.files
-    files[data_name("manifest")] = script_text("manifest", manifest).encode("utf-8")
+    files.add(data_name("manifest"), script_text("manifest", manifest).encode("utf-8"))
     if refs is None or len(ids) != len(state.ids) or \
             any(facet_keys[ref] != state.facet_keys[ref] for ref in refs):
         # Else every article has the values it had, at the same ref: the files are the same.
         for kind, value in (appended_facets(state, previous, articles, topics, refs)
                             or facets(articles, topics)).items():
-            files[data_name(f"facets-{kind}")] = \
-                script_text(f"facets-{kind}", value).encode("utf-8")
+            files.add(data_name(f"facets-{kind}"),
+                      script_text(f"facets-{kind}", value).encode("utf-8"))
     if state is None:
         # With a state of the same key the previous output holds these very files: reading
         # OpenCC's table would cost a no-op build a third of a second.
         for number, groups in enumerate(variant_shards(variant_files)):
-            files[data_name(f"variants-{number}")] = \
-                script_text(f"variants-{number}", groups).encode("utf-8")
-    files[data_name("lunr.min")] = lunr_script.read_bytes()
+            files.add(data_name(f"variants-{number}"),
+                      script_text(f"variants-{number}", groups).encode("utf-8"))
+    files.add(data_name("lunr.min"), lunr_script.read_bytes())
     names = sorted([data_name(name) for name in ("manifest", "lunr.min")]
                    + [data_name(f"facets-{kind}") for kind in FACET_KINDS]
                    + [data_name(f"variants-{n}") for n in range(variant_files)]
@@ -361,14 +402,12 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
                    + [data_name(f"lengths-{kind}-{n}") for kind in KINDS
                       for n in range(-(-len(docs) // LENGTHS_PER_FILE))]
                    + [data_name(f"docs-{n}") for n in range(-(-len(docs) // docs_per_shard))])
-    old_digests = state.digests if state else {}
     digests = {name: old_digests[name] for name in names if name in old_digests}
-    digests.update((name, file_digest(data)) for name, data in files.items())
-    changed = {name: data for name, data in files.items() if old_digests.get(name) != digests[name]}
+    digests.update(files.digests)
     fresh = None if state and refs == [] and digests == old_digests else \
         IndexState(key, ids, hashes, facet_keys, index.postings, index.lengths, index.totals,
                    index.shards, digests)
-    return SearchOutput(changed, names, fresh)
+    return SearchOutput(files.changed, names, fresh, files.written)
 
 
 def appended_facets(state: IndexState, previous: Path, articles: list[Article],
@@ -406,14 +445,15 @@ def code_version() -> str:
     return buildcache.code_version(CODE).hex()
 
 
-def docs_files(docs: Sequence[dict], numbers: Iterable[int], docs_per_shard: int
-               ) -> dict[str, bytes]:
-    """The document shards `numbers` as script files, by site-relative path."""
+def docs_files(docs: Sequence[dict], numbers: Iterable[int], docs_per_shard: int,
+               first_ref: int = 0) -> dict[str, bytes]:
+    """The document shards `numbers` as script files, by site-relative path (docs[0] is the
+    document numbered first_ref)."""
     files = {}
     for number in numbers:
-        name = f"docs-{number}"
+        name, start = f"docs-{number}", number * docs_per_shard - first_ref
         files[data_name(name)] = script_text(
-            name, docs[number * docs_per_shard:(number + 1) * docs_per_shard]).encode("utf-8")
+            name, docs[start:start + docs_per_shard]).encode("utf-8")
     return files
 
 
@@ -433,60 +473,104 @@ def field_totals(lengths: list[list[int]]) -> list[int]:
     return [sum(doc_lengths[n] for doc_lengths in lengths) for n in range(len(FIELDS))]
 
 
-def index_chunk(docs: list[dict], first_ref: int, kind: str
-                ) -> tuple[dict[str, list[Section]], list[int], list]:
-    """Each term's sections (encode_chunk), posting counts and field lengths of documents
-    numbered from first_ref."""
-    terms = [DocTerms.of(doc, KINDS[kind]) for doc in docs]
-    return (encode_chunk(terms, first_ref), [t.postings() for t in terms],
-            [t.lengths for t in terms])
+def field_lengths(docs: list[dict], found: TokenKeys) -> np.ndarray:
+    """Per document, per field, its tokens (`found`: those of each document's field_texts())."""
+    lengths = np.bincount(found.texts, minlength=len(docs) * len(FIELDS)).reshape(-1, len(FIELDS))
+    too_long = np.flatnonzero(lengths.max(axis=1, initial=0) > FIELD_MASK)
+    if len(too_long):
+        doc = docs[too_long[0]]
+        raise ArchiveError(f"article {doc['id']} is too long to index (over {FIELD_MASK} "
+                           "words in one field): split it into parts")
+    return lengths
+
+
+# Of the articles numbered from first_ref: their document files, and per kind of index each
+# term's sections (encode_chunk), the articles' posting counts and their field lengths.
+ChunkIndex = tuple[dict[str, bytes], dict[str, tuple[dict[str, list[Section]], list[int], list]]]
+
+
+def index_chunk(articles: list[Article], first_ref: int, docs_per_shard: int) -> ChunkIndex:
+    """Both kinds of index and the document files (whole ones: first_ref and len(articles)
+    are multiples of docs_per_shard, but at the end) of consecutive articles."""
+    docs = [document(article) for article in articles]
+    texts = CodePoints.of([text for doc in docs for text in field_texts(doc)])
+    by_kind = {}
+    for kind, find_terms in KINDS.items():
+        found = find_terms(texts)
+        lengths = field_lengths(docs, found)
+        sections, postings = encode_chunk(found, lengths, first_ref)
+        by_kind[kind] = (sections, postings, lengths.tolist())
+    numbers = range(first_ref // docs_per_shard,
+                    math.ceil((first_ref + len(docs)) / docs_per_shard))
+    return docs_files(docs, numbers, docs_per_shard, first_ref), by_kind
 
 
 @dataclass
 class BuiltIndex:
-    """The index files a build made (all, or those an update touched) and per-document counts."""
+    """What an index build or update leaves besides its files: per-document counts."""
 
     postings: dict[str, list[int]]        # per kind, per document, its (field, term) pairs
     lengths: dict[str, list[list[int]]]   # per kind, per document, tokens per field
     totals: dict[str, list[int]]          # per kind, per field, its tokens in all documents
     shards: dict[str, int]                # per kind
-    files: dict[str, bytes]               # site-relative path -> bytes
 
 
-def build_index(docs: Sequence[dict], postings_per_shard: int, docs_per_shard: int,
-                workers: int, runner: Runner | None = None) -> BuiltIndex:
-    """Every index and document file from scratch, the work split over `workers` processes."""
-    starts = range(0, max(len(docs), 1), CHUNK_DOCS)
-    built = BuiltIndex({}, {}, {}, {}, {})
+def build_index(articles: list[Article], postings_per_shard: int, docs_per_shard: int,
+                workers: int, runner: Runner | None, files: OutputFiles) -> BuiltIndex:
+    """Every index and document file from scratch, into `files` as each is made, the work
+    split over `workers` processes.
+
+    Each chunk of articles is made into documents once, for both kinds of index and its
+    document files, then dropped: the documents of a large archive, as much text again as
+    its articles, never sit in memory all together; both kinds' postings do (at 30,000 long
+    articles, 90 MB of script against the documents' 245 MB).
+    """
+    chunk = max(1, CHUNK_DOCS // docs_per_shard) * docs_per_shard  # whole document files
+    starts = range(0, max(len(articles), 1), chunk)
+    built = BuiltIndex({}, {}, {}, {})
+    postings: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
+    # Per kind, per term, its sections of the chunks not yet joined, newest first.
+    waiting: dict[str, dict[str, list[Section]]] = {kind: {} for kind in KINDS}
+    counts: dict[str, list[int]] = {kind: [] for kind in KINDS}
+    lengths: dict[str, list] = {kind: [] for kind in KINDS}
+
+    def join_waiting() -> None:
+        for kind, by_term in waiting.items():
+            joined = postings[kind]
+            for term, newer in by_term.items():
+                joined[term] = join_newer(joined.get(term), newer)
+            by_term.clear()
+
     with (runner or Runner()).pool(workers) as pool:
-        for kind in KINDS:  # one after the other: peak memory holds one kind's postings
-            postings: dict[str, str] = {}
-            counts, lengths = [], []
-            # Chunks of consecutive refs, joined in order: each puts its postings in front.
-            for found, more_counts, more_lengths in pool.map(
-                    index_chunk, (docs[s:s + CHUNK_DOCS] for s in starts), starts,
-                    itertools.repeat(kind)):
+        # Chunks of consecutive refs, in order: each one's postings go before the earlier's.
+        for number, (docs, by_kind) in enumerate(pool.map(
+                index_chunk, (articles[s:s + chunk] for s in starts), starts,
+                itertools.repeat(docs_per_shard)), start=1):
+            files.update(docs)
+            for kind, (found, more_counts, more_lengths) in by_kind.items():
+                by_term = waiting[kind]
                 for term, newer in found.items():
-                    older = postings.get(term)
-                    postings[term] = section_text(newer) if older is None else \
-                        join_newer(older, newer)
-                del found
-                counts += more_counts
-                lengths += more_lengths
-            shards = shard_count(sum(counts), postings_per_shard)
-            by_shard: list[list[str]] = [[] for _ in range(shards)]
-            for term in sorted(postings):
-                by_shard[term_shard(term, shards)].append(term)
-            for number, terms in enumerate(by_shard):
-                name = f"{kind}-{number}"
-                built.files[data_name(name)] = shard_script(
-                    name, terms, {term: postings.pop(term) for term in terms}).encode("utf-8")
-            built.postings[kind], built.lengths[kind], built.shards[kind] = counts, lengths, shards
-            built.totals[kind] = field_totals(lengths)
-            built.files.update(length_files(kind, lengths,
-                                            range(math.ceil(len(docs) / LENGTHS_PER_FILE))))
-    built.files.update(docs_files(docs, range(math.ceil(len(docs) / docs_per_shard)),
-                                  docs_per_shard))
+                    older = by_term.get(term)
+                    by_term[term] = newer if older is None else newer + older
+                counts[kind] += more_counts
+                lengths[kind] += more_lengths
+            if number % JOIN_EVERY == 0:
+                join_waiting()
+    join_waiting()
+    for kind, joined in postings.items():
+        shards = shard_count(sum(counts[kind]), postings_per_shard)
+        by_shard: list[list[str]] = [[] for _ in range(shards)]
+        for term in sorted(joined):
+            by_shard[term_shard(term, shards)].append(term)
+        for number, terms in enumerate(by_shard):
+            name = f"{kind}-{number}"
+            files.add(data_name(name), shard_script(
+                name, terms, {term: joined.pop(term) for term in terms}).encode("utf-8"))
+        built.postings[kind], built.lengths[kind], built.shards[kind] = \
+            counts[kind], lengths[kind], shards
+        built.totals[kind] = field_totals(lengths[kind])
+        files.update(length_files(kind, lengths[kind],
+                                  range(math.ceil(len(articles) / LENGTHS_PER_FILE))))
     return built
 
 
@@ -503,31 +587,35 @@ def default_workers(documents: int, runner: Runner) -> int:
 
 
 def update_index(state: IndexState, docs: Sequence[dict], refs: list[int], previous: Path,
-                 postings_per_shard: int, docs_per_shard: int) -> BuiltIndex | None:
-    """The files the documents `refs` touch, made from the previous output's; None if the
-    shards must change or a previous file is missing or not the one the state describes."""
-    built = BuiltIndex({}, {}, {}, {}, {})
+                 postings_per_shard: int, docs_per_shard: int, files: OutputFiles
+                 ) -> BuiltIndex | None:
+    """The files the documents `refs` touch, made from the previous output's, into `files`;
+    None (and none made) if the shards must change or a previous file is missing or not the
+    one the state describes."""
+    built, made = BuiltIndex({}, {}, {}, {}), {}
     try:
         old_docs: dict[int, dict] = {}
         for number in sorted({ref // docs_per_shard for ref in refs if ref < len(state.ids)}):
             for at, doc in enumerate(read_previous(previous, f"docs-{number}", state)):
                 old_docs[number * docs_per_shard + at] = doc
         for kind in KINDS:
-            if not update_kind(built, kind, state, docs, refs, old_docs, previous,
+            if not update_kind(built, made, kind, state, docs, refs, old_docs, previous,
                                postings_per_shard):
                 return None
     except StalePrevious:
         return None
-    built.files.update(docs_files(docs, sorted({ref // docs_per_shard for ref in refs}),
-                                  docs_per_shard))
+    files.update(made)
+    files.update(docs_files(docs, sorted({ref // docs_per_shard for ref in refs}),
+                            docs_per_shard))
     return built
 
 
-def update_kind(built: BuiltIndex, kind: str, state: IndexState, docs: Sequence[dict],
-                refs: list[int], old_docs: dict[int, dict], previous: Path,
-                postings_per_shard: int) -> bool:
-    """Add to `built` one kind's counts, its length tables the documents `refs` are in and the
-    shards of the terms whose postings they change; False if its shards must change."""
+def update_kind(built: BuiltIndex, made: dict[str, bytes], kind: str, state: IndexState,
+                docs: Sequence[dict], refs: list[int], old_docs: dict[int, dict],
+                previous: Path, postings_per_shard: int) -> bool:
+    """Add to `built` one kind's counts, and to `made` its length tables the documents `refs`
+    are in and the shards of the terms whose postings they change; False if its shards must
+    change."""
     count_terms = KINDS[kind]
     old_counts, old_lengths, shards = state.postings[kind], state.lengths[kind], state.shards[kind]
     counts = old_counts[:len(docs)] + [0] * (len(docs) - len(old_counts))
@@ -561,10 +649,8 @@ def update_kind(built: BuiltIndex, kind: str, state: IndexState, docs: Sequence[
         name = f"{kind}-{number}"
         fragments = splice_shard(split_shard(read_previous(previous, name, state, parse=False)),
                                  stale.get(number, {}), parts.get(number, ShardPostings()))
-        built.files[data_name(name)] = \
-            shard_script(name, sorted(fragments), fragments).encode("utf-8")
-    built.files.update(length_files(kind, lengths, sorted({ref // LENGTHS_PER_FILE
-                                                           for ref in refs})))
+        made[data_name(name)] = shard_script(name, sorted(fragments), fragments).encode("utf-8")
+    made.update(length_files(kind, lengths, sorted({ref // LENGTHS_PER_FILE for ref in refs})))
     built.postings[kind], built.lengths[kind], built.shards[kind] = counts, lengths, shards
     built.totals[kind] = totals
     return True

@@ -32,6 +32,7 @@ import numpy as np
 
 if TYPE_CHECKING:  # index imports this module
     from .index import DocTerms
+    from .tokenize import TokenKeys
 
 SCRIPT_GLOBAL = "newsarchiveSearch"
 DATA_FILE_RE = re.compile(r"(index|chars|docs|variants|lengths-index|lengths-chars)-[0-9]+\.js")
@@ -215,51 +216,47 @@ def field_columns(section: str) -> tuple[int, list[int], list[int], list[int]]:
 Section = tuple[int, str, int]
 
 
-def encode_chunk(documents: list[DocTerms], first_ref: int) -> dict[str, list[Section]]:
-    """The postings of documents numbered from first_ref, as each term's sections in field order.
+def encode_chunk(found: TokenKeys, lengths: np.ndarray, first_ref: int
+                 ) -> tuple[dict[str, list[Section]], list[int]]:
+    """The postings of documents numbered from first_ref, as each term's sections in field
+    order, and each document's number of postings. `found` holds the tokens of each
+    document's fields in FIELDS order, `lengths` each field's count of them.
 
-    A cold build's postings are most of its work: here they are sorted, stepped and written as
-    varints by whole-array operations (numpy); Python touches each term, not each posting. The
-    text is the one field_text() writes for the same postings.
+    A cold build's postings are most of its work: here they are counted, sorted, stepped and
+    written as varints by whole-array operations (numpy); Python touches each term, not each
+    posting. The text is the one field_text() writes for the same postings.
     """
-    vocabulary: dict[str, int] = {}
-    ids: list[int] = []
-    frequencies: list[int] = []
-    runs: list[int] = []  # postings per (document, field), in order
-    for terms in documents:
-        for counts in terms.counts:
-            # New terms take fresh numbers from the range, known terms keep theirs.
-            ids += map(vocabulary.setdefault, counts, range(len(ids), len(ids) + len(counts)))
-            frequencies += counts.values()
-            runs.append(len(counts))
-    if not ids:
-        return {}
-    runs_array = np.array(runs, dtype=np.int64)
-    refs = np.repeat(np.arange(first_ref, first_ref + len(documents)), len(FIELDS)).repeat(runs_array)
-    fields = np.tile(np.arange(len(FIELDS)), len(documents)).repeat(runs_array)
-    ids_array, frequencies_array = np.array(ids, dtype=np.int64), np.array(frequencies, dtype=np.int64)
-    order = np.lexsort((-refs, fields, ids_array))  # by term, then field, newest first
-    ids_array, refs, fields = ids_array[order], refs[order], fields[order]
-    frequencies_array = frequencies_array[order]
+    documents = len(lengths)
+    if not len(found.keys):
+        return {}, [0] * documents
+    # One number per token that sorts by term, then field, then document newest first (keys
+    # are below 2**37, so it fits 64 bits while a chunk's fields number under 2**26); a
+    # posting's tokens have one number, so counting the numbers counts term frequencies.
+    places = documents * len(FIELDS)
+    document_of, field_of = np.divmod(found.texts, len(FIELDS))
+    numbers, frequencies = np.unique(
+        found.keys * places + field_of * documents + (documents - 1 - document_of),
+        return_counts=True)
+    keys, place = np.divmod(numbers, places)
+    fields, newest = np.divmod(place, documents)
+    refs = first_ref + documents - 1 - newest
     starts = np.flatnonzero(np.concatenate(
-        ([True], (ids_array[1:] != ids_array[:-1]) | (fields[1:] != fields[:-1]))))
+        ([True], (keys[1:] != keys[:-1]) | (fields[1:] != fields[:-1]))))
     steps = np.concatenate(([0], refs[:-1] - refs[1:]))
     steps[starts] = refs[starts]
-    lengths = np.array([terms.lengths for terms in documents], dtype=np.int64)
-    flagged, inline = frequencies_array > 1, fields != TABLE_FIELD
+    flagged, inline = frequencies > 1, fields != TABLE_FIELD
     ends = np.concatenate((starts[1:], [len(steps)]))  # each group's end, by posting
     step_text, step_ends = varint_text(steps * 2 + flagged)
-    extra_text, extra_ends = varint_text(frequencies_array[flagged] - 2)
+    extra_text, extra_ends = varint_text(frequencies[flagged] - 2)
     length_text, length_ends = varint_text(lengths[refs[inline] - first_ref, fields[inline]])
-    step_ends, extra_ends, length_ends = (np.concatenate(([0], found))
-                                          for found in (step_ends, extra_ends, length_ends))
+    step_ends, extra_ends, length_ends = (np.concatenate(([0], run_ends))
+                                          for run_ends in (step_ends, extra_ends, length_ends))
     # Per group, where its runs start and end in the three texts.
     flagged_before = np.concatenate(([0], np.cumsum(flagged)))
     inline_before = np.concatenate(([0], np.cumsum(inline)))
-    term_of = {number: term for term, number in vocabulary.items()}
     sections: dict[str, list[Section]] = {}
-    for number, term_id, oldest, step_start, step_end, extra_start, extra_end, length_start, \
-            length_end in zip(fields[starts].tolist(), ids_array[starts].tolist(),
+    for number, key, oldest, step_start, step_end, extra_start, extra_end, length_start, \
+            length_end in zip(fields[starts].tolist(), keys[starts].tolist(),
                               refs[ends - 1].tolist(), step_ends[starts].tolist(),
                               step_ends[ends].tolist(), extra_ends[flagged_before[starts]].tolist(),
                               extra_ends[flagged_before[ends]].tolist(),
@@ -270,8 +267,8 @@ def encode_chunk(documents: list[DocTerms], first_ref: int) -> dict[str, list[Se
             text += EXTRAS + extra_text[extra_start:extra_end]
         if number != TABLE_FIELD:
             text += LENGTHS + length_text[length_start:length_end]
-        sections.setdefault(term_of[term_id], []).append((number, text, oldest))
-    return sections
+        sections.setdefault(found.term(key), []).append((number, text, oldest))
+    return sections, np.bincount(refs - first_ref, minlength=documents).tolist()
 
 
 VARINT_CHARS = np.frombuffer((DIGITS + CARRIES).encode("ascii"), dtype=np.uint8)
@@ -280,22 +277,31 @@ VARINT_CHARS = np.frombuffer((DIGITS + CARRIES).encode("ascii"), dtype=np.uint8)
 def varint_text(values: np.ndarray) -> tuple[str, np.ndarray]:
     """The varints of `values` as one string, and where each ends in it (VARINT's digits)."""
     digits = np.ones(len(values), dtype=np.int64)
-    for power in range(1, 13):  # 5 bits a digit, values below 2**64
-        digits += values >= (1 << (5 * power))
+    largest, places = int(values.max(initial=0)), 1
+    while largest >> 5 * places:  # 5 bits a digit: a pass per digit of the largest value
+        digits += values >= 1 << 5 * places
+        places += 1
     ends = np.cumsum(digits)
     chars = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
-    for place in range(int(digits.max(initial=1))):  # place 0: the last digit
-        has = digits > place
-        digit = (values[has] >> (5 * place)) & 31
-        chars[ends[has] - 1 - place] = VARINT_CHARS[digit + (32 if place else 0)]
+    chars[ends - 1] = VARINT_CHARS[values & 31]  # every value's last digit
+    for place in range(1, places):  # the carried digits, of the few values that have them
+        has = np.flatnonzero(digits > place)
+        chars[ends[has] - 1 - place] = VARINT_CHARS[(values[has] >> 5 * place & 31) + 32]
     return chars.tobytes().decode("ascii"), ends
 
 
-def join_newer(older: str, newer: list[Section]) -> str:
-    """A term's postings string with the sections of later documents put in front (newest
-    first), field by field (join_fields)."""
-    by_field = {read_varint(text, 0)[0]: text for text in older.split(FIELD_END)}
+def join_newer(older: str | None, newer: list[Section]) -> str:
+    """A term's postings string (None: none yet) with the sections of later documents put in
+    front, field by field (join_fields); `newer` holds each field's sections newest first."""
+    # The newer sections joined first: the older string, the longest, is copied once.
+    joined: dict[int, tuple[str, int]] = {}  # field -> its newer text, the oldest ref in it
     for number, text, oldest in newer:
+        before = joined.get(number)
+        joined[number] = (text, oldest) if before is None else \
+            (join_fields(before[0], text, number, before[1]), oldest)
+    by_field = {} if older is None else \
+        {read_varint(text, 0)[0]: text for text in older.split(FIELD_END)}
+    for number, (text, oldest) in joined.items():
         old_text = by_field.get(number)
         by_field[number] = text if old_text is None else \
             join_fields(text, old_text, number, oldest)
@@ -317,11 +323,6 @@ def join_fields(newer: str, older: str, number: int, oldest: int) -> str:
     if number != TABLE_FIELD:
         text += LENGTHS + newer_lengths + older_lengths
     return text
-
-
-def section_text(sections: list[Section]) -> str:
-    """A term's postings string from its sections (field order)."""
-    return FIELD_END.join(text for _, text, _ in sections)
 
 
 def partition(postings: ShardPostings, shards: int) -> dict[int, ShardPostings]:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 
+import numpy as np
 import opencc
 
 from .shards import shard_count, term_shard
@@ -57,6 +59,16 @@ def _translation() -> tuple[dict[int, str], re.Pattern, re.Pattern]:
     bmp = "".join(sorted(c for c in table if ord(c) < 0x10000))
     astral = "".join(sorted(c for c in table if ord(c) >= 0x10000))
     return {ord(c): t for c, t in table.items()}, re.compile(f"[{bmp}]"), re.compile(f"[{astral}]")
+
+
+@functools.cache
+def simplified_points() -> np.ndarray:
+    """simplified_of() as an array: every code point's simplified one (most, itself), for
+    simplifying code points by the array."""
+    table = np.arange(sys.maxunicode + 1, dtype=np.int32)
+    for character, target in simplified_of().items():
+        table[ord(character)] = ord(target)
+    return table
 
 
 def simplify(text: str) -> str:

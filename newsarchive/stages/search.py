@@ -14,20 +14,16 @@ from .pages import PARALLEL_MIN_PAGES
 def write_search_files(site: Site, staging: Staging, previous: IndexState | None,
                        trusted: bool, changed_ids: set[str], runner: Runner | None = None
                        ) -> SearchOutput:
-    """The search data, through the staging folder: only the files an edit changed are made
-    when `previous` describes the output being replaced (`trusted`); `changed_ids` are the
-    articles read again since (search_output)."""
+    """The search data, through the staging folder, each file as soon as it is made: only the
+    files an edit changed are made when `previous` describes the output being replaced
+    (`trusted`); `changed_ids` are the articles read again since (search_output)."""
     try:
         output = search_output(site, previous, staging.out_dir if trusted else None,
-                               runner=runner, changed_ids=changed_ids)
-        for path, data in sorted(output.changed.items()):
-            staging.write(path, data)
-        unchanged = [name for name in output.names if name not in output.changed]
-        if not staging.keep_all(unchanged):
+                               runner=runner, changed_ids=changed_ids, write=staging.write)
+        written = set(output.written)
+        if not staging.keep_all([name for name in output.names if name not in written]):
             # The output lost a file the state counts on: make every file afresh.
-            output = search_output(site, None, None, runner=runner)
-            for path, data in sorted(output.changed.items()):
-                staging.write(path, data)
+            output = search_output(site, None, None, runner=runner, write=staging.write)
     except OSError as exc:
         raise write_error(exc, staging.out_dir) from None
     return output
