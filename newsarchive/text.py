@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -303,6 +305,13 @@ def rebuild_paragraphs(lines: list[str | None]) -> list[str]:
 def han_pairs(text: str) -> list[str]:
     """Every pair of adjacent Han characters, in order, repeats included."""
     return [run[i:i + 2] for run in _HAN_RUN_RE.findall(text) for i in range(len(run) - 1)]
+
+
+def rarity_weights(parts: list[set[str]] | list[Counter]) -> dict[str, float]:
+    """Each Han pair of the parts weighed by how few of them hold it (smoothed inverse document
+    frequency): a word every story on a page uses (疫情, 发展) tells none of them apart."""
+    holders = Counter(pair for part in parts for pair in part)
+    return {pair: math.log((len(parts) + 1) / (n + 0.5)) for pair, n in holders.items()}
 
 
 def bigrams(text: str) -> set[str]:

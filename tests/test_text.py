@@ -178,3 +178,10 @@ def test_radicals_are_read_as_characters_before_a_page_is_split():
     assert "全市人民生活水平持续提高" in split.segments[0].body
     accounted, total, _ = account_han(text, split)
     assert accounted == total == len("人民生活持续改善本报讯记者李明今年以来全市人民生活水平持续提高")
+
+
+def test_rarity_weights_favour_pairs_few_parts_hold():
+    from newsarchive.text import rarity_weights
+    weights = rarity_weights([{"疫情", "公园"}, {"疫情", "列车"}, {"疫情", "列车"}])
+    assert weights["公园"] > weights["列车"] > weights["疫情"] > 0
+    assert rarity_weights([]) == {}

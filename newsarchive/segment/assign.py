@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import bisect
-import math
 import re
-from collections import Counter
 
-from ..text import SPACES, bigrams, han_count, text_width
+from ..text import SPACES, bigrams, han_count, rarity_weights, text_width
 from .patterns import BOX_LABEL_RE, LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
 from .recover import grouped_sections, headline_from_heading, share, split_shared_body
 from .types import Body, Draft, HeadUnit
@@ -40,9 +38,7 @@ class Evidence:
     def __init__(self, bodies: list[Body]):
         self.bodies = bodies
         self.pairs = [bigrams(body.text()) for body in bodies]
-        users = Counter(pair for pairs in self.pairs for pair in pairs)
-        count = len(self.pairs)
-        self.weight = {pair: math.log((count + 1) / (n + 0.5)) for pair, n in users.items()}
+        self.weight = rarity_weights(self.pairs)
 
     def words(self, unit: HeadUnit, b: int) -> float:
         """The share of the block's words body b repeats (0 to 1)."""

@@ -17,7 +17,7 @@ from collections import Counter
 
 from ..text import (
     CLOSERS, LEAD_LABEL_RE, bigrams, column_width, ends_sentence, han_count, han_pairs,
-    open_brackets, text_width,
+    open_brackets, rarity_weights, text_width,
 )
 from .patterns import DATELINE_RE, END_BYLINE_RE, START_BYLINE_RE
 from .types import Body, Draft, HeadUnit, Line
@@ -279,9 +279,8 @@ def _cohesion_dips(stream: list[tuple[int, Line]], starts: dict[int, float]) -> 
     of the page's stretches of `TILE_LINES` lines hold them (a word every story uses tells no
     two apart)."""
     pairs = [set(han_pairs(line.text)) for _, line in stream]
-    stretches = [set().union(*pairs[i:i + TILE_LINES]) for i in range(0, len(pairs), TILE_LINES)]
-    holders = Counter(pair for stretch in stretches for pair in stretch)
-    weight = {pair: math.log((len(stretches) + 1) / (n + 0.5)) for pair, n in holders.items()}
+    weight = rarity_weights([set().union(*pairs[i:i + TILE_LINES])
+                             for i in range(0, len(pairs), TILE_LINES)])
 
     def shared(k: int) -> float:
         before = set().union(*pairs[max(0, k - TILE_LINES):k])
