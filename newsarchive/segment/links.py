@@ -18,7 +18,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-from ..text import column_width, ends_sentence, han_pairs, text_width
+from ..text import column_width, ends_sentence, han_pairs, rarity_weights, text_width
 from .patterns import DATELINE_RE, START_BYLINE_RE
 from .trees import TreeModel, read_model
 from .types import Item, ItemKind
@@ -41,9 +41,7 @@ class Blocks:
         self.index = [k for k, item in enumerate(items) if item.kind == ItemKind.TEXT]
         self.lines = [[line.text for line in items[k].lines] for k in self.index]
         self.pairs = [Counter(han_pairs("".join(lines))) for lines in self.lines]
-        holders = Counter(pair for pairs in self.pairs for pair in pairs)
-        count = len(self.pairs)
-        self.weight = {pair: math.log(count / n) for pair, n in holders.items()}
+        self.weight = rarity_weights(self.pairs)
 
     def cohesion(self, earlier: int, later: int) -> float:
         """The weighted share of block `later`'s pairs that block `earlier` holds (0 to 1)."""
