@@ -646,15 +646,22 @@ def assert_port_free(port: int) -> None:
 def stop_with(process: subprocess.Popen, signum: int) -> str:
     process.send_signal(signum)
     # Stopping takes a second or two; the deadline is for a machine busy with other tests (a
-    # clean-clone run of the whole suite once took more than 10 s here).
-    out, _ = process.communicate(timeout=30)
+    # clean-clone run of the whole suite once took more than 10 s here, and twice more than 30).
+    try:
+        out, _ = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        # Where it stands: faulthandler (on in start_serving) writes every thread's stack on
+        # SIGABRT, so a failure here says what the process was waiting for.
+        process.send_signal(signal.SIGABRT)
+        out, _ = process.communicate(timeout=30)
+        pytest.fail(f"the serving process did not stop within 60 s; its threads:\n{out}")
     return out
 
 
 def start_serving(argv: list[str]) -> tuple[subprocess.Popen, str, int]:
     """Start a serving process; return it, its output so far and the port it says it serves on."""
     process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+                               text=True, env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     lines = [process.stdout.readline()]
     while "serving" not in lines[-1] and lines[-1]:
         lines.append(process.stdout.readline())
