@@ -150,7 +150,7 @@ def serve(config: SiteConfig, seeds_dir: Path, content_dir: Path, out_dir: Path,
               "preview; use the default 127.0.0.1 unless you mean it")
     preview = Preview(sources, out_dir, SitePipeline(config_file, sources.seeds, sources.content,
                                                      out_dir), host, port, log=_log)
-    previous_term = _stop_on_sigterm(preview)
+    previous = _stop_on_signals(preview)
     try:
         url = preview.start()
         taken = f" (port {port} was taken)" if preview.server.port != port and port else ""
@@ -164,8 +164,8 @@ def serve(config: SiteConfig, seeds_dir: Path, content_dir: Path, out_dir: Path,
         pass
     finally:
         preview.stop()
-        if previous_term is not None:
-            signal.signal(signal.SIGTERM, previous_term)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     print("stopped", flush=True)
     return 0
 
@@ -174,8 +174,13 @@ def _log(line: str) -> None:
     print(line, flush=True)
 
 
-def _stop_on_sigterm(preview: Preview):
-    """Treat SIGTERM like Ctrl-C; signal handlers can only be set from the main thread."""
+def _stop_on_signals(preview: Preview) -> dict:
+    """Treat SIGTERM like Ctrl-C, and let Ctrl-C stop the preview even where the process was
+    started with SIGINT ignored (a shell's background job: Python then leaves it ignored, and
+    `kill -INT` did nothing). Returns the handlers replaced; signal handlers can only be set
+    from the main thread."""
     if threading.current_thread() is not threading.main_thread():
-        return None
-    return signal.signal(signal.SIGTERM, lambda signum, frame: preview.request_stop())
+        return {}
+    return {signal.SIGTERM: signal.signal(signal.SIGTERM,
+                                          lambda signum, frame: preview.request_stop()),
+            signal.SIGINT: signal.signal(signal.SIGINT, signal.default_int_handler)}
