@@ -25,7 +25,7 @@ from newsarchive.search import (FIELD_BOOSTS, CodePoints, SearchOutput, document
                                 script_text, search_output, shard_script, token_keys, tokenize,
                                 write_search_data)
 from newsarchive.search import IndexState
-from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, article_hash, document,
+from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, article_hash,
                                       field_texts, lunr_candidates, runs)
 from newsarchive.search.shards import (FIELD_END, FIELD_MASK, FREQUENCY_SHIFT, REF_SHIFT,
                                        ShardPostings, field_columns, field_text, partition, posting, read_varints, script_value, shard_count,
