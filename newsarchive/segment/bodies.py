@@ -25,8 +25,8 @@ def cut_bodies(items: list[Item], story_starts: set[int] = frozenset()
         bodies.append(body)
         return body
 
-    for index, item in enumerate(items):
-        if index in story_starts:
+    for position, item in enumerate(items):
+        if position in story_starts:
             current = None
         if item.kind == ItemKind.CAPTION:
             continue

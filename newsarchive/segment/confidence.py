@@ -112,5 +112,4 @@ class Model:
 @cache
 def shipped_model() -> Model | None:
     """The fitted model, or None before `bench/train_confidence.py` has written one."""
-    data = read_model(MODEL_PATH)
-    return None if data is None else Model.from_json(data)
+    return read_model(MODEL_PATH, Model)

@@ -74,5 +74,4 @@ def head_signs(texts: list[str], after: list[str], column: float, before: str, f
 @cache
 def shipped_model() -> TreeModel | None:
     """The fitted model, or None before `bench/train_heads.py` has written one."""
-    data = read_model(MODEL_PATH)
-    return None if data is None else TreeModel.from_json(data)
+    return read_model(MODEL_PATH, TreeModel)

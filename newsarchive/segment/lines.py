@@ -120,7 +120,7 @@ def _chunks(lines: list[Line | None]) -> list[list[Line]]:
         # A caption of one line ends with its sentence; the text read on after it is not its.
         if UNDER_BYLINE_RE.match(line.text) or PHOTO_CREDIT_RE.search(line.text) or \
                 (end and (end.start() == 0 or ends_sentence(line.text[:end.start()]))) or \
-                (chunks[-1] == [line] and CAPTION_START_RE.match(line.text)
+                (len(chunks[-1]) == 1 and CAPTION_START_RE.match(line.text)
                  and ends_sentence(line.text)):
             chunks.append([])
     chunks = [chunk for chunk in chunks if chunk]

@@ -88,11 +88,12 @@ def story_starts(items: list[Item], candidates: list | None = None) -> set[int]:
     before them; `candidates`, when given, collects (first item, second item, signs) of every
     pair weighed (for fitting the model)."""
     model = shipped_model()
-    blocks = Blocks(items)
+    texts = [item for item in items if item.kind == ItemKind.TEXT]
     starts: set[int] = set()
-    if (model is None and candidates is None) or not blocks.lines or sum(
-            ends_sentence(lines[-1]) for lines in blocks.lines) >= PARAGRAPH_BREAKS * len(blocks.lines):
+    if (model is None and candidates is None) or not texts or sum(
+            ends_sentence(item.lines[-1].text) for item in texts) >= PARAGRAPH_BREAKS * len(texts):
         return starts
+    blocks = Blocks(items)
     for b in blocks.adjacent():
         signs = blocks.signs(b)
         if candidates is not None:
@@ -105,5 +106,4 @@ def story_starts(items: list[Item], candidates: list | None = None) -> set[int]:
 @cache
 def shipped_model() -> TreeModel | None:
     """The fitted model, or None before `bench/train_links.py` has written one."""
-    data = read_model(MODEL_PATH)
-    return None if data is None else TreeModel.from_json(data)
+    return read_model(MODEL_PATH, TreeModel)

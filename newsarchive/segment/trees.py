@@ -51,8 +51,9 @@ class TreeModel:
                    trees=trees, threshold=data["threshold"])
 
 
-def read_model(path: Path) -> dict | None:
-    """A fitted model's JSON, or None before its fitting script has written one."""
+def read_model(path: Path, kind):
+    """The fitted model `kind.from_json` makes of the JSON at `path`, or None before its
+    fitting script has written one."""
     if not path.exists():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    return kind.from_json(json.loads(path.read_text(encoding="utf-8")))
