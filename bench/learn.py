@@ -166,3 +166,21 @@ def fit_at_precision(rows: list[tuple], args: argparse.Namespace, pages: int, ex
                           "depth": args.depth, "precision_bound": args.precision,
                           "out_of_fold": figures}
     return model
+
+
+def fit_at_precision_main(args: argparse.Namespace, examples, extractors, model_module,
+                          wording: tuple[str, str, str]) -> int:
+    """A fitting script's whole run for a model thresholded at a precision: the dev split's
+    examples (`examples(corpus, truths, extractor)` per extractor), the fit, and unless
+    `--dry-run` the model written beside `model_module` and scored on dev. `wording` names the
+    examples, the positive ones and those taken, in the line printed."""
+    truths = dev_truths(args.corpus)
+    if not truths:
+        return 1
+    rows = [row for extractor in extractors for row in examples(args.corpus, truths, extractor)]
+    model = fit_at_precision(rows, args, len(truths), extractors, *wording)
+    if args.dry_run:
+        return 0
+    write_scored(model_module.MODEL_PATH, model, model_module.shipped_model.cache_clear,
+                 args.corpus, truths, extractors)
+    return 0

@@ -19,8 +19,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-
-from bench.learn import dev_truths, fit_at_precision, fit_parser, write_scored
+from bench.learn import fit_at_precision_main, fit_parser
 from bench.segment_score import norm
 from newsarchive.segment import head_model
 from newsarchive.segment.listed import find_listed_headlines
@@ -76,18 +75,8 @@ def parse_args(argv):
 
 
 def main(argv=None) -> int:
-    args = parse_args(argv)
-    truths = dev_truths(args.corpus)
-    if not truths:
-        return 1
-    rows = [row for extractor in EXTRACTORS for row in examples(args.corpus, truths, extractor)]
-    model = fit_at_precision(rows, args, len(truths), EXTRACTORS,
-                             "possible headlines the rules left", "headlines", "taken")
-    if args.dry_run:
-        return 0
-    write_scored(head_model.MODEL_PATH, model, head_model.shipped_model.cache_clear, args.corpus,
-                 truths, EXTRACTORS)
-    return 0
+    return fit_at_precision_main(parse_args(argv), examples, EXTRACTORS, head_model,
+                                 ("possible headlines the rules left", "headlines", "taken"))
 
 
 if __name__ == "__main__":

@@ -22,8 +22,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-
-from bench.learn import dev_truths, fit_at_precision, fit_parser, write_scored
+from bench.learn import fit_at_precision_main, fit_parser
 from bench.segment_score import norm
 from newsarchive.segment import links, read_page
 from newsarchive.segment.columns import in_column_order
@@ -69,27 +68,8 @@ def parse_args(argv):
 
 
 def main(argv=None) -> int:
-    args = parse_args(argv)
-    truths = dev_truths(args.corpus)
-    if not truths:
-        return 1
-    # Fitted without a model on disk: the pairs weighed must not depend on an earlier fit.
-    saved = links.MODEL_PATH.read_bytes() if links.MODEL_PATH.exists() else None
-    links.MODEL_PATH.unlink(missing_ok=True)
-    links.shipped_model.cache_clear()
-    try:
-        rows = [row for e in EXTRACTORS for row in examples(args.corpus, truths, e)]
-    finally:
-        if saved is not None:
-            links.MODEL_PATH.write_bytes(saved)
-        links.shipped_model.cache_clear()
-    model = fit_at_precision(rows, args, len(truths), EXTRACTORS,
-                             "pairs of adjacent text blocks", "two stories", "breaks")
-    if args.dry_run:
-        return 0
-    write_scored(links.MODEL_PATH, model, links.shipped_model.cache_clear, args.corpus,
-                 truths, EXTRACTORS)
-    return 0
+    return fit_at_precision_main(parse_args(argv), examples, EXTRACTORS, links,
+                                 ("pairs of adjacent text blocks", "two stories", "breaks"))
 
 
 if __name__ == "__main__":
