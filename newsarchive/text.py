@@ -247,7 +247,10 @@ def _first_terminal(text: str) -> str:
     return next((char for char in text if char in TERMINALS), "")
 
 
-LEAD_LABEL_RE = re.compile(r"^(?:核心阅读|编者按|编者的话|内容提要|阅读提示|导读|引子)[：:]?$")
+LEAD_LABELS = r"(?:核心阅读|编者按|编者的话|内容提要|阅读提示|导读|引子)"
+LEAD_LABEL_RE = re.compile(rf"^{LEAD_LABELS}[：:]?$")
+# A lead's label opens its article, alone on its line or run in (`编者按：春节临近…`).
+LEAD_START_RE = re.compile(rf"^{LEAD_LABELS}(?:[：:]|$)")
 
 
 def rebuild_paragraphs(lines: list[str | None]) -> list[str]:

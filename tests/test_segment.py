@@ -965,6 +965,84 @@ def test_a_one_line_caption_read_on_into_the_text_ends_with_its_sentence():
     assert fully_accounted(text, split)
 
 
+@pytest.mark.parametrize("label", ["核心阅读", "编者按：春节临近，本报推出系列报道。"])
+def test_a_lead_label_read_on_after_other_text_opens_the_next_story(label):
+    # The extraction read the next story's headline, with its lead box right under it (no
+    # blank line between), after a column of the story before cut mid-sentence.
+    text = page(f"""
+市交通局昨日发布春运出行提示，提醒广大旅客
+错峰出行，并开通了
+
+绷紧弦 保安澜
+{label}
+据水利水文等部门联合会商预测，今年汛期我
+国极端天气事件偏多，防汛形势严峻。
+""")
+    split = split_page(text)
+    [story] = [s for s in split.segments if s.title == "绷紧弦 保安澜"]
+    assert story.body.startswith(label[:4])
+    assert fully_accounted(text, split)
+
+
+def test_a_lead_label_is_never_a_title():
+    text = page("""
+核心阅读
+
+欧洲议会外事委员会日前通过一项报告，呼吁暂停
+与土耳其的谈判。
+""")
+    [article] = split_page(text).segments
+    assert article.title != "核心阅读" and article.body.startswith("核心阅读")
+
+
+@pytest.mark.parametrize("tail, reporters", [
+    ("日电（记者王亮）", ["王亮"]),
+    ("月1日电（记者 周舟）", ["周舟"]),
+])
+def test_a_dateline_tail_whose_head_was_read_elsewhere_opens_a_story(tail, reporters):
+    text = page(f"""
+我们对中国战胜疫情充满信心，期待两国合作
+继续深化，这是双方共同的愿望
+{tail}
+北京时间9日，女子重剑世界杯西班牙站的比赛
+全部结束，中国队获得团体亚军。
+""")
+    split = split_page(text)
+    assert len(split.segments) == 2
+    assert split.segments[1].body.startswith("北京时间9日")
+    assert split.segments[1].reporters == reporters
+
+
+def test_a_dateline_wrapped_over_two_lines_stays_one():
+    text = page("""
+春运返程高峰
+
+本报天津2月
+22日电（记者 刘硕阳）今天是春运返程高峰，
+天津站共发送旅客十二万人次。
+""")
+    [article] = split_page(text).segments
+    assert article.reporters == ["刘硕阳"] and article.body.startswith("今天是春运返程高峰")
+
+
+def test_a_headline_with_a_column_tag_between_two_texts_is_no_section_heading():
+    # The first story is signed at its start, the second not at all, and the second's
+    # headline repeats words of the first: without its column's tag it reads as a section.
+    text = page("""
+让体育融入孩子生活（体育大看台）
+
+本报讯（记者 李明）学校、家庭、社会等环节缺一不可，
+体育才能更好地融入孩子生活，多头发力见成效。
+
+避免多头执法 重复检查（权威发布）
+
+国务院办公厅日前印发意见，对市场监管领域部门
+联合双随机抽查作出部署。
+""")
+    assert titles(split_page(text)) == ["让体育融入孩子生活（体育大看台）",
+                                        "避免多头执法 重复检查（权威发布）"]
+
+
 @pytest.mark.parametrize("credit, byline, reporters", [
     ("（据新华社）", "（据新华社）", []),
     ("（新华社记者 张三、李四）", "（新华社记者 张三、李四）", ["张三", "李四"]),

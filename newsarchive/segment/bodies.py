@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model import Artifact
-from ..text import SPACES, ends_sentence
-from .patterns import DATELINE_START_RE, END_BYLINE_RE, START_BYLINE_RE
+from ..text import LEAD_START_RE, SPACES, ends_sentence
+from .patterns import DATELINE_RE, DATELINE_START_RE, DATELINE_TAIL_RE, END_BYLINE_RE, START_BYLINE_RE
 from .types import Body, HeadUnit, Item, ItemKind, Line
 
 
@@ -26,7 +26,9 @@ def cut_bodies(items: list[Item], story_starts: set[int] = frozenset()
         return body
 
     for position, item in enumerate(items):
-        if position in story_starts:
+        # A lead box's label opens its story, as a dateline does.
+        if position in story_starts or (item.kind == ItemKind.TEXT
+                                        and LEAD_START_RE.match(item.lines[0].text)):
             current = None
         if item.kind == ItemKind.CAPTION:
             continue
@@ -77,7 +79,7 @@ def _wrapped_dateline(lines: list[Line]) -> bool:
 
 def _take_text_line(line: Line, current: Body | None, open_body) -> Body | None:
     """Add one text line to the open body, opening or closing bodies at bylines and notes."""
-    start = START_BYLINE_RE.match(line.text)
+    start = START_BYLINE_RE.match(line.text) or _dateline_tail(line, current)
     if start:
         # A dateline opens an article, unless it is the first line under a 本报记者 byline.
         if current is None or current.has_text() or not current.led_by_byline:
@@ -104,6 +106,18 @@ def _take_text_line(line: Line, current: Body | None, open_body) -> Body | None:
     current.continues = current.continues or line.continues
     current.continued_from = current.continued_from or line.continued_from
     return None if end or line.continues else current
+
+
+def _dateline_tail(line: Line, current: Body | None):
+    """The match of a dateline's tail opening the line (`日电（记者王亮）`) whose head is not on
+    the line before: the extraction read the head into another column's line, and the tail
+    opens the story as a whole dateline does. None for a dateline wrapped over two lines."""
+    tail = DATELINE_TAIL_RE.match(line.text)
+    if not tail or current is None or not current.has_text():
+        return tail
+    before = current.text_lines()[-1].text
+    wrapped = DATELINE_RE.search(before[-14:] + tail.group(0))
+    return None if wrapped and wrapped.start() < len(before[-14:]) else tail
 
 
 def stray_parts(body: Body) -> list[Artifact]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from ..model import Artifact, Segment
-from ..text import SPACES, bigrams, ends_sentence, han_count, join_wrapped_lines, rebuild_paragraphs
+from ..text import (
+    LEAD_LABEL_RE, SPACES, bigrams, ends_sentence, han_count, join_wrapped_lines, rebuild_paragraphs,
+)
 from .assign import headline_parts
 from .patterns import CREDIT_OPEN_RE, DATELINE_RE, START_BYLINE_RE, reporters
 from .types import Draft, Line
@@ -186,7 +188,8 @@ def compose_segment(draft: Draft) -> Segment:
         _blocks(draft), list(dict.fromkeys(b.byline for b in draft.bodies if b.byline)))
     body = "\n\n".join(f"## {text}" if kind == "h" else text for kind, text, _ in blocks)
     if not title:
-        first = next((text for kind, text, _ in blocks if kind == "p"), "")
+        first = next((text for kind, text, _ in blocks
+                      if kind == "p" and not LEAD_LABEL_RE.match(text)), "")
         title = re.split(r"[，。！？；]", first)[0][:30] or "无题"
     for reason in text_doubts(body) + title_doubts(title):
         draft.flag(reason)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from ..text import bigrams, ends_sentence
 from .patterns import BOX_LABEL_RE, END_BYLINE_RE, ENUMERATOR_RE, START_BYLINE_RE
 from .types import Item, ItemKind
@@ -10,6 +12,7 @@ from .types import Item, ItemKind
 # in the text before it (single-line sections on the seed pages share 12% to 84% of their
 # words with the text before them; brief headlines on the fixture pages 43% to 78% with theirs).
 OWN_WORDS = 0.4
+COLUMN_TAG_RE = re.compile(r"[\u4e00-\u9fff”》]{4}[（(][\u4e00-\u9fff·]{2,10}[）)]$")
 # … and at most this share in the text before it: a word common on the page (防控, 疫情) is no
 # sign that the block belongs to the story above (0.1 on the page corpus's dev split; 0.2
 # already takes a seed page's section heading for a headline).
@@ -71,6 +74,11 @@ def _is_headline_group(items: list[Item], start: int, end: int) -> bool:
         return True
     if any(line.text.startswith("—") or BOX_LABEL_RE.match(line.text)
            for item in items[start:end + 1] for line in item.lines):
+        return True
+    # A column's name in brackets after the words (`…重复检查（权威发布）`) marks a headline; a
+    # section heading stands inside its story's column.
+    if COLUMN_TAG_RE.search("".join(line.text for item in items[start:end + 1]
+                                    for line in item.lines)):
         return True
     before, after = items[start - 1], items[end + 1]
     if before.kind in (ItemKind.BYLINE_END, ItemKind.HEAD) \

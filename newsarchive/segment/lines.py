@@ -6,8 +6,8 @@ from collections import Counter
 
 from ..model import Artifact
 from ..text import (
-    SPACES, column_width, column_widths, ends_sentence, find_continuation, han_count, han_pairs, is_han,
-    join_wrapped_lines, open_brackets, strip_justification_spaces, text_width, undouble_bold_text,
+    LEAD_START_RE, SPACES, column_width, column_widths, ends_sentence, find_continuation, han_count,
+    han_pairs, is_han, join_wrapped_lines, open_brackets, strip_justification_spaces, text_width, undouble_bold_text,
 )
 from .patterns import (
     CAPTION_START_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
@@ -111,7 +111,7 @@ def _chunks(lines: list[Line | None]) -> list[list[Line]]:
             continue
         # A photo caption (`图为…`) read on from the text above is a run of its own.
         if START_BYLINE_RE.match(line.text) or UNDER_BYLINE_RE.match(line.text) \
-                or CAPTION_START_RE.match(line.text):
+                or CAPTION_START_RE.match(line.text) or LEAD_START_RE.match(line.text):
             chunks.append([])
         elif line.indented:
             chunks.extend(_headline_over_indent(chunks.pop()))
@@ -146,7 +146,8 @@ def _headline_over_indent(chunk: list[Line]) -> list[list[Line]]:
 def _headingish(line: Line) -> bool:
     """Could this line be (part of) a headline: short, no full stop, not ending mid-clause."""
     text = line.text
-    if han_count(text) < 2 or text_width(text) > 40 or any(c in text for c in "。；"):
+    if han_count(text) < 2 or text_width(text) > 40 or any(c in text for c in "。；") \
+            or _lead_label(text):
         return False
     # Headlines avoid commas; the first line of a section heading pair may have one.
     if LABEL_RE.match(text):
@@ -154,6 +155,12 @@ def _headingish(line: Line) -> bool:
     if any(c in ENUMERATOR_RE.sub("", text) for c in "，、") and not text.endswith("—"):
         return False
     return not (text[-1] in "，、：:" or (ends_sentence(text) and not text.endswith("—")))
+
+
+def _lead_label(text: str) -> bool:
+    """A lead's label (`核心阅读`, `编者按：春节临近…`) is the first line of its article's text;
+    only alone with a colon (`编者按：`) is it a label over a piece of its own (`LABEL_RE`)."""
+    return bool(LEAD_START_RE.match(text)) and not LABEL_RE.match(text)
 
 
 def _over_subtitle(chunk: list[Line], following: str) -> bool:
@@ -166,8 +173,10 @@ def _over_subtitle(chunk: list[Line], following: str) -> bool:
 
 def _heads_a_byline(chunk: list[Line], following: str) -> bool:
     """Headline lines with a comma or ending in ？！ (`稳中求进，以进促稳`, `你准备好了吗？`):
-    taken for a headline only right over a byline, since a short text line looks the same."""
-    return bool(START_BYLINE_RE.match(following) or UNDER_BYLINE_RE.match(following)) \
+    taken for a headline only right over a byline or a lead's label (`核心阅读`), since a short
+    text line looks the same."""
+    return bool(START_BYLINE_RE.match(following) or UNDER_BYLINE_RE.match(following)
+                or LEAD_START_RE.match(following)) \
         and len(chunk) <= 2 and all(
             han_count(line.text) >= 2 and text_width(line.text) <= 30
             and not any(c in line.text for c in "。；：:") and line.text.count("，") <= 2
@@ -300,7 +309,7 @@ def _could_head(line: Line) -> bool:
     and over-lines ending in a dash are the rules' to find: in text they look like a
     paragraph's lines and section headings too often."""
     text = line.text
-    return han_count(text) >= 2 and text_width(text) <= 40 \
+    return han_count(text) >= 2 and text_width(text) <= 40 and not _lead_label(text) \
         and not any(c in text for c in "。；，、？?！!") and text[-1] not in DANGLING + "—" \
         and not (START_BYLINE_RE.match(text) or UNDER_BYLINE_RE.match(text)
                  or END_BYLINE_RE.search(text))

@@ -18,6 +18,10 @@ START_BYLINE_RE = re.compile(
 # whose bracket a wrap put at the start of the next line: `（记者罗晨、闵尊涛）`.
 DATELINE_RE = re.compile(r"(?:本报|新华社|中新社)[\u4e00-\u9fff]{0,8}\d{1,2}月\d{1,2}日电")
 DATELINE_START_RE = re.compile(r"^(?:本报|新华社|中新社)")
+# The tail of a dateline whose head the extraction read elsewhere (into a line of the next
+# column): `日电（记者王亮）`, `月1日电（记者周舟）`.
+DATELINE_TAIL_RE = re.compile(
+    rf"^(?:\d{{0,2}}月)?(?:\d{{0,2}}日)?电\s*[（(]\s*(?:本报|新华社)?{CREDIT}[^（）()]{{1,40}}[）)]")
 CREDIT_OPEN_RE = re.compile(r"^[（(]\s*(?:(?:本报|新华社)?记者|通讯员)[^（）()]{1,40}[）)]")
 # Another paper named in a credit: 人民日报记者, 光明日报评论员.
 PAPER = r"[\u4e00-\u9fff]{2,4}(?:日报|晚报|早报|时报)"
