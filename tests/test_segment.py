@@ -1043,6 +1043,23 @@ def test_a_headline_with_a_column_tag_between_two_texts_is_no_section_heading():
                                         "避免多头执法 重复检查（权威发布）"]
 
 
+@pytest.mark.parametrize("head", [
+    ["违规登珠峰，停！（美丽中国）"],
+    ["知识产权保护不是", "“独角戏”", "（快评）"],
+])
+def test_a_block_ending_in_a_column_tag_is_a_headline_commas_and_all(head):
+    lines = "\n".join(head)
+    text = page(f"""
+本报讯（记者 李明）入冬以来，全市供暖运行平稳，室温
+达标率保持在较高水平。
+
+{lines}
+珠峰景区管理局日前发布通告，严禁未经批准攀登
+珠穆朗玛峰，违者将依法处理。
+""")
+    assert titles(split_page(text))[-1] == "".join(head)
+
+
 @pytest.mark.parametrize("credit, byline, reporters", [
     ("（据新华社）", "（据新华社）", []),
     ("（新华社记者 张三、李四）", "（新华社记者 张三、李四）", ["张三", "李四"]),

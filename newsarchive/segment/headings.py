@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from ..text import bigrams, ends_sentence
-from .patterns import BOX_LABEL_RE, END_BYLINE_RE, ENUMERATOR_RE, START_BYLINE_RE
+from .patterns import BOX_LABEL_RE, COLUMN_TAG_RE, END_BYLINE_RE, ENUMERATOR_RE, START_BYLINE_RE
 from .types import Item, ItemKind
 
 # A block names a new item when this share of its words is in the text under it and hardly any
 # in the text before it (single-line sections on the seed pages share 12% to 84% of their
 # words with the text before them; brief headlines on the fixture pages 43% to 78% with theirs).
 OWN_WORDS = 0.4
-COLUMN_TAG_RE = re.compile(r"[\u4e00-\u9fff”》]{4}[（(][\u4e00-\u9fff·]{2,10}[）)]$")
 # … and at most this share in the text before it: a word common on the page (防控, 疫情) is no
 # sign that the block belongs to the story above (0.1 on the page corpus's dev split; 0.2
 # already takes a seed page's section heading for a headline).

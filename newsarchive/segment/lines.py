@@ -10,7 +10,7 @@ from ..text import (
     han_pairs, is_han, join_wrapped_lines, open_brackets, strip_justification_spaces, text_width, undouble_bold_text,
 )
 from .patterns import (
-    CAPTION_START_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
+    CAPTION_START_RE, COLUMN_TAG_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
     NO_HEAD_PUNCT, PHOTO_CREDIT_RE, START_BYLINE_RE, UNDER_BYLINE_RE,
 )
 from . import head_model
@@ -21,6 +21,9 @@ from .types import Item, ItemKind, Line
 # this share of the page's usual line width.
 NARROW_HEAD_LINES = 9
 NARROW_HEAD_SHARE = 0.7
+
+# A headline ending in its column's tag, wrapped in a narrow column: at most this many lines.
+TAGGED_HEAD_LINES = 4
 
 # How much wider than the text's lines a headline line read on top of them is at least (1.5 on
 # the page corpus's dev split finds 25.8% of its articles exactly, 1.2 finds 26.7%; 1.1 takes a
@@ -234,6 +237,12 @@ def read_items(lines: list[Line | None], learned: bool = True,
         if _narrow_headline(chunk, page_column) and not reads_on:
             items.append(Item(ItemKind.HEAD, [_one_line(chunk)]))
             continue
+        tagged = 0 if reads_on else _tagged_head(chunk)
+        if tagged:
+            items.append(Item(ItemKind.HEAD, [_one_line(chunk[:tagged])]))
+            chunk = chunk[tagged:]
+            if not chunk:
+                continue
         # The pair stands apart: text under it in the same run starts a paragraph.
         if len(chunk) >= 2 and _is_section_pair(chunk[0], chunk[1]) \
                 and not (len(chunk) == 2 and _runs_on(chunk[1], following, page_pairs, column)) \
@@ -389,6 +398,20 @@ def _narrow_headline(chunk: list[Line], page_column: float) -> bool:
         return False
     return open_brackets(joined) == 0 and joined.count("“") == joined.count("”") \
         and joined[-1] not in "，、" + DANGLING
+
+
+def _tagged_head(chunk: list[Line]) -> int:
+    """How many leading lines of a block are a headline ending in its column's tag
+    (`运动，融入孩子生活（体育大看台）`, `知识产权保护不是⏎“独角戏”⏎（快评）`), commas and all: the
+    tag is set after headlines only. 0: none."""
+    for count in range(1, min(TAGGED_HEAD_LINES, len(chunk)) + 1):
+        joined = "".join(line.text for line in chunk[:count])
+        if any(c in joined for c in "。；") or han_count(joined) > 40 \
+                or START_BYLINE_RE.match(joined) or END_BYLINE_RE.search(joined):
+            return 0
+        if COLUMN_TAG_RE.search(joined):
+            return count
+    return 0
 
 
 def _headline_block(chunk: list[Line], under: list[Line]) -> bool:

@@ -71,6 +71,8 @@ KICKER_RE = re.compile(rf"{SPEECH_VERB_RE.pattern}|{LABEL_RE.pattern}")
 BOX_LABEL_RE = re.compile(
     r"^[■□●◆◇【\[]?[\s　]*(?:相关|新闻|延伸)?(?:链接|阅读|背景|资料|名词解释|小贴士|记者手记|编后语?"
     r"|短评|知多少)[\s　]*[】\]：:]?$")
+# A column's name in brackets after a headline's words: `…重复检查（权威发布）`.
+COLUMN_TAG_RE = re.compile(r"[\u4e00-\u9fff”》！？]{2}[（(][\u4e00-\u9fff·]{2,10}[）)]$")
 # A numbered section heading: 一、 （二） 3.
 ENUMERATOR_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])")
 NO_HEAD_PUNCT = "。，、；"
