@@ -409,7 +409,8 @@ def _tagged_head(chunk: list[Line]) -> int:
         if any(c in joined for c in "。；") or han_count(joined) > 40 \
                 or START_BYLINE_RE.match(joined) or END_BYLINE_RE.search(joined):
             return 0
-        if COLUMN_TAG_RE.search(joined):
+        # A bracket inside the words is text's (`建立党委（党组）会集中议、党委（党组）`).
+        if COLUMN_TAG_RE.search(joined) and joined.count("（") + joined.count("(") == 1:
             return count
     return 0
 
