@@ -43,10 +43,13 @@ def split_page(text: str) -> PageSplit:
     return split
 
 
-def split_with_features(text: str) -> tuple[PageSplit, list[dict[str, float]]]:
-    """The split before the confidence model's judgement, and each article's signs for it."""
+def split_with_features(text: str, start_candidates: list | None = None
+                        ) -> tuple[PageSplit, list[dict[str, float]]]:
+    """The split before the confidence model's judgement, and each article's signs for it;
+    `start_candidates`, when given, collects the possible story starts of a page whose
+    headlines were listed apart, with their signs (for fitting `starts`)."""
     ordered, source = in_column_order(text)
-    split, features = _split_text(ordered)
+    split, features = _split_text(ordered, start_candidates)
     return (split if source is None else _renumbered(split, source)), features
 
 
@@ -93,7 +96,8 @@ def read_page(text: str) -> tuple[list, list[Artifact], tuple | None, list]:
     return lines, artifacts, listed, items
 
 
-def _split_text(text: str) -> tuple[PageSplit, list[dict[str, float]]]:
+def _split_text(text: str, start_candidates: list | None = None
+                ) -> tuple[PageSplit, list[dict[str, float]]]:
     lines, artifacts, listed, items = read_page(text)
     cut, units = cut_bodies(items, story_starts(items))
     bodies = [body for body in cut if body.has_text()]
@@ -102,7 +106,8 @@ def _split_text(text: str) -> tuple[PageSplit, list[dict[str, float]]]:
         artifacts.extend(Artifact("doubled-text", line.text, line.number) for line in listed[2])
         heads = [HeadUnit(run, group=-1, position=len(bodies)) for run in listed[1]]
         drafts, warnings = listed_drafts(heads, units, bodies,
-                                         {artifact.line for artifact in artifacts})
+                                         {artifact.line for artifact in artifacts},
+                                         start_candidates)
         units = units + heads
     else:
         drafts, warnings = make_drafts(units, bodies)

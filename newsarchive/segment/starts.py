@@ -1,0 +1,107 @@
+"""Where the next story starts in text whose headlines were listed apart: learned.
+
+In drawing order (`listed`) each story's text is whole and the stories follow one another
+with no blank line, so every place where a sentence ends, or a frame, caption or byline
+stands, may start the next story. The rules weigh such a place by what it shows (a byline, a
+short last line, a frame boundary, the dip in cohesion around it: `listed._start_bonuses`).
+What else tells a story's start from a paragraph's is what the lines say: how few rare words
+the lines before and after share over nearer and farther windows, how much of a listed
+headline's words the next lines repeat and the lines before do not, how long the paragraph
+before ran. A small ensemble of trees (`trees.TreeModel`), fitted on the page corpus's dev
+split by `bench/train_starts.py`, weighs those with the rules' bonus; its log-odds, measured
+from odds at which a start is worth nothing (`listed.START_EVEN`), is what the place is worth
+when the text is cut (`listed._best_cuts`).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from pathlib import Path
+
+from ..text import bigrams, rarity_weights, text_width
+from .patterns import END_BYLINE_RE
+from .trees import TreeModel, read_model
+from .types import Line
+
+MODEL_PATH = Path(__file__).with_name("start_model.json")
+# Lines a side over which the words before and after a place are compared.
+WINDOWS = (4, 8, 14, 24)
+# Lines whose words are weighed by how few of the page's stretches of this many lines hold them.
+STRETCH = 14
+LEAD_LINES = 3            # a story restates its headline in its first lines …
+FAR_LINES = 12            # … and keeps using its words
+
+
+class StartSigns:
+    """The page's stream of text lines, each line's Han pairs and their weights, and the
+    listed headlines' pairs: what the signs of each possible start are read from."""
+
+    def __init__(self, lines: list[Line], heads: list[set[str]]):
+        self.lines = lines
+        self.pairs = [bigrams(line.text) for line in lines]
+        self.weight = rarity_weights([set().union(*self.pairs[i:i + STRETCH])
+                                      for i in range(0, len(self.pairs), STRETCH)])
+        self.heads = [words for words in heads if words]
+
+    def cohesion(self, k: int, window: int) -> float:
+        """The weighted share of the pairs of the `window` lines before k and after it (k on)
+        that both sides hold (0 to 1)."""
+        before = set().union(*self.pairs[max(0, k - window):k])
+        after = set().union(*self.pairs[k:k + window])
+        total = sum(self.weight[pair] for pair in before | after)
+        return sum(self.weight[pair] for pair in before & after) / total if total else 0.0
+
+    def lead(self, start: int, end: int) -> float:
+        """The largest share of a listed headline's pairs that lines start to end hold."""
+        near = set().union(*self.pairs[max(0, start):end])
+        return max((len(words & near) / len(words) for words in self.heads), default=0.0)
+
+    def signs(self, starts: dict[int, float], marks: dict[int, dict[str, float]],
+              column: float) -> dict[int, dict[str, float]]:
+        """Per possible start k (a line index > 0): its signs, from the rules' bonus
+        (`starts`), the rules' marks and the line widths against a full line (`column`)."""
+        places = sorted(starts)
+        cohesion = {window: {k: self.cohesion(k, window) for k in places} for window in WINDOWS}
+        means = {window: sum(values.values()) / len(values) for window, values in cohesion.items()}
+        out = {}
+        last = 0
+        for k in places:
+            previous, line = self.lines[k - 1].text, self.lines[k].text
+            signs = {
+                "bonus": starts[k],
+                "previous_width": text_width(previous) / (column or 1.0),
+                "line_width": text_width(line) / (column or 1.0),
+                "previous_credit": float(bool(END_BYLINE_RE.search(previous))
+                                         or previous.endswith(("）", ")"))),
+                "quote": float(line[:1] in "“「"),
+                "digit": float(line[:1].isdigit()),
+                "lead_after": self.lead(k, k + LEAD_LINES),
+                "lead_before": self.lead(k - LEAD_LINES, k),
+                "lead_far": self.lead(k, k + FAR_LINES),
+                "since_last": float(k - last),
+                "position": k / len(self.lines),
+                **marks[k],
+            }
+            for window, values in cohesion.items():
+                mean = means[window]
+                signs[f"cohesion_{window}"] = values[k]
+                signs[f"dip_{window}"] = (mean - values[k]) / mean if mean else 0.0
+            out[k] = signs
+            last = k
+        return out
+
+
+def log_odds(model: TreeModel, signs: dict[str, float], even: float) -> float:
+    """The model's log-odds that a story starts here, less those of `even`: above 0 where the
+    model finds a start likelier than that."""
+    def logit(p: float) -> float:
+        p = min(max(p, 1e-6), 1 - 1e-6)
+        return math.log(p / (1 - p))
+    return logit(model.probability(signs)) - logit(even)
+
+
+@cache
+def shipped_model() -> TreeModel | None:
+    """The fitted model, or None before `bench/train_starts.py` has written one."""
+    return read_model(MODEL_PATH, TreeModel)

@@ -1,0 +1,90 @@
+"""The learned story start in text whose headlines were listed apart (`segment/starts.py`): the
+signs it weighs, how its log-odds count, the places collected for fitting, and the shipped model
+on a paragraph break and a story start."""
+
+import json
+import math
+
+import pytest
+
+from newsarchive.segment import split_page, split_with_features, starts
+from newsarchive.segment.types import Line
+
+# Two stories read straight on in drawing order, each of two paragraphs, the headlines after.
+PARK = ["市园林局近日完成人民公园提升", "改造工程，新建步道三公里。",
+        "人民公园东侧的儿童游乐区也已", "重新开放，滑梯和秋千全部更换。"]
+TRAIN = ["记者从铁路部门获悉，春运期间", "西宁站预计发送旅客一百二十万。",
+         "西宁站将增开临时列车十八对，", "售票窗口延长服务时间。"]
+PAGE = "\n".join(["人民日报 第4版", *PARK, *TRAIN, "责任编辑：王芳",
+                  "人民公园完成提升改造", "西宁站春运增开临时列车"]) + "\n"
+
+
+def lines_of(texts: list[str]) -> list[Line]:
+    return [Line(number, text) for number, text in enumerate(texts, start=1)]
+
+
+def test_signs_read_where_the_words_and_the_headlines_change():
+    stream = starts.StartSigns(lines_of(PARK + TRAIN), [{"人民", "公园"}, {"西宁", "宁站"}])
+    places = {2: 0.0, 4: 0.0, 6: 0.0}
+    marks = {k: {"frame": 0.0} for k in places}
+    signs = stream.signs(places, marks, column=20.0)
+    # The railway story shares none of the park's words: the lines around its start share less
+    # than around the park's second paragraph.
+    assert signs[4]["cohesion_4"] < signs[2]["cohesion_4"]
+    assert signs[4]["dip_4"] > 0 > signs[2]["dip_4"]
+    # Its lead repeats its headline's words, as the park's lines before it repeat the other's.
+    assert signs[4]["lead_after"] == 1.0 and signs[4]["lead_before"] == 1.0
+    # Past the end of the stream, no line: nothing holds a headline's words.
+    assert stream.lead(8, 11) == 0.0
+    assert [signs[k]["since_last"] for k in (2, 4, 6)] == [2.0, 2.0, 2.0]
+    assert signs[4]["previous_width"] == 0.75 and signs[4]["frame"] == 0.0
+
+
+def test_log_odds_count_from_the_even_odds():
+    model = starts.shipped_model()
+    signs = split_places(PAGE)[0][2]
+    p = model.probability(signs)
+    assert starts.log_odds(model, signs, p) == pytest.approx(0.0, abs=1e-9)
+    assert starts.log_odds(model, signs, p / 2) > 0 > starts.log_odds(model, signs, min(1.0, 2 * p))
+    assert math.isfinite(starts.log_odds(model, signs, 0.0))
+
+
+def split_places(page: str) -> list:
+    places: list = []
+    split_with_features(page, start_candidates=places)
+    return places
+
+
+def test_places_are_collected_after_finished_sentences_only():
+    places = split_places(PAGE)
+    assert [(before[-1].text, after[0].text) for before, after, _ in places] == \
+        [(PARK[1], PARK[2]), (PARK[3], TRAIN[0]), (TRAIN[1], TRAIN[2])]
+    assert set(places[0][2]) == set(starts.shipped_model().names)
+    # A page with its headlines in place has no listed stream to cut.
+    assert split_places("人民公园完成提升改造\n\n" + "\n".join(PARK) + "\n") == []
+
+
+def test_the_shipped_model_finds_the_story_start_likelier_than_a_paragraph_break():
+    model = starts.shipped_model()
+    assert model is not None, "run python -m bench.train_starts"
+    probability = {after[0].text: model.probability(signs) for _, after, signs in split_places(PAGE)}
+    assert probability[TRAIN[0]] > probability[PARK[2]]
+    assert probability[TRAIN[0]] > probability[TRAIN[2]]
+    split = split_page(PAGE)
+    assert [(s.title, s.body[:4]) for s in split.segments] == \
+        [("人民公园完成提升改造", "市园林局"), ("西宁站春运增开临时列车", "记者从铁")]
+
+
+def test_a_place_is_labelled_by_the_articles_its_nearest_telling_lines_name():
+    from bench.train_starts import owner
+    articles = ["".join(PARK), "".join(TRAIN)]
+    assert owner(lines_of(PARK[2:]), articles) == 0
+    # Lines too short to name one article are passed over for the next.
+    assert owner(lines_of(["。", "西宁", TRAIN[1]]), articles) == 1
+    assert owner(lines_of(["点。", "西宁市民"]), articles) is None
+
+
+def test_the_shipped_model_was_fitted_on_the_dev_split_only():
+    data = json.loads(starts.MODEL_PATH.read_text(encoding="utf-8"))
+    assert data["fitted_on"]["split"] == "dev"
+    assert data["fitted_on"]["out_of_fold"]["precision"] >= data["fitted_on"]["precision_bound"]
