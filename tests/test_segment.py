@@ -1025,6 +1025,23 @@ def test_a_dateline_wrapped_over_two_lines_stays_one():
     assert article.reporters == ["刘硕阳"] and article.body.startswith("今天是春运返程高峰")
 
 
+def test_a_dateline_wrapped_under_an_over_line_opens_the_story():
+    # Drawing order: the story before ends, then the next story's over-line and its dateline
+    # wrapped over two lines, with no blank line anywhere.
+    text = page("""
+本报讯（记者 李明）入冬以来，全市供暖运行平稳，室温
+达标率保持在较高水平。
+女子重剑世界杯西班牙站
+本报北京2月10
+日电（记者王亮）北京时间9日，女子重剑世界杯西班牙站
+的比赛全部结束，中国队获得团体亚军。
+""")
+    split = split_page(text)
+    assert split.segments[-1].reporters == ["王亮"]
+    assert split.segments[-1].body.replace("\n", "").endswith("中国队获得团体亚军。")
+    assert "供暖" not in split.segments[-1].body
+
+
 def test_a_headline_with_a_column_tag_between_two_texts_is_no_section_heading():
     # The first story is signed at its start, the second not at all, and the second's
     # headline repeats words of the first: without its column's tag it reads as a section.

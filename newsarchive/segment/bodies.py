@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..model import Artifact
-from ..text import LEAD_START_RE, SPACES, ends_sentence
+from ..text import LEAD_START_RE, SPACES, ends_sentence, han_count, text_width
 from .patterns import DATELINE_RE, DATELINE_START_RE, DATELINE_TAIL_RE, END_BYLINE_RE, START_BYLINE_RE
 from .types import Body, HeadUnit, Item, ItemKind, Line
 
@@ -57,11 +57,18 @@ def cut_bodies(items: list[Item], story_starts: set[int] = frozenset()
                 # does; compose reads it whole.
                 if current is not None and current.has_text() \
                         and _wrapped_dateline(item.lines[index:index + 3]) \
-                        and (index == 0 or _finished(current.text_lines()[-1].text)):
+                        and (index == 0 or _finished(current.text_lines()[-1].text)
+                             or _over_line(current.text_lines()[-1].text)):
                     current = open_body(starts_with_byline=True)
                 current = _take_text_line(line, current, open_body)
         previous_kind = item.kind
     return bodies, units
+
+
+def _over_line(text: str) -> bool:
+    """A short line with no mark of a sentence in it: a kicker over the story's dateline
+    (`女子重剑世界杯西班牙站⏎本报北京2月10⏎日电…`), not a sentence running on into it."""
+    return han_count(text) >= 4 and text_width(text) <= 24 and not any(c in text for c in "，。；、：")
 
 
 def _finished(text: str) -> bool:
