@@ -1077,6 +1077,25 @@ def test_a_block_ending_in_a_column_tag_is_a_headline_commas_and_all(head):
     assert titles(split_page(text))[-1] == "".join(head)
 
 
+@pytest.mark.parametrize("caption", [
+    ["图为市民在新建的滨河公园散步。新", "华社发"],
+    ["图为市民在新建的滨河公园散步。（新华社发）"],
+])
+def test_a_caption_ending_in_an_agency_credit_is_an_artifact(caption):
+    lines = "\n".join(caption)
+    text = page(f"""
+本报讯（记者 李明）入冬以来，全市供暖运行平稳，室
+温达标率保持在较高水平。
+{lines}
+市交通局昨日发布春运出行提示，提醒
+广大旅客错峰出行。
+""")
+    split = split_page(text)
+    assert [a.text for a in split.artifacts if a.kind == "photo-caption"] == ["".join(caption)]
+    assert all("滨河" not in segment.body for segment in split.segments)
+    assert fully_accounted(text, split)
+
+
 @pytest.mark.parametrize("credit, byline, reporters", [
     ("（据新华社）", "（据新华社）", []),
     ("（新华社记者 张三、李四）", "（新华社记者 张三、李四）", ["张三", "李四"]),

@@ -10,7 +10,7 @@ from ..text import (
     han_pairs, is_han, join_wrapped_lines, open_brackets, strip_justification_spaces, text_width, undouble_bold_text,
 )
 from .patterns import (
-    CAPTION_START_RE, COLUMN_TAG_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
+    AGENCY_CREDIT_RE, CAPTION_START_RE, COLUMN_TAG_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
     NO_HEAD_PUNCT, PHOTO_CREDIT_RE, START_BYLINE_RE, UNDER_BYLINE_RE,
 )
 from . import head_model
@@ -121,7 +121,7 @@ def _chunks(lines: list[Line | None]) -> list[list[Line]]:
         chunks[-1].append(line)
         end = END_BYLINE_RE.search(line.text)
         # A caption of one line ends with its sentence; the text read on after it is not its.
-        if UNDER_BYLINE_RE.match(line.text) or PHOTO_CREDIT_RE.search(line.text) or \
+        if UNDER_BYLINE_RE.match(line.text) or _photo_credited(chunks[-1]) or \
                 (end and (end.start() == 0 or ends_sentence(line.text[:end.start()]))) or \
                 (len(chunks[-1]) == 1 and CAPTION_START_RE.match(line.text)
                  and ends_sentence(line.text)):
@@ -134,6 +134,17 @@ def _chunks(lines: list[Line | None]) -> list[list[Line]]:
                 and not chunk[-2].text.endswith("—") and _heads_a_byline(chunk[-1:], following):
             chunks[index:index + 1] = [chunk[:-1], chunk[-1:]]
     return chunks
+
+
+def _photo_credited(lines: list[Line]) -> bool:
+    """Whether the lines end in a photo's credit; a caption's also wrapped, and an agency's
+    (`图为…草莓。新⏎华社发`)."""
+    if not lines:
+        return False
+    if not CAPTION_START_RE.match(lines[0].text):
+        return bool(PHOTO_CREDIT_RE.search(lines[-1].text))
+    tail = "".join(line.text for line in lines[-2:])
+    return bool(PHOTO_CREDIT_RE.search(tail) or AGENCY_CREDIT_RE.search(tail))
 
 
 def _headline_over_indent(chunk: list[Line]) -> list[list[Line]]:
@@ -224,7 +235,7 @@ def read_items(lines: list[Line | None], learned: bool = True,
         reads_on = bool(items) and items[-1].kind == ItemKind.TEXT \
             and _runs_on(items[-1].lines[-1], first, page_pairs, column)
         if len(chunk) <= 3 and (CAPTION_START_RE.match(first)
-                                or PHOTO_CREDIT_RE.search(chunk[-1].text)):
+                                or _photo_credited(chunk)):
             items.append(Item(ItemKind.CAPTION, chunk))
             continue
         if len(chunk) == 1 and UNDER_BYLINE_RE.match(first):
