@@ -107,6 +107,16 @@ def test_a_fake_bold_headline_wrapped_a_character_a_line_is_read_once():
     assert accounted == total
 
 
+def test_the_wrapped_end_of_a_headline_before_a_fake_bold_one_stays_with_its_headline():
+    # The second headline wraps its last word onto a line of its own; the third is drawn twice
+    # a character or two a line: the wrapped word is no part of that run.
+    doubled = "图\n图书\n书馆\n馆新\n新年\n年阅\n阅读\n读活\n活动\n动受\n受欢\n欢迎\n迎\n"
+    text = STREAM.replace("春运出行请错峰（民生\n关注）\n图书馆新年阅读活动受欢迎\n",
+                          "春运出行请错峰民生\n关注\n" + doubled)
+    assert [s.title for s in split_page(text).segments] == \
+        ["全市新建十二座城市公园", "春运出行请错峰民生关注", "图书馆新年阅读活动受欢迎"]
+
+
 def test_two_listed_headlines_glued_on_one_line_are_two():
     text = STREAM.replace("春运出行请错峰（民生\n关注）\n图书馆新年阅读活动受欢迎\n",
                           "春运出行请错峰（民生\n关注）图书馆新年阅读活动受欢迎\n")

@@ -158,6 +158,12 @@ def _undouble_wrapped(listed: list[Line], doubled: list[Line]) -> list[Line]:
             end += 1
         joined = "".join(line.text for line in listed[index:end])
         repeats = sum(1 for a, b in zip(joined, joined[1:]) if a == b)
+        # A short line whose last character the next line does not repeat is not the run's
+        # first: the end of a headline wrapped before it (`…经费遭⏎批评⏎不⏎不能⏎能以…`).
+        if end - index >= 4 and listed[index].text[-1] != listed[index + 1].text[0]:
+            out.append(listed[index])
+            index += 1
+            continue
         if end - index >= 3 and repeats * 2 >= DOUBLED_SHARE * len(joined):
             kept, dropped = [joined[0]], []
             for char in joined[1:]:
