@@ -317,10 +317,10 @@ def test_ci_corpus():
 # under what it scores, so that a change that makes recovery worse fails here. The raw text's
 # floors guard the reading of headlines listed after the stories (segment/listed.py).
 # (Session 9, all 91 articles: pdftotext found exactly 26.4%, segmentation 0.492, titles 25.3%;
-# raw 41.8%, 0.751, 48.4%.)
-CI_FLOORS = {"pdftotext": {"found_exactly": 0.22, "segmentation": 0.45, "exact_title": 0.21,
+# raw 41.8%, 0.751, 48.4%. Session 10: pdftotext 27.5%, 0.495, 25.3%; raw 46.2%, 0.803, 49.5%.)
+CI_FLOORS = {"pdftotext": {"found_exactly": 0.23, "segmentation": 0.45, "exact_title": 0.21,
                            "review_catch": 0.45},
-             "raw": {"found_exactly": 0.36, "segmentation": 0.70, "exact_title": 0.40,
+             "raw": {"found_exactly": 0.41, "segmentation": 0.75, "exact_title": 0.44,
                      "review_catch": 0.35}}
 # … and ceilings: the review list must not fill with right articles (raw: 8% on this set).
 CI_CEILINGS = {"raw": {"review_false_flag": 0.25}}
