@@ -448,7 +448,7 @@ def test_writes_manifest_shards_and_lunr(tmp_path):
     chars = {}
     for number in range(manifest["charsShards"]):
         _, shard = read_script(search / f"chars-{number}.js")
-        chars.update(split_shard(json.dumps(shard, ensure_ascii=False)))
+        chars.update(split_shard(script_value((search / f"chars-{number}.js").read_text())))
         assert all(term_shard(term, manifest["charsShards"]) == number
                    for term in shard["terms"].split(" "))
     assert all(len(term) == 1 and han.fullmatch(term) for term in chars)
@@ -659,6 +659,24 @@ def test_a_new_day_at_the_end_changes_exactly_the_files_that_differ(tmp_path, mo
     assert set(output.changed) == differing(before, cold)
     assert {"search/facets-dates.js", "search/manifest.js"} <= set(output.changed)
     assert parse_script_text(cold["search/manifest.js"].decode())["documents"] == 123
+
+
+@pytest.mark.parametrize("known, docs_per_shard", [(101, 2), (120, 3), (119, 1)])
+def test_a_new_days_postings_go_in_front_of_the_shards_as_text(tmp_path, monkeypatch, known,
+                                                              docs_per_shard):
+    """Articles added after all the others are encoded as a cold build's chunk and put in
+    front of each term's postings: no shard is split into postings and spliced."""
+    articles = sorted(generated_articles(known + 12, seed=3), key=lambda a: a.id)
+    new_day = [replace(article, id=f"2099-01-01-a01-{n:02d}", date=dt.date(2099, 1, 1))
+               for n, article in enumerate(articles[known:])]
+    monkeypatch.setattr("newsarchive.search.index.splice_shard",
+                        lambda *args: pytest.fail("a shard spliced"))
+    before, output, cold = rebuild(tmp_path, articles[:known], articles[:known] + new_day,
+                                   monkeypatch, postings_per_shard=350,
+                                   docs_per_shard=docs_per_shard)
+    assert set(output.changed) == differing(before, cold)
+    shards = parse_script_text(cold["search/manifest.js"].decode())["indexShards"]
+    assert sum(name.startswith("search/index-") for name in output.changed) > shards // 4
 
 
 @pytest.mark.parametrize("day, extended", [

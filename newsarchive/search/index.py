@@ -29,9 +29,9 @@ from ..model import Article, Site
 from ..urls import article_path
 from ..workers import Runner
 from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, TABLE_FIELD, Section,
-                     ShardPostings, data_name, encode_chunk, join_newer, length_table, partition,
-                     script_text, shard_count, shard_script, splice_shard,
-                     split_shard, term_shard)
+                     ShardPostings, add_newer, data_name, encode_chunk, join_newer, length_table,
+                     partition, script_text, shard_count, shard_script, splice_shard,
+                     split_shard, term_shard, wrap_script)
 from .state import IndexState, StalePrevious, changed_refs, file_digest, read_previous
 from .tokenize import CodePoints, TokenKeys, han_keys, token_keys
 from .variants import TABLE_VERSION, traditional_pairs, variant_shard_count, variant_shards
@@ -493,6 +493,15 @@ def index_chunk(articles: list[Article], first_ref: int, docs_per_shard: int) ->
     """Both kinds of index and the document files (whole ones: first_ref and len(articles)
     are multiples of docs_per_shard, but at the end) of consecutive articles."""
     docs = [document(article) for article in articles]
+    numbers = range(first_ref // docs_per_shard,
+                    math.ceil((first_ref + len(docs)) / docs_per_shard))
+    return docs_files(docs, numbers, docs_per_shard, first_ref), encode_documents(docs, first_ref)
+
+
+def encode_documents(docs: list[dict], first_ref: int
+                     ) -> dict[str, tuple[dict[str, list[Section]], list[int], list]]:
+    """Both kinds of index of consecutive documents numbered from first_ref: per kind, each
+    term's sections (encode_chunk), the documents' posting counts and their field lengths."""
     texts = CodePoints.of([text for doc in docs for text in field_texts(doc)])
     by_kind = {}
     for kind, find_terms in KINDS.items():
@@ -500,9 +509,7 @@ def index_chunk(articles: list[Article], first_ref: int, docs_per_shard: int) ->
         lengths = field_lengths(docs, found)
         sections, postings = encode_chunk(found, lengths, first_ref)
         by_kind[kind] = (sections, postings, lengths.tolist())
-    numbers = range(first_ref // docs_per_shard,
-                    math.ceil((first_ref + len(docs)) / docs_per_shard))
-    return docs_files(docs, numbers, docs_per_shard, first_ref), by_kind
+    return by_kind
 
 
 @dataclass
@@ -593,15 +600,23 @@ def update_index(state: IndexState, docs: Sequence[dict], refs: list[int], previ
     None (and none made) if the shards must change or a previous file is missing or not the
     one the state describes."""
     built, made = BuiltIndex({}, {}, {}, {}), {}
+    known = len(state.ids)
     try:
-        old_docs: dict[int, dict] = {}
-        for number in sorted({ref // docs_per_shard for ref in refs if ref < len(state.ids)}):
-            for at, doc in enumerate(read_previous(previous, f"docs-{number}", state)):
-                old_docs[number * docs_per_shard + at] = doc
-        for kind in KINDS:
-            if not update_kind(built, made, kind, state, docs, refs, old_docs, previous,
-                               postings_per_shard):
-                return None
+        if refs and refs[0] >= known:  # documents added after all the others: a new day
+            for kind, (sections, counts, lengths) in encode_documents(docs[known:],
+                                                                      known).items():
+                if not append_kind(built, made, kind, state, sections, counts, lengths,
+                                   previous, postings_per_shard):
+                    return None
+        else:
+            old_docs: dict[int, dict] = {}
+            for number in sorted({ref // docs_per_shard for ref in refs if ref < known}):
+                for at, doc in enumerate(read_previous(previous, f"docs-{number}", state)):
+                    old_docs[number * docs_per_shard + at] = doc
+            for kind in KINDS:
+                if not update_kind(built, made, kind, state, docs, refs, old_docs, previous,
+                                   postings_per_shard):
+                    return None
     except StalePrevious:
         return None
     files.update(made)
@@ -653,6 +668,35 @@ def update_kind(built: BuiltIndex, made: dict[str, bytes], kind: str, state: Ind
     made.update(length_files(kind, lengths, sorted({ref // LENGTHS_PER_FILE for ref in refs})))
     built.postings[kind], built.lengths[kind], built.shards[kind] = counts, lengths, shards
     built.totals[kind] = totals
+    return True
+
+
+def append_kind(built: BuiltIndex, made: dict[str, bytes], kind: str, state: IndexState,
+                sections: dict[str, list[Section]], counts: list[int], lengths: list,
+                previous: Path, postings_per_shard: int) -> bool:
+    """Add to `built` one kind's counts with those of the documents numbered after the
+    state's (`sections`, `counts` and `lengths`: encode_documents), and to `made` the length
+    tables they are in and the shards of their terms; False if its shards must change.
+
+    Their postings go in front of each term's, as a cold build joins its chunks: a shard is
+    changed as text (add_newer), the postings it holds already kept as they are."""
+    known, shards = len(state.ids), state.shards[kind]
+    all_counts, all_lengths = state.postings[kind] + counts, state.lengths[kind] + lengths
+    if shard_count(sum(all_counts), postings_per_shard) != shards:
+        return False
+    by_shard: dict[int, dict[str, list[Section]]] = {}
+    for term, newer in sections.items():
+        by_shard.setdefault(term_shard(term, shards), {})[term] = newer
+    for number in sorted(by_shard):
+        name = f"{kind}-{number}"
+        text = add_newer(read_previous(previous, name, state, parse=False), by_shard[number])
+        made[data_name(name)] = wrap_script(name, text).encode("utf-8")
+    made.update(length_files(kind, all_lengths, range(
+        known // LENGTHS_PER_FILE, math.ceil(len(all_lengths) / LENGTHS_PER_FILE))))
+    built.postings[kind], built.lengths[kind], built.shards[kind] = \
+        all_counts, all_lengths, shards
+    built.totals[kind] = [total + added for total, added in zip(state.totals[kind],
+                                                                field_totals(lengths))]
     return True
 
 

@@ -54,6 +54,8 @@ FIELD_END = "."  # between the fields of a postings string
 EXTRAS = "~"     # before a field's term frequencies over 1
 LENGTHS = "!"    # before a short field's lengths
 SHALLOW = 64     # postings before a change read one by one; past them a field is read whole
+# An index shard's JSON text around its postings strings and its terms (shard_value).
+SHARD_START, SHARD_MIDDLE, SHARD_END = '{"postings":"', '","terms":"', '"}'
 
 
 class Varints(dict):
@@ -112,17 +114,28 @@ def parse_script_text(text: str) -> object:
 
 def shard_script(name: str, terms: list[str], fragments: dict[str, str]) -> str:
     """An index shard's script, from its terms (sorted) and their postings strings."""
-    # Terms are Han characters, letters and digits (tokenize.py): a space never occurs in one.
-    return script_text(name, {"terms": " ".join(terms),
-                              "postings": " ".join(fragments[term] for term in terms)})
+    return wrap_script(name, shard_value(terms, [fragments[term] for term in terms]))
+
+
+def shard_value(terms: list[str], postings: list[str]) -> str:
+    """An index shard's JSON text: its terms (sorted) and, in their order, their postings
+    strings; what script_text() writes for {"terms": …, "postings": …}."""
+    # Terms are Han characters, letters and digits (tokenize.py), postings plain ASCII: a
+    # space occurs in neither, and JSON and wrap_script() leave both as they are.
+    return f"{SHARD_START}{' '.join(postings)}{SHARD_MIDDLE}{' '.join(terms)}{SHARD_END}"
+
+
+def shard_parts(text: str) -> tuple[list[str], list[str]]:
+    """The terms and their postings strings of a shard's JSON text (shard_value), as text:
+    a new day rewrites thousands of shards, and a JSON parse and dump of each would cost
+    more than the rest of its update."""
+    postings, _, terms = text[len(SHARD_START):-len(SHARD_END)].partition(SHARD_MIDDLE)
+    return (terms.split(" "), postings.split(" ")) if terms else ([], [])
 
 
 def split_shard(text: str) -> dict[str, str]:
     """Term -> postings string of a shard's JSON text as shard_script() writes it."""
-    shard = json.loads(text)
-    if not shard["terms"]:
-        return {}
-    return dict(zip(shard["terms"].split(" "), shard["postings"].split(" "), strict=True))
+    return dict(zip(*shard_parts(text), strict=True))
 
 
 def length_table(lengths: list[int]) -> str:
@@ -306,6 +319,21 @@ def join_newer(older: str | None, newer: list[Section]) -> str:
         by_field[number] = text if old_text is None else \
             join_fields(text, old_text, number, oldest)
     return FIELD_END.join(by_field[number] for number in sorted(by_field))
+
+
+def add_newer(text: str, newer: dict[str, list[Section]]) -> str:
+    """A shard's JSON text (shard_value) with, per term of `newer`, the sections of documents
+    numbered after all of the shard's put in front of its postings (join_newer), a term new
+    to the shard in its place; the other terms' postings are kept as they are."""
+    terms, postings = shard_parts(text)
+    for term in sorted(newer):
+        at = bisect.bisect_left(terms, term)
+        if at < len(terms) and terms[at] == term:
+            postings[at] = join_newer(postings[at], newer[term])
+        else:
+            terms.insert(at, term)
+            postings.insert(at, join_newer(None, newer[term]))
+    return shard_value(terms, postings)
 
 
 def join_fields(newer: str, older: str, number: int, oldest: int) -> str:
