@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +31,8 @@ from ..urls import article_path
 from ..workers import Runner
 from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, TABLE_FIELD, Section,
                      ShardPostings, add_newer, data_name, encode_chunk, join_newer, length_table,
-                     partition, script_text, shard_count, shard_script, splice_shard,
-                     split_shard, term_shard, wrap_script)
+                     partition, registered, script_text, shard_count, shard_script,
+                     splice_shard, split_shard, term_shard)
 from .state import IndexState, StalePrevious, changed_refs, file_digest, read_previous
 from .tokenize import CodePoints, TokenKeys, han_keys, token_keys
 from .variants import TABLE_VERSION, traditional_pairs, variant_shard_count, variant_shards
@@ -333,7 +334,7 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     changed file as soon as it is made (SearchOutput.written names them), instead of `changed`.
     """
     lunr_script = find_lunr_script(lunr_candidates(site.config.root))
-    articles = sorted(site.articles, key=lambda a: a.id)
+    articles = sorted(site.articles, key=attrgetter("id"))
     docs = Documents(articles)
     topics = [t.name for t in site.config.topics]
     variant_files = variant_shard_count(len(docs))
@@ -690,7 +691,7 @@ def append_kind(built: BuiltIndex, made: dict[str, bytes], kind: str, state: Ind
     for number in sorted(by_shard):
         name = f"{kind}-{number}"
         text = add_newer(read_previous(previous, name, state, parse=False), by_shard[number])
-        made[data_name(name)] = wrap_script(name, text).encode("utf-8")
+        made[data_name(name)] = registered(name, text).encode("utf-8")
     made.update(length_files(kind, all_lengths, range(
         known // LENGTHS_PER_FILE, math.ceil(len(all_lengths) / LENGTHS_PER_FILE))))
     built.postings[kind], built.lengths[kind], built.shards[kind] = \

@@ -98,6 +98,12 @@ def wrap_script(name: str, data: str) -> str:
     # `<` only occurs inside JSON strings: escaping it keeps `</script>` and `<!--` inert even if
     # the data is ever inlined; U+2028/2029 are line breaks to older JavaScript parsers.
     data = data.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return registered(name, data)
+
+
+def registered(name: str, data: str) -> str:
+    """The script registering the JSON text `data` as it is: wrap_script() for a text known to
+    hold nothing it escapes."""
     return (f"window.{SCRIPT_GLOBAL}=window.{SCRIPT_GLOBAL}||{{}};\n"
             f"window.{SCRIPT_GLOBAL}[{json.dumps(name)}]={data};\n")
 
@@ -114,14 +120,15 @@ def parse_script_text(text: str) -> object:
 
 def shard_script(name: str, terms: list[str], fragments: dict[str, str]) -> str:
     """An index shard's script, from its terms (sorted) and their postings strings."""
-    return wrap_script(name, shard_value(terms, [fragments[term] for term in terms]))
+    return registered(name, shard_value(terms, [fragments[term] for term in terms]))
 
 
 def shard_value(terms: list[str], postings: list[str]) -> str:
     """An index shard's JSON text: its terms (sorted) and, in their order, their postings
     strings; what script_text() writes for {"terms": …, "postings": …}."""
     # Terms are Han characters, letters and digits (tokenize.py), postings plain ASCII: a
-    # space occurs in neither, and JSON and wrap_script() leave both as they are.
+    # space occurs in neither, and JSON and wrap_script() leave both as they are (a shard's
+    # script is registered() as it is: escaping thousands of them would find nothing).
     return f"{SHARD_START}{' '.join(postings)}{SHARD_MIDDLE}{' '.join(terms)}{SHARD_END}"
 
 
