@@ -41,6 +41,9 @@ FORMAT_VERSION = 7
 POSTINGS_PER_SHARD = 4000  # about 8 KB of script per index shard
 LENGTHS_PER_FILE = 16384   # documents per length table: about 34 KB; a broad query needs them
                            # all, and each file from file:// costs a few ms however small
+# A document's tokens per field, as the state keeps them: one array per kind of index, not a list
+# per document (pickled at every build, 60,000 small lists took most of the state's time).
+LENGTH_TYPE = np.int32
 DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candidates a phrase
                            # check reads, come from anywhere in the archive
 PARALLEL_FROM = 3000       # documents; below this, starting processes costs more than it saves
@@ -458,20 +461,19 @@ def docs_files(docs: Sequence[dict], numbers: Iterable[int], docs_per_shard: int
     return files
 
 
-def length_files(kind: str, lengths: list[list[int]], numbers: Iterable[int]) -> dict[str, bytes]:
+def length_files(kind: str, lengths: np.ndarray, numbers: Iterable[int]) -> dict[str, bytes]:
     """The length tables `numbers` of one kind of index, by site-relative path."""
     files = {}
     for number in numbers:
         name = f"lengths-{kind}-{number}"
-        table = lengths[number * LENGTHS_PER_FILE:(number + 1) * LENGTHS_PER_FILE]
-        files[data_name(name)] = script_text(
-            name, length_table([doc[TABLE_FIELD] for doc in table])).encode("utf-8")
+        table = lengths[number * LENGTHS_PER_FILE:(number + 1) * LENGTHS_PER_FILE, TABLE_FIELD]
+        files[data_name(name)] = script_text(name, length_table(table.tolist())).encode("utf-8")
     return files
 
 
-def field_totals(lengths: list[list[int]]) -> list[int]:
+def field_totals(lengths: np.ndarray) -> list[int]:
     """Per field, the sum of the documents' lengths."""
-    return [sum(doc_lengths[n] for doc_lengths in lengths) for n in range(len(FIELDS))]
+    return lengths.sum(axis=0, dtype=np.int64).tolist()
 
 
 def field_lengths(docs: list[dict], found: TokenKeys) -> np.ndarray:
@@ -487,7 +489,8 @@ def field_lengths(docs: list[dict], found: TokenKeys) -> np.ndarray:
 
 # Of the articles numbered from first_ref: their document files, and per kind of index each
 # term's sections (encode_chunk), the articles' posting counts and their field lengths.
-ChunkIndex = tuple[dict[str, bytes], dict[str, tuple[dict[str, list[Section]], list[int], list]]]
+ChunkIndex = tuple[dict[str, bytes],
+                   dict[str, tuple[dict[str, list[Section]], list[int], np.ndarray]]]
 
 
 def index_chunk(articles: list[Article], first_ref: int, docs_per_shard: int) -> ChunkIndex:
@@ -500,7 +503,7 @@ def index_chunk(articles: list[Article], first_ref: int, docs_per_shard: int) ->
 
 
 def encode_documents(docs: list[dict], first_ref: int
-                     ) -> dict[str, tuple[dict[str, list[Section]], list[int], list]]:
+                     ) -> dict[str, tuple[dict[str, list[Section]], list[int], np.ndarray]]:
     """Both kinds of index of consecutive documents numbered from first_ref: per kind, each
     term's sections (encode_chunk), the documents' posting counts and their field lengths."""
     texts = CodePoints.of([text for doc in docs for text in field_texts(doc)])
@@ -509,7 +512,7 @@ def encode_documents(docs: list[dict], first_ref: int
         found = find_terms(texts)
         lengths = field_lengths(docs, found)
         sections, postings = encode_chunk(found, lengths, first_ref)
-        by_kind[kind] = (sections, postings, lengths.tolist())
+        by_kind[kind] = (sections, postings, lengths.astype(LENGTH_TYPE))
     return by_kind
 
 
@@ -518,7 +521,7 @@ class BuiltIndex:
     """What an index build or update leaves besides its files: per-document counts."""
 
     postings: dict[str, list[int]]        # per kind, per document, its (field, term) pairs
-    lengths: dict[str, list[list[int]]]   # per kind, per document, tokens per field
+    lengths: dict[str, np.ndarray]        # per kind, per document (row), tokens per field
     totals: dict[str, list[int]]          # per kind, per field, its tokens in all documents
     shards: dict[str, int]                # per kind
 
@@ -540,7 +543,7 @@ def build_index(articles: list[Article], postings_per_shard: int, docs_per_shard
     # Per kind, per term, its sections of the chunks not yet joined, newest first.
     waiting: dict[str, dict[str, list[Section]]] = {kind: {} for kind in KINDS}
     counts: dict[str, list[int]] = {kind: [] for kind in KINDS}
-    lengths: dict[str, list] = {kind: [] for kind in KINDS}
+    lengths: dict[str, list[np.ndarray]] = {kind: [] for kind in KINDS}
 
     def join_waiting() -> None:
         for kind, by_term in waiting.items():
@@ -561,7 +564,7 @@ def build_index(articles: list[Article], postings_per_shard: int, docs_per_shard
                     older = by_term.get(term)
                     by_term[term] = newer if older is None else newer + older
                 counts[kind] += more_counts
-                lengths[kind] += more_lengths
+                lengths[kind].append(more_lengths)
             if number % JOIN_EVERY == 0:
                 join_waiting()
     join_waiting()
@@ -575,9 +578,9 @@ def build_index(articles: list[Article], postings_per_shard: int, docs_per_shard
             files.add(data_name(name), shard_script(
                 name, terms, {term: joined.pop(term) for term in terms}).encode("utf-8"))
         built.postings[kind], built.lengths[kind], built.shards[kind] = \
-            counts[kind], lengths[kind], shards
-        built.totals[kind] = field_totals(lengths[kind])
-        files.update(length_files(kind, lengths[kind],
+            counts[kind], np.concatenate(lengths[kind]), shards
+        built.totals[kind] = field_totals(built.lengths[kind])
+        files.update(length_files(kind, built.lengths[kind],
                                   range(math.ceil(len(articles) / LENGTHS_PER_FILE))))
     return built
 
@@ -635,14 +638,16 @@ def update_kind(built: BuiltIndex, made: dict[str, bytes], kind: str, state: Ind
     count_terms = KINDS[kind]
     old_counts, old_lengths, shards = state.postings[kind], state.lengths[kind], state.shards[kind]
     counts = old_counts[:len(docs)] + [0] * (len(docs) - len(old_counts))
-    lengths = old_lengths[:len(docs)] + [[0] * len(FIELDS)] * (len(docs) - len(old_lengths))
+    lengths = np.zeros((len(docs), len(FIELDS)), dtype=LENGTH_TYPE)
+    lengths[:len(old_lengths)] = old_lengths[:len(docs)]
     totals = list(state.totals[kind])
     added = ShardPostings()
     drop: dict[str, dict[int, set[int]]] = {}
     for ref in refs:
         new = DocTerms.of(docs[ref], count_terms)
         old = DocTerms.of(old_docs[ref], count_terms) if ref in old_docs else None
-        totals = [total - was + now for total, was, now in zip(totals, lengths[ref], new.lengths)]
+        totals = [total - was + now for total, was, now in zip(totals, lengths[ref].tolist(),
+                                                               new.lengths)]
         counts[ref], lengths[ref] = new.postings(), new.lengths
         wanted = []
         for number, now in enumerate(new.counts):
@@ -673,7 +678,7 @@ def update_kind(built: BuiltIndex, made: dict[str, bytes], kind: str, state: Ind
 
 
 def append_kind(built: BuiltIndex, made: dict[str, bytes], kind: str, state: IndexState,
-                sections: dict[str, list[Section]], counts: list[int], lengths: list,
+                sections: dict[str, list[Section]], counts: list[int], lengths: np.ndarray,
                 previous: Path, postings_per_shard: int) -> bool:
     """Add to `built` one kind's counts with those of the documents numbered after the
     state's (`sections`, `counts` and `lengths`: encode_documents), and to `made` the length
@@ -682,7 +687,8 @@ def append_kind(built: BuiltIndex, made: dict[str, bytes], kind: str, state: Ind
     Their postings go in front of each term's, as a cold build joins its chunks: a shard is
     changed as text (add_newer), the postings it holds already kept as they are."""
     known, shards = len(state.ids), state.shards[kind]
-    all_counts, all_lengths = state.postings[kind] + counts, state.lengths[kind] + lengths
+    all_counts = state.postings[kind] + counts
+    all_lengths = np.concatenate((state.lengths[kind], lengths))
     if shard_count(sum(all_counts), postings_per_shard) != shards:
         return False
     by_shard: dict[int, dict[str, list[Section]]] = {}

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .shards import data_name, script_value
 
 
@@ -26,7 +28,7 @@ class IndexState:
     hashes: list[bytes]                   # per document, article_hash() of its article
     facet_keys: list[bytes]               # per document, facet_key() of its article
     postings: dict[str, list[int]]        # per kind of index, per document, its (field, term) pairs
-    lengths: dict[str, list[list[int]]]   # per kind, per document, tokens per field
+    lengths: dict[str, np.ndarray]        # per kind, per document (row), tokens per field
     totals: dict[str, list[int]]          # per kind, per field, its tokens in all documents
     shards: dict[str, int]                # per kind, its number of shards
     digests: dict[str, bytes]             # site-relative data file -> file_digest() of its bytes
