@@ -5,7 +5,9 @@ the one the state describes before anything is built on it."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import operator
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +44,8 @@ def changed_refs(state: IndexState, ids: list[str], hashes: list[bytes]) -> list
     """Refs whose document differs from the cached one, or None if refs themselves moved."""
     if ids[:len(state.ids)] != state.ids:
         return None  # an article removed or inserted before the end renumbers the rest
-    changed = [ref for ref, (old, new) in enumerate(zip(state.hashes, hashes)) if old != new]
+    # Compared in C (map, compress): an edit's build compares tens of thousands of digests.
+    changed = list(itertools.compress(itertools.count(), map(operator.ne, state.hashes, hashes)))
     return changed + list(range(len(state.ids), len(ids)))
 
 
