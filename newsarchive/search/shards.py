@@ -11,7 +11,8 @@ in that field. Body lengths live in length tables of their own (lengths-KIND-N, 
 document), so an edit of an article's text rewrites only the shards of the terms whose counts it
 changed and one table, not every shard of every term it holds; the short fields' lengths change
 only with their terms, so they stay inline. Newest first, a new day's postings go in front of
-each run and the rest is kept as text (join_fields); runs are read and written whole.
+each run and the rest is kept as text (join_fields, add_newer); an edit writes again only the
+postings from the newest ref it changes to the oldest (splice_field).
 search-engine.js turns these into lunr's BM25 weights when a query scores them.
 """
 
@@ -53,7 +54,7 @@ DIGIT_VALUES = {char: value for value, char in enumerate(DIGITS + CARRIES)}
 FIELD_END = "."  # between the fields of a postings string
 EXTRAS = "~"     # before a field's term frequencies over 1
 LENGTHS = "!"    # before a short field's lengths
-SHALLOW = 64     # postings before a change read one by one; past them a field is read whole
+SHALLOW = 64     # postings before a change read one by one; past them, as arrays (splice_deep)
 # An index shard's JSON text around its postings strings and its terms (shard_value).
 SHARD_START, SHARD_MIDDLE, SHARD_END = '{"postings":"', '","terms":"', '"}'
 
