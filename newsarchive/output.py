@@ -139,16 +139,18 @@ class Staging:
 
     def write(self, rel_path: str, data: bytes) -> None:
         """Put one file in the new site; bytes equal to the previous build's are not rewritten."""
-        target = self.temp_dir / rel_path
+        # Paths as text, folders made only when missing: a new day writes thousands of search
+        # files, and pathlib's joins and a mkdir each cost as much as the writes.
+        target = os.path.join(self.temp_dir, rel_path)
+        old = os.path.join(self.out_dir, rel_path)
         try:
             if self.previous_files is not None:
                 _unlink(target)  # a link to the output's file: writing through it would change it
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if _holds(self.out_dir / rel_path, data):
-                _link_or_copy(self.out_dir / rel_path, target)
+            if _holds(old, data):
+                _in_folder(target, _link_or_copy, old, target)
                 self.unchanged.append(rel_path)
             else:
-                target.write_bytes(data)
+                _in_folder(target, _write_bytes, target, data)
                 self.written.append(rel_path)
         except OSError as exc:
             raise write_error(exc, self.out_dir) from None
@@ -320,12 +322,33 @@ def _files(root: Path) -> list[str]:
     return sorted(found)
 
 
-def _holds(path: Path, data: bytes) -> bool:
+def _holds(path: Path | str, data: bytes) -> bool:
     """Whether the file exists with exactly these bytes (size first: most changes differ there)."""
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return False
+
+
+def _write_bytes(path: str, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
+def _in_folder(path: str, make, *args) -> None:
+    """make(*args), which creates the file `path`, first making its folder if it is missing
+    (only then: most files go where files already are)."""
+    try:
+        make(*args)
+    except FileNotFoundError:
+        folder = os.path.dirname(path)
+        if os.path.isdir(folder):
+            raise  # what is missing is not the folder
+        os.makedirs(folder, exist_ok=True)
+        make(*args)
 
 
 def _link_or_copy(old: Path | str, new: Path | str) -> None:
@@ -356,12 +379,11 @@ def _exchange(a: Path, b: Path) -> None:
 
 def _catch_up(folder: Path, out_dir: Path, stale: list[str]) -> None:
     """Make the files `stale` of a copy of the output the output's again (hard links)."""
-    for rel in stale:
-        _unlink(folder / rel)
-        source = out_dir / rel
-        if source.is_file():
-            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(source, folder / rel)
+    for rel in stale:  # thousands after a new day: paths as text (see Staging.write)
+        target, source = os.path.join(folder, rel), os.path.join(out_dir, rel)
+        _unlink(target)
+        if os.path.isfile(source):
+            _in_folder(target, _link_or_copy, source, target)
         else:
             _remove_empty_parents(folder, rel)
 

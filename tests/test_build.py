@@ -20,6 +20,7 @@ from newsarchive.config import load_config
 from newsarchive.errors import ArchiveError
 from newsarchive.frontmatter import dump_article
 from newsarchive.content import load_articles
+from newsarchive import output
 from newsarchive.output import BuildLock
 
 from .conftest import FIXTURE_CONTENT, ROOT, run_cli
@@ -219,16 +220,16 @@ def test_write_failures_fail_clearly_and_keep_the_old_site(site, monkeypatch, co
     config = site / "site.yaml"  # a new title changes every page, so every page is written
     config.write_text(config.read_text(encoding="utf-8").replace("title: 西宁晚报数字档案",
                                                                  "title: 新标题"), encoding="utf-8")
-    real_write = Path.write_bytes
+    real_write = output._write_bytes
     calls = []
 
-    def failing_write(self, data):
-        calls.append(self)
+    def failing_write(path, data):
+        calls.append(path)
         if len(calls) > 5:
-            raise OSError(code, os.strerror(code), str(self))
-        return real_write(self, data)
+            raise OSError(code, os.strerror(code), str(path))
+        return real_write(path, data)
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    monkeypatch.setattr(output, "_write_bytes", failing_write)
     with pytest.raises(ArchiveError, match=message) as caught:
         build(site)
     assert "previous site is unchanged" in str(caught.value)

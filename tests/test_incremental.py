@@ -241,6 +241,25 @@ def test_a_context_value_of_unknown_type_is_refused():
         Fingerprints(b"key", {}).page("p.html", "t.html", {"value": object()})
 
 
+def test_opencc_s_table_is_kept_in_the_cache_and_taken_from_it(site, monkeypatch):
+    from newsarchive.search import variants
+    build(site)
+    cache = buildcache.BuildCache(site, site / "content", (site / "_site").resolve())
+    table = cache.load("variants", dict, variants.TABLE_VERSION.encode())
+    assert table == variants.simplified_of() and len(table) > 1000
+    # A process that has not made the table (the next build's search process) takes the cache's.
+    monkeypatch.setattr(variants, "_given", None)
+    for made in (variants.simplified_of, variants._translation, variants.simplified_points):
+        made.cache_clear()
+    monkeypatch.setattr(variants.opencc, "OpenCC", lambda *args: pytest.fail("converted again"))
+    add_articles(site / "content", 2, first=500)
+    build(site)
+    assert variants.simplified_of() == table
+    monkeypatch.undo()
+    build(site, out="_cold")
+    assert tree(site / "_site") == tree(site / "_cold")
+
+
 def test_cached_articles_from_other_parsing_code_are_parsed_again(site, monkeypatch):
     from newsarchive import buildcache
     from newsarchive.content import ContentCache

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import operator
 import pickle
 import random
 import re
@@ -20,7 +21,7 @@ from newsarchive.errors import ArchiveError
 from newsarchive.model import Article, Site
 from lunr.builder import Builder
 
-from newsarchive.search import (FIELD_BOOSTS, CodePoints, SearchOutput, document, facets,
+from newsarchive.search import (FIELD_BOOSTS, FIELDS, CodePoints, SearchOutput, document, facets,
                                 find_lunr_script, fold, han_keys, parse_script_text, plain_body,
                                 script_text, search_output, shard_script, token_keys, tokenize,
                                 write_search_data)
@@ -28,7 +29,7 @@ from newsarchive.search import IndexState
 from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, article_hash,
                                       field_texts, lunr_candidates, runs)
 from newsarchive.search.shards import (FIELD_END, FIELD_MASK, FREQUENCY_SHIFT, REF_SHIFT,
-                                       ShardPostings, field_columns, field_text, partition, posting, read_varints, script_value, shard_count,
+                                       ShardPostings, field_text, partition, posting, read_varints, script_value, shard_count,
                                        splice_postings, splice_shard, split_shard, term_shard,
                                        varint_text, varints)
 from newsarchive.search.tokenize import HAN
@@ -274,11 +275,18 @@ def fragments_of(postings: ShardPostings) -> dict[str, str]:
 
 
 def read_fields(text: str) -> dict[int, list[tuple[int, int, int]]]:
-    """field -> its postings (ref, term frequency, length), newest first, of a postings string."""
+    """field -> its postings (ref, term frequency, length), newest first, of a postings string
+    (the body's lengths 0: they are in the length tables)."""
     fields = {}
     for section in filter(None, text.split(FIELD_END)):
-        number, *columns = field_columns(section)
-        fields[number] = list(zip(*columns))
+        main, _, lengths = section.partition("!")
+        steps, _, extras = main.partition("~")
+        number, *steps = read_varints(steps)
+        refs = list(itertools.accumulate((step >> 1 for step in steps), operator.sub))
+        more = iter(read_varints(extras))
+        frequencies = [next(more) + 2 if step & 1 else 1 for step in steps]
+        lengths = read_varints(lengths) if number != FIELDS.index("body") else [0] * len(refs)
+        fields[number] = list(zip(refs, frequencies, lengths))
     return fields
 
 
@@ -316,8 +324,14 @@ SPLICES = [
 ]
 
 
+@pytest.fixture(params=[64, 0], ids=["shallow", "deep"])
+def shallow(request, monkeypatch):
+    """Splices read the postings before a change one by one, or (0) as arrays (splice_deep)."""
+    monkeypatch.setattr("newsarchive.search.shards.SHALLOW", request.param)
+
+
 @pytest.mark.parametrize("entry, drop, added, spliced", SPLICES)
-def test_splice_postings(entry, drop, added, spliced):
+def test_splice_postings(entry, drop, added, spliced, shallow):
     result = splice_postings(encoded(entry), drop,
                              {number: packed(*triples) for number, triples in added.items()})
     assert result == encoded(spliced)
@@ -325,7 +339,7 @@ def test_splice_postings(entry, drop, added, spliced):
                                    for number, triples in spliced.items()}
 
 
-def test_splicing_a_document_out_and_back_restores_the_shard():
+def test_splicing_a_document_out_and_back_restores_the_shard(shallow):
     docs = [document(a) for a in generated_articles(30)]
     postings = ShardPostings()
     for ref, doc in enumerate(docs):
@@ -448,7 +462,7 @@ def test_writes_manifest_shards_and_lunr(tmp_path):
     chars = {}
     for number in range(manifest["charsShards"]):
         _, shard = read_script(search / f"chars-{number}.js")
-        chars.update(split_shard(json.dumps(shard, ensure_ascii=False)))
+        chars.update(split_shard(script_value((search / f"chars-{number}.js").read_text())))
         assert all(term_shard(term, manifest["charsShards"]) == number
                    for term in shard["terms"].split(" "))
     assert all(len(term) == 1 and han.fullmatch(term) for term in chars)
@@ -620,7 +634,7 @@ def test_a_no_op_rebuild_changes_nothing(tmp_path, monkeypatch):
     assert output.names == sorted(cold)
 
 
-def test_an_edit_changes_exactly_the_files_that_differ(tmp_path, monkeypatch):
+def test_an_edit_changes_exactly_the_files_that_differ(tmp_path, monkeypatch, shallow):
     articles = generated_articles(120)
     changed_articles = edited(articles, 40, "\n\n新增段落：冰雪嘉年华Ｘ２０２５开幕。")
     before, output, cold = rebuild(tmp_path, articles, changed_articles, monkeypatch,
@@ -659,6 +673,24 @@ def test_a_new_day_at_the_end_changes_exactly_the_files_that_differ(tmp_path, mo
     assert set(output.changed) == differing(before, cold)
     assert {"search/facets-dates.js", "search/manifest.js"} <= set(output.changed)
     assert parse_script_text(cold["search/manifest.js"].decode())["documents"] == 123
+
+
+@pytest.mark.parametrize("known, docs_per_shard", [(101, 2), (120, 3), (119, 1)])
+def test_a_new_days_postings_go_in_front_of_the_shards_as_text(tmp_path, monkeypatch, known,
+                                                              docs_per_shard):
+    """Articles added after all the others are encoded as a cold build's chunk and put in
+    front of each term's postings: no shard is split into postings and spliced."""
+    articles = sorted(generated_articles(known + 12, seed=3), key=lambda a: a.id)
+    new_day = [replace(article, id=f"2099-01-01-a01-{n:02d}", date=dt.date(2099, 1, 1))
+               for n, article in enumerate(articles[known:])]
+    monkeypatch.setattr("newsarchive.search.index.splice_shard",
+                        lambda *args: pytest.fail("a shard spliced"))
+    before, output, cold = rebuild(tmp_path, articles[:known], articles[:known] + new_day,
+                                   monkeypatch, postings_per_shard=350,
+                                   docs_per_shard=docs_per_shard)
+    assert set(output.changed) == differing(before, cold)
+    shards = parse_script_text(cold["search/manifest.js"].decode())["indexShards"]
+    assert sum(name.startswith("search/index-") for name in output.changed) > shards // 4
 
 
 @pytest.mark.parametrize("day, extended", [
@@ -718,7 +750,7 @@ def test_an_edit_of_what_filters_read_rewrites_the_facets(tmp_path):
 
 
 @pytest.mark.parametrize("removed", [0, 59, 120])
-def test_a_deletion_changes_exactly_the_files_that_differ(tmp_path, removed):
+def test_a_deletion_changes_exactly_the_files_that_differ(tmp_path, removed, shallow):
     articles = sorted(generated_articles(121), key=lambda a: a.id)
     before, output, cold = rebuild(tmp_path, articles, articles[:removed] + articles[removed + 1:],
                                    postings_per_shard=500, docs_per_shard=3)
@@ -726,7 +758,7 @@ def test_a_deletion_changes_exactly_the_files_that_differ(tmp_path, removed):
     assert "search/docs-40.js" in before and "search/docs-40.js" not in output.names
 
 
-def test_an_article_inserted_before_the_end_gives_the_cold_output(tmp_path):
+def test_an_article_inserted_before_the_end_gives_the_cold_output(tmp_path, shallow):
     articles = sorted(generated_articles(60), key=lambda a: a.id)
     before, output, cold = rebuild(tmp_path, articles[1:], articles)
     assert set(output.changed) == differing(before, cold)

@@ -19,6 +19,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
@@ -29,9 +30,9 @@ from ..model import Article, Site
 from ..urls import article_path
 from ..workers import Runner
 from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, TABLE_FIELD, Section,
-                     ShardPostings, data_name, encode_chunk, join_newer, length_table, partition,
-                     script_text, shard_count, shard_script, splice_shard,
-                     split_shard, term_shard)
+                     ShardPostings, add_newer, data_name, encode_chunk, join_newer, length_table,
+                     partition, registered, script_text, shard_count, shard_script,
+                     splice_shard, split_shard, term_shard)
 from .state import IndexState, StalePrevious, changed_refs, file_digest, read_previous
 from .tokenize import CodePoints, TokenKeys, han_keys, token_keys
 from .variants import TABLE_VERSION, traditional_pairs, variant_shard_count, variant_shards
@@ -40,6 +41,9 @@ FORMAT_VERSION = 7
 POSTINGS_PER_SHARD = 4000  # about 8 KB of script per index shard
 LENGTHS_PER_FILE = 16384   # documents per length table: about 34 KB; a broad query needs them
                            # all, and each file from file:// costs a few ms however small
+# A document's tokens per field, as the state keeps them: one array per kind of index, not a list
+# per document (pickled at every build, 60,000 small lists took most of the state's time).
+LENGTH_TYPE = np.int32
 DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candidates a phrase
                            # check reads, come from anywhere in the archive
 PARALLEL_FROM = 3000       # documents; below this, starting processes costs more than it saves
@@ -333,14 +337,14 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     changed file as soon as it is made (SearchOutput.written names them), instead of `changed`.
     """
     lunr_script = find_lunr_script(lunr_candidates(site.config.root))
-    articles = sorted(site.articles, key=lambda a: a.id)
+    articles = sorted(site.articles, key=attrgetter("id"))
     docs = Documents(articles)
     topics = [t.name for t in site.config.topics]
     variant_files = variant_shard_count(len(docs))
     key = (code_version(), TABLE_VERSION, variant_files, postings_per_shard, docs_per_shard,
            LENGTHS_PER_FILE, tuple(topics))
     state = state if previous is not None and state is not None and state.key == key else None
-    ids = [a.id for a in articles]
+    ids = list(map(attrgetter("id"), articles))
     hashes, facet_keys = article_digests(articles, ids, state, changed_ids)
     refs = changed_refs(state, ids, hashes) if state else None
     old_digests = state.digests if state else {}
@@ -360,8 +364,8 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
             # Workers cannot start where the main script re-runs its work on import (no
             # `if __name__ == "__main__"`): the same output from this process alone.
             index = build_index(articles, postings_per_shard, docs_per_shard, 1, runner, files)
-    dates = [a.date for a in articles if a.date]
-    months = [min(dates).isoformat()[:7], max(dates).isoformat()[:7]] if dates else []
+    days = set(map(attrgetter("date"), articles)) - {None}  # one pass in C: an edit's build
+    months = [min(days).isoformat()[:7], max(days).isoformat()[:7]] if days else []
     manifest = {
         "format": FORMAT_VERSION,
         "documents": len(docs),
@@ -375,7 +379,7 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
         "docsPerShard": docs_per_shard,
         "lengthsPerFile": LENGTHS_PER_FILE,
         "topics": topics,
-        "years": sorted({a.date.year for a in articles if a.date}, reverse=True),
+        "years": sorted({day.year for day in days}, reverse=True),
         "months": months,
         "facets": list(FACET_KINDS),
         "variantShards": variant_files,
@@ -457,20 +461,19 @@ def docs_files(docs: Sequence[dict], numbers: Iterable[int], docs_per_shard: int
     return files
 
 
-def length_files(kind: str, lengths: list[list[int]], numbers: Iterable[int]) -> dict[str, bytes]:
+def length_files(kind: str, lengths: np.ndarray, numbers: Iterable[int]) -> dict[str, bytes]:
     """The length tables `numbers` of one kind of index, by site-relative path."""
     files = {}
     for number in numbers:
         name = f"lengths-{kind}-{number}"
-        table = lengths[number * LENGTHS_PER_FILE:(number + 1) * LENGTHS_PER_FILE]
-        files[data_name(name)] = script_text(
-            name, length_table([doc[TABLE_FIELD] for doc in table])).encode("utf-8")
+        table = lengths[number * LENGTHS_PER_FILE:(number + 1) * LENGTHS_PER_FILE, TABLE_FIELD]
+        files[data_name(name)] = script_text(name, length_table(table.tolist())).encode("utf-8")
     return files
 
 
-def field_totals(lengths: list[list[int]]) -> list[int]:
+def field_totals(lengths: np.ndarray) -> list[int]:
     """Per field, the sum of the documents' lengths."""
-    return [sum(doc_lengths[n] for doc_lengths in lengths) for n in range(len(FIELDS))]
+    return lengths.sum(axis=0, dtype=np.int64).tolist()
 
 
 def field_lengths(docs: list[dict], found: TokenKeys) -> np.ndarray:
@@ -486,23 +489,31 @@ def field_lengths(docs: list[dict], found: TokenKeys) -> np.ndarray:
 
 # Of the articles numbered from first_ref: their document files, and per kind of index each
 # term's sections (encode_chunk), the articles' posting counts and their field lengths.
-ChunkIndex = tuple[dict[str, bytes], dict[str, tuple[dict[str, list[Section]], list[int], list]]]
+ChunkIndex = tuple[dict[str, bytes],
+                   dict[str, tuple[dict[str, list[Section]], list[int], np.ndarray]]]
 
 
 def index_chunk(articles: list[Article], first_ref: int, docs_per_shard: int) -> ChunkIndex:
     """Both kinds of index and the document files (whole ones: first_ref and len(articles)
     are multiples of docs_per_shard, but at the end) of consecutive articles."""
     docs = [document(article) for article in articles]
+    numbers = range(first_ref // docs_per_shard,
+                    math.ceil((first_ref + len(docs)) / docs_per_shard))
+    return docs_files(docs, numbers, docs_per_shard, first_ref), encode_documents(docs, first_ref)
+
+
+def encode_documents(docs: list[dict], first_ref: int
+                     ) -> dict[str, tuple[dict[str, list[Section]], list[int], np.ndarray]]:
+    """Both kinds of index of consecutive documents numbered from first_ref: per kind, each
+    term's sections (encode_chunk), the documents' posting counts and their field lengths."""
     texts = CodePoints.of([text for doc in docs for text in field_texts(doc)])
     by_kind = {}
     for kind, find_terms in KINDS.items():
         found = find_terms(texts)
         lengths = field_lengths(docs, found)
         sections, postings = encode_chunk(found, lengths, first_ref)
-        by_kind[kind] = (sections, postings, lengths.tolist())
-    numbers = range(first_ref // docs_per_shard,
-                    math.ceil((first_ref + len(docs)) / docs_per_shard))
-    return docs_files(docs, numbers, docs_per_shard, first_ref), by_kind
+        by_kind[kind] = (sections, postings, lengths.astype(LENGTH_TYPE))
+    return by_kind
 
 
 @dataclass
@@ -510,7 +521,7 @@ class BuiltIndex:
     """What an index build or update leaves besides its files: per-document counts."""
 
     postings: dict[str, list[int]]        # per kind, per document, its (field, term) pairs
-    lengths: dict[str, list[list[int]]]   # per kind, per document, tokens per field
+    lengths: dict[str, np.ndarray]        # per kind, per document (row), tokens per field
     totals: dict[str, list[int]]          # per kind, per field, its tokens in all documents
     shards: dict[str, int]                # per kind
 
@@ -532,7 +543,7 @@ def build_index(articles: list[Article], postings_per_shard: int, docs_per_shard
     # Per kind, per term, its sections of the chunks not yet joined, newest first.
     waiting: dict[str, dict[str, list[Section]]] = {kind: {} for kind in KINDS}
     counts: dict[str, list[int]] = {kind: [] for kind in KINDS}
-    lengths: dict[str, list] = {kind: [] for kind in KINDS}
+    lengths: dict[str, list[np.ndarray]] = {kind: [] for kind in KINDS}
 
     def join_waiting() -> None:
         for kind, by_term in waiting.items():
@@ -553,7 +564,7 @@ def build_index(articles: list[Article], postings_per_shard: int, docs_per_shard
                     older = by_term.get(term)
                     by_term[term] = newer if older is None else newer + older
                 counts[kind] += more_counts
-                lengths[kind] += more_lengths
+                lengths[kind].append(more_lengths)
             if number % JOIN_EVERY == 0:
                 join_waiting()
     join_waiting()
@@ -567,9 +578,9 @@ def build_index(articles: list[Article], postings_per_shard: int, docs_per_shard
             files.add(data_name(name), shard_script(
                 name, terms, {term: joined.pop(term) for term in terms}).encode("utf-8"))
         built.postings[kind], built.lengths[kind], built.shards[kind] = \
-            counts[kind], lengths[kind], shards
-        built.totals[kind] = field_totals(lengths[kind])
-        files.update(length_files(kind, lengths[kind],
+            counts[kind], np.concatenate(lengths[kind]), shards
+        built.totals[kind] = field_totals(built.lengths[kind])
+        files.update(length_files(kind, built.lengths[kind],
                                   range(math.ceil(len(articles) / LENGTHS_PER_FILE))))
     return built
 
@@ -593,15 +604,23 @@ def update_index(state: IndexState, docs: Sequence[dict], refs: list[int], previ
     None (and none made) if the shards must change or a previous file is missing or not the
     one the state describes."""
     built, made = BuiltIndex({}, {}, {}, {}), {}
+    known = len(state.ids)
     try:
-        old_docs: dict[int, dict] = {}
-        for number in sorted({ref // docs_per_shard for ref in refs if ref < len(state.ids)}):
-            for at, doc in enumerate(read_previous(previous, f"docs-{number}", state)):
-                old_docs[number * docs_per_shard + at] = doc
-        for kind in KINDS:
-            if not update_kind(built, made, kind, state, docs, refs, old_docs, previous,
-                               postings_per_shard):
-                return None
+        if refs and refs[0] >= known:  # documents added after all the others: a new day
+            for kind, (sections, counts, lengths) in encode_documents(docs[known:],
+                                                                      known).items():
+                if not append_kind(built, made, kind, state, sections, counts, lengths,
+                                   previous, postings_per_shard):
+                    return None
+        else:
+            old_docs: dict[int, dict] = {}
+            for number in sorted({ref // docs_per_shard for ref in refs if ref < known}):
+                for at, doc in enumerate(read_previous(previous, f"docs-{number}", state)):
+                    old_docs[number * docs_per_shard + at] = doc
+            for kind in KINDS:
+                if not update_kind(built, made, kind, state, docs, refs, old_docs, previous,
+                                   postings_per_shard):
+                    return None
     except StalePrevious:
         return None
     files.update(made)
@@ -619,14 +638,16 @@ def update_kind(built: BuiltIndex, made: dict[str, bytes], kind: str, state: Ind
     count_terms = KINDS[kind]
     old_counts, old_lengths, shards = state.postings[kind], state.lengths[kind], state.shards[kind]
     counts = old_counts[:len(docs)] + [0] * (len(docs) - len(old_counts))
-    lengths = old_lengths[:len(docs)] + [[0] * len(FIELDS)] * (len(docs) - len(old_lengths))
+    lengths = np.zeros((len(docs), len(FIELDS)), dtype=LENGTH_TYPE)
+    lengths[:len(old_lengths)] = old_lengths[:len(docs)]
     totals = list(state.totals[kind])
     added = ShardPostings()
     drop: dict[str, dict[int, set[int]]] = {}
     for ref in refs:
         new = DocTerms.of(docs[ref], count_terms)
         old = DocTerms.of(old_docs[ref], count_terms) if ref in old_docs else None
-        totals = [total - was + now for total, was, now in zip(totals, lengths[ref], new.lengths)]
+        totals = [total - was + now for total, was, now in zip(totals, lengths[ref].tolist(),
+                                                               new.lengths)]
         counts[ref], lengths[ref] = new.postings(), new.lengths
         wanted = []
         for number, now in enumerate(new.counts):
@@ -653,6 +674,36 @@ def update_kind(built: BuiltIndex, made: dict[str, bytes], kind: str, state: Ind
     made.update(length_files(kind, lengths, sorted({ref // LENGTHS_PER_FILE for ref in refs})))
     built.postings[kind], built.lengths[kind], built.shards[kind] = counts, lengths, shards
     built.totals[kind] = totals
+    return True
+
+
+def append_kind(built: BuiltIndex, made: dict[str, bytes], kind: str, state: IndexState,
+                sections: dict[str, list[Section]], counts: list[int], lengths: np.ndarray,
+                previous: Path, postings_per_shard: int) -> bool:
+    """Add to `built` one kind's counts with those of the documents numbered after the
+    state's (`sections`, `counts` and `lengths`: encode_documents), and to `made` the length
+    tables they are in and the shards of their terms; False if its shards must change.
+
+    Their postings go in front of each term's, as a cold build joins its chunks: a shard is
+    changed as text (add_newer), the postings it holds already kept as they are."""
+    known, shards = len(state.ids), state.shards[kind]
+    all_counts = state.postings[kind] + counts
+    all_lengths = np.concatenate((state.lengths[kind], lengths))
+    if shard_count(sum(all_counts), postings_per_shard) != shards:
+        return False
+    by_shard: dict[int, dict[str, list[Section]]] = {}
+    for term, newer in sections.items():
+        by_shard.setdefault(term_shard(term, shards), {})[term] = newer
+    for number in sorted(by_shard):
+        name = f"{kind}-{number}"
+        text = add_newer(read_previous(previous, name, state, parse=False), by_shard[number])
+        made[data_name(name)] = registered(name, text).encode("utf-8")
+    made.update(length_files(kind, all_lengths, range(
+        known // LENGTHS_PER_FILE, math.ceil(len(all_lengths) / LENGTHS_PER_FILE))))
+    built.postings[kind], built.lengths[kind], built.shards[kind] = \
+        all_counts, all_lengths, shards
+    built.totals[kind] = [total + added for total, added in zip(state.totals[kind],
+                                                                field_totals(lengths))]
     return True
 
 

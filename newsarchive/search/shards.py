@@ -11,7 +11,8 @@ in that field. Body lengths live in length tables of their own (lengths-KIND-N, 
 document), so an edit of an article's text rewrites only the shards of the terms whose counts it
 changed and one table, not every shard of every term it holds; the short fields' lengths change
 only with their terms, so they stay inline. Newest first, a new day's postings go in front of
-each run and the rest is kept as text (join_fields); runs are read and written whole.
+each run and the rest is kept as text (join_fields, add_newer); an edit writes again only the
+postings from the newest ref it changes to the oldest (splice_field).
 search-engine.js turns these into lunr's BM25 weights when a query scores them.
 """
 
@@ -25,7 +26,7 @@ from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import accumulate, repeat
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,7 +54,9 @@ DIGIT_VALUES = {char: value for value, char in enumerate(DIGITS + CARRIES)}
 FIELD_END = "."  # between the fields of a postings string
 EXTRAS = "~"     # before a field's term frequencies over 1
 LENGTHS = "!"    # before a short field's lengths
-SHALLOW = 64     # postings before a change read one by one; past them a field is read whole
+SHALLOW = 64     # postings before a change read one by one; past them, as arrays (splice_deep)
+# An index shard's JSON text around its postings strings and its terms (shard_value).
+SHARD_START, SHARD_MIDDLE, SHARD_END = '{"postings":"', '","terms":"', '"}'
 
 
 class Varints(dict):
@@ -96,6 +99,12 @@ def wrap_script(name: str, data: str) -> str:
     # `<` only occurs inside JSON strings: escaping it keeps `</script>` and `<!--` inert even if
     # the data is ever inlined; U+2028/2029 are line breaks to older JavaScript parsers.
     data = data.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return registered(name, data)
+
+
+def registered(name: str, data: str) -> str:
+    """The script registering the JSON text `data` as it is: wrap_script() for a text known to
+    hold nothing it escapes."""
     return (f"window.{SCRIPT_GLOBAL}=window.{SCRIPT_GLOBAL}||{{}};\n"
             f"window.{SCRIPT_GLOBAL}[{json.dumps(name)}]={data};\n")
 
@@ -112,17 +121,29 @@ def parse_script_text(text: str) -> object:
 
 def shard_script(name: str, terms: list[str], fragments: dict[str, str]) -> str:
     """An index shard's script, from its terms (sorted) and their postings strings."""
-    # Terms are Han characters, letters and digits (tokenize.py): a space never occurs in one.
-    return script_text(name, {"terms": " ".join(terms),
-                              "postings": " ".join(fragments[term] for term in terms)})
+    return registered(name, shard_value(terms, [fragments[term] for term in terms]))
+
+
+def shard_value(terms: list[str], postings: list[str]) -> str:
+    """An index shard's JSON text: its terms (sorted) and, in their order, their postings
+    strings; what script_text() writes for {"terms": …, "postings": …}."""
+    # Terms are Han characters, letters and digits (tokenize.py), postings plain ASCII: a
+    # space occurs in neither, and JSON and wrap_script() leave both as they are (a shard's
+    # script is registered() as it is: escaping thousands of them would find nothing).
+    return f"{SHARD_START}{' '.join(postings)}{SHARD_MIDDLE}{' '.join(terms)}{SHARD_END}"
+
+
+def shard_parts(text: str) -> tuple[list[str], list[str]]:
+    """The terms and their postings strings of a shard's JSON text (shard_value), as text:
+    a new day rewrites thousands of shards, and a JSON parse and dump of each would cost
+    more than the rest of its update."""
+    postings, _, terms = text[len(SHARD_START):-len(SHARD_END)].partition(SHARD_MIDDLE)
+    return (terms.split(" "), postings.split(" ")) if terms else ([], [])
 
 
 def split_shard(text: str) -> dict[str, str]:
     """Term -> postings string of a shard's JSON text as shard_script() writes it."""
-    shard = json.loads(text)
-    if not shard["terms"]:
-        return {}
-    return dict(zip(shard["terms"].split(" "), shard["postings"].split(" "), strict=True))
+    return dict(zip(*shard_parts(text), strict=True))
 
 
 def length_table(lengths: list[int]) -> str:
@@ -198,17 +219,17 @@ def read_varint(text: str, at: int) -> tuple[int, int]:
         value = value * 32 + digit - 32
 
 
-def field_columns(section: str) -> tuple[int, list[int], list[int], list[int]]:
-    """(field number, refs, term frequencies, lengths) of one field's part of a postings
-    string, newest first (lengths 0 for the field whose lengths are in the tables)."""
-    main, _, lengths = section.partition(LENGTHS)
-    step_text, _, extras = main.partition(EXTRAS)
-    number, *steps = read_varints(step_text)
-    refs = list(accumulate(map(operator.rshift, steps, repeat(1)), operator.sub))
-    more = iter(read_varints(extras))
-    frequencies = [next(more) + 2 if step & 1 else 1 for step in steps]
-    return number, refs, frequencies, \
-        read_varints(lengths) if number != TABLE_FIELD else [0] * len(refs)
+def read_run(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The values of a run of varints as an array, and where each starts in the text (one
+    more: the text's length)."""
+    digits = RUN_DIGITS[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
+    ends = np.flatnonzero(digits < 32) + 1
+    starts = np.concatenate(([0], ends))
+    if not len(ends):
+        return ends, starts
+    # A digit's place counts from its value's last digit: 5 bits a place.
+    places = np.repeat(ends, np.diff(starts)) - 1 - np.arange(len(digits))
+    return np.add.reduceat((digits & 31) << 5 * places, starts[:-1]), starts
 
 
 # One field of a term in a cold build: (field number, its part of the postings string, the
@@ -271,6 +292,8 @@ def encode_chunk(found: TokenKeys, lengths: np.ndarray, first_ref: int
     return sections, np.bincount(refs - first_ref, minlength=documents).tolist()
 
 
+RUN_DIGITS = np.zeros(128, dtype=np.int64)  # by ASCII code, a varint character's value
+RUN_DIGITS[[ord(char) for char in DIGIT_VALUES]] = list(DIGIT_VALUES.values())
 VARINT_CHARS = np.frombuffer((DIGITS + CARRIES).encode("ascii"), dtype=np.uint8)
 
 
@@ -306,6 +329,21 @@ def join_newer(older: str | None, newer: list[Section]) -> str:
         by_field[number] = text if old_text is None else \
             join_fields(text, old_text, number, oldest)
     return FIELD_END.join(by_field[number] for number in sorted(by_field))
+
+
+def add_newer(text: str, newer: dict[str, list[Section]]) -> str:
+    """A shard's JSON text (shard_value) with, per term of `newer`, the sections of documents
+    numbered after all of the shard's put in front of its postings (join_newer), a term new
+    to the shard in its place; the other terms' postings are kept as they are."""
+    terms, postings = shard_parts(text)
+    for term in sorted(newer):
+        at = bisect.bisect_left(terms, term)
+        if at < len(terms) and terms[at] == term:
+            postings[at] = join_newer(postings[at], newer[term])
+        else:
+            terms.insert(at, term)
+            postings.insert(at, join_newer(None, newer[term]))
+    return shard_value(terms, postings)
 
 
 def join_fields(newer: str, older: str, number: int, oldest: int) -> str:
@@ -362,24 +400,60 @@ def splice_field(section: str, number: int, drop: set[int], added) -> str:
     if len(section) <= len(VARINT[number]):  # a field new to the term
         return field_text(number, *map(list, zip(*sorted(new, reverse=True)))) if new else ""
     cut = cut_field(section, number, min(drop | {ref for ref, _, _ in new}))
-    if cut is None:  # an older article: the whole field read at once is quicker
-        _, refs, frequencies, lengths = field_columns(section)
-        for ref in drop:  # refs run newest first: search them negated
-            at = bisect.bisect_left(refs, -ref, key=operator.neg)
-            if at < len(refs) and refs[at] == ref:
-                del refs[at], frequencies[at], lengths[at]
-        for ref, frequency, length in new:
-            at = bisect.bisect_left(refs, -ref, key=operator.neg)
-            refs.insert(at, ref)
-            frequencies.insert(at, frequency)
-            lengths.insert(at, length)
-        return field_text(number, refs, frequencies, lengths) if refs else ""
+    if cut is None:  # an older article
+        return splice_deep(section, number, drop, new)
     head, rest = cut
     postings = sorted([posting for posting in head if posting[0] not in drop] + new, reverse=True)
     if not postings:
         return rest
     text = field_text(number, *map(list, zip(*postings)))
     return join_fields(text, rest, number, postings[-1][0]) if rest else text
+
+
+def splice_deep(section: str, number: int, drop: set[int], new: list[tuple[int, int, int]]
+                ) -> str:
+    """splice_field() where many postings stand before the change (an older article): the
+    runs are read as arrays, and only the postings from the newest ref changed to the oldest
+    are written again, with the step of the one after them; the others are kept as text."""
+    main, _, length_text = section.partition(LENGTHS)
+    step_text, _, extra_text = main.partition(EXTRAS)
+    step_text = step_text[len(VARINT[number]):]
+    steps, step_starts = read_run(step_text)
+    extras, extra_starts = read_run(extra_text)
+    inline = number != TABLE_FIELD
+    lengths, length_starts = read_run(length_text) if inline else (steps, step_starts)
+    gaps = steps >> 1
+    refs = 2 * gaps[0] - np.cumsum(gaps)  # newest first: searched negated
+    changed = drop | {ref for ref, _, _ in new}
+    low = int(np.searchsorted(-refs, -max(changed), side="left"))
+    high = int(np.searchsorted(-refs, -min(changed), side="right"))
+    flagged = np.concatenate(([0], np.cumsum(steps & 1)))  # flagged postings before each
+    postings = sorted([(ref, int(extras[flagged[at]]) + 2 if steps[at] & 1 else 1,
+                        int(lengths[at]) if inline else 0)
+                       for at, ref in enumerate(refs[low:high].tolist(), start=low)
+                       if ref not in drop] + new, reverse=True)
+    last = int(refs[low - 1]) if low else None
+    new_steps, new_extras = [], []
+    for ref, frequency, _ in postings:
+        new_steps.append((ref if last is None else last - ref) * 2 + (frequency > 1))
+        if frequency > 1:
+            new_extras.append(frequency - 2)
+        last = ref
+    rest = ""
+    if high < len(refs):  # the first posting kept after the change: a step from `last` now
+        ref = int(refs[high])
+        rest = VARINT[(ref if last is None else last - ref) * 2 + int(steps[high] & 1)] + \
+            step_text[step_starts[high + 1]:]
+    text = step_text[:step_starts[low]] + varints(new_steps) + rest
+    if not text:
+        return ""
+    extra_text = extra_text[:extra_starts[flagged[low]]] + varints(new_extras) + \
+        extra_text[extra_starts[flagged[high]]:]
+    text = VARINT[number] + text + (EXTRAS + extra_text if extra_text else "")
+    if inline:
+        text += LENGTHS + length_text[:length_starts[low]] + \
+            varints(length for _, _, length in postings) + length_text[length_starts[high]:]
+    return text
 
 
 def cut_field(section: str, number: int, lowest: int

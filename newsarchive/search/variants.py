@@ -29,10 +29,22 @@ TABLE_VERSION = opencc.__version__   # another table is another index
 RANGES = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF)]
 
 
+# simplified_of() as an earlier build made it (use_table), if given before the first call.
+_given: dict[str, str] | None = None
+
+
+def use_table(table: dict[str, str]) -> None:
+    """Take `table`, an earlier simplified_of() of this TABLE_VERSION, as simplified_of()."""
+    global _given
+    _given = table
+
+
 @functools.cache
 def simplified_of() -> dict[str, str]:
     """Each character OpenCC's t2s changes, alone, to one character -> that character after
     every further change (薴 -> 苧 -> 苎 gives 薴 -> 苎)."""
+    if _given is not None:
+        return _given
     characters = [chr(code) for first, last in RANGES for code in range(first, last + 1)]
     # One character a line: t2s's phrases never span a line break, so each converts alone.
     converted = opencc.OpenCC("t2s").convert("\n".join(characters)).split("\n")

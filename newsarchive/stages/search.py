@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..model import Site
 from ..output import Staging, write_error
 from ..search import CODE, IndexState, SearchOutput, search_output
+from ..search.variants import TABLE_VERSION, simplified_of, use_table
 from ..workers import Runner
 from . import Build, Produced, Stage
 from .pages import PARALLEL_MIN_PAGES
@@ -48,6 +49,13 @@ class SearchStage(Stage):
 
     def begin(self, build: Build, previous: IndexState | None) -> None:
         """A full build of many articles makes the search data beside the pages."""
+        # OpenCC's table, which new documents need, as the cache keeps it: made again, it
+        # converts every Han character, a tenth of a second of each new day's search process.
+        table = build.cache.load("variants", dict, TABLE_VERSION.encode())
+        if table is None:
+            build.cache.save("variants", simplified_of(), TABLE_VERSION.encode())
+        else:
+            use_table(table)
         if not build.small and \
                 build.runner.workers(len(build.site.articles), PARALLEL_MIN_PAGES) > 1:
             self.background = build.runner.background(
