@@ -1080,8 +1080,9 @@ def test_a_block_ending_in_a_column_tag_is_a_headline_commas_and_all(head):
 @pytest.mark.parametrize("caption", [
     ["图为市民在新建的滨河公园散步。新", "华社发"],
     ["图为市民在新建的滨河公园散步。（新华社发）"],
+    ["图为市民在新建的滨河公园散步。本报记者摄"],
 ])
-def test_a_caption_ending_in_an_agency_credit_is_an_artifact(caption):
+def test_a_caption_ending_in_an_agency_or_unnamed_credit_is_an_artifact(caption):
     lines = "\n".join(caption)
     text = page(f"""
 本报讯（记者 李明）入冬以来，全市供暖运行平稳，室

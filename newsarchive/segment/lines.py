@@ -10,7 +10,7 @@ from ..text import (
     han_pairs, is_han, join_wrapped_lines, open_brackets, strip_justification_spaces, text_width, undouble_bold_text,
 )
 from .patterns import (
-    AGENCY_CREDIT_RE, CAPTION_START_RE, COLUMN_TAG_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
+    CAPTION_CREDIT_RE, CAPTION_START_RE, COLUMN_TAG_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
     NO_HEAD_PUNCT, PHOTO_CREDIT_RE, START_BYLINE_RE, UNDER_BYLINE_RE,
 )
 from . import head_model
@@ -137,14 +137,14 @@ def _chunks(lines: list[Line | None]) -> list[list[Line]]:
 
 
 def _photo_credited(lines: list[Line]) -> bool:
-    """Whether the lines end in a photo's credit; a caption's also wrapped, and an agency's
-    (`图为…草莓。新⏎华社发`)."""
+    """Whether the lines end in a photo's credit; a caption's also wrapped, an agency's or an
+    unnamed photographer's (`图为…草莓。新⏎华社发`, `图为…黄河。本报记者摄`)."""
     if not lines:
         return False
     if not CAPTION_START_RE.match(lines[0].text):
         return bool(PHOTO_CREDIT_RE.search(lines[-1].text))
     tail = "".join(line.text for line in lines[-2:])
-    return bool(PHOTO_CREDIT_RE.search(tail) or AGENCY_CREDIT_RE.search(tail))
+    return bool(PHOTO_CREDIT_RE.search(tail) or CAPTION_CREDIT_RE.search(tail))
 
 
 def _headline_over_indent(chunk: list[Line]) -> list[list[Line]]:

@@ -60,9 +60,10 @@ CAPTION_START_RE = re.compile(r"^(?:[▲△▼▽◀▶]|图为|[（(]?图[一�
 PHOTO_CREDIT_RE = re.compile(
     r"(?:(?:记者|通讯员|摄影|图)[\s　/：:]*[\u4e00-\u9fff·]{2,4}|[\s　][\u4e00-\u9fff·]{2,4})"
     r"[\s　]*摄(?:影)?[）)]?$")
-# An agency's photo (`新华社发`, `（新华社记者 张三发）`): a caption's end, where a caption begins;
-# a photo report's text ends so too.
-AGENCY_CREDIT_RE = re.compile(r"(?:新华社|中新社)(?:记者[\s　]*[\u4e00-\u9fff·]{2,4})?发[）)]?$")
+# An agency's photo or an unnamed photographer's (`新华社发`, `（新华社记者 张三发）`, `本报记者摄`):
+# a caption's end, where a caption begins (a photo report's text ends so too).
+CAPTION_CREDIT_RE = re.compile(r"(?:新华社|中新社)(?:记者[\s　]*[\u4e00-\u9fff·]{2,4})?发[）)]?$"
+                               r"|(?:本报|新华社)?记者摄[）)]?$")
 
 # A kicker (引题) over the title often ends with the verb that the title quotes.
 SPEECH_VERB_RE = re.compile(r"(强调|指出|表示|要求|提出|时说|讲话|寄语)$")
