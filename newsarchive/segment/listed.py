@@ -276,21 +276,22 @@ def _start_bonuses(stream: list[tuple[int, Line]], units: list[HeadUnit], bodies
         # Something stood between the two lines (a caption, a note, furniture) or a byline or
         # headline block cut the text there.
         between = range(previous.number + 1, line.number)
-        mark = {"frame": float(b1 != b0), "heading": float(b1 != b0 and b1 in head_before),
-                "aside": float(any(number in set_aside for number in between)),
-                "gap": float(bool(between)), "kicker": float(_kicker_line(line, column)),
-                "byline": float(b1 != b0 and (bodies[b1].starts_with_byline
-                                              or bodies[b1].led_by_byline)),
+        frame, aside = b1 != b0, any(number in set_aside for number in between)
+        # (A closing quote read onto a line of its own ends the sentence above it.)
+        if not (frame or aside) \
+                and not ends_sentence((stream[k - 2][1].text if k > 1 else "") + previous.text):
+            continue
+        mark = {"frame": float(frame), "heading": float(frame and b1 in head_before),
+                "aside": float(aside), "gap": float(bool(between)),
+                "kicker": float(_kicker_line(line, column)),
+                "byline": float(frame and (bodies[b1].starts_with_byline
+                                           or bodies[b1].led_by_byline)),
                 "dateline": float(bool(DATELINE_RE.search(line.text[:20])
                                        or START_BYLINE_RE.match(line.text))),
                 "short": float(text_width(previous.text) < column - 2)}
-        # (A closing quote read onto a line of its own ends the sentence above it.)
-        if not (mark["frame"] or mark["aside"]) \
-                and not ends_sentence((stream[k - 2][1].text if k > 1 else "") + previous.text):
-            continue
-        bonus = START_BONUS["frame"] * max(mark["frame"], mark["aside"]) \
+        bonus = START_BONUS["frame"] * (frame or aside) \
             + START_BONUS["heading"] * (mark["heading"] + mark["kicker"]) \
-            + START_BONUS["gap"] * (mark["gap"] and not (mark["frame"] or mark["aside"])) \
+            + START_BONUS["gap"] * (bool(between) and not (frame or aside)) \
             + (START_BONUS["byline"] if mark["byline"]
                else START_BONUS["dateline"] * mark["dateline"]) \
             + START_BONUS["short-line"] * mark["short"]
