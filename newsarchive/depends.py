@@ -147,6 +147,11 @@ class Fingerprints:
         # Not loaded from a file (tests build articles directly): its fields say what it is.
         return self._pickled(_fields(article))
 
+    def forget_cards(self) -> None:
+        """Drop the cards digested so far (a worker's came with one chunk of pages: kept,
+        they would all live to the end of the build)."""
+        self._cards.clear()
+
     def _pickled(self, value: object) -> bytes:
         buffer = io.BytesIO()
         _ContextPickler(buffer, self).dump(value)

@@ -50,7 +50,13 @@ class Runner:
         return threading.active_count() == 1 and \
             "fork" in multiprocessing.get_all_start_methods()
 
-    def context(self):
+    def context(self, fork: bool = True):
+        """Forked children while this process `inherits`, unless not to `fork`: then spawned
+        ones; otherwise children of a fork server (or spawned)."""
+        if not fork:
+            # Children of this process, not of a fork server: they end with it, and their CPU
+            # time counts as its own (it reaps them).
+            return multiprocessing.get_context("spawn")
         if self.inherits:
             return multiprocessing.get_context("fork")
         methods = multiprocessing.get_all_start_methods()
@@ -63,13 +69,16 @@ class Runner:
         cores = self.cores() - reserved - sum(not job.done() for job in self.running)
         return 1 if items < minimum or cores < 2 else min(cores, most)
 
-    def pool(self, workers: int, initializer=None, initargs: tuple = ()):
+    def pool(self, workers: int, initializer=None, initargs: tuple = (), fork: bool = True):
         """An executor of `workers` processes, each first running initializer(*initargs); for
-        one, this process alone (the initializer is not run: this process has what it needs)."""
+        one, this process alone (the initializer is not run: this process has what it needs).
+        Without `fork` they never start as copies of this process: a child that reads much of
+        what it inherited copies it, page by page, as the reference counts it writes land."""
         if workers == 1:
             return Serial()
-        return ProcessPoolExecutor(workers, mp_context=self.context(), initializer=_start_child,
-                                   initargs=(self._child_setup(), initializer, initargs))
+        return ProcessPoolExecutor(workers, mp_context=self.context(fork),
+                                   initializer=_start_child,
+                                   initargs=(self._child_setup(fork), initializer, initargs))
 
     def busy(self) -> bool:
         """Whether a background process of this build is still at work."""
@@ -81,8 +90,8 @@ class Runner:
         self.running.append(job)
         return job
 
-    def _child_setup(self) -> tuple:
-        return (self.parent, self.lock_fd) if self.inherits else (None, None)
+    def _child_setup(self, fork: bool = True) -> tuple:
+        return (self.parent, self.lock_fd) if fork and self.inherits else (None, None)
 
 
 class Progress(tqdm):

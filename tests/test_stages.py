@@ -135,3 +135,35 @@ def test_a_render_job_sent_to_a_worker_keeps_the_compiled_templates(site):
     assert again.env.loader.searchpath == env.loader.searchpath
     assert again.env.bytecode_cache.directory == str(site / "compiled")
     build.staging.discard()
+
+
+def test_pages_sent_to_a_worker_arrive_as_planned_and_leave_the_bodies_as_they_were(site):
+    """A chunk goes to a worker pickled: its pages arrive with equal contexts (an article's
+    page made when sent), and the articles' bodies here keep no UTF-8 copy (pickling a str
+    leaves one inside it, as much again as the body for Chinese text)."""
+    import pickle
+    from newsarchive.pages import ArticlePage, Page, plan_site
+    from newsarchive.stages.pages import _pickled_chunk
+    build = start(site)
+    plan = plan_site(build.site, build.content_dir)
+    assert any(type(page) is ArticlePage for page in plan)
+    sizes = [sys.getsizeof(article.body) for article in build.site.articles]
+    sent = pickle.loads(_pickled_chunk(plan))
+    assert all(type(page) is Page for page in sent)
+    assert [(p.path, p.template, p.context) for p in sent] == \
+        [(p.path, p.template, p.context) for p in plan]
+    assert [sys.getsizeof(article.body) for article in build.site.articles] == sizes
+    build.staging.discard()
+
+
+def test_a_chunk_too_large_to_send_whole_goes_in_parts(site, monkeypatch):
+    from newsarchive.pages import plan_site
+    from newsarchive.stages import pages as pages_stage
+    build = start(site)
+    plan = plan_site(build.site, build.content_dir)
+    monkeypatch.setattr(pages_stage, "SENT_MOST", 20_000)
+    parts = pages_stage._parts(plan, 0, len(plan))
+    assert len(parts) > 1 and parts[0][0] == 0 and parts[-1][1] == len(plan)
+    assert all(one[1] == other[0] for one, other in zip(parts, parts[1:]))
+    assert all(len(sent) <= 20_000 or last - first == 1 for first, last, sent in parts)
+    build.staging.discard()

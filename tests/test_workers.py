@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 import threading
 
 import pytest
@@ -21,6 +22,14 @@ def square(number: int) -> int:
     if number < 0:
         failing(f"content/{number}.md")
     return number * number
+
+
+# Set by a test in this process: a forked child sees it, a spawned one imports this afresh.
+MARK: list[int] = []
+
+
+def inherited(_: int) -> bool:
+    return bool(MARK)
 
 
 def lock_is_closed(fd: int) -> bool:
@@ -84,6 +93,17 @@ def test_children_never_hold_the_build_lock(tmp_path, monkeypatch):
         assert runner.background(lock_is_closed, lock.fd).result()
         with runner.pool(2) as pool:
             assert all(pool.map(lock_is_closed, [lock.fd] * 4))
+
+
+def test_a_pool_told_not_to_fork_spawns_its_children(monkeypatch):
+    """The page workers: forked, each would copy the build's memory as it read the plan."""
+    monkeypatch.setattr(Runner, "inherits", property(lambda self: True))
+    monkeypatch.setattr(sys.modules[__name__], "MARK", [1])
+    runner = Runner()
+    with runner.pool(2) as pool:
+        assert set(pool.map(inherited, range(4))) == {True}
+    with runner.pool(2, fork=False) as pool:
+        assert set(pool.map(inherited, range(4))) == {False}
 
 
 def test_fork_only_while_this_process_runs_one_thread():

@@ -12,8 +12,11 @@ page keeps its file, fingerprint and context.
 from __future__ import annotations
 
 import bisect
+import collections
 import dataclasses
+import io
 import os
+import pickle
 import sys
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -38,6 +41,9 @@ from . import Build, Produced, Stage
 # Below this many pages to render, starting worker processes costs more than it saves.
 PARALLEL_MIN_PAGES = 400
 CHUNK_PAGES = 200
+# A chunk sent to a worker is halved until its pickle is at most this size: a month's page
+# shows every card of the month, and a chunk of them would hold most of the archive's.
+SENT_MOST = 4 << 20
 # Past this many changed articles (and a tenth of the archive), the whole site is planned: a
 # reach that large is most of the site anyway.
 PARTIAL_MOST = 100
@@ -271,9 +277,9 @@ def render_page(config: SiteConfig, page: Page, env) -> bytes:
 
 
 class RenderJob:
-    """One build's pages and what deciding on and rendering them takes. Forked workers inherit
-    it; others receive it pickled without the pages (each chunk brings its own) and make their
-    own Jinja environment."""
+    """One build's pages and what deciding on and rendering them takes. Workers receive it
+    pickled without the pages (each chunk brings its own) and make their own Jinja
+    environment."""
 
     def __init__(self, config: SiteConfig, plan: list[Page], env, staging: Staging,
                  fingerprints: Fingerprints, previous: dict[str, bytes]):
@@ -298,20 +304,51 @@ def _install_job(job: RenderJob) -> None:
     _job = job
 
 
-def _render_chunk(first: int, last: int, chunk: list[Page] | None = None) -> tuple:
-    """Fingerprint pages[first:last] (or `chunk`, sent by a parent that is not forked), keep
-    the previous file of each page whose fingerprint is unchanged, render the others; returns
-    their prints, the paths rendered, the files written and kept, and the process that did it."""
+def _article(fields: dict, body: bytes) -> Article:
+    """An article as a chunk sent to a worker carries it (see _ChunkPickler)."""
+    return Article(**fields, body=body.decode())
+
+
+class _ChunkPickler(pickle.Pickler):
+    """Pickles a chunk of pages for a worker, each article's body encoded here: pickled as a
+    str, CPython would keep the UTF-8 copy it makes inside the str, doubling the memory the
+    articles' bodies take in the build for the rest of it."""
+
+    def __init__(self, buffer: io.BytesIO):
+        super().__init__(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def reducer_override(self, value: object):
+        if type(value) is Article:
+            fields = {**value.__dict__}
+            return _article, (fields, fields.pop("body").encode())
+        return NotImplemented
+
+
+def _pickled_chunk(pages: list[Page]) -> bytes:
+    buffer = io.BytesIO()
+    _ChunkPickler(buffer).dump(pages)
+    return buffer.getvalue()
+
+
+def _render_chunk(first: int, last: int, sent: bytes | None = None) -> tuple:
+    """Fingerprint pages[first:last] (or the pages `sent` to this worker, see _ChunkPickler),
+    keep the previous file of each page whose fingerprint is unchanged, render the others;
+    returns their prints, the paths rendered, the files written and kept, and the process
+    that did it."""
     job = _job
     staging, prints, rendered = job.staging, {}, []
     written_from, unchanged_from = len(staging.written), len(staging.unchanged)
-    for page in job.pages[first:last] if chunk is None else chunk:
+    for page in job.pages[first:last] if sent is None else pickle.loads(sent):
+        # An ArticlePage makes its context at each asking: once here.
+        page = Page(page.path, page.template, page.context)
         prints[page.path] = printed = job.fingerprints.page(page.path, page.template,
                                                             page.context)
         if job.previous.get(page.path) == printed.digest and staging.keep(page.path):
             continue
         staging.write(page.path, render_page(job.config, page, job.env))
         rendered.append(page.path)
+    if sent is not None:  # its cards came with it: keep none of them alive
+        job.fingerprints.forget_cards()
     return (prints, rendered, staging.written[written_from:],
             staging.unchanged[unchanged_from:], os.getpid())
 
@@ -321,7 +358,10 @@ def render_changed(config: SiteConfig, plan: list[Page], env, fingerprints: Fing
                    runner: workers.Runner) -> tuple[dict[str, PagePrint], list[str]]:
     """Fingerprint every page, keep the previous file of each whose fingerprint is unchanged
     and render the rest, across processes when there are many pages (see _chunk_results);
-    returns the pages' prints and the paths rendered."""
+    returns the pages' prints and the paths rendered.
+
+    Each page of `plan` is let go (None) once done: the plan is most of this process's
+    memory, and the prints coming back would otherwise pile up on top of it."""
     chunks = [(i, min(i + CHUNK_PAGES, len(plan))) for i in range(0, len(plan), CHUNK_PAGES)]
     prints: dict[str, PagePrint] = {}
     rendered: list[str] = []
@@ -331,13 +371,14 @@ def render_changed(config: SiteConfig, plan: list[Page], env, fingerprints: Fing
     _install_job(RenderJob(config, plan, env, staging, fingerprints, previous))
     try:
         with bar:
-            for (first, last), result in zip(chunks, _chunk_results(chunks, runner)):
+            for (first, last), result in _chunk_results(chunks, runner):
                 chunk_prints, chunk_rendered, written, unchanged, pid = result
                 prints.update(chunk_prints)
                 rendered += chunk_rendered
                 if pid != os.getpid():  # a worker's staging lists are its own copies
                     staging.written += written
                     staging.unchanged += unchanged
+                plan[first:last] = [None] * (last - first)
                 bar.update(last - first)
     finally:
         _install_job(None)
@@ -345,28 +386,46 @@ def render_changed(config: SiteConfig, plan: list[Page], env, fingerprints: Fing
 
 
 def _chunk_results(chunks: list[tuple[int, int]], runner: workers.Runner):
-    """_render_chunk's result for each chunk, in order: in one process per core when there are
-    many pages; while another process of the build (the search data) has a core that leaves
-    this one alone, here, until it is done, then the chunks left in one process per core (more
-    busy processes than cores only take memory)."""
-    def pages_in(rest: list[tuple[int, int]]) -> int:
+    """(chunk, _render_chunk's result) for each chunk (or part of one): in one process per
+    core when there are many pages; while another process of the build (the search data) has
+    a core that leaves this one alone, here, from the last chunk back, until it is done, then
+    the chunks left in one process per core (more busy processes than cores only take
+    memory). From the back: the article pages come first, and the contexts their prints keep
+    would pile up here while the search process holds most of its memory."""
+    def pages_in(rest: collections.deque) -> int:
         return sum(last - first for first, last in rest)
 
-    at = 0
-    while at < len(chunks) and runner.busy() and \
-            runner.workers(pages_in(chunks[at:]), PARALLEL_MIN_PAGES) == 1:
-        yield _render_chunk(*chunks[at])
-        at += 1
-    count = runner.workers(pages_in(chunks[at:]), PARALLEL_MIN_PAGES)
+    rest = collections.deque(chunks)
+    while rest and runner.busy() and \
+            runner.workers(pages_in(rest), PARALLEL_MIN_PAGES) == 1:
+        chunk = rest.pop()
+        yield chunk, _render_chunk(*chunk)
+    count = runner.workers(pages_in(rest), PARALLEL_MIN_PAGES)
     if count == 1:
-        yield from (_render_chunk(*chunk) for chunk in chunks[at:])
-        return
-    rest = chunks[at:]
-    if runner.inherits:
-        with runner.pool(count) as pool:
-            yield from pool.map(_render_chunk, *zip(*rest))
+        yield from ((chunk, _render_chunk(*chunk)) for chunk in rest)
         return
     job = _job
-    with runner.pool(count, _install_job, (job,)) as pool:
-        yield from pool.map(_render_chunk, *zip(*rest),
-                            [job.pages[first:last] for first, last in rest])
+    # Never forked: a forked worker would read its pages out of the whole plan it inherited,
+    # and the reference counts it writes copy the memory they lie in, until each worker held
+    # most of the plan and the articles (660 MB each at 100,000 articles).
+    with runner.pool(count, _install_job, (job,), fork=False) as pool:
+        # Each chunk pickled when a worker is about to want it, not all of them at once.
+        sent = collections.deque()
+        for first, last in rest:
+            for part in _parts(job.pages, first, last):
+                sent.append((part[:2], pool.submit(_render_chunk, *part)))
+            while len(sent) > 2 * count:
+                part, result = sent.popleft()
+                yield part, result.result()
+        for part, result in sent:
+            yield part, result.result()
+
+
+def _parts(pages: list[Page], first: int, last: int) -> list[tuple[int, int, bytes]]:
+    """pages[first:last] pickled for a worker as (first, last, pickle), in halves (and halves
+    of those) while the pickle is over SENT_MOST bytes."""
+    sent = _pickled_chunk(pages[first:last])
+    if len(sent) <= SENT_MOST or last - first == 1:
+        return [(first, last, sent)]
+    middle = (first + last) // 2
+    return _parts(pages, first, middle) + _parts(pages, middle, last)
