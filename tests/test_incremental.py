@@ -189,7 +189,10 @@ def test_a_removed_output_is_rebuilt_in_full(site):
     assert report.unchanged == [] and (site / "_site/index.html").is_file()
 
 
-def test_parallel_and_serial_rendering_write_the_same_site(site, monkeypatch):
+@pytest.mark.parametrize("fork_most_pages", [10**9, 0], ids=["forked", "spawned"])
+def test_parallel_and_serial_rendering_write_the_same_site(site, monkeypatch, fork_most_pages):
+    # Workers forked (reading the plan they inherit) or spawned (sent their pages).
+    monkeypatch.setattr(pages_stage, "FORK_MOST_PAGES", fork_most_pages)
     add_articles(site / "content", 400, first=100)
     # Enough cores that pages render in several processes beside the search's.
     monkeypatch.setattr(Runner, "cores", staticmethod(lambda: 4))
