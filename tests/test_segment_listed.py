@@ -207,6 +207,7 @@ def test_an_over_line_in_the_text_is_no_headline_in_place():
 
 def test_the_words_change_most_where_the_next_story_starts():
     from newsarchive.segment.listed import _cohesion_dips
+    from newsarchive.segment.starts import StartSigns
     from newsarchive.segment.types import Line
     park = ["今年以来，全市新建城市公", "园十二座。", "公园步道和绿地面积不断扩", "大。",
             "城市公园里新添了健身步道", "和儿童乐园。", "公园管理处表示，明年城市",
@@ -217,7 +218,7 @@ def test_the_words_change_most_where_the_next_story_starts():
     # Possible starts: every line after a finished sentence.
     starts = {k: 0.0 for k in range(1, len(stream)) if stream[k - 1][1].text.endswith("。")}
     assert len(park) in starts
-    dips = _cohesion_dips(stream, starts)
+    dips = _cohesion_dips(StartSigns([line for _, line in stream], [], sorted(starts)))
     assert set(dips) == set(starts)
     assert max(dips, key=dips.get) == len(park)
     assert dips[len(park)] > 0 > min(dips.values())

@@ -24,8 +24,9 @@ def lines_of(texts: list[str]) -> list[Line]:
 
 
 def test_signs_read_where_the_words_and_the_headlines_change():
-    stream = starts.StartSigns(lines_of(PARK + TRAIN), [{"人民", "公园"}, {"西宁", "宁站"}])
     places = {2: 0.0, 4: 0.0, 6: 0.0}
+    stream = starts.StartSigns(lines_of(PARK + TRAIN), [{"人民", "公园"}, {"西宁", "宁站"}],
+                               sorted(places))
     marks = {k: {"frame": 0.0} for k in places}
     signs = stream.signs(places, marks, column=20.0)
     # The railway story shares none of the park's words: the lines around its start share less

@@ -17,7 +17,7 @@ from collections import Counter
 
 from ..text import (
     CLOSERS, LEAD_LABEL_RE, bigrams, column_width, ends_sentence, han_count, han_pairs,
-    open_brackets, rarity_weights, text_width,
+    open_brackets, text_width,
 )
 from . import starts as learned_starts
 from .patterns import DATELINE_RE, END_BYLINE_RE, START_BYLINE_RE
@@ -297,15 +297,15 @@ def _start_bonuses(stream: list[tuple[int, Line]], units: list[HeadUnit], bodies
             + START_BONUS["short-line"] * mark["short"]
         starts[k] = bonus - CUT_COST
         marks[k] = mark
-    for k, dip in _cohesion_dips(stream, starts).items():
+    lines = [line for _, line in stream]
+    reader = learned_starts.StartSigns(lines, [bigrams(head.words()) for head in heads],
+                                       sorted(starts))
+    for k, dip in _cohesion_dips(reader).items():
         starts[k] += TILE_WEIGHT * dip
     model = learned_starts.shipped_model()
     if not starts or (model is None and candidates is None):
         return starts
-    lines = [line for _, line in stream]
-    signs = learned_starts.StartSigns(lines, [bigrams(head.words()) for head in heads]).signs(
-        starts, marks, column)
-    for k, place in signs.items():
+    for k, place in reader.signs(starts, marks, column).items():
         if candidates is not None:
             candidates.append((lines[max(0, k - 3):k], lines[k:k + 3], place))
         if model is not None:
@@ -313,25 +313,11 @@ def _start_bonuses(stream: list[tuple[int, Line]], units: list[HeadUnit], bodies
     return starts
 
 
-def _cohesion_dips(stream: list[tuple[int, Line]], starts: dict[int, float]) -> dict[int, float]:
+def _cohesion_dips(reader: learned_starts.StartSigns) -> dict[int, float]:
     """Per possible start, how much less the `TILE_LINES` lines before it and after it share
     than the page's possible starts do on average (-1 to 1); Han pairs are weighed by how few
-    of the page's stretches of `TILE_LINES` lines hold them (a word every story uses tells no
-    two apart)."""
-    pairs = [set(han_pairs(line.text)) for _, line in stream]
-    weight = rarity_weights([set().union(*pairs[i:i + TILE_LINES])
-                             for i in range(0, len(pairs), TILE_LINES)])
-
-    def shared(k: int) -> float:
-        before = set().union(*pairs[max(0, k - TILE_LINES):k])
-        after = set().union(*pairs[k:k + TILE_LINES])
-        total = sum(weight[pair] for pair in before | after)
-        return sum(weight[pair] for pair in before & after) / total if total else 0.0
-
-    cohesion = {k: shared(k) for k in starts}
-    mean = sum(cohesion.values()) / len(cohesion) if cohesion else 0.0
-    return {k: max(-1.0, min(1.0, (mean - value) / mean)) if mean else 0.0
-            for k, value in cohesion.items()}
+    of the page's stretches of lines hold them (a word every story uses tells no two apart)."""
+    return {k: max(-1.0, min(1.0, dip)) for k, (_, dip) in reader.cohesion_dips(TILE_LINES).items()}
 
 
 def _best_cuts(heads: list[HeadUnit], stream: list[tuple[int, Line]],

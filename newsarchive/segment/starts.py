@@ -34,15 +34,18 @@ FAR_LINES = 12            # … and keeps using its words
 
 
 class StartSigns:
-    """The page's stream of text lines, each line's Han pairs and their weights, and the
-    listed headlines' pairs: what the signs of each possible start are read from."""
+    """The page's stream of text lines, each line's Han pairs and their weights, the listed
+    headlines' pairs and the possible starts (`places`, line indices > 0, in order): what the
+    cohesion dips the rules weigh and the model's signs are read from."""
 
-    def __init__(self, lines: list[Line], heads: list[set[str]]):
+    def __init__(self, lines: list[Line], heads: list[set[str]], places: list[int]):
         self.lines = lines
         self.pairs = [bigrams(line.text) for line in lines]
         self.weight = rarity_weights([set().union(*self.pairs[i:i + STRETCH])
                                       for i in range(0, len(self.pairs), STRETCH)])
         self.heads = [words for words in heads if words]
+        self.places = places
+        self._dips: dict[int, dict[int, tuple[float, float]]] = {}
 
     def cohesion(self, k: int, window: int) -> float:
         """The weighted share of the pairs of the `window` lines before k and after it (k on)
@@ -52,6 +55,16 @@ class StartSigns:
         total = sum(self.weight[pair] for pair in before | after)
         return sum(self.weight[pair] for pair in before & after) / total if total else 0.0
 
+    def cohesion_dips(self, window: int) -> dict[int, tuple[float, float]]:
+        """Per place, (its cohesion over `window` lines a side, how much less that is than the
+        places' mean, relative to the mean: 0 where the mean is 0); worked out once a window."""
+        if window not in self._dips:
+            values = {k: self.cohesion(k, window) for k in self.places}
+            mean = sum(values.values()) / len(values) if values else 0.0
+            self._dips[window] = {k: (value, (mean - value) / mean if mean else 0.0)
+                                  for k, value in values.items()}
+        return self._dips[window]
+
     def lead(self, start: int, end: int) -> float:
         """The largest share of a listed headline's pairs that lines start to end hold."""
         near = set().union(*self.pairs[max(0, start):end])
@@ -59,14 +72,12 @@ class StartSigns:
 
     def signs(self, starts: dict[int, float], marks: dict[int, dict[str, float]],
               column: float) -> dict[int, dict[str, float]]:
-        """Per possible start k (a line index > 0): its signs, from the rules' bonus
-        (`starts`), the rules' marks and the line widths against a full line (`column`)."""
-        places = sorted(starts)
-        cohesion = {window: {k: self.cohesion(k, window) for k in places} for window in WINDOWS}
-        means = {window: sum(values.values()) / len(values) for window, values in cohesion.items()}
+        """Per place k: its signs, from the rules' bonus (`starts`), the rules' marks and the
+        line widths against a full line (`column`)."""
+        dips = {window: self.cohesion_dips(window) for window in WINDOWS}
         out = {}
         last = 0
-        for k in places:
+        for k in self.places:
             previous, line = self.lines[k - 1].text, self.lines[k].text
             signs = {
                 "bonus": starts[k],
@@ -83,10 +94,8 @@ class StartSigns:
                 "position": k / len(self.lines),
                 **marks[k],
             }
-            for window, values in cohesion.items():
-                mean = means[window]
-                signs[f"cohesion_{window}"] = values[k]
-                signs[f"dip_{window}"] = (mean - values[k]) / mean if mean else 0.0
+            for window, values in dips.items():
+                signs[f"cohesion_{window}"], signs[f"dip_{window}"] = values[k]
             out[k] = signs
             last = k
         return out
