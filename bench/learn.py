@@ -30,6 +30,15 @@ def fit_parser(prog: str, doc: str) -> argparse.ArgumentParser:
     return parser
 
 
+def precision_parser(prog: str, doc: str, precision: float) -> argparse.ArgumentParser:
+    """`fit_parser` with the out-of-fold precision a model's threshold must reach (the scripts
+    that run `fit_at_precision_main`), `precision` by default."""
+    parser = fit_parser(prog, doc)
+    parser.add_argument("--precision", type=float, default=precision,
+                        help=f"out-of-fold precision the threshold must reach (default: {precision})")
+    return parser
+
+
 def tree_params(args: argparse.Namespace) -> dict:
     return {"trees": args.trees, "depth": args.depth, "rate": args.rate}
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bench.learn import fit_at_precision_main, fit_parser
+from bench.learn import fit_at_precision_main, precision_parser
 from bench.segment_score import norm
 from newsarchive.segment import head_model
 from newsarchive.segment.listed import find_listed_headlines
@@ -66,12 +66,9 @@ def examples(corpus: Path, truths: list[dict], extractor: str):
 
 
 def parse_args(argv):
-    parser = fit_parser("python -m bench.train_heads", __doc__)
     # A grid on dev, found exactly on pdftotext at 0.5 / 0.6 / 0.7: 30.1 / 29.5 / 29.2% (28.5%
     # without the model).
-    parser.add_argument("--precision", type=float, default=0.5,
-                        help="out-of-fold precision the threshold must reach (default: 0.5)")
-    return parser.parse_args(argv)
+    return precision_parser("python -m bench.train_heads", __doc__, 0.5).parse_args(argv)
 
 
 def main(argv=None) -> int:

@@ -22,7 +22,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bench.learn import fit_at_precision_main, fit_parser
+from bench.learn import fit_at_precision_main, precision_parser
 from bench.segment_score import norm
 from newsarchive.segment import links, read_page
 from newsarchive.segment.columns import in_column_order
@@ -61,10 +61,7 @@ def examples(corpus: Path, truths: list[dict], extractor: str):
 
 
 def parse_args(argv):
-    parser = fit_parser("python -m bench.train_links", __doc__)
-    parser.add_argument("--precision", type=float, default=0.85,
-                        help="out-of-fold precision the threshold must reach (default: 0.85)")
-    return parser.parse_args(argv)
+    return precision_parser("python -m bench.train_links", __doc__, 0.85).parse_args(argv)
 
 
 def main(argv=None) -> int:

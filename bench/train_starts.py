@@ -22,7 +22,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bench.learn import fit_at_precision_main, fit_parser
+from bench.learn import fit_at_precision_main, precision_parser
 from bench.segment_score import norm
 from newsarchive.segment import split_with_features, starts
 
@@ -58,10 +58,7 @@ def examples(corpus: Path, truths: list[dict], extractor: str):
 
 
 def parse_args(argv):
-    parser = fit_parser("python -m bench.train_starts", __doc__)
-    parser.add_argument("--precision", type=float, default=0.8,
-                        help="out-of-fold precision at the threshold (default: 0.8)")
-    return parser.parse_args(argv)
+    return precision_parser("python -m bench.train_starts", __doc__, 0.8).parse_args(argv)
 
 
 def main(argv=None) -> int:
