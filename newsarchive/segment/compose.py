@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from math import fsum
 
 from ..model import Artifact, Segment
 from ..text import (
@@ -97,7 +98,7 @@ def _section_starts(headings: list[str], blocks: list[tuple[str, str, bool]],
             return 0.0
         # A word found in the section's opening paragraph counts fully, later ones less: a
         # section's last paragraph often sums up the heading of the next one.
-        found = sum(1 / (1 + 0.3 * (next_at[pair][start] - start)) for pair in pairs
+        found = fsum(1 / (1 + 0.3 * (next_at[pair][start] - start)) for pair in pairs
                     if next_at[pair][start] < end)
         balance = abs((lengths[end] - lengths[start]) - average) / average
         return found / len(pairs) + (0.5 if blocks[start][2] else 0.0) - 0.2 * balance
