@@ -11,7 +11,7 @@ from bench import learn, train_confidence
 from newsarchive.model import REVIEW_REASONS, Segment
 from newsarchive.segment import split_page, split_with_features
 from newsarchive.segment.confidence import (
-    CERTAIN_REASONS, MODEL_PATH, SOFT_REASONS, Model, shipped_model,
+    CERTAIN_REASONS, MODEL_PATH, SOFT_REASONS, Model, PageWords, shipped_model,
 )
 from newsarchive.segment.trees import Tree, TreeModel
 
@@ -66,6 +66,47 @@ def test_no_sign_measures_the_size_of_an_article_or_its_page():
     longer = signs(page("一则短讯\n\n本报讯 今天下午，市里召开会议部署冬季供暖工作。"
                         + "各区要抓好落实，确保群众温暖过冬。" * 20 + "\n"))[0]
     assert short == longer
+
+
+PARK = "市园林局近日完成人民公园提升改造工程，新建步道三公里。"
+TRAIN = "记者从铁路部门获悉，西宁站春运期间预计发送旅客一百二十万人次。"
+PARK_TAIL = "提升改造后的人民公园步道已经开放。"
+
+
+@pytest.mark.parametrize("segments, k, sign, expected", [
+    # Headlines over the right bodies: no other text repeats a title more than its own.
+    ([("人民公园完成提升改造", PARK), ("西宁站春运发送旅客", TRAIN)], 0, "title_elsewhere", 0.0),
+    # Swapped: the other body repeats the title, its own does not.
+    ([("西宁站春运发送旅客", PARK), ("人民公园完成提升改造", TRAIN)], 0, "title_elsewhere", 0.5),
+    ([("西宁站春运发送旅客", PARK), ("人民公园完成提升改造", TRAIN)], 0, "lead_names_another", 0.5),
+    ([("人民公园完成提升改造", PARK), ("西宁站春运发送旅客", TRAIN)], 0, "lead_names_another", 0.0),
+    # The park story's tail read in front of the train story: its words are the park's.
+    ([("人民公园完成提升改造", PARK), ("西宁站春运发送旅客", PARK_TAIL + "\n\n" + TRAIN)],
+     1, "head_elsewhere", 0.1),
+    ([("人民公园完成提升改造", PARK), ("西宁站春运发送旅客", TRAIN + "\n\n" + PARK_TAIL)],
+     1, "tail_elsewhere", 0.1),
+    ([("人民公园完成提升改造", PARK + "\n\n" + PARK_TAIL), ("西宁站春运发送旅客", TRAIN)],
+     0, "tail_elsewhere", 0.0),
+])
+def test_signs_of_words_read_into_the_wrong_article(segments, k, sign, expected):
+    words = PageWords([Segment(title=title, body=body) for title, body in segments])
+    body = segments[k][1]
+    paragraphs = body.split("\n\n")
+    value = {"title_elsewhere": lambda: words.title_elsewhere(k),
+             "lead_names_another": lambda: words.lead_names_another(k, paragraphs[0]),
+             "head_elsewhere": lambda: words.end_elsewhere(k, paragraphs, last=False),
+             "tail_elsewhere": lambda: words.end_elsewhere(k, paragraphs, last=True)}[sign]()
+    assert (value >= expected) if expected else value == 0.0
+
+
+@pytest.mark.parametrize("title, unbalanced", [
+    ("有代表作家，更要有代表作品（", 1.0),       # cut before its column tag closed
+    ("有代表作家，更要有代表作品（新语）", 0.0),
+    ("“拉中贸易具备充足韧性", 1.0),
+])
+def test_a_title_cut_inside_its_brackets_is_a_sign(title, unbalanced):
+    text = page(f"{title}\n\n本报讯 今天下午，市里召开会议部署冬季供暖工作。\n")
+    assert signs(text)[0]["title_unbalanced"] == unbalanced
 
 
 # Doubts rise with `ends_open` only: log-odds -2 below 0.5, +2 above.

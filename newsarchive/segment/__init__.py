@@ -22,7 +22,7 @@ from .assign import make_drafts
 from .bodies import cut_bodies, stray_parts
 from .columns import in_column_order, page_lines
 from .compose import compose_segment, line_spans, repeated_bylines
-from .confidence import PageShape, segment_features, shipped_model
+from .confidence import PageShape, PageWords, segment_features, shipped_model
 from .headings import mark_headline_groups
 from .lines import read_items, read_lines
 from .links import story_starts
@@ -118,7 +118,9 @@ def _split_text(text: str, start_candidates: list | None = None
     artifacts.extend(repeat for draft in drafts for repeat in repeated_bylines(draft))
     segments = [compose_segment(draft) for draft in drafts]
     page = PageShape.of([line for line in lines if line], bool(listed))
-    features = [segment_features(draft, segment, page) for draft, segment in zip(drafts, segments)]
+    words = PageWords(segments)
+    features = [segment_features(draft, segment, page, words, k)
+                for k, (draft, segment) in enumerate(zip(drafts, segments))]
     return PageSplit(segments, artifacts, warnings), features
 
 

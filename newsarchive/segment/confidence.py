@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from ..model import Segment
-from ..text import CLOSERS, bigrams, ends_sentence, han_count
+from ..text import CLOSERS, bigrams, ends_sentence, han_count, rarity_weights
 from .compose import SPACED_HAN_RE
 from .patterns import DATELINE_RE
 from .trees import TreeModel, read_model
@@ -48,11 +48,57 @@ class PageShape:
         return cls(spaced_share=spaced / len(lines) if lines else 0.0, listed=listed)
 
 
+class PageWords:
+    """Each article's Han pairs, weighed by how few of the page's articles hold them: what tells
+    one story's words from another's."""
+
+    def __init__(self, segments: list[Segment]):
+        self.pairs = [bigrams(segment.body) for segment in segments]
+        self.titles = [bigrams(segment.title) for segment in segments]
+        self.weight = rarity_weights(self.pairs)
+
+    def title_elsewhere(self, k: int) -> float:
+        """How much more of article k's title another article's text repeats than its own
+        (0 where none repeats more): a headline given to the wrong body."""
+        own = self.titles[k]
+        if not own:
+            return 0.0
+        mine = len(own & self.pairs[k])
+        return max([0] + [len(own & pairs) - mine for j, pairs in enumerate(self.pairs)
+                          if j != k]) / len(own)
+
+    def lead_names_another(self, k: int, lead: str) -> float:
+        """How much more of another article's title than of its own the lead repeats (0 where
+        none more): the lead of one story under another's headline."""
+        pairs = bigrams(lead)
+        def named(title: set[str]) -> float:
+            return len(title & pairs) / len(title) if title else 0.0
+        return max(0.0, max((named(title) for j, title in enumerate(self.titles) if j != k),
+                            default=0.0) - named(self.titles[k]))
+
+    def end_elsewhere(self, k: int, paragraphs: list[str], last: bool) -> float:
+        """How much more of the weighted words of article k's first (or last) paragraph another
+        article's text holds than the rest of its own: a story's tail (or head) read into
+        the wrong article."""
+        if len(paragraphs) < 2 or len(self.pairs) < 2:
+            return 0.0
+        end = bigrams(paragraphs[-1] if last else paragraphs[0])
+        rest = bigrams("".join(paragraphs[:-1] if last else paragraphs[1:]))
+        total = math.fsum(self.weight.get(pair, 0.0) for pair in end)
+        if not total:
+            return 0.0
+        def held(pairs: set[str]) -> float:
+            return math.fsum(self.weight.get(pair, 0.0) for pair in end & pairs) / total
+        return max(0.0, max(held(pairs) for j, pairs in enumerate(self.pairs) if j != k)
+                   - held(rest))
+
+
 def _share(pairs: set[str], text: str) -> float:
     return sum(1 for pair in pairs if pair in text) / len(pairs) if pairs else 0.0
 
 
-def segment_features(draft: Draft, segment: Segment, page: PageShape) -> dict[str, float]:
+def segment_features(draft: Draft, segment: Segment, page: PageShape, words: PageWords,
+                     k: int) -> dict[str, float]:
     """The signs, each a number; names are the model's feature names."""
     body = segment.body
     paragraphs = [p for p in body.split("\n\n") if p and not p.startswith("## ")]
@@ -82,6 +128,13 @@ def segment_features(draft: Draft, segment: Segment, page: PageShape) -> dict[st
         "continues": float(bool(segment.continues or segment.continued_from)),
         "page_spaced": page.spaced_share,
         "page_listed": float(page.listed),
+        "title_elsewhere": words.title_elsewhere(k),
+        "head_elsewhere": words.end_elsewhere(k, paragraphs, last=False),
+        "tail_elsewhere": words.end_elsewhere(k, paragraphs, last=True),
+        "lead_names_another": words.lead_names_another(k, first[:LEAD_CHARS]),
+        "title_han": float(han_count(segment.title)),
+        "title_unbalanced": float(any(segment.title.count(a) != segment.title.count(b)
+                                      for a, b in ("（）", "“”", "《》", "()"))),
     }
     features.update((f"rule_{reason}", float(reason in segment.review)) for reason in RULE_REASONS)
     return features
