@@ -1754,3 +1754,23 @@ def test_a_headline_word_every_story_uses_names_none_of_them():
     # Half its pairs (疫情, 情防, 防控) are in the second story too, but every story has them.
     assert 0.25 < evidence.words(head, 1) < 0.5
     assert evidence.gain([head], 0) > evidence.gain([head], 1)
+
+
+@pytest.mark.parametrize("first_lines, expected", [
+    # A lead's label opens its story: its frame goes first, wherever the extraction put it.
+    (["村饮水安全巩固提升任", "核心阅读"], ["核心阅读", "村饮水安全巩固提升任"]),
+    (["村饮水安全巩固提升任", "编者按：春节临近，"], ["编者按：春节临近，", "村饮水安全巩固提升任"]),
+    # Without a sign of a start the frames stay in page order.
+    (["村饮水安全巩固提升任", "今年是全面建成小康社"], ["村饮水安全巩固提升任", "今年是全面建成小康社"]),
+])
+def test_a_frame_opening_with_a_lead_label_leads_its_article(first_lines, expected):
+    from newsarchive.segment.assign import _order_frames
+    from newsarchive.segment.types import Body, Draft, HeadUnit, Line
+
+    head = HeadUnit([Line(1, "让贫困群众喝水不再难")], group=0, position=0)
+    bodies = [Body([("text", [Line(10 * n, text), Line(10 * n + 1, "之年，让广大农民喝上")])],
+                   position=n) for n, text in enumerate(first_lines)]
+    draft = Draft([head], bodies)
+    _order_frames(draft)
+    assert [body.text_lines()[0].text for body in draft.bodies] == expected
+    assert ("frames-reordered" in draft.review) == (expected != first_lines)

@@ -6,7 +6,7 @@ import bisect
 import re
 from math import fsum
 
-from ..text import SPACES, bigrams, han_count, rarity_weights, text_width
+from ..text import LEAD_START_RE, SPACES, bigrams, han_count, rarity_weights, text_width
 from .patterns import BOX_LABEL_RE, LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
 from .recover import grouped_sections, headline_from_heading, share, split_shared_body
 from .types import Body, Draft, HeadUnit
@@ -284,7 +284,7 @@ def _vocabulary(draft: Draft) -> set[str]:
 
 
 def _order_frames(draft: Draft) -> None:
-    """Reading order of an article's text frames: the lead under its byline, then the frames
+    """Reading order of an article's text frames: the lead (see _opens_story), then the frames
     after the headline in page order, then the frames printed before it (they wrap around)."""
     if len(draft.bodies) == 1:
         return
@@ -292,8 +292,8 @@ def _order_frames(draft: Draft) -> None:
     # a headline sits over the start of its story and a dateline or byline opens it.
     head_at = draft.head[0].position if draft.head else 0
     page_order = sorted(draft.bodies, key=lambda b: b.position)
-    leads = [b for b in page_order if b.led_by_byline or b.starts_with_byline]
-    rest = [b for b in page_order if not (b.led_by_byline or b.starts_with_byline)]
+    leads = [b for b in page_order if _opens_story(b)]
+    rest = [b for b in page_order if not _opens_story(b)]
     draft.bodies = leads + [b for b in rest if b.position >= head_at] \
         + [b for b in rest if b.position < head_at]
     if [id(b) for b in draft.bodies] != [id(b) for b in page_order]:
@@ -303,6 +303,14 @@ def _order_frames(draft: Draft) -> None:
         draft.flag("frames-reordered")
     elif not leads:
         draft.warnings.append("text frames without their own headline kept in page order")
+
+
+def _opens_story(body: Body) -> bool:
+    """A frame under its byline, opening with one, or opening with a lead's label (`核心阅读`):
+    the start of its story wherever the extraction put it."""
+    first = next((value[0] for kind, value in body.parts if kind == "text" and value), None)
+    return body.led_by_byline or body.starts_with_byline \
+        or (first is not None and bool(LEAD_START_RE.match(first.text)))
 
 
 def _first_line(body: Body) -> int:
