@@ -2,6 +2,8 @@
 weighs, the pages it is not asked on, where a break cuts a body, and the shipped model on two
 stories printed one after the other with no headline between."""
 
+import pytest
+
 from newsarchive.segment import links, read_page, split_page
 from newsarchive.segment.bodies import cut_bodies
 from newsarchive.segment.trees import Tree, TreeModel
@@ -69,6 +71,19 @@ def test_a_break_found_between_two_blocks_opens_a_body(monkeypatch):
     bodies, _ = cut_bodies(items, starts)
     assert [body.text()[:4] for body in bodies] == ["市园林局", "记者从铁"]
     assert len(cut_bodies(items)[0]) == 1
+
+
+@pytest.mark.parametrize("after, kind", [
+    (TRAIN, ItemKind.HEAD),              # two stories around it: the second one's headline
+    (PARK_2, ItemKind.INLINE_HEAD),      # one story around it: its section heading
+])
+def test_a_section_heading_between_two_stories_heads_the_second(monkeypatch, after, kind):
+    monkeypatch.setattr(links, "shipped_model", lambda: STUMP_MODEL)
+    items = items_of(PARK, after)
+    items.insert(1, Item(ItemKind.INLINE_HEAD, [Line(30, "西宁站春运加开列车")]))
+    assert links.Blocks(items).around_heading(items) == [0]
+    assert links.story_starts(items) == set()
+    assert items[1].kind == kind
 
 
 def test_pages_whose_blank_lines_end_paragraphs_are_not_asked(monkeypatch):
