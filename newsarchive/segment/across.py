@@ -1,0 +1,164 @@
+"""Text read straight across the page, put back in column order.
+
+pdfminer (pdfplumber's `extract_text`) groups a page's characters into lines by baseline over the
+whole page width: one of its lines holds a piece of every column whose line sits at that height,
+left to right, joined by single spaces, and columns set on other baselines come out as lines of
+their own between them. Read on, such a page weaves every story on it line by line.
+
+Such text shows itself by its pieces: most lines hold several runs of Han text about one
+column wide, and no line is blank (pdfplumber never leaves a blank line; an extraction that
+keeps blocks apart, as pdftotext does, leaves many). Each line is cut into pieces at its gaps; a
+space next to a character that stands alone (letter-spaced text) or a number (print's spaces
+around digits) is a gap only where the run would be wider than a column. Columns printed on one
+baseline come out together line after line, so a line continues the group of columns, seen in
+the last few lines, that had as many pieces; the groups set on other baselines took the lines
+between. Each group's columns are then read one after another, left to right, groups in the
+order they start down the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..text import SPACES, text_width
+from .columns import page_lines
+
+Entry = tuple[int, str]   # (index of the source line, text)
+
+GAP_RE = re.compile(f"[{SPACES}]+")
+# A piece at least this wide (em) is a column's line rather than a letter-spaced character, a
+# number or a short word.
+MIN_COLUMN = 4.0
+# Share of the page's lines that must hold two column-wide pieces for the page to be read as
+# across columns.
+MIN_ACROSS_SHARE = 0.08
+# Share of blank lines above which the text is taken to be kept in blocks already.
+MAX_BLANK_SHARE = 0.01
+# How far (em) a run of letter-spaced characters and numbers may exceed the page's column width
+# and still be read as one column's line.
+WIDTH_TOLERANCE = 1.5
+# A group of columns not continued for this many lines has ended: the columns on other
+# baselines between two lines of one group take up to this many lines less one.
+GROUP_REACH = 3
+
+
+def across_order(text: str) -> tuple[str, list[int] | None]:
+    """The page's text with lines read across columns put back column by column, and for each of
+    its lines the 1-based page line it came from (None where the text is not read across
+    columns, and is returned as given)."""
+    lines = page_lines(text)
+    pieces = [line_pieces(line) for line in lines]
+    if not _read_across(lines, pieces):
+        return text, None
+    column = column_width(pieces)
+    entries = down_columns([(index, _fit_pieces(tokens, column))
+                            for index, tokens in enumerate(pieces)])
+    return "\n".join(line for _, line in entries), [index + 1 for index, _ in entries]
+
+
+def line_pieces(line: str) -> list[str]:
+    """A line's runs of text between spaces."""
+    return [piece for piece in GAP_RE.split(line.strip(SPACES)) if piece]
+
+
+def _read_across(lines: list[str], pieces: list[list[str]]) -> bool:
+    filled = [line_pieces for line_pieces in pieces if line_pieces]
+    if not filled or len(lines) - len(filled) > MAX_BLANK_SHARE * len(lines):
+        return False
+    across = sum(sum(text_width(piece) >= MIN_COLUMN for piece in line) >= 2 for line in filled)
+    return across >= MIN_ACROSS_SHARE * len(filled)
+
+
+def column_width(pieces: list[list[str]]) -> float:
+    """The page's most common column width (em): the commonest width of the column-wide pieces
+    of lines read across columns."""
+    widths = Counter(round(text_width(piece)) for line in pieces if len(line) > 1
+                     for piece in line if text_width(piece) >= MIN_COLUMN)
+    return float(widths.most_common(1)[0][0]) if widths else MIN_COLUMN
+
+
+def _short(token: str) -> bool:
+    """Whether a token may be part of a letter-spaced or number-spaced column line: a character
+    standing alone or a run of digits and Latin letters."""
+    return text_width(token) <= 1 or text_width(token) * 2 == len(token)
+
+
+def _fit_pieces(tokens: list[str], column: float) -> list[str]:
+    """A line's tokens joined into its column pieces: tokens a space apart join where one of
+    them is short, as long as the run stays within a column; a run wider than that is cut where
+    the pieces come out closest to a column's width, at the fewest cuts between two short
+    tokens."""
+    pieces: list[str] = []
+    run: list[str] = []
+    for token in tokens:
+        if run and not (_short(run[-1]) or _short(token)):
+            pieces.extend(_cut_run(run, column))
+            run = []
+        run.append(token)
+    if run:
+        pieces.extend(_cut_run(run, column))
+    return pieces
+
+
+def _cut_run(run: list[str], column: float) -> list[str]:
+    limit = column + WIDTH_TOLERANCE
+    # best[j]: (cost, pieces) for run[:j]
+    best: list[tuple[float, list[str]] | None] = [None] * (len(run) + 1)
+    best[0] = (0.0, [])
+    for end in range(1, len(run) + 1):
+        for start in range(end):
+            if best[start] is None:
+                continue
+            part = run[start:end]
+            width = text_width("".join(part))
+            if len(part) > 1 and width > limit:
+                continue
+            cost = best[start][0]
+            if start:
+                # Two characters standing alone are one letter-spaced line more often than two.
+                cost += 1.0 if _short(run[start - 1]) and _short(run[start]) else 0.3
+            if len(part) > 1:
+                # Letter spacing widens a line to the column; a line's spaces take some of it.
+                cost += 0.1 * abs(column - width - 0.3 * (len(part) - 1))
+            if best[end] is None or cost < best[end][0]:
+                best[end] = (cost, best[start][1] + ["".join(part)])
+    return best[-1][1]
+
+
+@dataclass
+class _Group:
+    """Columns printed on one baseline: one list of entries per column, left to right."""
+
+    first: int
+    last: int
+    columns: list[list[Entry]] = field(default_factory=list)
+
+
+def down_columns(lines: list[tuple[int, list[str]]]) -> list[Entry]:
+    """Lines cut into pieces, read group by group and column by column: each column's pieces in
+    turn, a blank line after each column."""
+    groups: list[_Group] = []
+    open_groups: list[_Group] = []
+    for index, (source, pieces) in enumerate(lines):
+        if not pieces:
+            continue
+        open_groups = [group for group in open_groups if index - group.last <= GROUP_REACH]
+        same = [group for group in open_groups if len(group.columns) == len(pieces)]
+        if same:
+            # Of groups alike, the one not seen longest: the others took the lines since.
+            group = min(same, key=lambda group: group.last)
+        else:
+            group = _Group(index, index, [[] for _ in pieces])
+            groups.append(group)
+            open_groups.append(group)
+        group.last = index
+        for column, piece in zip(group.columns, pieces):
+            column.append((source, piece))
+    out: list[Entry] = []
+    for group in groups:
+        for column in group.columns:
+            out.extend(column)
+            out.append((column[-1][0], ""))
+    return out
