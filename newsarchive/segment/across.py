@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..text import SPACES, text_width
+from ..text import SPACES, ends_sentence, text_width
 from .columns import page_lines
 
 Entry = tuple[int, str]   # (index of the source line, text)
@@ -41,7 +41,10 @@ MAX_BLANK_SHARE = 0.01
 WIDTH_TOLERANCE = 1.5
 # A group of columns not continued for this many lines has ended: the columns on other
 # baselines between two lines of one group take up to this many lines less one.
-GROUP_REACH = 3
+GROUP_REACH = int(__import__('os').environ.get('REACH', 3))
+SKIP_COST = float(__import__('os').environ.get('SKIP', 1))
+NEW_COST = float(__import__('os').environ.get('NEW', 1))
+RESHAPE_SCORE = float(__import__('os').environ.get('RS', 1.5))
 
 
 def across_order(text: str) -> tuple[str, list[int] | None]:
@@ -129,16 +132,19 @@ def _cut_run(run: list[str], column: float) -> list[str]:
 
 @dataclass
 class _Group:
-    """Columns printed on one baseline: one list of entries per column, left to right."""
+    """Columns printed on one baseline: those its last line went on, left to right, and every
+    one it has had, in the order they are read."""
 
-    first: int
     last: int
     columns: list[list[Entry]] = field(default_factory=list)
+    every: list[list[Entry]] = field(default_factory=list)
 
 
 def down_columns(lines: list[tuple[int, list[str]]]) -> list[Entry]:
     """Lines cut into pieces, read group by group and column by column: each column's pieces in
     turn, a blank line after each column."""
+    pairs = Counter(pair for _, pieces in lines for piece in pieces
+                    for pair in zip(piece, piece[1:]))
     groups: list[_Group] = []
     open_groups: list[_Group] = []
     for index, (source, pieces) in enumerate(lines):
@@ -149,16 +155,85 @@ def down_columns(lines: list[tuple[int, list[str]]]) -> list[Entry]:
         if same:
             # Of groups alike, the one not seen longest: the others took the lines since.
             group = min(same, key=lambda group: group.last)
+            placed = list(zip(group.columns, pieces))
         else:
-            group = _Group(index, index, [[] for _ in pieces])
-            groups.append(group)
-            open_groups.append(group)
+            aligned = [(_align(group.columns, pieces, pairs), group) for group in open_groups]
+            best = max(aligned, key=lambda row: (row[0][0], -row[1].last), default=None)
+            if best is not None and best[0][0] >= RESHAPE_SCORE * min(len(pieces), len(best[1].columns)):
+                group = best[1]
+                placed = _placed(group, best[0][1], pieces)
+            else:
+                group = _Group(index)
+                groups.append(group)
+                open_groups.append(group)
+                placed = [([], piece) for piece in pieces]
+                group.every.extend(column for column, _ in placed)
         group.last = index
-        for column, piece in zip(group.columns, pieces):
+        group.columns = [column for column, _ in placed]
+        for column, piece in placed:
             column.append((source, piece))
     out: list[Entry] = []
     for group in groups:
-        for column in group.columns:
+        for column in group.every:
             out.extend(column)
             out.append((column[-1][0], ""))
     return out
+
+
+def _placed(group: _Group, matches: list[int | None], pieces: list[str]
+            ) -> list[tuple[list[Entry], str]]:
+    """Each piece with the group's column it continues, or a new column, which is read just
+    before the next column the line went on with."""
+    placed = []
+    for n, (match, piece) in enumerate(zip(matches, pieces)):
+        if match is not None:
+            placed.append((group.columns[match], piece))
+            continue
+        column: list[Entry] = []
+        after = next((m for m in matches[n + 1:] if m is not None), None)
+        if after is None:
+            group.every.append(column)
+        else:
+            at = next(k for k, other in enumerate(group.every) if other is group.columns[after])
+            group.every.insert(at, column)
+        placed.append((column, piece))
+    return placed
+
+
+def _align(columns: list[list[Entry]], pieces: list[str], pairs: Counter
+           ) -> tuple[float, list[int | None]]:
+    """The best way to lay a line's pieces on a group's columns, both kept in order: (score,
+    for each piece the index of its column or None for a new one). A piece whose first character
+    follows its column's last as the two follow each other elsewhere on the page scores most, a
+    piece as wide as its column's last line next; a column left mid-paragraph and a piece
+    without a column cost."""
+    rows, cols = len(pieces), len(columns)
+    best: list[list[tuple[float, tuple]]] = [[(-1e9, ())] * (cols + 1) for _ in range(rows + 1)]
+    best[0][0] = (0.0, ())
+    for i in range(rows + 1):
+        for j in range(cols + 1):
+            score, matches = best[i][j]
+            if score <= -1e9:
+                continue
+            if j < cols:
+                skip = score - (0.0 if ends_sentence(columns[j][-1][1]) else SKIP_COST)
+                if skip > best[i][j + 1][0]:
+                    best[i][j + 1] = (skip, matches)
+            if i < rows:
+                new = score - NEW_COST
+                if new > best[i + 1][j][0]:
+                    best[i + 1][j] = (new, matches + (None,))
+            if i < rows and j < cols:
+                take = score + _continues(columns[j][-1][1], pieces[i], pairs)
+                if take > best[i + 1][j + 1][0]:
+                    best[i + 1][j + 1] = (take, matches + (j,))
+    score, matches = best[rows][cols]
+    return score, list(matches)
+
+
+def _continues(last: str, piece: str, pairs: Counter) -> float:
+    """How well a piece reads as the next line after `last` in one column."""
+    score = 2.0 if pairs[(last[-1], piece[0])] else 0.0
+    if abs(text_width(piece) - text_width(last)) <= WIDTH_TOLERANCE:
+        score += 1.0
+    return score
