@@ -41,10 +41,16 @@ MAX_BLANK_SHARE = 0.01
 WIDTH_TOLERANCE = 1.5
 # A group of columns not continued for this many lines has ended: the columns on other
 # baselines between two lines of one group take up to this many lines less one.
-GROUP_REACH = int(__import__('os').environ.get('REACH', 3))
-SKIP_COST = float(__import__('os').environ.get('SKIP', 1))
-NEW_COST = float(__import__('os').environ.get('NEW', 1))
-RESHAPE_SCORE = float(__import__('os').environ.get('RS', 1.5))
+GROUP_REACH = 2
+# What laying a line on a group's columns costs for each column it leaves mid-paragraph and each
+# piece it starts a column with, and the score per piece laid (or column kept, if fewer) it
+# must reach for the line to go on with the group rather than start one: a line of another
+# baseline lays on a group badly. (Dev split, pdfminer segmentation at a needed score of
+# 0.5 / 0.75 / 1 / 1.25: 0.400 / 0.407 / 0.406 / 0.386; at a reach of 2 / 3 / 4 lines with
+# a needed score of 1: 0.406 / 0.392 / 0.378; costs of 0.5 each: 0.402 and 0.406.)
+SKIP_COST = 1.0
+NEW_COST = 1.0
+RESHAPE_SCORE = 1.0
 
 
 def across_order(text: str) -> tuple[str, list[int] | None]:
@@ -159,7 +165,8 @@ def down_columns(lines: list[tuple[int, list[str]]]) -> list[Entry]:
         else:
             aligned = [(_align(group.columns, pieces, pairs), group) for group in open_groups]
             best = max(aligned, key=lambda row: (row[0][0], -row[1].last), default=None)
-            if best is not None and best[0][0] >= RESHAPE_SCORE * min(len(pieces), len(best[1].columns)):
+            if best is not None and (best[0][0] >= RESHAPE_SCORE
+                                     * min(len(pieces), len(best[1].columns))):
                 group = best[1]
                 placed = _placed(group, best[0][1], pieces)
             else:
