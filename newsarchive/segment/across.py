@@ -64,8 +64,11 @@ def across_order(text: str) -> tuple[str, list[int] | None]:
     its lines the 1-based page line it came from (None where the text is not read across
     columns, and is returned as given)."""
     lines = page_lines(text)
+    # An extraction that keeps blocks apart is known by its blank lines before any line is cut.
+    if sum(not line.strip(SPACES) for line in lines) > MAX_BLANK_SHARE * len(lines):
+        return text, None
     pieces = [line_pieces(line) for line in lines]
-    if not _read_across(lines, pieces):
+    if not _read_across(pieces):
         return text, None
     column = column_width(pieces)
     entries = down_columns([(index, _fit_pieces(tokens, column))
@@ -78,9 +81,10 @@ def line_pieces(line: str) -> list[str]:
     return [piece for piece in GAP_RE.split(line.strip(SPACES)) if piece]
 
 
-def _read_across(lines: list[str], pieces: list[list[str]]) -> bool:
+def _read_across(pieces: list[list[str]]) -> bool:
+    """Whether enough of the page's lines hold two column-wide pieces."""
     filled = [line for line in pieces if line]
-    if not filled or len(lines) - len(filled) > MAX_BLANK_SHARE * len(lines):
+    if not filled:
         return False
     across = sum(sum(text_width(piece) >= MIN_COLUMN for piece in line) >= 2 for line in filled)
     return across >= MIN_ACROSS_SHARE * len(filled)
@@ -231,6 +235,7 @@ def _align(columns: list[list[Entry]], pieces: list[str], pairs: Counter
     piece as wide as its column's last line next; a column left mid-paragraph and a piece
     without a column cost."""
     rows, cols = len(pieces), len(columns)
+    longest = max(len(column) for column in columns)
     best: list[list[tuple[float, tuple]]] = [[(-1e9, ())] * (cols + 1) for _ in range(rows + 1)]
     best[0][0] = (0.0, ())
     for i in range(rows + 1):
@@ -239,7 +244,7 @@ def _align(columns: list[list[Entry]], pieces: list[str], pairs: Counter
             if score <= -1e9:
                 continue
             if j < cols:
-                skip = score - (0.0 if _may_stop(columns[j]) else SKIP_COST)
+                skip = score - (0.0 if _may_stop(columns[j], longest) else SKIP_COST)
                 if skip > best[i][j + 1][0]:
                     best[i][j + 1] = (skip, matches)
             if i < rows:
@@ -254,11 +259,13 @@ def _align(columns: list[list[Entry]], pieces: list[str], pairs: Counter
     return score, list(matches)
 
 
-def _may_stop(column: list[Entry]) -> bool:
+def _may_stop(column: list[Entry], longest: int) -> bool:
     """Whether a column may be left without a piece: it ended a paragraph, or it holds one line
-    only (a headline's, a caption's piece sharing a line with the columns). (Dev, pdfminer
-    segmentation with a column of one line free to leave or not: 0.413 / 0.410.)"""
-    return len(column) == 1 or ends_sentence(column[-1][1])
+    where others of its group hold more (a headline's, a caption's piece sharing a line with
+    the columns). A group just begun is not left so lightly: the line after its first may be
+    another baseline's. (Dev, pdfminer segmentation with such a column free to leave or not:
+    0.412 / 0.410.)"""
+    return len(column) == 1 < longest or ends_sentence(column[-1][1])
 
 
 def _continues(last: str, piece: str, pairs: Counter) -> float:
