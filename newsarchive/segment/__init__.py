@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from ..model import Artifact, PageSplit, Segment
 from ..text import HAN_RE, unify_radicals
+from .across import across_order
 from .assign import make_drafts
 from .bodies import cut_bodies, stray_parts
 from .columns import in_column_order, page_lines
@@ -48,7 +49,9 @@ def split_with_features(text: str, start_candidates: list | None = None
     """The split before the confidence model's judgement, and each article's signs for it;
     `start_candidates`, when given, collects the possible story starts of a page whose
     headlines were listed apart, with their signs (for fitting `starts`)."""
-    ordered, source = in_column_order(text)
+    ordered, source = across_order(text)
+    if source is None:
+        ordered, source = in_column_order(text)
     split, features = _split_text(ordered, start_candidates)
     return (split if source is None else _renumbered(split, source)), features
 

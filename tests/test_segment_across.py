@@ -1,0 +1,84 @@
+"""Text read across the whole page, as pdfminer extracts it (`segment.across`): put back column
+by column, and left alone where it is not read across."""
+
+import pytest
+
+from newsarchive.segment import split_page
+from newsarchive.segment.across import across_order
+
+# Columns eight em wide, as set.
+LEFT = ["今年以来，我市持续", "推进老旧小区改造，", "已完成改造项目四十", "二个，惠及居民一万",
+        "余户。改造后的小区", "道路平整，绿化成片。"]
+MIDDLE = ["下一步，市住建局将", "继续加大投入力度，", "力争年内再完成改造", "项目三十个，让更多",
+          "居民住上好房子，让", "小区旧貌换新颜。"]
+RIGHT = ["据介绍，今年全市共", "安排专项资金两亿元", "用于支持老旧小区改", "造和配套设施建设，",
+         "确保每一个项目都能", "按期保质完成任务。"]
+
+
+def across(*columns: list[str]) -> list[str]:
+    """The lines of columns set on one baseline, read across the page."""
+    return [" ".join(row) for row in zip(*columns)]
+
+
+def read_down(*columns: list[str]) -> list[str]:
+    """The columns one after another, a blank line after each."""
+    return [line for column in columns for line in column + [""]]
+
+
+CASES = [
+    pytest.param(across(LEFT, RIGHT), read_down(LEFT, RIGHT), id="two columns a line"),
+    pytest.param(across(LEFT, MIDDLE, RIGHT), read_down(LEFT, MIDDLE, RIGHT),
+                 id="three columns a line"),
+    # A column on another baseline comes out as lines of its own between the others'.
+    pytest.param([line for pair in zip(across(LEFT, MIDDLE), RIGHT) for line in pair],
+                 read_down(LEFT, MIDDLE, RIGHT), id="a column on its own baseline"),
+    # Letter-spaced lines: a space between every character, numbers set apart.
+    pytest.param(across(LEFT, MIDDLE[:2] + ["力 争 年 内 5 月 完 成"] + MIDDLE[3:]),
+                 read_down(LEFT, MIDDLE[:2] + ["力争年内5月完成"] + MIDDLE[3:]),
+                 id="letter-spaced piece"),
+    pytest.param(across(LEFT, ["据 介 绍 ， 今 年", "全 市 共 安 排"] + RIGHT[2:])[:2]
+                 + across(LEFT, RIGHT)[2:],
+                 read_down(LEFT, ["据介绍，今年", "全市共安排"] + RIGHT[2:]),
+                 id="letter-spaced pieces"),
+    # A headline in big type, its line shared with the first line of the next column.
+    pytest.param(["老旧小区改造惠及万户居民 " + MIDDLE[0]] + across(LEFT, MIDDLE[1:]) + LEFT[-1:],
+                 read_down(["老旧小区改造惠及万户居民"] + LEFT, MIDDLE), id="headline piece"),
+]
+
+
+@pytest.mark.parametrize("lines, expected", CASES)
+def test_lines_read_across_are_read_down_the_columns(lines, expected):
+    text, source = across_order("\n".join(lines))
+    assert text.split("\n") == expected
+    # Each line keeps the page line it came from.
+    for line, number in zip(text.split("\n"), source):
+        assert line.replace(" ", "") in lines[number - 1].replace(" ", "")
+
+
+UNCHANGED = [
+    # pdftotext keeps blocks apart with blank lines: the odd line it reads across two columns is
+    # left for `columns`.
+    pytest.param(LEFT + [""] + across(MIDDLE, RIGHT) + [""] + ["（下转第2版）"], id="pdftotext"),
+    # One column, its numbers set apart by spaces.
+    pytest.param(["2020年 2 月 6 日", "星期四"] + LEFT + MIDDLE, id="one column"),
+]
+
+
+@pytest.mark.parametrize("lines", UNCHANGED)
+def test_text_not_read_across_is_left_as_given(lines):
+    text = "\n".join(lines)
+    assert across_order(text) == (text, None)
+
+
+def test_a_page_read_across_is_split_with_each_column_read_whole():
+    lines = ["老旧小区改造惠及万户居民"] + [line for pair in zip(across(LEFT, MIDDLE), RIGHT)
+                                        for line in pair]
+    split = split_page("\n".join(lines))
+    bodies = ["".join(segment.body.split()) for segment in split.segments]
+    for column in (LEFT, MIDDLE, RIGHT):
+        assert any("".join(column) in body for body in bodies)
+    # Line numbers are the page's: the right column was printed on every other line from the third.
+    right = next(segment for segment, body in zip(split.segments, bodies)
+                 if "".join(RIGHT) in body)
+    covered = {n for a, b in right.spans for n in range(a, b + 1)}
+    assert covered >= set(range(3, 3 + 2 * len(RIGHT), 2))
