@@ -75,9 +75,9 @@ def bounds(text: str) -> dict[str, float]:
 
 def parse_args(argv):
     parser = fit_parser("python -m bench.train_confidence", __doc__)
-    parser.add_argument("--false-flags", type=bounds, default=bounds("pdftotext=0.12,raw=0.15"),
+    parser.add_argument("--false-flags", type=bounds, default=bounds("pdftotext=0.14,raw=0.15"),
                         help="most right articles flagged out of fold, per extractor "
-                             "(default: pdftotext=0.12,raw=0.15; the issue bounds the default "
+                             "(default: pdftotext=0.14,raw=0.15; the issue bounds the default "
                              "order's at 0.15)")
     return parser.parse_args(argv)
 
