@@ -191,7 +191,7 @@ def make_environment(templates_dir: Path, compiled_dir: Path | None = None
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, auto_reload=False,
         bytecode_cache=_CompiledTemplates(str(compiled_dir)) if compiled_dir else None,
     )
     env.filters.update(markdown=markdown_to_html, excerpt=excerpt, zh_date=zh_date, xml_text=xml_text)
