@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import random
@@ -17,9 +18,11 @@ from newsarchive.check import check_site
 from newsarchive import taxonomy
 from newsarchive.config import load_config
 from newsarchive.content import load_articles
-from newsarchive.render import _MD, excerpt, markdown_to_html, plain_body_html
+from newsarchive.pages import cards_of
+from newsarchive.render import (_MD, ROOT_MARK, excerpt, make_environment, markdown_to_html,
+                                plain_body_html)
 
-from .conftest import FIXTURE_CONTENT
+from .conftest import FIXTURE_CONTENT, ROOT
 
 HOSTILE_ID = "2024-12-23-a02-01"
 HOSTILE_TITLE = '<script>alert("标题")</script>危险的标题'
@@ -139,6 +142,37 @@ def test_ingested_bodies_take_the_plain_path():
 ])
 def test_excerpt(body, expected):
     assert excerpt(body) == expected
+
+
+# The article_item macro run for each card on its page, as the lists were rendered before
+# ArticleItems joined cards rendered once.
+EACH_CARD_ON_ITS_PAGE = ('{% import "_macros.html" as m with context %}'
+                         '{% for a in cards %}{{ m.article_item(a, show_date) }}{% endfor %}')
+
+
+@pytest.mark.parametrize("show_date", [True, False])
+def test_card_items_joined_equal_the_macro_rendered_on_each_page(show_date):
+    env = make_environment(ROOT / "templates")
+    cards = cards_of(load_articles(FIXTURE_CONTENT))
+    # A title spelling the mark that stands for the root is text like any other.
+    cards.append(dataclasses.replace(cards[0], id="mark-01", title=str(ROOT_MARK)))
+    for root in ("", "../", "../../../../"):  # cards rendered once, shown at each depth
+        joined = env.globals["article_items"](cards, root, show_date)
+        each = env.from_string(EACH_CARD_ON_ITS_PAGE).render(
+            cards=cards, root=root, show_date=show_date)
+        assert joined == each
+        assert joined.count(f'href="{root}articles/') == len(cards)
+    assert "&lt;root/&gt;" in joined
+
+
+def test_a_changed_card_is_rendered_again_not_taken_for_the_old_one():
+    env = make_environment(ROOT / "templates")
+    card = cards_of(load_articles(FIXTURE_CONTENT))[0]
+    before = env.globals["article_items"]([card], "../")
+    retitled = dataclasses.replace(card, title="改过的标题")  # same id, another card
+    after = env.globals["article_items"]([retitled], "../")
+    assert card.title in before and "改过的标题" not in before
+    assert "改过的标题" in after and card.title not in after
 
 
 def test_hostile_text_is_shown_as_text_on_every_page(fixture_site):

@@ -355,6 +355,7 @@ def _render_chunk(first: int, last: int, sent: bytes | None = None) -> tuple:
         rendered.append(page.path)
     if sent is not None:  # its cards came with it: keep none of them alive
         job.fingerprints.forget_cards()
+        job.env.globals["article_items"].forget()
     return (prints, rendered, staging.written[written_from:],
             staging.unchanged[unchanged_from:], os.getpid())
 
