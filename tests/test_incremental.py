@@ -462,6 +462,17 @@ def test_pages_planned_from_the_reach_of_changed_cards_equal_a_cold_build(
         cold = build(site, out=f"cold-{number}")
         assert len(incremental.rendered) < len(cold.rendered) / 2, name
         assert tree(site / "_site") == tree(site / f"cold-{number}"), f"after {name}"
+        # The order the partial plans kept up to date is the one a cold plan makes.
+        kept, fresh = (kept_order(site, out) for out in ("_site", f"cold-{number}"))
+        assert (kept.ranked, kept.names) == (fresh.ranked, fresh.names), f"after {name}"
+        assert len(kept.ranked) == incremental.articles
+
+
+def kept_order(site: Path, out: str) -> taxonomy.SiteOrder:
+    """The page plan's order a build of `out` kept in the cache."""
+    cache = buildcache.BuildCache(site, site / "content", (site / out).resolve())
+    return cache.load("order", taxonomy.SiteOrder,
+                      buildcache.code_version(pages_stage.PagesStage.code))
 
 
 def test_a_template_change_after_a_partial_plan_plans_everything_and_equals_cold(

@@ -35,6 +35,7 @@ from ..model import Article, ArticleCard, Site
 from ..output import Staging
 from ..pages import Page, plan_site, sitemap_page
 from ..reach import Change, reach_of
+from ..taxonomy import SiteOrder
 from ..render import make_environment, render_template
 from . import Build, Produced, Stage
 
@@ -215,17 +216,20 @@ class PagesStage(Stage):
                                        if path not in paths], previous.page_count, None)
 
     @staticmethod
-    def reached_plan(build: Build, previous: PagesState, kept: KeptContexts
-                     ) -> PartialPlan | None:
+    def reached_plan(build: Build, previous: PagesState, kept: KeptContexts,
+                     order: SiteOrder) -> PartialPlan | None:
         """The pages the added, removed and re-carded articles reach (see reach.py), planned
-        again; the last build's other pages kept, those of the reach not planned now gone."""
+        again; the last build's other pages kept, those of the reach not planned now gone.
+        `order`, the last plan's, is brought up to date with the changes (in place)."""
         changes = card_changes(build.contents)
         if len(changes) > max(PARTIAL_MOST, len(build.site.articles) // 10):
             return None
         cards = pages.cards_of(build.site.articles)
-        groups = taxonomy.LabelGroups.of(taxonomy.newest_first(cards))
+        by_id = {card.id: card for card in cards}
+        order.update(changes, by_id)
+        _, groups, _ = order.arranged(by_id)
         reached = reach_of(changes, cards, groups)
-        plan = plan_site(build.site, build.content_dir, reached, cards, groups)
+        plan = plan_site(build.site, build.content_dir, reached, cards, order)
         owned, folders = reached.owned(build.config)
         planned = {page.path for page in plan}
         unplanned = [path for path in previous.fingerprints if path not in planned
@@ -239,17 +243,21 @@ class PagesStage(Stage):
 
     def produce(self, build: Build, previous: PagesState | None) -> Produced:
         key = global_key(build.config, build.config.root / "templates")
+        order = None
         if self.reached is not None:
             kept = build.previous("contexts", KeptContexts, self.code)
-            if kept is not None:
-                self.partial = self.reached_plan(build, self.reached, kept)
+            order = build.previous("order", SiteOrder, self.code)
+            if kept is not None and order is not None:
+                self.partial = self.reached_plan(build, self.reached, kept, order)
         if self.partial is not None and not build.staging.keep_all(self.partial.kept):
             # The output lost a page: plan everything after all (a page whose file is gone
             # is rendered again).
             self.partial = None
         if self.partial is None:
+            cards = pages.cards_of(build.site.articles)
+            order = SiteOrder.of(cards)
             # Everything that can be checked is checked before the output is touched.
-            plan = plan_site(build.site, build.content_dir)
+            plan = plan_site(build.site, build.content_dir, None, cards, order)
             check_plan(plan)
             page_count = sum(p.path.endswith(".html") for p in plan)
         else:
@@ -260,7 +268,8 @@ class PagesStage(Stage):
             old, build.staging, build.quiet, build.runner)
         fingerprints = {path: p.digest for path, p in prints.items()}
         contexts = {path: (p.context, p.articles) for path, p in prints.items() if p.context}
-        entries: dict[str, object] = {}
+        # The text-edit shortcut changes no card: the last plan's order stays as saved.
+        entries: dict[str, object] = {} if order is None else {"order": order}
         if self.partial is not None:
             # A page kept unplanned keeps its fingerprint and context: neither can have changed.
             fingerprints = {**{path: old[path] for path in self.partial.kept}, **fingerprints}
