@@ -304,7 +304,8 @@ def plan_site(site: Site, content_dir: Path, reach: Reach | None = None,
     config = site.config
     articles = cards if cards is not None else cards_of(site.articles)
     by_id = {a.id: a for a in articles}
-    latest, groups, named = (order or taxonomy.SiteOrder.of(articles)).arranged(by_id)
+    groups, named = (order or taxonomy.SiteOrder.of(articles)).arranged(by_id)
+    latest = groups.ranked
     topics = taxonomy.topic_terms(config, named["topics"])
     terms = {"topics": topics, "tags": taxonomy.tag_terms(named["tags"]),
              "reporters": taxonomy.reporter_terms(named["reporters"]),

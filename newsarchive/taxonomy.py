@@ -290,14 +290,17 @@ class SiteOrder:
                 for name in dict.fromkeys(getattr(now, kind)):
                     bisect.insort(self.names[kind].setdefault(name, []), now.id, key=key)
 
-    def arranged(self, cards: dict[str, Article]) -> tuple[list[Article], LabelGroups,
+    def label_groups(self, cards: dict[str, Article]) -> LabelGroups:
+        """The label groups of these `cards` (by id), ranked newest first."""
+        return LabelGroups([cards[i] for i in self.ranked],
+                           {(label, name): ids for kind, label in LABEL_KINDS.items()
+                            for name, ids in self.names[kind].items()})
+
+    def arranged(self, cards: dict[str, Article]) -> tuple[LabelGroups,
                                                           dict[str, dict[str, list[Article]]]]:
-        """These `cards` (by id) newest first, their label groups, and each kind's names with
-        their cards newest first (the term functions')."""
-        ranked = [cards[i] for i in self.ranked]
-        groups = {(label, name): ids for kind, label in LABEL_KINDS.items()
-                  for name, ids in self.names[kind].items()}
-        return ranked, LabelGroups(ranked, groups), {
+        """The label groups of these `cards` (by id), and each kind's names with their cards
+        newest first (the term functions')."""
+        return self.label_groups(cards), {
             kind: {name: [cards[i] for i in ids] for name, ids in names.items()}
             for kind, names in self.names.items()}
 

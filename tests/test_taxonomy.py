@@ -205,7 +205,8 @@ def test_site_order_arranges_cards_as_newest_first_and_label_groups_do():
     import random
     articles = random_articles(random.Random(7), [f"a{n:02d}" for n in range(30)])
     cards = {a.id: a.card() for a in articles}
-    ranked, groups, named = taxonomy.SiteOrder.of(articles).arranged(cards)
+    groups, named = taxonomy.SiteOrder.of(articles).arranged(cards)
+    ranked = groups.ranked
     assert ranked == taxonomy.newest_first(list(cards.values()))
     assert groups.groups == taxonomy.LabelGroups.of(ranked).groups
     assert named["reporters"] == taxonomy.by_name(ranked, "reporters")

@@ -260,8 +260,7 @@ class PagesStage(Stage):
         cards = pages.cards_of(build.site.articles)
         by_id = {card.id: card for card in cards}
         order.update(changes, by_id)
-        _, groups, _ = order.arranged(by_id)
-        reached = reach_of(changes, cards, groups)
+        reached = reach_of(changes, cards, order.label_groups(by_id))
         plan = plan_site(build.site, build.content_dir, reached, cards, order)
         owned, folders = reached.owned(build.config)
         planned = {page.path for page in plan}
