@@ -5,8 +5,10 @@ A page whose fingerprint (see depends.py) equals the last build's keeps the last
 texts of some articles changed, the site is not planned again: the pages holding them are
 re-rendered from the contexts the last plan kept (lists and links show cards, which did not
 change), and every other page keeps its file. When a few articles came, went or changed their
-cards, only the pages they can reach (see reach.py) are planned and fingerprinted; every other
-page keeps its file, fingerprint and context.
+cards, only the pages they can reach (see reach.py) are planned and fingerprinted, from the
+order the last plan kept (taxonomy.SiteOrder) brought up to date by those articles; every other
+page keeps its file, fingerprint and context, and only the contexts planned are saved beside
+the full save of them (RecentContexts).
 """
 
 from __future__ import annotations
