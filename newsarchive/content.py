@@ -9,6 +9,7 @@ second write within the same clock tick could hide behind it; then its bytes are
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import functools
 import hashlib
 import os
@@ -41,11 +42,18 @@ class ContentEntry:
     def __reduce__(self):
         # Pickled by hand: a pathlib.Path unpickles by parsing each of its parts again, most
         # of the time of loading 30,000 entries; its text, joined to its folder's Path once
-        # parsed, loads in a tenth of it. The rest of the article is its plain attributes.
-        state = dict(self.article.__dict__)
-        path = state.pop("path", None)
-        return (_unpickle_entry, (self.size, self.mtime_ns, self.digest, state,
+        # parsed, loads in a tenth of it. The rest of the article is its fields' values in
+        # ARTICLE_FIELDS order: as a dict, each article also wrote its keys, a quarter of the
+        # time of loading it (1.12 -> 0.84 s at 30,000).
+        state = self.article.__dict__
+        path = state.get("path")
+        return (_unpickle_entry, (self.size, self.mtime_ns, self.digest,
+                                  tuple([state[name] for name in ARTICLE_FIELDS]),
                                   None if path is None else str(path)))
+
+
+# The fields a content cache entry keeps of its article, in order (the path apart).
+ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article) if f.name != "path")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -53,10 +61,10 @@ def _folder(text: str) -> Path:
     return Path(text)
 
 
-def _unpickle_entry(size: int, mtime_ns: int, digest: str, state: dict, path: str | None
+def _unpickle_entry(size: int, mtime_ns: int, digest: str, values: tuple, path: str | None
                     ) -> ContentEntry:
     article = Article.__new__(Article)
-    article.__dict__.update(state)
+    article.__dict__.update(zip(ARTICLE_FIELDS, values))
     if path is None:
         article.path = None
     else:

@@ -293,27 +293,27 @@ def cards_of(articles: list[Article]) -> list[ArticleCard]:
 
 def plan_site(site: Site, content_dir: Path, reach: Reach | None = None,
               cards: list[ArticleCard] | None = None,
-              groups: taxonomy.LabelGroups | None = None) -> list[Page]:
+              order: taxonomy.SiteOrder | None = None) -> list[Page]:
     """Every page of the site, in a stable order; only those `reach` names and those that sum
     up the site when given (the sitemap, which lists every page, is then left to the caller).
-    `cards` and `groups`, when given, are those of site.articles.
+    `cards` and `order`, when given, are those of site.articles.
 
     Only an article's own page and the feed get the article itself; every other page gets
     cards (see ArticleCard), so it does not depend on any article's text.
     """
     config = site.config
     articles = cards if cards is not None else cards_of(site.articles)
-    groups = groups or taxonomy.LabelGroups.of(taxonomy.newest_first(articles))
+    by_id = {a.id: a for a in articles}
+    groups, named = (order or taxonomy.SiteOrder.of(articles)).arranged(by_id)
     latest = groups.ranked
-    topics = taxonomy.topic_terms(config, latest)
-    terms = {"topics": topics, "tags": taxonomy.tag_terms(latest),
-             "reporters": taxonomy.reporter_terms(latest),
-             "places": taxonomy.place_terms(config, latest)}
+    topics = taxonomy.topic_terms(config, named["topics"])
+    terms = {"topics": topics, "tags": taxonomy.tag_terms(named["tags"]),
+             "reporters": taxonomy.reporter_terms(named["reporters"]),
+             "places": taxonomy.place_terms(config, named["places"])}
     slugs = {kind: {t.name: t.slug for t in group} for kind, group in terms.items()}
     names = {"topics": lambda a: a.topics, "tags": lambda a: a.tags,
              "reporters": lambda a: a.reporters, "places": lambda a: a.places}
-    issues = taxonomy.issues(articles)
-    by_id = {a.id: a for a in articles}
+    issues = taxonomy.issues(latest)
     issue_pages = {(i.date, p.label): p.articles for i in issues for p in i.pages}
     planned = [a for a in site.articles if reach is None or a.id in reach.articles]
     neighbours = taxonomy.neighbours(articles, None if reach is None else reach.articles)

@@ -27,9 +27,7 @@ from dataclasses import dataclass, field
 from . import taxonomy, urls
 from .config import SiteConfig
 from .model import ArticleCard
-from .taxonomy import LabelGroups, article_labels, newest_first
-
-KINDS = ("topics", "tags", "reporters", "places")
+from .taxonomy import KINDS, LabelGroups, article_labels, rank_key
 
 Change = tuple[ArticleCard | None, ArticleCard | None]   # (card before, card now), None: absent
 
@@ -164,12 +162,4 @@ def related_reach(carded: list[Change], groups: LabelGroups) -> set[str]:
 def _rank_of(card: ArticleCard, groups: LabelGroups) -> float:
     """Where a card as it was would rank among the articles now: between the two it sorts
     between (newest first)."""
-    ranked = groups.ranked
-    low, high = 0, len(ranked)
-    while low < high:   # newest_first is a total order: bisect on it by comparison
-        middle = (low + high) // 2
-        if newest_first([ranked[middle], card])[0] is ranked[middle]:
-            low = middle + 1
-        else:
-            high = middle
-    return low - 0.5
+    return bisect.bisect_right(groups.ranked, rank_key(card), key=rank_key) - 0.5

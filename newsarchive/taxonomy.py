@@ -5,6 +5,7 @@ Every function here is pure: the same articles in give the same groups out, in a
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import functools
 import datetime as dt
@@ -20,6 +21,8 @@ from .urls import name_slug
 PAGE_LABEL_RE = re.compile(r"^([A-Za-z]*)(\d+)$")
 UNKNOWN_PAGE = "未标版次"
 FAR = 1_000_000  # days: how far an undated article is from a dated one
+KINDS = ("topics", "tags", "reporters", "places")   # the names an article is listed under
+LABEL_KINDS = {"topics": "topic", "tags": "tag", "places": "place"}   # those related() weighs
 COMMON_LABEL = 60  # a label on more articles than this proposes only its newest as related
 RELATED_LIMIT = 5  # related articles an article page lists
 
@@ -124,11 +127,17 @@ def reading_order_key(article: Article) -> tuple:
     return (page_sort_key(article.page), start, article.id)
 
 
+def rank_key(article: Article) -> tuple:
+    """Where an article goes newest first: newest date first; on one date in page order;
+    undated articles last. A total order (reading_order_key ends with the id)."""
+    if article.date:
+        return (0, -article.date.toordinal(), reading_order_key(article))
+    return (1, 0, reading_order_key(article))
+
+
 def newest_first(articles: list[Article]) -> list[Article]:
-    """Newest date first; on one date in page order; undated articles last."""
-    in_page_order = sorted(articles, key=reading_order_key)
-    dated = sorted((a for a in in_page_order if a.date), key=lambda a: a.date, reverse=True)
-    return dated + [a for a in in_page_order if not a.date]
+    """The articles in rank_key order."""
+    return sorted(articles, key=rank_key)
 
 
 def _check_slugs(kind: str, terms: list[Term]) -> None:
@@ -141,10 +150,12 @@ def _check_slugs(kind: str, terms: list[Term]) -> None:
         seen[term.slug] = term.name
 
 
-def _group(articles: list[Article], names_of) -> dict[str, list[Article]]:
+def by_name(ranked: list[Article], kind: str) -> dict[str, list[Article]]:
+    """Each topic, tag, reporter or place (`kind`, an Article field) with its articles, in
+    the order given (newest first, for the term functions)."""
     groups: dict[str, list[Article]] = defaultdict(list)
-    for article in articles:
-        for name in dict.fromkeys(names_of(article)):
+    for article in ranked:
+        for name in dict.fromkeys(getattr(article, kind)):
             groups[name].append(article)
     return groups
 
@@ -153,54 +164,46 @@ def _by_count(terms: list[Term]) -> list[Term]:
     return sorted(terms, key=lambda t: (-len(t.articles), t.name))
 
 
-# The term functions take the articles newest first (newest_first), sorted once for all four.
+# The term functions take each name's articles newest first (by_name of newest_first).
 
-def topic_terms(config: SiteConfig, ranked: list[Article]) -> list[Term]:
+def topic_terms(config: SiteConfig, groups: dict[str, list[Article]]) -> list[Term]:
     """Every configured topic in site.yaml order, with its articles (possibly none)."""
-    groups = _group(ranked, lambda a: a.topics)
     return [Term(t.name, t.slug, groups.get(t.name, []), t.description)
             for t in config.topics]
 
 
-def tag_terms(ranked: list[Article]) -> list[Term]:
+def tag_terms(groups: dict[str, list[Article]]) -> list[Term]:
     """Tags by number of articles, most first."""
-    terms = [Term(name, name_slug(name), group)
-             for name, group in _group(ranked, lambda a: a.tags).items()]
+    terms = [Term(name, name_slug(name), group) for name, group in groups.items()]
     _check_slugs("tags", terms)
     return _by_count(terms)
 
 
-def reporter_terms(ranked: list[Article]) -> list[Term]:
+def reporter_terms(groups: dict[str, list[Article]]) -> list[Term]:
     """Reporters by number of articles, most first."""
-    terms = [Term(name, name_slug(name), group)
-             for name, group in _group(ranked, lambda a: a.reporters).items()]
+    terms = [Term(name, name_slug(name), group) for name, group in groups.items()]
     _check_slugs("reporters", terms)
     return _by_count(terms)
 
 
-def place_terms(config: SiteConfig, ranked: list[Article]) -> list[Term]:
+def place_terms(config: SiteConfig, groups: dict[str, list[Article]]) -> list[Term]:
     """Places with articles: configured places keep their slug, others get a hashed one."""
     slugs = {p.name: p.slug for p in config.places}
     terms = [Term(name, slugs.get(name) or name_slug(name), group)
-             for name, group in _group(ranked, lambda a: a.places).items()]
+             for name, group in groups.items()]
     _check_slugs("places", terms)
     return _by_count(terms)
 
 
-def issues(articles: list[Article]) -> list[Issue]:
-    """One issue per publication date, newest first, each with its pages in page order."""
-    by_date: dict[dt.date, list[Article]] = defaultdict(list)
-    for article in articles:
+def issues(ranked: list[Article]) -> list[Issue]:
+    """One issue per publication date, newest first, each with its pages in page order, of
+    the articles given newest first (newest_first: by date, then in reading order)."""
+    by_date: dict[dt.date, dict[str | None, list[Article]]] = {}
+    for article in ranked:
         if article.date:
-            by_date[article.date].append(article)
-    result = []
-    for date in sorted(by_date, reverse=True):
-        by_page: dict[str | None, list[Article]] = defaultdict(list)
-        for article in sorted(by_date[date], key=reading_order_key):
-            by_page[article.page].append(article)
-        pages = [NewsPage(label or UNKNOWN_PAGE, group) for label, group in by_page.items()]
-        result.append(Issue(date, pages))
-    return result
+            by_date.setdefault(article.date, {}).setdefault(article.page, []).append(article)
+    return [Issue(date, [NewsPage(label or UNKNOWN_PAGE, group) for label, group in by_page.items()])
+            for date, by_page in by_date.items()]
 
 
 def neighbours(articles: list[Article], only: set[str] | None = None) -> dict[str, Neighbours]:
@@ -227,18 +230,79 @@ class LabelGroups:
     ranks by, and what tells which related lists a changed article can reach (see reach.py)."""
 
     ranked: list[Article]                          # newest_first(articles)
-    labels: dict[str, set[tuple[str, str]]]        # article id -> its labels
     groups: dict[tuple[str, str], list[str]]       # label -> ids, newest first
 
     @classmethod
     def of(cls, ranked: list[Article]) -> LabelGroups:
         """The groups of articles given newest first (newest_first)."""
-        labels = {a.id: article_labels(a) for a in ranked}
         groups: dict[tuple[str, str], list[str]] = defaultdict(list)
         for article in ranked:
-            for label in labels[article.id]:
+            for label in article_labels(article):
                 groups[label].append(article.id)
-        return cls(ranked, labels, groups)
+        return cls(ranked, groups)
+
+
+@dataclass
+class SiteOrder:
+    """The ids of the site's articles newest first, and of each topic's, tag's, reporter's and
+    place's articles in that order: what a plan sorts and groups the articles by (the page
+    plan: which list shows which cards, in which order).
+
+    Kept between builds (the pages stage's cache entry "order") and updated by the articles
+    added, removed or re-carded (update()): a build that plans a few pages sorts and groups
+    those few articles, not all of them (a second and a half at 30,000)."""
+
+    ranked: list[str]
+    names: dict[str, dict[str, list[str]]]   # kind (KINDS) -> name -> ids newest first
+
+    @classmethod
+    def of(cls, articles: list[Article]) -> SiteOrder:
+        ranked = newest_first(articles)
+        return cls([a.id for a in ranked],
+                   {kind: {name: [a.id for a in group]
+                           for name, group in by_name(ranked, kind).items()} for kind in KINDS})
+
+    def update(self, changes: list[tuple[Article | None, Article | None]],
+               cards: dict[str, Article]) -> None:
+        """Take in the changes, each (card before, card now; None: absent) of one article;
+        `cards` are every article's card now, by id. Each changed id leaves the lists its card
+        was in, then its card now goes where rank_key puts it."""
+        changed = [(before, now) for before, now in changes if before != now]
+        gone = {card.id for pair in changed for card in pair if card is not None}
+
+        def key(article_id: str) -> tuple:
+            return rank_key(cards[article_id])
+
+        self.ranked = [i for i in self.ranked if i not in gone]
+        for before, _ in changed:
+            for kind in KINDS:
+                for name in getattr(before, kind) if before is not None else ():
+                    kept = [i for i in self.names[kind].get(name, ()) if i not in gone]
+                    if kept:
+                        self.names[kind][name] = kept
+                    else:
+                        self.names[kind].pop(name, None)
+        for _, now in changed:
+            if now is None:
+                continue
+            bisect.insort(self.ranked, now.id, key=key)
+            for kind in KINDS:
+                for name in dict.fromkeys(getattr(now, kind)):
+                    bisect.insort(self.names[kind].setdefault(name, []), now.id, key=key)
+
+    def label_groups(self, cards: dict[str, Article]) -> LabelGroups:
+        """The label groups of these `cards` (by id), ranked newest first."""
+        return LabelGroups([cards[i] for i in self.ranked],
+                           {(label, name): ids for kind, label in LABEL_KINDS.items()
+                            for name, ids in self.names[kind].items()})
+
+    def arranged(self, cards: dict[str, Article]) -> tuple[LabelGroups,
+                                                          dict[str, dict[str, list[Article]]]]:
+        """The label groups of these `cards` (by id), and each kind's names with their cards
+        newest first (the term functions')."""
+        return self.label_groups(cards), {
+            kind: {name: [cards[i] for i in ids] for name, ids in names.items()}
+            for kind, names in self.names.items()}
 
 
 def related(articles: list[Article], limit: int = RELATED_LIMIT, only: set[str] | None = None,
@@ -250,7 +314,7 @@ def related(articles: list[Article], limit: int = RELATED_LIMIT, only: set[str] 
     it, not of every article that shares a common tag with it.
     """
     groups = groups or LabelGroups.of(newest_first(articles))
-    ranked, labels, by_label = groups.ranked, groups.labels, groups.groups
+    ranked, by_label = groups.ranked, groups.groups
     order = {a.id: rank for rank, a in enumerate(ranked)}
     common = _CommonLabels(by_label)
     days = {a.id: a.date.toordinal() if a.date else None for a in articles}
@@ -259,9 +323,10 @@ def related(articles: list[Article], limit: int = RELATED_LIMIT, only: set[str] 
     for article in articles if only is None else [by_id[i] for i in sorted(only)
                                                   if i in by_id]:
         skip = {article.id, *article.versions}
+        labels = article_labels(article)
         scores: Counter = Counter()
         windows: set[str] = set()
-        for label in labels[article.id]:
+        for label in labels:
             group = by_label[label]
             if label in common:
                 # Too common to tell articles apart: only its members nearest in date become
@@ -272,7 +337,7 @@ def related(articles: list[Article], limit: int = RELATED_LIMIT, only: set[str] 
                 for _ in range(_weight(label)):
                     scores.update(group)
         candidates = windows.union(scores)
-        for label in labels[article.id]:
+        for label in labels:
             if label in common:  # shared by candidates that came through other labels too
                 for _ in range(_weight(label)):
                     scores.update(candidates.intersection(common[label][0]))
@@ -325,8 +390,8 @@ def _weight(label: tuple[str, str]) -> int:
 
 
 def article_labels(article: Article) -> set[tuple[str, str]]:
-    return ({("topic", t) for t in article.topics} | {("tag", t) for t in article.tags}
-            | {("place", p) for p in article.places})
+    return {(label, name) for kind, label in LABEL_KINDS.items()
+            for name in getattr(article, kind)}
 
 
 def monthly_counts(articles: list[Article]) -> list[tuple[int, int, int]]:

@@ -437,14 +437,18 @@ RECARDINGS = {
 }
 
 
-@pytest.mark.parametrize("common_label", [taxonomy.COMMON_LABEL, 3])
+@pytest.mark.parametrize("common_label, recent_share", [
+    (taxonomy.COMMON_LABEL, buildcache.RECENT_SHARE), (3, buildcache.RECENT_SHARE),
+    (taxonomy.COMMON_LABEL, 100.0)])
 def test_pages_planned_from_the_reach_of_changed_cards_equal_a_cold_build(
-        site, monkeypatch, common_label):
+        site, monkeypatch, common_label, recent_share):
     """Each change plans only the pages it reaches (reach.py) and keeps every other page; the
     site equals a cold build's. A low COMMON_LABEL puts every tag and topic through the
     windows related lists take of common labels; a text edit after those partial plans takes
-    the text-edit shortcut on the contexts they kept."""
+    the text-edit shortcut on the contexts they kept (a high RECENT_SHARE: on the full save
+    of the contexts and the changes the partial plans saved beside it)."""
     monkeypatch.setattr(taxonomy, "COMMON_LABEL", common_label)
+    monkeypatch.setattr(pages_stage, "RECENT_SHARE", recent_share)
     replace(site / "site.yaml", "base_url: null", "base_url: https://archive.example.org/")
     replace(site / "site.yaml", "paginate: 20", "paginate: 3")  # lists with archive pages
     first = build(site)
@@ -455,6 +459,8 @@ def test_pages_planned_from_the_reach_of_changed_cards_equal_a_cold_build(
         incremental = build(site)
         if name == "a text edited after partial plans":
             assert plans[at:] == [], name
+            recent = list((site / CACHE_DIR).glob("contexts-recent-*"))
+            assert bool(recent) is (recent_share == 100.0), recent
         else:
             [(reach, planned)] = plans[at:]
             assert reach is not None, f"{name}: the whole site was planned"
@@ -462,6 +468,17 @@ def test_pages_planned_from_the_reach_of_changed_cards_equal_a_cold_build(
         cold = build(site, out=f"cold-{number}")
         assert len(incremental.rendered) < len(cold.rendered) / 2, name
         assert tree(site / "_site") == tree(site / f"cold-{number}"), f"after {name}"
+        # The order the partial plans kept up to date is the one a cold plan makes.
+        kept, fresh = (kept_order(site, out) for out in ("_site", f"cold-{number}"))
+        assert (kept.ranked, kept.names) == (fresh.ranked, fresh.names), f"after {name}"
+        assert len(kept.ranked) == incremental.articles
+
+
+def kept_order(site: Path, out: str) -> taxonomy.SiteOrder:
+    """The page plan's order a build of `out` kept in the cache."""
+    cache = buildcache.BuildCache(site, site / "content", (site / out).resolve())
+    return cache.load("order", taxonomy.SiteOrder,
+                      buildcache.code_version(pages_stage.PagesStage.code))
 
 
 def test_a_template_change_after_a_partial_plan_plans_everything_and_equals_cold(

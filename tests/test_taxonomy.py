@@ -42,7 +42,7 @@ def test_issues_group_dates_and_pages_in_reading_order():
     articles = [art("x2", D(2024, 1, 2), "A02"), art("x1b", D(2024, 1, 2), "A01", line=30),
                 art("x1a", D(2024, 1, 2), "A01", line=1), art("y", D(2024, 1, 1), None),
                 art("undated", None, "A01")]
-    issues = taxonomy.issues(articles)
+    issues = taxonomy.issues(taxonomy.newest_first(articles))
     assert [i.date for i in issues] == [D(2024, 1, 2), D(2024, 1, 1)]
     assert [(p.label, [a.id for a in p.articles]) for p in issues[0].pages] == [
         ("A01", ["x1a", "x1b"]), ("A02", ["x2"])]
@@ -81,19 +81,21 @@ def test_terms_count_and_order():
     articles = [art("1", tags=["围炉煮茶", "茶"]), art("2", tags=["茶"]), art("3", tags=["茶", "茶"]),
                 art("4", reporters=["施翔"], tags=["abc"])]
     articles = taxonomy.newest_first(articles)
-    tags = taxonomy.tag_terms(articles)
+    tags = taxonomy.tag_terms(taxonomy.by_name(articles, "tags"))
     assert [(t.name, len(t.articles)) for t in tags] == [("茶", 3), ("abc", 1), ("围炉煮茶", 1)]
     assert tags[1].slug == "abc" and tags[0].slug.startswith("n") and tags[0].slug.isascii()
-    assert [t.name for t in taxonomy.reporter_terms(articles)] == ["施翔"]
+    assert [t.name for t in taxonomy.reporter_terms(taxonomy.by_name(articles, "reporters"))
+            ] == ["施翔"]
 
 
 def test_topics_follow_site_yaml_and_places_keep_their_slug():
     config = load_config(ROOT / "site.yaml")
     articles = [art("1", topics=["文旅"], places=["城东区", "某个新地方"])]  # newest first
-    topics = taxonomy.topic_terms(config, articles)
+    topics = taxonomy.topic_terms(config, taxonomy.by_name(articles, "topics"))
     assert [t.name for t in topics] == [t.name for t in config.topics]
     assert [len(t.articles) for t in topics] == [0, 0, 1]
-    places = {t.name: t.slug for t in taxonomy.place_terms(config, articles)}
+    places = {t.name: t.slug
+              for t in taxonomy.place_terms(config, taxonomy.by_name(articles, "places"))}
     assert places["城东区"] == "chengdong" and places["某个新地方"] == urls.name_slug("某个新地方")
 
 
@@ -162,3 +164,49 @@ def test_related_of_old_articles_ignore_a_new_day():
     before, after = taxonomy.related(old), taxonomy.related([*old, new])
     assert after["o0"] == before["o0"] and after["o7"] == before["o7"]
     assert [a.id for a in after["new"]][:1] == ["o7"]
+
+
+def random_articles(rng, ids) -> list:
+    """Articles on a few dates and pages (some undated), each with a few of a few names."""
+    def some(names):
+        return rng.sample(names, rng.randint(0, 2))
+    return [art(i, rng.choice([None, D(2024, 1, 1), D(2024, 1, 2), D(2024, 3, 9)]),
+                rng.choice([None, "A01", "A02", "B10"]), line=rng.randint(1, 40),
+                topics=some(["文旅", "民生", "教育"]), tags=some(["茶", "雪", "灯", "路"]),
+                places=some(["城东区", "城西区"]), reporters=some(["施翔", "王小明"]))
+            for i in ids]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_kept_site_order_updated_by_changes_equals_one_made_afresh(seed):
+    """Added, removed and re-carded articles (a new date, page, line or names; an id given
+    to another file) in one batch: the kept order is the order of the articles now."""
+    import random
+    rng = random.Random(seed)
+    before = random_articles(rng, [f"a{n:02d}" for n in range(40)])
+    before.append(art("solo", D(2024, 1, 1), tags=["独有的标签"]))   # its tag goes with it
+    after = [a for a in before[:-1] if rng.random() > 0.15]                  # removed
+    recarded = rng.sample(range(len(after)), 8)
+    fresh = random_articles(rng, [after[n].id for n in recarded])
+    for n, article in zip(recarded, fresh):
+        after[n] = article
+    after += random_articles(rng, [f"new{n}" for n in range(rng.randint(0, 12))])  # added
+    was, now = {a.id: a.card() for a in before}, {a.id: a.card() for a in after}
+    changes = [(was.get(i), now.get(i)) for i in sorted(was.keys() | now.keys())]
+    order = taxonomy.SiteOrder.of(list(was.values()))
+    order.update(changes, now)
+    expected = taxonomy.SiteOrder.of(list(now.values()))
+    assert order.ranked == expected.ranked
+    assert order.names == expected.names
+    assert order.names != taxonomy.SiteOrder.of(list(was.values())).names
+
+
+def test_site_order_arranges_cards_as_newest_first_and_label_groups_do():
+    import random
+    articles = random_articles(random.Random(7), [f"a{n:02d}" for n in range(30)])
+    cards = {a.id: a.card() for a in articles}
+    groups, named = taxonomy.SiteOrder.of(articles).arranged(cards)
+    ranked = groups.ranked
+    assert ranked == taxonomy.newest_first(list(cards.values()))
+    assert groups.groups == taxonomy.LabelGroups.of(ranked).groups
+    assert named["reporters"] == taxonomy.by_name(ranked, "reporters")

@@ -5,8 +5,10 @@ A page whose fingerprint (see depends.py) equals the last build's keeps the last
 texts of some articles changed, the site is not planned again: the pages holding them are
 re-rendered from the contexts the last plan kept (lists and links show cards, which did not
 change), and every other page keeps its file. When a few articles came, went or changed their
-cards, only the pages they can reach (see reach.py) are planned and fingerprinted; every other
-page keeps its file, fingerprint and context.
+cards, only the pages they can reach (see reach.py) are planned and fingerprinted, from the
+order the last plan kept (taxonomy.SiteOrder) brought up to date by those articles; every other
+page keeps its file, fingerprint and context, and only the contexts planned are saved beside
+the full save of them (RecentContexts).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from .. import config as config_module
 from .. import content, depends, errors, frontmatter, model, pages, pageviews, reach, render
 from .. import taxonomy, urls
 from .. import workers
-from ..buildcache import code_version
+from ..buildcache import RECENT_SHARE, code_version
 from ..config import SiteConfig
 from ..content import ContentCache
 from ..depends import ContextLoader, Fingerprints, PagePrint, tree_digest
@@ -35,6 +37,7 @@ from ..model import Article, ArticleCard, Site
 from ..output import Staging
 from ..pages import Page, plan_site, sitemap_page
 from ..reach import Change, reach_of
+from ..taxonomy import SiteOrder
 from ..render import make_environment, render_template
 from . import Build, Produced, Stage
 
@@ -68,9 +71,42 @@ class PagesState:
 @dataclass
 class KeptContexts:
     """The pickled contexts (depends.PagePrint) of the pages that hold whole articles, as the
-    last plan made them or kept them (the cache entry "contexts")."""
+    last full plan made them (the cache entry "contexts"; see RecentContexts)."""
 
     pages: dict[str, tuple[bytes, tuple[str, ...]]] = field(default_factory=dict)
+
+
+@dataclass
+class RecentContexts:
+    """The kept contexts that differ from the full save ("contexts", made by build `base`):
+    each page's planned since, None for a page gone or holding no article now (the cache entry
+    "contexts-recent"). A partial plan saves only these while they are few: loading and
+    saving every article page's context (30 MB at 30,000 articles) took longer than planning
+    a new day's pages."""
+
+    base: int
+    pages: dict[str, tuple[bytes, tuple[str, ...]] | None] = field(default_factory=dict)
+
+
+def kept_contexts(build: Build) -> KeptContexts | None:
+    """The contexts the last plans kept: the full save with the recent changes on it."""
+    kept = build.previous("contexts", KeptContexts, PagesStage.code)
+    recent = build.previous("contexts-recent", RecentContexts, PagesStage.code)
+    if kept is None or recent is None or recent.base != build.generations["contexts"]:
+        return kept
+    pages = {**kept.pages, **recent.pages}
+    return KeptContexts({path: held for path, held in pages.items() if held is not None})
+
+
+def recent_contexts(build: Build) -> RecentContexts | None:
+    """What a partial plan adds its contexts to: the last recent changes to the full save, if
+    they go with it; None when there is no full save to go on from. The full save itself is
+    not loaded: whoever reads the contexts checks it (kept_contexts)."""
+    if "contexts" not in build.generations:
+        return None
+    base = build.generations["contexts"]
+    recent = build.previous("contexts-recent", RecentContexts, PagesStage.code)
+    return recent if recent is not None and recent.base == base else RecentContexts(base)
 
 
 def check_plan(plan: list[Page]) -> None:
@@ -90,9 +126,9 @@ class PartialPlan:
     pages: list[Page]
     kept: list[str]             # paths of the last build's pages kept, file and fingerprint
     page_count: int
-    # The last plan's kept contexts, to carry over those of the pages kept; None when they
-    # stay as they are (a text edit: they hold articles by id, loaded with this build's).
-    contexts: KeptContexts | None
+    # The kept contexts' recent changes, to add this plan's to; None when they stay as they
+    # are (a text edit: they hold articles by id, loaded with this build's).
+    contexts: RecentContexts | None
 
 
 def card_changes(contents: ContentCache) -> list[Change]:
@@ -199,7 +235,7 @@ class PagesStage(Stage):
             return
         # Both ways build on the contexts the last plan kept: they must go on describing the
         # site, for the next text edit.
-        kept = build.previous("contexts", KeptContexts, self.code)
+        kept = kept_contexts(build)
         if kept is None:
             return
         self.partial = self.text_edit_plan(build, previous, kept, edited)
@@ -215,17 +251,19 @@ class PagesStage(Stage):
                                        if path not in paths], previous.page_count, None)
 
     @staticmethod
-    def reached_plan(build: Build, previous: PagesState, kept: KeptContexts
-                     ) -> PartialPlan | None:
+    def reached_plan(build: Build, previous: PagesState, kept: RecentContexts,
+                     order: SiteOrder) -> PartialPlan | None:
         """The pages the added, removed and re-carded articles reach (see reach.py), planned
-        again; the last build's other pages kept, those of the reach not planned now gone."""
+        again; the last build's other pages kept, those of the reach not planned now gone.
+        `order`, the last plan's, is brought up to date with the changes (in place)."""
         changes = card_changes(build.contents)
         if len(changes) > max(PARTIAL_MOST, len(build.site.articles) // 10):
             return None
         cards = pages.cards_of(build.site.articles)
-        groups = taxonomy.LabelGroups.of(taxonomy.newest_first(cards))
-        reached = reach_of(changes, cards, groups)
-        plan = plan_site(build.site, build.content_dir, reached, cards, groups)
+        by_id = {card.id: card for card in cards}
+        order.update(changes, by_id)
+        reached = reach_of(changes, cards, order.label_groups(by_id))
+        plan = plan_site(build.site, build.content_dir, reached, cards, order)
         owned, folders = reached.owned(build.config)
         planned = {page.path for page in plan}
         unplanned = [path for path in previous.fingerprints if path not in planned
@@ -239,17 +277,21 @@ class PagesStage(Stage):
 
     def produce(self, build: Build, previous: PagesState | None) -> Produced:
         key = global_key(build.config, build.config.root / "templates")
+        order = None
         if self.reached is not None:
-            kept = build.previous("contexts", KeptContexts, self.code)
-            if kept is not None:
-                self.partial = self.reached_plan(build, self.reached, kept)
+            kept = recent_contexts(build)
+            order = build.previous("order", SiteOrder, self.code)
+            if kept is not None and order is not None:
+                self.partial = self.reached_plan(build, self.reached, kept, order)
         if self.partial is not None and not build.staging.keep_all(self.partial.kept):
             # The output lost a page: plan everything after all (a page whose file is gone
             # is rendered again).
             self.partial = None
         if self.partial is None:
+            cards = pages.cards_of(build.site.articles)
+            order = SiteOrder.of(cards)
             # Everything that can be checked is checked before the output is touched.
-            plan = plan_site(build.site, build.content_dir)
+            plan = plan_site(build.site, build.content_dir, None, cards, order)
             check_plan(plan)
             page_count = sum(p.path.endswith(".html") for p in plan)
         else:
@@ -260,19 +302,37 @@ class PagesStage(Stage):
             old, build.staging, build.quiet, build.runner)
         fingerprints = {path: p.digest for path, p in prints.items()}
         contexts = {path: (p.context, p.articles) for path, p in prints.items() if p.context}
-        entries: dict[str, object] = {}
+        # The text-edit shortcut changes no card: the last plan's order stays as saved.
+        entries: dict[str, object] = {} if order is None else {"order": order}
         if self.partial is not None:
             # A page kept unplanned keeps its fingerprint and context: neither can have changed.
             fingerprints = {**{path: old[path] for path in self.partial.kept}, **fingerprints}
-            last = self.partial.contexts
-            if last is not None:
-                entries["contexts"] = KeptContexts({
-                    **{path: last.pages[path] for path in self.partial.kept if path in last.pages},
-                    **contexts})
+            if self.partial.contexts is not None:
+                kept = set(self.partial.kept)
+                entries.update(contexts_entries(build, self.partial.contexts, {
+                    **{path: None for path in old if path not in kept}, **contexts}))
         else:
             entries["contexts"] = KeptContexts(contexts)
         entries[self.name] = PagesState(fingerprints, key, build.rest_stamp, page_count)
         return Produced(entries, page_count, rendered)
+
+
+def contexts_entries(build: Build, recent: RecentContexts,
+                     planned: dict[str, tuple[bytes, tuple[str, ...]] | None]
+                     ) -> dict[str, object]:
+    """The cache entries that keep the contexts after a partial plan: the recent changes with
+    this plan's (`planned`, None for a page that holds none) while they are under RECENT_SHARE
+    of the articles, else a full save again; none when the full save was lost (the next text
+    edit then plans everything)."""
+    pages = {**recent.pages, **planned}
+    if len(pages) <= RECENT_SHARE * len(build.site.articles):
+        return {"contexts-recent": RecentContexts(recent.base, pages)}
+    kept = build.previous("contexts", KeptContexts, PagesStage.code)
+    if kept is None:
+        return {}
+    pages = {**kept.pages, **pages}
+    return {"contexts": KeptContexts({path: held for path, held in pages.items()
+                                      if held is not None})}
 
 
 def render_page(config: SiteConfig, page: Page, env) -> bytes:
