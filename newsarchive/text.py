@@ -310,11 +310,18 @@ def han_pairs(text: str) -> list[str]:
     return [run[i:i + 2] for run in _HAN_RUN_RE.findall(text) for i in range(len(run) - 1)]
 
 
+# Rarity weights are whole multiples of this, so any sum of them is exact and comes out the same
+# in every order: sums over sets of words (whose order follows Python's per-process string
+# hashes) give the same split from run to run, at the speed of a plain sum.
+WEIGHT_STEP = 2.0 ** -20
+
+
 def rarity_weights(parts: list[set[str]] | list[Counter]) -> dict[str, float]:
     """Each Han pair of the parts weighed by how few of them hold it (smoothed inverse document
     frequency): a word every story on a page uses (疫情, 发展) tells none of them apart."""
     holders = Counter(pair for part in parts for pair in part)
-    return {pair: math.log((len(parts) + 1) / (n + 0.5)) for pair, n in holders.items()}
+    return {pair: round(math.log((len(parts) + 1) / (n + 0.5)) / WEIGHT_STEP) * WEIGHT_STEP
+            for pair, n in holders.items()}
 
 
 def bigrams(text: str) -> set[str]:

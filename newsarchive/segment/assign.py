@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from math import fsum
 
 from ..text import LEAD_START_RE, SPACES, bigrams, han_count, rarity_weights, text_width
 from .patterns import BOX_LABEL_RE, LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
@@ -47,10 +46,8 @@ class Evidence:
         if not own:
             return 0.0
         found = own & self.pairs[b]
-        # fsum over sets: a plain sum's last bits follow the set's order, which follows Python's
-        # per-process string hashes, and a close call could fall either way from run to run.
-        total = fsum(self.weight.get(pair, 0.0) for pair in own)
-        weighed = fsum(self.weight[pair] for pair in found) / total if total else 0.0
+        total = sum(self.weight.get(pair, 0.0) for pair in own)
+        weighed = sum(self.weight[pair] for pair in found) / total if total else 0.0
         return 0.5 * len(found) / len(own) + 0.5 * weighed
 
     def gain(self, run: list[HeadUnit], b: int) -> float:

@@ -84,11 +84,11 @@ class PageWords:
             return 0.0
         end = bigrams(paragraphs[-1] if last else paragraphs[0])
         rest = bigrams("".join(paragraphs[:-1] if last else paragraphs[1:]))
-        total = math.fsum(self.weight.get(pair, 0.0) for pair in end)
+        total = sum(self.weight.get(pair, 0.0) for pair in end)
         if not total:
             return 0.0
         def held(pairs: set[str]) -> float:
-            return math.fsum(self.weight.get(pair, 0.0) for pair in end & pairs) / total
+            return sum(self.weight.get(pair, 0.0) for pair in end & pairs) / total
         return max(0.0, max(held(pairs) for j, pairs in enumerate(self.pairs) if j != k)
                    - held(rest))
 

@@ -52,10 +52,8 @@ class StartSigns:
         that both sides hold (0 to 1)."""
         before = set().union(*self.pairs[max(0, k - window):k])
         after = set().union(*self.pairs[k:k + window])
-        # fsum over sets: a plain sum's last bits follow the set's order, which follows Python's
-        # per-process string hashes, and a close call could fall either way from run to run.
-        total = math.fsum(self.weight[pair] for pair in before | after)
-        return math.fsum(self.weight[pair] for pair in before & after) / total if total else 0.0
+        total = sum(self.weight[pair] for pair in before | after)
+        return sum(self.weight[pair] for pair in before & after) / total if total else 0.0
 
     def cohesion_dips(self, window: int) -> dict[int, tuple[float, float]]:
         """Per place, (its cohesion over `window` lines a side, how much less that is than the
