@@ -70,11 +70,8 @@ class PageWords:
     def lead_names_another(self, k: int, lead: str) -> float:
         """How much more of another article's title than of its own the lead repeats (0 where
         none more): the lead of one story under another's headline."""
-        pairs = bigrams(lead)
-        def named(title: set[str]) -> float:
-            return len(title & pairs) / len(title) if title else 0.0
-        return max(0.0, max((named(title) for j, title in enumerate(self.titles) if j != k),
-                            default=0.0) - named(self.titles[k]))
+        return max(0.0, max((_share(title, lead) for j, title in enumerate(self.titles) if j != k),
+                            default=0.0) - _share(self.titles[k], lead))
 
     def end_elsewhere(self, k: int, paragraphs: list[str], last: bool) -> float:
         """How much more of the weighted words of article k's first (or last) paragraph another
@@ -87,8 +84,10 @@ class PageWords:
         total = sum(self.weight.get(pair, 0.0) for pair in end)
         if not total:
             return 0.0
+
         def held(pairs: set[str]) -> float:
             return sum(self.weight.get(pair, 0.0) for pair in end & pairs) / total
+
         return max(0.0, max(held(pairs) for j, pairs in enumerate(self.pairs) if j != k)
                    - held(rest))
 
