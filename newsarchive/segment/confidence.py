@@ -102,7 +102,7 @@ def segment_features(draft: Draft, segment: Segment, page: PageShape, words: Pag
     body = segment.body
     paragraphs = [p for p in body.split("\n\n") if p and not p.startswith("## ")]
     body_han = han_count(body)
-    title_pairs = bigrams(segment.title)
+    title_pairs = words.titles[k]
     open_end = sum(1 for p in paragraphs if not ends_sentence(p))
     first = paragraphs[0] if paragraphs else ""
     features = {
