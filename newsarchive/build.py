@@ -15,7 +15,7 @@ import contextlib
 import gc
 import os
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,12 +102,16 @@ def _listing(content_dir: Path, memory: CacheMemory | None, changed: Collection[
 
 def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool = False,
                lock_wait: float = 60.0, memory: CacheMemory | None = None,
-               changed: Collection[Path] | None = None) -> BuildReport:
+               changed: Collection[Path] | None = None,
+               swapped: Callable[[BuildReport], None] | None = None) -> BuildReport:
     """Build content_dir into out_dir; on any failure the previous out_dir stays as it was.
 
     `memory` keeps the cache entries between the builds of one process (see buildcache.py).
     `changed`, with a memory, is every path changed since its last build (a file watcher's
-    report): then only those content files are looked at, not all of them."""
+    report): then only those content files are looked at, not all of them. `swapped` is
+    called with the report as soon as the new site is in place, before the cache entries
+    are saved (a tenth of a second at 30,000 articles): the preview reloads its pages
+    meanwhile. The lock is held until the saves are done, so the next build sees them."""
     started = time.monotonic()
     templates_dir, static_dir = config.root / "templates", config.root / "static"
     content_dir = Path(content_dir)
@@ -183,6 +187,14 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
             build.staging.discard()
             raise
         staging = build.staging
+        page_count = sum(result.pages for result in produced)
+        report = BuildReport(out_dir, page_count, len(articles), time.monotonic() - started,
+                             staging.written, staging.unchanged, staging.removed,
+                             [path for result in produced for path in result.rendered],
+                             empty_topics(config, articles),
+                             images=[path for result in produced for path in result.images])
+        if swapped is not None:
+            swapped(report)
         # Each stage's entries, then the state that says which of them go with this output.
         entries = dict(build.generations)
         for stage, result in zip(stages, produced):
@@ -195,16 +207,12 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         pageimages.prune(pageimages.cache_folder(cache.folder, cache.key),
                          {image.path.rsplit("/", 1)[1] for page in pdf_pages.values()
                           for image in page.images})
-        page_count = sum(result.pages for result in produced)
         cache.save("state", BuildState(stamp, scanned_ns, folder_identity(out_dir),
                                        sorted(staging.written + staging.unchanged), page_count,
                                        len(articles), spare, entries, inputs))
         cache.remember()
-    return BuildReport(out_dir, page_count, len(articles), time.monotonic() - started,
-                       staging.written, staging.unchanged, staging.removed,
-                       [path for result in produced for path in result.rendered],
-                       empty_topics(config, articles),
-                       images=[path for result in produced for path in result.images])
+    report.seconds = time.monotonic() - started
+    return report
 
 
 def tidy_spare(config: SiteConfig, content_dir: Path, out_dir: Path,

@@ -937,6 +937,47 @@ def test_the_real_pipeline_names_the_files_its_build_changed(site_copy):
     assert named and named == changed_files(before, scan(out))
 
 
+def test_the_real_pipeline_publishes_once_its_site_is_in_place_before_its_bookkeeping(
+        site_copy):
+    """The pages reload as soon as the new site is swapped in: the build saves its cache
+    entries (a tenth of a second at 30,000 articles) after telling the hub, and the hub hears
+    of the build once."""
+    from newsarchive.buildcache import BuildCache
+    from newsarchive.serve.hub import ReloadHub
+    from newsarchive.serve.rebuild import Rebuilder, SourceChanges, Sources
+
+    out = site_copy / "_site"
+    pipeline = SitePipeline(site_copy / "site.yaml", site_copy / "seeds", site_copy / "content", out)
+    pipeline.ingest()
+    pipeline.build()
+    state_file = BuildCache(site_copy, site_copy / "content", out.resolve()).path("state")
+    saved_before = state_file.stat().st_mtime_ns
+    edited = sorted((site_copy / "content").rglob("*.md"))[0]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("title: ", "title: 改"),
+                      encoding="utf-8")
+    hub = ReloadHub()
+    seen_at_publish = []
+    publish = hub.publish
+
+    def watched_publish(changed, errors):
+        page = out / f"articles/{edited.stem}.html"
+        seen_at_publish.append(("改" in page.read_text(encoding="utf-8"),
+                                state_file.stat().st_mtime_ns == saved_before, changed))
+        return publish(changed, errors)
+
+    hub.publish = watched_publish
+    sources = Sources(site_copy / "no-seeds", site_copy / "content", site_copy / "templates",
+                      site_copy / "static", site_copy / "site.yaml")
+    outcome = Rebuilder(sources, out, pipeline, hub, log=lambda line: None).rebuild(
+        SourceChanges(frozenset([edited]), reingest=False))
+    assert len(seen_at_publish) == 1 and outcome.epoch == hub.epoch == 1
+    served_new, state_still_old, changed = seen_at_publish[0]
+    assert served_new and state_still_old
+    assert f"articles/{edited.stem}.html" in changed and changed == outcome.changed
+    assert state_file.stat().st_mtime_ns != saved_before   # saved after all
+    assert pipeline.built_files() == changed
+
+
 def test_real_edit_is_built_from_the_watched_paths_and_the_spare_is_tidied(real_site, site_copy,
                                                                             monkeypatch):
     """The watcher names the saved file: the build looks at it alone, not at every content

@@ -34,6 +34,7 @@ class SitePipeline:
         self._built: frozenset[str] | None = None
         self.memory = CacheMemory()
         self._seen: frozenset[Path] | None = None
+        self._swapped: Callable[[frozenset[str]], None] | None = None
         self._warm = False
 
     def ingest(self) -> str:
@@ -50,11 +51,19 @@ class SitePipeline:
         """The paths the watcher saw change since the last build (None: unknown)."""
         self._seen = paths
 
+    def when_swapped(self, publish: Callable[[frozenset[str]], None]) -> None:
+        """`publish` is called by the next build with the files it changed once they are
+        served, before the build saves its cache entries."""
+        self._swapped = publish
+
     def build(self) -> str:
         self._built = None
         seen, self._seen = self._seen, None   # a hint is good for the build after it only
+        publish, self._swapped = self._swapped, None
+        swapped = None if publish is None else \
+            (lambda report: publish(frozenset(report.written + report.removed)))
         report = build_site(load_config(self.config_file), self.content_dir, self.out_dir,
-                            quiet=True, memory=self.memory, changed=seen)
+                            quiet=True, memory=self.memory, changed=seen, swapped=swapped)
         self._built = frozenset(report.written + report.removed)
         return report.summary()
 
