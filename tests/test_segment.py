@@ -1427,6 +1427,17 @@ def test_reporters_are_read_inside_and_outside_brackets(byline, names):
 余公里，居民用水
 更加稳定。
 """), "全市改造老旧供水管道四十余公里", "居民用水更加稳定"),
+    # the head of a wrapped dateline under the headline opens the text, not the headline
+    (page("""
+他说。
+
+春耕备耕有序推进
+本报北京2月10
+
+日电（记者张三）各地抓紧
+春耕备耕，农资供应充足，
+田间一派繁忙景象。
+"""), None, "春耕备耕有序推进"),
 ])
 def test_headlines_of_the_page_corpus(text, kicker, title):
     split = split_page(text)
