@@ -1402,6 +1402,42 @@ def test_reporters_are_read_inside_and_outside_brackets(byline, names):
 社会等环节缺一不可。学校不断丰富家庭体育作业的形式，家长营造良好的家
 庭体育氛围，未来体育才能更好地融入孩子生活。
 """), None, "运动，融入孩子生活（体育大看台）"),
+    # a brief's headline set in its text's narrow column breaks at the column's edge: the
+    # first line no wider than the text's lines and a narrower one under it are one title
+    (page("""
+他说。
+
+加快修复城区老旧
+供水管网改造
+
+今年以来，城区老
+旧小区的供水管网
+已改造四十余公里，
+居民用水更加稳定。
+"""), None, "加快修复城区老旧供水管网改造"),
+    # a kicker wider than the text's column over a narrower title stays a kicker
+    (page("""
+他说。
+
+全市改造老旧供水管道四十余公里
+居民用水更加稳定
+
+今年以来，全市已
+改造供水管道四十
+余公里，居民用水
+更加稳定。
+"""), "全市改造老旧供水管道四十余公里", "居民用水更加稳定"),
+    # the head of a wrapped dateline under the headline opens the text, not the headline
+    (page("""
+他说。
+
+春耕备耕有序推进
+本报北京2月10
+
+日电（记者张三）各地抓紧
+春耕备耕，农资供应充足，
+田间一派繁忙景象。
+"""), None, "春耕备耕有序推进"),
 ])
 def test_headlines_of_the_page_corpus(text, kicker, title):
     split = split_page(text)

@@ -147,11 +147,13 @@ def _prune(layer: dict, low: int) -> dict:
     return near
 
 
-def headline_parts(run: list[HeadUnit], text: str = "") -> tuple[str, str | None, str | None]:
+def headline_parts(run: list[HeadUnit], text: str = "", column: float = 0.0
+                   ) -> tuple[str, str | None, str | None]:
     """(title, kicker, subtitle) from a headline's lines in page order; text is the article's,
-    where a title broken over two lines is read whole (`…工业互联网⏎标识解析…`)."""
+    where a title broken over two lines is read whole (`…工业互联网⏎标识解析…`), and column
+    the width of its text's column (0.0: not known)."""
     if len(run) > 1 and run[0].over_line:
-        title, kicker, subtitle = headline_parts(run[1:], text)
+        title, kicker, subtitle = headline_parts(run[1:], text, column)
         over_line = _kicker_text("".join(line.text for line in run[0].lines))
         return title, f"{over_line} {kicker}" if kicker else over_line, subtitle
     lines = [line.text for unit in run for line in unit.lines]
@@ -169,7 +171,8 @@ def headline_parts(run: list[HeadUnit], text: str = "") -> tuple[str, str | None
                                    or lines[1][:1] in "）)》”’" or lines[0][-1:] in "（(《“‘·"
                                    # a short tail under a full line: `株洲：生活必需品量⏎足价稳`
                                    or (len(lines) == 2
-                                       and text_width(lines[1]) <= 0.5 * text_width(lines[0])))
+                                       and text_width(lines[1]) <= 0.5 * text_width(lines[0]))
+                                   or _wrapped_in_column(lines, text, column, subtitle))
     kicker_like = len(lines) >= 2 and (han_count(lines[0]) >= 8 or bool(subtitle)
                                        or " " in lines[0] or _label_without_words(lines, text))
     if len(lines) >= 2 and (LABEL_RE.match(lines[0]) or BOX_LABEL_RE.match(lines[0])
@@ -179,6 +182,17 @@ def headline_parts(run: list[HeadUnit], text: str = "") -> tuple[str, str | None
         lines = lines[1:]
     title = "".join(lines).rstrip("：:") if len(lines) == 1 else "".join(lines)
     return title, kicker, subtitle
+
+
+def _wrapped_in_column(lines: list[str], text: str, column: float, subtitle: str | None
+                       ) -> bool:
+    """A headline set in its text's own column (a brief's), broken at the column's edge: two
+    lines, the first no wider than the text's lines, the second narrower than the first
+    (`有序恢复外贸生产⏎运营秩序`). A kicker stands over the whole frame, wider than a column of
+    its text; over a subtitle, two lines are a kicker and a title (引题, 主题, 副题)."""
+    return len(lines) == 2 and not subtitle and column > 0 \
+        and text_width(lines[1]) < text_width(lines[0]) <= column \
+        and not _label_without_words(lines, text)
 
 
 def _kicker_text(line: str) -> str:

@@ -7,7 +7,8 @@ from math import fsum
 
 from ..model import Artifact, Segment
 from ..text import (
-    LEAD_LABEL_RE, SPACES, bigrams, ends_sentence, han_count, join_wrapped_lines, rebuild_paragraphs,
+    LEAD_LABEL_RE, SPACES, bigrams, column_width, ends_sentence, han_count, join_wrapped_lines,
+    rebuild_paragraphs, text_width,
 )
 from .assign import headline_parts
 from .patterns import CREDIT_OPEN_RE, DATELINE_RE, START_BYLINE_RE, reporters
@@ -182,7 +183,9 @@ def compose_segment(draft: Draft) -> Segment:
     """The finished article; with no headline, its first clause stands in as the title."""
     if draft.head:
         title, kicker, subtitle = headline_parts(
-            draft.head, "".join(body.text() for body in draft.bodies))
+            draft.head, "".join(body.text() for body in draft.bodies),
+            column_width([text_width(line.text) for body in draft.bodies
+                          for line in body.text_lines()]))
     else:
         title, kicker, subtitle = "", None, None
     blocks, bylines = _credit_from_text(

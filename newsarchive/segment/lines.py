@@ -10,7 +10,7 @@ from ..text import (
     han_pairs, is_han, join_wrapped_lines, open_brackets, strip_justification_spaces, text_width, undouble_bold_text,
 )
 from .patterns import (
-    CAPTION_CREDIT_RE, CAPTION_START_RE, COLUMN_TAG_RE, DANGLING, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
+    CAPTION_CREDIT_RE, CAPTION_START_RE, COLUMN_TAG_RE, DANGLING, DATELINE_HEAD_RE, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
     NO_HEAD_PUNCT, PHOTO_CREDIT_RE, START_BYLINE_RE, UNDER_BYLINE_RE,
 )
 from . import head_model
@@ -290,7 +290,26 @@ def read_items(lines: list[Line | None], learned: bool = True,
         if chunk:
             items.append(Item(ItemKind.TEXT, chunk))
     _mark_wide_kickers(items, column)
-    return items
+    return _datelines_out_of_heads(items)
+
+
+def _datelines_out_of_heads(items: list[Item]) -> list[Item]:
+    """Headline blocks without the head of a wrapped dateline that a column split or a missing
+    blank line put at their end (`辽宁：免费开放教育资源⏎本报沈阳2月6日`): it opens the text
+    under them, where `bodies` reads it whole with its tail."""
+    out: list[Item] = []
+    carried: list[Line] = []
+    for index, item in enumerate(items):
+        if carried:
+            item, carried = Item(item.kind, carried + item.lines), []
+        following = items[index + 1] if index + 1 < len(items) else None
+        if item.kind == ItemKind.HEAD and DATELINE_HEAD_RE.match(item.lines[-1].text) \
+                and following is not None and following.kind == ItemKind.TEXT:
+            carried = item.lines[-1:]
+            item = Item(ItemKind.HEAD, item.lines[:-1], item.over_line, item.learned)
+        if item.lines:
+            out.append(item)
+    return out
 
 
 def _learned_head(chunk: list[Line], next_chunks: list[list[Line]], items: list[Item],
