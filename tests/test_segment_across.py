@@ -13,6 +13,8 @@ MIDDLE = ["下一步，市住建局将", "继续加大投入力度，", "力争�
           "居民住上好房子，让", "小区旧貌换新颜。"]
 RIGHT = ["据介绍，今年全市共", "安排专项资金两亿元", "用于支持老旧小区改", "造和配套设施建设，",
          "确保每一个项目都能", "按期保质完成任务。"]
+# A headline in a column, over the first lines of its story.
+HEADED = ["社区服务上新台阶", "据介绍，今年全市共", "安排专项资金两亿元"]
 
 
 def across(*columns: list[str]) -> list[str]:
@@ -40,9 +42,17 @@ CASES = [
                  + across(LEFT, RIGHT)[2:],
                  read_down(LEFT, ["据介绍，今年", "全市共安排"] + RIGHT[2:]),
                  id="letter-spaced pieces"),
-    # A headline in big type, its line shared with the first line of the next column.
+    # A headline in big type, its line shared with the first line of the next column; wider
+    # than a column, it is a block of its own over the text, as pdftotext leaves it.
     pytest.param(["老旧小区改造惠及万户居民 " + MIDDLE[0]] + across(LEFT, MIDDLE[1:]) + LEFT[-1:],
-                 read_down(["老旧小区改造惠及万户居民"] + LEFT, MIDDLE), id="headline piece"),
+                 read_down(["老旧小区改造惠及万户居民"], LEFT, MIDDLE), id="headline piece"),
+    # A headline set in a column over its story, after the story before it ends, starts a block
+    # (the reading of items finds where it ends); a line with a comma after a finished sentence
+    # goes on in the block.
+    pytest.param(across(LEFT[:4] + ["余户。"] + HEADED, MIDDLE + ["确保任务，按期完成。"] + RIGHT[:1]),
+                 read_down(LEFT[:4] + ["余户。"], HEADED,
+                           MIDDLE + ["确保任务，按期完成。"] + RIGHT[:1]),
+                 id="headline in a column"),
 ]
 
 
