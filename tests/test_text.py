@@ -65,6 +65,12 @@ def test_join_wrapped_lines(lines, expected):
     ("推动群众急难愁盼问题一件一件解决", "推动群众急难愁盼问题一件一件解决", []),
     ("研究研究", "研究研究", []),
     ("高高兴兴过大年", "高高兴兴过大年", []),
+    # every glyph read twice in a row (pdfminer), with the next column's text glued after it
+    ("图图片片报报道道", "图片报道", ["图片报道"]),
+    ("小小区区换换新新颜颜（（民民生生··观观察察））今年", "小区换新颜（民生·观察）今年",
+     ["小区换新颜（民生·观察）"]),
+    ("哈哈哈哈哈哈", "哈哈哈哈哈哈", []),
+    ("增长1100万亩", "增长1100万亩", []),
 ])
 def test_undouble_bold_text(line, expected, dropped):
     repaired, removed = undouble_bold_text(line)
