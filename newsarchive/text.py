@@ -159,9 +159,9 @@ class Dropped:
 
 _PUNCT_REPEAT_RE = re.compile(r"([，、：；！？。])\1+")
 _HAN_RUN_RE = re.compile(HAN_RE.pattern + "+")
-# Three characters or more each drawn twice in a row (`图图片片报报道道`): bold faked by printing
-# every glyph twice, as pdfminer reads it. Digits, letters, dashes and ellipses double in print.
-_PAIRED_RUN_RE = re.compile(r"(?:([^\sA-Za-z0-9—…\-.])\1){3,}")
+# Characters each drawn twice in a row (`图图片片报报道道`): bold faked by printing every glyph
+# twice, as pdfminer reads it. Digits, letters, dashes and ellipses double in print.
+_PAIRED_RUN_RE = re.compile(r"(?:([^\sA-Za-z0-9—…\-.])\1){2,}")
 RADICALS_PATH = Path(__file__).with_name("data") / "radicals.json"
 
 
@@ -192,15 +192,16 @@ def undouble_bold_text(line: str) -> tuple[str, list[Dropped]]:
 
     Natural reduplication (`一件一件`) is left alone: a line is undoubled only when it also has
     doubled punctuation (which never occurs in print), when the whole line is one phrase
-    of four or more characters printed twice, or where three characters or more in a row are
-    each read twice (reduplication pairs two: `高高兴兴`).
+    of four or more characters printed twice, or where three characters or more in a row, or
+    two with a mark, are each read twice (reduplication pairs two Han characters: `高高兴兴`).
     """
     dropped: list[Dropped] = []
 
     def unpair(match: re.Match) -> str:
         run = match.group(0)
-        # One character over and over is a sound (`哈哈哈哈哈哈`), not a bold line.
-        if len(set(run)) < 2:
+        # Reduplication pairs two Han characters (`高高兴兴`), never a mark (`评评））`); one
+        # character over and over is a sound (`哈哈哈哈哈哈`), not a bold line.
+        if (len(run) < 6 and all(map(is_han, run))) or len(set(run)) < 2:
             return run
         dropped.append(Dropped("doubled-text", run[1::2]))
         return run[::2]
