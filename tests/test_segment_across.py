@@ -15,6 +15,8 @@ RIGHT = ["据介绍，今年全市共", "安排专项资金两亿元", "用于�
          "确保每一个项目都能", "按期保质完成任务。"]
 # A headline in a column, over the first lines of its story.
 HEADED = ["社区服务上新台阶", "据介绍，今年全市共", "安排专项资金两亿元"]
+# The same, its first line of text set in (the extraction drops the indent).
+INDENTED = ["社区服务上新台阶", "今年全市共安排", "专项资金两亿元用于"]
 
 
 def across(*columns: list[str]) -> list[str]:
@@ -53,6 +55,11 @@ CASES = [
                  read_down(LEFT[:4] + ["余户。"], HEADED,
                            MIDDLE + ["确保任务，按期完成。"] + RIGHT[:1]),
                  id="headline in a column"),
+    # Under it, a paragraph's first line two em short of the column gets its indent back.
+    pytest.param(across(LEFT[:4] + ["余户。"] + INDENTED, MIDDLE + ["确保任务，按期完成。"] + RIGHT[:1]),
+                 read_down(LEFT[:4] + ["余户。"], INDENTED[:1] + ["\u3000\u3000" + INDENTED[1]]
+                           + INDENTED[2:], MIDDLE + ["确保任务，按期完成。"] + RIGHT[:1]),
+                 id="indent under a headline"),
 ]
 
 
@@ -62,7 +69,7 @@ def test_lines_read_across_are_read_down_the_columns(lines, expected):
     assert text.split("\n") == expected
     # Each line keeps the page line it came from.
     for line, number in zip(text.split("\n"), source):
-        assert line.replace(" ", "") in lines[number - 1].replace(" ", "")
+        assert line.replace(" ", "").lstrip("\u3000") in lines[number - 1].replace(" ", "")
 
 
 UNCHANGED = [
