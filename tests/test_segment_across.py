@@ -13,9 +13,8 @@ MIDDLE = ["下一步，市住建局将", "继续加大投入力度，", "力争�
           "居民住上好房子，让", "小区旧貌换新颜。"]
 RIGHT = ["据介绍，今年全市共", "安排专项资金两亿元", "用于支持老旧小区改", "造和配套设施建设，",
          "确保每一个项目都能", "按期保质完成任务。"]
-# A headline in a column, over the first lines of its story.
-HEADED = ["社区服务上新台阶", "据介绍，今年全市共", "安排专项资金两亿元"]
-# The same, its first line of text set in (the extraction drops the indent).
+# A headline in a column over the first lines of its story, the first set in (the extraction
+# drops the indent).
 INDENTED = ["社区服务上新台阶", "今年全市共安排", "专项资金两亿元用于"]
 
 
@@ -48,16 +47,10 @@ CASES = [
     # than a column, it is a block of its own over the text, as pdftotext leaves it.
     pytest.param(["老旧小区改造惠及万户居民 " + MIDDLE[0]] + across(LEFT, MIDDLE[1:]) + LEFT[-1:],
                  read_down(["老旧小区改造惠及万户居民"], LEFT, MIDDLE), id="headline piece"),
-    # A headline set in a column over its story, after the story before it ends, starts a block
-    # (the reading of items finds where it ends); a line with a comma after a finished sentence
-    # goes on in the block.
-    pytest.param(across(LEFT[:4] + ["余户。"] + HEADED, MIDDLE + ["确保任务，按期完成。"] + RIGHT[:1]),
-                 read_down(LEFT[:4] + ["余户。"], HEADED,
-                           MIDDLE + ["确保任务，按期完成。"] + RIGHT[:1]),
-                 id="headline in a column"),
-    # Under it, a paragraph's first line two em short of the column gets its indent back.
+    # A headline set in a column over its story: the story's first line, two em short of the
+    # column, gets its indent back; a short line under a line of text does not.
     pytest.param(across(LEFT[:4] + ["余户。"] + INDENTED, MIDDLE + ["确保任务，按期完成。"] + RIGHT[:1]),
-                 read_down(LEFT[:4] + ["余户。"], INDENTED[:1] + ["\u3000\u3000" + INDENTED[1]]
+                 read_down(LEFT[:4] + ["余户。"] + INDENTED[:1] + ["\u3000\u3000" + INDENTED[1]]
                            + INDENTED[2:], MIDDLE + ["确保任务，按期完成。"] + RIGHT[:1]),
                  id="indent under a headline"),
 ]

@@ -60,16 +60,19 @@ RESHAPE_SCORE = 1.0
 SAME_BONUS = 2.0
 # How much (em) a line wider than the page's columns differs from its neighbour in the column
 # at least where a headline set across columns meets the text. (Dev, pdfminer segmentation /
-# found exactly at 0.5 / 1.5 / 3 / 6: 0.434 / 0.438 / 0.442 / 0.440, 11.6% / 11.6% / 12.7% /
-# 12.3%; with no break there: 0.424 / 10.3%.)
+# found exactly at 0.5 / 1.5 / 3 / 6 with a blank line also before a line free of full stops
+# and commas after a finished sentence: 0.434 / 0.438 / 0.442 / 0.440, 11.6% / 11.6% / 12.7% /
+# 12.3%; at 1.5 / 3 / 4.5 with the indent given back instead: 0.475 / 0.483 / 0.480; no break
+# there: 0.458.)
 WIDTH_JUMP = 3.0
 # A paragraph's first line is set in by two em, which pdfminer drops; given back as two
 # ideographic spaces, as an extraction that keeps it shows it. A line is that much narrower
 # than its column's full lines, and the line under it full, to within INDENT_TOLERANCE (em).
-# (Dev, pdfminer segmentation / found exactly with no indent given back: 0.443 / 12.6%; under
-# a line free of full stops and commas: 0.454 / 13.7%; also after a finished sentence: 0.449 /
-# 13.4%; without the full line under it: 0.442 / 13.7%; to within 0.5 / 1 / 1.5 em: 0.454 /
-# 0.423 / 0.417.)
+# (Dev, pdfminer segmentation / found exactly with the blank lines after finished sentences:
+# no indent given back 0.443 / 12.6%; under a line free of full stops and commas 0.454 /
+# 13.7%; also after a finished sentence 0.449 / 13.4%; without the full line under it 0.442 /
+# 13.7%; to within 0.5 / 1 / 1.5 em 0.454 / 0.423 / 0.417. The indent given back, those blank
+# lines were dropped: 0.483 / 16.1%.)
 INDENT = "\u3000\u3000"
 INDENT_WIDTH = 2.0
 INDENT_TOLERANCE = 0.5
@@ -178,7 +181,7 @@ class _Group:
 
 def down_columns(lines: list[tuple[int, list[str]]], width: float) -> list[Entry]:
     """Lines cut into pieces, read group by group and column by column: each column's pieces in
-    turn, a blank line after each column and between the blocks in it (`_with_breaks`); `width`
+    turn, a blank line after each column, lines of other type apart (`_with_breaks`); `width`
     is the page's column width (em). Which pieces follow one another is judged by the
     pairs of characters the page's pieces hold."""
     pairs = Counter(pair for _, pieces in lines for piece in pieces
@@ -225,22 +228,19 @@ def down_columns(lines: list[tuple[int, list[str]]], width: float) -> list[Entry
 
 
 def _with_breaks(column: list[Entry], width: float) -> list[Entry]:
-    """A column's lines with a blank line where a block of other type meets the text: before a
-    line free of full stops and commas after a finished sentence (a headline's, set over its
-    text in the same column), and between a line wider than the page's columns and one much
-    narrower (a headline set across columns over its text, or a column's line read on after
-    one). pdftotext keeps such blocks apart with blank lines, and the reading of items relies
-    on them. A paragraph's first line under a line free of full stops and commas (a headline's)
-    gets back the indent the extraction dropped, by which the reading of items tells where a
-    headline set over its text in the same block ends."""
+    """A column's lines with a blank line between a line wider than the page's columns and one
+    much narrower (a headline set across columns over its text, or a column's line read on
+    after one), as pdftotext keeps such blocks apart; and a paragraph's first line under a line
+    free of full stops and commas (a headline's) with the indent the extraction dropped given
+    back, by which the reading of items tells where a headline set over its text in the same
+    column ends."""
     widths = [text_width(text) for _, text in column]
     full = width_of_column(widths)
     out = [column[0]]
     for k in range(1, len(column)):
         (source, text), before = column[k], column[k - 1][1]
-        if (ends_sentence(before) and not any(c in text for c in NO_HEAD_PUNCT)) \
-                or (max(widths[k - 1], widths[k]) > width + WIDTH_TOLERANCE
-                    and abs(widths[k - 1] - widths[k]) >= WIDTH_JUMP):
+        if max(widths[k - 1], widths[k]) > width + WIDTH_TOLERANCE \
+                and abs(widths[k - 1] - widths[k]) >= WIDTH_JUMP:
             out.append((column[k - 1][0], ""))
         # A first line is the indent narrower than the full line under it.
         if k + 1 < len(column) and not any(c in before for c in NO_HEAD_PUNCT) \
