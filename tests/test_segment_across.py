@@ -16,6 +16,8 @@ RIGHT = ["据介绍，今年全市共", "安排专项资金两亿元", "用于�
 # A headline in a column over the first lines of its story, the first set in (the extraction
 # drops the indent).
 INDENTED = ["社区服务上新台阶", "今年全市共安排", "专项资金两亿元用于"]
+# A column whose third line is two em short, under a line of text with no comma.
+UNINDENTED = ["今年以来，我市持续", "推进老旧小区改造工", "程，四十二个惠", "及居民一万余户，改", "造后的道路平整。"]
 
 
 def across(*columns: list[str]) -> list[str]:
@@ -53,6 +55,9 @@ CASES = [
                  read_down(LEFT[:4] + ["余户。"] + INDENTED[:1] + ["\u3000\u3000" + INDENTED[1]]
                            + INDENTED[2:], MIDDLE + ["确保任务，按期完成。"] + RIGHT[:1]),
                  id="indent under a headline"),
+    # A line of text may hold no comma: a short line under it, in mid-sentence, is not set in.
+    pytest.param(across(UNINDENTED, RIGHT[:5]), read_down(UNINDENTED, RIGHT[:5]),
+                 id="no indent under text"),
 ]
 
 
