@@ -198,17 +198,17 @@ def undouble_bold_text(line: str) -> tuple[str, list[Dropped]]:
     dropped: list[Dropped] = []
 
     def unpair(match: re.Match) -> str:
-        run = match.group(0)
+        run, text, (start, end) = match.group(0), match.string, match.span()
         # Reduplication pairs two Han characters (`高高兴兴`), never a mark (`评评））`); one
-        # character over and over is a sound (`哈哈哈哈哈哈`), not a bold line.
-        if (len(run) < 6 and all(map(is_han, run))) or len(set(run)) < 2:
+        # character over and over is a sound (`哈哈哈哈哈哈`), not a bold line; a character
+        # thrice in a row at either end leaves the pairs in doubt (`一一“““一一`).
+        if (len(run) < 6 and all(map(is_han, run))) or len(set(run)) < 2 \
+                or (start and text[start - 1] == run[0]) or text[end:end + 1] == run[-1]:
             return run
         dropped.append(Dropped("doubled-text", run[1::2]))
         return run[::2]
 
     line = _PAIRED_RUN_RE.sub(unpair, line)
-    if dropped:
-        return line, dropped
     stripped = line.strip(SPACES)
     # A subtitle's dashes stand before the doubled phrase: `——切实提升效能切实提升效能`.
     dashes = len(stripped) - len(stripped.lstrip("—"))
@@ -216,9 +216,9 @@ def undouble_bold_text(line: str) -> tuple[str, list[Dropped]]:
     # Below four characters a whole doubled line is as likely a word (谈谈, 研究研究).
     whole = _minimal_period(phrase, 4) if _HAN_RUN_RE.fullmatch(phrase) else len(phrase)
     if phrase and whole < len(phrase):
-        return stripped[:dashes + whole], [Dropped("doubled-text", phrase[whole:])]
+        return stripped[:dashes + whole], dropped + [Dropped("doubled-text", phrase[whole:])]
     if not _PUNCT_REPEAT_RE.search(line):
-        return line, []
+        return line, dropped
 
     def shorten_han(match: re.Match) -> str:
         run = match.group(0)
