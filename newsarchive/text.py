@@ -159,6 +159,9 @@ class Dropped:
 
 _PUNCT_REPEAT_RE = re.compile(r"([，、：；！？。])\1+")
 _HAN_RUN_RE = re.compile(HAN_RE.pattern + "+")
+# Characters each drawn twice in a row (`图图片片报报道道`): bold faked by printing every glyph
+# twice, as pdfminer reads it. Digits, letters, dashes and ellipses double in print.
+_PAIRED_RUN_RE = re.compile(r"(?:([^\sA-Za-z0-9—…\-.])\1){2,}")
 RADICALS_PATH = Path(__file__).with_name("data") / "radicals.json"
 
 
@@ -184,12 +187,28 @@ def _minimal_period(run: str, shortest: int) -> int:
 
 
 def undouble_bold_text(line: str) -> tuple[str, list[Dropped]]:
-    """Undo the extraction's doubling of bold text: `每月一题每月一题，，` → `每月一题，`.
+    """Undo the extraction's doubling of bold text: `每月一题每月一题，，` → `每月一题，`, and
+    `图图片片报报道道` → `图片报道` (each glyph read twice in a row).
 
     Natural reduplication (`一件一件`) is left alone: a line is undoubled only when it also has
-    doubled punctuation (which never occurs in print), or when the whole line is one phrase
-    of four or more characters printed twice.
+    doubled punctuation (which never occurs in print), when the whole line is one phrase
+    of four or more characters printed twice, or where three characters or more in a row, or
+    two with a mark, are each read twice (reduplication pairs two Han characters: `高高兴兴`).
     """
+    dropped: list[Dropped] = []
+
+    def unpair(match: re.Match) -> str:
+        run, text, (start, end) = match.group(0), match.string, match.span()
+        # Reduplication pairs two Han characters (`高高兴兴`), never a mark (`评评））`); one
+        # character over and over is a sound (`哈哈哈哈哈哈`), not a bold line; a character
+        # thrice in a row at either end leaves the pairs in doubt (`一一“““一一`).
+        if (len(run) < 6 and all(map(is_han, run))) or len(set(run)) < 2 \
+                or (start and text[start - 1] == run[0]) or text[end:end + 1] == run[-1]:
+            return run
+        dropped.append(Dropped("doubled-text", run[1::2]))
+        return run[::2]
+
+    line = _PAIRED_RUN_RE.sub(unpair, line)
     stripped = line.strip(SPACES)
     # A subtitle's dashes stand before the doubled phrase: `——切实提升效能切实提升效能`.
     dashes = len(stripped) - len(stripped.lstrip("—"))
@@ -197,10 +216,9 @@ def undouble_bold_text(line: str) -> tuple[str, list[Dropped]]:
     # Below four characters a whole doubled line is as likely a word (谈谈, 研究研究).
     whole = _minimal_period(phrase, 4) if _HAN_RUN_RE.fullmatch(phrase) else len(phrase)
     if phrase and whole < len(phrase):
-        return stripped[:dashes + whole], [Dropped("doubled-text", phrase[whole:])]
+        return stripped[:dashes + whole], dropped + [Dropped("doubled-text", phrase[whole:])]
     if not _PUNCT_REPEAT_RE.search(line):
-        return line, []
-    dropped: list[Dropped] = []
+        return line, dropped
 
     def shorten_han(match: re.Match) -> str:
         run = match.group(0)

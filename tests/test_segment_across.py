@@ -13,6 +13,11 @@ MIDDLE = ["下一步，市住建局将", "继续加大投入力度，", "力争�
           "居民住上好房子，让", "小区旧貌换新颜。"]
 RIGHT = ["据介绍，今年全市共", "安排专项资金两亿元", "用于支持老旧小区改", "造和配套设施建设，",
          "确保每一个项目都能", "按期保质完成任务。"]
+# A headline in a column over the first lines of its story, the first set in (the extraction
+# drops the indent).
+INDENTED = ["社区服务上新台阶", "今年全市共安排", "专项资金两亿元用于"]
+# A column whose third line is two em short, under a line of text with no comma.
+UNINDENTED = ["今年以来，我市持续", "推进老旧小区改造工", "程，四十二个惠", "及居民一万余户，改", "造后的道路平整。"]
 
 
 def across(*columns: list[str]) -> list[str]:
@@ -40,9 +45,19 @@ CASES = [
                  + across(LEFT, RIGHT)[2:],
                  read_down(LEFT, ["据介绍，今年", "全市共安排"] + RIGHT[2:]),
                  id="letter-spaced pieces"),
-    # A headline in big type, its line shared with the first line of the next column.
+    # A headline in big type, its line shared with the first line of the next column; wider
+    # than a column, it is a block of its own over the text, as pdftotext leaves it.
     pytest.param(["老旧小区改造惠及万户居民 " + MIDDLE[0]] + across(LEFT, MIDDLE[1:]) + LEFT[-1:],
-                 read_down(["老旧小区改造惠及万户居民"] + LEFT, MIDDLE), id="headline piece"),
+                 read_down(["老旧小区改造惠及万户居民"], LEFT, MIDDLE), id="headline piece"),
+    # A headline set in a column over its story: the story's first line, two em short of the
+    # column, gets its indent back; a short line under a line of text does not.
+    pytest.param(across(LEFT[:4] + ["余户。"] + INDENTED, MIDDLE + ["确保任务，按期完成。"] + RIGHT[:1]),
+                 read_down(LEFT[:4] + ["余户。"] + INDENTED[:1] + ["\u3000\u3000" + INDENTED[1]]
+                           + INDENTED[2:], MIDDLE + ["确保任务，按期完成。"] + RIGHT[:1]),
+                 id="indent under a headline"),
+    # A line of text may hold no comma: a short line under it, in mid-sentence, is not set in.
+    pytest.param(across(UNINDENTED, RIGHT[:5]), read_down(UNINDENTED, RIGHT[:5]),
+                 id="no indent under text"),
 ]
 
 
@@ -52,7 +67,7 @@ def test_lines_read_across_are_read_down_the_columns(lines, expected):
     assert text.split("\n") == expected
     # Each line keeps the page line it came from.
     for line, number in zip(text.split("\n"), source):
-        assert line.replace(" ", "") in lines[number - 1].replace(" ", "")
+        assert line.replace(" ", "").lstrip("\u3000") in lines[number - 1].replace(" ", "")
 
 
 UNCHANGED = [
