@@ -11,12 +11,14 @@ from .recover import grouped_sections, headline_from_heading, share, split_share
 from .types import Body, Draft, HeadUnit
 
 # A frame without headline or byline joins the nearby article sharing most of its words, unless
-# the page has several articles, it shares fewer than this with every one and it is long enough
-# to be a story of its own (on the page corpus's dev split the threshold is flat from 0.2 to
-# 0.6). With one headline on the page every frame is that story's: the seeds' long feature has
-# frames sharing only 7% of their words with its lead.
+# the page has several articles, it shares fewer than this with every one and it holds a clause
+# or more (on the page corpus's dev split the threshold is flat from 0.2 to 0.6). Even a short
+# frame joined to a story not its own spoils that story: dev, pdftotext, found exactly with
+# ORPHAN_MIN_HAN at 80 / 40 / 20 / 10 / 0: 512 / 520 / 524 / 528 / 528; raw and pdfminer gain
+# a little too. With one headline on the page every frame is that story's: the seeds' long
+# feature has frames sharing only 7% of their words with its lead.
 ORPHAN_SHARE = 0.3
-ORPHAN_MIN_HAN = 80
+ORPHAN_MIN_HAN = 10
 # ... unless it plainly prefers an article with a headline standing before it and at most
 # ORPHAN_REACH frames away: it shares ORPHAN_MARGIN more of its words with it than with any
 # other (dev, pdftotext, found exactly at a margin of 0.08 / 0.1 / 0.12 / never: 513 / 512 /
