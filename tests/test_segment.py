@@ -1547,6 +1547,7 @@ LOOSE_FRAME = ("往年此时，青海湖的越冬候鸟还不多见。今年气�
                "周边牧民自发组成护鸟队，每天清晨沿湖巡查，发现受伤的鸟儿及时送往救护站，景区加强了巡护，"
                "志愿者也纷纷加入。")
 SHORT_FRAME = "国家统计局今天发布数据，一季度工业生产稳中有进，消费市场持续恢复。"
+SHORT_REST = "，首批候鸟中有斑头雁、赤麻鸭、鸬鹚等二十余种，数量逐日增加，湖面渐渐热闹起来。"
 
 
 @pytest.mark.parametrize("order, expected", [
@@ -1559,6 +1560,9 @@ SHORT_FRAME = "国家统计局今天发布数据，一季度工业生产稳中�
     # Before every headline it is a story whose own headline was lost.
     (["frame", "head", "lead", "other head", "other lead"],
      [["frame"], [ORPHAN_HEAD, "lead"], [OTHER_HEAD, "other lead"]]),
+    # ... unless it finishes the sentence the frame before it leaves open.
+    (["head", "open lead", "rest", "other head", "other lead"],
+     [[ORPHAN_HEAD, "open lead", "rest"], [OTHER_HEAD, "other lead"]]),
     # A short frame sharing no words with either is a story of its own, not a stranger inside.
     (["head", "lead", "other head", "other lead", "short"],
      [[ORPHAN_HEAD, "lead"], [OTHER_HEAD, "other lead"], ["short"]]),
@@ -1567,7 +1571,8 @@ def test_a_frame_sharing_plainly_more_with_one_article_joins_it(order, expected)
     from newsarchive.segment.assign import make_drafts
     from newsarchive.segment.types import Body, HeadUnit, Line
     texts = {"head": ORPHAN_HEAD, "other head": OTHER_HEAD, "lead": ORPHAN_LEAD,
-             "other lead": OTHER_LEAD, "frame": LOOSE_FRAME, "short": SHORT_FRAME}
+             "other lead": OTHER_LEAD, "frame": LOOSE_FRAME, "short": SHORT_FRAME,
+             "open lead": ORPHAN_LEAD.rstrip("。"), "rest": SHORT_REST}
     names = {text: name for name, text in texts.items()}
     bodies, units = [], []
     for number, name in enumerate(order, 1):
