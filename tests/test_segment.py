@@ -1538,6 +1538,55 @@ def test_a_frame_sharing_no_words_with_any_article_nearby_is_a_story_of_its_own(
     assert fully_accounted(text, split)
 
 
+ORPHAN_HEAD = "青海湖迎来首批越冬候鸟"
+ORPHAN_LEAD = "记者从青海湖景区获悉，首批越冬候鸟已经抵达湖区，景区加强了巡护，游客可在观鸟点远眺。"
+OTHER_HEAD = "城中区开好局启新程"
+OTHER_LEAD = "凝心聚力开好局，砥砺奋进启新程。城中区坚持以人民为中心，扎实推进基层治理，社区服务更加便捷。"
+# 86 Han characters sharing 15% of their words with the story above, none with the other.
+LOOSE_FRAME = ("往年此时，青海湖的越冬候鸟还不多见。今年气温偏高，水面开阔，斑头雁、赤麻鸭成群落在浅滩，"
+               "周边牧民自发组成护鸟队，每天清晨沿湖巡查，发现受伤的鸟儿及时送往救护站，景区加强了巡护，"
+               "志愿者也纷纷加入。")
+SHORT_FRAME = "国家统计局今天发布数据，一季度工业生产稳中有进，消费市场持续恢复。"
+SHORT_REST = "，首批候鸟中有斑头雁、赤麻鸭、鸬鹚等二十余种，数量逐日增加，湖面渐渐热闹起来。"
+
+
+@pytest.mark.parametrize("order, expected", [
+    # Few shared words, but plainly more with one article than with any other, under its
+    # headline and near it: the rest of that story.
+    (["head", "lead", "frame", "other head", "other lead"],
+     [[ORPHAN_HEAD, "lead", "frame"], [OTHER_HEAD, "other lead"]]),
+    (["head", "lead", "other head", "other lead", "frame"],
+     [[ORPHAN_HEAD, "lead", "frame"], [OTHER_HEAD, "other lead"]]),
+    # Before every headline it is a story whose own headline was lost.
+    (["frame", "head", "lead", "other head", "other lead"],
+     [["frame"], [ORPHAN_HEAD, "lead"], [OTHER_HEAD, "other lead"]]),
+    # ... unless it finishes the sentence the frame before it leaves open.
+    (["head", "open lead", "rest", "other head", "other lead"],
+     [[ORPHAN_HEAD, "open lead", "rest"], [OTHER_HEAD, "other lead"]]),
+    # A short frame sharing no words with either is a story of its own, not a stranger inside.
+    (["head", "lead", "other head", "other lead", "short"],
+     [[ORPHAN_HEAD, "lead"], [OTHER_HEAD, "other lead"], ["short"]]),
+])
+def test_a_frame_sharing_plainly_more_with_one_article_joins_it(order, expected):
+    from newsarchive.segment.assign import make_drafts
+    from newsarchive.segment.types import Body, HeadUnit, Line
+    texts = {"head": ORPHAN_HEAD, "other head": OTHER_HEAD, "lead": ORPHAN_LEAD,
+             "other lead": OTHER_LEAD, "frame": LOOSE_FRAME, "short": SHORT_FRAME,
+             "open lead": ORPHAN_LEAD.rstrip("。"), "rest": SHORT_REST}
+    names = {text: name for name, text in texts.items()}
+    bodies, units = [], []
+    for number, name in enumerate(order, 1):
+        if name.endswith("head"):
+            units.append(HeadUnit([Line(number, texts[name])], group=len(units),
+                                  position=len(bodies)))
+        else:
+            bodies.append(Body(position=len(bodies)))
+            bodies[-1].add_line(Line(number, texts[name]))
+    drafts, _ = make_drafts(units, bodies)
+    assert [[unit.words() for unit in draft.head] + [names[body.text()] for body in draft.bodies]
+            for draft in drafts] == expected
+
+
 def test_a_block_after_a_closing_credit_heads_the_next_article():
     text = page("""
 青海湖迎来首批越冬候鸟

@@ -5,18 +5,30 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..text import LEAD_START_RE, SPACES, bigrams, han_count, rarity_weights, text_width
+from ..text import LEAD_START_RE, SPACES, bigrams, ends_sentence, han_count, rarity_weights, text_width
 from .patterns import BOX_LABEL_RE, LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
 from .recover import grouped_sections, headline_from_heading, share, split_shared_body
 from .types import Body, Draft, HeadUnit
 
 # A frame without headline or byline joins the nearby article sharing most of its words, unless
-# the page has several articles, it shares fewer than this with every one and it is long enough
-# to be a story of its own (on the page corpus's dev split the threshold is flat from 0.2 to
-# 0.6). With one headline on the page every frame is that story's: the seeds' long feature has
-# frames sharing only 7% of their words with its lead.
+# the page has several articles, it shares fewer than this with every one and it holds a clause
+# or more (on the page corpus's dev split the threshold is flat from 0.2 to 0.6). Even a short
+# frame joined to a story not its own spoils that story: dev, pdftotext, found exactly with
+# ORPHAN_MIN_HAN at 80 / 40 / 20 / 10 / 0: 512 / 520 / 524 / 528 / 528; raw and pdfminer gain
+# a little too. Under ORPHAN_OPEN_HAN, a frame after one ending mid-sentence is a story's rest
+# (`…进入全面⏎⏎<headline>⏎⏎攻坚阶段，…`; 524 with that rule: joining longer ones too, or
+# joining them to the frame before rather than by words, loses: 508). With one headline on the page every frame is that story's: the seeds' long
+# feature has frames sharing only 7% of their words with its lead.
 ORPHAN_SHARE = 0.3
-ORPHAN_MIN_HAN = 80
+ORPHAN_MIN_HAN = 10
+ORPHAN_OPEN_HAN = 80
+# ... unless it plainly prefers an article with a headline standing before it and at most
+# ORPHAN_REACH frames away: it shares ORPHAN_MARGIN more of its words with it than with any
+# other (dev, pdftotext, found exactly at a margin of 0.08 / 0.1 / 0.12 / never: 513 / 512 /
+# 512 / 505; below 0.12 pdfminer's segmentation drops a little; without the headline's
+# standing before it raw loses a page of stories sharing a series' words).
+ORPHAN_MARGIN = 0.12
+ORPHAN_REACH = 3
 
 
 def _placement(unit: HeadUnit, body: Body) -> float:
@@ -242,14 +254,22 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body]) -> tuple[list[Draft],
         mine = bigrams(body.text())
         # An article's frames sit near each other on the page: look at the nearest articles.
         near = [d for d in drafts.values() if abs(d.bodies[0].position - body.position) <= 2 * NEAR]
-        shared, target = max(((len(mine & vocabularies[id(d)]) / len(mine) if mine else 0.0, d)
-                              for d in near or drafts.values()),
-                             key=lambda pair: (pair[0], -abs(pair[1].bodies[0].position
-                                                             - body.position)))
+        ranked = sorted(((len(mine & vocabularies[id(d)]) / len(mine) if mine else 0.0, d)
+                         for d in near or drafts.values()),
+                        key=lambda pair: (-pair[0], abs(pair[1].bodies[0].position
+                                                        - body.position)))
+        shared, target = ranked[0]
+        # A short frame finishing the sentence its page predecessor leaves open is a story's
+        # rest, not a story.
+        before = bodies[index - 1] if index else None
+        open_before = before is not None and bool(before.text_lines()) \
+            and not ends_sentence(before.text_lines()[-1].text)
         # A frame of some length sharing few words with every article nearby is a story whose
         # headline the extraction lost, not the rest of another one: kept apart, it is one
         # article to check, not a stranger inside another.
-        if len(drafts) >= 2 and shared < ORPHAN_SHARE and han_count(body.text()) >= ORPHAN_MIN_HAN:
+        if len(drafts) >= 2 and shared < ORPHAN_SHARE and han_count(body.text()) >= ORPHAN_MIN_HAN \
+                and not (open_before and han_count(body.text()) < ORPHAN_OPEN_HAN) \
+                and not _prefers(body, ranked):
             alone = drafts[(index, 0)] = _headless(body)
             vocabularies[id(alone)] = _vocabulary(alone)
             continue
@@ -264,6 +284,18 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body]) -> tuple[list[Draft],
         grouped_sections(draft)
         _order_frames(draft)
     return result, warnings
+
+
+def _prefers(body: Body, ranked: list[tuple[float, Draft]]) -> bool:
+    """Whether a frame sharing few words with every article still plainly belongs to the best
+    of them: an article with a headline, a few frames away, whose headline stands before the
+    frame, and with which it shares clearly more than with the runner-up (a frame the headline
+    reaches is its story's; the stories of one page share the page's topic words alike)."""
+    shared, target = ranked[0]
+    runner = ranked[1][0] if len(ranked) > 1 else 0.0
+    return bool(target.head) and shared - runner >= ORPHAN_MARGIN \
+        and target.head[0].position <= body.position \
+        and abs(target.bodies[0].position - body.position) <= ORPHAN_REACH
 
 
 def _headless(body: Body) -> Draft:
