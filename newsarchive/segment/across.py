@@ -23,7 +23,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..text import SPACES, column_width as width_of_column, ends_sentence, text_width
+from ..text import SPACES, column_width, ends_sentence, text_width
 from .columns import page_lines
 from .patterns import NO_HEAD_PUNCT
 
@@ -89,7 +89,7 @@ def across_order(text: str) -> tuple[str, list[int] | None]:
     pieces = [line_pieces(line) for line in lines]
     if not _read_across(pieces):
         return text, None
-    column = column_width(pieces)
+    column = page_column_width(pieces)
     entries = down_columns([(index, _fit_pieces(tokens, column))
                             for index, tokens in enumerate(pieces)], column)
     return "\n".join(line for _, line in entries), [index + 1 for index, _ in entries]
@@ -109,7 +109,7 @@ def _read_across(pieces: list[list[str]]) -> bool:
     return across >= MIN_ACROSS_SHARE * len(filled)
 
 
-def column_width(pieces: list[list[str]]) -> float:
+def page_column_width(pieces: list[list[str]]) -> float:
     """The page's most common column width (em): the commonest width of the column-wide pieces
     of lines read across columns."""
     widths = Counter(round(text_width(piece)) for line in pieces if len(line) > 1
@@ -234,7 +234,7 @@ def _with_breaks(column: list[Entry], width: float) -> list[Entry]:
     headline's lines with the indent the extraction dropped given back, by which the reading of
     items tells where a headline set over its text in the same column ends."""
     widths = [text_width(text) for _, text in column]
-    full = width_of_column(widths)
+    full = column_width(widths)
     out = [column[0]]
     for k in range(1, len(column)):
         source, text = column[k]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..text import LEAD_START_RE, SPACES, bigrams, ends_sentence, han_count, rarity_weights, text_width
+from ..text import (
+    LEAD_START_RE, SPACES, bigrams, ends_sentence, han_count, rarity_weights, text_width,
+)
 from .patterns import BOX_LABEL_RE, LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
 from .recover import grouped_sections, headline_from_heading, share, split_shared_body
 from .types import Body, Draft, HeadUnit
@@ -17,8 +19,9 @@ from .types import Body, Draft, HeadUnit
 # ORPHAN_MIN_HAN at 80 / 40 / 20 / 10 / 0: 512 / 520 / 524 / 528 / 528; raw and pdfminer gain
 # a little too. Under ORPHAN_OPEN_HAN, a frame after one ending mid-sentence is a story's rest
 # (`…进入全面⏎⏎<headline>⏎⏎攻坚阶段，…`; 524 with that rule: joining longer ones too, or
-# joining them to the frame before rather than by words, loses: 508). With one headline on the page every frame is that story's: the seeds' long
-# feature has frames sharing only 7% of their words with its lead.
+# joining them to the frame before rather than by words, loses: 508). With one headline on
+# the page every frame is that story's: the seeds' long feature has frames sharing only 7% of
+# their words with its lead.
 ORPHAN_SHARE = 0.3
 ORPHAN_MIN_HAN = 10
 ORPHAN_OPEN_HAN = 80
@@ -251,7 +254,8 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body]) -> tuple[list[Draft],
     vocabularies = {id(draft): _vocabulary(draft) for draft in drafts.values()}
     # Frames with no headline and no byline are the rest of some story on the page.
     for index, body in orphans:
-        mine = bigrams(body.text())
+        text = body.text()
+        mine = bigrams(text)
         # An article's frames sit near each other on the page: look at the nearest articles.
         near = [d for d in drafts.values() if abs(d.bodies[0].position - body.position) <= 2 * NEAR]
         ranked = sorted(((len(mine & vocabularies[id(d)]) / len(mine) if mine else 0.0, d)
@@ -261,14 +265,14 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body]) -> tuple[list[Draft],
         shared, target = ranked[0]
         # A short frame finishing the sentence its page predecessor leaves open is a story's
         # rest, not a story.
-        before = bodies[index - 1] if index else None
-        open_before = before is not None and bool(before.text_lines()) \
-            and not ends_sentence(before.text_lines()[-1].text)
+        before = bodies[index - 1].text_lines() if index else []
+        open_before = bool(before) and not ends_sentence(before[-1].text)
+        length = han_count(text)
         # A frame of some length sharing few words with every article nearby is a story whose
         # headline the extraction lost, not the rest of another one: kept apart, it is one
         # article to check, not a stranger inside another.
-        if len(drafts) >= 2 and shared < ORPHAN_SHARE and han_count(body.text()) >= ORPHAN_MIN_HAN \
-                and not (open_before and han_count(body.text()) < ORPHAN_OPEN_HAN) \
+        if len(drafts) >= 2 and shared < ORPHAN_SHARE and length >= ORPHAN_MIN_HAN \
+                and not (open_before and length < ORPHAN_OPEN_HAN) \
                 and not _prefers(body, ranked):
             alone = drafts[(index, 0)] = _headless(body)
             vocabularies[id(alone)] = _vocabulary(alone)
