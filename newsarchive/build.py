@@ -153,7 +153,8 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         stamp = content_stamp + rest_stamp
         article_code = code_version(ARTICLE_CODE)
         contents = load_contents(cache, article_code)
-        articles = load_content(content_dir, contents, listing, suspects)
+        runner = Runner(lock.fd)
+        articles = load_content(content_dir, contents, listing, suspects, runner)
         # The articles stay to the end of the build: the collector need not walk them again
         # and again (at 30,000 articles, two thirds of the time of making their cards).
         gc.freeze()
@@ -172,7 +173,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         staging = start_staging(out_dir, state.spare if trusted else None,
                                 state.files if trusted else None)
         build = Build(Site(config, articles, pdf_pages), config, content_dir, env, staging,
-                      Runner(lock.fd), contents, trusted, rest_stamp, cache,
+                      runner, contents, trusted, rest_stamp, cache,
                       state.entries if trusted else {}, quiet)
         stages = [PagesStage(), StaticStage(), SearchStage(), PageImagesStage()]
         try:

@@ -16,7 +16,6 @@ the state file is still the one its last build wrote (then every entry on disk i
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from .content import RACY_NS, ContentCache, ContentEntry, ContentListing
+from .content import RACY_NS, ContentCache, ContentEntry, ContentListing, collector_paused
 from .output import Spare, atomic_file, folder_identity
 
 CACHE_DIR = ".newsarchive-cache"
@@ -140,17 +139,10 @@ def _file_key(path: Path) -> tuple[int, int, int, int] | None:
 
 
 def _read(path: Path) -> tuple:
-    """One entry's (header, value). The collector is paused meanwhile: an entry is hundreds of
-    thousands of new objects (the articles), which would start a full collection every few
-    thousand for no garbage at all, a third of the time of loading them."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    finally:
-        if paused:
-            gc.enable()
+    """One entry's (header, value), the collector paused meanwhile (an entry can hold every
+    article)."""
+    with collector_paused(), open(path, "rb") as handle:
+        return pickle.load(handle)
 
 
 @dataclass

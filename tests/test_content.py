@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from newsarchive import content as content_module
 from newsarchive.content import decode_content, load_articles
 from newsarchive.errors import ArchiveError, ArchiveErrors
+from newsarchive.workers import Runner
 
 from .conftest import FIXTURE_CONTENT
 
@@ -127,3 +129,36 @@ def test_decode_names_the_line_of_the_bad_bytes(data, line):
 def test_decode_keeps_text_as_is():
     text = "全角，：（１） and U+2028\u2028"
     assert decode_content(text.encode("utf-8"), Path("x.md")) == text
+
+
+@pytest.mark.parametrize("cores", [2, 3])
+def test_many_files_read_in_other_processes_load_as_here(tmp_path, monkeypatch, cores):
+    """Files shared with processes of their own (one per core) give the same articles, the
+    same problems in the same order, and the same cache as reading them all here; the files
+    whose bytes are unchanged keep their articles (not parsed again)."""
+    monkeypatch.setattr(content_module, "PARALLEL_READ_MIN", 4)
+    monkeypatch.setattr(Runner, "cores", staticmethod(lambda: cores))
+    for k in range(12):
+        _write(tmp_path, f"{k:02d}.md", GOOD.format(id=f"a-{k}", title=f"标题{k}"))
+    _write(tmp_path, "03.md", GOOD.format(id="a-3", title="''"))           # no title
+    _write(tmp_path, "10.md", GOOD.format(id="a-1", title="重号"))          # a duplicate id
+
+    def load(runner):
+        cache = content_module.ContentCache()
+        try:
+            return content_module.load_content(tmp_path, cache, runner=runner), cache
+        except ArchiveErrors as exc:
+            return [str(e) for e in exc.errors], cache
+
+    here, here_cache = load(None)
+    there, there_cache = load(Runner())
+    assert len(here) == 2 and "03.md" in here[0] and "10.md" in here[1]
+    assert there == here and there_cache.entries == here_cache.entries
+    _write(tmp_path, "10.md", GOOD.format(id="a-10", title="标题10"))
+    _write(tmp_path, "03.md", GOOD.format(id="a-3", title="标题3"))
+    cache = content_module.ContentCache()
+    first = content_module.load_content(tmp_path, cache)
+    cache.loaded_ns = 0   # trust no stat: every file is read and hashed again
+    again = content_module.load_content(tmp_path, cache, runner=Runner())
+    assert again == first and all(a is b for a, b in zip(again, first))
+    assert cache.parsed == {}

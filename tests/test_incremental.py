@@ -823,8 +823,8 @@ def test_articles_warmed_after_a_no_op_are_the_next_builds_own(site, monkeypatch
     time.sleep(0.01)
     replace(site / EDITED, "\n\n", "\n\n第一次改。\n\n")
     reads = []
-    real = content_module._read_entry
-    monkeypatch.setattr(content_module, "_read_entry", lambda *a: reads.append(a[1]) or real(*a))
+    real = content_module._read_file
+    monkeypatch.setattr(content_module, "_read_file", lambda *a: reads.append(a[1]) or real(*a))
     build_site(config, site / "content", site / "_site", quiet=True, memory=memory,
                changed=seen_since(site, before))
     assert reads == [EDITED.split("/", 1)[1]]

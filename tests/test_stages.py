@@ -97,12 +97,17 @@ def test_the_search_stage_runs_beside_the_pages_in_a_process_of_its_own(site, mo
 
 
 def package_imports(module_file: Path) -> set[str]:
-    """The newsarchive modules a module imports (from . / from .x / from .. import)."""
+    """The newsarchive modules a module imports (from . / from .x / from .. import), leaving
+    out those imported for type annotations only (`if TYPE_CHECKING:`), which never run."""
     names = set()
     package = "newsarchive" + "".join(f".{p}" for p in
                                       module_file.parent.relative_to(ROOT / "newsarchive").parts)
-    for node in ast.walk(ast.parse(module_file.read_text("utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.level:
+    tree = ast.parse(module_file.read_text("utf-8"))
+    typing_only = {id(inner) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+                   for part in node.body for inner in ast.walk(part)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level and id(node) not in typing_only:
             base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
             if node.module:
                 names.add(f"{base}.{node.module}")
