@@ -123,12 +123,15 @@ class Staging:
     """A temporary site folder; `commit()` swaps it in for the output folder.
 
     `previous_files` is set when the folder starts as a copy (hard links) of the output: only
-    the files written, and those the new site lacks, then differ.
+    the files written, and those the new site lacks, then differ. Of such a copy, the files
+    `stale` are still the previous site's (the spare's, see start_staging): each is made the
+    output's when kept, replaced when written, and removed at the commit if neither.
     """
 
     out_dir: Path
     temp_dir: Path
     previous_files: list[str] | None = None
+    stale: frozenset[str] = frozenset()
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -158,7 +161,10 @@ class Staging:
     def keep(self, rel_path: str) -> bool:
         """Put the previous build's file in the new site unread; False if there is none."""
         try:
-            if self.previous_files is not None:
+            if rel_path in self.stale:
+                if not _catch_up(self.temp_dir, self.out_dir, rel_path):
+                    return False
+            elif self.previous_files is not None:
                 # Inlined _holds_copy: the search data keeps tens of thousands of files.
                 folder, _, name = rel_path.rpartition("/")
                 names = self._listed.get(folder)
@@ -192,9 +198,13 @@ class Staging:
                     del self.unchanged[len(self.unchanged) - count:]
                     return False
             return True
-        listed, list_folder = self._listed, self._list_folder
+        listed, list_folder, stale = self._listed, self._list_folder, self.stale
         try:
             for rel in rel_paths:
+                if rel in stale:
+                    if not _catch_up(self.temp_dir, self.out_dir, rel):
+                        return False
+                    continue
                 folder, _, name = rel.rpartition("/")
                 names = listed.get(folder)
                 if names is None:
@@ -247,10 +257,12 @@ class Staging:
         shutil.rmtree(self.temp_dir, ignore_errors=True)
 
     def _drop_previous_files(self) -> None:
-        """Remove the files of the previous site this one no longer has."""
+        """Remove the files of the previous site this one no longer has, and the stale files
+        of the copy that neither has."""
         kept = set(self.written) | set(self.unchanged)
         self.removed = [rel for rel in self.previous_files if rel not in kept]
-        for rel in self.removed:
+        left = self.stale.difference(kept, self.previous_files)
+        for rel in [*self.removed, *sorted(left)]:
             _unlink(self.temp_dir / rel)
             _remove_empty_parents(self.temp_dir, rel)
 
@@ -377,15 +389,16 @@ def _exchange(a: Path, b: Path) -> None:
     os.rename(aside, a)
 
 
-def _catch_up(folder: Path, out_dir: Path, stale: list[str]) -> None:
-    """Make the files `stale` of a copy of the output the output's again (hard links)."""
-    for rel in stale:  # thousands after a new day: paths as text (see Staging.write)
-        target, source = os.path.join(folder, rel), os.path.join(out_dir, rel)
-        _unlink(target)
-        if os.path.isfile(source):
-            _in_folder(target, _link_or_copy, source, target)
-        else:
-            _remove_empty_parents(folder, rel)
+def _catch_up(folder: Path, out_dir: Path, rel: str) -> bool:
+    """Make a stale file of a copy of the output the output's again (a hard link); False, and
+    the copy's file gone, if the output has none."""
+    target, source = os.path.join(folder, rel), os.path.join(out_dir, rel)
+    _unlink(target)
+    if os.path.isfile(source):
+        _in_folder(target, _link_or_copy, source, target)
+        return True
+    _remove_empty_parents(folder, rel)
+    return False
 
 
 def refresh_spare(out_dir: Path, spare: Spare) -> Spare | None:
@@ -397,16 +410,17 @@ def refresh_spare(out_dir: Path, spare: Spare) -> Spare | None:
         return None
     temp_dir = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{out_dir.name}-", dir=out_dir.parent))
     os.replace(kept, temp_dir)  # renamed first, as in start_staging
-    _catch_up(temp_dir, out_dir, spare.stale)
+    for rel in spare.stale:  # thousands after a new day: paths as text (see Staging.write)
+        _catch_up(temp_dir, out_dir, rel)
     os.rename(temp_dir, kept)
     return Spare(folder_identity(kept), [])
 
 
 def start_staging(out_dir: Path, spare: Spare | None = None,
                   out_files: list[str] | None = None) -> Staging:
-    """A temporary folder beside the output: the spare brought up to date when `spare` still
-    describes it and `out_files` lists the output's files, else a fresh one. Leftovers of
-    killed builds are removed."""
+    """A temporary folder beside the output: the spare, its stale files to be brought up to
+    date as they are kept, when `spare` still describes it and `out_files` lists the output's
+    files, else a fresh one. Leftovers of killed builds are removed."""
     parent = out_dir.parent
     prefix = f"{TEMP_PREFIX}{out_dir.name}-"
     try:
@@ -424,9 +438,11 @@ def start_staging(out_dir: Path, spare: Spare | None = None,
             shutil.rmtree(kept, ignore_errors=True)
             return Staging(out_dir, temp_dir)
         # Renamed first: a build killed while it updates the spare leaves a temporary folder,
-        # which the next build removes, never a spare that lies about what it holds.
+        # which the next build removes, never a spare that lies about what it holds. Its
+        # stale files are brought up to date as the build keeps them: most of a day's (the
+        # search data's) are written again anyway, and catching them up first cost a day
+        # added after another a third of its time.
         os.replace(kept, temp_dir)
-        _catch_up(temp_dir, out_dir, spare.stale)
-        return Staging(out_dir, temp_dir, previous_files=out_files)
+        return Staging(out_dir, temp_dir, previous_files=out_files, stale=frozenset(spare.stale))
     except OSError as exc:
         raise write_error(exc, out_dir) from None

@@ -1,0 +1,68 @@
+"""The staging folder built into the spare: its stale files are caught up as they are kept."""
+
+import os
+from pathlib import Path
+
+from newsarchive.output import Spare, folder_identity, spare_path, start_staging
+
+
+def files(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text("utf-8")
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_stale_files_of_the_spare_are_the_outputs_when_kept_and_never_outlive_the_commit(
+        tmp_path, monkeypatch):
+    """The spare differs from the output in `stale`: the output's last build wrote them (or
+    removed them). The next build into the spare must leave each as the output has it when it
+    keeps it, as it writes it when it writes it, and gone when it does neither; the output's
+    files are never written through (hard links)."""
+    out = tmp_path / "_site"
+    site = {"index.html": "新首页", "a/kept.html": "新", "a/written.html": "新",
+            "a/same.html": "同", "b/dropped.html": "新"}
+    for rel, text in site.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text, "utf-8")
+    spare = spare_path(out)
+    for rel in site:
+        (spare / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(out / rel, spare / rel)
+    for rel in ("a/kept.html", "a/written.html", "b/dropped.html"):  # the output's new files
+        (spare / rel).unlink()
+        (spare / rel).write_text("旧", "utf-8")
+    (spare / "old").mkdir()
+    (spare / "old/gone.html").write_text("旧", "utf-8")  # the output's last build removed it
+    stale = ["a/kept.html", "a/written.html", "b/dropped.html", "old/gone.html"]
+
+    links = []
+    real_link = os.link
+    monkeypatch.setattr(os, "link", lambda *a: links.append(a[1]) or real_link(*a))
+    staging = start_staging(out, Spare(folder_identity(spare), stale), sorted(site))
+    assert staging.keep("a/kept.html") and staging.keep_all(["a/same.html", "index.html"])
+    assert not staging.keep("old/gone.html")   # the output has none to keep
+    staging.write("a/written.html", "更新".encode())
+    staging.commit()
+    # A stale file written again is not first caught up: a day added after another writes
+    # most of the search data the day before wrote.
+    assert [Path(link).relative_to(staging.temp_dir).as_posix() for link in links] == [
+        "a/kept.html"]
+    assert files(out) == {"index.html": "新首页", "a/kept.html": "新", "a/written.html": "更新",
+                          "a/same.html": "同"}
+    assert files(spare) == site   # the site before, untouched by the writes
+    assert (out / "a/kept.html").stat().st_ino == (spare / "a/kept.html").stat().st_ino
+    assert not (out / "old").exists() and not (out / "b").exists()
+
+
+def test_a_stale_file_missing_from_the_output_fails_keep_all(tmp_path):
+    out = tmp_path / "_site"
+    out.mkdir()
+    (out / "index.html").write_text("首页", "utf-8")
+    spare = spare_path(out)
+    spare.mkdir()
+    os.link(out / "index.html", spare / "index.html")
+    (spare / "gone.html").write_text("旧", "utf-8")
+    staging = start_staging(out, Spare(folder_identity(spare), ["gone.html"]), ["index.html"])
+    assert not staging.keep_all(["index.html", "gone.html"])
+    staging.write("index.html", "首页".encode())
+    staging.commit()
+    assert files(out) == {"index.html": "首页"}
