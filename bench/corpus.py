@@ -299,9 +299,9 @@ def edit_article(path: Path, sentence: str) -> None:
     path.write_text(dump_article(article), encoding="utf-8")
 
 
-def next_day_pages(writer: CorpusWriter) -> Iterator[GeneratedPage]:
-    """The issue of the day after LAST_DAY: a whole new day's pages."""
-    return writer.pages(ARTICLES_PER_DAY, first_page=-PAGES_PER_DAY)
+def next_day_pages(writer: CorpusWriter, days: int = 1) -> Iterator[GeneratedPage]:
+    """The issue of the day `days` after LAST_DAY: a whole new day's pages."""
+    return writer.pages(ARTICLES_PER_DAY, first_page=-PAGES_PER_DAY * days)
 
 
 def main(argv: list[str] | None = None) -> int:

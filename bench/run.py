@@ -314,6 +314,9 @@ class SizeRun:
         self.measure("ours", "edit one", argv, out)
         corpus.write_pages(corpus.next_day_pages(self.writer), content_dir=self.content)
         self.measure("ours", "add a day", argv, out)
+        # An archive's daily routine: the next day's issue after that one.
+        corpus.write_pages(corpus.next_day_pages(self.writer, days=2), content_dir=self.content)
+        self.measure("ours", "add the next day", argv, out)
         marker = f"预览中可见的编辑{self.size}。"
         run = edit_visible_through_serve(
             tools.ours_serve(self.site, self.content, out, free_port()), cwd=self.work,

@@ -138,3 +138,12 @@ def test_long_articles_are_about_long_chars_and_the_default_ones_unchanged(write
     # The same article ids, dates and pages: only the bodies grow.
     assert [a.id for page in long.pages(40) for a in page.articles] == \
         [a.id for page in writer.pages(40) for a in page.articles]
+
+
+def test_the_days_after_the_last_are_new_days_one_after_another(writer):
+    first, second = list(corpus.next_day_pages(writer)), list(corpus.next_day_pages(writer, 2))
+    assert {p.date for p in first} == {corpus.LAST_DAY + dt.timedelta(days=1)}
+    assert {p.date for p in second} == {corpus.LAST_DAY + dt.timedelta(days=2)}
+    assert sum(len(p.articles) for p in second) == corpus.ARTICLES_PER_DAY
+    ids = {a.id for p in first for a in p.articles}
+    assert ids.isdisjoint(a.id for p in second for a in p.articles)
