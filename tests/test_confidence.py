@@ -11,9 +11,11 @@ from bench import learn, train_confidence
 from newsarchive.model import REVIEW_REASONS, Segment
 from newsarchive.segment import split_page, split_with_features
 from newsarchive.segment.confidence import (
-    CERTAIN_REASONS, MODEL_PATH, SOFT_REASONS, Model, PageWords, shipped_model,
+    CERTAIN_REASONS, MODEL_PATH, SOFT_REASONS, Model, PageShape, PageWords, segment_features,
+    shipped_model,
 )
 from newsarchive.segment.trees import Tree, TreeModel
+from newsarchive.segment.types import Body, Draft, Line
 
 
 def page(text: str) -> str:
@@ -219,3 +221,20 @@ def test_bounds_refuse_what_they_cannot_read(text):
 def test_training_without_a_corpus_says_what_to_run(tmp_path, capsys):
     assert train_confidence.main([str(tmp_path), "--dry-run"]) == 1
     assert "bench.pagecorpus" in capsys.readouterr().err
+
+
+def test_the_story_break_models_doubts_about_joins_are_signs():
+    """The strongest break the story-break model saw but did not take inside a frame, and the
+    one at a frame it cut off that was joined to the story again."""
+    def frame(*odds: float) -> Body:
+        return Body(parts=[("text", [Line(k + 1, "正文内容", break_odds=p)
+                                     for k, p in enumerate(odds)])])
+
+    segment = Segment(title="人民公园完成提升改造", body="正文内容")
+    words = PageWords([segment])
+    draft = Draft(head=[], bodies=[frame(0.9, 0.2, 0.1), frame(0.7, 0.4)])
+    features = segment_features(draft, segment, PageShape(0.0, False), words, 0)
+    assert features["break_inside"] == 0.4 and features["break_joined"] == 0.7
+    one = segment_features(Draft(head=[], bodies=[frame(0.9)]), segment, PageShape(0.0, False),
+                           words, 0)
+    assert one["break_inside"] == 0.0 and one["break_joined"] == 0.0

@@ -130,3 +130,13 @@ def test_the_shipped_model_was_fitted_on_the_dev_split_only():
     assert data["fitted_on"]["split"] == "dev"
     assert 0.0 < data["threshold"] < 1.0
     assert data["fitted_on"]["out_of_fold"]["precision"] >= data["fitted_on"]["precision_bound"]
+
+
+def test_each_weighed_join_keeps_the_models_odds_on_the_line_where_the_next_block_starts(
+        monkeypatch):
+    monkeypatch.setattr(links, "shipped_model", lambda: STUMP_MODEL)
+    items = items_of(PARK, PARK_2, TRAIN)
+    links.story_starts(items)
+    odds = [item.lines[0].break_odds for item in items]
+    assert odds[0] == 0.0 and odds[1] < 0.5 < odds[2]
+    assert all(line.break_odds == 0.0 for item in items for line in item.lines[1:])

@@ -105,6 +105,7 @@ def segment_features(draft: Draft, segment: Segment, page: PageShape, words: Pag
     title_pairs = words.titles[k]
     open_end = sum(1 for p in paragraphs if not ends_sentence(p))
     first = paragraphs[0] if paragraphs else ""
+    frames = [lines for lines in (body.text_lines() for body in draft.bodies) if lines]
     features = {
         "headless": float(not draft.head),
         "head_units": float(len(draft.head)),
@@ -134,6 +135,11 @@ def segment_features(draft: Draft, segment: Segment, page: PageShape, words: Pag
         "title_han": float(han_count(segment.title)),
         "title_unbalanced": float(any(segment.title.count(a) != segment.title.count(b)
                                       for a, b in ("（）", "“”", "《》", "()"))),
+        # The story-break model's strongest doubt about a join of two text blocks: inside a
+        # frame (a break it did not take), and where frames cut apart were joined again.
+        "break_inside": max((line.break_odds for lines in frames for line in lines[1:]),
+                            default=0.0),
+        "break_joined": max((lines[0].break_odds for lines in frames[1:]), default=0.0),
     }
     features.update((f"rule_{reason}", float(reason in segment.review)) for reason in RULE_REASONS)
     return features

@@ -109,8 +109,12 @@ def story_starts(items: list[Item], candidates: list | None = None) -> set[int]:
         signs = blocks.signs(b)
         if candidates is not None:
             candidates.append((items[blocks.index[b]], items[blocks.index[b + 1]], signs))
-        if model is not None and model.probability(signs) > model.threshold:
-            starts.add(blocks.index[b + 1])
+        if model is not None:
+            # Kept on the line where the other story would start: how sure the split was of
+            # joining the blocks is a sign of a merged story (confidence).
+            odds = items[blocks.index[b + 1]].lines[0].break_odds = model.probability(signs)
+            if odds > model.threshold:
+                starts.add(blocks.index[b + 1])
     for b in blocks.around_heading(items) if model is not None else []:
         if model.probability(blocks.signs(b)) > HEADING_BREAK:
             items[blocks.index[b] + 1].kind = ItemKind.HEAD

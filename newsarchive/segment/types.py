@@ -26,6 +26,7 @@ class Line:
     continues: str | None = None
     continued_from: str | None = None
     indented: bool = False        # set in from the column's edge: the first line of a paragraph
+    break_odds: float = 0.0       # the story-break model's odds that another story starts here
 
 
 @dataclass
