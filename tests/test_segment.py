@@ -1446,6 +1446,41 @@ def test_headlines_of_the_page_corpus(text, kicker, title):
     assert fully_accounted(text, split)
 
 
+
+# Headlines in a brief's narrow column that the learned model finds, and the text under them.
+@pytest.mark.parametrize("text, title, opening", [
+    # the text opens by restating its headline: its first line is text, not a second headline
+    (page("""
+他说。
+
+城南新建社区图书
+馆正式开放
+
+城南新建社区图
+书馆正式开放，首
+批上架图书两万余
+册，市民可以免费
+借阅。
+"""), "城南新建社区图书馆正式开放", "城南新建社区图书馆正式开放，首批"),
+    # the headline's last character wrapped alone onto a line of its own
+    (page("""
+他说。
+
+春到江城早·柳色
+新
+
+报载，3月2日，
+江城柳树返青，沿
+江步道游人如织，
+处处春意盎然。
+"""), "春到江城早·柳色新", "报载，3月2日，"),
+])
+def test_learned_headlines_over_the_text_of_a_brief(text, title, opening):
+    split = split_page(text)
+    article = next(s for s in split.segments if opening in s.body)
+    assert (article.title, article.body[:len(opening)]) == (title, opening)
+    assert fully_accounted(text, split)
+
 @pytest.mark.parametrize("body, reasons", [
     ("全国人大代表郭成宇收到了答复。会议强调，要做好工作。", []),
     # a slogan in quotation marks and a section heading may hold a space
