@@ -1447,7 +1447,8 @@ def test_headlines_of_the_page_corpus(text, kicker, title):
 
 
 
-# Headlines in a brief's narrow column that the learned model finds, and the text under them.
+# Headlines the learned models find (in a brief's narrow column, or opening a story between
+# blocks of text cut at column breaks), and the text under them.
 @pytest.mark.parametrize("text, title, opening", [
     # the text opens by restating its headline: its first line is text, not a second headline
     (page("""
@@ -1474,8 +1475,26 @@ def test_headlines_of_the_page_corpus(text, kicker, title):
 江步道游人如织，
 处处春意盎然。
 """), "春到江城早·柳色新", "报载，3月2日，"),
+    # a short line the story-break model finds opening another story, though its last word
+    # hangs (`…作为`), heads the text under it
+    (page("""
+我市新建十二座城市公园
+
+今年以来，我市新建城市公园十二座，改造提升街头绿地三
+十处，公园里新添了步道和健身器材，市民休闲空间不断
+
+扩大。城市公园步道沿河而建，健身器材配备齐全，市民
+纷纷来到城市公园散步锻炼，周末的公园步道上游人如织。
+据介绍，明年我市还将新建城市公园五座。
+
+守土有方 积极作为
+
+责重山岳，能者当之。越是重大历史关头，越能考验领导
+干部的本领与担当。基层党员干部下沉网格，风雨无阻坚
+守防控岗位，一个党员就是一面旗帜，党员干部守土有责。
+"""), "守土有方 积极作为", "责重山岳，能者当之。"),
 ])
-def test_learned_headlines_over_the_text_of_a_brief(text, title, opening):
+def test_learned_headlines_over_their_text(text, title, opening):
     split = split_page(text)
     article = next(s for s in split.segments if opening in s.body)
     assert (article.title, article.body[:len(opening)]) == (title, opening)
