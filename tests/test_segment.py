@@ -1565,6 +1565,32 @@ def test_han_accounting_names_lines_in_no_article_kept():
     assert warnings[1].startswith("line 4: 4 Han characters")
 
 
+# Frames without headline or byline that finish another frame's sentence: the rest of its
+# story wherever the extraction put them.
+@pytest.mark.parametrize("text, title, ending", [
+    # the frame ends mid-word (`抗击疫`) and a frame after another story goes on with the word
+    # (`情。`), sharing no other words with any story
+    (page("""
+社区志愿者坚守一线
+
+本报讯 连日来，城东社区志愿者坚守疫情防控一线，挨家挨户
+登记信息，为居家老人送菜上门，全力抗击疫
+
+公园新添健身步道
+
+今年以来，我市公园新建健身步道十公里，市民锻炼
+更加方便。（记者 王芳）
+
+情。他们说，只要大家平平安安，再苦再累也值得。
+"""), "社区志愿者坚守一线", "全力抗击疫情。他们说，只要大家平平安安，再苦再累也值得。"),
+])
+def test_a_frame_finishing_another_frames_sentence_joins_its_story(text, title, ending):
+    split = split_page(text)
+    article = next(s for s in split.segments if s.title == title)
+    assert article.body.endswith(ending)
+    assert len(split.segments) == 2 and fully_accounted(text, split)
+
+
 def test_a_frame_sharing_no_words_with_any_article_nearby_is_a_story_of_its_own():
     """Its headline was lost to the extraction: joined to a neighbour it would be a stranger
     inside another story; apart it is one article to check."""
