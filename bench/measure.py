@@ -139,11 +139,13 @@ def edit_visible_through_serve(argv: list[str], *, cwd: Path, log: Path, page: s
             lines.append(line)
             urls.extend(URL_RE.findall(line))
 
-    threading.Thread(target=read_output, daemon=True).start()
+    reader = threading.Thread(target=read_output, daemon=True)
+    reader.start()
     try:
         deadline = time.perf_counter() + startup
         while not urls:
             if child.poll() is not None:
+                reader.join(5)  # its last lines may still be on their way
                 return Run(None, None, f"exit {child.returncode} before serving: "
                                        + " | ".join(l.strip() for l in lines[-2:])[:300])
             if time.perf_counter() > deadline:

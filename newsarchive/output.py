@@ -356,10 +356,9 @@ def _in_folder(path: str, make, *args) -> None:
     try:
         make(*args)
     except FileNotFoundError:
-        folder = os.path.dirname(path)
-        if os.path.isdir(folder):
-            raise  # what is missing is not the folder
-        os.makedirs(folder, exist_ok=True)
+        # Once more with the folder made: another process of the build writing into it may
+        # have made it meanwhile; if it was there all along, the same error comes again.
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         make(*args)
 
 

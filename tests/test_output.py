@@ -66,3 +66,22 @@ def test_a_stale_file_missing_from_the_output_fails_keep_all(tmp_path):
     staging.write("index.html", "首页".encode())
     staging.commit()
     assert files(out) == {"index.html": "首页"}
+
+
+def test_a_folder_another_process_makes_meanwhile_is_written_into(tmp_path):
+    """Page workers write into one staging folder: one finds a folder missing, another makes
+    it before the first looks again. The first then writes its file; it never fails."""
+    from newsarchive.output import _in_folder, _write_bytes
+
+    target = str(tmp_path / "articles" / "a.html")
+    tries = []
+
+    def make(path: str, data: bytes) -> None:
+        tries.append(path)
+        if len(tries) == 1:
+            (tmp_path / "articles").mkdir()   # the other process, just now
+            raise FileNotFoundError(path)
+        _write_bytes(path, data)
+
+    _in_folder(target, make, target, b"x")
+    assert (tmp_path / "articles" / "a.html").read_bytes() == b"x" and len(tries) == 2

@@ -1446,6 +1446,60 @@ def test_headlines_of_the_page_corpus(text, kicker, title):
     assert fully_accounted(text, split)
 
 
+
+# Headlines the learned models find (in a brief's narrow column, or opening a story between
+# blocks of text cut at column breaks), and the text under them.
+@pytest.mark.parametrize("text, title, opening", [
+    # the text opens by restating its headline: its first line is text, not a second headline
+    (page("""
+他说。
+
+城南新建社区图书
+馆正式开放
+
+城南新建社区图
+书馆正式开放，首
+批上架图书两万余
+册，市民可以免费
+借阅。
+"""), "城南新建社区图书馆正式开放", "城南新建社区图书馆正式开放，首批"),
+    # the headline's last character wrapped alone onto a line of its own
+    (page("""
+他说。
+
+春到江城早·柳色
+新
+
+报载，3月2日，
+江城柳树返青，沿
+江步道游人如织，
+处处春意盎然。
+"""), "春到江城早·柳色新", "报载，3月2日，"),
+    # a short line the story-break model finds opening another story, though its last word
+    # hangs (`…作为`), heads the text under it
+    (page("""
+我市新建十二座城市公园
+
+今年以来，我市新建城市公园十二座，改造提升街头绿地三
+十处，公园里新添了步道和健身器材，市民休闲空间不断
+
+扩大。城市公园步道沿河而建，健身器材配备齐全，市民
+纷纷来到城市公园散步锻炼，周末的公园步道上游人如织。
+据介绍，明年我市还将新建城市公园五座。
+
+守土有方 积极作为
+
+责重山岳，能者当之。越是重大历史关头，越能考验领导
+干部的本领与担当。基层党员干部下沉网格，风雨无阻坚
+守防控岗位，一个党员就是一面旗帜，党员干部守土有责。
+"""), "守土有方 积极作为", "责重山岳，能者当之。"),
+])
+def test_learned_headlines_over_their_text(text, title, opening):
+    split = split_page(text)
+    article = next(s for s in split.segments if opening in s.body)
+    assert (article.title, article.body[:len(opening)]) == (title, opening)
+    assert fully_accounted(text, split)
+
 @pytest.mark.parametrize("body, reasons", [
     ("全国人大代表郭成宇收到了答复。会议强调，要做好工作。", []),
     # a slogan in quotation marks and a section heading may hold a space
@@ -1509,6 +1563,32 @@ def test_han_accounting_names_lines_in_no_article_kept():
     assert total == 20 and accounted == 20 - 5 - 4
     assert len(warnings) == 2 and warnings[0].startswith("line 3: 5 Han characters")
     assert warnings[1].startswith("line 4: 4 Han characters")
+
+
+# Frames without headline or byline that finish another frame's sentence: the rest of its
+# story wherever the extraction put them.
+@pytest.mark.parametrize("text, title, ending", [
+    # the frame ends mid-word (`抗击疫`) and a frame after another story goes on with the word
+    # (`情。`), sharing no other words with any story
+    (page("""
+社区志愿者坚守一线
+
+本报讯 连日来，城东社区志愿者坚守疫情防控一线，挨家挨户
+登记信息，为居家老人送菜上门，全力抗击疫
+
+公园新添健身步道
+
+今年以来，我市公园新建健身步道十公里，市民锻炼
+更加方便。（记者 王芳）
+
+情。他们说，只要大家平平安安，再苦再累也值得。
+"""), "社区志愿者坚守一线", "全力抗击疫情。他们说，只要大家平平安安，再苦再累也值得。"),
+])
+def test_a_frame_finishing_another_frames_sentence_joins_its_story(text, title, ending):
+    split = split_page(text)
+    article = next(s for s in split.segments if s.title == title)
+    assert article.body.endswith(ending)
+    assert len(split.segments) == 2 and fully_accounted(text, split)
 
 
 def test_a_frame_sharing_no_words_with_any_article_nearby_is_a_story_of_its_own():

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 
 from ..text import (
-    LEAD_START_RE, SPACES, bigrams, ends_sentence, han_count, rarity_weights, text_width,
+    LEAD_START_RE, SPACES, bigrams, ends_sentence, han_count, han_pairs, is_han, rarity_weights,
+    text_width,
 )
 from .patterns import BOX_LABEL_RE, LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
 from .recover import grouped_sections, headline_from_heading, share, split_shared_body
@@ -252,6 +254,9 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body]) -> tuple[list[Draft],
         else:
             orphans.append((index, body))
     vocabularies = {id(draft): _vocabulary(draft) for draft in drafts.values()}
+    page_pairs = Counter(pair for body in bodies for pair in han_pairs(body.text()))
+    open_ends = [(body, body.text()[-1]) for body in bodies
+                 if not ends_sentence(body.text_lines()[-1].text)]
     # Frames with no headline and no byline are the rest of some story on the page.
     for index, body in orphans:
         text = body.text()
@@ -268,10 +273,17 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body]) -> tuple[list[Draft],
         before = bodies[index - 1].text_lines() if index else []
         open_before = bool(before) and not ends_sentence(before[-1].text)
         length = han_count(text)
+        # A frame finishing the open sentence of one other frame (the word across the break
+        # found on the page) goes on with that frame's story, whatever words it shares: dev,
+        # pdftotext, found exactly 539 -> 542, titles 633 -> 637 (the word found twice on the
+        # page: 540 and 635, also when asked only for frames otherwise kept apart).
+        finished = _sentence_before(body, open_ends, drafts.values(), page_pairs)
+        if finished is not None:
+            target = finished
         # A frame of some length sharing few words with every article nearby is a story whose
         # headline the extraction lost, not the rest of another one: kept apart, it is one
         # article to check, not a stranger inside another.
-        if len(drafts) >= 2 and shared < ORPHAN_SHARE and length >= ORPHAN_MIN_HAN \
+        elif len(drafts) >= 2 and shared < ORPHAN_SHARE and length >= ORPHAN_MIN_HAN \
                 and not (open_before and length < ORPHAN_OPEN_HAN) \
                 and not _prefers(body, ranked):
             alone = drafts[(index, 0)] = _headless(body)
@@ -300,6 +312,20 @@ def _prefers(body: Body, ranked: list[tuple[float, Draft]]) -> bool:
     return bool(target.head) and shared - runner >= ORPHAN_MARGIN \
         and target.head[0].position <= body.position \
         and abs(target.bodies[0].position - body.position) <= ORPHAN_REACH
+
+
+def _sentence_before(body: Body, open_ends: list[tuple[Body, str]], drafts, page_pairs: Counter
+                     ) -> Draft | None:
+    """The article holding the one frame whose open sentence this frame finishes: of the frames
+    ending mid-sentence (`open_ends`, with their last characters), the one whose last Han
+    character and this frame's first make a word found on the page (`…抗击疫⏎⏎情发生以来，…`).
+    None if no frame or several do."""
+    first = body.text()[:1]
+    before = [other for other, last in open_ends if other is not body
+              and is_han(first) and is_han(last) and last + first in page_pairs]
+    if len(before) != 1:
+        return None
+    return next((draft for draft in drafts if any(b is before[0] for b in draft.bodies)), None)
 
 
 def _headless(body: Body) -> Draft:

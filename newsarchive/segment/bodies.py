@@ -58,16 +58,17 @@ def cut_bodies(items: list[Item], story_starts: set[int] = frozenset()
                 if current is not None and current.has_text() \
                         and _wrapped_dateline(item.lines[index:index + 3]) \
                         and (index == 0 or _finished(current.text_lines()[-1].text)
-                             or _over_line(current.text_lines()[-1].text)):
+                             or short_heading_line(current.text_lines()[-1].text)):
                     current = open_body(starts_with_byline=True)
                 current = _take_text_line(line, current, open_body)
         previous_kind = item.kind
     return bodies, units
 
 
-def _over_line(text: str) -> bool:
+def short_heading_line(text: str) -> bool:
     """A short line with no mark of a sentence in it: a kicker over the story's dateline
-    (`女子重剑世界杯西班牙站⏎本报北京2月10⏎日电…`), not a sentence running on into it."""
+    (`女子重剑世界杯西班牙站⏎本报北京2月10⏎日电…`), not a sentence running on into it; a
+    headline over a block that starts another story (`links`)."""
     return han_count(text) >= 4 and text_width(text) <= 24 and not any(c in text for c in "，。；、：")
 
 

@@ -281,10 +281,12 @@ def read_items(lines: list[Line | None], learned: bool = True,
             if head:
                 items.append(Item(ItemKind.HEAD, chunk[:head]))
                 chunk = chunk[head:]
-        if chunk and len(items) == taken and (model or candidates is not None):
+        if chunk and len(items) == taken and (model or candidates is not None) \
+                and not _restates_headline(chunk, items):
             head = _learned_head(chunk, chunks[index + 1:index + 3], items, column, opens,
                                  reads_on, block, model, candidates)
             if head:
+                head += _wrapped_tail(chunk[head:])
                 items.append(Item(ItemKind.HEAD, chunk[:head], learned=True))
                 chunk = chunk[head:]
         if chunk:
@@ -340,6 +342,21 @@ def _learned_head(chunk: list[Line], next_chunks: list[list[Line]], items: list[
             if p > max(best_p, model.threshold):
                 best, best_p = count, p
     return best
+
+
+def _wrapped_tail(rest: list[Line]) -> int:
+    """1 when all that is left of a block under the headline lines the model took is one line
+    of one or two Han characters: the headline's last characters, wrapped in its narrow column
+    (`满江红·武汉战⏎疫`); 0 otherwise. Too short for the model to weigh, and never text alone."""
+    return int(len(rest) == 1 and 1 <= han_count(rest[0].text) == len(rest[0].text) <= 2)
+
+
+def _restates_headline(chunk: list[Line], items: list[Item]) -> bool:
+    """A block right under a headline whose first line is that headline's start: text that
+    opens by restating its headline (`长江流域首艘千吨⏎级纯电动货船` over `长江流域首艘千⏎吨级纯
+    电动货船“中天电运001”…`), not a second headline."""
+    return bool(items) and items[-1].kind == ItemKind.HEAD and han_count(chunk[0].text) >= 2 \
+        and "".join(line.text for line in items[-1].lines).startswith(chunk[0].text)
 
 
 def _could_head(line: Line) -> bool:

@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from ..text import column_width, ends_sentence, han_pairs, rarity_weights, text_width
+from .bodies import short_heading_line
 from .patterns import DATELINE_RE, START_BYLINE_RE
 from .trees import TreeModel, read_model
 from .types import Item, ItemKind
@@ -83,6 +84,11 @@ class Blocks:
             "lines_next": math.log1p(len(second)),
         }
 
+    def headline_over_text(self, b: int) -> bool:
+        """Block b is one short line with no mark of a sentence, right over another block."""
+        return len(self.lines[b]) == 1 and short_heading_line(self.lines[b][0]) \
+            and b + 1 < len(self.index) and self.index[b + 1] == self.index[b] + 1
+
     def adjacent(self) -> list[int]:
         """The blocks b whose next block follows them directly among the items."""
         return [b for b in range(len(self.index) - 1) if self.index[b + 1] == self.index[b] + 1]
@@ -97,7 +103,10 @@ def story_starts(items: list[Item], candidates: list | None = None) -> set[int]:
     """Indices of text items the model finds starting another story than the text item right
     before them; `candidates`, when given, collects (first item, second item, signs) of every
     pair weighed (for fitting the model). A section heading between two blocks the model finds
-    two stories (see HEADING_BREAK) is made the second one's headline (its item's kind)."""
+    two stories (see HEADING_BREAK) is made the second one's headline (its item's kind), and so
+    is a block the model finds starting a story that is one short line without a mark of a
+    sentence over another block: a headline the rules read as text since its last word seldom
+    ends one (`守土有方 积极作为⏎⏎责重山岳，…`)."""
     model = shipped_model()
     texts = [item for item in items if item.kind == ItemKind.TEXT]
     starts: set[int] = set()
@@ -118,6 +127,9 @@ def story_starts(items: list[Item], candidates: list | None = None) -> set[int]:
     for b in blocks.around_heading(items) if model is not None else []:
         if model.probability(blocks.signs(b)) > HEADING_BREAK:
             items[blocks.index[b] + 1].kind = ItemKind.HEAD
+    for b in blocks.adjacent():
+        if blocks.index[b + 1] in starts and blocks.headline_over_text(b + 1):
+            items[blocks.index[b + 1]].kind = ItemKind.HEAD
     return starts
 
 
