@@ -236,3 +236,16 @@ def test_over_lines_read_in_with_the_text(text, kicker):
     from newsarchive.segment.listed import _kicker_line
     from newsarchive.segment.types import Line
     assert _kicker_line(Line(1, text), column=12.0) == kicker
+
+
+@pytest.mark.parametrize("note", [
+    "（作者\n为市交通运输研究院院长）",     # the author's note under a commentary
+    "（相关\n报道见第四版）",               # a pointer to another page
+    "（影像\n中国）",                       # a photo story's column tag
+])
+def test_a_story_may_end_on_a_bracketed_note_with_no_full_stop_after_it(note):
+    # The second story's last line is the note's end: `）`, not `。`, closes it.
+    text = STREAM.replace("间全市将加密公交班次。\n", f"间全市将加密公交班次。{note}\n")
+    second, third = split_page(text).segments[1:]
+    assert second.body.endswith(note.replace("\n", ""))
+    assert third.body.startswith("昨日，市图书馆")

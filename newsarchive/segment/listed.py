@@ -20,6 +20,7 @@ from ..text import (
     open_brackets, text_width,
 )
 from . import starts as learned_starts
+from .bodies import ends_sentence_or_note
 from .patterns import DATELINE_RE, END_BYLINE_RE, START_BYLINE_RE
 from .types import Body, Draft, HeadUnit, Line
 
@@ -261,7 +262,7 @@ def _start_bonuses(stream: list[tuple[int, Line]], units: list[HeadUnit], bodies
                    set_aside: set[int], column: float, heads: list[HeadUnit],
                    candidates: list | None = None) -> dict[int, float]:
     """Where a story may start (index into the stream, > 0) and how likely it is: after a
-    finished sentence, a frame boundary (a byline, a caption, a note) or a headline block;
+    finished sentence or note, a frame boundary (a byline, a caption, a note) or a headline block;
     the rules' bonus, or where the learned model is shipped its worth (`starts`).
     `column`: the width of a full line of text; `candidates`, when given, collects (lines
     before, lines from, signs) of every possible start (for fitting the model)."""
@@ -277,9 +278,12 @@ def _start_bonuses(stream: list[tuple[int, Line]], units: list[HeadUnit], bodies
         # headline block cut the text there.
         between = range(previous.number + 1, line.number)
         frame, aside = b1 != b0, any(number in set_aside for number in between)
-        # (A closing quote read onto a line of its own ends the sentence above it.)
-        if not (frame or aside) \
-                and not ends_sentence((stream[k - 2][1].text if k > 1 else "") + previous.text):
+        # (A closing quote read onto a line of its own ends the sentence above it.) A story
+        # also ends on a note in brackets with no full stop after it (`（作者为…院长）`,
+        # `（影像中国）`, `（本报华盛顿5月6日电）`). Dev, raw, found exactly / segmentation after
+        # sentences only: 42.9% / 0.790; after notes too: 46.8% / 0.804.
+        if not (frame or aside) and not ends_sentence_or_note(
+                (stream[k - 2][1].text if k > 1 else "") + previous.text):
             continue
         mark = {"frame": float(frame), "heading": float(frame and b1 in head_before),
                 "aside": float(aside), "gap": float(bool(between)),
