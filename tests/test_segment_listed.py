@@ -249,3 +249,14 @@ def test_a_story_may_end_on_a_bracketed_note_with_no_full_stop_after_it(note):
     second, third = split_page(text).segments[1:]
     assert second.body.endswith(note.replace("\n", ""))
     assert third.body.startswith("昨日，市图书馆")
+
+
+@pytest.mark.parametrize("park, train", [
+    ("全市新建十二座城市公园（新春走基层·脱贫攻坚一线见闻）", "春运出行请错峰（新春走基层·算算农家增收账）"),
+    ("全市新建十二座城市公园(新春走基层·脱贫攻坚一线见闻)", "春运出行请错峰(新春走基层·算算农家增收账)"),
+])
+def test_listed_headlines_are_backed_by_their_words_not_their_series_tags(park, train):
+    # The tags name a column, and the text repeats none of their words.
+    text = STREAM.replace("全市新建十二座城市公园\n", park + "\n") \
+        .replace("春运出行请错峰（民生\n关注）\n", train + "\n")
+    assert [s.title for s in split_page(text).segments] == [park, train, "图书馆新年阅读活动受欢迎"]

@@ -72,6 +72,11 @@ TILE_WEIGHT = 0.3
 START_WEIGHT = 0.2
 START_EVEN = 0.1
 KICKER_MARKS = "■□●◆◇"
+# A bracketed series tag closing a listed headline: its words are rarely the story's, and pages
+# whose headlines all carry one were not taken for lists (dev, raw, found exactly /
+# segmentation / titles with the tags' words weighed: 46.8% / 0.804 / 64.8%; without: 47.2% /
+# 0.807 / 65.6%).
+SERIES_TAG_RE = re.compile(r"[（(][^（(）)]*[）)]$")
 # A closing bracket with a headline's words after it: where two listed headlines were glued.
 GLUED_AFTER_TAG_RE = re.compile(r"(?<=[）)])(?=[\u4e00-\u9fff“]{2})")
 LABEL_SHARE = 0.6         # a label line in the text is at most this share of a full line
@@ -179,7 +184,10 @@ def _undouble_wrapped(listed: list[Line], doubled: list[Line]) -> list[Line]:
 
 
 def _evidence(head: list[Line], pairs: Counter) -> float:
-    words = bigrams("".join(line.text for line in head))
+    """The share of a headline's words the text holds; a series tag in brackets closing the
+    headline (`（新春走基层·脱贫攻坚一线见闻）`) names a column, not the story, and is left out."""
+    text = "".join(line.text for line in head)
+    words = bigrams(SERIES_TAG_RE.sub("", text)) or bigrams(text)
     return sum(1 for word in words if pairs[word]) / len(words) if words else 0.0
 
 
