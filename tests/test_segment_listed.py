@@ -260,3 +260,20 @@ def test_listed_headlines_are_backed_by_their_words_not_their_series_tags(park, 
     text = STREAM.replace("全市新建十二座城市公园\n", park + "\n") \
         .replace("春运出行请错峰（民生\n关注）\n", train + "\n")
     assert [s.title for s in split_page(text).segments] == [park, train, "图书馆新年阅读活动受欢迎"]
+
+
+@pytest.mark.parametrize("second, third", [
+    # labels over two stories' lead boxes
+    ("市交通局\n核心阅读\n", "市图书馆\n核心阅读\n"),
+    # subtitles under a dash read in with the text
+    ("——市交通局发布春运出行提示\n核心阅读\n", "——市图书馆举办新年阅读活动\n核心阅读\n"),
+])
+def test_labels_and_subtitles_in_the_text_are_no_headlines_in_place(second, third):
+    # Headlines in place would make the page one read in turn; these stand over stories
+    # whose headlines are listed (a label in the text goes into its story's headline).
+    text = STREAM.replace("■ 市交通局发布出行提示——\n", second) \
+        .replace("昨日，市图书馆举办", third + "昨日，市图书馆举办")
+    segments = split_page(text).segments
+    assert [s.title.endswith(head) for s, head in zip(segments, [
+        "全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"])] == [True] * 3
+    assert len(segments) == 3 and segments[2].body.startswith(("核心阅读", "昨日"))
