@@ -277,3 +277,15 @@ def test_labels_and_subtitles_in_the_text_are_no_headlines_in_place(second, thir
     assert [s.title.endswith(head) for s, head in zip(segments, [
         "全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"])] == [True] * 3
     assert len(segments) == 3 and segments[2].body.startswith(("核心阅读", "昨日"))
+
+
+@pytest.mark.parametrize("second", [
+    "春运期间出行请错峰出行注意安全！",
+    "春运出行请错峰，旅客出行请提前购票！",
+])
+def test_a_fake_bold_listed_headline_ending_in_an_exclamation_mark_is_one_line_of_the_list(second):
+    # Drawn a character or two a line, each character twice, it takes many lines.
+    drawn = "\n".join([second[0]] + [a + b for a, b in zip(second, second[1:])] + [second[-1]])
+    text = STREAM.replace("春运出行请错峰（民生\n关注）\n", drawn + "\n")
+    assert [s.title for s in split_page(text).segments] == \
+        ["全市新建十二座城市公园", second, "图书馆新年阅读活动受欢迎"]
