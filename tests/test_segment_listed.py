@@ -289,3 +289,14 @@ def test_a_fake_bold_listed_headline_ending_in_an_exclamation_mark_is_one_line_o
     text = STREAM.replace("春运出行请错峰（民生\n关注）\n", drawn + "\n")
     assert [s.title for s in split_page(text).segments] == \
         ["全市新建十二座城市公园", second, "图书馆新年阅读活动受欢迎"]
+
+
+@pytest.mark.parametrize("end", [
+    "间全市将加密公交班次\n",                                # a brief cut short
+    "间全市将加密公交班次，\n运力保障毫不松懈\n",            # a summary closing on a phrase
+])
+def test_a_story_may_end_on_a_short_line_with_no_full_stop(end):
+    text = STREAM.replace("间全市将加密公交班次。\n", end)
+    second, third = split_page(text).segments[1:]
+    assert second.body.endswith(end.replace("\n", "")[-6:])
+    assert third.body.startswith("昨日，市图书馆")
