@@ -300,3 +300,17 @@ def test_a_story_may_end_on_a_short_line_with_no_full_stop(end):
     second, third = split_page(text).segments[1:]
     assert second.body.endswith(end.replace("\n", "")[-6:])
     assert third.body.startswith("昨日，市图书馆")
+
+
+@pytest.mark.parametrize("third", [
+    "本报讯 昨日，市图书馆举办",
+    "本报北京1月10日电 昨日，市图书馆举办",
+])
+def test_a_story_the_list_has_no_headline_for_stands_alone(third):
+    # The list lost the third story's headline; under its dateline its text still starts a
+    # story of its own.
+    text = STREAM.replace("图书馆新年阅读活动受欢迎\n", "").replace("昨日，市图书馆举办", third)
+    segments = split_page(text).segments
+    assert [s.title for s in segments][:2] == ["全市新建十二座城市公园", "春运出行请错峰（民生关注）"]
+    assert segments[1].body.endswith("密公交班次。")
+    assert segments[-1].body.startswith("昨日，市图书馆")
