@@ -314,3 +314,15 @@ def test_a_story_the_list_has_no_headline_for_stands_alone(third):
     assert [s.title for s in segments][:2] == ["全市新建十二座城市公园", "春运出行请错峰（民生关注）"]
     assert segments[1].body.endswith("密公交班次。")
     assert segments[-1].body.startswith("昨日，市图书馆")
+
+
+@pytest.mark.parametrize("verse", [
+    "书香满城\n灯火可亲\n岁月静好\n人间温暖\n春风拂面\n万家团圆\n山高水长\n星河璀璨\n梅开五福\n竹报平安\n",
+    "一盏灯火\n照亮归途\n一本好书\n温暖寒冬\n一声问候\n传递真情\n一片书香\n浸润心田\n一座城市\n因你而美\n",
+])
+def test_a_story_ending_in_verse_does_not_hide_the_list_after_the_editors_credit(verse):
+    # The verse has no full stop: the run of short lines before the list starts in it, and
+    # its lines, backed by no words, drown the headlines; the credit line starts the list.
+    text = STREAM.replace("阅读活动将持续到明年一月底。\n", "阅读活动将持续到明年一月底。\n" + verse)
+    assert [s.title for s in split_page(text).segments][:3] == \
+        ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]

@@ -124,6 +124,21 @@ def find_listed_headlines(lines: list[Line | None]
     if earlier < start and lines[earlier - 1] is None and len(_undouble_wrapped(
             [line for line in lines[earlier:start] if line is not None], [])) <= 2 * MAX_TITLE_LINES:
         start = earlier
+    # A story ending in short lines with no full stop (a poem, a list) reads into the list; the
+    # blank or furniture line (`责任编辑：…`) after it is then where the list starts (dev, raw,
+    # found exactly / segmentation / titles before: 51.0% / 0.839 / 67.7%; after: 51.0% / 0.841 /
+    # 68.0%).
+    for begin in [start] + [k + 1 for k in range(start, len(lines)) if lines[k] is None]:
+        found = _read_list(lines, begin)
+        if found is not None:
+            return found
+    return None
+
+
+def _read_list(lines: list[Line | None], start: int
+               ) -> tuple[int, list[list[Line]], list[Line]] | None:
+    """The list of headlines from `start` to the page's end, as `find_listed_headlines` gives
+    it, or None where two of them or a third do not repeat words of the text before it."""
     listed: list[Line] = []
     doubled: list[Line] = []
     for line in (part for line in lines[start:] if line is not None for part in _split_glued(line)):
