@@ -302,8 +302,8 @@ def spare_path(out_dir: Path) -> Path:
 def _unlink(path: Path) -> None:
     try:
         os.unlink(path)
-    except FileNotFoundError:
-        pass
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # gone, or under what is a file now
     except IsADirectoryError:
         shutil.rmtree(path)
 

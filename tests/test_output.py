@@ -32,23 +32,30 @@ def test_stale_files_of_the_spare_are_the_outputs_when_kept_and_never_outlive_th
         (spare / rel).write_text("旧", "utf-8")
     (spare / "old").mkdir()
     (spare / "old/gone.html").write_text("旧", "utf-8")  # the output's last build removed it
-    stale = ["a/kept.html", "a/written.html", "b/dropped.html", "old/gone.html"]
+    # A page whose path was a folder's in the site before.
+    (spare / "d/p.html").mkdir(parents=True)
+    (spare / "d/p.html/q.html").write_text("旧", "utf-8")
+    (out / "d").mkdir()
+    (out / "d/p.html").write_text("新", "utf-8")
+    stale = ["a/kept.html", "a/written.html", "b/dropped.html", "d/p.html", "d/p.html/q.html",
+             "old/gone.html"]
 
     links = []
     real_link = os.link
     monkeypatch.setattr(os, "link", lambda *a: links.append(a[1]) or real_link(*a))
-    staging = start_staging(out, Spare(folder_identity(spare), stale), sorted(site))
+    staging = start_staging(out, Spare(folder_identity(spare), stale), sorted(site) + ["d/p.html"])
     assert staging.keep("a/kept.html") and staging.keep_all(["a/same.html", "index.html"])
     assert not staging.keep("old/gone.html")   # the output has none to keep
     staging.write("a/written.html", "更新".encode())
+    staging.write("d/p.html", "又新".encode())
     staging.commit()
     # A stale file written again is not first caught up: a day added after another writes
     # most of the search data the day before wrote.
     assert [Path(link).relative_to(staging.temp_dir).as_posix() for link in links] == [
         "a/kept.html"]
     assert files(out) == {"index.html": "新首页", "a/kept.html": "新", "a/written.html": "更新",
-                          "a/same.html": "同"}
-    assert files(spare) == site   # the site before, untouched by the writes
+                          "a/same.html": "同", "d/p.html": "又新"}
+    assert files(spare) == {**site, "d/p.html": "新"}   # the site before, untouched by the writes
     assert (out / "a/kept.html").stat().st_ino == (spare / "a/kept.html").stat().st_ino
     assert not (out / "old").exists() and not (out / "b").exists()
 

@@ -236,3 +236,93 @@ def test_over_lines_read_in_with_the_text(text, kicker):
     from newsarchive.segment.listed import _kicker_line
     from newsarchive.segment.types import Line
     assert _kicker_line(Line(1, text), column=12.0) == kicker
+
+
+@pytest.mark.parametrize("note", [
+    "（作者\n为市交通运输研究院院长）",     # the author's note under a commentary
+    "（相关\n报道见第四版）",               # a pointer to another page
+    "（影像\n中国）",                       # a photo story's column tag
+])
+def test_a_story_may_end_on_a_bracketed_note_with_no_full_stop_after_it(note):
+    # The second story's last line is the note's end: `）`, not `。`, closes it.
+    text = STREAM.replace("间全市将加密公交班次。\n", f"间全市将加密公交班次。{note}\n")
+    second, third = split_page(text).segments[1:]
+    assert second.body.endswith(note.replace("\n", ""))
+    assert third.body.startswith("昨日，市图书馆")
+
+
+@pytest.mark.parametrize("park, train", [
+    ("全市新建十二座城市公园（新春走基层·脱贫攻坚一线见闻）", "春运出行请错峰（新春走基层·算算农家增收账）"),
+    ("全市新建十二座城市公园(新春走基层·脱贫攻坚一线见闻)", "春运出行请错峰(新春走基层·算算农家增收账)"),
+])
+def test_listed_headlines_are_backed_by_their_words_not_their_series_tags(park, train):
+    # The tags name a column, and the text repeats none of their words.
+    text = STREAM.replace("全市新建十二座城市公园\n", park + "\n") \
+        .replace("春运出行请错峰（民生\n关注）\n", train + "\n")
+    assert [s.title for s in split_page(text).segments] == [park, train, "图书馆新年阅读活动受欢迎"]
+
+
+@pytest.mark.parametrize("second, third", [
+    # labels over two stories' lead boxes
+    ("市交通局\n核心阅读\n", "市图书馆\n核心阅读\n"),
+    # subtitles under a dash read in with the text
+    ("——市交通局发布春运出行提示\n核心阅读\n", "——市图书馆举办新年阅读活动\n核心阅读\n"),
+])
+def test_labels_and_subtitles_in_the_text_are_no_headlines_in_place(second, third):
+    # Headlines in place would make the page one read in turn; these stand over stories
+    # whose headlines are listed (a label in the text goes into its story's headline).
+    text = STREAM.replace("■ 市交通局发布出行提示——\n", second) \
+        .replace("昨日，市图书馆举办", third + "昨日，市图书馆举办")
+    segments = split_page(text).segments
+    assert [s.title.endswith(head) for s, head in zip(segments, [
+        "全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"])] == [True] * 3
+    assert len(segments) == 3 and segments[2].body.startswith(("核心阅读", "昨日"))
+
+
+@pytest.mark.parametrize("second", [
+    "春运期间出行请错峰出行注意安全！",
+    "春运出行请错峰，旅客出行请提前购票！",
+])
+def test_a_fake_bold_listed_headline_ending_in_an_exclamation_mark_is_one_line_of_the_list(second):
+    # Drawn a character or two a line, each character twice, it takes many lines.
+    drawn = "\n".join([second[0]] + [a + b for a, b in zip(second, second[1:])] + [second[-1]])
+    text = STREAM.replace("春运出行请错峰（民生\n关注）\n", drawn + "\n")
+    assert [s.title for s in split_page(text).segments] == \
+        ["全市新建十二座城市公园", second, "图书馆新年阅读活动受欢迎"]
+
+
+@pytest.mark.parametrize("end", [
+    "间全市将加密公交班次\n",                                # a brief cut short
+    "间全市将加密公交班次，\n运力保障毫不松懈\n",            # a summary closing on a phrase
+])
+def test_a_story_may_end_on_a_short_line_with_no_full_stop(end):
+    text = STREAM.replace("间全市将加密公交班次。\n", end)
+    second, third = split_page(text).segments[1:]
+    assert second.body.endswith(end.replace("\n", "")[-6:])
+    assert third.body.startswith("昨日，市图书馆")
+
+
+@pytest.mark.parametrize("third", [
+    "本报讯 昨日，市图书馆举办",
+    "本报北京1月10日电 昨日，市图书馆举办",
+])
+def test_a_story_the_list_has_no_headline_for_stands_alone(third):
+    # The list lost the third story's headline; under its dateline its text still starts a
+    # story of its own.
+    text = STREAM.replace("图书馆新年阅读活动受欢迎\n", "").replace("昨日，市图书馆举办", third)
+    segments = split_page(text).segments
+    assert [s.title for s in segments][:2] == ["全市新建十二座城市公园", "春运出行请错峰（民生关注）"]
+    assert segments[1].body.endswith("密公交班次。")
+    assert segments[-1].body.startswith("昨日，市图书馆")
+
+
+@pytest.mark.parametrize("verse", [
+    "书香满城\n灯火可亲\n岁月静好\n人间温暖\n春风拂面\n万家团圆\n山高水长\n星河璀璨\n梅开五福\n竹报平安\n",
+    "一盏灯火\n照亮归途\n一本好书\n温暖寒冬\n一声问候\n传递真情\n一片书香\n浸润心田\n一座城市\n因你而美\n",
+])
+def test_a_story_ending_in_verse_does_not_hide_the_list_after_the_editors_credit(verse):
+    # The verse has no full stop: the run of short lines before the list starts in it, and
+    # its lines, backed by no words, drown the headlines; the credit line starts the list.
+    text = STREAM.replace("阅读活动将持续到明年一月底。\n", "阅读活动将持续到明年一月底。\n" + verse)
+    assert [s.title for s in split_page(text).segments][:3] == \
+        ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]

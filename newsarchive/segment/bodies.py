@@ -57,7 +57,7 @@ def cut_bodies(items: list[Item], story_starts: set[int] = frozenset()
                 # does; compose reads it whole.
                 if current is not None and current.has_text() \
                         and _wrapped_dateline(item.lines[index:index + 3]) \
-                        and (index == 0 or _finished(current.text_lines()[-1].text)
+                        and (index == 0 or ends_sentence_or_note(current.text_lines()[-1].text)
                              or short_heading_line(current.text_lines()[-1].text)):
                     current = open_body(starts_with_byline=True)
                 current = _take_text_line(line, current, open_body)
@@ -72,7 +72,9 @@ def short_heading_line(text: str) -> bool:
     return han_count(text) >= 4 and text_width(text) <= 24 and not any(c in text for c in "，。；、：")
 
 
-def _finished(text: str) -> bool:
+def ends_sentence_or_note(text: str) -> bool:
+    """Whether text ends a sentence or a bracketed note (`（作者为…）`, `（影像中国）`): where a
+    story may end."""
     return ends_sentence(text) or text.rstrip(SPACES).endswith(("）", ")"))
 
 
