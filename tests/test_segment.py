@@ -703,6 +703,9 @@ def test_a_wide_line_with_a_real_space_is_not_taken_for_a_glued_headline():
     (["为民办实事", "", "保供工作扎实推进见成效"], "为民办实事", "保供工作扎实推进见成效", None),
     # two blocks as long as each other are one title in two halves
     (["暖心暖胃", "", "保供稳价（新春走基层）"], None, "暖心暖胃保供稳价（新春走基层）", None),
+    # a subtitle wrapped: the line under its `——` line is its tail, not the title's
+    (["保供稳价暖人心", "", "——社区志愿者为居民送来新鲜", "蔬菜"], None, "保供稳价暖人心",
+     "社区志愿者为居民送来新鲜蔬菜"),
 ])
 def test_headline_structure(head, kicker, title, subtitle):
     text = "\n".join(head) + "\n\n本报讯（记者 施翔）1月3日，主题教育成效转化成为民服务实效，" \

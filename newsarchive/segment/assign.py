@@ -192,8 +192,10 @@ def _headline_parts(run: list[HeadUnit], text: str = "", column: float = 0.0
         over_line = _kicker_text("".join(line.text for line in run[0].lines))
         return title, f"{over_line} {kicker}" if kicker else over_line, subtitle
     lines = [line.text for unit in run for line in unit.lines]
-    subtitle_lines = [line.lstrip("—").strip(SPACES) for line in lines if line.startswith("—")]
-    lines = [line for line in lines if not line.startswith("—")]
+    in_subtitle = [flag for unit in run
+                   for flag in _subtitle_lines([line.text for line in unit.lines])]
+    subtitle_lines = [line.lstrip("—").strip(SPACES) for line, sub in zip(lines, in_subtitle) if sub]
+    lines = [line for line, sub in zip(lines, in_subtitle) if not sub]
     subtitle = "".join(subtitle_lines) or None
     kicker = None
     # A long first line is a kicker, and so is the first of two lines over a subtitle (引题,
@@ -217,6 +219,16 @@ def _headline_parts(run: list[HeadUnit], text: str = "", column: float = 0.0
         lines = lines[1:]
     title = "".join(lines).rstrip("：:") if len(lines) == 1 else "".join(lines)
     return title, kicker, subtitle
+
+
+def _subtitle_lines(lines: list[str]) -> list[bool]:
+    """Which of a block's lines are its subtitle: its first `——` line and every line after it,
+    the subtitle wrapped (`——海外华侨华人倾情支援祖（籍）国抗击⏎疫情`), not a tail of the title.
+    (Dev subtitles: pdftotext 1150 -> 1156, raw 1217 -> 1219, pdfminer 1069 -> 1072; titles:
+    pdftotext 643 -> 645. Across blocks, raw titles 849 -> 841: the blocks of a raw headline
+    may come subtitle first; only a narrower line after it, pdftotext subtitles 1153.)"""
+    start = next((k for k, line in enumerate(lines) if line.startswith("—")), len(lines))
+    return [k >= start for k in range(len(lines))]
 
 
 def _short_block_over(run: list[HeadUnit]) -> bool:
