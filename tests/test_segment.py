@@ -699,6 +699,13 @@ def test_a_wide_line_with_a_real_space_is_not_taken_for_a_glued_headline():
     (["新春走基层", "拦隆口镇年味浓", "——乡村振兴见闻"], "新春走基层", "拦隆口镇年味浓", "乡村振兴见闻"),
     # unless the word across the break is in the text: one title in two lines
     (["主题教育成效转化", "成为民服务实效", "——综述"], None, "主题教育成效转化成为民服务实效", "综述"),
+    # a short block of its own over a longer one is a kicker, though the text uses its words
+    (["为民办实事", "", "保供工作扎实推进见成效"], "为民办实事", "保供工作扎实推进见成效", None),
+    # two blocks as long as each other are one title in two halves
+    (["暖心暖胃", "", "保供稳价（新春走基层）"], None, "暖心暖胃保供稳价（新春走基层）", None),
+    # a subtitle wrapped: the line under its `——` line is its tail, not the title's
+    (["保供稳价暖人心", "", "——社区志愿者为居民送来新鲜", "蔬菜"], None, "保供稳价暖人心",
+     "社区志愿者为居民送来新鲜蔬菜"),
 ])
 def test_headline_structure(head, kicker, title, subtitle):
     text = "\n".join(head) + "\n\n本报讯（记者 施翔）1月3日，主题教育成效转化成为民服务实效，" \
