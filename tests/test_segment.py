@@ -703,6 +703,9 @@ def test_a_wide_line_with_a_real_space_is_not_taken_for_a_glued_headline():
     (["为民办实事", "", "保供工作扎实推进见成效"], "为民办实事", "保供工作扎实推进见成效", None),
     # two blocks as long as each other are one title in two halves
     (["暖心暖胃", "", "保供稳价（新春走基层）"], None, "暖心暖胃保供稳价（新春走基层）", None),
+    # … and the longer block's own kicker is kept beside the short block's
+    (["为民办实事", "", "市委书记强调", "保供稳价暖人心见成效"],
+     "为民办实事 市委书记强调", "保供稳价暖人心见成效", None),
     # a subtitle wrapped: the line under its `——` line is its tail, not the title's
     (["保供稳价暖人心", "", "——社区志愿者为居民送来新鲜", "蔬菜"], None, "保供稳价暖人心",
      "社区志愿者为居民送来新鲜蔬菜"),

@@ -180,7 +180,8 @@ def headline_parts(run: list[HeadUnit], text: str = "", column: float = 0.0
     # pieces (any number of blocks, under over-lines too: pdftotext kickers 971).
     if len(run) == 2 and _short_block_over(run):
         title, kicker, subtitle = _headline_parts(run[1:], text, column)
-        return title, _kicker_text(run[0].words()), subtitle
+        label = _kicker_text(run[0].words())
+        return title, f"{label} {kicker}" if kicker else label, subtitle
     return _headline_parts(run, text, column)
 
 
