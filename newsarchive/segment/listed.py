@@ -360,32 +360,34 @@ def _start_bonuses(stream: list[tuple[int, Line]], units: list[HeadUnit], bodies
         starts[k] = bonus - CUT_COST
         marks[k] = mark
     lines = [line for _, line in stream]
-    words = [bigrams(head.words()) for head in heads]
-    worth = _worth(lines, words, {k: v for k, v in starts.items() if k not in apart},
-                   marks, column, candidates)
+    page = learned_starts.StartSigns(lines, [bigrams(head.words()) for head in heads], [])
+    worth = _worth(page, {k: v for k, v in starts.items() if k not in apart}, marks, column,
+                   candidates)
     # A note's end or an open end is weighed among all the places, the others among the
     # places after finished sentences, frames and headlines only, as the model was fitted (its
     # signs compare a place with the others: the cohesion dips, the lines since the last one).
     if apart:
-        everywhere = _worth(lines, words, starts, marks, column)
+        everywhere = _worth(page, starts, marks, column, wanted=set(apart))
         worth.update({k: everywhere[k] - cost for k, cost in apart.items()})
     return worth
 
 
-def _worth(lines: list[Line], words: list[set[str]], starts: dict[int, float],
-           marks: dict[int, dict[str, float]], column: float, candidates: list | None = None
-           ) -> dict[int, float]:
-    """What each possible start is worth, from the rules' bonus (`starts`) and the cohesion
-    dips, or where the learned model is shipped its log-odds; `candidates`, when given,
-    collects (lines before, lines from, signs) of each."""
+def _worth(page: learned_starts.StartSigns, starts: dict[int, float],
+           marks: dict[int, dict[str, float]], column: float, candidates: list | None = None,
+           wanted: set[int] | None = None) -> dict[int, float]:
+    """What each possible start (of the `wanted` ones, if given) is worth, weighed among all
+    of `starts`: from the rules' bonus and the cohesion dips, or where the learned model is
+    shipped its log-odds; `candidates`, when given, collects (lines before, lines from,
+    signs) of each."""
     starts = dict(starts)
-    reader = learned_starts.StartSigns(lines, words, sorted(starts))
+    reader = page.at(sorted(starts))
+    lines = reader.lines
     for k, dip in _cohesion_dips(reader).items():
         starts[k] += TILE_WEIGHT * dip
     model = learned_starts.shipped_model()
     if not starts or (model is None and candidates is None):
         return starts
-    for k, place in reader.signs(starts, marks, column).items():
+    for k, place in reader.signs(starts, marks, column, wanted).items():
         if candidates is not None:
             candidates.append((lines[max(0, k - 3):k], lines[k:k + 3], place))
         if model is not None:

@@ -15,6 +15,7 @@ when the text is cut (`listed._best_cuts`).
 
 from __future__ import annotations
 
+import copy
 import math
 from functools import cache
 from pathlib import Path
@@ -46,14 +47,27 @@ class StartSigns:
         self.heads = [words for words in heads if words]
         self.places = places
         self._dips: dict[int, dict[int, tuple[float, float]]] = {}
+        self._cohesion: dict[tuple[int, int], float] = {}
+
+    def at(self, places: list[int]) -> StartSigns:
+        """The same page's signs at other possible starts; what does not depend on which
+        places are weighed together (each place's cohesion) is worked out once for both."""
+        other = copy.copy(self)
+        other.places, other._dips = places, {}
+        return other
 
     def cohesion(self, k: int, window: int) -> float:
         """The weighted share of the pairs of the `window` lines before k and after it (k on)
         that both sides hold (0 to 1)."""
+        known = self._cohesion.get((k, window))
+        if known is not None:
+            return known
         before = set().union(*self.pairs[max(0, k - window):k])
         after = set().union(*self.pairs[k:k + window])
         total = sum(self.weight[pair] for pair in before | after)
-        return sum(self.weight[pair] for pair in before & after) / total if total else 0.0
+        value = self._cohesion[k, window] = \
+            sum(self.weight[pair] for pair in before & after) / total if total else 0.0
+        return value
 
     def cohesion_dips(self, window: int) -> dict[int, tuple[float, float]]:
         """Per place, (its cohesion over `window` lines a side, how much less that is than the
@@ -71,13 +85,16 @@ class StartSigns:
         return max((len(words & near) / len(words) for words in self.heads), default=0.0)
 
     def signs(self, starts: dict[int, float], marks: dict[int, dict[str, float]],
-              column: float) -> dict[int, dict[str, float]]:
-        """Per place k: its signs, from the rules' bonus (`starts`), the rules' marks and the
-        line widths against a full line (`column`)."""
+              column: float, wanted: set[int] | None = None) -> dict[int, dict[str, float]]:
+        """Per place k (of the `wanted` ones, if given): its signs, from the rules' bonus
+        (`starts`), the rules' marks and the line widths against a full line (`column`)."""
         dips = {window: self.cohesion_dips(window) for window in WINDOWS}
         out = {}
         last = 0
         for k in self.places:
+            if wanted is not None and k not in wanted:
+                last = k
+                continue
             previous, line = self.lines[k - 1].text, self.lines[k].text
             signs = {
                 "bonus": starts[k],
