@@ -291,7 +291,7 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body]) -> tuple[list[Draft],
         if heading:
             drafts[(index, 0)] = Draft([heading], [body])
         elif body.starts_with_byline or body.continued_from or not drafts:
-            drafts[(index, 0)] = _headless(body)
+            drafts[(index, 0)] = Draft.headless([body])
         else:
             orphans.append((index, body))
     vocabularies = {id(draft): _vocabulary(draft) for draft in drafts.values()}
@@ -327,7 +327,7 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body]) -> tuple[list[Draft],
         elif len(drafts) >= 2 and shared < ORPHAN_SHARE and length >= ORPHAN_MIN_HAN \
                 and not (open_before and length < ORPHAN_OPEN_HAN) \
                 and not _prefers(body, ranked):
-            alone = drafts[(index, 0)] = _headless(body)
+            alone = drafts[(index, 0)] = Draft.headless([body])
             vocabularies[id(alone)] = _vocabulary(alone)
             continue
         target.bodies.append(body)
@@ -367,11 +367,6 @@ def _sentence_before(body: Body, open_ends: list[tuple[Body, str]], drafts, page
     if len(before) != 1:
         return None
     return next((draft for draft in drafts if any(b is before[0] for b in draft.bodies)), None)
-
-
-def _headless(body: Body) -> Draft:
-    """An article of one frame whose headline was not found (its first clause stands in)."""
-    return Draft([], [body], ["no headline found for this article"], ["no-headline"])
 
 
 def _regroup_over_byline(assignment: dict[int, list[HeadUnit]],

@@ -289,7 +289,7 @@ def listed_drafts(heads: list[HeadUnit], units: list[HeadUnit], bodies: list[Bod
             own.append(HeadUnit([kicker], group=-1, position=frames[0].position,
                                 over_line=True))
         if not run:
-            drafts.append(Draft(own, frames, ["no headline found for this article"], ["no-headline"]))
+            drafts.append(Draft.headless(frames, own))
             continue
         draft = Draft(own + title, frames,
                       ["headline placed by its words: the page listed its headlines apart"])
@@ -304,7 +304,7 @@ def listed_drafts(heads: list[HeadUnit], units: list[HeadUnit], bodies: list[Bod
     # Before the first listed headline's story: text whose headline the list does not hold.
     first = [body for body in pieces if _first_number(body) < bounds[0]]
     if first:
-        drafts.insert(0, Draft([], first, ["no headline found for this article"], ["no-headline"]))
+        drafts.insert(0, Draft.headless(first))
     return drafts, warnings
 
 

@@ -119,6 +119,12 @@ class Draft:
     warnings: list[str] = field(default_factory=list)
     review: list[str] = field(default_factory=list)   # keys of model.REVIEW_REASONS
 
+    @classmethod
+    def headless(cls, bodies: list[Body], head: list[HeadUnit] | None = None) -> Draft:
+        """An article whose headline was not found (its first clause stands in), with the
+        headline blocks of its own text (`head`) if any."""
+        return cls(head or [], bodies, ["no headline found for this article"], ["no-headline"])
+
     def flag(self, reason: str) -> None:
         if reason not in self.review:
             self.review.append(reason)
