@@ -1,11 +1,15 @@
 """The learned headline model (`segment/head_model.py`): its trees, the lines it may weigh, and
 where `read_items` asks it."""
 
+import json
 import math
+import random
+from pathlib import Path
 
 import pytest
 
 from newsarchive.segment import head_model, split_page
+from newsarchive.segment import trees
 from newsarchive.segment.trees import Tree, TreeModel
 from newsarchive.segment.lines import _could_head, read_items, read_lines
 from newsarchive.segment.types import ItemKind, Line
@@ -17,7 +21,41 @@ STUMP = Tree(feature=(0, -2, -2), threshold=(0.5, -2.0, -2.0), left=(1, -1, -1),
 
 @pytest.mark.parametrize("x, expected", [([0.2], 1.0), ([0.5], 1.0), ([0.9], -1.0)])
 def test_a_tree_sends_a_value_at_most_its_threshold_left(x, expected):
-    assert STUMP.leaf_value(x) == expected
+    model = TreeModel(names=("a",), prior=0.0, rate=1.0, trees=(STUMP,), threshold=0.5)
+    assert model.leaves(x) == [expected]
+
+
+def _walk(tree: Tree, x: list[float]) -> float:
+    """A tree's leaf for x, walked node by node: what the compiled trees must give."""
+    node = 0
+    while tree.left[node] != -1:
+        node = tree.left[node] if x[tree.feature[node]] <= tree.threshold[node] \
+            else tree.right[node]
+    return tree.value[node]
+
+
+@pytest.mark.parametrize("path", sorted(Path(trees.__file__).parent.glob("*.json")),
+                         ids=lambda path: path.stem)
+def test_compiled_trees_give_every_shipped_model_s_leaves_exactly(path):
+    model = TreeModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+    # Signs at, just above and just below every threshold a model compares them with.
+    at = {}
+    for tree in model.trees:
+        for feature, threshold in zip(tree.feature, tree.threshold):
+            if feature >= 0:
+                at.setdefault(feature, []).append(threshold)
+    rng = random.Random(7)
+    for _ in range(500):
+        x = [rng.choice(at.get(n, [0.0])) + rng.choice((0.0, 1e-9, -1e-9))
+             for n in range(len(model.names))]
+        assert model.leaves(x) == [_walk(tree, x) for tree in model.trees]
+
+
+def test_an_infinite_threshold_compiles():
+    edge = Tree(feature=(0, -2, -2), threshold=(math.inf, -2.0, -2.0), left=(1, -1, -1),
+                right=(2, -1, -1), value=(0.0, 1.0, -1.0))
+    model = TreeModel(names=("a",), prior=0.0, rate=1.0, trees=(edge,), threshold=0.5)
+    assert model.leaves([1e300]) == [1.0] and model.leaves([math.nan]) == [-1.0]
 
 
 def test_probability_is_the_logistic_of_prior_plus_rate_times_the_leaves():
