@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -35,7 +36,7 @@ from .content import SOURCES_DIR
 from .errors import ArchiveError
 from .frontmatter import PAGE_RE, dump_article
 from .metadata import (find_places, infer_date, infer_page_label, key_terms, key_terms_cache_key,
-                       link_versions, make_tags, match_topics)
+                       link_versions, load_key_terms, make_tags, match_topics)
 from .model import Article, Artifact, PageSplit, Segment, SourceRef
 from .pdf import read_pdf, split_pdf_page
 from .output import write_atomic
@@ -48,6 +49,9 @@ PROGRESS_MIN_PAGES = 20
 # Fewer pages are read here: starting processes would cost more than reading (a PDF page takes
 # about 0.2 s, a page text 0.03 s).
 PARALLEL_MIN_PAGES = 8
+# Fewer new articles have their key terms found here (a cut takes ~5 ms; a process that has
+# to load jieba itself takes ~1.5 s).
+PARALLEL_MIN_TERMS = 200
 UNTITLED = "（无标题）"
 
 
@@ -273,23 +277,52 @@ def _json_bytes(data: dict) -> bytes:
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
 
 
-def add_key_terms(articles: list[Article], config: SiteConfig, known: dict) -> dict:
+def add_key_terms(articles: list[Article], config: SiteConfig, known: dict,
+                  runner: Runner | None = None) -> dict:
     """Append each article's key terms to its tags; return the terms by text key for the state.
 
-    Terms of unchanged texts come from the last run's state: loading jieba costs a second.
+    Terms of unchanged texts come from the last run's state: loading jieba costs a second. Many
+    new texts are cut into words on every core (`runner`): a jieba cut of an article costs more
+    than reading its page.
     """
-    vocabulary = tuple(sorted({k for topic in config.topics for k in topic.rule.keywords}))
-    terms_by_key = {}
+    vocabulary = key_terms_vocabulary(config)
+    keys, missing = [], {}
     for article in articles:
         text = f"{article.title}\n{article.body}"
         exclude = frozenset(s for p in config.places if p.name in article.places for s in p.spellings)
         key = key_terms_cache_key(text, exclude, vocabulary)
-        terms = known.get(key)
-        if not isinstance(terms, list):
-            terms = key_terms(text, exclude, vocabulary)
-        terms_by_key[key] = terms
-        article.tags = make_tags(article.places, terms)
-    return terms_by_key
+        keys.append(key)
+        if not isinstance(known.get(key), list):
+            missing[key] = (text, exclude)
+    runner = runner or Runner()
+    workers = runner.workers(len(missing), minimum=PARALLEL_MIN_TERMS)
+    with runner.pool(workers) as pool:
+        found = pool.map(key_terms, [text for text, _ in missing.values()],
+                         [exclude for _, exclude in missing.values()],
+                         itertools.repeat(vocabulary), chunksize=-(-len(missing) // (4 * workers)))
+        terms_by_key = {**{key: known[key] for key in keys if key not in missing},
+                        **dict(zip(missing, found))}
+    for article, key in zip(articles, keys):
+        article.tags = make_tags(article.places, terms_by_key[key])
+    return {key: terms_by_key[key] for key in keys}
+
+
+def key_terms_vocabulary(config: SiteConfig) -> tuple[str, ...]:
+    """The topics' keywords: jieba keeps them whole (`key_terms`)."""
+    return tuple(sorted({k for topic in config.topics for k in topic.rule.keywords}))
+
+
+def _pages_changed(paths: list[Path], content_dir: Path) -> bool:
+    """Whether any page differs from the copy the last ingest kept (its articles' key terms are
+    then likely new)."""
+    folder = content_dir / SOURCES_DIR
+    for path in paths:
+        try:
+            if path.read_bytes() != (folder / path.name).read_bytes():
+                return True
+        except OSError:
+            return True
+    return False
 
 
 def _write_error(exc: OSError, content_dir: Path) -> ArchiveError:
@@ -449,9 +482,15 @@ def _ingest(config: SiteConfig, seeds_dir: Path, content_dir: Path, quiet: bool)
     show_bar = not quiet and sys.stderr.isatty() and len(paths) >= PROGRESS_MIN_PAGES
     results, split_pages, texts = [], [], {}
     runner = Runner()
-    with runner.pool(runner.workers(len(paths), minimum=PARALLEL_MIN_PAGES)) as pool:
-        outcomes = list(Progress(pool.map(_read_and_split, paths), total=len(paths),
-                                 desc="ingest", unit="page", disable=not show_bar))
+    workers = runner.workers(len(paths), minimum=PARALLEL_MIN_PAGES)
+    with runner.pool(workers) as pool:
+        split = pool.map(_read_and_split, paths)
+        if workers > 1 and _pages_changed(paths, content_dir):
+            # Loaded here while the pages are split, jieba is inherited by the processes that
+            # find the new articles' key terms (add_key_terms) instead of loaded in each.
+            load_key_terms(key_terms_vocabulary(config))
+        outcomes = list(Progress(split, total=len(paths), desc="ingest", unit="page",
+                                 disable=not show_bar))
     for path, outcome in zip(paths, outcomes):
         for result, page, split in outcome:
             results.append(result)
@@ -473,7 +512,7 @@ def _ingest(config: SiteConfig, seeds_dir: Path, content_dir: Path, quiet: bool)
     for article in articles:
         article.versions = versions[article.id]
     files_state, known_terms = read_state(content_dir)
-    terms = add_key_terms(articles, config, known_terms)
+    terms = add_key_terms(articles, config, known_terms, runner)
     report = IngestReport(results)
     failed_seeds = {r.name for r in results if r.error}
     notes = write_content(content_dir, articles, failed_seeds, report, files_state, terms)

@@ -156,9 +156,7 @@ def key_terms(text: str, exclude: frozenset[str] = frozenset(), vocabulary: tupl
 
     Words of `vocabulary` (topic keywords) are kept whole: jieba would split 围炉煮茶 in two.
     """
-    extract = _keyword_extractor()
-    for word in vocabulary:
-        _add_word(word)
+    extract = load_key_terms(vocabulary)
     terms = []
     for word in extract(text, topK=limit * 4):
         if (len(word) >= 2 and HAN_RE.search(word) and word not in STOP_TERMS
@@ -168,6 +166,14 @@ def key_terms(text: str, exclude: frozenset[str] = frozenset(), vocabulary: tupl
         if len(terms) == limit:
             break
     return terms
+
+
+def load_key_terms(vocabulary: tuple[str, ...] = ()):
+    """jieba's extractor, loaded, with the words of `vocabulary` in its dictionary."""
+    extract = _keyword_extractor()
+    for word in vocabulary:
+        _add_word(word)
+    return extract
 
 
 @lru_cache(maxsize=None)

@@ -110,7 +110,7 @@ class Serial:
     def __exit__(self, *exc_info) -> None:
         pass
 
-    def map(self, function, *iterables):
+    def map(self, function, *iterables, chunksize: int = 1):
         return map(function, *iterables)
 
 

@@ -465,15 +465,18 @@ def test_a_page_of_only_headlines_with_the_real_segmenter(site_copy, capsys):
     assert not list((site_copy / "content").glob("*.md"))
 
 
-def test_pages_read_in_parallel_give_the_same_content_as_read_here(site_copy, monkeypatch):
+def test_pages_and_key_terms_in_parallel_give_the_same_content_as_here(site_copy, monkeypatch):
     seeds = site_copy / "seeds"
     (seeds / "manifest.yaml").unlink()
     for path in sorted(seeds.glob("*.txt")):   # ten pages: enough to be read by processes
         (seeds / f"copy-{path.name}").write_bytes(path.read_bytes())
     assert len(list(seeds.glob("*.txt"))) >= ingest.PARALLEL_MIN_PAGES
     config = load_config(site_copy / "site.yaml")
+    # The new articles' key terms found in processes too (jieba loaded while pages are split).
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_TERMS", 2)
     ingest_seeds(config, seeds, site_copy / "parallel", quiet=True)
     monkeypatch.setattr(ingest, "PARALLEL_MIN_PAGES", 10_000)
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_TERMS", 10_000)
     ingest_seeds(config, seeds, site_copy / "serial", quiet=True)
     read = lambda folder: {p.relative_to(folder): p.read_bytes()  # noqa: E731
                            for p in folder.rglob("*") if p.is_file()}
