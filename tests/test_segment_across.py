@@ -24,6 +24,8 @@ NEAR = ["今年我市持续加快推", "进老旧小区改造工", "作，已完
 NEXT = ["下一步，市住建局将继", "续加大投入，力争年", "内再完成三十个项", "目，让更多居民住上", "好房子。"]
 FIELD = ["春节前夕，记者走进", "城郊一家蔬菜种植基", "地，只见大棚里的西", "红柿、黄瓜长势喜", "人。"]
 MARKET = ["基地负责人告诉记", "者，今年蔬菜产量比", "去年增加两成，供应", "本市各大超市和农", "贸市场。"]
+# A column on its own baseline whose first line would read on under NEAR's first (推|动).
+RALLY = ["动员全市力量，推进", "各项任务落实落细。"]
 
 
 def across(*columns: list[str]) -> list[str]:
@@ -47,6 +49,11 @@ CASES = [
     # is not read on in the first story's columns.
     pytest.param([line for pair in zip(across(NEAR, NEXT), across(FIELD, MARKET)) for line in pair],
                  read_down(NEAR, NEXT, FIELD, MARKET), id="two stories on alternate baselines"),
+    # A line of one piece between a group's lines of two that would read on in its first
+    # column: the group's next line goes on better, so the piece is another baseline's.
+    pytest.param(across(NEAR, NEXT)[:1] + RALLY[:1] + across(NEAR, NEXT)[1:2] + RALLY[1:]
+                 + across(NEAR, NEXT)[2:],
+                 read_down(NEAR, NEXT, RALLY), id="one piece between a group's lines"),
     # Letter-spaced lines: a space between every character, numbers set apart.
     pytest.param(across(LEFT, MIDDLE[:2] + ["力 争 年 内 5 月 完 成"] + MIDDLE[3:]),
                  read_down(LEFT, MIDDLE[:2] + ["力争年内5月完成"] + MIDDLE[3:]),
