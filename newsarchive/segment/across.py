@@ -33,6 +33,9 @@ from .patterns import NO_HEAD_PUNCT
 
 Entry = tuple[int, str]   # (index of the source line, text)
 
+# The widths of one page's pieces are asked for again and again (a piece's at every group a
+# line is laid on, a run's at every cut tried): worked out once each.
+_width = lru_cache(maxsize=1 << 16)(text_width)
 GAP_RE = re.compile(f"[{SPACES}]+")
 # A piece at least this wide (em) is a column's line rather than a letter-spaced character, a
 # number or a short word.
@@ -125,22 +128,22 @@ def _read_across(pieces: list[list[str]]) -> bool:
     filled = [line for line in pieces if line]
     if not filled:
         return False
-    across = sum(sum(text_width(piece) >= MIN_COLUMN for piece in line) >= 2 for line in filled)
+    across = sum(sum(_width(piece) >= MIN_COLUMN for piece in line) >= 2 for line in filled)
     return across >= MIN_ACROSS_SHARE * len(filled)
 
 
 def page_column_width(pieces: list[list[str]]) -> float:
     """The page's most common column width (em): the commonest width of the column-wide pieces
     of lines read across columns."""
-    widths = Counter(round(text_width(piece)) for line in pieces if len(line) > 1
-                     for piece in line if text_width(piece) >= MIN_COLUMN)
+    widths = Counter(round(_width(piece)) for line in pieces if len(line) > 1
+                     for piece in line if _width(piece) >= MIN_COLUMN)
     return float(widths.most_common(1)[0][0]) if widths else MIN_COLUMN
 
 
 def _short(token: str) -> bool:
     """Whether a token may be part of a letter-spaced or number-spaced column line: a character
     standing alone or a run of digits and Latin letters."""
-    return text_width(token) <= 1 or text_width(token) * 2 == len(token)
+    return _width(token) <= 1 or _width(token) * 2 == len(token)
 
 
 def _fit_pieces(tokens: list[str], column: float) -> list[str]:
@@ -174,7 +177,7 @@ def _cut_run(run: list[str], column: float) -> list[str]:
             if best[start] is None:
                 continue
             part = run[start:end]
-            width = text_width("".join(part))
+            width = _width("".join(part))
             if len(part) > 1 and width > limit:
                 continue
             cost = best[start][0]
@@ -256,7 +259,7 @@ def _with_breaks(column: list[Entry], width: float) -> list[Entry]:
     after one), as pdftotext keeps such blocks apart; and a paragraph's first line under a
     headline's lines with the indent the extraction dropped given back, by which the reading of
     items tells where a headline set over its text in the same column ends."""
-    widths = [text_width(text) for _, text in column]
+    widths = [_width(text) for _, text in column]
     full = column_width(widths)
     out = [column[0]]
     for k in range(1, len(column)):
@@ -387,7 +390,7 @@ def _continues(last: str, piece: str, pairs: Counter) -> float:
     score = 2.0 if pairs[(last[-1], piece[0])] else 0.0
     if last[-1] + piece[0] in _word_starts():
         score += WORD_SCORE
-    if abs(text_width(piece) - text_width(last)) <= WIDTH_TOLERANCE:
+    if abs(_width(piece) - _width(last)) <= WIDTH_TOLERANCE:
         score += 1.0
     return score
 
