@@ -18,6 +18,14 @@ RIGHT = ["据介绍，今年全市共", "安排专项资金两亿元", "用于�
 INDENTED = ["社区服务上新台阶", "今年全市共安排", "专项资金两亿元用于"]
 # A column whose third line is two em short, under a line of text with no comma.
 UNINDENTED = ["今年以来，我市持续", "推进老旧小区改造工", "程，四十二个惠", "及居民一万余户，改", "造后的道路平整。"]
+# Two stories of two columns each, side by side on alternate baselines; every line breaks
+# inside a word (推|进, 基|地), which tells a column's own next line from the other story's.
+NEAR = ["今年我市持续加快推", "进老旧小区改造工", "作，已完成改造项", "目四十二个，惠及居", "民一万余户。"]
+NEXT = ["下一步，市住建局将继", "续加大投入，力争年", "内再完成三十个项", "目，让更多居民住上", "好房子。"]
+FIELD = ["春节前夕，记者走进", "城郊一家蔬菜种植基", "地，只见大棚里的西", "红柿、黄瓜长势喜", "人。"]
+MARKET = ["基地负责人告诉记", "者，今年蔬菜产量比", "去年增加两成，供应", "本市各大超市和农", "贸市场。"]
+# A column on its own baseline whose first line would read on under NEAR's first (推|动).
+RALLY = ["动员全市力量，推进", "各项任务落实落细。"]
 
 
 def across(*columns: list[str]) -> list[str]:
@@ -37,6 +45,15 @@ CASES = [
     # A column on another baseline comes out as lines of its own between the others'.
     pytest.param([line for pair in zip(across(LEFT, MIDDLE), RIGHT) for line in pair],
                  read_down(LEFT, MIDDLE, RIGHT), id="a column on its own baseline"),
+    # Two stories with as many columns on alternate baselines: the second story's first line
+    # is not read on in the first story's columns.
+    pytest.param([line for pair in zip(across(NEAR, NEXT), across(FIELD, MARKET)) for line in pair],
+                 read_down(NEAR, NEXT, FIELD, MARKET), id="two stories on alternate baselines"),
+    # A line of one piece between a group's lines of two that would read on in its first
+    # column: the group's next line goes on better, so the piece is another baseline's.
+    pytest.param(across(NEAR, NEXT)[:1] + RALLY[:1] + across(NEAR, NEXT)[1:2] + RALLY[1:]
+                 + across(NEAR, NEXT)[2:],
+                 read_down(NEAR, NEXT, RALLY), id="one piece between a group's lines"),
     # Letter-spaced lines: a space between every character, numbers set apart.
     pytest.param(across(LEFT, MIDDLE[:2] + ["力 争 年 内 5 月 完 成"] + MIDDLE[3:]),
                  read_down(LEFT, MIDDLE[:2] + ["力争年内5月完成"] + MIDDLE[3:]),
