@@ -114,3 +114,17 @@ def test_a_page_read_across_is_split_with_each_column_read_whole():
                  if "".join(RIGHT) in body)
     covered = {n for a, b in right.spans for n in range(a, b + 1)}
     assert covered >= set(range(3, 3 + 2 * len(RIGHT), 2))
+
+
+def test_words_added_to_jieba_do_not_change_how_a_page_is_read():
+    import jieba
+
+    from newsarchive.segment.across import _word_starts
+    _word_starts.cache_clear()
+    # key_terms adds the topics' keywords to jieba's table in the same process.
+    jieba.add_word("㐀㐁长街宴")
+    try:
+        assert "㐀㐁" not in _word_starts() and "记者" in _word_starts()
+    finally:
+        jieba.del_word("㐀㐁长街宴")
+        _word_starts.cache_clear()

@@ -21,7 +21,6 @@ left to right, groups in the order they start down the page.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -397,11 +396,12 @@ def _continues(last: str, piece: str, pairs: Counter) -> float:
 
 @lru_cache(maxsize=1)
 def _word_starts() -> frozenset[str]:
-    """The two characters every word of jieba's dictionary begins with (its prefix table holds
-    each word's beginnings), copied once, so that words added to jieba later (topic keywords)
-    do not change how a page is read. Loaded on first use: about a second."""
+    """The two characters every word of jieba's dictionary of at least two begins with, read
+    from the dictionary's file, not from jieba's live table: words added to jieba (the topic
+    keywords key_terms adds) must not change how a page is read. Read on first use."""
     import jieba
 
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.check_initialized()
-    return frozenset(key for key in jieba.dt.FREQ if len(key) == 2)
+    with jieba.get_dict_file() as words:
+        return frozenset(word[:2] for word in (line.split(maxsplit=1)[0].decode("utf-8")
+                                               for line in words if line.strip())
+                         if len(word) >= 2)
