@@ -1636,6 +1636,8 @@ OTHER_LEAD = "凝心聚力开好局，砥砺奋进启新程。城中区坚持以
 LOOSE_FRAME = ("往年此时，青海湖的越冬候鸟还不多见。今年气温偏高，水面开阔，斑头雁、赤麻鸭成群落在浅滩，"
                "周边牧民自发组成护鸟队，每天清晨沿湖巡查，发现受伤的鸟儿及时送往救护站，景区加强了巡护，"
                "志愿者也纷纷加入。")
+THIRD_HEAD = "春耕备耕正当时"
+THIRD_LEAD = "眼下正值春耕备耕关键时节，各地农资供应充足，农技人员深入田间地头，指导农户科学施肥、适时播种。"
 SHORT_FRAME = "国家统计局今天发布数据，一季度工业生产稳中有进，消费市场持续恢复。"
 SHORT_REST = "，首批候鸟中有斑头雁、赤麻鸭、鸬鹚等二十余种，数量逐日增加，湖面渐渐热闹起来。"
 
@@ -1653,6 +1655,9 @@ SHORT_REST = "，首批候鸟中有斑头雁、赤麻鸭、鸬鹚等二十余种
     # ... unless it finishes the sentence the frame before it leaves open.
     (["head", "open lead", "rest", "other head", "other lead"],
      [[ORPHAN_HEAD, "open lead", "rest"], [OTHER_HEAD, "other lead"]]),
+    # A story whose headline was lost keeps the frame that plainly prefers it too.
+    (["lead", "frame", "other head", "other lead", "third head", "third lead"],
+     [["lead", "frame"], [OTHER_HEAD, "other lead"], [THIRD_HEAD, "third lead"]]),
     # A short frame sharing no words with either is a story of its own, not a stranger inside.
     (["head", "lead", "other head", "other lead", "short"],
      [[ORPHAN_HEAD, "lead"], [OTHER_HEAD, "other lead"], ["short"]]),
@@ -1662,7 +1667,8 @@ def test_a_frame_sharing_plainly_more_with_one_article_joins_it(order, expected)
     from newsarchive.segment.types import Body, HeadUnit, Line
     texts = {"head": ORPHAN_HEAD, "other head": OTHER_HEAD, "lead": ORPHAN_LEAD,
              "other lead": OTHER_LEAD, "frame": LOOSE_FRAME, "short": SHORT_FRAME,
-             "open lead": ORPHAN_LEAD.rstrip("。"), "rest": SHORT_REST}
+             "open lead": ORPHAN_LEAD.rstrip("。"), "rest": SHORT_REST,
+             "third head": THIRD_HEAD, "third lead": THIRD_LEAD}
     names = {text: name for name, text in texts.items()}
     bodies, units = [], []
     for number, name in enumerate(order, 1):
