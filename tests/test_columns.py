@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from newsarchive.segment import account_han, split_page
-from newsarchive.segment.columns import in_column_order, unmerge_columns
+from newsarchive.segment.columns import in_column_order, split_interleaved, unmerge_columns
 
 # Two columns of one story, eight em wide, as set (a paragraph starts two em in).
 LEFT = ["今年以来，我市持续", "推进老旧小区改造，", "已完成改造项目四十", "二个，惠及居民一万",
@@ -99,3 +99,22 @@ def test_a_split_page_names_the_lines_as_printed():
     assert article.spans == [(1, len(lines) - 1)]
     note = next(a for a in split.artifacts if a.kind == "continuation-note")
     assert note.line == len(lines)
+
+
+# Two stories set side by side, nine em wide, their lines cut inside words found whole elsewhere.
+FIRST = ["老旧小区改造是民生", "工程，小区改造让居", "民住得更舒心。今年", "我市改造老旧小区四",
+         "十个，居民满意度明", "显提升，改造后的小", "区道路平整，居民出", "行更方便，小区环境"]
+SECOND = ["春耕备耕正当时，农", "资供应充足，农技人", "员深入田间，指导农", "户科学施肥，农户们",
+          "抢抓农时，田间地头", "一派繁忙，农资供应", "有保障，农户种粮信", "心足，农技服务到田"]
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # Printed a line of each in turn (their baselines differ): one column, then the other.
+    ([line for pair in zip(FIRST, SECOND) for line in pair], FIRST + [""] + SECOND),
+    # Already one after the other: left alone.
+    (FIRST + SECOND, FIRST + SECOND),
+])
+def test_columns_printed_a_line_of_each_in_turn_come_apart(lines, expected):
+    out = split_interleaved(list(enumerate(lines)))
+    assert texts(out) == expected
+    assert sorted(index for index, text in out if text) == list(range(len(lines)))

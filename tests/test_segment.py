@@ -1636,6 +1636,13 @@ OTHER_LEAD = "凝心聚力开好局，砥砺奋进启新程。城中区坚持以
 LOOSE_FRAME = ("往年此时，青海湖的越冬候鸟还不多见。今年气温偏高，水面开阔，斑头雁、赤麻鸭成群落在浅滩，"
                "周边牧民自发组成护鸟队，每天清晨沿湖巡查，发现受伤的鸟儿及时送往救护站，景区加强了巡护，"
                "志愿者也纷纷加入。")
+# Shares a fifth of its words with ORPHAN_LEAD, none with ORPHAN_HEAD.
+UNNAMED_FRAME = "周末来到湖边的游客明显增多，景区加强了巡护，在观鸟点设置了提示牌，提醒大家文明观赏、不要投喂。"
+# Repeats most of ORPHAN_HEAD's words, few of its story's others.
+NAMING_FRAME = ("今冬青海湖首批越冬候鸟数量可观，摄影爱好者纷纷赶来，架起长枪短炮，记录高原生灵之美，"
+                "当地文旅部门还推出了观鸟专线。")
+THIRD_HEAD = "春耕备耕正当时"
+THIRD_LEAD = "眼下正值春耕备耕关键时节，各地农资供应充足，农技人员深入田间地头，指导农户科学施肥、适时播种。"
 SHORT_FRAME = "国家统计局今天发布数据，一季度工业生产稳中有进，消费市场持续恢复。"
 SHORT_REST = "，首批候鸟中有斑头雁、赤麻鸭、鸬鹚等二十余种，数量逐日增加，湖面渐渐热闹起来。"
 
@@ -1647,12 +1654,18 @@ SHORT_REST = "，首批候鸟中有斑头雁、赤麻鸭、鸬鹚等二十余种
      [[ORPHAN_HEAD, "lead", "frame"], [OTHER_HEAD, "other lead"]]),
     (["head", "lead", "other head", "other lead", "frame"],
      [[ORPHAN_HEAD, "lead", "frame"], [OTHER_HEAD, "other lead"]]),
-    # Before every headline it is a story whose own headline was lost.
-    (["frame", "head", "lead", "other head", "other lead"],
-     [["frame"], [ORPHAN_HEAD, "lead"], [OTHER_HEAD, "other lead"]]),
-    # ... unless it finishes the sentence the frame before it leaves open.
+    # Before every headline it is a story whose own headline was lost...
+    (["unnamed", "head", "lead", "other head", "other lead"],
+     [["unnamed"], [ORPHAN_HEAD, "lead"], [OTHER_HEAD, "other lead"]]),
+    # ... unless it repeats the words of that headline,
+    (["named", "head", "lead", "other head", "other lead"],
+     [[ORPHAN_HEAD, "lead", "named"], [OTHER_HEAD, "other lead"]]),
+    # or finishes the sentence the frame before it leaves open.
     (["head", "open lead", "rest", "other head", "other lead"],
      [[ORPHAN_HEAD, "open lead", "rest"], [OTHER_HEAD, "other lead"]]),
+    # A story whose headline was lost keeps the frame that plainly prefers it too.
+    (["lead", "frame", "other head", "other lead", "third head", "third lead"],
+     [["lead", "frame"], [OTHER_HEAD, "other lead"], [THIRD_HEAD, "third lead"]]),
     # A short frame sharing no words with either is a story of its own, not a stranger inside.
     (["head", "lead", "other head", "other lead", "short"],
      [[ORPHAN_HEAD, "lead"], [OTHER_HEAD, "other lead"], ["short"]]),
@@ -1662,7 +1675,9 @@ def test_a_frame_sharing_plainly_more_with_one_article_joins_it(order, expected)
     from newsarchive.segment.types import Body, HeadUnit, Line
     texts = {"head": ORPHAN_HEAD, "other head": OTHER_HEAD, "lead": ORPHAN_LEAD,
              "other lead": OTHER_LEAD, "frame": LOOSE_FRAME, "short": SHORT_FRAME,
-             "open lead": ORPHAN_LEAD.rstrip("。"), "rest": SHORT_REST}
+             "open lead": ORPHAN_LEAD.rstrip("。"), "rest": SHORT_REST,
+             "third head": THIRD_HEAD, "third lead": THIRD_LEAD, "named": NAMING_FRAME,
+             "unnamed": UNNAMED_FRAME}
     names = {text: name for name, text in texts.items()}
     bodies, units = [], []
     for number, name in enumerate(order, 1):
