@@ -326,3 +326,17 @@ def test_a_story_ending_in_verse_does_not_hide_the_list_after_the_editors_credit
     text = STREAM.replace("阅读活动将持续到明年一月底。\n", "阅读活动将持续到明年一月底。\n" + verse)
     assert [s.title for s in split_page(text).segments][:3] == \
         ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]
+
+
+@pytest.mark.parametrize("listed, titles", [
+    # Two headlines set side by side, read as one line with a space between them.
+    ("全市新建十二座城市公园 春运出行请错峰\n图书馆新年阅读活动受欢迎\n",
+     ["全市新建十二座城市公园", "春运出行请错峰", "图书馆新年阅读活动受欢迎"]),
+    # A part of three Han characters or fewer is the rest of the headline before it.
+    ("全市新建十二座城市公园\n春运出行请错峰（民生关注）\n图书馆新年阅读活动 受欢迎\n",
+     ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]),
+])
+def test_listed_headlines_side_by_side_on_one_line_are_two(listed, titles):
+    text = STREAM.replace("全市新建十二座城市公园\n春运出行请错峰（民生\n关注）\n图书馆新年阅读活动受欢迎\n",
+                          listed)
+    assert [s.title for s in split_page(text).segments] == titles
