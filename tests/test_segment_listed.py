@@ -340,3 +340,18 @@ def test_listed_headlines_side_by_side_on_one_line_are_two(listed, titles):
     text = STREAM.replace("全市新建十二座城市公园\n春运出行请错峰（民生\n关注）\n图书馆新年阅读活动受欢迎\n",
                           listed)
     assert [s.title for s in split_page(text).segments] == titles
+
+
+@pytest.mark.parametrize("listed, heads", [
+    # The second headline wrapped before its last few words and its series tag.
+    ("全市新建十二座城市公园\n春运出行\n请错峰（民生关注）\n图书馆新年阅读活动受欢迎\n",
+     ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]),
+    # A headline of its own with a tag after one with none.
+    ("全市新建十二座城市公园\n春运出行请错峰\n图书馆新年阅读活动受欢迎（民生关注）\n",
+     ["全市新建十二座城市公园", "春运出行请错峰", "图书馆新年阅读活动受欢迎（民生关注）"]),
+])
+def test_a_few_words_before_a_series_tag_end_the_headline_the_line_before_began(listed, heads):
+    text = STREAM.replace("全市新建十二座城市公园\n春运出行请错峰（民生\n关注）\n图书馆新年阅读活动受欢迎\n",
+                          listed)
+    found = find_listed_headlines(read_lines(text)[0])
+    assert ["".join(line.text for line in head) for head in found[1]] == heads
