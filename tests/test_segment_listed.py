@@ -355,3 +355,14 @@ def test_a_few_words_before_a_series_tag_end_the_headline_the_line_before_began(
                           listed)
     found = find_listed_headlines(read_lines(text)[0])
     assert ["".join(line.text for line in head) for head in found[1]] == heads
+
+
+@pytest.mark.parametrize("second", [
+    "春运首日\n出行请\n错峰（民生\n关注）\n",
+])
+def test_a_fake_bold_headline_of_several_lines_drawn_again_whole_is_read_once(second):
+    text = STREAM.replace("春运出行请错峰（民生\n关注）\n", second + second)
+    found = find_listed_headlines(read_lines(text)[0])
+    assert "".join(line.text for head in found[1] for line in head) == \
+        "全市新建十二座城市公园" + second.replace("\n", "") + "图书馆新年阅读活动受欢迎"
+    assert "".join(line.text for line in found[2]) == second.replace("\n", "")

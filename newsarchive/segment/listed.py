@@ -168,7 +168,7 @@ def _read_list(lines: list[Line | None], start: int
         # A fake-bold typesetter draws a headline again right after it (lines read in between).
         again = any(line.text == earlier.text for earlier in listed[-DRAWN_AGAIN_WITHIN:])
         (doubled if again else listed).append(line)
-    listed = _undouble_wrapped(listed, doubled)
+    listed = _undouble_wrapped(_undouble_blocks(listed, doubled), doubled)
     if len(listed) < 2:
         return None
     before = Counter(han_pairs("".join(line.text for line in lines[:start] if line is not None)))
@@ -210,6 +210,26 @@ def _split_glued(line: Line) -> list[Line]:
     parts = [part for piece in SIDE_BY_SIDE_RE.split(line.text.strip())
              for part in GLUED_AFTER_TAG_RE.split(piece) if part]
     return [Line(line.number, part) for part in parts]
+
+
+def _undouble_blocks(listed: list[Line], doubled: list[Line]) -> list[Line]:
+    """A fake-bold headline of several lines drawn again whole right after itself (`“脱欧”⏎，⏎
+    一样挥手两⏎样心情（环⏎球走笔）` twice): the second run of lines goes to `doubled`. (Dev,
+    raw, found exactly / segmentation / titles without: 53.8% / 0.8637 / 72.1%; with: 53.7% /
+    0.8641 / 72.4%.)"""
+    out: list[Line] = []
+    index = 0
+    while index < len(listed):
+        texts = [line.text for line in listed]
+        size = next((n for n in range(MAX_TITLE_LINES, 1, -1) if len(out) >= n
+                     and texts[index:index + n] == [line.text for line in out[-n:]]), 0)
+        if size:
+            doubled.extend(listed[index:index + size])
+            index += size
+            continue
+        out.append(listed[index])
+        index += 1
+    return out
 
 
 def _undouble_wrapped(listed: list[Line], doubled: list[Line]) -> list[Line]:
