@@ -326,3 +326,43 @@ def test_a_story_ending_in_verse_does_not_hide_the_list_after_the_editors_credit
     text = STREAM.replace("阅读活动将持续到明年一月底。\n", "阅读活动将持续到明年一月底。\n" + verse)
     assert [s.title for s in split_page(text).segments][:3] == \
         ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]
+
+
+@pytest.mark.parametrize("listed, titles", [
+    # Two headlines set side by side, read as one line with a space between them.
+    ("全市新建十二座城市公园 春运出行请错峰\n图书馆新年阅读活动受欢迎\n",
+     ["全市新建十二座城市公园", "春运出行请错峰", "图书馆新年阅读活动受欢迎"]),
+    # A part of three Han characters or fewer is the rest of the headline before it.
+    ("全市新建十二座城市公园\n春运出行请错峰（民生关注）\n图书馆新年阅读活动 受欢迎\n",
+     ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]),
+])
+def test_listed_headlines_side_by_side_on_one_line_are_two(listed, titles):
+    text = STREAM.replace("全市新建十二座城市公园\n春运出行请错峰（民生\n关注）\n图书馆新年阅读活动受欢迎\n",
+                          listed)
+    assert [s.title for s in split_page(text).segments] == titles
+
+
+@pytest.mark.parametrize("listed, heads", [
+    # The second headline wrapped before its last few words and its series tag.
+    ("全市新建十二座城市公园\n春运出行\n请错峰（民生关注）\n图书馆新年阅读活动受欢迎\n",
+     ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]),
+    # A headline of its own with a tag after one with none.
+    ("全市新建十二座城市公园\n春运出行请错峰\n图书馆新年阅读活动受欢迎（民生关注）\n",
+     ["全市新建十二座城市公园", "春运出行请错峰", "图书馆新年阅读活动受欢迎（民生关注）"]),
+])
+def test_a_few_words_before_a_series_tag_end_the_headline_the_line_before_began(listed, heads):
+    text = STREAM.replace("全市新建十二座城市公园\n春运出行请错峰（民生\n关注）\n图书馆新年阅读活动受欢迎\n",
+                          listed)
+    found = find_listed_headlines(read_lines(text)[0])
+    assert ["".join(line.text for line in head) for head in found[1]] == heads
+
+
+@pytest.mark.parametrize("second", [
+    "春运首日\n出行请\n错峰（民生\n关注）\n",
+])
+def test_a_fake_bold_headline_of_several_lines_drawn_again_whole_is_read_once(second):
+    text = STREAM.replace("春运出行请错峰（民生\n关注）\n", second + second)
+    found = find_listed_headlines(read_lines(text)[0])
+    assert "".join(line.text for head in found[1] for line in head) == \
+        "全市新建十二座城市公园" + second.replace("\n", "") + "图书馆新年阅读活动受欢迎"
+    assert "".join(line.text for line in found[2]) == second.replace("\n", "")

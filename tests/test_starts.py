@@ -42,6 +42,23 @@ def test_signs_read_where_the_words_and_the_headlines_change():
     assert signs[4]["previous_width"] == 0.75 and signs[4]["frame"] == 0.0
 
 
+@pytest.mark.parametrize("texts, k, lines, change", [
+    # A brief set narrower than the story before it (7 characters a line against 15).
+    (PARK + ["西宁站春运期间", "增开临时列车十", "八对。"], 4, 6, 1 - 7 / 15),
+    # The same measure on both sides.
+    (PARK + TRAIN, 4, 6, 0.0),
+    # Too few lines before the place to show a measure.
+    (PARK + TRAIN, 2, 6, 0.0),
+    # A brief of three lines between two stories: only the three lines a side nearest the
+    # place show its measure.
+    (PARK + ["西宁站春运期间", "增开临时列车十", "八对。"] + TRAIN, 4, 3, 1 - 7 / 15),
+    (PARK + ["西宁站春运期间", "增开临时列车十", "八对。"] + TRAIN, 4, 6, 0.0),
+])
+def test_the_measure_changes_where_a_story_set_at_another_width_starts(texts, k, lines, change):
+    stream = starts.StartSigns(lines_of(texts), [], [k])
+    assert stream.measure_change(k, lines) == pytest.approx(change, abs=0.01)
+
+
 def test_log_odds_count_from_the_even_odds():
     model = starts.shipped_model()
     signs = split_places(PAGE)[0][2]
