@@ -328,6 +328,12 @@ def test_a_story_ending_in_verse_does_not_hide_the_list_after_the_editors_credit
         ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]
 
 
+def with_list(listed: str) -> str:
+    """STREAM with its listed headlines printed as `listed`."""
+    return STREAM.replace("全市新建十二座城市公园\n春运出行请错峰（民生\n关注）\n图书馆新年阅读活动受欢迎\n",
+                          listed)
+
+
 @pytest.mark.parametrize("listed, titles", [
     # Two headlines set side by side, read as one line with a space between them.
     ("全市新建十二座城市公园 春运出行请错峰\n图书馆新年阅读活动受欢迎\n",
@@ -337,8 +343,7 @@ def test_a_story_ending_in_verse_does_not_hide_the_list_after_the_editors_credit
      ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]),
 ])
 def test_listed_headlines_side_by_side_on_one_line_are_two(listed, titles):
-    text = STREAM.replace("全市新建十二座城市公园\n春运出行请错峰（民生\n关注）\n图书馆新年阅读活动受欢迎\n",
-                          listed)
+    text = with_list(listed)
     assert [s.title for s in split_page(text).segments] == titles
 
 
@@ -351,8 +356,7 @@ def test_listed_headlines_side_by_side_on_one_line_are_two(listed, titles):
      ["全市新建十二座城市公园", "春运出行请错峰", "图书馆新年阅读活动受欢迎（民生关注）"]),
 ])
 def test_a_few_words_before_a_series_tag_end_the_headline_the_line_before_began(listed, heads):
-    text = STREAM.replace("全市新建十二座城市公园\n春运出行请错峰（民生\n关注）\n图书馆新年阅读活动受欢迎\n",
-                          listed)
+    text = with_list(listed)
     found = find_listed_headlines(read_lines(text)[0])
     assert ["".join(line.text for line in head) for head in found[1]] == heads
 
