@@ -278,12 +278,12 @@ def _json_bytes(data: dict) -> bytes:
 
 
 def add_key_terms(articles: list[Article], config: SiteConfig, known: dict,
-                  runner: Runner | None = None) -> dict:
+                  runner: Runner | None = None, show_bar: bool = False) -> dict:
     """Append each article's key terms to its tags; return the terms by text key for the state.
 
     Terms of unchanged texts come from the last run's state: loading jieba costs a second. Many
     new texts are cut into words on every core (`runner`): a jieba cut of an article costs more
-    than reading its page.
+    than reading its page; `show_bar` shows their progress.
     """
     vocabulary = key_terms_vocabulary(config)
     keys, missing = [], {}
@@ -297,9 +297,12 @@ def add_key_terms(articles: list[Article], config: SiteConfig, known: dict,
     runner = runner or Runner()
     workers = runner.workers(len(missing), minimum=PARALLEL_MIN_TERMS)
     with runner.pool(workers) as pool:
-        found = pool.map(key_terms, [text for text, _ in missing.values()],
-                         [exclude for _, exclude in missing.values()],
-                         itertools.repeat(vocabulary), chunksize=-(-len(missing) // (4 * workers)))
+        found = list(Progress(pool.map(key_terms, [text for text, _ in missing.values()],
+                                       [exclude for _, exclude in missing.values()],
+                                       itertools.repeat(vocabulary),
+                                       chunksize=-(-len(missing) // (4 * workers))),
+                              total=len(missing), desc="key terms", unit="article",
+                              disable=not show_bar))
         terms_by_key = {**{key: known[key] for key in keys if key not in missing},
                         **dict(zip(missing, found))}
     for article, key in zip(articles, keys):
@@ -512,7 +515,7 @@ def _ingest(config: SiteConfig, seeds_dir: Path, content_dir: Path, quiet: bool)
     for article in articles:
         article.versions = versions[article.id]
     files_state, known_terms = read_state(content_dir)
-    terms = add_key_terms(articles, config, known_terms, runner)
+    terms = add_key_terms(articles, config, known_terms, runner, show_bar)
     report = IngestReport(results)
     failed_seeds = {r.name for r in results if r.error}
     notes = write_content(content_dir, articles, failed_seeds, report, files_state, terms)

@@ -17,7 +17,7 @@ from newsarchive.config import load_config
 from newsarchive.errors import ArchiveError
 from newsarchive.frontmatter import parse_article
 from newsarchive.ingest import STATE_FILE, article_id, ingest_seeds
-from newsarchive.model import PageSplit, Segment
+from newsarchive.model import Article, PageSplit, Segment
 
 from .conftest import ROOT, run_cli
 
@@ -482,3 +482,13 @@ def test_pages_and_key_terms_in_parallel_give_the_same_content_as_here(site_copy
                            for p in folder.rglob("*") if p.is_file()}
     assert read(site_copy / "parallel") == read(site_copy / "serial")
     assert len(read(site_copy / "serial")) > 20
+
+
+def test_key_terms_show_their_progress_when_asked(capsys):
+    config = load_config(ROOT / "site.yaml")
+    articles = [Article(id=f"a{n}", title="西宁新开三条公交线路", body="市民出行更方便。公交集团表示线路将延伸至新区。")
+                for n in range(2)]
+    ingest.add_key_terms(articles, config, {}, show_bar=True)
+    err = capsys.readouterr().err
+    assert "key terms" in err and "1/1" in err   # the two same texts are cut once
+    assert all(article.tags for article in articles)
