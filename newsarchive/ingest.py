@@ -300,7 +300,7 @@ def add_key_terms(articles: list[Article], config: SiteConfig, known: dict,
         found = list(Progress(pool.map(key_terms, [text for text, _ in missing.values()],
                                        [exclude for _, exclude in missing.values()],
                                        itertools.repeat(vocabulary),
-                                       chunksize=-(-len(missing) // (4 * workers))),
+                                       chunksize=max(1, len(missing) // (4 * workers))),
                               total=len(missing), desc="key terms", unit="article",
                               disable=not show_bar))
         terms_by_key = {**{key: known[key] for key in keys if key not in missing},
@@ -487,12 +487,12 @@ def _ingest(config: SiteConfig, seeds_dir: Path, content_dir: Path, quiet: bool)
     runner = Runner()
     workers = runner.workers(len(paths), minimum=PARALLEL_MIN_PAGES)
     with runner.pool(workers) as pool:
-        split = pool.map(_read_and_split, paths)
+        splitting = pool.map(_read_and_split, paths)
         if workers > 1 and _pages_changed(paths, content_dir):
             # Loaded here while the pages are split, jieba is inherited by the processes that
             # find the new articles' key terms (add_key_terms) instead of loaded in each.
             load_key_terms(key_terms_vocabulary(config))
-        outcomes = list(Progress(split, total=len(paths), desc="ingest", unit="page",
+        outcomes = list(Progress(splitting, total=len(paths), desc="ingest", unit="page",
                                  disable=not show_bar))
     for path, outcome in zip(paths, outcomes):
         for result, page, split in outcome:
