@@ -161,14 +161,8 @@ class Staging:
     def keep(self, rel_path: str) -> bool:
         """Put the previous build's file in the new site unread; False if there is none."""
         try:
-            if rel_path in self.stale:
-                if not _catch_up(self.temp_dir, self.out_dir, rel_path):
-                    return False
-            elif self.previous_files is not None:
-                # Inlined _holds_copy: the search data keeps tens of thousands of files.
-                folder, _, name = rel_path.rpartition("/")
-                names = self._listed.get(folder)
-                if name not in (self._list_folder(folder) if names is None else names):
+            if self.previous_files is not None:
+                if not self._copy_holds(rel_path):
                     return False
             else:
                 old = os.path.join(self.out_dir, rel_path)
@@ -198,23 +192,23 @@ class Staging:
                     del self.unchanged[len(self.unchanged) - count:]
                     return False
             return True
-        listed, list_folder, stale = self._listed, self._list_folder, self.stale
+        copy_holds = self._copy_holds
         try:
-            for rel in rel_paths:
-                if rel in stale:
-                    if not _catch_up(self.temp_dir, self.out_dir, rel):
-                        return False
-                    continue
-                folder, _, name = rel.rpartition("/")
-                names = listed.get(folder)
-                if names is None:
-                    names = list_folder(folder)
-                if name not in names:
-                    return False
+            if not all(copy_holds(rel) for rel in rel_paths):
+                return False
         except OSError as exc:
             raise write_error(exc, self.out_dir) from None
         self.unchanged += rel_paths
         return True
+
+    def _copy_holds(self, rel_path: str) -> bool:
+        """Whether the copy holds the previous build's file, a stale one made the output's
+        first (see the class)."""
+        if rel_path in self.stale:
+            return _catch_up(self.temp_dir, self.out_dir, rel_path)
+        folder, _, name = rel_path.rpartition("/")
+        names = self._listed.get(folder)
+        return name in (self._list_folder(folder) if names is None else names)
 
     def _list_folder(self, folder: str) -> set[str]:
         """The names in one folder of the copy, listed once. Subfolders' names are among them
