@@ -332,12 +332,11 @@ def make_drafts(units: list[HeadUnit], bodies: list[Body]) -> tuple[list[Draft],
         # found on the page) goes on with that frame's story, whatever words it shares: dev,
         # pdftotext, found exactly 539 -> 542, titles 633 -> 637 (the word found twice on the
         # page: 540 and 635, also when asked only for frames otherwise kept apart).
-        finished = _sentence_before(body, open_ends, drafts.values(), page_pairs)
-        named = _named_by(body, near or list(drafts.values())) if shared < ORPHAN_SHARE else None
-        if finished is not None:
-            target = finished
-        elif named is not None:
-            target = named
+        joined = _sentence_before(body, open_ends, drafts.values(), page_pairs)
+        if joined is None and shared < ORPHAN_SHARE:
+            joined = _named_by(mine, near or list(drafts.values()))
+        if joined is not None:
+            target = joined
         # A frame of some length sharing few words with every article nearby is a story whose
         # headline the extraction lost, not the rest of another one: kept apart, it is one
         # article to check, not a stranger inside another.
@@ -373,10 +372,9 @@ def _prefers(body: Body, ranked: list[tuple[float, Draft]]) -> bool:
         and abs(target.bodies[0].position - body.position) <= ORPHAN_REACH
 
 
-def _named_by(body: Body, drafts: list[Draft]) -> Draft | None:
-    """The article whose headline the frame repeats (HEADLINE_NAMED of its words or more, and
-    HEADLINE_MARGIN more than any other article's headline), if one does."""
-    mine = bigrams(body.text())
+def _named_by(mine: set[str], drafts: list[Draft]) -> Draft | None:
+    """The article whose headline a frame of the words `mine` repeats (HEADLINE_NAMED of its
+    words or more, and HEADLINE_MARGIN more than any other article's headline), if one does."""
     shares = []
     for draft in drafts:
         words = bigrams("".join(unit.words() for unit in draft.head))
