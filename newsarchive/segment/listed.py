@@ -218,9 +218,9 @@ def _undouble_blocks(listed: list[Line], doubled: list[Line]) -> list[Line]:
     raw, found exactly / segmentation / titles without: 53.8% / 0.8637 / 72.1%; with: 53.7% /
     0.8641 / 72.4%.)"""
     out: list[Line] = []
+    texts = [line.text for line in listed]
     index = 0
     while index < len(listed):
-        texts = [line.text for line in listed]
         size = next((n for n in range(MAX_TITLE_LINES, 1, -1) if len(out) >= n
                      and texts[index:index + n] == [line.text for line in out[-n:]]), 0)
         if size:
