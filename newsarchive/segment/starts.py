@@ -125,15 +125,15 @@ class StartSigns:
             previous, line = self.lines[k - 1].text, self.lines[k].text
             signs = {
                 "bonus": starts[k],
-                "previous_width": text_width(previous) / (column or 1.0),
-                "line_width": text_width(line) / (column or 1.0),
+                "previous_width": self.widths[k - 1] / (column or 1.0),
+                "line_width": self.widths[k] / (column or 1.0),
                 "previous_credit": float(bool(END_BYLINE_RE.search(previous))
                                          or previous.endswith(("）", ")"))),
                 "quote": float(line[:1] in "“「"),
                 "note": float(line[:1] in "（("),
                 "previous_open": float(not ends_sentence(previous)),
-                "next_width": text_width(self.lines[k + 1].text) / (column or 1.0)
-                if k + 1 < len(self.lines) else 0.0,
+                "next_width": self.widths[k + 1] / (column or 1.0)
+                if k + 1 < len(self.widths) else 0.0,
                 "measure_change": self.measure_change(k),
                 "measure_change_3": self.measure_change(k, 3),
                 "measure_change_12": self.measure_change(k, 12),
