@@ -693,6 +693,60 @@ def test_a_new_days_postings_go_in_front_of_the_shards_as_text(tmp_path, monkeyp
     assert sum(name.startswith("search/index-") for name in output.changed) > shards // 4
 
 
+def tier_files(names, tier: str) -> set[str]:
+    return {name for name in names if re.fullmatch(f"search/{tier}-[0-9]+\\.js", name)}
+
+
+@pytest.mark.parametrize("added, closes", [(3, False), (7, False), (8, True), (10, True)])
+def test_a_new_day_writes_the_recent_tier_and_the_older_shards_only_once_it_is_whole(
+        tmp_path, monkeypatch, added, closes):
+    """120 articles in tiers of 32: the 24 after 96 are the recent tier. A day that leaves it
+    short of 32 rewrites its shards and none of the older ones; a day that fills it puts its
+    documents in front of the older shards' postings. Either gives the cold build's files."""
+    articles = sorted(generated_articles(120 + added, seed=5), key=lambda a: a.id)
+    new_day = [replace(article, id=f"2099-01-01-a01-{n:02d}", date=dt.date(2099, 1, 1))
+               for n, article in enumerate(articles[120:])]
+    monkeypatch.setattr("newsarchive.search.index.splice_shard",
+                        lambda *args: pytest.fail("a shard spliced"))
+    before, output, cold = rebuild(tmp_path, articles[:120], articles[:120] + new_day,
+                                   monkeypatch, postings_per_shard=300, recent_docs=32)
+    assert set(output.changed) == differing(before, cold)
+    old_manifest = parse_script_text(before["search/manifest.js"].decode())
+    manifest = parse_script_text(cold["search/manifest.js"].decode())
+    assert old_manifest["recentFrom"] == 96
+    assert manifest["recentFrom"] == (128 if closes else 96)
+    assert manifest["indexShards"] >= 8 and old_manifest["indexRecentShards"] >= 2
+    older = tier_files(output.changed, "index") | tier_files(output.changed, "chars")
+    assert bool(older) == closes
+    if closes:
+        assert len(tier_files(output.changed, "index")) > manifest["indexShards"] // 4
+    if added < 8:
+        assert tier_files(output.changed, "index-recent") and \
+            tier_files(output.changed, "chars-recent")
+    if added == 8:  # the day fills the tier and no more: no recent tier is left
+        assert manifest["indexRecentShards"] == manifest["charsRecentShards"] == 0
+        assert not tier_files(cold, "index-recent") and tier_files(before, "index-recent")
+
+
+@pytest.mark.parametrize("edited_at", [10, 110])
+def test_an_edit_changes_the_shards_of_its_own_tier(tmp_path, monkeypatch, edited_at):
+    articles = sorted(generated_articles(120, seed=6), key=lambda a: a.id)
+    changed_articles = edited(articles, edited_at, "\n\n新增段落：冰雪嘉年华开幕。")
+    before, output, cold = rebuild(tmp_path, articles, changed_articles, monkeypatch,
+                                   postings_per_shard=300, recent_docs=32)
+    assert set(output.changed) == differing(before, cold)
+    recent = edited_at >= 96
+    assert bool(tier_files(output.changed, "index-recent")) == recent
+    assert bool(tier_files(output.changed, "index")) == (not recent)
+
+
+@pytest.mark.parametrize("removed", [10, 100])
+def test_a_deletion_in_either_tier_gives_the_cold_output(tmp_path, removed):
+    articles = sorted(generated_articles(130, seed=7), key=lambda a: a.id)
+    rebuild(tmp_path, articles, articles[:removed] + articles[removed + 1:],
+            postings_per_shard=300, recent_docs=32)
+
+
 @pytest.mark.parametrize("day, extended", [
     ({"reporters": ["施翔"]}, True),                # values the archive has: facets extended
     ({"reporters": ["王艳"], "same_date": True}, True),  # the last day's run goes on
@@ -834,6 +888,16 @@ def test_the_output_is_the_same_for_any_number_of_workers(tmp_path):
     write_search_data(site, tmp_path / "one", workers=1, postings_per_shard=500)
     write_search_data(site, tmp_path / "three", workers=3, postings_per_shard=500)
     assert search_files(tmp_path / "one") == search_files(tmp_path / "three")
+    # Tiers whose start is no multiple of a chunk (or of docs per file: made one)
+    for recent_docs in (50, 49):
+        write_search_data(site, tmp_path / f"one-{recent_docs}", workers=1,
+                          postings_per_shard=500, recent_docs=recent_docs)
+        write_search_data(site, tmp_path / f"three-{recent_docs}", workers=3,
+                          postings_per_shard=500, recent_docs=recent_docs)
+        files = search_files(tmp_path / f"one-{recent_docs}")
+        assert files == search_files(tmp_path / f"three-{recent_docs}")
+        tier = recent_docs // 2 * 2  # whole files of two documents
+        assert parse_script_text(files["manifest.js"].decode())["recentFrom"] == 150 - 150 % tier
 
 
 @pytest.mark.parametrize("text, simplified", [

@@ -59,17 +59,21 @@ def test_data_scripts_load_and_keep_hostile_text_exact(node_bin, tmp_path):
     assert hostile["body"] == HOSTILE_BODY
 
 
-def run_recall(node_bin, tmp_path: Path, articles: list[Article], search_dir: Path | None = None) -> dict:
+def run_recall(node_bin, tmp_path: Path, articles: list[Article], search_dir: Path | None = None,
+               **tuning) -> dict:
     if search_dir is None:
-        write_search_data(make_site(articles), tmp_path, postings_per_shard=1500)
+        write_search_data(make_site(articles), tmp_path, postings_per_shard=1500, **tuning)
         search_dir = tmp_path / "search"
     truth = write_truth(articles, tmp_path / "truth.json")
     return json.loads(run_node(JS / "search_recall.js", str(search_dir), str(truth)))
 
 
-def test_recall_and_precision_are_one_on_generated_queries(node_bin, tmp_path):
+@pytest.mark.parametrize("tuning", [{}, {"recent_docs": 8}], ids=["one tier", "recent tier"])
+def test_recall_and_precision_are_one_on_generated_queries(node_bin, tmp_path, tuning):
     articles = articles_from_seeds() + extra_articles()
-    report = run_recall(node_bin, tmp_path, articles)
+    report = run_recall(node_bin, tmp_path, articles, **tuning)
+    manifest = json.loads(run_node(JS / "search_data.js", str(tmp_path / "search")))["manifest"]
+    assert (manifest["indexRecentShards"] > 0) == bool(tuning)
     assert report["queries"] >= 200, report["byKind"]
     assert report["withResults"] >= 180
     assert report["byKind"]["traditional"] >= 25 and report["byKind"]["across a printed space"] >= 10
@@ -128,12 +132,18 @@ def weights_by_term(inverted_index: list, field_vectors: list) -> dict:
             for field_ref, elements in field_vectors for i in range(0, len(elements), 2)}
 
 
-@pytest.mark.parametrize("postings_per_shard", [10 ** 9, 700])
-def test_index_shards_rebuild_exactly_what_lunr_py_builds(node_bin, tmp_path, postings_per_shard):
-    """The weights search-engine.js computes from the shards are lunr.py's, posting for posting."""
+@pytest.mark.parametrize("postings_per_shard, recent_docs", [(10 ** 9, 10 ** 6), (700, 10 ** 6),
+                                                            (700, 100)])
+def test_index_shards_rebuild_exactly_what_lunr_py_builds(node_bin, tmp_path, postings_per_shard,
+                                                         recent_docs):
+    """The weights search-engine.js computes from the shards are lunr.py's, posting for posting,
+    the postings of the recent tier (when there is one) put in front of the older ones'."""
     articles = articles_from_seeds() + extra_articles() + generated_articles(300) + [
         Article(id="2025-02-01-a01-01", title="\U00020000\U00020001\uf900\uf901 异体字", body="㐀㐁与 \U0002a700 字")]
-    write_search_data(make_site(articles), tmp_path, postings_per_shard=postings_per_shard)
+    write_search_data(make_site(articles), tmp_path, postings_per_shard=postings_per_shard,
+                      recent_docs=recent_docs)
+    manifest = json.loads(run_node(JS / "search_data.js", str(tmp_path / "search")))["manifest"]
+    assert (manifest["indexRecentShards"] > 1) == (recent_docs == 100)
     expected = lunr_reference([document(a) for a in sorted(articles, key=lambda a: a.id)])
     shards = json.loads(run_node(JS / "index_roundtrip.js", str(tmp_path / "search")))
     assert (len(shards) == 1) == (postings_per_shard > 10 ** 6)
@@ -149,11 +159,13 @@ def test_index_shards_rebuild_exactly_what_lunr_py_builds(node_bin, tmp_path, po
     assert weights == weights_by_term(expected["invertedIndex"], expected["fieldVectors"])
 
 
-def test_scores_equal_lunr_js_scores(node_bin, tmp_path):
+@pytest.mark.parametrize("recent_docs", [10 ** 6, 64])
+def test_scores_equal_lunr_js_scores(node_bin, tmp_path, recent_docs):
     """The page scores postings itself (search.scoreTerms) instead of building a lunr.Index per
     query: every score must equal the one lunr 2.3.9's own query gives over the same shard."""
     articles = articles_from_seeds() + extra_articles() + generated_articles(200)
-    write_search_data(make_site(articles), tmp_path, postings_per_shard=3000)
+    write_search_data(make_site(articles), tmp_path, postings_per_shard=3000,
+                      recent_docs=recent_docs)
     report = json.loads(run_node(JS / "score_parity.js", str(tmp_path / "search")))
     assert report["mismatches"] == []
     assert report["groups"] > 300 and report["compared"] > 10_000, report

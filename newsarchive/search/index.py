@@ -5,6 +5,12 @@ The index is split by term (bigrams and words in index-N.js, single Han characte
 chars-N.js), each with its table of body lengths (lengths-index-N.js, lengths-chars-N.js, by
 ranges of documents), and the documents two per file, so a query loads only what it needs (see
 shards.py for the format, static/js/search-engine.js for the reader).
+
+Each kind comes in two tiers of documents: the recent ones (index-recent-N.js, from
+`recentFrom`: the documents after the last whole multiple of RECENT_DOCS) and all before them.
+A term's postings are its recent shard's in front of its older shard's. A new day's terms are
+in thousands of shards of the whole archive but in the few of the recent tier, which alone is
+made again; once the tier is whole, its documents join the older ones' shards.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import itertools
 import math
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -37,8 +43,13 @@ from .state import IndexState, StalePrevious, changed_refs, file_digest, read_pr
 from .tokenize import CodePoints, TokenKeys, han_keys, token_keys
 from .variants import TABLE_VERSION, traditional_pairs, variant_shard_count, variant_shards
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 POSTINGS_PER_SHARD = 4000  # about 8 KB of script per index shard
+RECENT_DOCS = 1024         # documents per recent tier (13 days of 80 articles): a new day
+                           # writes the tier's 200 shards, not the 4,100 of its terms in the
+                           # whole archive (30,000 articles: 608 files written, not 4,510; the
+                           # search process 0.83 s of CPU, not 1.23 s); the day that makes a
+                           # tier whole writes those 4,100 (tested: test_search.py)
 LENGTHS_PER_FILE = 16384   # documents per length table: about 34 KB; a broad query needs them
                            # all, and each file from file:// costs a few ms however small
 # A document's tokens per field, as the state keeps them: one array per kind of index, not a list
@@ -59,6 +70,26 @@ ESCAPED_PUNCTUATION_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 # The indexes, by file prefix, and how each finds a field's terms. "chars" holds every Han
 # character alone, so that a one-character query reads one file instead of every bigram shard.
 KINDS = {"index": token_keys, "chars": han_keys}
+RECENT = "-recent"  # the recent tier of a kind: its files' and its shard count's name
+
+
+def recent_from(documents: int, recent_docs: int) -> int:
+    """The first ref of the recent tier: after the last whole multiple of recent_docs, once
+    the archive holds that many (a smaller one has no recent tier: its documents are few)."""
+    return documents if documents < recent_docs else documents - documents % recent_docs
+
+
+def tiers(kind: str, recent: int, documents: int) -> list[tuple[str, int, int]]:
+    """A kind's tiers: (name, first ref, end ref)."""
+    return [(kind, 0, recent), (kind + RECENT, recent, documents)]
+
+
+def tier_shards(tier: str, postings: int, documents: int, postings_per_shard: int) -> int:
+    """The shards of a tier holding `postings` postings of `documents` documents: none for
+    an empty recent tier (a query loads no file for it)."""
+    if tier.endswith(RECENT) and not documents:
+        return 0
+    return shard_count(postings, postings_per_shard)
 
 
 def plain_body(markdown: str) -> str:
@@ -322,8 +353,9 @@ class OutputFiles:
 
 def search_output(site: Site, state: IndexState | None, previous: Path | None, *,
                   postings_per_shard: int = POSTINGS_PER_SHARD,
-                  docs_per_shard: int = DOCS_PER_SHARD, workers: int = 0,
-                  runner: Runner | None = None, changed_ids: set[str] | None = None,
+                  docs_per_shard: int = DOCS_PER_SHARD, recent_docs: int = RECENT_DOCS,
+                  workers: int = 0, runner: Runner | None = None,
+                  changed_ids: set[str] | None = None,
                   write: Callable[[str, bytes], None] | None = None) -> SearchOutput:
     """The search data of `site` (see README, Search).
 
@@ -332,6 +364,7 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     are made, from the previous output's own files (each checked against the state's digest).
     `changed_ids`, if given, are the only articles that may differ from those `state` was made
     from (the content cache knows which files it read again); the others are not hashed again.
+    `recent_docs` (a multiple of docs_per_shard, made one) is the size of a whole recent tier.
     `workers` processes build an index from scratch (0: one per core for a large archive,
     started by `runner`); the output is the same for any number. `write`, if given, takes each
     changed file as soon as it is made (SearchOutput.written names them), instead of `changed`.
@@ -341,8 +374,10 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     docs = Documents(articles)
     topics = [t.name for t in site.config.topics]
     variant_files = variant_shard_count(len(docs))
+    # Whole document files in each tier: a chunk of a cold build is in one tier.
+    recent_docs = max(1, recent_docs // docs_per_shard) * docs_per_shard
     key = (code_version(), TABLE_VERSION, variant_files, postings_per_shard, docs_per_shard,
-           LENGTHS_PER_FILE, tuple(topics))
+           recent_docs, LENGTHS_PER_FILE, tuple(topics))
     state = state if previous is not None and state is not None and state.key == key else None
     ids = list(map(attrgetter("id"), articles))
     hashes, facet_keys = article_digests(articles, ids, state, changed_ids)
@@ -353,17 +388,18 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     # Past a tenth of the archive, redoing the changed shards costs more than building afresh.
     if refs is not None and len(refs) <= max(50, len(docs) // 10):
         index = update_index(state, docs, refs, previous, postings_per_shard, docs_per_shard,
-                             files)
+                             recent_docs, files)
     if index is None:
         runner = runner or Runner()
         workers = workers or default_workers(len(docs), runner)
         try:
-            index = build_index(articles, postings_per_shard, docs_per_shard, workers, runner,
-                                files)
+            index = build_index(articles, postings_per_shard, docs_per_shard, recent_docs,
+                                workers, runner, files)
         except BrokenProcessPool:
             # Workers cannot start where the main script re-runs its work on import (no
             # `if __name__ == "__main__"`): the same output from this process alone.
-            index = build_index(articles, postings_per_shard, docs_per_shard, 1, runner, files)
+            index = build_index(articles, postings_per_shard, docs_per_shard, recent_docs, 1,
+                                runner, files)
     days = set(map(attrgetter("date"), articles)) - {None}  # one pass in C: an edit's build
     months = [min(days).isoformat()[:7], max(days).isoformat()[:7]] if days else []
     manifest = {
@@ -376,6 +412,9 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
         "charsFieldLengths": index.totals["chars"],
         "indexShards": index.shards["index"],
         "charsShards": index.shards["chars"],
+        "recentFrom": recent_from(len(docs), recent_docs),
+        "indexRecentShards": index.shards["index" + RECENT],
+        "charsRecentShards": index.shards["chars" + RECENT],
         "docsPerShard": docs_per_shard,
         "lengthsPerFile": LENGTHS_PER_FILE,
         "topics": topics,
@@ -402,7 +441,8 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
     names = sorted([data_name(name) for name in ("manifest", "lunr.min")]
                    + [data_name(f"facets-{kind}") for kind in FACET_KINDS]
                    + [data_name(f"variants-{n}") for n in range(variant_files)]
-                   + [data_name(f"{kind}-{n}") for kind in KINDS for n in range(index.shards[kind])]
+                   + [data_name(f"{tier}-{n}") for tier, shards in index.shards.items()
+                      for n in range(shards)]
                    + [data_name(f"lengths-{kind}-{n}") for kind in KINDS
                       for n in range(-(-len(docs) // LENGTHS_PER_FILE))]
                    + [data_name(f"docs-{n}") for n in range(-(-len(docs) // docs_per_shard))])
@@ -527,7 +567,8 @@ class BuiltIndex:
 
 
 def build_index(articles: list[Article], postings_per_shard: int, docs_per_shard: int,
-                workers: int, runner: Runner | None, files: OutputFiles) -> BuiltIndex:
+                recent_docs: int, workers: int, runner: Runner | None, files: OutputFiles
+                ) -> BuiltIndex:
     """Every index and document file from scratch, into `files` as each is made, the work
     split over `workers` processes.
 
@@ -537,29 +578,33 @@ def build_index(articles: list[Article], postings_per_shard: int, docs_per_shard
     articles, 90 MB of script against the documents' 245 MB).
     """
     chunk = max(1, CHUNK_DOCS // docs_per_shard) * docs_per_shard  # whole document files
-    starts = range(0, max(len(articles), 1), chunk)
+    recent = recent_from(len(articles), recent_docs)
+    # Chunks of consecutive refs, each in one tier.
+    starts = [*range(0, recent, chunk), *range(recent, len(articles), chunk)] or [0]
+    ends = [*starts[1:], len(articles)]
     built = BuiltIndex({}, {}, {}, {})
-    postings: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
-    # Per kind, per term, its sections of the chunks not yet joined, newest first.
-    waiting: dict[str, dict[str, list[Section]]] = {kind: {} for kind in KINDS}
+    names = [tier for kind in KINDS for tier in (kind, kind + RECENT)]
+    postings: dict[str, dict[str, str]] = {tier: {} for tier in names}
+    # Per tier, per term, its sections of the chunks not yet joined, newest first.
+    waiting: dict[str, dict[str, list[Section]]] = {tier: {} for tier in names}
     counts: dict[str, list[int]] = {kind: [] for kind in KINDS}
     lengths: dict[str, list[np.ndarray]] = {kind: [] for kind in KINDS}
 
     def join_waiting() -> None:
-        for kind, by_term in waiting.items():
-            joined = postings[kind]
+        for tier, by_term in waiting.items():
+            joined = postings[tier]
             for term, newer in by_term.items():
                 joined[term] = join_newer(joined.get(term), newer)
             by_term.clear()
 
     with (runner or Runner()).pool(workers) as pool:
-        # Chunks of consecutive refs, in order: each one's postings go before the earlier's.
-        for number, (docs, by_kind) in enumerate(pool.map(
-                index_chunk, (articles[s:s + chunk] for s in starts), starts,
-                itertools.repeat(docs_per_shard)), start=1):
+        # In order: each chunk's postings go before the earlier ones' of its tier.
+        for number, (start, (docs, by_kind)) in enumerate(zip(starts, pool.map(
+                index_chunk, (articles[s:e] for s, e in zip(starts, ends)), starts,
+                itertools.repeat(docs_per_shard))), start=1):
             files.update(docs)
             for kind, (found, more_counts, more_lengths) in by_kind.items():
-                by_term = waiting[kind]
+                by_term = waiting[kind if start < recent else kind + RECENT]
                 for term, newer in found.items():
                     older = by_term.get(term)
                     by_term[term] = newer if older is None else newer + older
@@ -568,21 +613,30 @@ def build_index(articles: list[Article], postings_per_shard: int, docs_per_shard
             if number % JOIN_EVERY == 0:
                 join_waiting()
     join_waiting()
-    for kind, joined in postings.items():
-        shards = shard_count(sum(counts[kind]), postings_per_shard)
-        by_shard: list[list[str]] = [[] for _ in range(shards)]
-        for term in sorted(joined):
-            by_shard[term_shard(term, shards)].append(term)
-        for number, terms in enumerate(by_shard):
-            name = f"{kind}-{number}"
-            files.add(data_name(name), shard_script(
-                name, terms, {term: joined.pop(term) for term in terms}).encode("utf-8"))
-        built.postings[kind], built.lengths[kind], built.shards[kind] = \
-            counts[kind], np.concatenate(lengths[kind]), shards
+    for kind in KINDS:
+        for tier, first, end in tiers(kind, recent, len(articles)):
+            shards = tier_shards(tier, sum(counts[kind][first:end]), end - first,
+                                 postings_per_shard)
+            for name, data in shard_files(tier, postings[tier], shards):
+                files.add(name, data)
+            built.shards[tier] = shards
+        built.postings[kind], built.lengths[kind] = counts[kind], np.concatenate(lengths[kind])
         built.totals[kind] = field_totals(built.lengths[kind])
         files.update(length_files(kind, built.lengths[kind],
                                   range(math.ceil(len(articles) / LENGTHS_PER_FILE))))
     return built
+
+
+def shard_files(tier: str, joined: dict[str, str], shards: int) -> Iterator[tuple[str, bytes]]:
+    """The `shards` shard files of a tier from each term's postings string (`joined`, emptied
+    as they are made): site-relative path, bytes."""
+    by_shard: list[list[str]] = [[] for _ in range(shards)]
+    for term in sorted(joined):
+        by_shard[term_shard(term, shards)].append(term)
+    for number, terms in enumerate(by_shard):
+        name = f"{tier}-{number}"
+        yield data_name(name), shard_script(
+            name, terms, {term: joined.pop(term) for term in terms}).encode("utf-8")
 
 
 def default_workers(documents: int, runner: Runner) -> int:
@@ -598,8 +652,8 @@ def default_workers(documents: int, runner: Runner) -> int:
 
 
 def update_index(state: IndexState, docs: Sequence[dict], refs: list[int], previous: Path,
-                 postings_per_shard: int, docs_per_shard: int, files: OutputFiles
-                 ) -> BuiltIndex | None:
+                 postings_per_shard: int, docs_per_shard: int, recent_docs: int,
+                 files: OutputFiles) -> BuiltIndex | None:
     """The files the documents `refs` touch, made from the previous output's, into `files`;
     None (and none made) if the shards must change or a previous file is missing or not the
     one the state describes."""
@@ -607,19 +661,21 @@ def update_index(state: IndexState, docs: Sequence[dict], refs: list[int], previ
     known = len(state.ids)
     try:
         if refs and refs[0] >= known:  # documents added after all the others: a new day
-            for kind, (sections, counts, lengths) in encode_documents(docs[known:],
-                                                                      known).items():
-                if not append_kind(built, made, kind, state, sections, counts, lengths,
-                                   previous, postings_per_shard):
-                    return None
+            if not append_documents(built, made, state, docs, previous, postings_per_shard,
+                                    recent_docs):
+                return None
         else:
+            recent, old_recent = recent_from(len(docs), recent_docs), \
+                recent_from(known, recent_docs)
+            if recent != old_recent and old_recent != known:
+                return None  # edits as documents move to the older tier: build afresh
             old_docs: dict[int, dict] = {}
             for number in sorted({ref // docs_per_shard for ref in refs if ref < known}):
                 for at, doc in enumerate(read_previous(previous, f"docs-{number}", state)):
                     old_docs[number * docs_per_shard + at] = doc
             for kind in KINDS:
                 if not update_kind(built, made, kind, state, docs, refs, old_docs, previous,
-                                   postings_per_shard):
+                                   postings_per_shard, recent):
                     return None
     except StalePrevious:
         return None
@@ -631,19 +687,21 @@ def update_index(state: IndexState, docs: Sequence[dict], refs: list[int], previ
 
 def update_kind(built: BuiltIndex, made: dict[str, bytes], kind: str, state: IndexState,
                 docs: Sequence[dict], refs: list[int], old_docs: dict[int, dict],
-                previous: Path, postings_per_shard: int) -> bool:
+                previous: Path, postings_per_shard: int, recent: int) -> bool:
     """Add to `built` one kind's counts, and to `made` its length tables the documents `refs`
-    are in and the shards of the terms whose postings they change; False if its shards must
-    change."""
+    are in and the shards of the terms whose postings they change, in the tier of each
+    (`recent`: where the recent tier starts); False if a tier's shards must change."""
     count_terms = KINDS[kind]
-    old_counts, old_lengths, shards = state.postings[kind], state.lengths[kind], state.shards[kind]
+    old_counts, old_lengths = state.postings[kind], state.lengths[kind]
     counts = old_counts[:len(docs)] + [0] * (len(docs) - len(old_counts))
     lengths = np.zeros((len(docs), len(FIELDS)), dtype=LENGTH_TYPE)
     lengths[:len(old_lengths)] = old_lengths[:len(docs)]
     totals = list(state.totals[kind])
-    added = ShardPostings()
-    drop: dict[str, dict[int, set[int]]] = {}
+    # Per tier, the postings to add and, per term, field -> refs to take out.
+    added = {kind: ShardPostings(), kind + RECENT: ShardPostings()}
+    drop: dict[str, dict[str, dict[int, set[int]]]] = {kind: {}, kind + RECENT: {}}
     for ref in refs:
+        tier = kind if ref < recent else kind + RECENT
         new = DocTerms.of(docs[ref], count_terms)
         old = DocTerms.of(old_docs[ref], count_terms) if ref in old_docs else None
         totals = [total - was + now for total, was, now in zip(totals, lengths[ref].tolist(),
@@ -657,53 +715,80 @@ def update_kind(built: BuiltIndex, made: dict[str, bytes], kind: str, state: Ind
             else:
                 moved = {term for term in was.keys() | now.keys() if was.get(term) != now.get(term)}
             for term in moved & was.keys():
-                drop.setdefault(term, {}).setdefault(number, set()).add(ref)
+                drop[tier].setdefault(term, {}).setdefault(number, set()).add(ref)
             wanted.append(moved & now.keys())
-        added.add(ref, new, wanted)
-    if shard_count(sum(counts), postings_per_shard) != shards:
-        return False
-    parts = partition(added, shards)
-    stale: dict[int, dict[str, dict[int, set[int]]]] = {}
-    for term, fields in drop.items():
-        stale.setdefault(term_shard(term, shards), {})[term] = fields
-    for number in sorted(stale.keys() | parts.keys()):
-        name = f"{kind}-{number}"
-        fragments = splice_shard(split_shard(read_previous(previous, name, state, parse=False)),
-                                 stale.get(number, {}), parts.get(number, ShardPostings()))
-        made[data_name(name)] = shard_script(name, sorted(fragments), fragments).encode("utf-8")
+        added[tier].add(ref, new, wanted)
+    for tier, first, end in tiers(kind, recent, len(docs)):
+        shards = state.shards[tier]
+        if tier_shards(tier, sum(counts[first:end]), end - first,
+                       postings_per_shard) != shards:
+            return False
+        built.shards[tier] = shards
+        parts = partition(added[tier], shards) if shards else {}
+        stale: dict[int, dict[str, dict[int, set[int]]]] = {}
+        for term, fields in drop[tier].items():
+            stale.setdefault(term_shard(term, shards), {})[term] = fields
+        for number in sorted(stale.keys() | parts.keys()):
+            name = f"{tier}-{number}"
+            fragments = splice_shard(
+                split_shard(read_previous(previous, name, state, parse=False)),
+                stale.get(number, {}), parts.get(number, ShardPostings()))
+            made[data_name(name)] = shard_script(name, sorted(fragments),
+                                                 fragments).encode("utf-8")
     made.update(length_files(kind, lengths, sorted({ref // LENGTHS_PER_FILE for ref in refs})))
-    built.postings[kind], built.lengths[kind], built.shards[kind] = counts, lengths, shards
+    built.postings[kind], built.lengths[kind] = counts, lengths
     built.totals[kind] = totals
     return True
 
 
-def append_kind(built: BuiltIndex, made: dict[str, bytes], kind: str, state: IndexState,
-                sections: dict[str, list[Section]], counts: list[int], lengths: np.ndarray,
-                previous: Path, postings_per_shard: int) -> bool:
-    """Add to `built` one kind's counts with those of the documents numbered after the
-    state's (`sections`, `counts` and `lengths`: encode_documents), and to `made` the length
-    tables they are in and the shards of their terms; False if its shards must change.
+def append_documents(built: BuiltIndex, made: dict[str, bytes], state: IndexState,
+                     docs: Sequence[dict], previous: Path, postings_per_shard: int,
+                     recent_docs: int) -> bool:
+    """Add to `built` the counts of the documents numbered after the state's, and to `made`
+    the files they change: the recent tier made again from its documents and, when a tier
+    became whole, the older tier's shards of its terms; False if those shards must change.
 
-    Their postings go in front of each term's, as a cold build joins its chunks: a shard is
-    changed as text (add_newer), the postings it holds already kept as they are."""
-    known, shards = len(state.ids), state.shards[kind]
-    all_counts = state.postings[kind] + counts
-    all_lengths = np.concatenate((state.lengths[kind], lengths))
-    if shard_count(sum(all_counts), postings_per_shard) != shards:
-        return False
-    by_shard: dict[int, dict[str, list[Section]]] = {}
-    for term, newer in sections.items():
-        by_shard.setdefault(term_shard(term, shards), {})[term] = newer
-    for number in sorted(by_shard):
-        name = f"{kind}-{number}"
-        text = add_newer(read_previous(previous, name, state, parse=False), by_shard[number])
-        made[data_name(name)] = registered(name, text).encode("utf-8")
-    made.update(length_files(kind, all_lengths, range(
-        known // LENGTHS_PER_FILE, math.ceil(len(all_lengths) / LENGTHS_PER_FILE))))
-    built.postings[kind], built.lengths[kind], built.shards[kind] = \
-        all_counts, all_lengths, shards
-    built.totals[kind] = [total + added for total, added in zip(state.totals[kind],
-                                                                field_totals(lengths))]
+    A whole tier's postings go in front of each term's in the older shards, as a cold build
+    joins its chunks: such a shard is changed as text (add_newer), the postings it holds kept
+    as they are."""
+    known = len(state.ids)
+    old_recent, recent = recent_from(known, recent_docs), recent_from(len(docs), recent_docs)
+    # Every document from the old recent tier on is encoded: those of a tier become whole,
+    # then those of the new recent tier (the old tier's again: fewer than a tier, no files
+    # read, and the same bytes as a cold build's from the same documents).
+    whole = encode_documents(docs[old_recent:recent], old_recent) if recent > old_recent \
+        else None
+    newest = encode_documents(docs[recent:], recent)
+    for kind in KINDS:
+        counts, lengths = state.postings[kind][:old_recent], [state.lengths[kind][:old_recent]]
+        shards = state.shards[kind]
+        if whole is not None:
+            sections, more_counts, more_lengths = whole[kind]
+            counts = counts + more_counts
+            lengths.append(more_lengths)
+            if shard_count(sum(counts), postings_per_shard) != shards:
+                return False
+            by_shard: dict[int, dict[str, list[Section]]] = {}
+            for term, newer in sections.items():
+                by_shard.setdefault(term_shard(term, shards), {})[term] = newer
+            for number in sorted(by_shard):
+                name = f"{kind}-{number}"
+                text = add_newer(read_previous(previous, name, state, parse=False),
+                                 by_shard[number])
+                made[data_name(name)] = registered(name, text).encode("utf-8")
+        sections, more_counts, more_lengths = newest[kind]
+        recent_shards = tier_shards(kind + RECENT, sum(more_counts), len(docs) - recent,
+                                    postings_per_shard)
+        joined = {term: join_newer(None, newer) for term, newer in sections.items()}
+        made.update(shard_files(kind + RECENT, joined, recent_shards))
+        counts = counts + more_counts
+        lengths.append(more_lengths)
+        all_lengths = np.concatenate(lengths)
+        made.update(length_files(kind, all_lengths, range(
+            known // LENGTHS_PER_FILE, math.ceil(len(all_lengths) / LENGTHS_PER_FILE))))
+        built.postings[kind], built.lengths[kind] = counts, all_lengths
+        built.shards[kind], built.shards[kind + RECENT] = shards, recent_shards
+        built.totals[kind] = field_totals(all_lengths)
     return True
 
 

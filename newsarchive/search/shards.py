@@ -36,7 +36,8 @@ if TYPE_CHECKING:  # index imports this module
     from .tokenize import TokenKeys
 
 SCRIPT_GLOBAL = "newsarchiveSearch"
-DATA_FILE_RE = re.compile(r"(index|chars|docs|variants|lengths-index|lengths-chars)-[0-9]+\.js")
+DATA_FILE_RE = re.compile(r"(index|chars|index-recent|chars-recent|docs|variants|lengths-index|"
+                          r"lengths-chars)-[0-9]+\.js")
 FIELD_BOOSTS = {"title": 10, "kicker": 3, "subtitle": 3, "people": 3, "tags": 3, "body": 1}
 FIELDS = tuple(FIELD_BOOSTS)
 TABLE_FIELD = FIELDS.index("body")  # the field whose lengths are in the length tables

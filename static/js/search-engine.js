@@ -217,15 +217,24 @@
   }
 
   /* The postings of the term at `position`: per field holding it {field, refs, tfs, lengths}
-     (lengths null for the field whose lengths are in the length tables). Fields are apart by
-     "."; each is its number, then runs newest first (shards.py): the steps (the first ref,
-     then each step down, doubled, plus 1 when the term frequency is over 1), after "~" those
-     frequencies less 2, after "!" the field's lengths. */
+     (lengths null for the field whose lengths are in the length tables), newest first. A
+     postings string is the recent tier's, "|", the older tier's when the term is in both
+     (addRecent); each tier's is fields apart by "."; each field its number, then runs
+     newest first (shards.py): the steps (the first ref, then each step down, doubled, plus 1
+     when the term frequency is over 1), after "~" those frequencies less 2, after "!" the
+     field's lengths. */
   function termPostings(shard, position) {
     var entries = shard.decoded[position];
     if (entries) return entries;
-    entries = shard.decoded[position] = [];
-    shard.postings[position].split(".").forEach(function (section) {
+    var tiers = shard.postings[position].split("|");
+    entries = tierPostings(tiers[0]);
+    if (tiers.length > 1) entries = joinTiers(entries, tierPostings(tiers[1]));
+    shard.decoded[position] = entries;
+    return entries;
+  }
+
+  function tierPostings(text) {
+    return text.split(".").map(function (section) {
       var parts = section.split("!");
       var runs = parts[0].split("~");
       var steps = varintArray(runs[0]);
@@ -239,9 +248,48 @@
         entry.refs[i] = ref;
         entry.tfs[i] = step & 1 ? extras[extra++] + 2 : 1;
       }
-      entries.push(entry);
+      return entry;
     });
-    return entries;
+  }
+
+  /* One term's postings of both tiers: per field, the newer tier's in front (what one tier
+     of all the documents would hold), fields in their order. */
+  function joinTiers(newer, older) {
+    var byField = new Map(older.map(function (entry) { return [entry.field, entry]; }));
+    newer.forEach(function (entry) {
+      var old = byField.get(entry.field);
+      byField.set(entry.field, !old ? entry : { field: entry.field,
+        refs: joined(entry.refs, old.refs), tfs: joined(entry.tfs, old.tfs),
+        lengths: entry.lengths && joined(entry.lengths, old.lengths) });
+    });
+    return Array.from(byField.values()).sort(function (a, b) { return a.field - b.field; });
+  }
+
+  function joined(first, second) {
+    var all = new Int32Array(first.length + second.length);
+    all.set(first);
+    all.set(second, first.length);
+    return all;
+  }
+
+  /* Put `term`'s postings in `recent` (its shard of the recent tier) in front of its postings
+     in `shard` (its shard of the older documents), once per term: a term only recent joins
+     the shard's terms at their end. */
+  function addRecent(shard, recent, term) {
+    shard.withRecent = shard.withRecent || new Set();
+    if (shard.withRecent.has(term)) return;
+    shard.withRecent.add(term);
+    var from = shardPositions(recent).get(term);
+    if (from === undefined) return;
+    var positions = shardPositions(shard), position = positions.get(term);
+    if (position === undefined) {
+      positions.set(term, shard.terms.length);
+      shard.terms.push(term);
+      shard.postings.push(recent.postings[from]);
+    } else {
+      shard.postings[position] = recent.postings[from] + "|" + shard.postings[position];
+      shard.decoded[position] = shard.refLists[position] = undefined;
+    }
   }
 
   /* The refs of the documents holding the term at `position` in any field: ascending, each
@@ -456,10 +504,19 @@
      each of `terms`, loaded: resolves to [shard name, …] in the order of `terms`. */
   function loadTermShards(engine, kind, terms) {
     var count = engine.manifest[kind + "Shards"];
+    var recentCount = engine.manifest[kind + "RecentShards"] || 0;
     var names = terms.map(function (term) { return kind + "-" + termShard(term, count); });
-    return Promise.all(unique(names).map(function (name) {
+    var recentNames = !recentCount ? [] : terms.map(function (term) {
+      return kind + "-recent-" + termShard(term, recentCount);
+    });
+    return Promise.all(unique(names.concat(recentNames)).map(function (name) {
       return loadOnce(engine, name, function (shard) { engine.shards[name] = openShard(shard); });
-    })).then(function () { return names; });
+    })).then(function () {
+      recentNames.forEach(function (name, i) {
+        addRecent(engine.shards[names[i]], engine.shards[name], terms[i]);
+      });
+      return names;
+    });
   }
 
   /* The body lengths of index `kind` for `refs` (default: every document), loaded into
@@ -856,7 +913,8 @@
     loadVariants: loadVariants,
     loadFacet: loadFacet, facetCounts: facetCounts, isoDay: isoDay, FACET_KINDS: FACET_KINDS,
     documentText: documentText, termShard: termShard, readVarints: readVarints,
-    openShard: openShard, termPostings: termPostings, shardIndex: shardIndex,
+    openShard: openShard, addRecent: addRecent, termPostings: termPostings,
+    shardIndex: shardIndex,
     scoreTerms: scoreTerms, lunrScores: lunrScores, createEngine: createEngine,
     scriptEngine: scriptEngine, loadDocs: loadDocs, search: search, checkMore: checkMore,
     isOneCharacter: isOneCharacter

@@ -3,14 +3,11 @@
 // Usage: node index_roundtrip.js SEARCH_DIR
 "use strict";
 const path = require("path");
-const { loadSearchData, kindLengths } = require("./search_data.js");
+const { loadSearchData, kindLengths, kindShards } = require("./search_data.js");
 const search = require(path.join(__dirname, "..", "..", "static", "js", "search-engine.js"));
 
 const data = loadSearchData(process.argv[2]);
 const lengths = kindLengths(data, "index");
-const shards = [];
-for (let n = 0; n < data.manifest.indexShards; n++) {
-  shards.push(search.shardIndex(search.openShard(data["index-" + n]), data.manifest,
-    lengths).toJSON());
-}
+const shards = kindShards(data, "index").map((shard) => search.shardIndex(shard, data.manifest,
+  lengths).toJSON());
 process.stdout.write(JSON.stringify(shards));

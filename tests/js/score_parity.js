@@ -5,7 +5,7 @@
 // Usage: node score_parity.js SEARCH_DIR
 "use strict";
 const path = require("path");
-const { loadSearchData, kindLengths } = require("./search_data.js");
+const { loadSearchData, kindLengths, kindShards } = require("./search_data.js");
 const search = require(path.join(__dirname, "..", "..", "static", "js", "search-engine.js"));
 
 const data = loadSearchData(process.argv[2]);
@@ -39,8 +39,7 @@ function check(shard, terms, within, lengths) {
   }
 }
 
-for (let n = 0; n < manifest.indexShards; n++) {
-  const shard = search.openShard(data["index-" + n]);
+for (const shard of kindShards(data, "index")) {
   for (let round = 0; round < 6 && shard.terms.length; round++) {
     const size = 1 + Math.floor(random() * Math.min(3, shard.terms.length));
     const terms = [];
@@ -56,8 +55,7 @@ for (let n = 0; n < manifest.indexShards; n++) {
     check(shard, terms.slice(0, 1), null, indexLengths);
   }
 }
-for (let n = 0; n < manifest.charsShards; n++) {
-  const shard = search.openShard(data["chars-" + n]);
+for (const shard of kindShards(data, "chars")) {
   shard.terms.slice(0, 5).forEach((ch) => check(shard, [ch], null, charsLengths));
 }
 process.stdout.write(JSON.stringify({ compared, groups, mismatches }));

@@ -34,6 +34,8 @@ function loadSearchData(dir) {
   const names = ["manifest", ...manifest.facets.map((kind) => "facets-" + kind)];
   for (let n = 0; n < manifest.indexShards; n++) names.push("index-" + n);
   for (let n = 0; n < manifest.charsShards; n++) names.push("chars-" + n);
+  for (let n = 0; n < (manifest.indexRecentShards || 0); n++) names.push("index-recent-" + n);
+  for (let n = 0; n < (manifest.charsRecentShards || 0); n++) names.push("chars-recent-" + n);
   for (let n = 0; n * manifest.docsPerShard < manifest.documents; n++) names.push("docs-" + n);
   for (let n = 0; n * manifest.lengthsPerFile < manifest.documents; n++) {
     names.push("lengths-index-" + n, "lengths-chars-" + n);
@@ -52,7 +54,21 @@ function kindLengths(data, kind) {
   return { totals: kind === "index" ? manifest.fieldLengths : manifest.charsFieldLengths, body };
 }
 
-module.exports = { fileEngine, loadSearchData, kindLengths };
+/* Every shard of index `kind` as the engine reads it: each older shard opened, with the
+   postings of each of its terms in the recent tier put in front (search.addRecent). */
+function kindShards(data, kind) {
+  const manifest = data.manifest, count = manifest[kind + "Shards"];
+  const shards = [];
+  for (let n = 0; n < count; n++) shards.push(search.openShard(data[kind + "-" + n]));
+  for (let n = 0; n < (manifest[kind + "RecentShards"] || 0); n++) {
+    const recent = search.openShard(data[kind + "-recent-" + n]);
+    recent.terms.forEach((term) => search.addRecent(shards[search.termShard(term, count)],
+      recent, term));
+  }
+  return shards;
+}
+
+module.exports = { fileEngine, loadSearchData, kindLengths, kindShards };
 
 if (require.main === module) {
   process.stdout.write(JSON.stringify(loadSearchData(process.argv[2])));
