@@ -563,7 +563,7 @@ class BuiltIndex:
     postings: dict[str, list[int]]        # per kind, per document, its (field, term) pairs
     lengths: dict[str, np.ndarray]        # per kind, per document (row), tokens per field
     totals: dict[str, list[int]]          # per kind, per field, its tokens in all documents
-    shards: dict[str, int]                # per kind
+    shards: dict[str, int]                # per tier ("index", "index-recent", …)
 
 
 def build_index(articles: list[Article], postings_per_shard: int, docs_per_shard: int,

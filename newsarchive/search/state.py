@@ -32,7 +32,7 @@ class IndexState:
     postings: dict[str, list[int]]        # per kind of index, per document, its (field, term) pairs
     lengths: dict[str, np.ndarray]        # per kind, per document (row), tokens per field
     totals: dict[str, list[int]]          # per kind, per field, its tokens in all documents
-    shards: dict[str, int]                # per kind, its number of shards
+    shards: dict[str, int]                # per kind and its recent tier, its number of shards
     digests: dict[str, bytes]             # site-relative data file -> file_digest() of its bytes
 
 
