@@ -23,6 +23,7 @@ from newsarchive import content as content_module
 from newsarchive.content import (ContentCache, list_content, load_articles, load_content,
                                  relist_content)
 from newsarchive.errors import ArchiveError
+from newsarchive.search import search_output
 from newsarchive.frontmatter import dump_article
 from newsarchive.render import compiled_templates_dir
 
@@ -99,18 +100,27 @@ def disk_loads(monkeypatch) -> list:
     return loads
 
 
+@pytest.mark.parametrize("recent_docs", [None, 16], ids=["one tier", "recent tier"])
 @pytest.mark.parametrize("in_memory", [False, True], ids=["from disk", "kept in memory"])
 def test_incremental_builds_equal_cold_builds_after_every_kind_of_change(site, in_memory,
-                                                                         monkeypatch):
+                                                                         recent_docs, monkeypatch):
+    def tiers() -> None:
+        if recent_docs:  # the search data of this small archive in two tiers, as a large one's
+            monkeypatch.setitem(search_output.__kwdefaults__, "recent_docs", recent_docs)
+
+    tiers()
     # Kept in memory: the preview server's builds, each taking the last one's cache entries.
     memory = CacheMemory() if in_memory else None
     build(site, memory=memory)
+    manifest = (site / "_site" / "search" / "manifest.js").read_text(encoding="utf-8")
+    assert ('"indexRecentShards":0' not in manifest) == bool(recent_docs)
     for number, (name, change) in enumerate(CHANGES.items()):
         change(site)
         loads = disk_loads(monkeypatch)
         incremental = build(site, memory=memory)
         assert bool(loads) is not in_memory, (name, loads)
         monkeypatch.undo()
+        tiers()
         cold = build(site, out=f"cold-{number}")  # its own cache key: nothing to reuse
         if name not in ("a template", "site.yaml"):  # those two change every page
             assert len(incremental.rendered) < len(cold.rendered) / 2, name
