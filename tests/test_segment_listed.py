@@ -294,6 +294,7 @@ def test_a_fake_bold_listed_headline_ending_in_an_exclamation_mark_is_one_line_o
 @pytest.mark.parametrize("end", [
     "间全市将加密公交班次\n",                                # a brief cut short
     "间全市将加密公交班次，\n运力保障毫不松懈\n",            # a summary closing on a phrase
+    "间全市将加密公交班次，运力保障毫不松\n懈\n",            # its last character wrapped alone
 ])
 def test_a_story_may_end_on_a_short_line_with_no_full_stop(end):
     text = STREAM.replace("间全市将加密公交班次。\n", end)
@@ -370,3 +371,90 @@ def test_a_fake_bold_headline_of_several_lines_drawn_again_whole_is_read_once(se
     assert "".join(line.text for head in found[1] for line in head) == \
         "全市新建十二座城市公园" + second.replace("\n", "") + "图书馆新年阅读活动受欢迎"
     assert "".join(line.text for line in found[2]) == second.replace("\n", "")
+
+
+
+PARK_END = ["据介绍，明年全市还将新建公园五", "座，城市公园总数将超过六十座。"]
+
+
+@pytest.mark.parametrize("between, opening, moved", [
+    # An over-line on one line, the story's dateline under it.
+    (["市政府部署节日期间全市公交服务"], ["本报西宁1月10日电 春运首日，", "市交通局发布"], 1),
+    # Wrapped over two lines, before a dateline wrapped too.
+    (["市政府部署节日期间全市", "公交服务保障工作"], ["本报西宁1月", "10日电 春运首日，"], 2),
+    # After a closing quote read onto a line of its own.
+    (["”", "市政府部署节日期间全市公交服务"], ["新华社西宁1月10日电 春运", "首日，市交通局"], 1),
+    # Ending in a dash, over a lead's label.
+    (["全市公交负责人——"], ["编者按", "春运首日，市交通局"], 1),
+    # A credit line over a lead's label stays with the story above.
+    (["张三图 李四文"], ["编者按", "春运首日，市交通局"], 0),
+    # A photo's credit and a credit line stay with the story above.
+    (["本报记者 李明摄"], ["本报西宁1月10日电 春运首日，", "市交通局发布"], 0),
+    (["本版制图：王芳"], ["本报西宁1月10日电 春运首日，", "市交通局发布"], 0),
+    # A story's text with no dateline after it is not an over-line.
+    (["市政府部署节日期间全市公交服务"], ["春运首日，市交通局发布春运出行", "提示。"], 0),
+])
+def test_an_over_line_drawn_before_its_storys_dateline_heads_that_story(between, opening, moved):
+    from newsarchive.segment.listed import _over_lines_to_their_story
+    texts = PARK_END + between + opening
+    cut = len(PARK_END) + len(between)
+    parts, over = _over_lines_to_their_story([((0,), 0), ((1,), cut)], texts)
+    assert parts == [((0,), 0), ((1,), cut - moved)]
+    assert over == ({cut - moved: moved} if moved else {})
+
+
+def test_a_part_holding_only_an_over_line_goes_with_the_story_under_it():
+    # The cutting gave the over-line a story of its own, with no listed headline.
+    from newsarchive.segment.listed import _over_lines_to_their_story
+    texts = PARK_END + ["市政府部署节日期间全市公交服务", "本报西宁1月10日电 春运首日，", "市交通局发布"]
+    parts, over = _over_lines_to_their_story([((0,), 0), ((), 2), ((1,), 3)], texts)
+    assert (parts, over) == ([((0,), 0), ((1,), 2)], {2: 1})
+
+
+@pytest.mark.parametrize("listed, heads", [
+    # A headline wrapped after a comma goes on in the next line.
+    ("全市新建十二座城市公园\n春运出行，\n旅客请错峰出行\n图书馆新年阅读活动受欢迎\n",
+     ["全市新建十二座城市公园", "春运出行，旅客请错峰出行", "图书馆新年阅读活动受欢迎"]),
+    # A two-character label after a headline closed by its tag is a headline of its own.
+    ("全市新建十二座城市公园\n春运出行请错峰（民生关注）\n速览\n图书馆新年阅读活动受欢迎\n",
+     ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "速览", "图书馆新年阅读活动受欢迎"]),
+])
+def test_where_a_listed_headline_wrapped_and_where_the_next_begins(listed, heads):
+    found = find_listed_headlines(read_lines(with_list(listed))[0])
+    assert ["".join(line.text for line in head) for head in found[1]] == heads
+
+
+@pytest.mark.parametrize("third", [
+    "1月10日，市图书馆举办",      # a date
+    "10日上午，市图书馆举办",     # a day and its time
+    "近日，市图书馆举办",         # lately
+])
+def test_a_story_may_start_on_when_it_happened_after_a_full_line_with_no_full_stop(third):
+    # The second story's last line fills its column and lost its full stop; the third opens on
+    # when it happened.
+    text = STREAM.replace("间全市将加密公交班次。\n", "间全市将加密公交班次，确保旅客安心出行\n") \
+        .replace("昨日，市图书馆举办", third)
+    second, third_story = split_page(text).segments[1:]
+    assert second.body.endswith("确保旅客安心出行")
+    assert third_story.body.startswith(third[:4])
+
+
+
+@pytest.mark.parametrize("before, after, tail", [
+    # The headline's last words on a line of their own, its tag wrapped after them.
+    ("春运出行", "请错峰\n（民生\n关注）", True),
+    # A headline of its own: more than a few words, its tag on its first line, a quote opening it.
+    ("春运出行", "旅客请错峰出行\n（民生\n关注）", False),
+    ("春运出行", "图片报道（民生\n关注）", False),
+    ("春运出行", "“请错峰”\n（民生\n关注）", False),
+    # The block before has its tag already.
+    ("春运出行（民生关注）", "请错峰\n（民生\n关注）", False),
+])
+def test_a_few_words_before_a_wrapped_series_tag_end_the_headline_before_them(before, after, tail):
+    from newsarchive.segment.listed import _tag_tail
+    from newsarchive.segment.types import HeadUnit, Line
+
+    def unit(text):
+        return HeadUnit([Line(n, part) for n, part in enumerate(text.split("\n"), start=1)],
+                        group=-1, position=0)
+    assert _tag_tail(unit(before), unit(after)) == tail

@@ -137,3 +137,17 @@ def test_word_weights_sum_to_the_same_float_under_any_hash_seed():
                               capture_output=True, text=True, check=True).stdout
                for seed in ("1", "2", "3", "4")}
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize("opening, when", [
+    ("2月12日，西宁站发送旅客三万人次。", 1.0),     # a date
+    ("12日上午，西宁站加开临时列车。", 1.0),         # a day and its time
+    ("近日，西宁站增开临时列车十八对。", 1.0),       # lately
+    ("当地时间11日，车站恢复售票。", 1.0),           # abroad
+    ("西宁站将增开临时列车十八对，", 0.0),           # a paragraph's subject
+    ("12项措施同时推出。", 0.0),                     # a figure, no date
+])
+def test_a_place_where_the_text_opens_on_when_it_happened(opening, when):
+    stream = starts.StartSigns(lines_of(PARK + [opening]), [], [4])
+    signs = stream.signs({4: 0.0}, {4: {}}, column=20.0)
+    assert signs[4]["time_opening"] == when

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +27,13 @@ from .trees import TreeModel, read_model
 from .types import Line
 
 MODEL_PATH = Path(__file__).with_name("start_model.json")
+# A story's lead opens on when it happened (`2月12日，`, `12日上午`, `近日`, `当地时间…`) far more
+# often than a paragraph within it does. With that sign the refitted model's out-of-fold AUC
+# went 0.9653 -> 0.9665, average precision 0.830 -> 0.838 (refitted on the same places without
+# it: dev, raw, found exactly / segmentation / titles 54.6% / 0.865 / 72.9%; with it: 55.2% /
+# 0.869 / 72.4%; the model shipped before, 54.7% / 0.867 / 73.3%). With a dateline in the next
+# three lines too (an over-line's place): 0.9670 / 0.848, but dev 55.0% / 0.867 / 72.4%.
+TIME_OPENING_RE = re.compile(r"^(?:\d{1,2}月\d{1,2}日|\d{1,2}日[，,上下晚早凌中]|近日|日前|当地时间)")
 # Lines a side over which the words before and after a place are compared.
 WINDOWS = (4, 8, 14, 24)
 # Lines whose words are weighed by how few of the page's stretches of this many lines hold them.
@@ -144,6 +152,7 @@ class StartSigns:
                 "lead_far": self.lead(k, k + FAR_LINES),
                 "since_last": float(k - last),
                 "position": k / len(self.lines),
+                "time_opening": float(bool(TIME_OPENING_RE.match(line))),
                 **marks[k],
             }
             for window, values in dips.items():
