@@ -73,6 +73,23 @@ def test_a_break_found_between_two_blocks_opens_a_body(monkeypatch):
     assert len(cut_bodies(items)[0]) == 1
 
 
+# The same split, unsure of the break it finds: odds of 0.52, under a fitted threshold of 0.54.
+UNSURE_MODEL = TreeModel(names=("cohesion",), prior=0.0, rate=1.0, threshold=0.54, trees=(
+    Tree(feature=(0, -2, -2), threshold=(0.03, -2.0, -2.0), left=(1, -1, -1), right=(2, -1, -1),
+         value=(0.0, 0.08, -5.0)),))
+
+
+@pytest.mark.parametrize("own_breaks, starts", [(True, {2}), (False, set())])
+def test_a_break_likelier_than_not_is_cut_where_the_blank_lines_are_the_texts_own(
+        monkeypatch, own_breaks, starts):
+    """Blank lines put in by reading lines across columns back down them are all doubtful:
+    there only the fitted threshold cuts."""
+    monkeypatch.setattr(links, "shipped_model", lambda: UNSURE_MODEL)
+    items = items_of(PARK, PARK_2, TRAIN)
+    assert links.story_starts(items, own_breaks=own_breaks) == starts
+    assert 0.5 < items[2].lines[0].break_odds < 0.54
+
+
 @pytest.mark.parametrize("after, kind", [
     (TRAIN, ItemKind.HEAD),              # two stories around it: the second one's headline
     (PARK_2, ItemKind.INLINE_HEAD),      # one story around it: its section heading

@@ -50,9 +50,10 @@ def split_with_features(text: str, start_candidates: list | None = None
     `start_candidates`, when given, collects the possible story starts of a page whose
     headlines were listed apart, with their signs (for fitting `starts`)."""
     ordered, source = across_order(text)
+    across = source is not None
     if source is None:
         ordered, source = in_column_order(text)
-    split, features = _split_text(ordered, start_candidates)
+    split, features = _split_text(ordered, start_candidates, across)
     return (split if source is None else _renumbered(split, source)), features
 
 
@@ -110,10 +111,10 @@ def _headline_in_place(item: Item) -> bool:
         and han_count(text) > LABEL_HAN
 
 
-def _split_text(text: str, start_candidates: list | None = None
+def _split_text(text: str, start_candidates: list | None = None, across: bool = False
                 ) -> tuple[PageSplit, list[dict[str, float]]]:
     lines, artifacts, listed, items = read_page(text)
-    cut, units = cut_bodies(items, story_starts(items))
+    cut, units = cut_bodies(items, story_starts(items, own_breaks=not across))
     bodies = [body for body in cut if body.has_text()]
     artifacts.extend(stray for body in cut if not body.has_text() for stray in stray_parts(body))
     if listed:

@@ -40,6 +40,15 @@ PARAGRAPH_BREAKS = 0.6
 # words' evidence than two blocks alone (dev, pdftotext, found exactly at the pairs' threshold
 # 0.54 / 0.5 / 0.35 / 0.2: 501 / 503 / 505 / 505 of 1,317; 492 when never asked).
 HEADING_BREAK = 0.35
+# Where the text's blank lines are the extraction's own (not put in by reading lines printed
+# across columns back down them: every blank line of such a page is one this code made), a break
+# is cut where the model finds two stories likelier than one, not only above the threshold fitted
+# for 85% precision (0.54): a story cut apart by mistake is often joined again by its words,
+# two stories left joined are not. (Dev pdftotext found exactly / segmentation / titles at 0.54:
+# 544 / 0.699 / 656; 0.5: 546 / 0.703 / 658, segmentation up on both halves, odd pages 0.7309 ->
+# 0.7365, even 0.6662 -> 0.6676; 0.48: 548 / 0.703 / 658; 0.45: 545 / 0.704 / 656; raw and
+# pdfminer the same at each.)
+OWN_BREAKS_THRESHOLD = 0.5
 
 
 class Blocks:
@@ -99,14 +108,16 @@ class Blocks:
                 and items[self.index[b] + 1].kind == ItemKind.INLINE_HEAD]
 
 
-def story_starts(items: list[Item], candidates: list | None = None) -> set[int]:
+def story_starts(items: list[Item], candidates: list | None = None, own_breaks: bool = True
+                 ) -> set[int]:
     """Indices of text items the model finds starting another story than the text item right
     before them; `candidates`, when given, collects (first item, second item, signs) of every
     pair weighed (for fitting the model). A section heading between two blocks the model finds
     two stories (see HEADING_BREAK) is made the second one's headline (its item's kind), and so
     is a block the model finds starting a story that is one short line without a mark of a
     sentence over another block: a headline the rules read as text since its last word seldom
-    ends one (`守土有方 积极作为⏎⏎责重山岳，…`)."""
+    ends one (`守土有方 积极作为⏎⏎责重山岳，…`). `own_breaks`: the blank lines are the
+    extraction's own (see OWN_BREAKS_THRESHOLD)."""
     model = shipped_model()
     texts = [item for item in items if item.kind == ItemKind.TEXT]
     starts: set[int] = set()
@@ -122,7 +133,8 @@ def story_starts(items: list[Item], candidates: list | None = None) -> set[int]:
             # Kept on the line where the other story would start: how sure the split was of
             # joining the blocks is a sign of a merged story (confidence).
             odds = items[blocks.index[b + 1]].lines[0].break_odds = model.probability(signs)
-            if odds > model.threshold:
+            if odds > (min(model.threshold, OWN_BREAKS_THRESHOLD) if own_breaks
+                       else model.threshold):
                 starts.add(blocks.index[b + 1])
     for b in blocks.around_heading(items) if model is not None else []:
         if model.probability(blocks.signs(b)) > HEADING_BREAK:
