@@ -246,11 +246,11 @@ def read_items(lines: list[Line | None], learned: bool = True,
             items.append(Item(ItemKind.BYLINE_END, chunk))
             continue
         if _narrow_headline(chunk, page_column) and not reads_on:
-            items.append(Item(ItemKind.HEAD, [_one_line(chunk)]))
+            items.append(Item(ItemKind.HEAD, [one_line(chunk)]))
             continue
         tagged = 0 if reads_on else _tagged_head(chunk)
         if tagged:
-            items.append(Item(ItemKind.HEAD, [_one_line(chunk[:tagged])]))
+            items.append(Item(ItemKind.HEAD, [one_line(chunk[:tagged])]))
             chunk = chunk[tagged:]
             if not chunk:
                 continue
@@ -384,10 +384,10 @@ def _mark_wide_kickers(items: list[Item], column: dict[int, float]) -> None:
                 and text_width(lines[0].text) >= WIDE_HEAD * column[id(lines[0])] \
                 and (before is None or before.kind != ItemKind.TEXT
                      or ends_sentence(before.lines[-1].text)):
-            items[index] = Item(ItemKind.HEAD, [_one_line(lines)], over_line=True)
+            items[index] = Item(ItemKind.HEAD, [one_line(lines)], over_line=True)
 
 
-def _one_line(lines: list[Line]) -> Line:
+def one_line(lines: list[Line]) -> Line:
     """A headline part wrapped over several lines, as the one line it was meant to be."""
     return Line(lines[0].number, join_wrapped_lines([line.text for line in lines]))
 

@@ -22,7 +22,7 @@ from ..text import (
 )
 from . import starts as learned_starts
 from .bodies import ends_sentence_or_note
-from .lines import _one_line
+from .lines import one_line
 from .patterns import (
     CAPTION_CREDIT_RE, DATELINE_HEAD_RE, DATELINE_RE, END_BYLINE_RE, PHOTO_CREDIT_RE,
     START_BYLINE_RE,
@@ -304,11 +304,7 @@ def _group_lines(listed: list[Line], pairs: Counter) -> list[list[Line]]:
             unclosed = unclosed and (len(line.text) <= WRAP_TAIL
                                      or any(c in line.text for c in "）)”"))
             across = so_far[-1:] + line.text[:1]
-            # A series tag closing a line of a few words ends the headline the line before
-            # began (`返乡能人⏎富乡亲（新春走基层）`): a headline is more than a few words.
-            tag_tail = bool(SERIES_TAG_RE.search(line.text)) and not SERIES_TAG_RE.search(so_far) \
-                and han_count(SERIES_TAG_RE.sub("", line.text)) <= TAG_TAIL_HAN
-            if unclosed or tag_tail or so_far[-1] in WRAP_OPENERS + "，、" \
+            if unclosed or _ends_untagged(so_far, line.text) or so_far[-1] in WRAP_OPENERS + "，、" \
                     or line.text[0] in WRAP_CLOSERS \
                     or line.text[0] in "（(" or (han_count(across) == 2 and pairs[across]) \
                     or len(heads[-1]) < MAX_TITLE_LINES and han_count(line.text) <= 2 \
@@ -318,7 +314,6 @@ def _group_lines(listed: list[Line], pairs: Counter) -> list[list[Line]]:
                 continue
         heads.append([line])
     return heads
-
 
 
 def listed_drafts(heads: list[HeadUnit], units: list[HeadUnit], bodies: list[Body],
@@ -336,7 +331,6 @@ def listed_drafts(heads: list[HeadUnit], units: list[HeadUnit], bodies: list[Bod
     column = column_width([text_width(line.text) for _, line in stream])
     starts = _start_bonuses(stream, units, bodies, set_aside, column, heads, candidates)
     choice, totals = _best_cuts(heads, stream, starts)
-
     choice, over_lines = _over_lines_to_their_story(choice, [line.text for _, line in stream])
     warnings = [f"line {head.lines[0].number}: headline with no article: {head.words()}"
                 for index, head in enumerate(heads) if not any(index in run for run, _ in choice)]
@@ -361,7 +355,7 @@ def listed_drafts(heads: list[HeadUnit], units: list[HeadUnit], bodies: list[Bod
         else:
             kicker = _take_kicker(frames[0], column)
         if kicker:
-            own.append(HeadUnit([_one_line(kicker)], group=-1, position=frames[0].position,
+            own.append(HeadUnit([one_line(kicker)], group=-1, position=frames[0].position,
                                 over_line=True))
         if not run:
             drafts.append(Draft.headless(frames, own))
@@ -666,10 +660,15 @@ def _tag_tail(head: HeadUnit, after: HeadUnit) -> bool:
     0.8763 / 73.6%. Joined in `_group_lines` instead, a page's count of listed headlines fell
     below twice its headlines in place, and it was read as one with headlines in place: 56.0% /
     0.8735 / 73.7%.)"""
-    text = after.words()
-    return len(after.lines) > 1 and bool(SERIES_TAG_RE.search(text)) \
-        and not any(c in after.lines[0].text for c in "（(“") \
-        and not SERIES_TAG_RE.search(head.words()) \
+    return len(after.lines) > 1 and not any(c in after.lines[0].text for c in "（(“") \
+        and _ends_untagged(head.words(), after.words())
+
+
+def _ends_untagged(before: str, text: str) -> bool:
+    """Whether `text` is a few words and the series tag closing them, the end of a headline
+    `before` began with no tag of its own (`返乡能人⏎富乡亲（新春走基层）`): a headline is
+    more than a few words."""
+    return bool(SERIES_TAG_RE.search(text)) and not SERIES_TAG_RE.search(before) \
         and han_count(SERIES_TAG_RE.sub("", text)) <= TAG_TAIL_HAN
 
 
