@@ -772,7 +772,7 @@ def append_documents(built: BuiltIndex, made: dict[str, bytes], state: IndexStat
             sections, more_counts, more_lengths = whole[kind]
             counts = counts + more_counts
             lengths.append(more_lengths)
-            if shard_count(sum(counts), postings_per_shard) != shards:
+            if tier_shards(kind, sum(counts), recent, postings_per_shard) != shards:
                 return False
             by_shard: dict[int, dict[str, list[Section]]] = {}
             for term, newer in sections.items():
