@@ -77,3 +77,21 @@ def test_pipeline_regenerates_pages_matching_their_truth(tmp_path: Path):
             assert not missing, (name, extractor, missing)
             assert not unrecorded, (name, extractor, unrecorded)
     assert json.loads((out / "INDEX.json").read_text(encoding="utf-8"))["options"]["seed"] == 7
+    # Grown by a page: the pages made before stay as they are, the index lists all of them.
+    before = {path.name: path.stat().st_mtime_ns for path in out.glob("p000[12].*")}
+    run = subprocess.run([sys.executable, "-m", "bench.pagecorpus", "--source", "seeds",
+                          "--pages", "3", "--first", "3", "--seed", "7", "--out", str(out),
+                          "--jobs", "1", "--extractors", "pdftotext"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert {path.name: path.stat().st_mtime_ns for path in out.glob("p000[12].*")} == before
+    index = json.loads((out / "INDEX.json").read_text(encoding="utf-8"))
+    assert [page["name"] for page in index["pages"]] == ["p0001", "p0002", "p0003"]
+    assert (out / "p0003.pdftotext.txt").read_text(encoding="utf-8").strip()
+
+
+def test_growing_a_corpus_needs_its_earlier_pages(tmp_path: Path):
+    run = subprocess.run([sys.executable, "-m", "bench.pagecorpus", "--source", "seeds",
+                          "--pages", "3", "--first", "3", "--out", str(tmp_path)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0 and "holds 0 of the 2 pages before it" in run.stderr

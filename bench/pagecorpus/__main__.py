@@ -23,7 +23,7 @@ from .sources import DEFAULT_PEOPLE_DAILY_REPO, SourceSet, load_people_daily, lo
 from .truth import han_mismatch, page_truth
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE_FILE_RE = re.compile(r"^p\d{4}\.")
+PAGE_FILE_RE = re.compile(r"^p(\d{4})\.")
 KEPT_FOR_TEXT_ONLY = (".truth.json", *(f".{s}" for s in EXTRACTORS.values()))
 
 
@@ -57,6 +57,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "NAME.pdftotext.txt), raw (pdftotext -raw -> NAME.raw.txt), "
                              "pdfminer (pdfplumber extract_text -> NAME.pdfminer.txt); "
                              "default all three")
+    parser.add_argument("--first", type=int, default=1, metavar="N",
+                        help="make only pages N to --pages, keeping the pages before N as they "
+                             "are in --out: a corpus grown to more pages (the same --seed makes "
+                             "the earlier pages the same, and the new ones from source pages "
+                             "none of them used while there are enough); default 1")
     parser.add_argument("--jobs", type=int, default=2,
                         help="extraction worker processes, working while Chromium typesets "
                              "the next pages (default 2)")
@@ -70,6 +75,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--extractors: choose from {', '.join(EXTRACTORS)}")
     if args.pages < 1:
         parser.error("--pages must be at least 1")
+    if not 1 <= args.first <= args.pages:
+        parser.error("--first must be between 1 and --pages")
     return args
 
 
@@ -91,10 +98,23 @@ def plan_pages(source: SourceSet, pages: int, seed: int) -> list[PagePlan]:
     return plans
 
 
-def clear_previous(out: Path) -> None:
+def clear_previous(out: Path, first: int) -> None:
+    """Remove the files of pages numbered `first` or later, and the index."""
     for file in out.iterdir():
-        if PAGE_FILE_RE.match(file.name) or file.name == "INDEX.json":
+        number = PAGE_FILE_RE.match(file.name)
+        if (number and int(number.group(1)) >= first) or file.name == "INDEX.json":
             file.unlink()
+
+
+def kept_truths(out: Path, first: int) -> list[dict[str, Any]]:
+    """The truths of the pages before `first` already in `out` (a corpus being grown)."""
+    kept = [json.loads((out / f"p{number:04d}.truth.json").read_text(encoding="utf-8"))
+            for number in range(1, first)
+            if (out / f"p{number:04d}.truth.json").exists()]
+    if len(kept) != first - 1:
+        raise SystemExit(f"--first {first}: {out} holds {len(kept)} of the {first - 1} pages "
+                         "before it; make them first")
+    return kept
 
 
 def summarize(truths: list[dict[str, Any]], out: Path, extractors: tuple[str, ...]) -> dict[str, Any]:
@@ -119,10 +139,10 @@ def summarize(truths: list[dict[str, Any]], out: Path, extractors: tuple[str, ..
 
 def generate(args: argparse.Namespace) -> dict[str, Any]:
     args.out.mkdir(parents=True, exist_ok=True)
-    clear_previous(args.out)
+    clear_previous(args.out, args.first)
+    truths = kept_truths(args.out, args.first)
     source = load_source(args)
-    plans = plan_pages(source, args.pages, args.seed)
-    truths = []
+    plans = plan_pages(source, args.pages, args.seed)[args.first - 1:]
     # Spawned, not forked: a fork would inherit Playwright's pipe to its driver and keep the
     # driver (and so the parent's shutdown) waiting for the workers.
     spawn = multiprocessing.get_context("spawn")
