@@ -164,9 +164,13 @@ def fit_at_precision(rows: list[tuple], args: argparse.Namespace, pages: int, ex
     threshold = precision_threshold(prob, y, args.precision)
     taken = prob > threshold
     figures = taken_figures(y, taken)
+    from sklearn.metrics import average_precision_score, roc_auc_score
+    figures["auc"] = round(float(roc_auc_score(y, prob)), 4)
+    figures["average_precision"] = round(float(average_precision_score(y, prob)), 4)
     print(f"{len(rows)} {examples}, {int(y.sum())} of them {positives}; out of fold at "
           f"{threshold:.3f}: {figures['taken']} {taken_as}, precision {figures['precision']:.1%}, "
-          f"recall {figures['recall']:.1%}")
+          f"recall {figures['recall']:.1%}; AUC {figures['auc']:.4f}, average precision "
+          f"{figures['average_precision']:.3f}")
     fitted = fit_trees(x, y, **params)
     model = export(fitted, names, y, threshold)
     check_export(model, fitted, x, names)

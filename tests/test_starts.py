@@ -59,6 +59,14 @@ def test_the_measure_changes_where_a_story_set_at_another_width_starts(texts, k,
     assert stream.measure_change(k, lines) == pytest.approx(change, abs=0.01)
 
 
+def test_places_after_an_open_end_are_collected_too():
+    # A brief ending on a short line with no full stop: the model is fitted on such places too.
+    page = "\n".join(["人民日报 第4版", *PARK[:3], "重新开放", *TRAIN, "责任编辑：王芳",
+                      "人民公园完成提升改造", "西宁站春运增开临时列车"]) + "\n"
+    assert ("重新开放", TRAIN[0]) in [(before[-1].text, after[0].text)
+                                  for before, after, _ in split_places(page)]
+
+
 def test_log_odds_count_from_the_even_odds():
     model = starts.shipped_model()
     signs = split_places(PAGE)[0][2]
