@@ -190,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     index = generate(args)
     counts = index["counts"]
-    print(f"{args.pages} pages in {time.perf_counter() - started:.0f} s -> {args.out}", file=sys.stderr)
+    print(f"{args.pages - args.first + 1} pages made in {time.perf_counter() - started:.0f} s -> "
+          f"{args.out} ({args.pages} in all)", file=sys.stderr)
     print(f"pages {counts['pages']}, articles {counts['articles']}", file=sys.stderr)
     for extractor, names in counts["han_mismatch_pages"].items():
         if names:
