@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import contextlib
 import dataclasses
-import functools
 import gc
 import hashlib
 import os
@@ -52,38 +51,23 @@ class ContentEntry:
     article: Article | None
 
     def __reduce__(self):
-        # Pickled by hand: a pathlib.Path unpickles by parsing each of its parts again, most
-        # of the time of loading 30,000 entries; its text, joined to its folder's Path once
-        # parsed, loads in a tenth of it. The rest of the article is its fields' values in
-        # ARTICLE_FIELDS order: as a dict, each article also wrote its keys, a quarter of the
-        # time of loading it (1.12 -> 0.84 s at 30,000).
+        # Pickled by hand: the article as its fields' values in ARTICLE_FIELDS order. As a
+        # dict, each article also wrote its keys, a quarter of the time of loading it (1.12 ->
+        # 0.84 s at 30,000).
         if self.article is None:  # a file read again whose bytes were the same (_read_file)
             return (ContentEntry, (self.size, self.mtime_ns, self.digest, None))
         state = self.article.__dict__
-        path = state.get("path")
         return (_unpickle_entry, (self.size, self.mtime_ns, self.digest,
-                                  tuple([state[name] for name in ARTICLE_FIELDS]),
-                                  None if path is None else str(path)))
+                                  tuple([state[name] for name in ARTICLE_FIELDS])))
 
 
-# The fields a content cache entry keeps of its article, in order (the path apart).
-ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article) if f.name != "path")
+# The fields a content cache entry keeps of its article, in order.
+ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
 
 
-@functools.lru_cache(maxsize=4096)
-def _folder(text: str) -> Path:
-    return Path(text)
-
-
-def _unpickle_entry(size: int, mtime_ns: int, digest: str, values: tuple, path: str | None
-                    ) -> ContentEntry:
+def _unpickle_entry(size: int, mtime_ns: int, digest: str, values: tuple) -> ContentEntry:
     article = Article.__new__(Article)
     article.__dict__.update(zip(ARTICLE_FIELDS, values))
-    if path is None:
-        article.path = None
-    else:
-        folder, slash, name = path.rpartition("/")
-        article.path = _folder(folder + slash) / name if name and folder else Path(path)
     return ContentEntry(size, mtime_ns, digest, article)
 
 

@@ -378,5 +378,5 @@ def parse_article(text: str, path: str | Path) -> Article:
         topics=list(meta.get("topics") or []), tags=list(meta.get("tags") or []),
         places=list(meta.get("places") or []), continues=meta.get("continues"),
         continued_from=meta.get("continued_from"), versions=list(meta.get("versions") or []),
-        source=ref, review=list(meta.get("review") or []), path=Path(path),
+        source=ref, review=list(meta.get("review") or []), path=str(path),
     )

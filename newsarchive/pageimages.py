@@ -151,10 +151,10 @@ def _fitting_width(width: int, page_width: float, page_height: float) -> int:
     return max(1, min(width, int(tallest)))
 
 
-def _source_line(path: Path | None) -> int | None:
+def _source_line(path: str | None) -> int | None:
     """The line of `source:` in a content file, for an error found after loading it."""
     try:
-        lines = path.read_text(encoding="utf-8").split("\n") if path else []
+        lines = Path(path).read_text(encoding="utf-8").split("\n") if path else []
     except (OSError, UnicodeDecodeError):
         return None
     return next((n for n, line in enumerate(lines, 1) if line.startswith("source:")), None)

@@ -36,7 +36,7 @@ def test_fixture_content_loads_sorted_by_id():
     articles = load_articles(FIXTURE_CONTENT)
     ids = [a.id for a in articles]
     assert ids == sorted(ids) and len(ids) == 6
-    assert all(a.path is not None and a.path.is_file() for a in articles)
+    assert all(a.path is not None and Path(a.path).is_file() for a in articles)
 
 
 def test_every_bad_file_is_reported_in_one_pass(tmp_path):
