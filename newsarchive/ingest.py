@@ -42,7 +42,7 @@ from .pdf import read_pdf, split_pdf_page
 from .output import write_atomic
 from .seeds import PageInfo, SeedPage, list_pages, load_manifest, read_page
 from .segment import account_han, split_page
-from .workers import Progress, Runner
+from .workers import Runner, progress_bar
 
 STATE_FILE = ".ingest-state.json"
 PROGRESS_MIN_PAGES = 20
@@ -297,12 +297,12 @@ def add_key_terms(articles: list[Article], config: SiteConfig, known: dict,
     runner = runner or Runner()
     workers = runner.workers(len(missing), minimum=PARALLEL_MIN_TERMS)
     with runner.pool(workers) as pool:
-        found = list(Progress(pool.map(key_terms, [text for text, _ in missing.values()],
-                                       [exclude for _, exclude in missing.values()],
-                                       itertools.repeat(vocabulary),
-                                       chunksize=max(1, len(missing) // (4 * workers))),
-                              total=len(missing), desc="key terms", unit="article",
-                              disable=not show_bar))
+        mapped = pool.map(key_terms, [text for text, _ in missing.values()],
+                          [exclude for _, exclude in missing.values()],
+                          itertools.repeat(vocabulary),
+                          chunksize=max(1, len(missing) // (4 * workers)))
+        found = list(progress_bar(mapped, total=len(missing), desc="key terms", unit="article",
+                                  disable=not show_bar))
         terms_by_key = {**{key: known[key] for key in keys if key not in missing},
                         **dict(zip(missing, found))}
     for article, key in zip(articles, keys):
@@ -492,8 +492,8 @@ def _ingest(config: SiteConfig, seeds_dir: Path, content_dir: Path, quiet: bool)
             # Loaded here while the pages are split, jieba is inherited by the processes that
             # find the new articles' key terms (add_key_terms) instead of loaded in each.
             load_key_terms(key_terms_vocabulary(config))
-        outcomes = list(Progress(splitting, total=len(paths), desc="ingest", unit="page",
-                                 disable=not show_bar))
+        outcomes = list(progress_bar(splitting, total=len(paths), desc="ingest", unit="page",
+                                     disable=not show_bar))
     for path, outcome in zip(paths, outcomes):
         for result, page, split in outcome:
             results.append(result)

@@ -24,7 +24,7 @@ from .content import RACY_NS, SOURCES_DIR
 from .errors import ArchiveError, ArchiveErrors
 from .model import Article, PageImage, PdfPage
 from .output import write_atomic
-from .workers import Progress
+from .workers import progress_bar
 
 # Pixel widths: 1200 reads on a desktop and serves 600-px-wide layouts on 2x screens; 600
 # serves phones (about 390 CSS px at 1.5x). The names are hashed with every setting below,
@@ -434,8 +434,9 @@ def render_missing(pages: list[PdfPage], content_dir: Path, folder: Path, runner
     jobs = [(content_dir / SOURCES_DIR / page.file, page, folder) for page in todo]
     rendered: list[str] = []
     # About a second a page: a first build of a year of pages takes a while, and says so.
-    with Progress(total=len(jobs), desc="page images", unit="page", disable=quiet, delay=1.0,
-                  leave=False) as bar, runner.pool(runner.workers(len(jobs), minimum=4)) as pool:
+    with progress_bar(total=len(jobs), desc="page images", unit="page", disable=quiet,
+                      delay=1.0, leave=False) as bar, \
+            runner.pool(runner.workers(len(jobs), minimum=4)) as pool:
         for written in pool.map(_render_job, jobs):
             rendered += written
             bar.update(1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import subprocess
 import sys
 import threading
 
@@ -11,7 +12,7 @@ import pytest
 
 from newsarchive.errors import ArchiveError, ArchiveErrors
 from newsarchive.output import BuildLock
-from newsarchive.workers import Progress, Runner
+from newsarchive.workers import Runner, progress_bar
 
 
 def failing(path: str) -> None:
@@ -138,9 +139,20 @@ def test_worker_count_leaves_cores_to_background_processes(monkeypatch):
     assert runner.workers(1000, minimum=100) == 1
 
 
-def test_a_progress_bar_starts_no_thread():
+@pytest.mark.parametrize("quiet", [False, True], ids=["shown", "quiet"])
+def test_a_progress_bar_starts_no_thread(quiet, capsys):
     before = threading.active_count()
-    with Progress(total=3, disable=True, delay=1.0) as bar:
+    with progress_bar(total=3, disable=quiet, delay=0.0) as bar:
         bar.update(3)
         assert threading.active_count() == before
     assert [t for t in threading.enumerate() if type(t).__name__ == "TMonitor"] == []
+    assert ("3/3" in capsys.readouterr().err) is not quiet
+
+
+def test_a_quiet_bar_passes_its_items_through_without_loading_tqdm():
+    code = ("import sys; from newsarchive.workers import progress_bar; "
+            "assert list(progress_bar(iter([1, 2]), total=2, disable=True)) == [1, 2]; "
+            "print('tqdm' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"

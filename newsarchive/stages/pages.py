@@ -433,8 +433,8 @@ def render_changed(config: SiteConfig, plan: list[Page], env, fingerprints: Fing
     prints: dict[str, PagePrint] = {}
     rendered: list[str] = []
     # The bar appears only if the pages take more than a second.
-    bar = workers.Progress(total=len(plan), desc="pages", unit="page", disable=quiet, delay=1.0,
-               leave=False)
+    bar = workers.progress_bar(total=len(plan), desc="pages", unit="page", disable=quiet,
+                               delay=1.0, leave=False)
     _install_job(RenderJob(config, plan, env, staging, fingerprints, previous))
     try:
         with bar:
