@@ -877,6 +877,34 @@ def test_justified_lines_and_column_breaks_in_a_body():
     ]
 
 
+@pytest.mark.parametrize("lines, paragraphs", [
+    # A lead printed over the text ends with no mark: its last line stops short, and the text's
+    # first line under it is indented.
+    (["抓好春耕生产就是为全年粮食丰收", "打下坚实基础", "连日来，各地农民抢抓农时，忙",
+      "着整地、施肥、育秧，田间地头一", "派繁忙景象。村里的农技员也走进", "田间地头，手把手向农民传授种植",
+      "技术，帮助农户选用良种、科学施", "肥，为全年粮食丰收打下坚实基础。"],
+     ["抓好春耕生产就是为全年粮食丰收打下坚实基础", "连日来，各地农民抢抓农时，忙着整地、施肥、"
+      "育秧，田间地头一派繁忙景象。村里的农技员也走进田间地头，手把手向农民传授种植技术，帮助农户"
+      "选用良种、科学施肥，为全年粮食丰收打下坚实基础。"]),
+    # Text set ragged says nothing by its short lines.
+    (["抓好春耕生产就是为全年粮食丰收", "打下坚实基础", "连日来，各地农民抢抓农时，忙",
+      "着整地、施肥、育秧，田间", "地头一派繁忙景象，村里的农技员", "也走进田间地头，手把手向农民",
+      "传授种植技术。"],
+     ["抓好春耕生产就是为全年粮食丰收打下坚实基础连日来，各地农民抢抓农时，忙着整地、施肥、"
+      "育秧，田间地头一派繁忙景象，村里的农技员也走进田间地头，手把手向农民传授种植技术。"]),
+    # A line stopping short at a list of quoted words runs on.
+    (["村里推出了“田间课堂”“农技", "讲座”“空中", "“空中微课”等形式，农民足不", "出户就能学到实用的种植技术。"],
+     ["村里推出了“田间课堂”“农技讲座”“空中“空中微课”等形式，农民足不出户就能学到实用的种植技术。"]),
+    # Digits set narrow make a full line look short: no paragraph end without a mark there.
+    (["今年全村新建大棚一百二十座，", "带动农户增收 30", "万元以上，预计明年还将新", "建大棚八十座，规模再上台阶。"],
+     ["今年全村新建大棚一百二十座，带动农户增收30万元以上，预计明年还将新建大棚八十座，规模再上台阶。"]),
+])
+def test_a_paragraph_ends_without_a_mark_where_its_line_stops_short_over_an_indent(lines, paragraphs):
+    text = page("春耕备耕忙不停\n\n本报记者 李明\n\n" + "\n".join(lines))
+    [article] = split_page(text).segments
+    assert article.body.split("\n\n") == paragraphs
+
+
 OUT_OF_ORDER = page("""
 说到底，群众满意才是工作法的目
 标，今后社区还将继续完善这套办法。
