@@ -7,8 +7,8 @@ from math import fsum
 
 from ..model import Artifact, Segment
 from ..text import (
-    CLOSERS, LEAD_LABEL_RE, SPACES, TERMINALS, bigrams, column_width, column_widths, ends_sentence, han_count,
-    join_wrapped_lines, rebuild_paragraphs, text_width,
+    CLOSERS, LEAD_LABEL_RE, SPACES, TERMINALS, bigrams, column_width, column_widths,
+    ends_sentence, han_count, join_wrapped_lines, rebuild_paragraphs, text_width,
 )
 from .assign import headline_parts
 from .patterns import CREDIT_OPEN_RE, DATELINE_RE, START_BYLINE_RE, reporters
