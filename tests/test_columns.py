@@ -118,3 +118,17 @@ def test_columns_printed_a_line_of_each_in_turn_come_apart(lines, expected):
     out = split_interleaved(list(enumerate(lines)))
     assert texts(out) == expected
     assert sorted(index for index, text in out if text) == list(range(len(lines)))
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # The right column's line stands alone (the columns' baselines differ there): the words
+    # broken at its ends join it to the right column, and the left column reads on past it.
+    ([f"{FIRST[0]} {SECOND[0]}", f"{FIRST[1]} {SECOND[1]}", SECOND[2]]
+     + [f"{a} {b}" for a, b in zip(FIRST[2:7], SECOND[3:])] + [FIRST[7]],
+     FIRST + [""] + SECOND),
+    # A left line alone at the band's end stays the left column's.
+    ([f"{a} {b}" for a, b in zip(FIRST, SECOND)] + [FIRST[0]],
+     FIRST + [FIRST[0], ""] + SECOND),
+])
+def test_a_line_alone_in_a_band_goes_to_the_column_its_broken_words_join(lines, expected):
+    assert texts(unmerge_columns(lines)) == expected

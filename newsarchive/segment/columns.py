@@ -7,7 +7,9 @@ the left column's lines are all one width, so line after line splits at a space 
 and the lines printed alone between them are that wide too. The left pieces are put first, then,
 after a blank, the rest, which may itself hold more columns. Spaces that are print's (around
 digits, between letter-spaced characters, in a headline) rarely fall at one width line after
-line, and a gap between two characters that stand alone is never taken.
+line, and a gap between two characters that stand alone is never taken. Where the columns'
+baselines differ a little, a line of either may be printed alone inside the band; it goes to
+the column whose words broken at line ends it joins.
 
 Where two columns' baselines differ, pdftotext prints their lines one after the other, a line of
 each in turn (`split_interleaved`): there the words broken at a line's end go on two lines
@@ -80,14 +82,22 @@ def unmerge_columns(lines: list[str]) -> list[Entry]:
     """The page's lines with every band read across columns put back column by column, a blank
     line between the columns; each entry keeps the index of the source line its text came from.
     Characters are only moved, never dropped, except the spaces of the gaps."""
-    return _unmerge([(index, line) for index, line in enumerate(lines)])
+    pairs = Counter(pair for line in lines for pair in han_pairs(line))
+    return _unmerge([(index, line) for index, line in enumerate(lines)], pairs)
 
 
-def _unmerge(entries: list[Entry]) -> list[Entry]:
+def _joins(pairs: Counter, before: str, after: str) -> int:
+    """1 where the last character of `before` and the first of `after` are Han characters found
+    side by side elsewhere on the page (a word broken at a line's end), else 0."""
+    last, first = before.strip(SPACES)[-1:], after.strip(SPACES)[:1]
+    return int(is_han(last) and is_han(first) and pairs[last + first] > 0)
+
+
+def _unmerge(entries: list[Entry], pairs: Counter) -> list[Entry]:
     out: list[Entry] = []
     i = 0
     while i < len(entries):
-        band = _band_at(entries, i)
+        band = _band_at(entries, i, pairs)
         if band is None:
             out.append(entries[i])
             i += 1
@@ -95,7 +105,7 @@ def _unmerge(entries: list[Entry]) -> list[Entry]:
         end, left, right = band
         out.extend(left)
         out.append((left[-1][0], ""))
-        out.extend(_unmerge(right))
+        out.extend(_unmerge(right, pairs))
         i = end
     return out
 
@@ -141,7 +151,8 @@ def _split_near(text: str, column: float) -> tuple[str, str] | None:
     return None
 
 
-def _band_at(entries: list[Entry], start: int) -> tuple[int, list[Entry], list[Entry]] | None:
+def _band_at(entries: list[Entry], start: int, pairs: Counter
+             ) -> tuple[int, list[Entry], list[Entry]] | None:
     """The band of lines read across columns starting at `start`: (index after it, its left
     column, the rest), for the left width most lines split at; None if no width holds."""
     text = entries[start][1]
@@ -158,11 +169,11 @@ def _band_at(entries: list[Entry], start: int) -> tuple[int, list[Entry], list[E
                 best, best_column = band, column
     if best is None:
         return None
-    return _read_band(entries, start, best_column)[1:]
+    return _read_band(entries, start, best_column, pairs=pairs)[1:]
 
 
-def _read_band(entries: list[Entry], start: int, width: float, stop: int | None = None
-               ) -> tuple[int, int, list[Entry], list[Entry]] | None:
+def _read_band(entries: list[Entry], start: int, width: float, stop: int | None = None,
+               pairs: Counter | None = None) -> tuple[int, int, list[Entry], list[Entry]] | None:
     """(support, index after the band, left column, rest) for a band of this left width: the
     lines from `start` to a blank or to a line too wide for the column that splits at none,
     read no further than `stop`."""
@@ -191,10 +202,34 @@ def _read_band(entries: list[Entry], start: int, width: float, stop: int | None 
     # gap grows and the two are printed as lines of their own, left first: two lines alone
     # between split lines are one row. Lines alone elsewhere are the left column's.
     on_right = {a + 2 for a, b in zip(split_at, split_at[1:]) if b - a == 3}
-    left = [(index, text) for k, (index, text, _) in enumerate(rows) if k not in on_right]
-    right = [(index, cut if cut is not None else text) for k, (index, text, cut) in enumerate(rows)
-             if cut is not None or k in on_right]
+    left: list[Entry] = []
+    right: list[Entry] = []
+    for k, (index, text, cut) in enumerate(rows):
+        if cut is not None:
+            left.append((index, text))
+            right.append((index, cut))
+        elif k in on_right or (pairs is not None and _reads_on_right(rows, k, left, right, pairs)):
+            right.append((index, text))
+        else:
+            left.append((index, text))
     return support, start + len(rows), left, right
+
+
+def _reads_on_right(rows: list[tuple[int, str, str | None]], k: int, left: list[Entry],
+                    right: list[Entry], pairs: Counter) -> bool:
+    """Whether a line printed alone inside a band is the right column's: where the columns'
+    baselines differ a little, a line of either may stand alone. It goes where more words broken
+    at line ends join: through it on its side, past it on the other."""
+    following = next((row for row in rows[k + 1:] if row[2] is not None), None)
+    if following is None:
+        return False
+    text, next_left, next_right = rows[k][1], following[1], following[2]
+    last_left, last_right = left[-1][1], right[-1][1]
+    as_left = _joins(pairs, last_left, text) + _joins(pairs, text, next_left) \
+        + _joins(pairs, last_right, next_right)
+    as_right = _joins(pairs, last_right, text) + _joins(pairs, text, next_right) \
+        + _joins(pairs, last_left, next_left)
+    return as_right > as_left
 
 
 def split_interleaved(entries: list[Entry]) -> list[Entry]:
