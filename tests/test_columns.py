@@ -132,3 +132,15 @@ def test_columns_printed_a_line_of_each_in_turn_come_apart(lines, expected):
 ])
 def test_a_line_alone_in_a_band_goes_to_the_column_its_broken_words_join(lines, expected):
     assert texts(unmerge_columns(lines)) == expected
+
+
+def test_a_band_is_read_at_the_width_most_of_its_left_lines_have():
+    # The first left line is an em wider than its column (justification squeezed a character
+    # in), and a paragraph's first line an em short of the two em it is set in: read at the
+    # first line's width, the band would end there.
+    left = ["今年以来，我市持续加", "快推进老旧小区改造", "已完成改造项目四十", "二个，惠及居民一万", "余户。",
+            "改造后的小区", "道路平整，绿化成片", "居民十分满意。"]
+    right = ["下一步，市住建局将", "继续加大投入力度，", "力争年内再完成改造", "项目三十个，让更多",
+             "居民住上好房子。同", "时，还将加快推进城", "市更新，完善社区配", "套设施，提升品质。"]
+    lines = [f"{a} {b}" for a, b in zip(left, right)]
+    assert texts(unmerge_columns(lines)) == left + [""] + right

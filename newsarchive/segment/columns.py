@@ -169,14 +169,24 @@ def _band_at(entries: list[Entry], start: int, pairs: Counter
                 best, best_column = band, column
     if best is None:
         return None
-    return _read_band(entries, start, best_column, pairs=pairs)[1:]
+    # The first line's left part may be an em off its column's width (a mark hanging in the
+    # margin, a character squeezed in): the width most of the band's left parts have is read too,
+    # and the longer band kept.
+    common = Counter(text_width(left) for left, _ in best[4]).most_common(1)[0][0]
+    band = _read_band(entries, start, best_column, pairs=pairs)
+    if common != best_column:
+        other = _read_band(entries, start, common, pairs=pairs)
+        if other is not None and other[1] > band[1]:
+            band = other
+    return band[1:4]
 
 
 def _read_band(entries: list[Entry], start: int, width: float, stop: int | None = None,
-               pairs: Counter | None = None) -> tuple[int, int, list[Entry], list[Entry]] | None:
-    """(support, index after the band, left column, rest) for a band of this left width: the
-    lines from `start` to a blank or to a line too wide for the column that splits at none,
-    read no further than `stop`."""
+               pairs: Counter | None = None
+               ) -> tuple[int, int, list[Entry], list[Entry], list[tuple[str, str]]] | None:
+    """(support, index after the band, left column, rest, each split line's two parts) for a
+    band of this left width: the lines from `start` to a blank or to a line too wide for the
+    column that splits at none, read no further than `stop`."""
     rows: list[tuple[int, str, str | None]] = []    # (source line, left or alone, right)
     support = 0
     for index, text in islice(entries, start, stop):
@@ -212,7 +222,8 @@ def _read_band(entries: list[Entry], start: int, width: float, stop: int | None 
             right.append((index, text))
         else:
             left.append((index, text))
-    return support, start + len(rows), left, right
+    cuts = [(text, cut) for _, text, cut in rows if cut is not None]
+    return support, start + len(rows), left, right, cuts
 
 
 def _reads_on_right(rows: list[tuple[int, str, str | None]], k: int, left: list[Entry],
