@@ -144,3 +144,12 @@ def test_a_band_is_read_at_the_width_most_of_its_left_lines_have():
              "居民住上好房子。同", "时，还将加快推进城", "市更新，完善社区配", "套设施，提升品质。"]
     lines = [f"{a} {b}" for a, b in zip(left, right)]
     assert texts(unmerge_columns(lines)) == left + [""] + right
+
+
+def test_a_piece_still_holding_columns_too_few_for_a_band_is_cut_at_a_column_width():
+    # A third column's last line shares the first row: too few lines for a band of the rest,
+    # but the rest's left part is as wide as the page's band's column.
+    last = "市民纷纷表示满意。"
+    lines = [f"{LEFT[0]} {RIGHT[0]} {last}"] + [f"{a} {b}" for a, b in zip(LEFT[1:], RIGHT[1:])] \
+        + [LEFT[-1]]
+    assert texts(unmerge_columns(lines)) == LEFT + ["", RIGHT[0], last] + RIGHT[1:]
