@@ -118,3 +118,38 @@ def test_columns_printed_a_line_of_each_in_turn_come_apart(lines, expected):
     out = split_interleaved(list(enumerate(lines)))
     assert texts(out) == expected
     assert sorted(index for index, text in out if text) == list(range(len(lines)))
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # The right column's line stands alone (the columns' baselines differ there): the words
+    # broken at its ends join it to the right column, and the left column reads on past it.
+    ([f"{FIRST[0]} {SECOND[0]}", f"{FIRST[1]} {SECOND[1]}", SECOND[2]]
+     + [f"{a} {b}" for a, b in zip(FIRST[2:7], SECOND[3:])] + [FIRST[7]],
+     FIRST + [""] + SECOND),
+    # A left line alone at the band's end stays the left column's.
+    ([f"{a} {b}" for a, b in zip(FIRST, SECOND)] + [FIRST[0]],
+     FIRST + [FIRST[0], ""] + SECOND),
+])
+def test_a_line_alone_in_a_band_goes_to_the_column_its_broken_words_join(lines, expected):
+    assert texts(unmerge_columns(lines)) == expected
+
+
+def test_a_band_is_read_at_the_width_most_of_its_left_lines_have():
+    # The first left line is an em wider than its column (justification squeezed a character
+    # in), and a paragraph's first line an em short of the two em it is set in: read at the
+    # first line's width, the band would end there.
+    left = ["今年以来，我市持续加", "快推进老旧小区改造", "已完成改造项目四十", "二个，惠及居民一万", "余户。",
+            "改造后的小区", "道路平整，绿化成片", "居民十分满意。"]
+    right = ["下一步，市住建局将", "继续加大投入力度，", "力争年内再完成改造", "项目三十个，让更多",
+             "居民住上好房子。同", "时，还将加快推进城", "市更新，完善社区配", "套设施，提升品质。"]
+    lines = [f"{a} {b}" for a, b in zip(left, right)]
+    assert texts(unmerge_columns(lines)) == left + [""] + right
+
+
+def test_a_piece_still_holding_columns_too_few_for_a_band_is_cut_at_a_column_width():
+    # A third column's last line shares the first row: too few lines for a band of the rest,
+    # but the rest's left part is as wide as the page's band's column.
+    last = "市民纷纷表示满意。"
+    lines = [f"{LEFT[0]} {RIGHT[0]} {last}"] + [f"{a} {b}" for a, b in zip(LEFT[1:], RIGHT[1:])] \
+        + [LEFT[-1]]
+    assert texts(unmerge_columns(lines)) == LEFT + ["", RIGHT[0], last] + RIGHT[1:]

@@ -7,7 +7,10 @@ the left column's lines are all one width, so line after line splits at a space 
 and the lines printed alone between them are that wide too. The left pieces are put first, then,
 after a blank, the rest, which may itself hold more columns. Spaces that are print's (around
 digits, between letter-spaced characters, in a headline) rarely fall at one width line after
-line, and a gap between two characters that stand alone is never taken.
+line, and a gap between two characters that stand alone is never taken. Where the columns'
+baselines differ a little, a line of either may be printed alone inside the band; it goes to
+the column whose words broken at line ends it joins. A piece still holding more columns, too
+few of its lines for a band, is cut at the width of a column of the page's bands.
 
 Where two columns' baselines differ, pdftotext prints their lines one after the other, a line of
 each in turn (`split_interleaved`): there the words broken at a line's end go on two lines
@@ -80,22 +83,55 @@ def unmerge_columns(lines: list[str]) -> list[Entry]:
     """The page's lines with every band read across columns put back column by column, a blank
     line between the columns; each entry keeps the index of the source line its text came from.
     Characters are only moved, never dropped, except the spaces of the gaps."""
-    return _unmerge([(index, line) for index, line in enumerate(lines)])
+    pairs = Counter(pair for line in lines for pair in han_pairs(line))
+    widths: set[float] = set()
+    out = _unmerge([(index, line) for index, line in enumerate(lines)], pairs, widths)
+    # Only lines a band split: a line no band took may be a headline or a byline, whose word
+    # spaces can fall at a column's width. (Dev pdftotext segmentation 0.669 at 0.6672 / 0.6705
+    # odd / even pages without; 0.6677 / 0.6712 split pieces; 0.6660 / 0.6686 every line.)
+    pieces = Counter(index for index, text in out if text)
+    split = {index for index, count in pieces.items() if count > 1}
+    return [piece for entry in out
+            for piece in (_split_at_widths(entry, widths) if entry[0] in split else [entry])]
 
 
-def _unmerge(entries: list[Entry]) -> list[Entry]:
+def _split_at_widths(entry: Entry, widths: set[float]) -> list[Entry]:
+    """A piece of a line a band split that still holds more columns (too few of its rows for a
+    band of their own), cut where its left part is as wide as a column of the page's bands, as
+    often as it holds one."""
+    index, text = entry
+    text = text.strip(SPACES)
+    line_width = text_width(text)
+    cuts = [(abs(w - column), left, right) for w, n, left, right in _splits(text)
+            for column in widths if line_width > column + WIDTH_TOLERANCE
+            and right and _column_line(right) and _fits(w, n, column)]
+    if not cuts:
+        return [entry]
+    _, left, right = min(cuts, key=lambda cut: cut[0])
+    return [(index, left), *_split_at_widths((index, right), widths)]
+
+
+def _joins(pairs: Counter, before: str, after: str) -> int:
+    """1 where the last character of `before` and the first of `after` are Han characters found
+    side by side elsewhere on the page (a word broken at a line's end), else 0."""
+    last, first = before.strip(SPACES)[-1:], after.strip(SPACES)[:1]
+    return int(is_han(last) and is_han(first) and pairs[last + first] > 0)
+
+
+def _unmerge(entries: list[Entry], pairs: Counter, widths: set[float]) -> list[Entry]:
     out: list[Entry] = []
     i = 0
     while i < len(entries):
-        band = _band_at(entries, i)
+        band = _band_at(entries, i, pairs)
         if band is None:
             out.append(entries[i])
             i += 1
             continue
-        end, left, right = band
+        end, left, right, column = band
+        widths.add(column)
         out.extend(left)
         out.append((left[-1][0], ""))
-        out.extend(_unmerge(right))
+        out.extend(_unmerge(right, pairs, widths))
         i = end
     return out
 
@@ -141,7 +177,8 @@ def _split_near(text: str, column: float) -> tuple[str, str] | None:
     return None
 
 
-def _band_at(entries: list[Entry], start: int) -> tuple[int, list[Entry], list[Entry]] | None:
+def _band_at(entries: list[Entry], start: int, pairs: Counter
+             ) -> tuple[int, list[Entry], list[Entry], float] | None:
     """The band of lines read across columns starting at `start`: (index after it, its left
     column, the rest), for the left width most lines split at; None if no width holds."""
     text = entries[start][1]
@@ -158,14 +195,24 @@ def _band_at(entries: list[Entry], start: int) -> tuple[int, list[Entry], list[E
                 best, best_column = band, column
     if best is None:
         return None
-    return _read_band(entries, start, best_column)[1:]
+    # The first line's left part may be an em off its column's width (a mark hanging in the
+    # margin, a character squeezed in): the width most of the band's left parts have is read too,
+    # and the longer band kept.
+    common = Counter(text_width(left) for left, _ in best[4]).most_common(1)[0][0]
+    band = _read_band(entries, start, best_column, pairs=pairs)
+    if common != best_column:
+        other = _read_band(entries, start, common, pairs=pairs)
+        if other is not None and other[1] > band[1]:
+            band, best_column = other, common
+    return (*band[1:4], best_column)
 
 
-def _read_band(entries: list[Entry], start: int, width: float, stop: int | None = None
-               ) -> tuple[int, int, list[Entry], list[Entry]] | None:
-    """(support, index after the band, left column, rest) for a band of this left width: the
-    lines from `start` to a blank or to a line too wide for the column that splits at none,
-    read no further than `stop`."""
+def _read_band(entries: list[Entry], start: int, width: float, stop: int | None = None,
+               pairs: Counter | None = None
+               ) -> tuple[int, int, list[Entry], list[Entry], list[tuple[str, str]]] | None:
+    """(support, index after the band, left column, rest, each split line's two parts) for a
+    band of this left width: the lines from `start` to a blank or to a line too wide for the
+    column that splits at none, read no further than `stop`."""
     rows: list[tuple[int, str, str | None]] = []    # (source line, left or alone, right)
     support = 0
     for index, text in islice(entries, start, stop):
@@ -191,10 +238,35 @@ def _read_band(entries: list[Entry], start: int, width: float, stop: int | None 
     # gap grows and the two are printed as lines of their own, left first: two lines alone
     # between split lines are one row. Lines alone elsewhere are the left column's.
     on_right = {a + 2 for a, b in zip(split_at, split_at[1:]) if b - a == 3}
-    left = [(index, text) for k, (index, text, _) in enumerate(rows) if k not in on_right]
-    right = [(index, cut if cut is not None else text) for k, (index, text, cut) in enumerate(rows)
-             if cut is not None or k in on_right]
-    return support, start + len(rows), left, right
+    left: list[Entry] = []
+    right: list[Entry] = []
+    for k, (index, text, cut) in enumerate(rows):
+        if cut is not None:
+            left.append((index, text))
+            right.append((index, cut))
+        elif k in on_right or (pairs is not None and _reads_on_right(rows, k, left, right, pairs)):
+            right.append((index, text))
+        else:
+            left.append((index, text))
+    cuts = [(text, cut) for _, text, cut in rows if cut is not None]
+    return support, start + len(rows), left, right, cuts
+
+
+def _reads_on_right(rows: list[tuple[int, str, str | None]], k: int, left: list[Entry],
+                    right: list[Entry], pairs: Counter) -> bool:
+    """Whether a line printed alone inside a band is the right column's: where the columns'
+    baselines differ a little, a line of either may stand alone. It goes where more words broken
+    at line ends join: through it on its side, past it on the other."""
+    following = next((row for row in rows[k + 1:] if row[2] is not None), None)
+    if following is None:
+        return False
+    text, next_left, next_right = rows[k][1], following[1], following[2]
+    last_left, last_right = left[-1][1], right[-1][1]
+    as_left = _joins(pairs, last_left, text) + _joins(pairs, text, next_left) \
+        + _joins(pairs, last_right, next_right)
+    as_right = _joins(pairs, last_right, text) + _joins(pairs, text, next_right) \
+        + _joins(pairs, last_left, next_left)
+    return as_right > as_left
 
 
 def split_interleaved(entries: list[Entry]) -> list[Entry]:
