@@ -1996,3 +1996,21 @@ def test_a_frame_opening_with_a_lead_label_leads_its_article(first_lines, expect
     _order_frames(draft)
     assert [body.text_lines()[0].text for body in draft.bodies] == expected
     assert ("frames-reordered" in draft.review) == (expected != first_lines)
+
+
+@pytest.mark.parametrize("lines, paragraphs", [
+    # A column of briefs: each item's heading, with no closing mark, over its dateline.
+    (["我国新一代气象卫星投入使用", "本报电 日前，我国新一代气象卫星正式投入业",
+      "务运行，可为天气预报提供更精细的观测数据。", "多地试点智慧农业服务平台",
+      "本报电 记者从农业农村部获悉，今年多地试点智",
+      "慧农业服务平台，帮助农户及时了解墒情。"],
+     ["我国新一代气象卫星投入使用", "本报电 日前，我国新一代气象卫星正式投入业务运行，可为天气预报提供更精细的观测数据。",
+      "多地试点智慧农业服务平台", "本报电 记者从农业农村部获悉，今年多地试点智慧农业服务平台，帮助农户及时了解墒情。"]),
+    # `本报记者` is no dateline: the sentence runs on.
+    (["春耕时节，村党支部书记王军告诉", "本报记者，今年全村新建大棚一百二十座。"],
+     ["春耕时节，村党支部书记王军告诉本报记者，今年全村新建大棚一百二十座。"]),
+])
+def test_a_dateline_opens_a_paragraph_and_the_item_heading_over_it_stands_alone(lines, paragraphs):
+    text = page("科技简讯\n\n" + "\n".join(lines))
+    [article] = split_page(text).segments
+    assert article.body.split("\n\n") == paragraphs

@@ -25,7 +25,8 @@ def _blocks(draft: Draft) -> list[tuple[str, str, bool]]:
                 blocks.append(("h", value.text, frame_start))
                 frame_start = False
                 continue
-            for paragraph in (paragraph for run in _unmarked_paragraphs(value)
+            for paragraph in (paragraph for part in _unmarked_paragraphs(value)
+                              for run in _dateline_paragraphs(part)
                               for paragraph in rebuild_paragraphs(_with_blanks(run))):
                 # A frame that starts mid-sentence goes on with the paragraph before it.
                 if frame_start and blocks and blocks[-1][0] == "p" \
@@ -96,6 +97,34 @@ def _unmarked_paragraphs(lines: list[Line]) -> list[list[Line]]:
               and not ends_sentence(lines[k].text)]
     if not cuts or sum(map(full, inside)) < JUSTIFIED * len(inside):
         return [lines]
+    return [lines[a:b] for a, b in zip([0, *cuts], [*cuts, len(lines)])]
+
+
+# A story's dateline, or a brief's bare `本报电`: it opens a paragraph.
+DATELINE_OPENING_RE = re.compile(rf"{START_BYLINE_RE.pattern}|^本报电")
+# Lines of an item's heading over its dateline, at most.
+ITEM_HEADING_LINES = 2
+
+
+def _dateline_paragraphs(lines: list[Line]) -> list[list[Line]]:
+    """A frame's run of text lines cut before each line that opens with a dateline, whatever
+    the line before it ends with, and before the item's heading over it: in a column of briefs
+    each item's heading has no closing mark and is a paragraph of its own
+    (`…观测数据。⏎多地试点智慧农业服务平台⏎本报电 记者从…`), which the paragraphs' rebuilding
+    would run on into the sentences around it."""
+    cuts: list[int] = []
+    for k in range(1, len(lines)):
+        if not DATELINE_OPENING_RE.match(lines[k].text.strip(SPACES)) \
+                or lines[k - 1].text.rstrip(SPACES)[-1:] in PAUSE_MARKS + OPENING_MARKS:
+            continue
+        heading = k
+        while heading > 0 and k - heading < ITEM_HEADING_LINES \
+                and not ends_sentence(lines[heading - 1].text):
+            heading -= 1
+        if heading < k and (heading == 0 or ends_sentence(lines[heading - 1].text)):
+            cuts.append(heading)
+        cuts.append(k)
+    cuts = sorted(set(cuts) - {0})
     return [lines[a:b] for a, b in zip([0, *cuts], [*cuts, len(lines)])]
 
 
