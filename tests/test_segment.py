@@ -1115,6 +1115,22 @@ def test_a_block_ending_in_a_column_tag_is_a_headline_commas_and_all(head):
     assert titles(split_page(text))[-1] == "".join(head)
 
 
+@pytest.mark.parametrize("head, kicker, title", [
+    # a banner over a stack of items, read on over the first item's headline: a line narrower
+    # than the line under it, whose words the text does not use
+    (["社区新风貌", "垃圾分类 人人参与", "（快评）"], "社区新风貌", "垃圾分类 人人参与（快评）"),
+    # the first half of a title set in two, whose words the text repeats
+    (["扛牢责任", "垃圾分类见实效（快评）"], None, "扛牢责任垃圾分类见实效（快评）"),
+    # a tag wrapped inside its brackets: its head does not widen its line
+    (["社区新风", "垃圾分类见实效(民", "生视线)"], None, "社区新风垃圾分类见实效(民生视线)"),
+])
+def test_a_line_over_a_wider_tagged_headline_is_a_block_of_its_own(head, kicker, title):
+    text = "\n".join(head) + "\n\n本报讯（记者 施翔）1月3日，城东街道推行垃圾分类，居民扛牢" \
+        "责任，积极参与，\n小区环境焕然一新。\n"
+    [article] = split_page(text).segments
+    assert (article.kicker, article.title) == (kicker, title)
+
+
 @pytest.mark.parametrize("caption", [
     ["图为市民在新建的滨河公园散步。新", "华社发"],
     ["图为市民在新建的滨河公园散步。（新华社发）"],

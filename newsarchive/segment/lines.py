@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ..model import Artifact
 from ..text import (
-    LEAD_START_RE, SPACES, column_width, column_widths, ends_sentence, find_continuation, han_count,
+    LEAD_START_RE, SPACES, bigrams, column_width, column_widths, ends_sentence, find_continuation, han_count,
     han_pairs, is_han, join_wrapped_lines, open_brackets, strip_justification_spaces, text_width, undouble_bold_text,
 )
 from .patterns import (
@@ -250,7 +251,12 @@ def read_items(lines: list[Line | None], learned: bool = True,
             continue
         tagged = 0 if reads_on else _tagged_head(chunk)
         if tagged:
-            items.append(Item(ItemKind.HEAD, [one_line(chunk[:tagged])]))
+            start = _wrap_start(chunk[:tagged], "".join(
+                line.text for part in [chunk[tagged:], *chunks[index + 1:index + 4]]
+                for line in part)[:head_model.NEAR_CHARS])
+            if start:
+                items.append(Item(ItemKind.HEAD, chunk[:start]))
+            items.append(Item(ItemKind.HEAD, [one_line(chunk[start:tagged])]))
             chunk = chunk[tagged:]
             if not chunk:
                 continue
@@ -460,6 +466,27 @@ def _tagged_head(chunk: list[Line]) -> int:
         if COLUMN_TAG_RE.search(joined) and joined.count("（") + joined.count("(") == 1:
             return count
     return 0
+
+
+TAG_END_RE = re.compile(r"[（(][^（）()]*[）)]?$")
+
+
+def _wrap_start(lines: list[Line], under: str) -> int:
+    """Where the one headline wrapped over the last of these lines starts: after the last line
+    narrower than the line under it whose words the text under the headline (`under`) does not
+    use. A wrapped line fills the headline's width, so a narrower line over a wider one is a
+    block of its own read on with no blank line: a banner over a stack of items or another
+    item's headline (`社区新风貌` over `垃圾分类 人人参与⏎（快评）`), unless it is the first
+    half of a title set in two (`扛牢责任⏎垃圾分类见实效（快评）`), whose words the text
+    repeats. A column tag wrapped to a line of its own (`美国⏎（国际视点）`) or inside its
+    brackets (`见实效(民⏎生视线)`) is the headline's."""
+    # Widths without a column tag or its head: a tag makes its line wider than a line of the
+    # words alone (`扛牢责任⏎真抓实干（快评）`, `社区新风⏎垃圾分类(民⏎生视线)`).
+    widths = [text_width(TAG_END_RE.sub("", line.text)) for line in lines]
+    return max((k + 1 for k in range(len(lines) - 1) if widths[k] < widths[k + 1]
+                and open_brackets("".join(line.text for line in lines[:k + 1])) == 0
+                and not bigrams("".join(line.text for line in lines[:k + 1])) & bigrams(under)),
+               default=0)
 
 
 def _headline_block(chunk: list[Line], under: list[Line]) -> bool:
