@@ -701,6 +701,9 @@ def test_a_wide_line_with_a_real_space_is_not_taken_for_a_glued_headline():
     (["主题教育成效转化", "成为民服务实效", "——综述"], None, "主题教育成效转化成为民服务实效", "综述"),
     # a short block of its own over a longer one is a kicker, though the text uses its words
     (["为民办实事", "", "保供工作扎实推进见成效"], "为民办实事", "保供工作扎实推进见成效", None),
+    # a label none of whose words the text uses, narrower than the title under it, is a kicker
+    # though the text repeats few of the title's words
+    (["社区新风貌", "", "扎实推进街巷整治"], "社区新风貌", "扎实推进街巷整治", None),
     # two blocks as long as each other are one title in two halves
     (["暖心暖胃", "", "保供稳价（新春走基层）"], None, "暖心暖胃保供稳价（新春走基层）", None),
     # … and the longer block's own kicker is kept beside the short block's
@@ -1122,7 +1125,7 @@ def test_a_block_ending_in_a_column_tag_is_a_headline_commas_and_all(head):
     # the first half of a title set in two, whose words the text repeats
     (["扛牢责任", "垃圾分类见实效（快评）"], None, "扛牢责任垃圾分类见实效（快评）"),
     # a tag wrapped inside its brackets: its head does not widen its line
-    (["社区新风", "垃圾分类见实效(民", "生视线)"], None, "社区新风垃圾分类见实效(民生视线)"),
+    (["文明新风见实效", "推进(民生", "视线)"], None, "文明新风见实效推进(民生视线)"),
 ])
 def test_a_line_over_a_wider_tagged_headline_is_a_block_of_its_own(head, kicker, title):
     text = "\n".join(head) + "\n\n本报讯（记者 施翔）1月3日，城东街道推行垃圾分类，居民扛牢" \

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from ..model import Artifact
@@ -12,7 +11,7 @@ from ..text import (
 )
 from .patterns import (
     CAPTION_CREDIT_RE, CAPTION_START_RE, COLUMN_TAG_RE, DANGLING, DATELINE_HEAD_RE, END_BYLINE_RE, END_MARK_RE, ENUMERATOR_RE, FURNITURE_RE, LABEL_RE,
-    NO_HEAD_PUNCT, PHOTO_CREDIT_RE, START_BYLINE_RE, UNDER_BYLINE_RE,
+    NO_HEAD_PUNCT, PHOTO_CREDIT_RE, START_BYLINE_RE, TAG_END_RE, UNDER_BYLINE_RE,
 )
 from . import head_model
 from .columns import page_lines
@@ -466,9 +465,6 @@ def _tagged_head(chunk: list[Line]) -> int:
         if COLUMN_TAG_RE.search(joined) and joined.count("（") + joined.count("(") == 1:
             return count
     return 0
-
-
-TAG_END_RE = re.compile(r"[（(][^（）()]*[）)]?$")
 
 
 def _wrap_start(lines: list[Line], under: str) -> int:

@@ -80,6 +80,9 @@ BOX_LABEL_RE = re.compile(
     r"|短评|知多少)[\s　]*[】\]：:]?$")
 # A column's name in brackets after a headline's words: `…重复检查（权威发布）`.
 COLUMN_TAG_RE = re.compile(r"[\u4e00-\u9fff”》！？]{2}[（(][\u4e00-\u9fff·]{2,10}[）)]$")
+# A column tag closing a headline line, or its head where the tag wraps (`…见实效(民⏎生视线)`):
+# what makes a headline's last line wider than its words.
+TAG_END_RE = re.compile(r"[（(][^（）()]*[）)]?$")
 # A numbered section heading: 一、 （二） 3.
 ENUMERATOR_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])")
 NO_HEAD_PUNCT = "。，、；"
