@@ -704,6 +704,9 @@ def test_a_wide_line_with_a_real_space_is_not_taken_for_a_glued_headline():
     # a label none of whose words the text uses, narrower than the title under it, is a kicker
     # though the text repeats few of the title's words
     (["社区新风貌", "", "扎实推进街巷整治"], "社区新风貌", "扎实推进街巷整治", None),
+    # a kicker ending in the verb the title quotes is whole, however it wrapped
+    (["市长在全市垃圾分类工作推进会", "上强调", "", "扎实推进街巷整治"],
+     "市长在全市垃圾分类工作推进会上强调", "扎实推进街巷整治", None),
     # two blocks as long as each other are one title in two halves
     (["暖心暖胃", "", "保供稳价（新春走基层）"], None, "暖心暖胃保供稳价（新春走基层）", None),
     # … and the longer block's own kicker is kept beside the short block's
@@ -1131,6 +1134,21 @@ def test_a_line_over_a_wider_tagged_headline_is_a_block_of_its_own(head, kicker,
     text = "\n".join(head) + "\n\n本报讯（记者 施翔）1月3日，城东街道推行垃圾分类，居民扛牢" \
         "责任，积极参与，\n小区环境焕然一新。\n"
     [article] = split_page(text).segments
+    assert (article.kicker, article.title) == (kicker, title)
+
+
+@pytest.mark.parametrize("head, kicker, title", [
+    # a title in two halves over a dateline read on with another column's text
+    (["城东街道推行垃圾分类新办法——", "", "分类投放见实效", "居民参与热情高"],
+     "城东街道推行垃圾分类新办法——", "分类投放见实效居民参与热情高"),
+    # a title wrapped mid-word (`参与⏎热情`, a word of the page) over the dateline
+    (["城东街道推行垃圾分类新办法——", "", "推进垃圾分类提升居民参与", "热情"],
+     "城东街道推行垃圾分类新办法——", "推进垃圾分类提升居民参与热情"),
+])
+def test_a_wrapped_title_runs_down_to_the_dateline_under_it(head, kicker, title):
+    text = "\n".join(head) + "\n本报西宁3月2日 城东街道推行垃圾分类，居民\n" \
+        "电（记者 施翔）扛牢责任，积极参与，小区环境焕然一新，参与热情高涨。\n"
+    article = split_page(text).segments[0]
     assert (article.kicker, article.title) == (kicker, title)
 
 

@@ -202,7 +202,9 @@ def headline_parts(run: list[HeadUnit], text: str = "", column: float = 0.0
 def _headline_parts(run: list[HeadUnit], text: str = "", column: float = 0.0
                     ) -> tuple[str, str | None, str | None]:
     """The same, read line by line: over-lines, then the kicker, title and subtitle lines."""
-    if len(run) > 1 and run[0].over_line:
+    # A block ending in the verb the title quotes (`…推进会⏎上强调`) is a kicker whole, however
+    # it wrapped (a wrapped kicker over a dateline is read whole since `lines._over_dateline`).
+    if len(run) > 1 and (run[0].over_line or SPEECH_VERB_RE.search(run[0].words())):
         title, kicker, subtitle = _headline_parts(run[1:], text, column)
         over_line = _kicker_text("".join(line.text for line in run[0].lines))
         return title, f"{over_line} {kicker}" if kicker else over_line, subtitle

@@ -21,6 +21,9 @@ DATELINE_START_RE = re.compile(r"^(?:本报|新华社|中新社)")
 # The head of a dateline wrapped over lines, alone on its line (`本报北京2月10⏎日电（记者…）`):
 # it opens a story's text and never stands in a headline.
 DATELINE_HEAD_RE = re.compile(r"^(?:本报|新华社|中新社)[\u4e00-\u9fff]{0,8}\d{1,2}(?:月(?:\d{1,2}日?)?)?$")
+# The head of a dateline opening a line, whatever the extraction read on after it (`本报北京2月
+# 23日`, or another column's text beside it): the first line of a story's text.
+DATELINE_OPEN_RE = re.compile(r"^(?:本报|新华社|中新社)[\u4e00-\u9fff]{0,8}\d{1,2}月")
 # The tail of a dateline whose head the extraction read elsewhere (into a line of the next
 # column): `日电（记者王亮）`, `月1日电（记者周舟）`.
 DATELINE_TAIL_RE = re.compile(
