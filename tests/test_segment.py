@@ -687,6 +687,20 @@ def test_a_wide_line_with_a_real_space_is_not_taken_for_a_glued_headline():
     assert "推出“山宗水源 惠游青海”文旅消费券活动，活动期内每日十时用户" in article.body
 
 
+def test_a_headline_whose_second_phrase_ends_in_a_column_tag_is_not_glued_to_a_body():
+    # The second phrase is as wide as a column line of the text, but a tag closes headlines.
+    text = page("""
+城东街道推行垃圾分类 人人参与见实效（快评）
+城东街道推行垃圾分
+类以来，居民扛牢责任，积
+极参与，小区环境焕然一新，
+垃圾分类人人参与见实效，街
+巷整洁有序，居民纷纷点赞。
+""")
+    [article] = split_page(text).segments
+    assert article.title == "城东街道推行垃圾分类 人人参与见实效（快评）"
+
+
 @pytest.mark.parametrize("head, kicker, title, subtitle", [
     (["王卫东调研主题教育为民办实事工作时强调", "", "切实把主题教育成效转化成为民服务实效"],
      "王卫东调研主题教育为民办实事工作时强调", "切实把主题教育成效转化成为民服务实效", None),
