@@ -687,6 +687,20 @@ def test_a_wide_line_with_a_real_space_is_not_taken_for_a_glued_headline():
     assert "推出“山宗水源 惠游青海”文旅消费券活动，活动期内每日十时用户" in article.body
 
 
+def test_a_headline_whose_second_phrase_ends_in_a_column_tag_is_not_glued_to_a_body():
+    # The second phrase is as wide as a column line of the text, but a tag closes headlines.
+    text = page("""
+城东街道推行垃圾分类 人人参与见实效（快评）
+城东街道推行垃圾分
+类以来，居民扛牢责任，积
+极参与，小区环境焕然一新，
+垃圾分类人人参与见实效，街
+巷整洁有序，居民纷纷点赞。
+""")
+    [article] = split_page(text).segments
+    assert article.title == "城东街道推行垃圾分类 人人参与见实效（快评）"
+
+
 @pytest.mark.parametrize("head, kicker, title, subtitle", [
     (["王卫东调研主题教育为民办实事工作时强调", "", "切实把主题教育成效转化成为民服务实效"],
      "王卫东调研主题教育为民办实事工作时强调", "切实把主题教育成效转化成为民服务实效", None),
@@ -701,6 +715,12 @@ def test_a_wide_line_with_a_real_space_is_not_taken_for_a_glued_headline():
     (["主题教育成效转化", "成为民服务实效", "——综述"], None, "主题教育成效转化成为民服务实效", "综述"),
     # a short block of its own over a longer one is a kicker, though the text uses its words
     (["为民办实事", "", "保供工作扎实推进见成效"], "为民办实事", "保供工作扎实推进见成效", None),
+    # a label none of whose words the text uses, narrower than the title under it, is a kicker
+    # though the text repeats few of the title's words
+    (["社区新风貌", "", "扎实推进街巷整治"], "社区新风貌", "扎实推进街巷整治", None),
+    # a kicker ending in the verb the title quotes is whole, however it wrapped
+    (["市长在全市垃圾分类工作推进会", "上强调", "", "扎实推进街巷整治"],
+     "市长在全市垃圾分类工作推进会上强调", "扎实推进街巷整治", None),
     # two blocks as long as each other are one title in two halves
     (["暖心暖胃", "", "保供稳价（新春走基层）"], None, "暖心暖胃保供稳价（新春走基层）", None),
     # … and the longer block's own kicker is kept beside the short block's
@@ -1113,6 +1133,37 @@ def test_a_block_ending_in_a_column_tag_is_a_headline_commas_and_all(head):
 珠穆朗玛峰，违者将依法处理。
 """)
     assert titles(split_page(text))[-1] == "".join(head)
+
+
+@pytest.mark.parametrize("head, kicker, title", [
+    # a banner over a stack of items, read on over the first item's headline: a line narrower
+    # than the line under it, whose words the text does not use
+    (["社区新风貌", "垃圾分类 人人参与", "（快评）"], "社区新风貌", "垃圾分类 人人参与（快评）"),
+    # the first half of a title set in two, whose words the text repeats
+    (["扛牢责任", "垃圾分类见实效（快评）"], None, "扛牢责任垃圾分类见实效（快评）"),
+    # a tag wrapped inside its brackets: its head does not widen its line
+    (["文明新风见实效", "推进(民生", "视线)"], None, "文明新风见实效推进(民生视线)"),
+])
+def test_a_line_over_a_wider_tagged_headline_is_a_block_of_its_own(head, kicker, title):
+    text = "\n".join(head) + "\n\n本报讯（记者 施翔）1月3日，城东街道推行垃圾分类，居民扛牢" \
+        "责任，积极参与，\n小区环境焕然一新。\n"
+    [article] = split_page(text).segments
+    assert (article.kicker, article.title) == (kicker, title)
+
+
+@pytest.mark.parametrize("head, kicker, title", [
+    # a title in two halves over a dateline read on with another column's text
+    (["城东街道推行垃圾分类新办法——", "", "分类投放见实效", "居民参与热情高"],
+     "城东街道推行垃圾分类新办法——", "分类投放见实效居民参与热情高"),
+    # a title wrapped mid-word (`参与⏎热情`, a word of the page) over the dateline
+    (["城东街道推行垃圾分类新办法——", "", "推进垃圾分类提升居民参与", "热情"],
+     "城东街道推行垃圾分类新办法——", "推进垃圾分类提升居民参与热情"),
+])
+def test_a_wrapped_title_runs_down_to_the_dateline_under_it(head, kicker, title):
+    text = "\n".join(head) + "\n本报西宁3月2日 城东街道推行垃圾分类，居民\n" \
+        "电（记者 施翔）扛牢责任，积极参与，小区环境焕然一新，参与热情高涨。\n"
+    article = split_page(text).segments[0]
+    assert (article.kicker, article.title) == (kicker, title)
 
 
 @pytest.mark.parametrize("caption", [

@@ -10,7 +10,7 @@ from ..text import (
     LEAD_START_RE, SPACES, bigrams, ends_sentence, han_count, han_pairs, is_han, rarity_weights,
     text_width,
 )
-from .patterns import BOX_LABEL_RE, LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE
+from .patterns import BOX_LABEL_RE, LABEL_RE, MAX_HEAD_UNITS, NEAR, SPEECH_VERB_RE, TAG_END_RE
 from .recover import grouped_sections, headline_from_heading, share, split_shared_body
 from .types import Body, Draft, HeadUnit
 
@@ -202,7 +202,9 @@ def headline_parts(run: list[HeadUnit], text: str = "", column: float = 0.0
 def _headline_parts(run: list[HeadUnit], text: str = "", column: float = 0.0
                     ) -> tuple[str, str | None, str | None]:
     """The same, read line by line: over-lines, then the kicker, title and subtitle lines."""
-    if len(run) > 1 and run[0].over_line:
+    # A block ending in the verb the title quotes (`…推进会⏎上强调`) is a kicker whole, however
+    # it wrapped (a wrapped kicker over a dateline is read whole since `lines._over_dateline`).
+    if len(run) > 1 and (run[0].over_line or SPEECH_VERB_RE.search(run[0].words())):
         title, kicker, subtitle = _headline_parts(run[1:], text, column)
         over_line = _kicker_text("".join(line.text for line in run[0].lines))
         return title, f"{over_line} {kicker}" if kicker else over_line, subtitle
@@ -277,8 +279,15 @@ def _label_without_words(lines: list[str], text: str) -> bool:
     a column or series label (`干部状态新观察` over `鼻子不舒服`), not part of the title."""
     pairs = bigrams(text)
     first, rest = bigrams(lines[0]), bigrams("".join(lines[1:]))
-    return han_count(lines[0]) <= 8 and bool(first) and bool(rest) \
-        and not first & pairs and len(rest & pairs) >= 0.5 * len(rest)
+    # A label of three Han characters or more, and nothing else, set narrower than the title
+    # under it (a wrapped title's first line fills the headline's width): then any word of the
+    # title in the text will do, as under a banner over a stack of briefs, whose titles the
+    # text hardly repeats (dev titles: pdftotext 2056 -> 2066; for any first line of Han
+    # characters only, 2065 but raw 3024 -> 3022: a wrapped title's first line cut off).
+    found = len(rest & pairs) > 0 if 3 <= han_count(lines[0]) == len(lines[0]) \
+        and text_width(lines[0]) < text_width(TAG_END_RE.sub("", lines[1])) \
+        else len(rest & pairs) >= 0.5 * len(rest)
+    return han_count(lines[0]) <= 8 and bool(first) and bool(rest) and not first & pairs and found
 
 
 def make_drafts(units: list[HeadUnit], bodies: list[Body]) -> tuple[list[Draft], list[str]]:

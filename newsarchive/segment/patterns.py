@@ -21,6 +21,9 @@ DATELINE_START_RE = re.compile(r"^(?:本报|新华社|中新社)")
 # The head of a dateline wrapped over lines, alone on its line (`本报北京2月10⏎日电（记者…）`):
 # it opens a story's text and never stands in a headline.
 DATELINE_HEAD_RE = re.compile(r"^(?:本报|新华社|中新社)[\u4e00-\u9fff]{0,8}\d{1,2}(?:月(?:\d{1,2}日?)?)?$")
+# The head of a dateline opening a line, whatever the extraction read on after it (`本报北京2月
+# 23日`, or another column's text beside it): the first line of a story's text.
+DATELINE_OPEN_RE = re.compile(r"^(?:本报|新华社|中新社)[\u4e00-\u9fff]{0,8}\d{1,2}月")
 # The tail of a dateline whose head the extraction read elsewhere (into a line of the next
 # column): `日电（记者王亮）`, `月1日电（记者周舟）`.
 DATELINE_TAIL_RE = re.compile(
@@ -80,6 +83,9 @@ BOX_LABEL_RE = re.compile(
     r"|短评|知多少)[\s　]*[】\]：:]?$")
 # A column's name in brackets after a headline's words: `…重复检查（权威发布）`.
 COLUMN_TAG_RE = re.compile(r"[\u4e00-\u9fff”》！？]{2}[（(][\u4e00-\u9fff·]{2,10}[）)]$")
+# A column tag closing a headline line, or its head where the tag wraps (`…见实效(民⏎生视线)`):
+# what makes a headline's last line wider than its words.
+TAG_END_RE = re.compile(r"[（(][^（）()]*[）)]?$")
 # A numbered section heading: 一、 （二） 3.
 ENUMERATOR_RE = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.．、])")
 NO_HEAD_PUNCT = "。，、；"
