@@ -238,6 +238,25 @@ def test_over_lines_read_in_with_the_text(text, kicker):
     assert _kicker_line(Line(1, text), column=12.0) == kicker
 
 
+@pytest.mark.parametrize("first, rest, wide_text", [
+    # An item set across two of the page's columns: the line under it is as wide.
+    ("市交通局相关负责人表示春运期间全市将", ["加密公交班次并延长地铁运营时间，方便旅客出行。", "据介绍"], True),
+    # Indented, the first line is a little narrower than the line under it.
+    ("市交通局相关负责人表示春运期间全", ["市将加密公交班次并延长地铁运营时", "间。"], True),
+    # A two-line story: the line under it ends the story.
+    ("市交通局相关负责人表示春运期间全市将", ["加密公交班次。"], True),
+    # An over-line across the columns is wider than the story's text under it.
+    ("国家发改委、国务院台办等部门印发通知", ["春运首日，市交通", "局发布出行提示"], False),
+    ("■ 市交通局发布春运出行提示和安全提醒", ["加密公交班次并延长地铁运营时间，方便旅客出行。", "据介绍"], False),
+    ("市交通局发布出行提示", ["加密公交班次并延长", "据介绍"], False),   # not wide
+])
+def test_a_first_line_as_wide_as_the_text_under_it_is_no_over_line(first, rest, wide_text):
+    from newsarchive.segment.listed import _wide_text
+    from newsarchive.segment.types import Line
+    assert _wide_text(first, [Line(2 + k, text) for k, text in enumerate(rest)], column=10.0) \
+        == wide_text
+
+
 @pytest.mark.parametrize("note", [
     "（作者\n为市交通运输研究院院长）",     # the author's note under a commentary
     "（相关\n报道见第四版）",               # a pointer to another page

@@ -747,9 +747,24 @@ def _take_kicker(body: Body, column: float) -> list[Line]:
     """A story's first line when it is an over-line: taken out of the text for the headline."""
     lines = body.text_lines()
     # What a byline leaves of its line is the start of the text, however short.
-    if len(lines) < 2 or body.starts_with_byline or not _kicker_line(lines[0], column):
+    if len(lines) < 2 or body.starts_with_byline or not _kicker_line(lines[0], column) \
+            or _wide_text(lines[0].text, lines[1:], column):
         return []
     return _take_lines(body, 1)
+
+
+def _wide_text(first: str, rest: list[Line], column: float) -> bool:
+    """Whether a first line wider than the page's column (`WIDE_KICKER`) is the text of a story
+    set wider, not an over-line across its columns: items stacked under a series banner run
+    across two or three of the page's columns. An over-line is wider than the text under it;
+    this line is as wide as the next (an indented first line is a little narrower), or the
+    next ends the story (`国家副主席…会见某国第⏎一副总理…。`). (Dev, raw, found exactly /
+    segmentation / titles without: 54.5% / 0.8494 / 70.3%; with: 55.5% / 0.8562 / 70.7%;
+    banner items 676 -> 717 of 1,216 found exactly, 0.787 -> 0.810.)"""
+    width = text_width(first)
+    return width >= WIDE_KICKER * column and not first.endswith("——") \
+        and first[0] not in KICKER_MARKS \
+        and (len(rest) == 1 or text_width(rest[0].text) >= width - 2)
 
 
 def _take_lines(body: Body, count: int) -> list[Line]:
