@@ -144,6 +144,19 @@ def test_a_label_line_opens_its_story_and_a_closing_quote_stays_with_its_sentenc
     assert accounted == total
 
 
+@pytest.mark.parametrize("label", [
+    "市民文化",               # short for the page's columns
+    "市民文化生活新气象观察",   # short only for the wider lines of the story under it
+])
+def test_a_series_banner_over_a_story_set_wider_than_the_page_is_its_label(label):
+    text = STREAM.replace(
+        "昨日，市图书馆举办新年阅读活动\n，吸引众多市民参加，亲子阅读区\n和非遗展示区人头攒动。\n",
+        f"{label}\n昨日，市图书馆举办新年阅读活动，吸引众多市\n民参加，亲子阅读区和非遗展示区人头攒动。\n")
+    third = split_page(text).segments[2]
+    assert (third.kicker, third.title) == (label, "图书馆新年阅读活动受欢迎")
+    assert third.body.startswith("昨日，市图书馆")
+
+
 def test_a_listed_headline_ending_in_an_exclamation_mark_is_in_the_list():
     text = STREAM.replace("全市新建十二座城市公园\n", "全市新建十二\n座城市公园！\n")
     split = split_page(text)
