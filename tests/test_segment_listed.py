@@ -144,6 +144,52 @@ def test_a_label_line_opens_its_story_and_a_closing_quote_stays_with_its_sentenc
     assert accounted == total
 
 
+@pytest.mark.parametrize("label", [
+    "市民文化",               # short for the page's columns
+    "市民文化生活新气象观察",   # short only for the wider lines of the story under it
+])
+def test_a_series_banner_over_a_story_set_wider_than_the_page_is_its_label(label):
+    text = STREAM.replace(
+        "昨日，市图书馆举办新年阅读活动\n，吸引众多市民参加，亲子阅读区\n和非遗展示区人头攒动。\n",
+        f"{label}\n昨日，市图书馆举办新年阅读活动，吸引众多市\n民参加，亲子阅读区和非遗展示区人头攒动。\n")
+    third = split_page(text).segments[2]
+    assert (third.kicker, third.title) == (label, "图书馆新年阅读活动受欢迎")
+    assert third.body.startswith("昨日，市图书馆")
+
+
+@pytest.mark.parametrize("between", [
+    "文化生活\n图为市民在图书馆阅读。 本报记者 李明摄\n",   # a series banner's label, a caption
+    "图为市民在图书馆阅读。 本报记者 李明摄\n文化生活\n",
+])
+def test_a_label_alone_between_two_stories_takes_no_listed_headline(between):
+    # The list holds a photo's headline, `图片报道`, whose words no text repeats: it heads no
+    # story rather than the label.
+    text = STREAM.replace("关注）\n图书馆", "关注）\n图片报道\n图书馆").replace(
+        "间全市将加密公交班次。\n", "间全市将加密公交班次。\n" + between)
+    split = split_page(text)
+    assert "文化生活" not in [segment.body for segment in split.segments]
+    assert [s.title for s in split.segments][:3] == [
+        "全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]
+    assert split.segments[2].body.startswith("昨日，市图书馆")
+
+
+@pytest.mark.parametrize("first, taken", [
+    (["市交通局——"], "市交通局——"),        # an over-line, a frame of its own over the story
+    (["市民出行"], "市民出行"),              # a label
+    (["阅读活动将持续到明年一月底。"], None),   # a story's last line
+])
+def test_an_over_line_that_is_all_its_frame_holds_is_the_kicker(first, taken):
+    from newsarchive.segment.listed import _take_kicker
+    from newsarchive.segment.types import Body, Line
+    over = Body(parts=[("text", [Line(1 + k, text) for k, text in enumerate(first)])])
+    story = Body(parts=[("text", [Line(5, "春运首日，市交通局发布春运出行"),
+                                  Line(6, "提示，提醒旅客错峰出行。")])], starts_with_byline=True)
+    frames = [over, story]
+    kicker = _take_kicker(frames, column=12.0)
+    assert ("".join(line.text for line in kicker) or None) == taken
+    assert not over.parts if taken else over.text() == first[0]
+
+
 def test_a_listed_headline_ending_in_an_exclamation_mark_is_in_the_list():
     text = STREAM.replace("全市新建十二座城市公园\n", "全市新建十二\n座城市公园！\n")
     split = split_page(text)
@@ -236,6 +282,25 @@ def test_over_lines_read_in_with_the_text(text, kicker):
     from newsarchive.segment.listed import _kicker_line
     from newsarchive.segment.types import Line
     assert _kicker_line(Line(1, text), column=12.0) == kicker
+
+
+@pytest.mark.parametrize("first, rest, wide_text", [
+    # An item set across two of the page's columns: the line under it is as wide.
+    ("市交通局相关负责人表示春运期间全市将", ["加密公交班次并延长地铁运营时间，方便旅客出行。", "据介绍"], True),
+    # Indented, the first line is a little narrower than the line under it.
+    ("市交通局相关负责人表示春运期间全", ["市将加密公交班次并延长地铁运营时", "间。"], True),
+    # A two-line story: the line under it ends the story.
+    ("市交通局相关负责人表示春运期间全市将", ["加密公交班次。"], True),
+    # An over-line across the columns is wider than the story's text under it.
+    ("国家发改委、国务院台办等部门印发通知", ["春运首日，市交通", "局发布出行提示"], False),
+    ("■ 市交通局发布春运出行提示和安全提醒", ["加密公交班次并延长地铁运营时间，方便旅客出行。", "据介绍"], False),
+    ("市交通局发布出行提示", ["加密公交班次并延长", "据介绍"], False),   # not wide
+])
+def test_a_first_line_as_wide_as_the_text_under_it_is_no_over_line(first, rest, wide_text):
+    from newsarchive.segment.listed import _wide_text
+    from newsarchive.segment.types import Line
+    assert _wide_text(first, [Line(2 + k, text) for k, text in enumerate(rest)], column=10.0) \
+        == wide_text
 
 
 @pytest.mark.parametrize("note", [
