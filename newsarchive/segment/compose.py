@@ -97,7 +97,7 @@ def _unmarked_paragraphs(lines: list[Line]) -> list[list[Line]]:
               and not ends_sentence(lines[k].text)]
     if not cuts or sum(map(full, inside)) < JUSTIFIED * len(inside):
         return [lines]
-    return [lines[a:b] for a, b in zip([0, *cuts], [*cuts, len(lines)])]
+    return _split_before(lines, cuts)
 
 
 # A story's dateline, or a brief's bare `本报电`: it opens a paragraph.
@@ -124,7 +124,11 @@ def _dateline_paragraphs(lines: list[Line]) -> list[list[Line]]:
         if heading < k and (heading == 0 or ends_sentence(lines[heading - 1].text)):
             cuts.append(heading)
         cuts.append(k)
-    cuts = sorted(set(cuts) - {0})
+    return _split_before(lines, sorted(set(cuts) - {0}))
+
+
+def _split_before(lines: list[Line], cuts: list[int]) -> list[list[Line]]:
+    """The lines in runs, a new run at each of the (ascending, nonzero) indexes `cuts`."""
     return [lines[a:b] for a, b in zip([0, *cuts], [*cuts, len(lines)])]
 
 
