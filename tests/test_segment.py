@@ -1601,6 +1601,9 @@ def test_learned_headlines_over_their_text(text, title, opening):
     ("当前，如何更好 倒挂的情况即外来人 业生的数量为依据来分配。", ["columns-mixed"]),
     # a second dateline inside the text
     ("会议召开。\n\n本报北京2月18日电 国务院副总理韩正18日到国家税务总局调研。", ["stories-merged"]),
+    # a correspondent's closing credit is a dateline in brackets, not a second story
+    ("当地民众对此习以为常。\n\n（本报华盛顿2月2日电）", []),
+    ("会议闭幕。\n\n（新华社北京5月21日电）\n\n本报北京5月22日电 大会举行。", ["stories-merged"]),
 ])
 def test_text_doubts(body, reasons):
     from newsarchive.segment.compose import text_doubts

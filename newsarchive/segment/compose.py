@@ -227,6 +227,7 @@ def line_spans(numbers: list[int]) -> list[tuple[int, int]]:
 # line read across two columns does (`倒挂的情况即外来人 业生的数量为依据来`).
 SPACED_HAN_RE = re.compile(r"[\u4e00-\u9fff][ \u3000]+[\u4e00-\u9fff]")
 QUOTED_RE = re.compile(r"“[^“”]*”")
+BRACKETED_DATELINE_RE = re.compile(rf"[（(]{DATELINE_RE.pattern}[）)]")
 
 
 def text_doubts(body: str) -> list[str]:
@@ -237,7 +238,8 @@ def text_doubts(body: str) -> list[str]:
     # A dateline is followed by a space in print (`本报北京2月18日电 国务院…`).
     if SPACED_HAN_RE.search(DATELINE_RE.sub("", QUOTED_RE.sub("", paragraphs))):
         reasons.append("columns-mixed")
-    if DATELINE_RE.search(body[1:]):
+    # A dateline in brackets is a correspondent's closing credit (`（本报华盛顿5月6日电）`).
+    if DATELINE_RE.search(BRACKETED_DATELINE_RE.sub("", body)[1:]):
         reasons.append("stories-merged")
     return reasons
 
