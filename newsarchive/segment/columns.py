@@ -273,11 +273,9 @@ def split_interleaved(entries: list[Entry]) -> list[Entry]:
     """Stretches where two columns' lines alternate, read one column after the other (the
     first line's column first, a blank between)."""
     pairs = Counter(pair for _, text in entries for pair in han_pairs(text))
-    ends = [(text.strip(SPACES)[:1], text.strip(SPACES)[-1:]) for _, text in entries]
 
     def joins(a: int, b: int) -> int:
-        last, first = ends[a][1], ends[b][0]
-        return int(is_han(last) and is_han(first) and pairs[last + first] > 0)
+        return _joins(pairs, entries[a][1], entries[b][1])
 
     count = len(entries)
     # Column lines only: letter-spaced or doubled characters print lines of one or two.
