@@ -140,7 +140,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         from . import pageimages
         from .pageimages import PdfMemo, plan_pdf_pages
         from .render import check_templates, compiled_templates_dir, make_environment
-        from .search import lunr_candidates
+        from .search.lunr import lunr_candidates
         from .stages import Build
         from .stages.pageimages import PageImagesStage
         from .stages.pages import PagesStage
@@ -180,10 +180,10 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
                                 state.files if trusted else None)
         build = Build(Site(config, articles, pdf_pages), config, content_dir, env, staging,
                       runner, contents, trusted, rest_stamp, cache,
-                      state.entries if trusted else {}, quiet)
+                      state.entries if trusted else {}, quiet, generation=scanned_ns)
         stages = [PagesStage(), StaticStage(), SearchStage(), PageImagesStage()]
         try:
-            previous = [build.previous(stage.name, stage.kind, stage.code) for stage in stages]
+            previous = [stage.previous(build) for stage in stages]
             for stage, last in zip(stages, previous):
                 stage.begin(build, last)
             produced = [stage.produce(build, last) for stage, last in zip(stages, previous)]
@@ -208,6 +208,11 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
             for name, value in result.entries.items():
                 cache.save(name, value, code_version(stage.code), scanned_ns)
                 entries[name] = scanned_ns
+            for name, pending in result.pending.items():
+                if cache.adopt(name, pending):
+                    entries[name] = scanned_ns
+                else:
+                    entries.pop(name, None)
         save_contents(cache, contents, article_code, scanned_ns)
         if pdfs.dirty:
             cache.save("pdfs", pdfs, pdf_code)

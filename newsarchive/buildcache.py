@@ -17,6 +17,7 @@ the state file is still the one its last build wrote (then every entry on disk i
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
@@ -96,12 +97,16 @@ def build_code() -> list[Path]:
                   if path.relative_to(package).parts[0].removesuffix(".py") not in NOT_BUILD_CODE)
 
 
-def code_version(modules: tuple[ModuleType, ...]) -> bytes:
+def code_version(modules: tuple[ModuleType | str, ...]) -> bytes:
     """The digest of these modules' source: a cached value or fingerprint made by other code
-    is not trusted (the one code-version rule of every cache entry and page fingerprint)."""
+    is not trusted (the one code-version rule of every cache entry and page fingerprint).
+    A module given by its full name is found without being run: a build whose search data is
+    made in a process of its own never loads the search code (numpy and OpenCC with it)."""
+    named = sorted((module, importlib.util.find_spec(module).origin) if isinstance(module, str)
+                   else (module.__name__, module.__file__) for module in modules)
     digest = hashlib.blake2b(digest_size=16)
-    for module in sorted(modules, key=lambda m: m.__name__):
-        digest.update(module.__name__.encode() + b"\0" + Path(module.__file__).read_bytes())
+    for name, path in named:
+        digest.update(name.encode() + b"\0" + Path(path).read_bytes())
     return digest.digest()
 
 
@@ -143,6 +148,65 @@ def _read(path: Path) -> tuple:
     article)."""
     with collector_paused(), open(path, "rb") as handle:
         return pickle.load(handle)
+
+
+def _held(value: object, code: bytes, generation: int | None) -> tuple:
+    """An entry as its file holds it: headed by what must match for it to be trusted."""
+    return (FORMAT, sys.version_info[:2], code, generation), value
+
+
+def _trusted(held: tuple, kind: type, code: bytes, generation: int | None):
+    """The value of an entry (header, value) if it is a `kind` made by this code (and by build
+    `generation`, if given), else None."""
+    header, value = held
+    if header[:3] != (FORMAT, sys.version_info[:2], code) or not isinstance(value, kind):
+        return None
+    return value if generation is None or header[3] == generation else None
+
+
+@dataclass(frozen=True)
+class CacheFile:
+    """One entry's file, for a process of the build that reads or writes it itself (the search
+    process): a few names to send it, not the build's cache and memory."""
+
+    path: Path
+    code: bytes
+    generation: int | None = None   # of the entry to read, or of the one to write
+
+    @property
+    def pending(self) -> Path:
+        """Where write_pending() puts the entry until the build adopts it."""
+        return self.path.with_name(f"{self.path.name}.{self.generation}.new")
+
+    def load(self, kind: type):
+        """The entry's value, as BuildCache.load() would trust it, else None."""
+        try:
+            return _trusted(_read(self.path), kind, self.code, self.generation)
+        except Exception:  # missing, truncated or from other code: a cold step
+            return None
+
+    def save(self, value: object) -> None:
+        """Replace the entry now: for one no output depends on (the variants table)."""
+        _write(self.path, _held(value, self.code, self.generation))
+
+    def write_pending(self, value: object) -> Path | None:
+        """The entry as build `generation` saves it, beside its file: BuildCache.adopt() puts
+        it in place once the site is, as every other entry is saved. None when it cannot be
+        written (the next build then does this stage cold)."""
+        return self.pending if _write(self.pending, _held(value, self.code, self.generation)) \
+            else None
+
+
+def _write(path: Path, held: tuple) -> bool:
+    """Write an entry's file whole or not at all; False when it cannot be written: a cache
+    that cannot be written costs time on the next build, nothing else."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_file(path) as handle:
+            pickle.dump(held, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        return False
+    return True
 
 
 @dataclass
@@ -190,26 +254,37 @@ class BuildCache:
             except Exception:  # missing, truncated or from other code
                 return None
             held = (header, value)
-        header, value = held
         if self.used is not None:
             self.used[name] = held
-        wanted = (FORMAT, sys.version_info[:2], code)
-        if header[:3] != wanted or not isinstance(value, kind):
-            return None
-        return value if generation is None or header[3] == generation else None
+        return _trusted(held, kind, code, generation)
 
     def save(self, name: str, value: object, code: bytes = b"", generation: int | None = None
              ) -> None:
-        held = ((FORMAT, sys.version_info[:2], code, generation), value)
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with atomic_file(self.path(name)) as handle:
-                pickle.dump(held, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        except OSError:
+        held = _held(value, code, generation)
+        if not _write(self.path(name), held):
             self.used = None
-            return  # a cache that cannot be written costs time on the next build, nothing else
-        if self.used is not None:
+        elif self.used is not None:
             self.used[name] = held
+
+    def file(self, name: str, code: bytes, generation: int | None = None) -> CacheFile:
+        """Entry `name`'s file, for a process of the build to read or write (see CacheFile)."""
+        return CacheFile(self.path(name), code, generation)
+
+    def adopt(self, name: str, pending: Path) -> bool:
+        """Put in place entry `name` as a process of this build wrote it (write_pending()),
+        False if it could not be. This process never held its value: the memory reads it
+        back from the file."""
+        try:
+            os.replace(pending, self.path(name))
+        except OSError:
+            return False
+        for left in self.folder.glob(f"{self.path(name).name}.*.new"):
+            left.unlink(missing_ok=True)  # of a build that failed after its process wrote it
+        if self.memory is not None:
+            self.memory.entries.pop(name, None)
+        if self.used is not None:
+            self.used.pop(name, None)
+        return True
 
     def forget(self, name: str) -> None:
         self.path(name).unlink(missing_ok=True)

@@ -23,7 +23,7 @@ from newsarchive import content as content_module
 from newsarchive.content import (ContentCache, list_content, load_articles, load_content,
                                  relist_content)
 from newsarchive.errors import ArchiveError
-from newsarchive.search import search_output
+from newsarchive.search.index import search_output
 from newsarchive.frontmatter import dump_article
 from newsarchive.render import compiled_templates_dir
 

@@ -21,18 +21,18 @@ from newsarchive.errors import ArchiveError
 from newsarchive.model import Article, Site
 from lunr.builder import Builder
 
-from newsarchive.search import (FIELD_BOOSTS, FIELDS, CodePoints, SearchOutput, document, facets,
-                                find_lunr_script, fold, han_keys, parse_script_text, plain_body,
-                                script_text, search_output, shard_script, token_keys, tokenize,
-                                write_search_data)
-from newsarchive.search import IndexState
-from newsarchive.search.index import (FACET_KINDS, LUNR_FILE, DocTerms, article_hash,
-                                      field_texts, lunr_candidates, runs)
-from newsarchive.search.shards import (FIELD_END, FIELD_MASK, FREQUENCY_SHIFT, REF_SHIFT,
-                                       ShardPostings, field_text, partition, posting, read_varints, script_value, shard_count,
+from newsarchive.search.index import (FACET_KINDS, DocTerms, SearchOutput, article_hash,
+                                      document, facets, field_texts, plain_body, runs,
+                                      search_output, write_search_data)
+from newsarchive.search.lunr import LUNR_FILE, find_lunr_script, lunr_candidates
+from newsarchive.search.shards import (FIELD_BOOSTS, FIELD_END, FIELD_MASK, FIELDS,
+                                       FREQUENCY_SHIFT, REF_SHIFT, ShardPostings, field_text,
+                                       parse_script_text, partition, posting, read_varints,
+                                       script_text, script_value, shard_count, shard_script,
                                        splice_postings, splice_shard, split_shard, term_shard,
                                        varint_text, varints)
-from newsarchive.search.tokenize import HAN
+from newsarchive.search.state import IndexState
+from newsarchive.search.tokenize import HAN, CodePoints, fold, han_keys, token_keys, tokenize
 from newsarchive.search.variants import (simplified_of, simplify, traditional_pairs,
                                          variant_classes, variant_shard_count, variant_shards)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from newsarchive.search import write_search_data
+from newsarchive.search.index import write_search_data
 from newsarchive.urls import article_path
 
 from .conftest import ROOT

@@ -11,7 +11,8 @@ import pytest
 
 from newsarchive.content import load_articles
 from newsarchive.model import Article
-from newsarchive.search import document, tokenize, write_search_data
+from newsarchive.search.index import document, write_search_data
+from newsarchive.search.tokenize import tokenize
 from newsarchive.search.shards import term_shard
 from newsarchive.search.variants import simplified_of
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import ast
 import shutil
+import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
-from newsarchive.buildcache import BuildCache
+from newsarchive.buildcache import BuildCache, code_version
 from newsarchive.config import load_config
 from newsarchive.content import ContentCache, load_content
 from newsarchive.model import Site
 from newsarchive.output import start_staging
 from newsarchive.render import make_environment
+from newsarchive.search.state import IndexState
 from newsarchive.stages import Build
 from newsarchive.stages.pages import CODE, PagesStage
 from newsarchive.stages.search import SearchStage
@@ -93,7 +96,56 @@ def test_the_search_stage_runs_beside_the_pages_in_a_process_of_its_own(site, mo
     assert stage.background is not None
     produced = stage.produce(build, None)
     build.staging.commit()
-    assert "search/manifest.js" in build.staging.written and produced.entries["search"]
+    assert "search/manifest.js" in build.staging.written and produced.entries == {}
+    # That process wrote the stage's entry beside its file; the build puts it in place.
+    pending = produced.pending["search"]
+    assert pending.is_file() and build.cache.adopt("search", pending) and not pending.exists()
+    state = build.cache.load("search", IndexState, code_version(SearchStage.code),
+                             build.generation)
+    assert "search/manifest.js" in state.digests
+
+
+def test_a_failed_build_leaves_no_entry_of_the_search_process_behind(site, monkeypatch):
+    monkeypatch.setattr("newsarchive.stages.search.PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(Runner, "cores", staticmethod(lambda: 2))
+    build = start(site)
+    stage = SearchStage()
+    stage.begin(build, None)
+    stage.background.process.join()  # it wrote its entry, then the build fails
+    assert stage.entry.pending.is_file()
+    stage.cancel()
+    assert not stage.entry.pending.exists()
+    assert list(build.cache.folder.glob("search-*")) == []
+
+
+def test_a_build_whose_search_runs_beside_the_pages_does_not_load_the_search_code(site):
+    """Numpy, OpenCC and the search state are the search process's alone: a new day's build
+    process is a tenth of a second shorter without them."""
+    script = textwrap.dedent("""
+        import sys
+        from pathlib import Path
+        import newsarchive.stages.pages as pages
+        import newsarchive.stages.search as search
+        from newsarchive.build import build_site
+        from newsarchive.config import load_config
+        from newsarchive.workers import Runner
+        pages.PARALLEL_MIN_PAGES = search.PARALLEL_MIN_PAGES = 1  # no build is small
+        Runner.cores = staticmethod(lambda: 2)
+        site = Path(sys.argv[1])
+        edited = sorted((site / 'content').rglob('*.md'))[0]
+        for text in ('', '\\n\\n又一段新的文字。\\n'):  # cold, then an edit
+            edited.write_text(edited.read_text('utf-8') + text, 'utf-8')
+            build_site(load_config(site / 'site.yaml'), site / 'content', site / '_site',
+                       quiet=True)
+        print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'opencc')
+                     or m.startswith('newsarchive.search.')))
+        """)
+    result = subprocess.run([sys.executable, "-c", script, str(site)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['newsarchive.search.lunr']"
+    assert "又一段新的文字" in "".join(
+        path.read_text("utf-8") for path in (site / "_site/search").glob("docs-*.js"))
 
 
 def package_imports(module_file: Path) -> set[str]:

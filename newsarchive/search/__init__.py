@@ -3,21 +3,15 @@
 - `tokenize`: the tokens, shared with the page's JavaScript (static/js/search-engine.js);
 - `shards`: the data files' format, written and read in one place;
 - `index`: the index built from scratch or updated from the previous output;
-- `state`: what an update needs from the last build (kept in the build cache).
+- `state`: what an update needs from the last build (kept in the build cache);
+- `variants`: traditional characters folded to simplified ones (OpenCC's table);
+- `lunr`: where the page's lunr.js comes from.
+
+Import what you need from those modules: this package loads none of them, so that a build
+whose search data is made in a process of its own does not load numpy and OpenCC.
 """
 
-from __future__ import annotations
-
-from .index import (CODE, DOCS_PER_SHARD, POSTINGS_PER_SHARD, SearchOutput, document, facets,
-                    find_lunr_script, lunr_candidates, plain_body, search_output,
-                    write_search_data)
-from .shards import (FIELD_BOOSTS, FIELDS, data_name, parse_script_text, script_text,
-                     shard_script, term_shard)
-from .state import IndexState
-from .tokenize import CodePoints, fold, han_keys, token_keys, tokenize
-
-__all__ = ["CODE", "CodePoints", "DOCS_PER_SHARD", "FIELD_BOOSTS", "FIELDS", "POSTINGS_PER_SHARD",
-           "IndexState", "SearchOutput", "data_name", "document", "facets", "find_lunr_script",
-           "fold", "han_keys", "lunr_candidates", "parse_script_text", "plain_body",
-           "script_text", "search_output", "shard_script", "term_shard", "token_keys",
-           "tokenize", "write_search_data"]
+# The modules whose version the search state depends on, named: a build compares versions
+# without loading them (buildcache.code_version).
+CODE = tuple(f"{__name__}.{name}" for name in ("index", "shards", "state", "tokenize",
+                                                "variants"))

@@ -21,7 +21,6 @@ import hashlib
 import itertools
 import math
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -35,6 +34,8 @@ from ..errors import ArchiveError
 from ..model import Article, Site
 from ..urls import article_path
 from ..workers import Runner
+from . import CODE
+from .lunr import find_lunr_script, lunr_candidates
 from .shards import (FIELD_BOOSTS, FIELD_MASK, FIELDS, DATA_FILE_RE, TABLE_FIELD, Section,
                      ShardPostings, add_newer, data_name, encode_chunk, join_newer, length_table,
                      partition, registered, script_text, shard_count, shard_script,
@@ -68,7 +69,6 @@ MAX_WORKERS = 8
 CHUNK_DOCS = 500           # documents whose postings are sorted at once: bounds the memory
 JOIN_EVERY = 8             # chunks whose postings join the archive's at once, which are then
                            # copied once per so many chunks, not once per chunk
-LUNR_FILE = Path("node_modules/lunr/lunr.min.js")   # npm ci installs it
 HEADING_RE = re.compile(r"^#{1,6}[ \t]+", re.MULTILINE)
 ESCAPED_PUNCTUATION_RE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -300,22 +300,6 @@ class DocTerms:
 
     def postings(self) -> int:
         return sum(len(counts) for counts in self.counts)
-
-
-def lunr_candidates(site_root: Path) -> list[Path]:
-    """Where lunr.min.js may be, in order: beside site.yaml, then beside this package. A
-    change to either is a change of the build's input."""
-    return [root / LUNR_FILE for root in (site_root, Path(__file__).resolve().parents[2])]
-
-
-def find_lunr_script(candidates: list[Path]) -> Path:
-    """The first of the candidate lunr.min.js files that is there, or an error saying what
-    to do."""
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    raise ArchiveError("lunr.min.js is missing: run `npm ci` in the project folder to install "
-                       "the npm packages", candidates[0].parent)
 
 
 @dataclass
@@ -796,8 +780,3 @@ def append_documents(built: BuiltIndex, made: dict[str, bytes], state: IndexStat
         built.shards[kind], built.shards[kind + RECENT] = shards, recent_shards
         built.totals[kind] = field_totals(all_lengths)
     return True
-
-
-# The modules whose version the search state depends on (see code_version).
-CODE = tuple(sys.modules[f"{__package__}.{name}"] for name in ("index", "shards", "state",
-                                                                "tokenize", "variants"))

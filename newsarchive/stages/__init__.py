@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from ..buildcache import BuildCache, code_version
+from ..buildcache import BuildCache, CacheFile, code_version
 from ..config import SiteConfig
 from ..content import ContentCache
 from ..model import Site
@@ -38,13 +38,20 @@ class Build:
     generations: dict[str, int]  # the last build's cache entries that go with its output
     quiet: bool = False
     small: bool = False         # set by the pages stage: only a few pages are made again
+    generation: int = 0         # this build's: the one its cache entries are saved as
 
-    def previous(self, name: str, kind: type, code: tuple[ModuleType, ...]):
+    def previous(self, name: str, kind: type, code: tuple[ModuleType | str, ...]):
         """The cache entry `name` the last build saved with the output being replaced, if
         this code made it; else None."""
         if not self.trusted or name not in self.generations:
             return None
         return self.cache.load(name, kind, code_version(code), self.generations[name])
+
+    def previous_file(self, name: str, code: tuple[ModuleType | str, ...]) -> CacheFile | None:
+        """The file of the entry previous() would load, for a process of the build to read."""
+        if not self.trusted or name not in self.generations:
+            return None
+        return self.cache.file(name, code_version(code), self.generations[name])
 
 
 @dataclass
@@ -56,6 +63,9 @@ class Produced:
     pages: int = 0              # HTML pages it adds to the site (the summary line)
     rendered: list[str] = field(default_factory=list)   # the pages it rendered
     images: list[str] = field(default_factory=list)     # the page images it rendered
+    # Entries a process of the stage wrote itself (CacheFile.write_pending), by name: put in
+    # place with the others.
+    pending: dict[str, Path] = field(default_factory=dict)
 
 
 class Stage:
@@ -63,7 +73,11 @@ class Stage:
 
     name = ""
     kind: type = object                   # the type of its cache entry
-    code: tuple[ModuleType, ...] = ()     # the modules whose version its entry depends on
+    code: tuple[ModuleType | str, ...] = ()  # the modules whose version its entry depends on
+
+    def previous(self, build: Build):
+        """What the stage is given of its entry from the last build (see Build.previous)."""
+        return build.previous(self.name, self.kind, self.code)
 
     def begin(self, build: Build, previous) -> None:
         """Start what can run beside the other stages; may decide how the build goes on."""
