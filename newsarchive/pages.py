@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import pageviews, taxonomy, urls
 from .errors import ArchiveError
-from .model import CARD_FIELDS, Article, ArticleCard, Site
+from .model import Article, ArticleCard, Site
 from .content import SOURCES_DIR, read_source
 from .reach import Reach
 
@@ -280,13 +280,16 @@ def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict,
 def cards_of(articles: list[Article]) -> list[ArticleCard]:
     """Each article's card(), made without the frozen dataclass's __init__: a card is the
     article's fields less the body, and its __init__, one guarded setattr a field, took twice
-    as long for the 30,000 cards every plan makes (tested equal to card())."""
-    new, kind, fields = object.__new__, ArticleCard, CARD_FIELDS
+    as long for the 30,000 cards every plan makes; a copy of the article's own dict less the
+    body takes half the time of picking the card's fields one by one (tested equal to
+    card())."""
+    new, kind = object.__new__, ArticleCard
     cards = []
     for article in articles:
         card = new(kind)
-        values = article.__dict__
-        card.__dict__.update({name: values[name] for name in fields})
+        values = article.__dict__.copy()
+        del values["body"]
+        card.__dict__.update(values)
         cards.append(card)
     return cards
 
