@@ -87,13 +87,19 @@ def test_the_search_stage_writes_the_data_and_keeps_it_when_nothing_changed(site
     assert second.entries == {} and again.staging.written == []
 
 
-def test_the_search_stage_runs_beside_the_pages_in_a_process_of_its_own(site, monkeypatch):
+def begun_beside_the_pages(site: Path, monkeypatch) -> tuple[Build, SearchStage]:
+    """A build of the fixture articles whose search stage has begun in a process of its own."""
     monkeypatch.setattr("newsarchive.stages.search.PARALLEL_MIN_PAGES", 1)
     monkeypatch.setattr(Runner, "cores", staticmethod(lambda: 2))
     build = start(site)
     stage = SearchStage()
     stage.begin(build, None)
     assert stage.background is not None
+    return build, stage
+
+
+def test_the_search_stage_runs_beside_the_pages_in_a_process_of_its_own(site, monkeypatch):
+    build, stage = begun_beside_the_pages(site, monkeypatch)
     produced = stage.produce(build, None)
     build.staging.commit()
     assert "search/manifest.js" in build.staging.written and produced.entries == {}
@@ -106,11 +112,7 @@ def test_the_search_stage_runs_beside_the_pages_in_a_process_of_its_own(site, mo
 
 
 def test_a_failed_build_leaves_no_entry_of_the_search_process_behind(site, monkeypatch):
-    monkeypatch.setattr("newsarchive.stages.search.PARALLEL_MIN_PAGES", 1)
-    monkeypatch.setattr(Runner, "cores", staticmethod(lambda: 2))
-    build = start(site)
-    stage = SearchStage()
-    stage.begin(build, None)
+    build, stage = begun_beside_the_pages(site, monkeypatch)
     stage.background.process.join()  # it wrote its entry, then the build fails
     assert stage.entry.pending.is_file()
     stage.cancel()
