@@ -178,6 +178,11 @@ def rows_of(*rows: tuple[str, ...]) -> list[str]:
              (COLUMN_A[3], COLUMN_B[3]), (COLUMN_C[3], COLUMN_D[3]),
              *zip(COLUMN_A[4:], COLUMN_B[4:], COLUMN_C[4:], COLUMN_D[4:])),
      COLUMN_A + [""] + COLUMN_B + [""] + COLUMN_C + [""] + COLUMN_D),
+    # Two columns, the right one's lines a little lower for a while: its lines printed alone go
+    # to it.
+    (rows_of(*zip(COLUMN_A[:2], COLUMN_B[:2]), (COLUMN_A[2],), (COLUMN_B[2],), (COLUMN_A[3],),
+             (COLUMN_B[3],), *zip(COLUMN_A[4:], COLUMN_B[4:])),
+     COLUMN_A + [""] + COLUMN_B),
     # A paragraph's first line (set in two em) and the next column's paragraph end beside it
     # are no wider than one column.
     (rows_of(*zip(COLUMN_A[:2], COLUMN_B[:2], COLUMN_C[:2]), (COLUMN_A[2],),

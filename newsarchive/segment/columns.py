@@ -10,10 +10,11 @@ digits, between letter-spaced characters, in a headline) rarely fall at one widt
 line, and a gap between two characters that stand alone is never taken. Where the columns'
 baselines differ a little, a line of either may be printed alone inside the band; it goes to
 the column whose words broken at line ends it joins. A piece still holding more columns, too
-few of its lines for a band, is cut at the width of a column of the page's bands. A band of three
-or more columns of one width, its rows all cut into lines of that width, is read column by column
-at once: where the columns' baselines differ a little, a row holds only some of the columns, those
-that have given fewest lines so far (`_columns_in_turn`).
+few of its lines for a band, is cut at the width of a column of the page's bands. A band of columns
+of one width, its rows all cut into lines of that width, is read column by column at once: where
+the columns' baselines differ a little, a row holds only some of the columns, those that have
+given fewest lines so far, and among as many those whose broken words its pieces join
+(`_columns_in_turn`).
 
 Where two columns' baselines differ, pdftotext prints their lines one after the other, a line of
 each in turn (`split_interleaved`): there the words broken at a line's end go on two lines
@@ -216,7 +217,7 @@ def _band_at(entries: list[Entry], start: int, pairs: Counter
         if other is not None and other[1] > band[1]:
             band, best_column = other, common
     end, left, right = band[1:4]
-    columns = _columns_in_turn(entries[start:end], best_column)
+    columns = _columns_in_turn(entries[start:end], best_column, pairs)
     if columns is not None:
         left, right = columns[0], [entry for column in columns[1:]
                                    for entry in [*column, (column[-1][0], "")]][:-1]
@@ -240,36 +241,63 @@ def _pieces(text: str, column: float) -> list[str] | None:
     return None if rest is None else [cut[0], *rest]
 
 
-def _columns_in_turn(rows: list[Entry], column: float) -> list[list[Entry]] | None:
-    """A band of three or more columns of one width, read column by column, or None if its rows
-    do not all cut into such columns' lines. Each column's lines come at one pitch, but the
-    columns' baselines may differ a little, so pdftotext joins on one line the pieces of any
-    columns whose baselines lie close there: a row's pieces belong to the columns that have given
-    fewest lines so far (those whose next line lies highest), the leftmost where as few. A row
-    holding every column sets them level again (a headline or space inside a column puts it
-    behind). Below the band's last such row, a column may have ended: the pieces go leftmost."""
+def _columns_in_turn(rows: list[Entry], column: float, pairs: Counter
+                     ) -> list[list[Entry]] | None:
+    """A band of columns of one width, read column by column, or None if its rows do not all cut
+    into such columns' lines. Each column's lines come at one pitch, but the columns' baselines
+    may differ a little, so pdftotext joins on one line the pieces of any columns whose baselines
+    lie close there: a row's pieces belong to the columns that have given fewest lines so far
+    (those whose next line lies highest); where that leaves a choice, to those whose words broken
+    at line ends they join, through this row and the next, else the leftmost. A row holding every
+    column sets them level again (a headline or space inside a column puts it behind). Below the
+    band's last such row, a column may have ended: the pieces go leftmost."""
     cut = [_pieces(text, column) for _, text in rows]
     if any(pieces is None for pieces in cut):
         return None
     count = max(len(pieces) for pieces in cut)
     full = [k for k, pieces in enumerate(cut) if len(pieces) == count]
-    # A space around digits cuts a row once in a while: the columns show on more rows than one.
-    if count < 3 or len(full) < MIN_SPLIT_ROWS:
+    # A space around digits cuts a row once in a while, and a list of headlines has a word space
+    # on a row or two: the columns show on as many rows as a band's width does.
+    if count < 2 or len(full) < MIN_SUPPORT:
         return None
-    last_full = full[-1]
-    columns: list[list[Entry]] = [[] for _ in range(count)]
-    given = [0] * count
-    for k, ((index, _), pieces) in enumerate(zip(rows, cut)):
+
+    def choices(given: list[int], pieces: list[str]) -> list[tuple[int, ...]]:
         if len(pieces) == count:
-            given = [0] * count
-        if k > last_full:
+            return [tuple(range(count))]
+        every = list(combinations(range(count), len(pieces)))
+        least = min(sum(given[c] for c in chosen) for chosen in every)
+        return [chosen for chosen in every if sum(given[c] for c in chosen) == least]
+
+    def joined(lasts: list[str], chosen: tuple[int, ...], pieces: list[str]) -> int:
+        return sum(_joins(pairs, lasts[c], piece) for c, piece in zip(chosen, pieces))
+
+    def after(given: list[int], lasts: list[str], chosen: tuple[int, ...], pieces: list[str]
+              ) -> tuple[list[int], list[str]]:
+        given = [0] * count if len(pieces) == count else list(given)
+        lasts = list(lasts)
+        for c, piece in zip(chosen, pieces):
+            given[c] += 1
+            lasts[c] = piece
+        return given, lasts
+
+    def evidence(k: int, given: list[int], lasts: list[str], chosen: tuple[int, ...]) -> int:
+        now = joined(lasts, chosen, cut[k])
+        if k + 1 > full[-1]:
+            return now
+        given, lasts = after(given, lasts, chosen, cut[k])
+        return now + max(joined(lasts, then, cut[k + 1]) for then in choices(given, cut[k + 1]))
+
+    columns: list[list[Entry]] = [[] for _ in range(count)]
+    given, lasts = [0] * count, [""] * count
+    for k, ((index, _), pieces) in enumerate(zip(rows, cut)):
+        if k > full[-1]:
             taken = tuple(range(len(pieces)))
         else:
-            taken = min(combinations(range(count), len(pieces)),
-                        key=lambda chosen: (sum(given[c] for c in chosen), chosen))
+            taken = min(choices(given, pieces),
+                        key=lambda chosen: (-evidence(k, given, lasts, chosen), chosen))
+        given, lasts = after(given, lasts, taken, pieces)
         for c, piece in zip(taken, pieces):
             columns[c].append((index, piece))
-            given[c] += 1
     return columns
 
 
