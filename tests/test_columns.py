@@ -153,3 +153,42 @@ def test_a_piece_still_holding_columns_too_few_for_a_band_is_cut_at_a_column_wid
     lines = [f"{LEFT[0]} {RIGHT[0]} {last}"] + [f"{a} {b}" for a, b in zip(LEFT[1:], RIGHT[1:])] \
         + [LEFT[-1]]
     assert texts(unmerge_columns(lines)) == LEFT + ["", RIGHT[0], last] + RIGHT[1:]
+
+
+# Four columns of one story page, nine em wide.
+COLUMN_A = ["改革开放四十年来，", "我市经济总量翻了数", "番，城乡面貌焕然一", "新，人民生活水平显",
+            "著提高，发展成就举", "世瞩目，令人振奋。"]
+COLUMN_B = ["春节将至，各地年货", "市场人头攒动，干货", "糖果销售火爆，商家", "纷纷备足货源，保障",
+            "节日供应，市场运行", "平稳有序，价格稳定"]
+COLUMN_C = ["近日，市文化馆举办", "迎新春书画展，展出", "作品两百余幅，吸引", "大批市民前来观展，",
+            "现场气氛热烈，观众", "纷纷驻足，好评如潮"]
+COLUMN_D = ["今冬以来，我省持续", "加强电力调度，全力", "保障居民温暖过冬，", "各地供暖运行平稳，",
+            "电网负荷创下新高，", "能源供应保障有力。"]
+
+
+def rows_of(*rows: tuple[str, ...]) -> list[str]:
+    return [" ".join(row) for row in rows]
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # The columns' baselines differ a little: a row holds the pieces of the columns whose next
+    # lines lie highest, a row holding all of them sets them level.
+    (rows_of(*zip(COLUMN_A[:2], COLUMN_B[:2], COLUMN_C[:2], COLUMN_D[:2]),
+             (COLUMN_A[2],), (COLUMN_B[2], COLUMN_C[2], COLUMN_D[2]),
+             (COLUMN_A[3], COLUMN_B[3]), (COLUMN_C[3], COLUMN_D[3]),
+             *zip(COLUMN_A[4:], COLUMN_B[4:], COLUMN_C[4:], COLUMN_D[4:])),
+     COLUMN_A + [""] + COLUMN_B + [""] + COLUMN_C + [""] + COLUMN_D),
+    # Two columns, the right one's lines a little lower for a while: its lines printed alone go
+    # to it.
+    (rows_of(*zip(COLUMN_A[:2], COLUMN_B[:2]), (COLUMN_A[2],), (COLUMN_B[2],), (COLUMN_A[3],),
+             (COLUMN_B[3],), *zip(COLUMN_A[4:], COLUMN_B[4:])),
+     COLUMN_A + [""] + COLUMN_B),
+    # A paragraph's first line (set in two em) and the next column's paragraph end beside it
+    # are no wider than one column.
+    (rows_of(*zip(COLUMN_A[:2], COLUMN_B[:2], COLUMN_C[:2]), (COLUMN_A[2],),
+             ("回首来时路，是", "向前。"), *zip(COLUMN_A[3:], COLUMN_B[2:], COLUMN_C[2:])),
+     COLUMN_A + [""] + COLUMN_B[:2] + ["回首来时路，是"] + COLUMN_B[2:5] + [""]
+     + COLUMN_C[:2] + ["向前。"] + COLUMN_C[2:5]),
+])
+def test_columns_on_baselines_a_little_apart_are_read_column_by_column(lines, expected):
+    assert texts(unmerge_columns(lines)) == expected

@@ -10,7 +10,11 @@ digits, between letter-spaced characters, in a headline) rarely fall at one widt
 line, and a gap between two characters that stand alone is never taken. Where the columns'
 baselines differ a little, a line of either may be printed alone inside the band; it goes to
 the column whose words broken at line ends it joins. A piece still holding more columns, too
-few of its lines for a band, is cut at the width of a column of the page's bands.
+few of its lines for a band, is cut at the width of a column of the page's bands. A band of columns
+of one width, its rows all cut into lines of that width, is read column by column at once: where
+the columns' baselines differ a little, a row holds only some of the columns, those that have
+given fewest lines so far, and among as many those whose broken words its pieces join
+(`_columns_in_turn`).
 
 Where two columns' baselines differ, pdftotext prints their lines one after the other, a line of
 each in turn (`split_interleaved`): there the words broken at a line's end go on two lines
@@ -22,7 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from itertools import islice
+from itertools import combinations, islice
 
 from ..text import SPACES, ends_sentence, han_pairs, is_han, text_width, unify_radicals
 
@@ -177,6 +181,14 @@ def _split_near(text: str, column: float) -> tuple[str, str] | None:
     return None
 
 
+def _split_after_end(text: str, column: float) -> tuple[str, str] | None:
+    """The cut of a line whose left part is a paragraph's last line, short of the column, and
+    the next column's line after it, if any."""
+    return next(((left, right) for width, _, left, right in _splits(text)
+                 if width < column and right and ends_sentence(left) and _column_line(right)),
+                None)
+
+
 def _band_at(entries: list[Entry], start: int, pairs: Counter
              ) -> tuple[int, list[Entry], list[Entry], float] | None:
     """The band of lines read across columns starting at `start`: (index after it, its left
@@ -204,7 +216,89 @@ def _band_at(entries: list[Entry], start: int, pairs: Counter
         other = _read_band(entries, start, common, pairs=pairs)
         if other is not None and other[1] > band[1]:
             band, best_column = other, common
-    return (*band[1:4], best_column)
+    end, left, right = band[1:4]
+    columns = _columns_in_turn(entries[start:end], best_column, pairs)
+    if columns is not None:
+        left, right = columns[0], [entry for column in columns[1:]
+                                   for entry in [*column, (column[-1][0], "")]][:-1]
+    return end, left, right, best_column
+
+
+def _pieces(text: str, column: float) -> list[str] | None:
+    """A band's row cut into column lines of one width: each but the last as wide as the column
+    (or a paragraph's first line, set in two em, or its last, short), the last no wider; None if
+    a part is wider than the column and cuts nowhere."""
+    text = text.strip(SPACES)
+    if text_width(text) <= column + WIDTH_TOLERANCE:
+        # No wider than one column, yet a paragraph's first line and the next column's
+        # paragraph end beside it (`回首来时路，是 诗。`).
+        cut = _split_near(text, column)
+        return [text] if cut is None or not ends_sentence(cut[1]) else list(cut)
+    cut = _split_near(text, column)
+    if cut is None and text_width(text) > column + 2 * WIDTH_TOLERANCE:
+        cut = _split_after_end(text, column)
+    rest = None if cut is None else _pieces(cut[1], column)
+    return None if rest is None else [cut[0], *rest]
+
+
+def _columns_in_turn(rows: list[Entry], column: float, pairs: Counter
+                     ) -> list[list[Entry]] | None:
+    """A band of columns of one width, read column by column, or None if its rows do not all cut
+    into such columns' lines. Each column's lines come at one pitch, but the columns' baselines
+    may differ a little, so pdftotext joins on one line the pieces of any columns whose baselines
+    lie close there: a row's pieces belong to the columns that have given fewest lines so far
+    (those whose next line lies highest); where that leaves a choice, to those whose words broken
+    at line ends they join, through this row and the next, else the leftmost. A row holding every
+    column sets them level again (a headline or space inside a column puts it behind). Below the
+    band's last such row, a column may have ended: the pieces go leftmost."""
+    cut = [_pieces(text, column) for _, text in rows]
+    if any(pieces is None for pieces in cut):
+        return None
+    count = max(len(pieces) for pieces in cut)
+    full = [k for k, pieces in enumerate(cut) if len(pieces) == count]
+    # A space around digits cuts a row once in a while, and a list of headlines has a word space
+    # on a row or two: the columns show on as many rows as a band's width does.
+    if count < 2 or len(full) < MIN_SUPPORT:
+        return None
+
+    def choices(given: list[int], pieces: list[str]) -> list[tuple[int, ...]]:
+        if len(pieces) == count:
+            return [tuple(range(count))]
+        every = list(combinations(range(count), len(pieces)))
+        least = min(sum(given[c] for c in chosen) for chosen in every)
+        return [chosen for chosen in every if sum(given[c] for c in chosen) == least]
+
+    def joined(lasts: list[str], chosen: tuple[int, ...], pieces: list[str]) -> int:
+        return sum(_joins(pairs, lasts[c], piece) for c, piece in zip(chosen, pieces))
+
+    def after(given: list[int], lasts: list[str], chosen: tuple[int, ...], pieces: list[str]
+              ) -> tuple[list[int], list[str]]:
+        given = [0] * count if len(pieces) == count else list(given)
+        lasts = list(lasts)
+        for c, piece in zip(chosen, pieces):
+            given[c] += 1
+            lasts[c] = piece
+        return given, lasts
+
+    def evidence(k: int, given: list[int], lasts: list[str], chosen: tuple[int, ...]) -> int:
+        now = joined(lasts, chosen, cut[k])
+        if k + 1 > full[-1]:
+            return now
+        given, lasts = after(given, lasts, chosen, cut[k])
+        return now + max(joined(lasts, then, cut[k + 1]) for then in choices(given, cut[k + 1]))
+
+    columns: list[list[Entry]] = [[] for _ in range(count)]
+    given, lasts = [0] * count, [""] * count
+    for k, ((index, _), pieces) in enumerate(zip(rows, cut)):
+        if k > full[-1]:
+            taken = tuple(range(len(pieces)))
+        else:
+            taken = min(choices(given, pieces),
+                        key=lambda chosen: (-evidence(k, given, lasts, chosen), chosen))
+        given, lasts = after(given, lasts, taken, pieces)
+        for c, piece in zip(taken, pieces):
+            columns[c].append((index, piece))
+    return columns
 
 
 def _read_band(entries: list[Entry], start: int, width: float, stop: int | None = None,
@@ -222,9 +316,7 @@ def _read_band(entries: list[Entry], start: int, width: float, stop: int | None 
         line_width = text_width(text)
         cut = _split_near(text, width) if line_width > width + WIDTH_TOLERANCE else None
         if cut is None and line_width > width + 2 * WIDTH_TOLERANCE:
-            # A left line ending its paragraph short, the right line's text after it.
-            cut = next(((l, r) for w, _, l, r in _splits(text)
-                        if w < width and r and ends_sentence(l) and _column_line(r)), None)
+            cut = _split_after_end(text, width)
         if cut is None and line_width > width + WIDTH_TOLERANCE:
             break
         rows.append((index, *(cut or (text, None))))
