@@ -1866,6 +1866,13 @@ def test_a_wrapped_dateline_after_an_authors_note_opens_the_next_story():
 （记者罗晨、闵尊涛）“作为一名人民警察，要用自己的实际行动
 保护人民。”报告会上，英模代表讲述了自己的故事。
 """), "新华社北京2月3日电（记者罗晨、闵尊涛）", "“作为一名人民警察"),
+    # a brief's bare dateline opening its text
+    (page("""
+城郊新建三座公园
+
+本报电 市园林局日前表示，城郊今年将新建三座
+公园，供市民休闲健身。
+"""), "本报电", "市园林局日前表示"),
 ])
 def test_a_dateline_wrapped_into_the_text_goes_to_the_byline(text, byline, first):
     split = split_page(text)

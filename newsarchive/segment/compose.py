@@ -258,6 +258,11 @@ def title_doubts(title: str) -> list[str]:
     return ["headline-weak"] if broken or run_together or not han_count(bare) or sentence else []
 
 
+# A brief's dateline without place or date (`本报电 记者从…`): only where it opens the article
+# is it the byline; inside a box of briefs it opens an item, a paragraph of the box's article.
+BARE_DATELINE_RE = re.compile(r"^本报电(?=[ 　])")
+
+
 def _credit_from_text(blocks: list[tuple[str, str, bool]], bylines: list[str]
                       ) -> tuple[list[tuple[str, str, bool]], list[str]]:
     """A dateline or its credit that a wrap put into the first paragraph (`新华社北京2月9⏎日电…`,
@@ -265,7 +270,7 @@ def _credit_from_text(blocks: list[tuple[str, str, bool]], bylines: list[str]
     if not blocks or blocks[0][0] != "p":
         return blocks, bylines
     kind, text, frame_start = blocks[0]
-    dateline = START_BYLINE_RE.match(text)
+    dateline = START_BYLINE_RE.match(text) or BARE_DATELINE_RE.match(text)
     credit = None if dateline or not (bylines and bylines[0].endswith(("电", "讯"))) \
         else CREDIT_OPEN_RE.match(text)
     found = dateline or credit
