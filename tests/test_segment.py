@@ -1873,6 +1873,22 @@ def test_a_wrapped_dateline_after_an_authors_note_opens_the_next_story():
 本报电 市园林局日前表示，城郊今年将新建三座
 公园，供市民休闲健身。
 """), "本报电", "市园林局日前表示"),
+    # the tail of a dateline whose head was read elsewhere, its credit wrapped, or bare
+    (page("""
+城郊新建三座公园
+
+5日电（记者王小
+明） 市园林局日前
+表示，城郊今年将
+新建三座公园，供
+市民休闲健身。
+"""), "5日电（记者王小明）", "市园林局日前表示"),
+    (page("""
+城郊新建三座公园
+
+28日电 市园林局日前表示，城郊今年将新建三座
+公园，供市民休闲健身。
+"""), "28日电", "市园林局日前表示"),
 ])
 def test_a_dateline_wrapped_into_the_text_goes_to_the_byline(text, byline, first):
     split = split_page(text)

@@ -260,7 +260,10 @@ def title_doubts(title: str) -> list[str]:
 
 # A brief's dateline without place or date (`本报电 记者从…`): only where it opens the article
 # is it the byline; inside a box of briefs it opens an item, a paragraph of the box's article.
-BARE_DATELINE_RE = re.compile(r"^本报电(?=[ 　])")
+# So is the tail of a dateline whose head the extraction read elsewhere (`24日电（记者季芳）`,
+# `28日电 国务院…`), its credit wrapped or bare: no sentence opens with `电`.
+BARE_DATELINE_RE = re.compile(
+    r"^本报电(?=[ 　])|^(?:\d{1,2}月)?(?:\d{1,2}日)?电(?:[ 　]*[（(][^（）()]{1,40}[）)]|(?=[ 　]))")
 
 
 def _credit_from_text(blocks: list[tuple[str, str, bool]], bylines: list[str]
