@@ -1962,6 +1962,23 @@ def test_a_headline_read_on_top_of_its_text_with_its_tag_wrapped_under_it():
     assert fully_accounted(text, split)
 
 
+@pytest.mark.parametrize("first_line, title", [
+    # the tag's end read into the text's first line: the title takes it back
+    ("话题） 收旧利废，本是节约", "回收旧物也要讲环保规矩吗？（民生话题）"),
+    # a closed tag: the text keeps what follows it
+    ("收旧利废，本是节约资源", "回收旧物也要讲环保规矩吗？（民生"),
+])
+def test_a_title_whose_tag_a_wrap_cut_takes_back_its_end_from_the_text(first_line, title):
+    text = page("""
+回收旧物也要讲环保规矩吗？（民生
+
+""" + RECYCLING_TEXT.replace("收旧利废，本是节约资源", first_line, 1))
+    split = split_page(text)
+    [article] = split.segments
+    assert article.title == title and article.body.startswith("收旧利废")
+    assert fully_accounted(text, split)
+
+
 def test_a_wide_over_line_with_a_comma_heads_the_headline_under_it():
     text = page("""
 本报讯 全市新建城市公园十二

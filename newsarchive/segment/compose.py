@@ -284,6 +284,26 @@ def _credit_from_text(blocks: list[tuple[str, str, bool]], bylines: list[str]
     return [(kind, text[found.end():].strip(SPACES), frame_start), *blocks[1:]], bylines
 
 
+# The words that close a bracket, up to its closing mark, with no sentence in them.
+BRACKET_TAIL_RE = re.compile(r"^[^（）()，。！？；]{1,12}[）)]")
+
+
+def _title_tail_from_text(title: str, blocks: list[tuple[str, str, bool]]
+                          ) -> tuple[str, list[tuple[str, str, bool]]]:
+    """A title whose column tag a wrap cut (`…履职尽责促发展（两会热`) takes back the tag's end
+    that opens the text (`议）5月25日…`): the extraction read the headline's last line into the
+    text's first."""
+    if not blocks or blocks[0][0] != "p" or title.count("（") + title.count("(") \
+            <= title.count("）") + title.count(")"):
+        return title, blocks
+    kind, text, frame_start = blocks[0]
+    tail = BRACKET_TAIL_RE.match(text)
+    if tail is None or not text[tail.end():].strip(SPACES):
+        return title, blocks
+    return title + tail.group(0).strip(SPACES), \
+        [(kind, text[tail.end():].strip(SPACES), frame_start), *blocks[1:]]
+
+
 def compose_segment(draft: Draft) -> Segment:
     """The finished article; with no headline, its first clause stands in as the title."""
     if draft.head:
@@ -293,8 +313,9 @@ def compose_segment(draft: Draft) -> Segment:
                           for line in body.text_lines()]))
     else:
         title, kicker, subtitle = "", None, None
+    title, blocks = _title_tail_from_text(title, _blocks(draft))
     blocks, bylines = _credit_from_text(
-        _blocks(draft), list(dict.fromkeys(b.byline for b in draft.bodies if b.byline)))
+        blocks, list(dict.fromkeys(b.byline for b in draft.bodies if b.byline)))
     body = "\n\n".join(f"## {text}" if kind == "h" else text for kind, text, _ in blocks)
     if not title:
         first = next((text for kind, text, _ in blocks
