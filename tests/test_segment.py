@@ -1866,6 +1866,29 @@ def test_a_wrapped_dateline_after_an_authors_note_opens_the_next_story():
 （记者罗晨、闵尊涛）“作为一名人民警察，要用自己的实际行动
 保护人民。”报告会上，英模代表讲述了自己的故事。
 """), "新华社北京2月3日电（记者罗晨、闵尊涛）", "“作为一名人民警察"),
+    # a brief's bare dateline opening its text
+    (page("""
+城郊新建三座公园
+
+本报电 市园林局日前表示，城郊今年将新建三座
+公园，供市民休闲健身。
+"""), "本报电", "市园林局日前表示"),
+    # the tail of a dateline whose head was read elsewhere, its credit wrapped, or bare
+    (page("""
+城郊新建三座公园
+
+5日电（记者王小
+明） 市园林局日前
+表示，城郊今年将
+新建三座公园，供
+市民休闲健身。
+"""), "5日电（记者王小明）", "市园林局日前表示"),
+    (page("""
+城郊新建三座公园
+
+28日电 市园林局日前表示，城郊今年将新建三座
+公园，供市民休闲健身。
+"""), "28日电", "市园林局日前表示"),
 ])
 def test_a_dateline_wrapped_into_the_text_goes_to_the_byline(text, byline, first):
     split = split_page(text)
@@ -1936,6 +1959,23 @@ def test_a_headline_read_on_top_of_its_text_with_its_tag_wrapped_under_it():
     last = split.segments[-1]
     assert last.title == "回收旧物也要讲环保规矩吗？（民生话题）"
     assert last.body.startswith("收旧利废")
+    assert fully_accounted(text, split)
+
+
+@pytest.mark.parametrize("first_line, title", [
+    # the tag's end read into the text's first line: the title takes it back
+    ("话题） 收旧利废，本是节约", "回收旧物也要讲环保规矩吗？（民生话题）"),
+    # a closed tag: the text keeps what follows it
+    ("收旧利废，本是节约资源", "回收旧物也要讲环保规矩吗？（民生"),
+])
+def test_a_title_whose_tag_a_wrap_cut_takes_back_its_end_from_the_text(first_line, title):
+    text = page("""
+回收旧物也要讲环保规矩吗？（民生
+
+""" + RECYCLING_TEXT.replace("收旧利废，本是节约资源", first_line, 1))
+    split = split_page(text)
+    [article] = split.segments
+    assert article.title == title and article.body.startswith("收旧利废")
     assert fully_accounted(text, split)
 
 

@@ -258,6 +258,14 @@ def title_doubts(title: str) -> list[str]:
     return ["headline-weak"] if broken or run_together or not han_count(bare) or sentence else []
 
 
+# A brief's dateline without place or date (`本报电 记者从…`): only where it opens the article
+# is it the byline; inside a box of briefs it opens an item, a paragraph of the box's article.
+# So is the tail of a dateline whose head the extraction read elsewhere (`24日电（记者季芳）`,
+# `28日电 国务院…`), its credit wrapped or bare: no sentence opens with `电`.
+BARE_DATELINE_RE = re.compile(
+    r"^本报电(?=[ 　])|^(?:\d{1,2}月)?(?:\d{1,2}日)?电(?:[ 　]*[（(][^（）()]{1,40}[）)]|(?=[ 　]))")
+
+
 def _credit_from_text(blocks: list[tuple[str, str, bool]], bylines: list[str]
                       ) -> tuple[list[tuple[str, str, bool]], list[str]]:
     """A dateline or its credit that a wrap put into the first paragraph (`新华社北京2月9⏎日电…`,
@@ -265,7 +273,7 @@ def _credit_from_text(blocks: list[tuple[str, str, bool]], bylines: list[str]
     if not blocks or blocks[0][0] != "p":
         return blocks, bylines
     kind, text, frame_start = blocks[0]
-    dateline = START_BYLINE_RE.match(text)
+    dateline = START_BYLINE_RE.match(text) or BARE_DATELINE_RE.match(text)
     credit = None if dateline or not (bylines and bylines[0].endswith(("电", "讯"))) \
         else CREDIT_OPEN_RE.match(text)
     found = dateline or credit
@@ -274,6 +282,26 @@ def _credit_from_text(blocks: list[tuple[str, str, bool]], bylines: list[str]
     taken = found.group(0).strip(SPACES)
     bylines = [taken, *bylines] if dateline else [bylines[0] + taken, *bylines[1:]]
     return [(kind, text[found.end():].strip(SPACES), frame_start), *blocks[1:]], bylines
+
+
+# The words that close a bracket, up to its closing mark, with no sentence in them.
+BRACKET_TAIL_RE = re.compile(r"^[^（）()，。！？；]{1,12}[）)]")
+
+
+def _title_tail_from_text(title: str, blocks: list[tuple[str, str, bool]]
+                          ) -> tuple[str, list[tuple[str, str, bool]]]:
+    """A title whose column tag a wrap cut (`…履职尽责促发展（两会热`) takes back the tag's end
+    that opens the text (`议）5月25日…`): the extraction read the headline's last line into the
+    text's first."""
+    if not blocks or blocks[0][0] != "p" or title.count("（") + title.count("(") \
+            <= title.count("）") + title.count(")"):
+        return title, blocks
+    kind, text, frame_start = blocks[0]
+    tail = BRACKET_TAIL_RE.match(text)
+    if tail is None or not text[tail.end():].strip(SPACES):
+        return title, blocks
+    return title + tail.group(0).strip(SPACES), \
+        [(kind, text[tail.end():].strip(SPACES), frame_start), *blocks[1:]]
 
 
 def compose_segment(draft: Draft) -> Segment:
@@ -285,8 +313,9 @@ def compose_segment(draft: Draft) -> Segment:
                           for line in body.text_lines()]))
     else:
         title, kicker, subtitle = "", None, None
+    title, blocks = _title_tail_from_text(title, _blocks(draft))
     blocks, bylines = _credit_from_text(
-        _blocks(draft), list(dict.fromkeys(b.byline for b in draft.bodies if b.byline)))
+        blocks, list(dict.fromkeys(b.byline for b in draft.bodies if b.byline)))
     body = "\n\n".join(f"## {text}" if kind == "h" else text for kind, text, _ in blocks)
     if not title:
         first = next((text for kind, text, _ in blocks
