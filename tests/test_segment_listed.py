@@ -523,10 +523,12 @@ def test_a_story_may_start_on_when_it_happened_after_a_full_line_with_no_full_st
 @pytest.mark.parametrize("before, after, tail", [
     # The headline's last words on a line of their own, its tag wrapped after them.
     ("春运出行", "请错峰\n（民生\n关注）", True),
-    # A headline of its own: more than a few words, its tag on its first line, a quote opening it.
+    # Words in quotes, the tag wrapped after them.
+    ("春运出行", "“请错峰”\n（民生\n关注）", True),
+    # A headline of its own: more than a few words, its tag on its first line.
     ("春运出行", "旅客请错峰出行\n（民生\n关注）", False),
     ("春运出行", "图片报道（民生\n关注）", False),
-    ("春运出行", "“请错峰”\n（民生\n关注）", False),
+    ("春运出行", "“请错峰”（民生\n关注）", False),
     # The block before has its tag already.
     ("春运出行（民生关注）", "请错峰\n（民生\n关注）", False),
 ])
