@@ -443,6 +443,30 @@ def test_a_few_words_before_a_series_tag_end_the_headline_the_line_before_began(
     assert ["".join(line.text for line in head) for head in found[1]] == heads
 
 
+@pytest.mark.parametrize("listed, heads", [
+    # A series tag that reads like a closing credit, after words ending no sentence.
+    ("全市新建十二座城市公园（记者观察）\n春运出行请错峰（民生关注）\n图书馆新年阅读活动受欢迎\n",
+     ["全市新建十二座城市公园（记者观察）", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]),
+    # An over-line ending in a dash, listed with the headlines.
+    ("全市新建十二座城市公园\n市交通局——\n春运出行请错峰（民生关注）\n图书馆新年阅读活动受欢迎\n",
+     ["全市新建十二座城市公园", "市交通局——", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]),
+])
+def test_a_listed_line_that_only_looks_like_a_story_end_is_in_the_list(listed, heads):
+    found = find_listed_headlines(read_lines(with_list(listed))[0])
+    assert ["".join(line.text for line in head) for head in found[1]] == heads
+
+
+@pytest.mark.parametrize("text, credit", [
+    ("（记者 王琼）", True),
+    ("全市新建公园十二座。（记者 王琼）", True),
+    ("（据新华社）", True),
+    ("全市新建十二座城市公园（记者观察）", False),
+])
+def test_a_closing_credit_follows_a_sentence_end_or_stands_alone(text, credit):
+    from newsarchive.segment.listed import _closing_credit
+    assert _closing_credit(text) == credit
+
+
 @pytest.mark.parametrize("second", [
     "春运首日\n出行请\n错峰（民生\n关注）\n",
 ])
