@@ -457,6 +457,23 @@ def test_a_listed_line_that_only_looks_like_a_story_end_is_in_the_list(listed, h
 
 
 @pytest.mark.parametrize("text, credit", [
+    ("（作者为某大学教授）", True),
+    ("（执笔：张三）", True),
+    ("（本报记者 王琼整理）", True),
+    ("”（本报记者 王琼）", True),
+    ("张三摄（影像中国）", True),
+    ("（新华社发）", True),
+    ("图片报道", False),
+    ("春运出行请错峰（民生关注）", False),
+    # A headline with a tag's tail glued to it is no credit.
+    ("全市新建十二座城市公园张三摄（影像中国）", False),
+])
+def test_a_credit_drawn_with_the_headlines_is_no_headline(text, credit):
+    from newsarchive.segment.listed import _credit_block
+    assert _credit_block(text) == credit
+
+
+@pytest.mark.parametrize("text, credit", [
     ("（记者 王琼）", True),
     ("全市新建公园十二座。（记者 王琼）", True),
     ("（据新华社）", True),
