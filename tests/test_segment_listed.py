@@ -443,6 +443,47 @@ def test_a_few_words_before_a_series_tag_end_the_headline_the_line_before_began(
     assert ["".join(line.text for line in head) for head in found[1]] == heads
 
 
+@pytest.mark.parametrize("listed, heads", [
+    # A series tag that reads like a closing credit, after words ending no sentence.
+    ("全市新建十二座城市公园（记者观察）\n春运出行请错峰（民生关注）\n图书馆新年阅读活动受欢迎\n",
+     ["全市新建十二座城市公园（记者观察）", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]),
+    # An over-line ending in a dash, listed with the headlines.
+    ("全市新建十二座城市公园\n市交通局——\n春运出行请错峰（民生关注）\n图书馆新年阅读活动受欢迎\n",
+     ["全市新建十二座城市公园", "市交通局——", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]),
+])
+def test_a_listed_line_that_only_looks_like_a_story_end_is_in_the_list(listed, heads):
+    found = find_listed_headlines(read_lines(with_list(listed))[0])
+    assert ["".join(line.text for line in head) for head in found[1]] == heads
+
+
+@pytest.mark.parametrize("text, credit", [
+    ("（作者为某大学教授）", True),
+    ("（执笔：张三）", True),
+    ("（本报记者 王琼整理）", True),
+    ("”（本报记者 王琼）", True),
+    ("张三摄（影像中国）", True),
+    ("（新华社发）", True),
+    ("图片报道", False),
+    ("春运出行请错峰（民生关注）", False),
+    # A headline with a tag's tail glued to it is no credit.
+    ("全市新建十二座城市公园张三摄（影像中国）", False),
+])
+def test_a_credit_drawn_with_the_headlines_is_no_headline(text, credit):
+    from newsarchive.segment.listed import _credit_block
+    assert _credit_block(text) == credit
+
+
+@pytest.mark.parametrize("text, credit", [
+    ("（记者 王琼）", True),
+    ("全市新建公园十二座。（记者 王琼）", True),
+    ("（据新华社）", True),
+    ("全市新建十二座城市公园（记者观察）", False),
+])
+def test_a_closing_credit_follows_a_sentence_end_or_stands_alone(text, credit):
+    from newsarchive.segment.listed import _closing_credit
+    assert _closing_credit(text) == credit
+
+
 @pytest.mark.parametrize("second", [
     "春运首日\n出行请\n错峰（民生\n关注）\n",
 ])
@@ -523,10 +564,12 @@ def test_a_story_may_start_on_when_it_happened_after_a_full_line_with_no_full_st
 @pytest.mark.parametrize("before, after, tail", [
     # The headline's last words on a line of their own, its tag wrapped after them.
     ("春运出行", "请错峰\n（民生\n关注）", True),
-    # A headline of its own: more than a few words, its tag on its first line, a quote opening it.
+    # Words in quotes, the tag wrapped after them.
+    ("春运出行", "“请错峰”\n（民生\n关注）", True),
+    # A headline of its own: more than a few words, its tag on its first line.
     ("春运出行", "旅客请错峰出行\n（民生\n关注）", False),
     ("春运出行", "图片报道（民生\n关注）", False),
-    ("春运出行", "“请错峰”\n（民生\n关注）", False),
+    ("春运出行", "“请错峰”（民生\n关注）", False),
     # The block before has its tag already.
     ("春运出行（民生关注）", "请错峰\n（民生\n关注）", False),
 ])
