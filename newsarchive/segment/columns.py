@@ -189,6 +189,16 @@ def _split_after_end(text: str, column: float) -> tuple[str, str] | None:
                 None)
 
 
+def _column_cut(text: str, column: float, width: float) -> tuple[str, str] | None:
+    """Where a line `width` em wide, wider than the column, cuts into the column's line and the
+    rest: near the column's width, else, too wide for an overhang, after a paragraph's end
+    short of it."""
+    cut = _split_near(text, column)
+    if cut is None and width > column + 2 * WIDTH_TOLERANCE:
+        cut = _split_after_end(text, column)
+    return cut
+
+
 def _band_at(entries: list[Entry], start: int, pairs: Counter
              ) -> tuple[int, list[Entry], list[Entry], float] | None:
     """The band of lines read across columns starting at `start`: (index after it, its left
@@ -229,14 +239,13 @@ def _pieces(text: str, column: float) -> list[str] | None:
     (or a paragraph's first line, set in two em, or its last, short), the last no wider; None if
     a part is wider than the column and cuts nowhere."""
     text = text.strip(SPACES)
-    if text_width(text) <= column + WIDTH_TOLERANCE:
+    width = text_width(text)
+    if width <= column + WIDTH_TOLERANCE:
         # No wider than one column, yet a paragraph's first line and the next column's
         # paragraph end beside it (`回首来时路，是 诗。`).
         cut = _split_near(text, column)
         return [text] if cut is None or not ends_sentence(cut[1]) else list(cut)
-    cut = _split_near(text, column)
-    if cut is None and text_width(text) > column + 2 * WIDTH_TOLERANCE:
-        cut = _split_after_end(text, column)
+    cut = _column_cut(text, column, width)
     rest = None if cut is None else _pieces(cut[1], column)
     return None if rest is None else [cut[0], *rest]
 
@@ -314,9 +323,8 @@ def _read_band(entries: list[Entry], start: int, width: float, stop: int | None 
         if not text:
             break
         line_width = text_width(text)
-        cut = _split_near(text, width) if line_width > width + WIDTH_TOLERANCE else None
-        if cut is None and line_width > width + 2 * WIDTH_TOLERANCE:
-            cut = _split_after_end(text, width)
+        cut = _column_cut(text, width, line_width) if line_width > width + WIDTH_TOLERANCE \
+            else None
         if cut is None and line_width > width + WIDTH_TOLERANCE:
             break
         rows.append((index, *(cut or (text, None))))

@@ -43,9 +43,9 @@ class Build:
     def previous(self, name: str, kind: type, code: tuple[ModuleType | str, ...]):
         """The cache entry `name` the last build saved with the output being replaced, if
         this code made it; else None."""
-        if not self.trusted or name not in self.generations:
-            return None
-        return self.cache.load(name, kind, code_version(code), self.generations[name])
+        entry = self.previous_file(name, code)
+        return None if entry is None else \
+            self.cache.load(name, kind, entry.code, entry.generation)
 
     def previous_file(self, name: str, code: tuple[ModuleType | str, ...]) -> CacheFile | None:
         """The file of the entry previous() would load, for a process of the build to read."""
