@@ -209,4 +209,22 @@ def test_site_order_arranges_cards_as_newest_first_and_label_groups_do():
     ranked = groups.ranked
     assert ranked == taxonomy.newest_first(list(cards.values()))
     assert groups.groups == taxonomy.LabelGroups.of(ranked).groups
-    assert named["reporters"] == taxonomy.by_name(ranked, "reporters")
+    assert {name: list(group) for name, group in named["reporters"].items()} == \
+        taxonomy.by_name(ranked, "reporters")
+
+
+def test_card_list_reads_only_the_cards_asked_for():
+    asked = []
+
+    class Cards(dict):
+        def __getitem__(self, key):
+            asked.append(key)
+            return super().__getitem__(key)
+
+    ids = ["a", "b", "c", "d", "e"]
+    cards = taxonomy.CardList(ids, Cards({i: i.upper() for i in ids}))
+    assert len(cards) == 5 and not asked
+    assert cards[::-1][:2] == ["E", "D"]
+    assert cards[1] == "B" and cards[1:3] == ["B", "C"]
+    assert list(cards) == ["A", "B", "C", "D", "E"]
+    assert asked[:3] == ["e", "d", "c"]

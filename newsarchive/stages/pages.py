@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import collections
 import dataclasses
+import gc
 import io
 import os
 import pickle
@@ -275,8 +276,9 @@ class PagesStage(Stage):
         page_count = sum(path.endswith(".html") for path in unplanned + sorted(planned))
         return PartialPlan(plan, unplanned, page_count, kept)
 
-    def produce(self, build: Build, previous: PagesState | None) -> Produced:
-        key = global_key(build.config, build.config.root / "templates")
+    def plan(self, build: Build) -> tuple[SiteOrder | None, list[Page], int]:
+        """The pages to fingerprint (and render where changed), their count in the whole site
+        and the order the plan went by (None: the text-edit shortcut, which kept it)."""
         order = None
         if self.reached is not None:
             kept = recent_contexts(build)
@@ -287,15 +289,23 @@ class PagesStage(Stage):
             # The output lost a page: plan everything after all (a page whose file is gone
             # is rendered again).
             self.partial = None
-        if self.partial is None:
-            cards = pages.cards_of(build.site.articles)
-            order = SiteOrder.of(cards)
-            # Everything that can be checked is checked before the output is touched.
-            plan = plan_site(build.site, build.content_dir, None, cards, order)
-            check_plan(plan)
-            page_count = sum(p.path.endswith(".html") for p in plan)
-        else:
-            plan, page_count = self.partial.pages, self.partial.page_count
+        if self.partial is not None:
+            return order, self.partial.pages, self.partial.page_count
+        cards = pages.cards_of(build.site.articles)
+        order = SiteOrder.of(cards)
+        # Everything that can be checked is checked before the output is touched.
+        plan = plan_site(build.site, build.content_dir, None, cards, order)
+        check_plan(plan)
+        return order, plan, sum(p.path.endswith(".html") for p in plan)
+
+    def produce(self, build: Build, previous: PagesState | None) -> Produced:
+        key = global_key(build.config, build.config.root / "templates")
+        # Planning makes a card for every article and a page for many, none of them garbage:
+        # with the collector on, its full collections walked them again and again (cards of
+        # 100,000 articles: 0.7-0.9 s, against 0.18 s with it paused).
+        with content.collector_paused():
+            order, plan, page_count = self.plan(build)
+            gc.freeze()
         old = previous.fingerprints if previous is not None else {}
         prints, rendered = render_changed(
             build.site.config, plan, build.env, Fingerprints(key, build.contents.digests()),
