@@ -37,6 +37,16 @@ def test_round_trip(article, tmp_path):
     assert dump_article(parsed) == text
 
 
+def test_articles_parsed_apart_share_their_names_and_date(tmp_path):
+    # The build cache pickles a shared object once: many articles share a day, paper and tags.
+    first = parse_article(dump_article(_article()), tmp_path / "a.md")
+    second = parse_article(dump_article(_article(id="2024-12-22-a01-02")), tmp_path / "b.md")
+    assert first.date is second.date and first.paper is second.paper
+    assert all(a is b for a, b in zip(first.tags + first.reporters + first.topics,
+                                       second.tags + second.reporters + second.topics))
+    assert first.tags is not second.tags   # lists stay the article's own: they can be edited
+
+
 def test_dump_matches_documented_layout():
     text = dump_article(_article())
     assert text.startswith("---\nid: 2024-12-22-a01-01\ntitle: 我市")
