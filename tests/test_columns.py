@@ -192,3 +192,13 @@ def rows_of(*rows: tuple[str, ...]) -> list[str]:
 ])
 def test_columns_on_baselines_a_little_apart_are_read_column_by_column(lines, expected):
     assert texts(unmerge_columns(lines)) == expected
+
+
+def test_a_left_column_as_wide_as_two_columns_is_read_for_their_band():
+    # A wide lead column beside a short right column, over two narrow columns the right one
+    # does not reach: the band's width is the lead's, and its left column holds the narrow
+    # columns' rows, read across too.
+    lead = ["今年以来，我市持续推进老旧小区改造工作", "已完成改造项目四十二个，惠及居民一万", "余户，改造后的小区道路平整，绿化成片。"]
+    lines = [f"{a} {b}" for a, b in zip(lead, RIGHT)] \
+        + [f"{a} {b}" for a, b in zip(COLUMN_A, COLUMN_B)]
+    assert texts(unmerge_columns(lines)) == lead + COLUMN_A + [""] + COLUMN_B + [""] + RIGHT[:3]
