@@ -189,6 +189,12 @@ def rows_of(*rows: tuple[str, ...]) -> list[str]:
              ("回首来时路，是", "向前。"), *zip(COLUMN_A[3:], COLUMN_B[2:], COLUMN_C[2:])),
      COLUMN_A + [""] + COLUMN_B[:2] + ["回首来时路，是"] + COLUMN_B[2:5] + [""]
      + COLUMN_C[:2] + ["向前。"] + COLUMN_C[2:5]),
+    # Two letter-spaced lines side by side: no gap tells them apart, the columns' width does.
+    (rows_of(*zip(COLUMN_A[:2], COLUMN_B[:2], COLUMN_C[:2], COLUMN_D[:2]),
+             (COLUMN_A[2], "糖 果 销 售 火 爆", "作 品 两 百 余 幅", COLUMN_D[2]),
+             *zip(COLUMN_A[3:], COLUMN_B[3:], COLUMN_C[3:], COLUMN_D[3:])),
+     COLUMN_A + [""] + COLUMN_B[:2] + ["糖 果 销 售 火 爆"] + COLUMN_B[3:] + [""] + COLUMN_C[:2]
+     + ["作 品 两 百 余 幅"] + COLUMN_C[3:] + [""] + COLUMN_D),
 ])
 def test_columns_on_baselines_a_little_apart_are_read_column_by_column(lines, expected):
     assert texts(unmerge_columns(lines)) == expected
