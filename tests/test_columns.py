@@ -146,13 +146,17 @@ def test_a_band_is_read_at_the_width_most_of_its_left_lines_have():
     assert texts(unmerge_columns(lines)) == left + [""] + right
 
 
-def test_a_piece_still_holding_columns_too_few_for_a_band_is_cut_at_a_column_width():
+@pytest.mark.parametrize("first, last", [
+    (RIGHT[0], "市民纷纷表示满意。"),
+    # Both letter-spaced: no gap tells them apart, the column's width does.
+    ("下 一 步 ， 全 市", "市 民 纷 纷 表 示 满 意 。"),
+])
+def test_a_piece_still_holding_columns_too_few_for_a_band_is_cut_at_a_column_width(first, last):
     # A third column's last line shares the first row: too few lines for a band of the rest,
     # but the rest's left part is as wide as the page's band's column.
-    last = "市民纷纷表示满意。"
-    lines = [f"{LEFT[0]} {RIGHT[0]} {last}"] + [f"{a} {b}" for a, b in zip(LEFT[1:], RIGHT[1:])] \
+    lines = [f"{LEFT[0]} {first} {last}"] + [f"{a} {b}" for a, b in zip(LEFT[1:], RIGHT[1:])] \
         + [LEFT[-1]]
-    assert texts(unmerge_columns(lines)) == LEFT + ["", RIGHT[0], last] + RIGHT[1:]
+    assert texts(unmerge_columns(lines)) == LEFT + ["", first, last] + RIGHT[1:]
 
 
 # Four columns of one story page, nine em wide.

@@ -7,13 +7,16 @@ the left column's lines are all one width, so line after line splits at a space 
 and the lines printed alone between them are that wide too. The left pieces are put first, then,
 after a blank, the rest, which may itself hold more columns. Spaces that are print's (around
 digits, between letter-spaced characters, in a headline) rarely fall at one width line after
-line, and a gap between two characters that stand alone is never taken. Where the columns'
-baselines differ a little, a line of either may be printed alone inside the band; it goes to
-the column whose words broken at line ends it joins. A piece still holding more columns, too
-few of its lines for a band, is cut at the width of a column of the page's bands. A band of columns
-of one width, its rows all cut into lines of that width, is read column by column at once: where
-the columns' baselines differ a little, a row holds only some of the columns, those that have
-given fewest lines so far, and among as many those whose broken words its pieces join
+line, and a gap between two characters that stand alone never sets or extends a band. Where
+the columns' baselines differ a little, a line of either may be printed alone inside the band;
+it goes to the column whose words broken at line ends it joins. A piece still holding more
+columns, too few of its lines for a band, is cut at the width of a column of the page's bands.
+Where two letter-spaced column lines meet, no gap tells them apart: they are cut where the
+column's width falls (in a band read in turn, and in such pieces). A band's left column is read
+for bands again, unless the band was read in turn: its width may be that of two columns. A band
+of columns of one width, its rows all cut into lines of that width, is read column by column at
+once: where the columns' baselines differ a little, a row holds only some of the columns, those
+that have given fewest lines so far, and among as many those whose broken words its pieces join
 (`_columns_in_turn`).
 
 Where two columns' baselines differ, pdftotext prints their lines one after the other, a line of
@@ -44,6 +47,12 @@ MIN_SPLIT_ROWS = 2
 TRIAL_LINES = 12
 # The narrowest column line (em) a band is sought for.
 MIN_COLUMN = 4.0
+# Letter spacing spreads a line's characters over its column: where two letter-spaced column
+# lines meet, the cut between them is sought with their spaces weighed at the most they take,
+# half an em each, not a quarter as elsewhere. (Dev pdftotext, odd / even pages, cuts in bands
+# read in turn: found exactly 896 / 824, titles 1059 / 1049, segmentation 0.6777 / 0.6851 at
+# half an em; 896 / 824, 1060 / 1050, 0.6774 / 0.6855 at a quarter.)
+LETTER_SPACE = 0.5
 
 # Two columns side by side whose baselines differ print their lines one after the other, a
 # line of each in turn. A stretch of INTERLEAVE_LINES column lines is read as two such columns
@@ -102,16 +111,22 @@ def unmerge_columns(lines: list[str]) -> list[Entry]:
 def _split_at_widths(entry: Entry, widths: set[float]) -> list[Entry]:
     """A piece of a line a band split that still holds more columns (too few of its rows for a
     band of their own), cut where its left part is as wide as a column of the page's bands, as
-    often as it holds one."""
+    often as it holds one: at a gap, else between letter-spaced characters, their spaces
+    weighed as in _split_near."""
     index, text = entry
     text = text.strip(SPACES)
     line_width = text_width(text)
-    cuts = [(abs(w - column), left, right) for w, n, left, right in _splits(text)
-            for column in widths if line_width > column + WIDTH_TOLERANCE
-            and right and _column_line(right) and _fits(w, n, column)]
-    if not cuts:
+
+    def cuts(spaced: bool, per_space: float) -> list[tuple[float, str, str]]:
+        return [(abs(w + per_space * n - column), left, right)
+                for w, n, left, right in _splits(text, spaced)
+                for column in widths if line_width > column + WIDTH_TOLERANCE
+                and right and _column_line(right) and _fits(w, n, column)]
+
+    found = cuts(False, 0) or cuts(True, LETTER_SPACE)
+    if not found:
         return [entry]
-    _, left, right = min(cuts, key=lambda cut: cut[0])
+    _, left, right = min(found, key=lambda cut: cut[0])
     return [(index, left), *_split_at_widths((index, right), widths)]
 
 
@@ -186,13 +201,9 @@ def _split_near(text: str, column: float, letter_spaced: bool = False
     def column_lines(spaced: bool) -> list[tuple[float, int, str, str]]:
         return [cut for cut in _splits(text, spaced) if cut[3] and _column_line(cut[3])]
 
-    # Letter spacing spreads a line's characters over its column: its spaces are weighed at
-    # the most they take (half an em each), not a quarter. (Dev pdftotext, odd / even pages,
-    # found exactly 896 / 824, titles 1059 / 1049, segmentation 0.6777 / 0.6851 at half an
-    # em; 896 / 824, 1060 / 1050, 0.6774 / 0.6855 at a quarter.)
     ways = [(0, column_lines(False), 0.25), (2, column_lines(False), 0.25)]
     if letter_spaced:
-        ways.append((0, column_lines(True), 0.5))
+        ways.append((0, column_lines(True), LETTER_SPACE))
     for indent, cuts, per_space in ways:
         near = [(abs(w + indent + per_space * n - column), left, right)
                 for w, n, left, right in cuts if _fits(w + indent, n, column)]
