@@ -146,13 +146,17 @@ def test_a_band_is_read_at_the_width_most_of_its_left_lines_have():
     assert texts(unmerge_columns(lines)) == left + [""] + right
 
 
-def test_a_piece_still_holding_columns_too_few_for_a_band_is_cut_at_a_column_width():
+@pytest.mark.parametrize("first, last", [
+    (RIGHT[0], "市民纷纷表示满意。"),
+    # Both letter-spaced: no gap tells them apart, the column's width does.
+    ("下 一 步 ， 全 市", "市 民 纷 纷 表 示 满 意 。"),
+])
+def test_a_piece_still_holding_columns_too_few_for_a_band_is_cut_at_a_column_width(first, last):
     # A third column's last line shares the first row: too few lines for a band of the rest,
     # but the rest's left part is as wide as the page's band's column.
-    last = "市民纷纷表示满意。"
-    lines = [f"{LEFT[0]} {RIGHT[0]} {last}"] + [f"{a} {b}" for a, b in zip(LEFT[1:], RIGHT[1:])] \
+    lines = [f"{LEFT[0]} {first} {last}"] + [f"{a} {b}" for a, b in zip(LEFT[1:], RIGHT[1:])] \
         + [LEFT[-1]]
-    assert texts(unmerge_columns(lines)) == LEFT + ["", RIGHT[0], last] + RIGHT[1:]
+    assert texts(unmerge_columns(lines)) == LEFT + ["", first, last] + RIGHT[1:]
 
 
 # Four columns of one story page, nine em wide.
@@ -189,6 +193,22 @@ def rows_of(*rows: tuple[str, ...]) -> list[str]:
              ("回首来时路，是", "向前。"), *zip(COLUMN_A[3:], COLUMN_B[2:], COLUMN_C[2:])),
      COLUMN_A + [""] + COLUMN_B[:2] + ["回首来时路，是"] + COLUMN_B[2:5] + [""]
      + COLUMN_C[:2] + ["向前。"] + COLUMN_C[2:5]),
+    # Two letter-spaced lines side by side: no gap tells them apart, the columns' width does.
+    (rows_of(*zip(COLUMN_A[:2], COLUMN_B[:2], COLUMN_C[:2], COLUMN_D[:2]),
+             (COLUMN_A[2], "糖 果 销 售 火 爆", "作 品 两 百 余 幅", COLUMN_D[2]),
+             *zip(COLUMN_A[3:], COLUMN_B[3:], COLUMN_C[3:], COLUMN_D[3:])),
+     COLUMN_A + [""] + COLUMN_B[:2] + ["糖 果 销 售 火 爆"] + COLUMN_B[3:] + [""] + COLUMN_C[:2]
+     + ["作 品 两 百 余 幅"] + COLUMN_C[3:] + [""] + COLUMN_D),
 ])
 def test_columns_on_baselines_a_little_apart_are_read_column_by_column(lines, expected):
     assert texts(unmerge_columns(lines)) == expected
+
+
+def test_a_left_column_as_wide_as_two_columns_is_read_for_their_band():
+    # A wide lead column beside a short right column, over two narrow columns the right one
+    # does not reach: the band's width is the lead's, and its left column holds the narrow
+    # columns' rows, read across too.
+    lead = ["今年以来，我市持续推进老旧小区改造工作", "已完成改造项目四十二个，惠及居民一万", "余户，改造后的小区道路平整，绿化成片。"]
+    lines = [f"{a} {b}" for a, b in zip(lead, RIGHT)] \
+        + [f"{a} {b}" for a, b in zip(COLUMN_A, COLUMN_B)]
+    assert texts(unmerge_columns(lines)) == lead + COLUMN_A + [""] + COLUMN_B + [""] + RIGHT[:3]
