@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,17 +136,22 @@ def chart_bars(months: list[tuple[int, int, int]]) -> list[Bar]:
     return bars
 
 
-def list_chunks(newest_first: list, per_page: int) -> tuple[list, list[list]]:
-    """A list's front page and its archive pages, counted from the oldest article.
+def list_chunks(newest_first: Sequence, per_page: int, skip: int = 0
+                ) -> tuple[list, list[list], int]:
+    """A list's front page and its archive pages, counted from the oldest article, but for
+    the oldest `skip`; and how many archive pages it has in all.
 
     Archive pages hold `per_page` articles each and never shift: a new article goes to the
     front page, which holds the newest per_page to 2 * per_page - 1 articles, until a full
     page of them moves into a new archive page. Each list shows its articles newest first.
+    Only the pages returned are sliced out: a topic's list holds much of the archive, and a
+    plan of a new day makes its front page and newest archive pages.
     """
-    oldest_first = newest_first[::-1]
-    archived = max(len(oldest_first) // per_page - 1, 0)
-    chunks = [oldest_first[n * per_page:(n + 1) * per_page][::-1] for n in range(archived)]
-    return oldest_first[archived * per_page:][::-1], chunks
+    total = len(newest_first)
+    archived = max(total // per_page - 1, 0)
+    chunks = [newest_first[total - (n + 1) * per_page:total - n * per_page]
+              for n in range(skip, archived)]
+    return newest_first[:total - archived * per_page], chunks, archived
 
 
 def continuation(article: Article, label: str | None, backwards: bool,
@@ -251,8 +256,7 @@ def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict,
                kept: int = 0) -> list[Page]:
     """A topic's, tag's, reporter's or place's front page and archive pages (see list_chunks),
     but for the `kept` oldest archive pages."""
-    front, chunks = list_chunks(term.articles, per_page)
-    count = len(chunks)
+    front, chunks, count = list_chunks(term.articles, per_page, kept)
     summary = term.summary()
 
     def path(number: int | None) -> str:
@@ -269,7 +273,7 @@ def list_pages(kind: str, term: taxonomy.Term, per_page: int, extra: dict,
     pages = [Page(path(None), "list.html", {
         "page_title": heading, "kind": kind, "kind_name": LIST_KINDS[kind], "term": summary,
         "articles": front, "pager": pager(None), **extra})]
-    for number, chunk in enumerate(chunks[kept:], start=kept + 1):
+    for number, chunk in enumerate(chunks, start=kept + 1):
         pages.append(Page(path(number), "list.html", {
             "page_title": f"{heading}（第{number}页）", "kind": kind,
             "kind_name": LIST_KINDS[kind], "term": dataclasses.replace(summary, count=None),

@@ -57,9 +57,13 @@ def test_chart_bars_scale_to_the_busiest_month():
     (100, 20, 20, [20, 20, 20, 20]), (3, 1, 1, [1, 1]),
 ])
 def test_list_chunks_sizes(count, per_page, front, archive):
-    newest, chunks = pages.list_chunks(list(range(count, 0, -1)), per_page)
+    newest, chunks, pages_count = pages.list_chunks(list(range(count, 0, -1)), per_page)
     assert len(newest) == front and [len(chunk) for chunk in chunks] == archive
+    assert pages_count == len(archive)
     assert [n for chunk in [newest, *reversed(chunks)] for n in chunk] == list(range(count, 0, -1))
+    for skip in range(len(archive) + 1):   # the oldest `skip` left out, the others the same
+        assert pages.list_chunks(list(range(count, 0, -1)), per_page, skip) == \
+            (newest, chunks[skip:], len(archive))
 
 
 def test_archive_pages_keep_their_articles_as_new_ones_come():
