@@ -98,6 +98,8 @@ def test_places_are_collected_after_finished_sentences_only():
     ("张三李四摄影报", "道", True),             # a photo report's, wrapped over two lines
     ("本版制图：赵六", "", True),               # the page's artwork
     ("版式设计赵", "六", True),
+    ("数据来源：某某市统计局", "", True),       # a chart's source
+    ("来源：某某", "市统计局", True),
     ("——编者", "", False),                     # an editor's note opens the story it signs
     ("人民公园东侧的儿童游乐区也已", "重新开放。", False),   # text
     # A caption ends on a credit too; it is no closing credit of a story.
