@@ -417,6 +417,10 @@ def _start_bonuses(stream: list[tuple[int, Line]], units: list[HeadUnit], bodies
     marks: dict[int, dict[str, float]] = {}
     apart: dict[int, float] = {}   # places weighed apart, with their cost
     texts = [line.text for _, line in stream]
+    # Per line, whether it is a closing credit alone, and alone or with the next line read on.
+    credit_alone = [learned_starts.closing_credit(text) for text in texts]
+    credit_from = [alone or k + 1 < len(texts) and learned_starts.closing_credit(text, texts[k + 1])
+                   for k, (text, alone) in enumerate(zip(texts, credit_alone))]
     for k in range(1, len(stream)):
         (b0, previous), (b1, line) = stream[k - 1], stream[k]
         # A closing quote or a comma read onto the next line still belongs to the sentence.
@@ -427,10 +431,9 @@ def _start_bonuses(stream: list[tuple[int, Line]], units: list[HeadUnit], bodies
         # end). Dev, raw, found exactly / segmentation / titles before: 2,431 / 0.8632 / 3,114;
         # no start on a credit only (and `——编者` taken for one): 2,440 / 0.8618 / 3,111; both:
         # 2,462 / 0.8653 / 3,116, odd and even pages both gaining.
-        if learned_starts.closing_credit(line.text, texts[k + 1] if k + 1 < len(texts) else ""):
+        if credit_from[k]:
             continue
-        after_credit = learned_starts.closing_credit(previous.text) \
-            or k > 1 and learned_starts.closing_credit(texts[k - 2], previous.text)
+        after_credit = credit_alone[k - 1] or k > 1 and credit_from[k - 2]
         # Something stood between the two lines (a caption, a note, furniture) or a byline or
         # headline block cut the text there.
         between = range(previous.number + 1, line.number)
@@ -595,6 +598,10 @@ def _best_cuts(heads: list[HeadUnit], stream: list[tuple[int, Line]],
     stream index) that best fit the headlines' words: dynamic programming over the headlines in
     order and the possible story starts."""
     texts = [line.text for _, line in stream]
+    # Per line, whether it is a closing credit alone, and alone or with the next line read on.
+    credit_alone = [learned_starts.closing_credit(text) for text in texts]
+    credit_from = [alone or k + 1 < len(texts) and learned_starts.closing_credit(text, texts[k + 1])
+                   for k, (text, alone) in enumerate(zip(texts, credit_alone))]
     # A line's words, with the one across its end; a word counts once per story, however often
     # it recurs: each line holding it gets a share.
     line_words = [bigrams(text + (texts[index + 1][:1] if index + 1 < len(texts) else ""))
