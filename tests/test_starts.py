@@ -100,6 +100,8 @@ def test_places_are_collected_after_finished_sentences_only():
     ("版式设计赵", "六", True),
     ("数据来源：某某市统计局", "", True),       # a chart's source
     ("来源：某某", "市统计局", True),
+    ("投稿邮箱：", "abc@example.com", True),  # a box's address
+    ("网址：www.example.com", "", True),
     ("——编者", "", False),                     # an editor's note opens the story it signs
     ("人民公园东侧的儿童游乐区也已", "重新开放。", False),   # text
     # A caption ends on a credit too; it is no closing credit of a story.

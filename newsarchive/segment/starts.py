@@ -37,11 +37,14 @@ TIME_OPENING_RE = re.compile(r"^(?:\d{1,2}月\d{1,2}日|\d{1,2}日[，,上下晚
 # A closing credit on a line of its own, or wrapped over two: a picture's or a drawing's and its
 # text's (`张三图李四文`, `新华社发`, `张三摄影报道`), the page's artwork (`本版制图：张三`,
 # `版式设计张三`), a chart's or a box's source (`数据来源：某某局`; dev, raw, found exactly /
-# segmentation / titles without it: 2,462 / 0.8653 / 3,116; with it: 2,464 / 0.8656 / 3,117).
+# segmentation / titles without it: 2,462 / 0.8653 / 3,116; with it: 2,464 / 0.8656 / 3,117),
+# a box's closing address (`投稿邮箱：⏎abc@example.com`, `网址：www.example.com`; without it:
+# 2,464 / 0.8656 / 3,117; with it: 2,466 / 0.8660 / 3,117).
 # The story above ends after it, never before it. (A note's signature, `——编者`,
 # is no such end: an editor's note opens the story it signs.)
 CREDIT_LINE_RE = re.compile(r"^[\u4e00-\u9fff·]{2,4}图[\u4e00-\u9fff·]{2,4}文$|摄影?报道$"
-                            r"|^(?:本版)?(?:制图|版式设计)|^(?:数据|资料)?来源[：:]")
+                            r"|^(?:本版)?(?:制图|版式设计)|^(?:数据|资料)?来源[：:]"
+                            r"|@[\w.]+\.[a-z]+$|(?:https?://|www\.)\S+$")
 CREDIT_HAN = 16           # Han characters of a credit, at most (a caption ends on one too)
 # Lines a side over which the words before and after a place are compared.
 WINDOWS = (4, 8, 14, 24)
