@@ -91,6 +91,35 @@ def test_places_are_collected_after_finished_sentences_only():
     assert split_places("人民公园完成提升改造\n\n" + "\n".join(PARK) + "\n") == []
 
 
+@pytest.mark.parametrize("text, next_text, credit", [
+    ("张三图李四文", "", True),                 # a drawing's and its text's credit
+    ("新华社发", "", True),                     # an agency's photo
+    ("记者王五摄", "", True),                   # a photographer's
+    ("张三李四摄影报", "道", True),             # a photo report's, wrapped over two lines
+    ("本版制图：赵六", "", True),               # the page's artwork
+    ("版式设计赵", "六", True),
+    ("数据来源：某某市统计局", "", True),       # a chart's source
+    ("来源：某某", "市统计局", True),
+    ("投稿邮箱：", "abc@example.com", True),  # a box's address
+    ("网址：www.example.com", "", True),
+    ("——编者", "", False),                     # an editor's note opens the story it signs
+    ("人民公园东侧的儿童游乐区也已", "重新开放。", False),   # text
+    # A caption ends on a credit too; it is no closing credit of a story.
+    ("图为西宁站候车大厅里，旅客排队进站检票乘车。本报记者王五摄", "", False),
+])
+def test_a_closing_credit_on_its_own_line_or_wrapped(text, next_text, credit):
+    assert starts.closing_credit(text, next_text) == credit
+
+
+def test_a_story_starts_after_a_closing_credit_not_on_it():
+    # A photo report's credit ends with no full stop; the next story starts after it.
+    page = "\n".join(["人民日报 第4版", *PARK, "张三图李四文", *TRAIN, "责任编辑：王芳",
+                      "人民公园完成提升改造", "西宁站春运增开临时列车"]) + "\n"
+    pairs = [(before[-1].text, after[0].text) for before, after, _ in split_places(page)]
+    assert ("张三图李四文", TRAIN[0]) in pairs
+    assert all(after != "张三图李四文" for _, after in pairs)
+
+
 def test_the_shipped_model_finds_the_story_start_likelier_than_a_paragraph_break():
     model = starts.shipped_model()
     assert model is not None, "run python -m bench.train_starts"
