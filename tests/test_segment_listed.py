@@ -416,6 +416,12 @@ def with_list(listed: str) -> str:
                           listed)
 
 
+def listed_heads(listed: str) -> list[str]:
+    """The headlines find_listed_headlines reads in STREAM with `listed` as its list."""
+    found = find_listed_headlines(read_lines(with_list(listed))[0])
+    return ["".join(line.text for line in head) for head in found[1]]
+
+
 @pytest.mark.parametrize("listed, titles", [
     # Two headlines set side by side, read as one line with a space between them.
     ("全市新建十二座城市公园 春运出行请错峰\n图书馆新年阅读活动受欢迎\n",
@@ -438,9 +444,7 @@ def test_listed_headlines_side_by_side_on_one_line_are_two(listed, titles):
      ["全市新建十二座城市公园", "春运出行请错峰", "图书馆新年阅读活动受欢迎（民生关注）"]),
 ])
 def test_a_few_words_before_a_series_tag_end_the_headline_the_line_before_began(listed, heads):
-    text = with_list(listed)
-    found = find_listed_headlines(read_lines(text)[0])
-    assert ["".join(line.text for line in head) for head in found[1]] == heads
+    assert listed_heads(listed) == heads
 
 
 @pytest.mark.parametrize("listed, heads", [
@@ -452,8 +456,7 @@ def test_a_few_words_before_a_series_tag_end_the_headline_the_line_before_began(
      ["全市新建十二座城市公园", "市交通局——", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]),
 ])
 def test_a_listed_line_that_only_looks_like_a_story_end_is_in_the_list(listed, heads):
-    found = find_listed_headlines(read_lines(with_list(listed))[0])
-    assert ["".join(line.text for line in head) for head in found[1]] == heads
+    assert listed_heads(listed) == heads
 
 
 @pytest.mark.parametrize("text, credit", [
@@ -542,8 +545,7 @@ def test_a_part_holding_only_an_over_line_goes_with_the_story_under_it():
      ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "速览", "图书馆新年阅读活动受欢迎"]),
 ])
 def test_where_a_listed_headline_wrapped_and_where_the_next_begins(listed, heads):
-    found = find_listed_headlines(read_lines(with_list(listed))[0])
-    assert ["".join(line.text for line in head) for head in found[1]] == heads
+    assert listed_heads(listed) == heads
 
 
 @pytest.mark.parametrize("third", [
