@@ -598,10 +598,6 @@ def _best_cuts(heads: list[HeadUnit], stream: list[tuple[int, Line]],
     stream index) that best fit the headlines' words: dynamic programming over the headlines in
     order and the possible story starts."""
     texts = [line.text for _, line in stream]
-    # Per line, whether it is a closing credit alone, and alone or with the next line read on.
-    credit_alone = [learned_starts.closing_credit(text) for text in texts]
-    credit_from = [alone or k + 1 < len(texts) and learned_starts.closing_credit(text, texts[k + 1])
-                   for k, (text, alone) in enumerate(zip(texts, credit_alone))]
     # A line's words, with the one across its end; a word counts once per story, however often
     # it recurs: each line holding it gets a share.
     line_words = [bigrams(text + (texts[index + 1][:1] if index + 1 < len(texts) else ""))
