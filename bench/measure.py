@@ -7,8 +7,10 @@ import re
 import signal
 import subprocess
 import threading
+import statistics
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -21,10 +23,24 @@ class Run:
     peak_rss_mb: float | None
     error: str | None = None     # None: it succeeded
     cpu_seconds: float | None = None   # user + system, workers included: steadier on a busy host
+    samples: list[float] = field(default_factory=list)  # of a repeated step: `seconds` is their median
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+def median_run(runs: list[Run]) -> Run:
+    """One figure for a step measured several times: the median wall and CPU time, the
+    largest peak, every wall time in `samples`; the first failure if any run failed."""
+    failed = next((run for run in runs if not run.ok), None)
+    if failed is not None:
+        return failed
+    cpu = [run.cpu_seconds for run in runs if run.cpu_seconds is not None]
+    return Run(statistics.median(run.seconds for run in runs),
+               max((run.peak_rss_mb for run in runs if run.peak_rss_mb), default=None),
+               cpu_seconds=statistics.median(cpu) if cpu else None,
+               samples=[run.seconds for run in runs])
 
 
 def _children(pid: int) -> list[int]:
@@ -110,6 +126,21 @@ def run_measured(argv: list[str], *, cwd: Path, log: Path, env: dict[str, str] |
     return Run(seconds, rss, cpu_seconds=usage.ru_utime + usage.ru_stime)
 
 
+def _time_until_visible(url: str, edit: Callable[[], None], marker: str, timeout: float) -> Run:
+    """edit(), then the seconds until the page at `url` contains `marker`."""
+    edit()
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            with urlopen(url, timeout=5) as response:
+                if marker in response.read().decode("utf-8", errors="replace"):
+                    return Run(time.perf_counter() - start, None)
+        except OSError:
+            pass
+        time.sleep(0.01)
+    return Run(None, None, f"edit not visible within {timeout:.0f} s")
+
+
 def tree_size(root: Path) -> tuple[int, int]:
     """(bytes, files) of everything under root; (0, 0) when it does not exist."""
     total = files = 0
@@ -121,10 +152,13 @@ def tree_size(root: Path) -> tuple[int, int]:
 
 
 def edit_visible_through_serve(argv: list[str], *, cwd: Path, log: Path, page: str,
-                               edit, marker: str, startup: float = 1800,
-                               timeout: float = 120) -> Run:
-    """Start a preview server (argv), wait for its URL, call `edit()`, then time how long until
-    the served `page` (a path under the URL) contains `marker`."""
+                               edits: list[tuple[Callable[[], None], str]],
+                               startup: float = 1800, timeout: float = 120,
+                               pause: float = 2.0) -> Run:
+    """Start a preview server (argv), wait for its URL, then for each (edit, marker) of `edits`:
+    call edit() and time how long until the served `page` (a path under the URL) contains
+    `marker`, then wait `pause` seconds (someone editing reads the page before the next edit).
+    The Run's seconds are the median of those times (median_run)."""
     log.parent.mkdir(parents=True, exist_ok=True)
     try:
         child = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -152,17 +186,14 @@ def edit_visible_through_serve(argv: list[str], *, cwd: Path, log: Path, page: s
                 return Run(None, None, f"no URL printed within {startup:.0f} s")
             time.sleep(0.05)
         url = urls[0]
-        edit()
-        start = time.perf_counter()
-        while time.perf_counter() - start < timeout:
-            try:
-                with urlopen(url + page, timeout=5) as response:
-                    if marker in response.read().decode("utf-8", errors="replace"):
-                        return Run(time.perf_counter() - start, None)
-            except OSError:
-                pass
-            time.sleep(0.01)
-        return Run(None, None, f"edit not visible within {timeout:.0f} s")
+        runs = []
+        for number, (edit, marker) in enumerate(edits):
+            if number:
+                time.sleep(pause)
+            runs.append(_time_until_visible(url + page, edit, marker, timeout))
+            if not runs[-1].ok:
+                break
+        return median_run(runs)
     finally:
         child.send_signal(signal.SIGINT)
         try:

@@ -29,7 +29,7 @@ if __package__ in (None, ""):   # run as a script: make `bench` and `newsarchive
 from bench import corpus, tools
 from bench.browser import CHROMIUM, SMALL_TRUTH, launch, measure_search
 from bench.report import BuildRow, SearchRow, report
-from bench.measure import Run, edit_visible_through_serve, run_measured, tree_size
+from bench.measure import Run, edit_visible_through_serve, median_run, run_measured, tree_size
 from newsarchive.search.variants import simplified_of, simplify
 from newsarchive.config import load_config
 from newsarchive.urls import article_path
@@ -57,6 +57,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED, help="corpus seed")
     parser.add_argument("--long", action="store_true",
                         help=f"articles of about {corpus.LONG_CHARS} characters (corpus.py --long)")
+    parser.add_argument("--days", type=int, default=5,
+                        help="days added one after another (default 5): the first is 'add a day', "
+                             "the median of the others 'add the next day'")
+    parser.add_argument("--edits", type=int, default=5,
+                        help="edits timed through serve (default 5; their median is reported)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed per build")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out",
                         help="work and report folder (default bench/out/, git-ignored)")
@@ -70,6 +75,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--sizes expects whole numbers separated by commas, got {args.sizes!r}")
     if not args.sizes or min(args.sizes) < 1:
         parser.error("--sizes needs at least one article count of 1 or more")
+    if args.days < 2 or args.edits < 1:
+        parser.error("--days needs 2 or more (a day, then the next), --edits 1 or more")
     if args.quick:
         args.sizes, args.queries, args.ingest_pages = [1000], 8, 20
     args.tools = {t.strip() for t in args.tools.split(",")}
@@ -189,8 +196,11 @@ def measure_ingest(args, writer: corpus.CorpusWriter, log_dir: Path) -> list[Bui
 
 
 def build_row(size: int, tool: str, step: str, run: Run, out: Path | None = None) -> BuildRow:
+    note = run.error or (f"median of {len(run.samples)}: "
+                         + ", ".join(f"{s:.2f}" for s in run.samples) if len(run.samples) > 1
+                         else "")
     row = BuildRow(size, tool, step, run.seconds if run.ok else None, run.peak_rss_mb,
-                   run.cpu_seconds, note=run.error or "")
+                   run.cpu_seconds, note=note)
     if run.ok and out is not None:
         total, files = tree_size(out)
         row.output_mb, row.files = total / 2**20, files
@@ -314,15 +324,23 @@ class SizeRun:
         self.measure("ours", "edit one", argv, out)
         corpus.write_pages(corpus.next_day_pages(self.writer), content_dir=self.content)
         self.measure("ours", "add a day", argv, out)
-        # An archive's daily routine: the next day's issue after that one.
-        corpus.write_pages(corpus.next_day_pages(self.writer, days=2), content_dir=self.content)
-        self.measure("ours", "add the next day", argv, out)
-        marker = f"预览中可见的编辑{self.size}。"
+        # An archive's daily routine: the next days' issues after that one, one build each.
+        # One build's time moves by a fifth between runs of the same build on a shared
+        # machine: the row is their median, each day's time in its note.
+        runs = []
+        for day in range(2, self.args.days + 1):
+            corpus.write_pages(corpus.next_day_pages(self.writer, days=day),
+                               content_dir=self.content)
+            runs.append(run_measured(argv, cwd=self.work,
+                                     log=self.work / "logs" / f"ours-day-{day}.log",
+                                     timeout=self.args.timeout))
+        self.add(build_row(self.size, "ours", "add the next day", median_run(runs), out))
+        markers = [f"预览中可见的第{n}次编辑{self.size}。" for n in range(1, self.args.edits + 1)]
         run = edit_visible_through_serve(
             tools.ours_serve(self.site, self.content, out, free_port()), cwd=self.work,
             log=self.work / "logs" / "ours-serve.log", page=article_path(edited.stem),
-            edit=lambda: corpus.edit_article(edited, marker), marker=marker,
-            startup=self.args.timeout)
+            edits=[(functools.partial(corpus.edit_article, edited, marker), marker)
+                   for marker in markers], startup=self.args.timeout)
         self.add(build_row(self.size, "ours", "serve: edit visible", run))
 
     def run(self) -> SizeRun:

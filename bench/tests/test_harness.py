@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from bench.browser import SMALL_TRUTH, SearchStats
-from bench.measure import edit_visible_through_serve, run_measured, tree_size
+from bench.measure import Run, edit_visible_through_serve, median_run, run_measured, tree_size
 from bench.report import BuildRow, SearchRow, report, target_lines
 from bench.run import make_queries, parse_args, without_option
 
@@ -105,19 +105,47 @@ def test_edit_visible_through_serve(tmp_path):
     served = tmp_path / "site"
     served.mkdir()
     (served / "a.html").write_text("old", encoding="utf-8")
+    page = served / "a.html"
+    edits = [(lambda text=text: page.write_text(text, encoding="utf-8"), text)
+             for text in ("新的编辑", "再次编辑", "第三次编辑")]
     run = edit_visible_through_serve(
         [sys.executable, "-c", SERVER, str(served)], cwd=tmp_path, log=tmp_path / "serve.log",
-        page="a.html", edit=lambda: (served / "a.html").write_text("新的编辑", encoding="utf-8"),
-        marker="新的编辑", startup=30, timeout=30)
-    assert run.ok and run.seconds is not None
+        page="a.html", edits=edits, startup=30, timeout=30, pause=0)
+    assert run.ok and len(run.samples) == 3
+    assert run.seconds == sorted(run.samples)[1]
+    assert page.read_text(encoding="utf-8") == "第三次编辑"
     assert "serving at http://127.0.0.1:" in (tmp_path / "serve.log").read_text(encoding="utf-8")
+
+
+def test_edit_never_visible_is_an_error(tmp_path):
+    served = tmp_path / "site"
+    served.mkdir()
+    (served / "a.html").write_text("old", encoding="utf-8")
+    run = edit_visible_through_serve(
+        [sys.executable, "-c", SERVER, str(served)], cwd=tmp_path, log=tmp_path / "serve.log",
+        page="a.html", edits=[(lambda: None, "不会出现")], startup=30, timeout=0.5)
+    assert run.error.startswith("edit not visible within") and not run.samples
+
+
+@pytest.mark.parametrize("runs, seconds, peak, samples", [
+    ([Run(2.0, 100.0, cpu_seconds=1.0), Run(1.0, 300.0, cpu_seconds=3.0),
+      Run(3.0, 200.0, cpu_seconds=2.0)], 2.0, 300.0, [2.0, 1.0, 3.0]),
+    ([Run(1.5, None)], 1.5, None, [1.5]),
+])
+def test_median_run(runs, seconds, peak, samples):
+    run = median_run(runs)
+    assert (run.seconds, run.peak_rss_mb, run.samples) == (seconds, peak, samples)
+
+
+def test_median_run_keeps_a_failure():
+    assert median_run([Run(1.0, 10.0), Run(None, None, "exit 1: boom")]).error == "exit 1: boom"
 
 
 def test_edit_visible_reports_a_server_that_dies(tmp_path):
     run = edit_visible_through_serve(
         [sys.executable, "-c", "print('error: site.yaml: bad key'); raise SystemExit(1)"],
-        cwd=tmp_path, log=tmp_path / "serve.log", page="a.html", edit=lambda: None,
-        marker="x", startup=30)
+        cwd=tmp_path, log=tmp_path / "serve.log", page="a.html", edits=[(lambda: None, "x")],
+        startup=30)
     assert run.error.startswith("exit 1 before serving") and "bad key" in run.error
 
 
