@@ -61,13 +61,14 @@ class SearchStats:
     later_query_max_kb: float | None = None
     first_open_ms: float | None = None       # page opened with ?q= until the first result link
     p50_ms: float | None = None              # later queries typed in the page, to first result
-    p95_ms: float | None = None
+    p95_ms: float | None = None              # (each query's median over the passes)
     precision: float | None = None
     recall: float | None = None
     answered: int = 0
     asked: int = 0
     error: str | None = None
     files_first: list[str] = field(default_factory=list)
+    passes: int = 1                          # runs of the queries whose latencies count
 
 
 def launch(playwright):
@@ -114,9 +115,35 @@ def _percentile(values: list[float], share: float) -> float:
 
 def measure_search(browser, search_page: str, site: Path, queries: list[str],
                    truth: Callable[[str], set[str]], http_root: str | None = None,
-                   wait_ms: int = 5000) -> SearchStats:
+                   wait_ms: int = 5000, passes: int = 3) -> SearchStats:
     """Open `search_page?q=FIRST` as a reader arriving with a query, then type each later query
-    into that page; `site` is the folder the requested URLs map to, for their sizes on disk."""
+    into that page; `site` is the folder the requested URLs map to, for their sizes on disk.
+
+    The queries are run `passes` times, each in a fresh browser context: the latencies are
+    each later query's median over the passes (one pass's p95 moved from 41 to 54 ms between
+    runs of the same site here); files, bytes and results are the first pass's."""
+    stats, latencies = _search_pass(browser, search_page, site, queries, truth, http_root,
+                                    wait_ms)
+    samples = [[ms] for ms in latencies]
+    for _ in range(passes - 1):
+        if stats.error is not None:
+            break
+        _, again = _search_pass(browser, search_page, site, queries, truth, http_root, wait_ms)
+        for each, ms in zip(samples, again):
+            each.append(ms)
+        stats.passes += 1
+    answered = [statistics.median(ms for ms in each if ms is not None)
+                for each in samples if each[0] is not None]
+    if answered:
+        stats.p50_ms, stats.p95_ms = statistics.median(answered), _percentile(answered, 0.95)
+    return stats
+
+
+def _search_pass(browser, search_page: str, site: Path, queries: list[str],
+                 truth: Callable[[str], set[str]], http_root: str | None, wait_ms: int
+                 ) -> tuple[SearchStats, list[float | None]]:
+    """One pass of measure_search(): its figures, and each later query's latency (None: no
+    result shown in time)."""
     stats = SearchStats(asked=len(queries))
     context = browser.new_context()
     context.add_init_script(FIRST_RESULT_JS)
@@ -150,8 +177,8 @@ def measure_search(browser, search_page: str, site: Path, queries: list[str],
                     pass
             else:
                 elapsed = page.evaluate(LATER_QUERY_JS, [query, wait_ms])
+                latencies.append(elapsed)
                 if elapsed is not None:
-                    latencies.append(elapsed)
                     stats.answered += 1
             shown = _settle(page)
             files = {f for f in (_file_of(u, site, http_root) for u in requested) if f}
@@ -176,10 +203,8 @@ def measure_search(browser, search_page: str, site: Path, queries: list[str],
         context.close()
     if problems and stats.error is None:
         stats.error = problems[0][:200]
-    if latencies:
-        stats.p50_ms, stats.p95_ms = statistics.median(latencies), _percentile(latencies, 0.95)
     if later_kb:
         stats.later_query_kb, stats.later_query_max_kb = statistics.median(later_kb), max(later_kb)
     stats.precision = shown_true / shown_total if shown_total else None
     stats.recall = small_found / small_truth if small_truth else None
-    return stats
+    return stats, latencies

@@ -374,3 +374,15 @@ def test_the_count_is_read_out_and_the_page_fits_a_phone(page, mini_site):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.keyboard.press("Tab")  # into the panel: the first filter
     assert page.evaluate("document.activeElement.id") == "filter-from"
+
+
+def test_bench_search_measure_runs_each_query_in_every_pass(browser, mini_site):
+    """bench/browser.py's measure: files and results from the first pass, each later query's
+    latency its median over the passes (fresh contexts, so each pass loads its shards again)."""
+    from bench.browser import measure_search
+    queries = ["西宁", "主题教育", "茶"]
+    stats = measure_search(browser, (mini_site / "search" / "index.html").as_uri(), mini_site,
+                           queries, lambda query: set(), passes=2)
+    assert stats.error is None and stats.answered == len(queries) and stats.passes == 2
+    assert stats.first_query_kb > 0 and stats.later_query_kb > 0
+    assert 0 < stats.p50_ms <= stats.p95_ms
