@@ -726,6 +726,13 @@ def test_a_headline_whose_second_phrase_ends_in_a_column_tag_is_not_glued_to_a_b
     # … and the longer block's own kicker is kept beside the short block's
     (["为民办实事", "", "市委书记强调", "保供稳价暖人心见成效"],
      "为民办实事 市委书记强调", "保供稳价暖人心见成效", None),
+    # two lines as long as each other over a subtitle are one title in two parallel phrases
+    (["扛牢责任", "真抓实干", "——我市主题教育综述"], None, "扛牢责任真抓实干", "我市主题教育综述"),
+    # … but with no subtitle, a line as long as the title over it is still its kicker
+    (["市文旅局召开会议", "部署春节假日工作"], "市文旅局召开会议", "部署春节假日工作", None),
+    # a first line leaving its bracket open goes on in the next: one title, not a kicker
+    (["奋力在新青海建设上走在前（在实干", "中看变化 见新风貌）", "——我市综述"], None,
+     "奋力在新青海建设上走在前（在实干中看变化 见新风貌）", "我市综述"),
     # a subtitle wrapped: the line under its `——` line is its tail, not the title's
     (["保供稳价暖人心", "", "——社区志愿者为居民送来新鲜", "蔬菜"], None, "保供稳价暖人心",
      "社区志愿者为居民送来新鲜蔬菜"),
