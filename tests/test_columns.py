@@ -212,3 +212,26 @@ def test_a_left_column_as_wide_as_two_columns_is_read_for_their_band():
     lines = [f"{a} {b}" for a, b in zip(lead, RIGHT)] \
         + [f"{a} {b}" for a, b in zip(COLUMN_A, COLUMN_B)]
     assert texts(unmerge_columns(lines)) == lead + COLUMN_A + [""] + COLUMN_B + [""] + RIGHT[:3]
+
+
+# A headline in large type set at the left of two columns: a few of its characters to a row,
+# printed on the rows of the columns' lines that share their baseline.
+HEADLINE_ROWS = ["绿水青山", "就是金山", "银山"]
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # On three rows: read before the columns, a block of its own.
+    ([f"{LEFT[0]} {RIGHT[0]}", f"绿水青山 {LEFT[1]} {RIGHT[1]}", f"{LEFT[2]} {RIGHT[2]}",
+      f"就是金山 {LEFT[3]} {RIGHT[3]}", f"{LEFT[4]} {RIGHT[4]}", f"银山 {LEFT[5]}"],
+     HEADLINE_ROWS + [""] + LEFT + [""] + RIGHT),
+    # On one row a few characters are rather words set apart, and letter-spaced characters
+    # opening a row are no headline's: the band ends above them.
+    *[([f"{LEFT[0]} {RIGHT[0]}", f"{LEFT[1]} {RIGHT[1]}", f"{LEFT[2]} {RIGHT[2]}",
+        f"{LEFT[3]} {RIGHT[3]}", f"{opening} {LEFT[4]} {RIGHT[4]}", LEFT[5]],
+       LEFT[:4] + ["", *RIGHT[:4], f"{opening} {LEFT[4]} {RIGHT[4]}", LEFT[5]])
+      for opening in ("就是金山", "绿 水 青 山")],
+])
+def test_a_headline_printed_on_the_rows_of_a_band_is_read_before_its_columns(lines, expected):
+    out = unmerge_columns(lines)
+    assert texts(out) == expected
+    assert han(texts(out)) == han(lines)
