@@ -235,3 +235,20 @@ def test_a_headline_printed_on_the_rows_of_a_band_is_read_before_its_columns(lin
     out = unmerge_columns(lines)
     assert texts(out) == expected
     assert han(texts(out)) == han(lines)
+
+
+@pytest.mark.parametrize("bands_before, expected_before", [
+    # Two bands show the page's column width: three rows at it are a band too (two stories side
+    # by side sharing only their first rows).
+    ([[f"{a} {b}" for a, b in zip(LEFT, RIGHT)] + [LEFT[-1]],
+      [f"{a} {b}" for a, b in zip(COLUMN_A, COLUMN_B)]],
+     LEFT + [""] + RIGHT + [""] + COLUMN_A + [""] + COLUMN_B),
+    # One band is not enough to tell the width from a space's: the rows stay as they are.
+    ([[f"{a} {b}" for a, b in zip(LEFT, RIGHT)] + [LEFT[-1]]], LEFT + [""] + RIGHT),
+])
+def test_a_short_band_at_a_width_the_pages_bands_have_is_read(bands_before, expected_before):
+    short = [f"{c} {d}" for c, d in zip(COLUMN_C[:3], COLUMN_D[:3])]
+    lines = [line for band in bands_before for line in [*band, ""]] + short
+    known = len(bands_before) > 1
+    assert texts(unmerge_columns(lines)) == expected_before + [""] + (
+        COLUMN_C[:3] + [""] + COLUMN_D[:3] if known else short)

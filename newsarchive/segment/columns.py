@@ -7,10 +7,12 @@ the left column's lines are all one width, so line after line splits at a space 
 and the lines printed alone between them are that wide too. The left pieces are put first, then,
 after a blank, the rest, which may itself hold more columns. Spaces that are print's (around
 digits, between letter-spaced characters, in a headline) rarely fall at one width line after
-line, and a gap between two characters that stand alone never sets or extends a band. Where
-the columns' baselines differ a little, a line of either may be printed alone inside the band;
-it goes to the column whose words broken at line ends it joins. A piece still holding more
-columns, too few of its lines for a band, is cut at the width of a column of the page's bands.
+line, and a gap between two characters that stand alone never sets or extends a band; at a
+width two of the page's bands have, fewer lines make a band (two stories side by side may share
+only their first rows). Where the columns' baselines differ a little, a line of either may be
+printed alone inside the band; it goes to the column whose words broken at line ends it joins.
+A piece still holding more columns, too few of its lines for a band, is cut at the width of a
+column of the page's bands.
 Where two letter-spaced column lines meet, no gap tells them apart: they are cut where the
 column's width falls (in a band read in turn, and in such pieces). A band's left column is read
 for bands again, unless the band was read in turn: its width may be that of two columns. A
@@ -46,6 +48,17 @@ WIDTH_TOLERANCE = 1.0
 MIN_SUPPORT = 4
 # and this many lines split at it.
 MIN_SPLIT_ROWS = 2
+# A band at a width KNOWN_BANDS of the page's bands have (within KNOWN_WIDTH em) needs this many
+# lines of it: two stories side by side may share only their first rows, under their
+# headlines, and the width is the page's column width, not a space's. (Dev pdftotext, odd /
+# even pages: found exactly 898 / 825, titles 1059 / 1054, segmentation 0.67858 / 0.68532
+# without; 900 / 827, 1060 / 1055, 0.67864 / 0.68626 as here; at the width of one band: 900 /
+# 826, 1061 / 1055, 0.67855 / 0.68781, and there with all its lines split: 898 / 826, 1058 /
+# 1057, 0.67853 / 0.68733; its right parts no wider than the column: 899 / 824, 1061 / 1055,
+# 0.67848 / 0.68597; at 2 lines: 898 / 819, 1064 / 1049, 0.67939 / 0.68661.)
+MIN_SUPPORT_KNOWN = 3
+KNOWN_BANDS = 2
+KNOWN_WIDTH = 0.5
 # How many lines a band's possible widths are weighed on.
 TRIAL_LINES = 12
 # The narrowest column line (em) a band is sought for.
@@ -110,8 +123,15 @@ def unmerge_columns(lines: list[str]) -> list[Entry]:
     line between the columns; each entry keeps the index of the source line its text came from.
     Characters are only moved, never dropped, except the spaces of the gaps."""
     pairs = Counter(pair for line in lines for pair in han_pairs(line))
-    widths: set[float] = set()
-    out = _unmerge([(index, line) for index, line in enumerate(lines)], pairs, widths)
+    entries = [(index, line) for index, line in enumerate(lines)]
+    widths: Counter = Counter()
+    out = _unmerge(entries, pairs, widths, frozenset())
+    # Read again where the page's bands show its column widths: a short band at one of them is
+    # a band too (MIN_SUPPORT_KNOWN).
+    known = frozenset(width for width, count in widths.items() if count >= KNOWN_BANDS)
+    if known:
+        widths = Counter()
+        out = _unmerge(entries, pairs, widths, known)
     # Only lines a band split: a line no band took may be a headline or a byline, whose word
     # spaces can fall at a column's width. (Dev pdftotext segmentation 0.669 at 0.6672 / 0.6705
     # odd / even pages without; 0.6677 / 0.6712 split pieces; 0.6660 / 0.6686 every line.)
@@ -121,7 +141,7 @@ def unmerge_columns(lines: list[str]) -> list[Entry]:
             for piece in (_split_at_widths(entry, widths) if entry[0] in split else [entry])]
 
 
-def _split_at_widths(entry: Entry, widths: set[float]) -> list[Entry]:
+def _split_at_widths(entry: Entry, widths: Counter) -> list[Entry]:
     """A piece of a line a band split that still holds more columns (too few of its rows for a
     band of their own), cut where its left part is as wide as a column of the page's bands, as
     often as it holds one: at a gap, else between letter-spaced characters, their spaces
@@ -150,17 +170,20 @@ def _joins(pairs: Counter, before: str, after: str) -> int:
     return int(is_han(last) and is_han(first) and pairs[last + first] > 0)
 
 
-def _unmerge(entries: list[Entry], pairs: Counter, widths: set[float]) -> list[Entry]:
+def _unmerge(entries: list[Entry], pairs: Counter, widths: Counter, known: frozenset
+             ) -> list[Entry]:
+    """The entries with their bands put back column by column; each band's column width is
+    counted in `widths`, and `known` are the page's column widths (MIN_SUPPORT_KNOWN)."""
     out: list[Entry] = []
     i = 0
     while i < len(entries):
-        band = _band_at(entries, i, pairs)
+        band = _band_at(entries, i, pairs, known)
         if band is None:
             out.append(entries[i])
             i += 1
             continue
         end, heads, left, right, column, in_turn = band
-        widths.add(column)
+        widths[column] += 1
         # A headline set beside the band, its characters printed on the band's rows: read
         # before the band's columns, a block of its own.
         if heads:
@@ -173,9 +196,9 @@ def _unmerge(entries: list[Entry], pairs: Counter, widths: set[float]) -> list[E
         # found exactly 891 / 825, titles 1060 / 1043, segmentation 0.6765 / 0.6837 without;
         # 894 / 824, 1061 / 1045, 0.6776 / 0.6840 as here; 895 / 823, 1062 / 1045, 0.6778 /
         # 0.6835 with bands read in turn too.)
-        out.extend(left if in_turn else _unmerge(left, pairs, widths))
+        out.extend(left if in_turn else _unmerge(left, pairs, widths, known))
         out.append((left[-1][0], ""))
-        out.extend(_unmerge(right, pairs, widths))
+        out.extend(_unmerge(right, pairs, widths, known))
         i = end
     return out
 
@@ -248,7 +271,7 @@ def _column_cut(text: str, column: float, width: float, letter_spaced: bool = Fa
     return cut
 
 
-def _band_at(entries: list[Entry], start: int, pairs: Counter
+def _band_at(entries: list[Entry], start: int, pairs: Counter, known: frozenset
              ) -> tuple[int, list[Entry], list[Entry], float, bool] | None:
     """The band of lines read across columns starting at `start`: (index after it, its left
     column, the rest, the column's width, whether it was read column by column in turn), for
@@ -262,7 +285,7 @@ def _band_at(entries: list[Entry], start: int, pairs: Counter
             continue
         # The first line of a paragraph is set in two em.
         for column in (width, width + 2):
-            band = _read_band(entries, start, column, start + TRIAL_LINES)
+            band = _read_band(entries, start, column, start + TRIAL_LINES, known=known)
             if band is not None and (best is None or band[0] > best[0]):
                 best, best_column = band, column
     if best is None:
@@ -271,9 +294,9 @@ def _band_at(entries: list[Entry], start: int, pairs: Counter
     # margin, a character squeezed in): the width most of the band's left parts have is read too,
     # and the longer band kept.
     common = Counter(text_width(left) for left, _ in best[4]).most_common(1)[0][0]
-    band = _read_band(entries, start, best_column, pairs=pairs)
+    band = _read_band(entries, start, best_column, pairs=pairs, known=known)
     if common != best_column:
-        other = _read_band(entries, start, common, pairs=pairs)
+        other = _read_band(entries, start, common, pairs=pairs, known=known)
         if other is not None and other[1] > band[1]:
             band, best_column = other, common
     end, left, right, _, heads, read = band[1:]
@@ -365,13 +388,13 @@ def _columns_in_turn(rows: list[Entry], column: float, pairs: Counter
 
 
 def _read_band(entries: list[Entry], start: int, width: float, stop: int | None = None,
-               pairs: Counter | None = None
+               pairs: Counter | None = None, known: frozenset = frozenset()
                ) -> tuple[int, int, list[Entry], list[Entry], list[tuple[str, str]],
                           list[Entry], list[Entry]] | None:
     """(support, index after the band, left column, rest, each split line's two parts, the
     headline characters printed at the start of its rows, the rows without them) for a band of
     this left width: the lines from `start` to a blank or to a line too wide for the column that
-    splits at none, read no further than `stop`."""
+    splits at none, read no further than `stop`; fewer lines make a band at a `known` width."""
     rows: list[tuple[int, str, str | None]] = []    # (source line, left or alone, right)
     heads: list[Entry] = []     # headline characters printed on the band's rows
     read: list[Entry] = []      # the rows as read, without them
@@ -399,7 +422,9 @@ def _read_band(entries: list[Entry], start: int, width: float, stop: int | None 
     split_at = [k for k, row in enumerate(rows) if row[2] is not None]
     # A band starts at a line read across it: a line standing alone above (a byline, a
     # headline) would take the band's width from its own word space.
-    if split_at[:1] != [0] or len(split_at) < MIN_SPLIT_ROWS or support < MIN_SUPPORT:
+    least = MIN_SUPPORT_KNOWN if any(abs(width - column) <= KNOWN_WIDTH for column in known) \
+        else MIN_SUPPORT
+    if split_at[:1] != [0] or len(split_at) < MIN_SPLIT_ROWS or support < least:
         return None
     # Where the left line is short (a paragraph's end) or the right one set in (its start), the
     # gap grows and the two are printed as lines of their own, left first: two lines alone
