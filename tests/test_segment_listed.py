@@ -466,6 +466,8 @@ def test_a_listed_line_that_only_looks_like_a_story_end_is_in_the_list(listed, h
     ("”（本报记者 王琼）", True),
     ("张三摄（影像中国）", True),
     ("（新华社发）", True),
+    ("（本报华盛顿2月2日电）", True),
+    ("（新华社北京电记者张三）", True),
     ("图片报道", False),
     ("春运出行请错峰（民生关注）", False),
     # A headline with a tag's tail glued to it is no credit.
@@ -474,6 +476,18 @@ def test_a_listed_line_that_only_looks_like_a_story_end_is_in_the_list(listed, h
 def test_a_credit_drawn_with_the_headlines_is_no_headline(text, credit):
     from newsarchive.segment.listed import _credit_block
     assert _credit_block(text) == credit
+
+
+@pytest.mark.parametrize("text, own", [
+    ("春运出行请错峰（民生关注）", True),
+    # A wrapped headline's last few words before the tag.
+    ("请错峰（民生关注）", False),
+    ("全市新建十二座城市公园", False),
+    ("（本报华盛顿2月2日电）", False),
+])
+def test_a_listed_block_closed_by_its_own_series_tag_is_a_whole_headline(text, own):
+    from newsarchive.segment.listed import _own_tag
+    assert _own_tag(text) == own
 
 
 @pytest.mark.parametrize("text, credit", [
