@@ -373,6 +373,26 @@ def test_a_story_may_end_on_a_short_line_with_no_full_stop(end):
     assert third.body.startswith("昨日，市图书馆")
 
 
+def test_a_story_set_wide_may_end_on_a_line_short_for_its_own_measure():
+    # The second story is a box set across two narrow columns; its last line, with no full stop,
+    # is as wide as the page's narrow columns but short for the box.
+    wide = ("春运首日，市交通局发布春运出行提示，提醒广大旅客错峰出行，\n"
+            "合理安排行程，注意防寒保暖，出行前及时了解天气和路况信息，\n"
+            "市交通局相关负责人表示，春运期间全市将加密公交班次和地铁\n"
+            "班次，延长运营时间，全力保障旅客平安顺利出行，同时加强\n"
+            "运力保障毫不松懈确保旅客出行\n")
+    narrow = ("据介绍，明年全市还将新建公园五\n座，城市公园总数将超过六十座。\n"
+              "新建公园将配建健身步道和儿童游\n乐设施，方便周边居民就近休闲。\n"
+              "市园林局表示，将同步推进老旧公\n园改造，补齐照明和公厕等短板。\n")
+    text = STREAM.replace("春运首日，市交通局发布春运出行\n提示，提醒广大旅客错峰出行，合\n"
+                          "理安排行程，注意防寒保暖。\n市交通局相关负责人表示，春运期\n"
+                          "间全市将加密公交班次。\n", wide) \
+        .replace("据介绍，明年全市还将新建公园五\n座，城市公园总数将超过六十座。\n", narrow)
+    second, third = split_page(text).segments[1:]
+    assert second.body.endswith("确保旅客出行")
+    assert third.body.startswith("昨日，市图书馆")
+
+
 @pytest.mark.xfail(strict=True, reason=(
     "known: the story-start model fitted on 960 pages (session 16) finds a story starting at a "
     "page's last paragraph of one short line likelier (0.65; 0.17 fitted on 320) than after an "
