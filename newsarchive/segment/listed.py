@@ -428,7 +428,10 @@ def _start_bonuses(stream: list[tuple[int, Line]], units: list[HeadUnit], bodies
     # found exactly, segmentation, titles at the page's column: 1,262 / 0.86951 / 1,597, 1,204
     # / 0.86279 / 1,528; at the lines' own measure: 1,266 / 0.87079 / 1,597, 1,214 / 0.86711 /
     # 1,538, but pdfminer's segmentation fell on odd pages; at the wider of the two: 1,269 /
-    # 0.87197 / 1,598, 1,214 / 0.86711 / 1,538, pdftotext and pdfminer unchanged.)
+    # 0.87197 / 1,598, 1,214 / 0.86711 / 1,538, pdftotext and pdfminer unchanged.) A line
+    # short for that measure is also what the `short` mark weighs (at the page's column: as
+    # above; at the wider: 1,269 / 0.87233 / 1,599, 1,218 / 0.86844 / 1,536, pdftotext and
+    # pdfminer unchanged).
     measures = column_widths([text_width(text) for text in texts])
     for k in range(1, len(stream)):
         (b0, previous), (b1, line) = stream[k - 1], stream[k]
@@ -475,7 +478,7 @@ def _start_bonuses(stream: list[tuple[int, Line]], units: list[HeadUnit], bodies
                                            or bodies[b1].led_by_byline)),
                 "dateline": float(bool(DATELINE_RE.search(line.text[:20])
                                        or START_BYLINE_RE.match(line.text))),
-                "short": float(text_width(previous.text) < column - 2)}
+                "short": float(text_width(previous.text) < max(column, measures[k - 1]) - 2)}
         bonus = START_BONUS["frame"] * (frame or aside) \
             + START_BONUS["heading"] * (mark["heading"] + mark["kicker"]) \
             + START_BONUS["gap"] * (bool(between) and not (frame or aside)) \
