@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import re
 import signal
+import statistics
 import subprocess
 import threading
-import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field

@@ -196,9 +196,9 @@ def measure_ingest(args, writer: corpus.CorpusWriter, log_dir: Path) -> list[Bui
 
 
 def build_row(size: int, tool: str, step: str, run: Run, out: Path | None = None) -> BuildRow:
-    note = run.error or (f"median of {len(run.samples)}: "
-                         + ", ".join(f"{s:.2f}" for s in run.samples) if len(run.samples) > 1
-                         else "")
+    note = run.error or ""
+    if run.ok and len(run.samples) > 1:
+        note = f"median of {len(run.samples)}: " + ", ".join(f"{s:.2f}" for s in run.samples)
     row = BuildRow(size, tool, step, run.seconds if run.ok else None, run.peak_rss_mb,
                    run.cpu_seconds, note=note)
     if run.ok and out is not None:

@@ -9,7 +9,7 @@ import pytest
 from bench.browser import SMALL_TRUTH, SearchStats
 from bench.measure import Run, edit_visible_through_serve, median_run, run_measured, tree_size
 from bench.report import BuildRow, SearchRow, report, target_lines
-from bench.run import make_queries, parse_args, without_option
+from bench.run import build_row, make_queries, parse_args, without_option
 
 
 def test_run_measured_reports_memory_and_failures(tmp_path):
@@ -168,3 +168,19 @@ def test_cpu_profile_top_sums_each_functions_own_samples():
     assert cpu_profile_top(profile) == [(4.5, "eachWeight search-engine.js:234"),
                                         (0.5, "appendChild :0"), (0.25, "(anon) :1")]
     assert cpu_profile_top(profile, count=1) == [(4.5, "eachWeight search-engine.js:234")]
+
+
+@pytest.mark.parametrize("run, note", [
+    (Run(1.5, 10.0, samples=[1.0, 1.5, 2.0]), "median of 3: 1.00, 1.50, 2.00"),
+    (Run(None, None, "exit 1: boom"), "exit 1: boom"),
+    (Run(1.0, None), ""),
+])
+def test_a_repeated_step_notes_its_samples(run, note):
+    assert build_row(1000, "ours", "add the next day", run).note == note
+
+
+@pytest.mark.parametrize("argv", [["--days", "1"], ["--edits", "0"]])
+def test_days_and_edits_need_enough_samples(argv, capsys):
+    with pytest.raises(SystemExit):
+        parse_args(argv)
+    assert "--days needs 2 or more" in capsys.readouterr().err
