@@ -241,9 +241,9 @@ def _headline_parts(run: list[HeadUnit], text: str = "", column: float = 0.0
 
 def _leaves_open(line: str) -> bool:
     """A line that opens a bracket and leaves it open: the title goes on in the next line
-    (`…走在前（在实干⏎中看变化 见新风貌）`); a kicker is whole on its own line. (An open
-    quotation mark too: a line of text quoting someone was glued onto a title, dev pdftotext
-    titles one fewer.)"""
+    (`…走在前（在实干⏎中看变化 见新风貌）`); a kicker is whole on its own line. (Not an open
+    quotation mark: counted too, a line of text quoting someone was glued onto a title, dev
+    pdftotext titles one fewer.)"""
     return open_brackets(line) > 0 or line.count("《") > line.count("》")
 
 
