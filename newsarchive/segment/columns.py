@@ -272,10 +272,11 @@ def _column_cut(text: str, column: float, width: float, letter_spaced: bool = Fa
 
 
 def _band_at(entries: list[Entry], start: int, pairs: Counter, known: frozenset
-             ) -> tuple[int, list[Entry], list[Entry], float, bool] | None:
-    """The band of lines read across columns starting at `start`: (index after it, its left
-    column, the rest, the column's width, whether it was read column by column in turn), for
-    the left width most lines split at; None if no width holds."""
+             ) -> tuple[int, list[Entry], list[Entry], list[Entry], float, bool] | None:
+    """The band of lines read across columns starting at `start`: (index after it, the
+    characters of a headline set beside it that open some of its rows, its left column, the
+    rest, the column's width, whether it was read column by column in turn), for the left width
+    most lines split at; None if no width holds; fewer lines make a band at a `known` width."""
     text = entries[start][1]
     best = None
     # Widths are weighed on the band's first lines, and only the best is read to the band's
