@@ -790,6 +790,8 @@ def test_real_bad_config_shows_overlay_and_recovers(real_site, site_copy):
     assert wait_for(lambda: b"newsarchive-build-error" in get(preview, "/index.html")[2], 4), log
     page = get(preview, "/index.html")[2].decode("utf-8")
     assert re.search(r"site\.yaml:\d+", page) and "invalid YAML" in page
+    # The overlay is published before the failure is logged: wait for the line, then count.
+    assert wait_for(lambda: any("rebuild failed" in line for line in log), 4), log
     assert sum("rebuild failed" in line for line in log) == 1
     config.write_text(good, encoding="utf-8")
     assert wait_for(lambda: b"newsarchive-build-error" not in get(preview, "/index.html")[2], 4)
