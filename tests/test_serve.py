@@ -29,7 +29,7 @@ from newsarchive.serve import Preview, SitePipeline, is_loopback
 from newsarchive.serve.client import inject, overlay_html, reload_script, strip_injection
 from newsarchive.serve.files import content_type, read_during_swaps, request_segments
 from newsarchive.serve.hub import ReloadHub
-from newsarchive.serve.rebuild import Sources, changed_files, classify
+from newsarchive.serve.rebuild import SETTLE_MS, Sources, changed_files, classify
 from newsarchive.serve.server import bind_server, host_allowed
 
 from .conftest import ROOT
@@ -363,13 +363,19 @@ def test_quick_saves_make_one_rebuild(fake_site, site_copy):
     preview, pipeline, _ = fake_site
     target = article_files(site_copy)[0]
     builds = pipeline.builds
+    saved = []
     for number in range(6):
         target.write_text(f"第{number}稿\n", encoding="utf-8")
+        saved.append(time.monotonic())
         time.sleep(0.03)
     last = "第5稿".encode()
     assert wait_for(lambda: last in get(preview, f"/articles/{target.stem}.html")[2], 2)
     time.sleep(0.6)
-    assert pipeline.builds == builds + 1
+    # One build, but for each pause between two saves longer than the watcher waits for
+    # quiet: a machine busy with other tests can stall this one that long (three builds
+    # seen once in a full suite).
+    stalls = sum(after - before > SETTLE_MS / 1000 for before, after in zip(saved, saved[1:]))
+    assert builds + 1 <= pipeline.builds <= builds + 1 + stalls, (pipeline.builds - builds, stalls)
 
 
 def test_file_that_came_and_went_between_looks_builds_nothing(fake_site, site_copy):
