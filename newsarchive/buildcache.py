@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import itertools
+import mmap
 import os
 import pickle
+import struct
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +32,9 @@ from .content import RACY_NS, ContentCache, ContentEntry, ContentListing, collec
 from .output import Spare, atomic_file, folder_identity
 
 CACHE_DIR = ".newsarchive-cache"
-FORMAT = 4
+FORMAT = 5
+# The end of an entry's file: where the index of its buffers starts (see _write).
+INDEX_AT = struct.Struct("<Q")
 # The content entry holds every article, texts included (a second to write at 30,000): a build
 # saves the files changed since its last full save (the entry "content-recent") until they
 # are this share of all files, then all of it again.
@@ -145,9 +150,16 @@ def _file_key(path: Path) -> tuple[int, int, int, int] | None:
 
 def _read(path: Path) -> tuple:
     """One entry's (header, value), the collector paused meanwhile (an entry can hold every
-    article)."""
+    article). The file is mapped, not read: the buffers written out of the pickle (_write)
+    come back as views into it, read only where the value is used; the mapping lasts as long
+    as one of them does (an entry replaced meanwhile keeps its file until then)."""
     with collector_paused(), open(path, "rb") as handle:
-        return pickle.load(handle)
+        data = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+        (index_at,) = INDEX_AT.unpack_from(data, len(data) - INDEX_AT.size)
+        pickle_size, sizes = pickle.loads(data[index_at:-INDEX_AT.size])
+        ends = list(itertools.accumulate(sizes, initial=pickle_size))
+        return pickle.loads(data[:pickle_size],
+                            buffers=[data[start:end] for start, end in zip(ends, ends[1:])])
 
 
 def _held(value: object, code: bytes, generation: int | None) -> tuple:
@@ -199,11 +211,22 @@ class CacheFile:
 
 def _write(path: Path, held: tuple) -> bool:
     """Write an entry's file whole or not at all; False when it cannot be written: a cache
-    that cannot be written costs time on the next build, nothing else."""
+    that cannot be written costs time on the next build, nothing else.
+
+    The file: the pickle, then the buffers it hands out (PickleBuffer, pickled out of band),
+    then an index of their sizes, then where that index starts (INDEX_AT)."""
+    buffers: list[pickle.PickleBuffer] = []
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_file(path) as handle:
-            pickle.dump(held, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(held, handle, protocol=5, buffer_callback=buffers.append)
+            pickle_size = handle.tell()
+            views = [buffer.raw() for buffer in buffers]
+            for view in views:
+                handle.write(view)
+            index_at = handle.tell()
+            pickle.dump((pickle_size, [view.nbytes for view in views]), handle, protocol=5)
+            handle.write(INDEX_AT.pack(index_at))
     except OSError:
         return False
     return True

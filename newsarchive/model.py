@@ -77,6 +77,31 @@ class Article:
     # for each article took a quarter of the time of loading 30,000 from the build cache).
     path: str | None = None
 
+    def __getattr__(self, name: str):
+        # Called only for an attribute not set: the body, while the build cache leaves it as
+        # UTF-8 (ENCODED_BODY), since most builds never read most articles' texts.
+        state = self.__dict__
+        if name == "body":
+            encoded = state.get(ENCODED_BODY)
+            if encoded is not None:
+                state["body"] = str(encoded, "utf-8", "surrogatepass")
+                state.pop(ENCODED_BODY, None)
+            if "body" in state:  # decoded here, or by another thread meanwhile
+                return state["body"]
+        raise AttributeError(f"'Article' object has no attribute '{name}'")
+
+    def __getstate__(self) -> dict:
+        # A body still undecoded is pickled as its UTF-8 (a view into the cache cannot be).
+        encoded = self.__dict__.get(ENCODED_BODY)
+        if encoded is None or type(encoded) is bytes:
+            return self.__dict__
+        return {**self.__dict__, ENCODED_BODY: bytes(encoded)}
+
+    def encoded_body(self) -> bytes | memoryview:
+        """The body as UTF-8, without decoding one the build cache left encoded."""
+        encoded = self.__dict__.get(ENCODED_BODY)
+        return self.body.encode("utf-8", "surrogatepass") if encoded is None else encoded
+
     def card(self) -> ArticleCard:
         """The article as lists and links show it."""
         return ArticleCard(**{name: getattr(self, name) for name in CARD_FIELDS})
@@ -99,6 +124,10 @@ class Article:
                 meta["source"]["page_box"] = boxes[0] if len(boxes) == 1 else boxes
         return meta
 
+
+# Where an Article loaded from the build cache keeps its body until it is first read: the body's
+# UTF-8, a view into the cache file (see buildcache._read), in place of the `body` attribute.
+ENCODED_BODY = "_encoded_body"
 
 # An article without its body: what a page that lists or links it may show. A page holding
 # only cards does not depend on the article's text, so editing the text re-renders the

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import pageviews, taxonomy, urls
 from .errors import ArchiveError
-from .model import Article, ArticleCard, Site
+from .model import ENCODED_BODY, Article, ArticleCard, Site
 from .content import SOURCES_DIR, read_source
 from .reach import Reach
 
@@ -292,7 +292,8 @@ def cards_of(articles: list[Article]) -> list[ArticleCard]:
     for article in articles:
         card = new(kind)
         values = article.__dict__.copy()
-        del values["body"]
+        values.pop("body", None)
+        values.pop(ENCODED_BODY, None)  # a body the build cache left encoded
         card.__dict__.update(values)
         cards.append(card)
     return cards

@@ -86,17 +86,17 @@ CHANGES = {
 
 
 def disk_loads(monkeypatch) -> list:
-    """The cache entries read from disk from here on, one entry each (not the compiled
-    templates, which Jinja reads with pickle too)."""
+    """The cache entries read from disk from here on, one entry each (a missing one is not
+    read)."""
     loads = []
-    real = buildcache.pickle.load
+    real = buildcache._read
 
-    def load(handle):
-        if handle.name.endswith(".pickle"):
-            loads.append(handle.name)
-        return real(handle)
+    def read(path):
+        held = real(path)
+        loads.append(str(path))
+        return held
 
-    monkeypatch.setattr(buildcache.pickle, "load", load)
+    monkeypatch.setattr(buildcache, "_read", read)
     return loads
 
 

@@ -179,8 +179,26 @@ def test_a_repeated_step_notes_its_samples(run, note):
     assert build_row(1000, "ours", "add the next day", run).note == note
 
 
-@pytest.mark.parametrize("argv", [["--days", "1"], ["--edits", "0"]])
-def test_days_and_edits_need_enough_samples(argv, capsys):
+@pytest.mark.parametrize("argv", [["--days", "1"], ["--edits", "0"], ["--colds", "0"]])
+def test_days_edits_and_colds_need_enough_samples(argv, capsys):
     with pytest.raises(SystemExit):
         parse_args(argv)
     assert "--days needs 2 or more" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("code, cleans, note", [
+    ("pass", 3, "median of 3: "),
+    ("raise SystemExit(1)", 1, "exit 1"),
+])
+def test_a_cold_build_is_cleaned_before_each_of_its_timings(tmp_path, code, cleans, note):
+    """Each timing starts from nothing (clean() first); a failed one ends the step."""
+    import types
+    from bench.run import SizeRun
+    rows, cleaned = [], []
+    fake = types.SimpleNamespace(args=parse_args(["--colds", "3"]), work=tmp_path, size=10,
+                                 add=rows.append)
+    run = SizeRun.measure_cold(fake, "ours", [sys.executable, "-c", code], tmp_path,
+                               lambda: cleaned.append(1))
+    assert len(cleaned) == cleans and run.ok is (code == "pass")
+    assert [(row.tool, row.step) for row in rows] == [("ours", "cold")]
+    assert rows[0].note.startswith(note)
