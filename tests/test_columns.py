@@ -204,14 +204,25 @@ def test_columns_on_baselines_a_little_apart_are_read_column_by_column(lines, ex
     assert texts(unmerge_columns(lines)) == expected
 
 
-def test_a_left_column_as_wide_as_two_columns_is_read_for_their_band():
+LEAD = ["今年以来，我市持续推进老旧小区改造工作", "已完成改造项目四十二个，惠及居民一万", "余户，改造后的小区道路平整，绿化成片。",
+        "下一步还将加快推进城市更新，完善社区配"]
+
+
+@pytest.mark.parametrize("lead", [
+    LEAD[:3],
+    # On four rows the lead and the right column cut every row of the band into two lines, as
+    # columns read in turn do; but the right column's lines are half as wide as the lead's, so
+    # the two are not columns of one width, and the lead's column is read for bands still.
+    LEAD,
+])
+def test_a_left_column_as_wide_as_two_columns_is_read_for_their_band(lead):
     # A wide lead column beside a short right column, over two narrow columns the right one
     # does not reach: the band's width is the lead's, and its left column holds the narrow
     # columns' rows, read across too.
-    lead = ["今年以来，我市持续推进老旧小区改造工作", "已完成改造项目四十二个，惠及居民一万", "余户，改造后的小区道路平整，绿化成片。"]
     lines = [f"{a} {b}" for a, b in zip(lead, RIGHT)] \
         + [f"{a} {b}" for a, b in zip(COLUMN_A, COLUMN_B)]
-    assert texts(unmerge_columns(lines)) == lead + COLUMN_A + [""] + COLUMN_B + [""] + RIGHT[:3]
+    assert texts(unmerge_columns(lines)) == \
+        lead + COLUMN_A + [""] + COLUMN_B + [""] + RIGHT[:len(lead)]
 
 
 # A headline in large type set at the left of two columns: a few of its characters to a row,

@@ -17,10 +17,11 @@ Where two letter-spaced column lines meet, no gap tells them apart: they are cut
 column's width falls (in a band read in turn, and in such pieces). A band's left column is read
 for bands again, unless the band was read in turn: its width may be that of two columns. A
 headline in large type set beside a band prints a few characters at the start of some of its
-rows: they are read first, a block of their own, then the band's columns. A band
-of columns of one width, its rows all cut into lines of that width, is read column by column at
-once: where the columns' baselines differ a little, a row holds only some of the columns, those
-that have given fewest lines so far, and among as many those whose broken words its pieces join
+rows: they are read first, a block of their own, then the band's columns. A band of columns of
+one width, its rows all cut into lines of that width and its rightmost column's lines as wide
+(not where the left width is two columns beside a narrow one), is read column by column at once:
+where the columns' baselines differ a little, a row holds only some of the columns, those that
+have given fewest lines so far, and among as many those whose broken words its pieces join
 (`_columns_in_turn`).
 
 Where two columns' baselines differ, pdftotext prints their lines one after the other, a line of
@@ -346,6 +347,12 @@ def _columns_in_turn(rows: list[Entry], column: float, pairs: Counter
     # A space around digits cuts a row once in a while, and a list of headlines has a word space
     # on a row or two: the columns show on as many rows as a band's width does.
     if count < 2 or len(full) < MIN_SUPPORT:
+        return None
+    # The columns are of one width only if the rightmost one's lines on those rows are as wide
+    # too: a band whose left width is two columns side by side (a wide lead column beside
+    # narrow ones) cuts into its rows as well, the right column's lines half as wide.
+    rightmost = sorted(text_width(cut[k][-1]) for k in full)
+    if rightmost[len(rightmost) // 2] < column - 2 * WIDTH_TOLERANCE:
         return None
 
     def choices(given: list[int], pieces: list[str]) -> list[tuple[int, ...]]:
