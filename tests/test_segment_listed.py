@@ -617,3 +617,26 @@ def test_a_few_words_before_a_wrapped_series_tag_end_the_headline_before_them(be
         return HeadUnit([Line(n, part) for n, part in enumerate(text.split("\n"), start=1)],
                         group=-1, position=0)
     assert _tag_tail(unit(before), unit(after)) == tail
+
+
+@pytest.mark.parametrize("lines, taken", [
+    # A subtitle wrapped in a narrow column, its last line short.
+    (["——市交通局春运", "出行提示发布会侧", "记", "春运首日，市交通", "局发布出行提示，", "提醒旅客。"], 3),
+    (["市民出行更方便", "更安心", "春运首日，市交", "通局发布出行提", "示，提醒旅客。"], 2),
+    # One line set wider than the text under it.
+    (["春运首日客流平稳，公交地铁加密班次", "春运首日，市交", "通局发布出行提", "示，提醒旅客。"], 1),
+    # A paragraph's first line, indented: narrower than the next.
+    (["市图书馆举办阅", "读活动吸引众多读", "者", "昨日，市图书馆", "举办新年阅读活", "动，吸引读者。"], 0),
+    # A lead's sentence the extraction broke: it ends on the next line, or opens on a date, or
+    # leaves a book title open, or breaks at a quotation mark or after a clause.
+    (["市交通局相关负责人表示全市交通“平", "稳有序。", "春运首日，市交", "通局发布出行提"], 0),
+    (["近日，市交通局印发《春运出行指南", "二〇二〇》", "，提醒旅客错峰出", "行，注意安全。"], 0),
+    (["春运首日，市交", "通局发布，", "“公交地铁", "加密班次。"], 0),
+    # A sentence, a line of text, a lead's label.
+    (["春运首日客流平稳。", "市交通局发布出", "行提示，提醒旅", "客错峰出行。"], 0),
+    (["春运首日，市交", "通局发布出行提", "示，提醒旅客错", "峰出行。"], 0),
+    (["核心阅读", "春运首日，市交", "通局发布出行提", "示，提醒旅客。"], 0),
+])
+def test_an_over_line_read_in_before_its_text(lines, taken):
+    from newsarchive.segment.listed import _over_line_run
+    assert _over_line_run(lines, column=7.0) == taken
