@@ -623,6 +623,10 @@ def test_a_few_words_before_a_wrapped_series_tag_end_the_headline_before_them(be
     # A subtitle wrapped in a narrow column, its last line short.
     (["——市交通局春运", "出行提示发布会侧", "记", "春运首日，市交通", "局发布出行提示，", "提醒旅客。"], 3),
     (["市民出行更方便", "更安心", "春运首日，市交", "通局发布出行提", "示，提醒旅客。"], 2),
+    (["——市交通局春", "运出行提示发布", "会侧记", "春运首日，市交", "通局发布出行提", "示，提醒旅客。"], 3),
+    (["——市交通局", "春运出行提示", "发布会现场侧", "记", "春运首日，市交", "通局发布出行提", "示，提醒旅客。"], 4),
+    # An over-line ending in a dash, wrapped.
+    (["市交通局相关负", "责人——", "春运首日，市交", "通局发布出行提", "示，提醒旅客。"], 2),
     # One line set wider than the text under it.
     (["春运首日客流平稳，公交地铁加密班次", "春运首日，市交", "通局发布出行提", "示，提醒旅客。"], 1),
     # A paragraph's first line, indented: narrower than the next.
@@ -632,6 +636,8 @@ def test_a_few_words_before_a_wrapped_series_tag_end_the_headline_before_them(be
     (["市交通局相关负责人表示全市交通“平", "稳有序。", "春运首日，市交", "通局发布出行提"], 0),
     (["近日，市交通局印发《春运出行指南", "二〇二〇》", "，提醒旅客错峰出", "行，注意安全。"], 0),
     (["春运首日，市交", "通局发布，", "“公交地铁", "加密班次。"], 0),
+    # A list's items.
+    (["●出行前查询", "班次信息", "●戴好口罩", "勤洗手，注意", "个人卫生。"], 0),
     # A sentence, a line of text, a lead's label.
     (["春运首日客流平稳。", "市交通局发布出", "行提示，提醒旅", "客错峰出行。"], 0),
     (["春运首日，市交", "通局发布出行提", "示，提醒旅客错", "峰出行。"], 0),

@@ -161,8 +161,11 @@ NO_START = "”’）)」』》，。、；：！？,.;:!?"
 # the lines before it. Read into the story's first paragraph, it made its first sentence wrong.
 # (Dev, raw, odd / even found exactly, segmentation, titles without: 1,270 / 0.87236 / 1,609,
 # 1,218 / 0.86844 / 1,540; with: 1,291 / 0.87483 / 1,607, 1,236 / 0.86942 / 1,538; pdftotext and
-# pdfminer unchanged.)
-OVER_LINE_RUN = 3
+# pdfminer unchanged.) Also an over-line ending in a dash (`代表热议全国人大常⏎委会工作报告——`),
+# which ends no sentence there, and up to 4 lines (`——广西落实习⏎近平总书记全国⏎两会重要讲话精⏎
+# 神纪实`), list items (`●…`) left out: odd / even 1,291 / 0.87480 / 1,607, 1,236 / 0.86941 /
+# 1,538 -> 1,299 / 0.87482 / 1,607, 1,242 / 0.86979 / 1,538.
+OVER_LINE_RUN = 4
 MEASURE_UNDER = 3
 RUN_MARGIN = 2
 RUN_WIDER = 1.2           # a one-line over-line is this many times as wide as the text
@@ -883,9 +886,9 @@ def _over_line_run(texts: list[str], column: float) -> int:
     """How many of a story's first lines are an over-line or a subtitle drawn with its text
     (0 if none): lines ending no sentence, with no full stop in them, set at a measure of their
     own: one line wider than the page's column and the text under it (`举国同庆的节日里，他们时刻
-    坚守战位⏎对多数人来说，春⏎…`), or two or three wrapped lines the last of which is short
-    (`——把握我国发展重⏎要战略机遇新内涵述⏎评之一`), a paragraph's end with no full stop, which
-    in text is a heading's. The extraction also breaks a line of text at a quotation mark or a
+    坚守战位⏎对多数人来说，春⏎…`), or wrapped lines the last of which is short (`——把握我国发
+    展重⏎要战略机遇新内涵述⏎评之一`), a paragraph's end with no full stop, which in text is a
+    heading's; or lines ending in a dash (`全国人大代表刘家⏎奇——`), an over-line's end. The extraction also breaks a line of text at a quotation mark or a
     bracket (`…将有⏎力打击“港独”⏎“黑暴”等…`, `…介绍：⏎“根据…`, `…唐⏎古拉山，⏎“钢铁巨龙”`,
     `…以7∶5、6∶⏎7（3）`), and a sentence the extraction broke ends soon after (`…“导师”骤⏎
     然大增。`): a run ending in no word, holding such a break, or whose sentence ends within
@@ -898,15 +901,20 @@ def _over_line_run(texts: list[str], column: float) -> int:
     widths = [text_width(text) for text in texts]
     for count in range(1, min(OVER_LINE_RUN, len(texts) - 2) + 1):
         run = texts[:count]
+        dashed = run[-1].endswith("——")
         if any(c in text for text in run for c in SENTENCE_MARKS) \
-                or any(ends_sentence(text) or START_BYLINE_RE.match(text)
-                       or LEAD_LABEL_RE.match(text) for text in run) \
-                or texts[count][0] in NO_START:
+                or any(START_BYLINE_RE.match(text) or LEAD_LABEL_RE.match(text) for text in run) \
+                or texts[count][0] in NO_START or widths[count - 1] > MAX_LINE_WIDTH \
+                or _left_open("".join(run)) or learned_starts.TIME_OPENING_RE.match(run[0]):
             return 0
-        if not run[-1][-1].isalnum() or any(text[:1] == "“" for text in run[1:]) \
-                or any(c in texts[count][:SENTENCE_TAIL] for c in SENTENCE_MARKS) \
-                or widths[count - 1] > MAX_LINE_WIDTH or _left_open("".join(run)) \
-                or learned_starts.TIME_OPENING_RE.match(run[0]):
+        if dashed:
+            return count
+        # A list's items open on a mark (`●酒精必须…`), as a dashed over-line may.
+        if run[0][0] in KICKER_MARKS:
+            return 0
+        if ends_sentence(run[-1]) or not run[-1][-1].isalnum() \
+                or any(text[:1] == "“" for text in run[1:]) \
+                or any(c in texts[count][:SENTENCE_TAIL] for c in SENTENCE_MARKS):
             return 0
         under = max(widths[count:count + MEASURE_UNDER])
         wrapped = widths[:count - 1]
