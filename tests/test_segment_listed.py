@@ -646,3 +646,18 @@ def test_a_few_words_before_a_wrapped_series_tag_end_the_headline_before_them(be
 def test_an_over_line_read_in_before_its_text(lines, taken):
     from newsarchive.segment.listed import _over_line_run
     assert _over_line_run(lines, column=7.0) == taken
+
+
+@pytest.mark.parametrize("first, taken", [
+    ("华夏幸福", "华夏幸福"),                   # a label over the text
+    ("■ 市交通局——", "■ 市交通局——"),          # an over-line opening on a mark
+    ("2月1日召开", None),                     # a first line, narrow for its digits
+    ("■《通知》", None),                      # a lead's first line, opening on a mark
+])
+def test_a_first_line_opening_on_a_date_or_a_mark_is_the_texts(first, taken):
+    from newsarchive.segment.listed import _take_kicker
+    from newsarchive.segment.types import Body, Line
+    story = Body(parts=[("text", [Line(1, first), Line(2, "的市交通局会议提出，要加"),
+                                  Line(3, "密公交班次，方便旅客出行。")])])
+    kicker = _take_kicker([story], column=12.0)
+    assert ("".join(line.text for line in kicker) or None) == taken
