@@ -661,3 +661,16 @@ def test_a_first_line_opening_on_a_date_or_a_mark_is_the_texts(first, taken):
                                   Line(3, "密公交班次，方便旅客出行。")])])
     kicker = _take_kicker([story], column=12.0)
     assert ("".join(line.text for line in kicker) or None) == taken
+
+
+@pytest.mark.parametrize("first, apart", [
+    ("99.1%", True), ("5765亿元", True), ("826门", True), ("2700多亿元", True),
+    ("2018年", False), ("12岁的", False), ("99.1%和95.1%", False),
+])
+def test_a_figure_opening_a_story_is_a_paragraph_of_its_own(first, apart):
+    from newsarchive.segment.listed import _set_figure_apart
+    from newsarchive.segment.types import Body, Line
+    story = Body(parts=[("text", [Line(1, first), Line(2, "截至4月21日，全国工业"),
+                                  Line(3, "企业平均开工率已达高位。")])])
+    _set_figure_apart(story)
+    assert [len(lines) for _, lines in story.parts] == ([1, 2] if apart else [3])
