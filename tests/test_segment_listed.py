@@ -674,3 +674,16 @@ def test_a_figure_opening_a_story_is_a_paragraph_of_its_own(first, apart):
                                   Line(3, "企业平均开工率已达高位。")])])
     _set_figure_apart(story)
     assert [len(lines) for _, lines in story.parts] == ([1, 2] if apart else [3])
+
+
+@pytest.mark.parametrize("texts, paragraphs", [
+    (["●出行前查询班次信", "息", "●戴好口罩", "勤洗手"], [2, 2]),
+    (["春运首日，市交通局发", "布●号线调整通知。"], [2]),      # a mark within a line
+    (["市交通局提示：", "●戴好口罩"], [1, 1]),
+])
+def test_the_items_of_a_marked_list_are_paragraphs_of_their_own(texts, paragraphs):
+    from newsarchive.segment.listed import _set_items_apart
+    from newsarchive.segment.types import Body, Line
+    story = Body(parts=[("text", [Line(1 + k, text) for k, text in enumerate(texts)])])
+    _set_items_apart(story)
+    assert [len(lines) for _, lines in story.parts] == paragraphs
