@@ -11,7 +11,9 @@ import pytest
 from newsarchive.segment import head_model, split_page
 from newsarchive.segment import trees
 from newsarchive.segment.trees import Tree, TreeModel
-from newsarchive.segment.lines import _could_head, read_items, read_lines
+from newsarchive.segment.lines import (
+    PAUSE_HEAD_BAR, _could_head, _learned_head, _paused_text, read_items, read_lines,
+)
 from newsarchive.segment.types import ItemKind, Line
 
 # One split on sign 0 at 0.5: left leaf 1.0, right leaf -1.0.
@@ -78,8 +80,8 @@ def test_from_json_reads_the_exported_arrays():
     ("西宁新开三条公交", True),
     ("线路方便群众出行（民生）", True),
     ("市公交集团近日开通新线。", False),     # a full stop ends a sentence, not a headline
-    ("开通三条公交线路，", False),           # commas are the rules' to judge
-    ("省领导张三、李四参", False),
+    ("开通三条公交线路，", True),            # weighed with the line it goes on in
+    ("稳就业，保民生", True),                # a pause mark raises the model's bar only
     ("连接城东城西多个的", False),           # ends on a word that cannot end a headline
     ("本报讯（记者 李明）", False),          # a credit
     ("（记者 李明）", False),
@@ -149,3 +151,41 @@ def test_the_learned_headline_heads_its_story(monkeypatch):
     monkeypatch.setattr(head_model, "shipped_model", lambda: always(0.9))
     titles = [s.title for s in split_page(PAGE).segments]
     assert titles[0] == "市民冬季出行指南发布" and len(titles) == 2
+
+
+def _lines(*texts: str) -> list[Line]:
+    return [Line(number, text) for number, text in enumerate(texts, start=1)]
+
+
+@pytest.mark.parametrize("texts, column, text", [
+    (["稳就业，保民生"], 10, False),
+    (["市交通局昨日发布冬季出行，"], 12, False),                # alone in its block
+
+    (["稳就业，保民生", "扩内需促发展"], 10, False),
+    (["守住底线，稳 抓好春耕"], 10, True),                  # two columns' lines read as one
+    (["主席团（174人，按姓名笔划为序）"], 20, True),         # a remark in brackets
+    (["市交通局昨日发布冬季出", "行指南，提醒市民雪天注"], 11, True),   # a paragraph's full lines
+    (["市交通局昨日发布冬季出", "行指南，提醒"], 11, False),
+    (["市交通局昨日发布冬季", "出行指南，提醒市民雪天注意"], 11, True),   # ragged, as on the seeds
+])
+def test_lines_with_a_pause_mark_that_read_as_text(texts, column, text):
+    head = _lines(*texts)
+    assert _paused_text(head, False, {id(line): column for line in head}) == text
+
+
+def test_a_full_line_with_a_pause_mark_over_more_of_its_block_is_text():
+    head = _lines("市交通局昨日发布冬季出行，提醒市民")
+    assert _paused_text(head, True, {id(head[0]): 17})
+    assert not _paused_text(head, True, {id(head[0]): 24})
+
+
+@pytest.mark.parametrize("probability, taken", [
+    (0.6, 0), (PAUSE_HEAD_BAR + 0.05, 2)])
+def test_a_headline_with_a_pause_mark_needs_a_surer_model(probability, taken):
+    chunk = _lines("稳就业，", "保民生", "市公交集团近日新开通三条公交线路")
+    column = {id(line): 16.0 for line in chunk}
+    found: list = []
+    count = _learned_head(chunk, [], [], column, True, False, False, always(probability), found)
+    # The line ending in a comma is never a headline alone, and no candidate with a pause
+    # mark is collected: the model's training set is lines without one.
+    assert count == taken and found == []
