@@ -33,6 +33,11 @@ def across(*columns: list[str]) -> list[str]:
     return [" ".join(row) for row in zip(*columns)]
 
 
+def spaced(line: str) -> str:
+    """A line letter-spaced: a space between every two characters."""
+    return " ".join(line)
+
+
 def read_down(*columns: list[str]) -> list[str]:
     """The columns one after another, a blank line after each."""
     return [line for column in columns for line in column + [""]]
@@ -62,6 +67,27 @@ CASES = [
                  + across(LEFT, RIGHT)[2:],
                  read_down(LEFT, ["据介绍，今年", "全市共安排"] + RIGHT[2:]),
                  id="letter-spaced pieces"),
+    # Letter-spaced lines of two columns side by side, their run wider than a column: cut where
+    # each piece reads on in its column (种植|基地, 记|者), not where the widths come out alike.
+    pytest.param(across(FIELD[:1] + [spaced(FIELD[1])] + FIELD[2:],
+                        MARKET[:1] + [spaced(MARKET[1])] + MARKET[2:]),
+                 read_down(FIELD, MARKET), id="letter-spaced line cut along the columns"),
+    pytest.param(across(FIELD[:4] + [spaced(FIELD[4])], MARKET[:4] + [spaced(MARKET[4])]),
+                 read_down(FIELD, MARKET), id="letter-spaced last lines cut along the columns"),
+    # No line opens with a comma: the cut goes after it.
+    pytest.param(across(LEFT[:1] + [spaced(LEFT[1])] + LEFT[2:],
+                        RIGHT[:1] + [spaced("安排专项")] + RIGHT[2:]),
+                 read_down(LEFT, RIGHT[:1] + ["安排专项"] + RIGHT[2:]),
+                 id="no line opens with a comma"),
+    # A credit and its name are one piece: the byline's word space is no column gap.
+    pytest.param(across(LEFT + ["本报记者 张三"], RIGHT + MIDDLE[:1]),
+                 read_down(LEFT + ["本报记者张三"], RIGHT + MIDDLE[:1]), id="credit and name"),
+    # A headline's words beside a part wider than any column are one headline, its word space
+    # kept, not two columns' lines.
+    pytest.param(["民生 老旧小区改造惠及万户居民百姓生活 " + MIDDLE[0]] + across(LEFT, MIDDLE[1:])
+                 + LEFT[-1:],
+                 read_down(["民生 老旧小区改造惠及万户居民百姓生活"], LEFT, MIDDLE),
+                 id="headline word space"),
     # A headline in big type, its line shared with the first line of the next column; wider
     # than a column, it is a block of its own over the text, as pdftotext leaves it.
     pytest.param(["老旧小区改造惠及万户居民 " + MIDDLE[0]] + across(LEFT, MIDDLE[1:]) + LEFT[-1:],
