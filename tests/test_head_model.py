@@ -170,13 +170,19 @@ def _lines(*texts: str) -> list[Line]:
 ])
 def test_lines_with_a_pause_mark_that_read_as_text(texts, column, text):
     head = _lines(*texts)
-    assert _paused_text(head, False, {id(line): column for line in head}) == text
+    assert _paused_text(head, [], {id(line): column for line in head}) == text
 
 
-def test_a_full_line_with_a_pause_mark_over_more_of_its_block_is_text():
-    head = _lines("市交通局昨日发布冬季出行，提醒市民")
-    assert _paused_text(head, True, {id(head[0]): 17})
-    assert not _paused_text(head, True, {id(head[0]): 24})
+@pytest.mark.parametrize("under, column, text", [
+    (["市公交集团近日新开通三条公交线路"], 17, True),    # as wide as its column
+    (["市公交集团近日新开通三条公交线路"], 24, False),
+    (["加。"], 24, True),                            # a paragraph's tail, cut off
+    (["加。", "市公交集团近日新开通"], 24, False),
+    (["市公交集团近日新开通三条公交线路。"], 24, False),
+])
+def test_a_line_with_a_pause_mark_over_more_of_its_block(under, column, text):
+    head, below = _lines("市交通局昨日发布冬季出行，提醒市民"), _lines(*under)
+    assert _paused_text(head, below, {id(line): column for line in head + below}) == text
 
 
 @pytest.mark.parametrize("probability, taken", [

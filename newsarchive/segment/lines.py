@@ -354,7 +354,7 @@ def _learned_head(chunk: list[Line], next_chunks: list[list[Line]], items: list[
         if head[-1].text[-1] in PAUSES:
             continue
         paused = _has_pause(head)
-        if paused and _paused_text(head, count < len(chunk), column):
+        if paused and _paused_text(head, chunk[count:], column):
             continue
         rules = {"headingish": all(map(_headingish, head)), "block": block,
                  "reads_on": reads_on, "wide": wide >= count, "leading": leading == count}
@@ -390,19 +390,23 @@ def _has_pause(lines: list[Line]) -> bool:
     return any(c in line.text for line in lines for c in PAUSES)
 
 
-def _paused_text(head: list[Line], more: bool, column: dict[int, float]) -> bool:
+def _paused_text(head: list[Line], under: list[Line], column: dict[int, float]) -> bool:
     """Lines holding a pause mark that are text whatever the model says: a line with a space
     (two columns' lines read as one), a pause inside brackets (a remark in a sentence:
     `（174人，按姓名笔划为序）`), lines about as wide as their column or wider, two or more or
-    with `more` of their block under them (a paragraph's, justified or ragged as on the seeds;
-    a page of 3,000 such paragraphs took them all for headlines). (Dev pdftotext, odd | even
-    found / titles without the three: 903 / 1,062 | 827 / 1,058; without the last two: 906 /
-    1,065 | 827 / 1,055; with all: 906 / 1,066 | 828 / 1,057.)"""
+    with lines of their block `under` them (a paragraph's, justified or ragged as on the seeds;
+    a page of 3,000 such paragraphs took them all for headlines), and lines over a last line
+    shorter than half a column that ends a sentence (a paragraph's tail: `…、朱向峰参⏎加。`).
+    (Dev pdftotext, odd | even found / titles without the first three: 903 / 1,062 | 827 /
+    1,058; without the two after the first: 906 / 1,065 | 827 / 1,055; with them: 906 / 1,066
+    | 828 / 1,057.)"""
     return any(" " in line.text for line in head) \
         or any(c in PAUSES and open_brackets(line.text[:at]) > 0
                for line in head for at, c in enumerate(line.text)) \
-        or ((len(head) >= 2 or more)
-            and all(text_width(line.text) >= column[id(line)] - 2 for line in head))
+        or ((len(head) >= 2 or bool(under))
+            and all(text_width(line.text) >= column[id(line)] - 2 for line in head)) \
+        or (len(under) == 1 and ends_sentence(under[0].text)
+            and text_width(under[0].text) < column[id(under[0])] / 2)
 
 
 def _could_head(line: Line) -> bool:
