@@ -97,6 +97,14 @@ class Article:
             return self.__dict__
         return {**self.__dict__, ENCODED_BODY: bytes(encoded)}
 
+    def fields_without_body(self) -> dict:
+        """A copy of the article's attributes less its body, decoded or still encoded: what its
+        card holds, and what goes to a worker beside the body's UTF-8."""
+        values = self.__dict__.copy()
+        values.pop("body", None)
+        values.pop(ENCODED_BODY, None)
+        return values
+
     def encoded_body(self) -> bytes | memoryview:
         """The body as UTF-8, without decoding one the build cache left encoded."""
         encoded = self.__dict__.get(ENCODED_BODY)

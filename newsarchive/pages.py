@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import pageviews, taxonomy, urls
 from .errors import ArchiveError
-from .model import ENCODED_BODY, Article, ArticleCard, Site
+from .model import Article, ArticleCard, Site
 from .content import SOURCES_DIR, read_source
 from .reach import Reach
 
@@ -291,10 +291,7 @@ def cards_of(articles: list[Article]) -> list[ArticleCard]:
     cards = []
     for article in articles:
         card = new(kind)
-        values = article.__dict__.copy()
-        values.pop("body", None)
-        values.pop(ENCODED_BODY, None)  # a body the build cache left encoded
-        card.__dict__.update(values)
+        card.__dict__.update(article.fields_without_body())
         cards.append(card)
     return cards
 

@@ -34,7 +34,7 @@ from ..config import SiteConfig
 from ..content import ContentCache
 from ..depends import ContextLoader, Fingerprints, PagePrint, tree_digest
 from ..errors import ArchiveError
-from ..model import ENCODED_BODY, Article, ArticleCard, Site
+from ..model import Article, ArticleCard, Site
 from ..output import Staging
 from ..pages import Page, plan_site, sitemap_page
 from ..reach import Change, reach_of
@@ -395,10 +395,8 @@ class _ChunkPickler(pickle.Pickler):
 
     def reducer_override(self, value: object):
         if type(value) is Article:
-            fields = {**value.__dict__}
-            fields.pop("body", None)
-            fields.pop(ENCODED_BODY, None)
-            return _article, (fields, pickle.PickleBuffer(value.encoded_body()))
+            return _article, (value.fields_without_body(),
+                              pickle.PickleBuffer(value.encoded_body()))
         return NotImplemented
 
 
