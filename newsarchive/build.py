@@ -22,8 +22,8 @@ from pathlib import Path
 from . import config as config_module
 from . import content, frontmatter, model
 from . import errors as errors_module
-from .buildcache import (BuildCache, BuildState, CacheMemory, build_code, code_version,
-                         input_stamp, listing_stamp, load_contents, save_contents)
+from .buildcache import (STAMP_SIZE, BuildCache, BuildState, CacheMemory, build_code,
+                         code_version, input_stamp, listing_stamp, load_contents, save_contents)
 from .config import SiteConfig
 from .content import (SOURCES_DIR, ContentListing, collector_paused, list_content, load_content,
                       relist_content)
@@ -123,10 +123,14 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         # Read under the lock: another build may have just replaced both output and cache.
         scanned_ns = time.time_ns()
         listing, suspects = _listing(content_dir, memory, changed)
-        content_stamp, content_ns = listing_stamp(content_dir, listing)
         folders = [content_dir / SOURCES_DIR, templates_dir, static_dir]
         state = cache.load("state", BuildState)
-        if state is not None:
+        content_stamp = rest_stamp = None
+        # An article file the watcher saw change is read again whatever its stat says: this
+        # is no no-op, and the content's stamp (every file's stat, tens of thousands) waits
+        # until the new site is served.
+        if state is not None and not suspects:
+            content_stamp, content_ns = listing_stamp(content_dir, listing)
             # The files besides the folders that the last build depended on: stating them
             # needs none of the code that names them.
             rest_stamp, rest_ns = input_stamp(folders, state.inputs)
@@ -149,9 +153,8 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         from .workers import Runner
 
         inputs = [config.path.resolve(), *lunr_candidates(config.root), *build_code()]
-        if state is None or state.inputs != inputs:
+        if rest_stamp is None or state.inputs != inputs:
             rest_stamp, _ = input_stamp(folders, inputs)
-        stamp = content_stamp + rest_stamp
         article_code = code_version(ARTICLE_CODE)
         # The articles stay to the end of the build: the collector need not walk them again
         # and again (at 30,000 articles, two thirds of the time of making their cards), nor
@@ -167,7 +170,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         gc.freeze()
         # The last build checked every article against the config; with the same config
         # (and code) only those read again since can name a topic it lacks.
-        same_rest = state is not None and state.stamp[len(content_stamp):] == rest_stamp
+        same_rest = state is not None and state.stamp[STAMP_SIZE:] == rest_stamp
         check_against_config(config, [contents.entries[rel].article for rel in contents.parsed]
                              if same_rest else articles)
         pdf_code = code_version((pageimages,))
@@ -219,7 +222,9 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
         pageimages.prune(pageimages.cache_folder(cache.folder, cache.key),
                          {image.path.rsplit("/", 1)[1] for page in pdf_pages.values()
                           for image in page.images})
-        cache.save("state", BuildState(stamp, scanned_ns, folder_identity(out_dir),
+        if content_stamp is None:
+            content_stamp, _ = listing_stamp(content_dir, listing)
+        cache.save("state", BuildState(content_stamp + rest_stamp, scanned_ns, folder_identity(out_dir),
                                        sorted(staging.written + staging.unchanged), page_count,
                                        len(articles), spare, entries, inputs))
         cache.remember()
@@ -237,11 +242,12 @@ def tidy_spare(config: SiteConfig, content_dir: Path, out_dir: Path,
     try:
         with BuildLock(out_dir, wait=0) as _lock:
             state = cache.load("state", BuildState)
-            if state is None or state.spare is None or not state.spare.stale \
+            if state is None or state.spare is None \
+                    or (state.spare.complete and not state.spare.stale) \
                     or state.output != folder_identity(out_dir):
                 cache.remember()
                 return False
-            spare = refresh_spare(out_dir, state.spare)
+            spare = refresh_spare(out_dir, state.spare, state.files)
             state.spare = spare
             cache.save("state", state)
             cache.remember()

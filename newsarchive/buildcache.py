@@ -39,6 +39,7 @@ INDEX_AT = struct.Struct("<Q")
 # saves the files changed since its last full save (the entry "content-recent") until they
 # are this share of all files, then all of it again.
 RECENT_SHARE = 1 / 16
+STAMP_SIZE = 16   # bytes of each of a build state's two stamps (content, the rest)
 
 
 @dataclass
@@ -117,7 +118,7 @@ def code_version(modules: tuple[ModuleType | str, ...]) -> bytes:
 
 def input_stamp(roots: list[Path], files: list[Path]) -> tuple[bytes, int]:
     """A hash of every input file's path, size and mtime, and the newest mtime among them."""
-    digest = hashlib.blake2b(digest_size=16)
+    digest = hashlib.blake2b(digest_size=STAMP_SIZE)
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode() + b"\n")
     newest = max([_walk_stats(root.resolve(), digest) for root in roots] + [0])
     for path in files:
@@ -134,7 +135,7 @@ def input_stamp(roots: list[Path], files: list[Path]) -> tuple[bytes, int]:
 def listing_stamp(content_dir: Path, listing: ContentListing) -> tuple[bytes, int]:
     """input_stamp() of the article files as listed: the one walk over them (tens of
     thousands) serves both the stamp and the loading."""
-    digest = hashlib.blake2b(f"{content_dir.resolve()}\n".encode(), digest_size=16)
+    digest = hashlib.blake2b(f"{content_dir.resolve()}\n".encode(), digest_size=STAMP_SIZE)
     digest.update(pickle.dumps(listing.files, protocol=pickle.HIGHEST_PROTOCOL))
     return digest.digest(), max((mtime for _, _, mtime in listing.files), default=0)
 

@@ -116,6 +116,10 @@ class Spare:
 
     identity: tuple[int, int, int]
     stale: list[str]
+    # Checked, once brought up to date, to hold every file of the output (see refresh_spare):
+    # a build into it then keeps files without looking for each one, which is most of what
+    # an edit's build costs at tens of thousands of files.
+    complete: bool = False
 
 
 @dataclass
@@ -125,13 +129,15 @@ class Staging:
     `previous_files` is set when the folder starts as a copy (hard links) of the output: only
     the files written, and those the new site lacks, then differ. Of such a copy, the files
     `stale` are still the previous site's (the spare's, see start_staging): each is made the
-    output's when kept, replaced when written, and removed at the commit if neither.
+    output's when kept, replaced when written, and removed at the commit if neither. A
+    `complete` copy holds every one of `previous_files` (Spare.complete) and nothing stale.
     """
 
     out_dir: Path
     temp_dir: Path
     previous_files: list[str] | None = None
     stale: frozenset[str] = frozenset()
+    complete: bool = False
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -139,6 +145,7 @@ class Staging:
     # a small edit keeps tens of thousands of files, and a stat each costs more than
     # listing their few hundred folders.
     _listed: dict[str, set[str]] = field(default_factory=dict, init=False, repr=False)
+    _previous_set: frozenset[str] | None = field(default=None, init=False, repr=False)
 
     def write(self, rel_path: str, data: bytes) -> None:
         """Put one file in the new site; bytes equal to the previous build's are not rewritten."""
@@ -182,7 +189,7 @@ class Staging:
     def keep_all(self, rel_paths: list[str]) -> bool:
         """keep() each of these files; False (and none kept) if one is missing. In a folder
         started as a copy this is one look per folder, not per file: a text edit keeps every
-        other file of the site, tens of thousands."""
+        other file of the site, tens of thousands; in a complete copy, no look at all."""
         if self.previous_files is None:
             for count, rel in enumerate(rel_paths):
                 if not self.keep(rel):
@@ -192,14 +199,22 @@ class Staging:
                     del self.unchanged[len(self.unchanged) - count:]
                     return False
             return True
-        copy_holds = self._copy_holds
         try:
-            if not all(copy_holds(rel) for rel in rel_paths):
+            if self.complete:
+                # Only a file the output lacks can be missing: a set test, not a look each.
+                if not self._previous().issuperset(rel_paths):
+                    return False
+            elif not all(map(self._copy_holds, rel_paths)):
                 return False
         except OSError as exc:
             raise write_error(exc, self.out_dir) from None
         self.unchanged += rel_paths
         return True
+
+    def _previous(self) -> frozenset[str]:
+        if self._previous_set is None:
+            self._previous_set = frozenset(self.previous_files)
+        return self._previous_set
 
     def _copy_holds(self, rel_path: str) -> bool:
         """Whether the copy holds the previous build's file, a stale one made the output's
@@ -214,11 +229,7 @@ class Staging:
         """The names in one folder of the copy, listed once. Subfolders' names are among them
         (listing names alone is a third of the time of telling files apart): a page path is
         never a folder's, short of someone replacing a page by a folder in the spare."""
-        try:
-            names = set(os.listdir(os.path.join(self.temp_dir, folder)))
-        except (FileNotFoundError, NotADirectoryError):
-            names = set()
-        self._listed[folder] = names
+        names = self._listed[folder] = _names_in(self.temp_dir, folder)
         return names
 
     def copy_tree(self, source: Path, rel_dir: str) -> None:
@@ -253,9 +264,10 @@ class Staging:
     def _drop_previous_files(self) -> None:
         """Remove the files of the previous site this one no longer has, and the stale files
         of the copy that neither has."""
-        kept = set(self.written) | set(self.unchanged)
-        self.removed = [rel for rel in self.previous_files if rel not in kept]
-        left = self.stale.difference(kept, self.previous_files)
+        kept = set(self.written)
+        kept.update(self.unchanged)
+        self.removed = sorted(self._previous().difference(kept))
+        left = self.stale.difference(kept, self._previous())
         for rel in [*self.removed, *sorted(left)]:
             _unlink(self.temp_dir / rel)
             _remove_empty_parents(self.temp_dir, rel)
@@ -311,6 +323,24 @@ def _remove_empty_parents(root: Path, rel: str) -> None:
         except OSError:
             return  # not empty (or gone): its parents are not empty either
         parent = os.path.dirname(parent)
+
+
+def _names_in(root: Path | str, folder: str) -> set[str]:
+    """The names in one folder under root (none if it is missing), subfolders' among them:
+    listing names alone is a third of the time of telling files apart."""
+    try:
+        return set(os.listdir(os.path.join(root, folder)))
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
+
+
+def _holds_all(root: Path | str, rel_paths: list[str]) -> bool:
+    """Whether each of these files is under root: one listing per folder, not a look each."""
+    by_folder: dict[str, list[str]] = {}
+    for rel in rel_paths:
+        folder, _, name = rel.rpartition("/")
+        by_folder.setdefault(folder, []).append(name)
+    return all(_names_in(root, folder).issuperset(names) for folder, names in by_folder.items())
 
 
 def _files(root: Path) -> list[str]:
@@ -394,10 +424,13 @@ def _catch_up(folder: Path, out_dir: Path, rel: str) -> bool:
     return False
 
 
-def refresh_spare(out_dir: Path, spare: Spare) -> Spare | None:
+def refresh_spare(out_dir: Path, spare: Spare, out_files: list[str] | None = None
+                  ) -> Spare | None:
     """Bring the spare up to date with the output now, so that the next build need not: the
-    preview does it while it waits for the next save. None when there is no such spare left;
-    a failure (or a kill) leaves a temporary folder that the next build removes."""
+    preview does it while it waits for the next save. With `out_files` (the output's files),
+    the spare is then checked to hold each of them: if so it is `complete`. None when there
+    is no such spare left; a failure (or a kill) leaves a temporary folder that the next build
+    removes."""
     kept = spare_path(out_dir)
     if folder_identity(kept) != spare.identity:
         return None
@@ -405,8 +438,9 @@ def refresh_spare(out_dir: Path, spare: Spare) -> Spare | None:
     os.replace(kept, temp_dir)  # renamed first, as in start_staging
     for rel in spare.stale:  # thousands after a new day: paths as text (see Staging.write)
         _catch_up(temp_dir, out_dir, rel)
+    complete = out_files is not None and _holds_all(temp_dir, out_files)
     os.rename(temp_dir, kept)
-    return Spare(folder_identity(kept), [])
+    return Spare(folder_identity(kept), [], complete)
 
 
 def start_staging(out_dir: Path, spare: Spare | None = None,
@@ -436,6 +470,7 @@ def start_staging(out_dir: Path, spare: Spare | None = None,
         # search data's) are written again anyway, and catching them up first cost a day
         # added after another a third of its time.
         os.replace(kept, temp_dir)
-        return Staging(out_dir, temp_dir, previous_files=out_files, stale=frozenset(spare.stale))
+        return Staging(out_dir, temp_dir, previous_files=out_files, stale=frozenset(spare.stale),
+                       complete=spare.complete and not spare.stale)
     except OSError as exc:
         raise write_error(exc, out_dir) from None

@@ -718,6 +718,25 @@ def test_builds_told_what_changed_equal_cold_builds(site, change, monkeypatch):
     assert tree(site / "_site") == tree(site / "cold")
 
 
+def test_a_build_told_what_changed_leaves_a_state_the_next_build_finds_current(site,
+                                                                              monkeypatch):
+    """A build told of a changed article takes the content's stamp only after the swap; the
+    stamp must still be the one a walk gives, or the next build would not be a no-op."""
+    monkeypatch.setattr(buildcache, "RACY_NS", 0)  # no input is too recent to trust
+    memory = CacheMemory()
+    build(site, memory=memory)
+    before = watched_paths(site)
+    time.sleep(0.01)
+    replace(site / EDITED, "\n\n", "\n\n第一次改。\n\n")
+    build_site(load_config(site / "site.yaml"), site / "content", site / "_site", quiet=True,
+               memory=memory, changed=seen_since(site, before))
+    loads = []
+    real = build_module.load_content
+    monkeypatch.setattr(build_module, "load_content", lambda *a: loads.append(1) or real(*a))
+    build(site)
+    assert loads == []
+
+
 def test_a_build_told_of_a_folder_walks_the_content(site, monkeypatch):
     memory = CacheMemory()
     build(site, memory=memory)
@@ -785,7 +804,7 @@ def test_a_tidied_spare_is_built_into_and_equals_cold(site):
     assert state.spare is not None and state.spare.stale
     assert tidy_spare(load_config(site / "site.yaml"), site / "content", site / "_site", memory)
     state = CacheProbe(site).state()
-    assert state.spare.stale == []
+    assert state.spare.stale == [] and state.spare.complete
     spare, out = site / ".site-spare-_site", site / "_site"
     assert tree(spare) == tree(out)
     assert (spare / UNRELATED).stat().st_ino == (out / UNRELATED).stat().st_ino

@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from newsarchive.output import Spare, folder_identity, spare_path, start_staging
+from newsarchive.output import Spare, folder_identity, refresh_spare, spare_path, start_staging
 
 
 def files(root: Path) -> dict[str, str]:
@@ -73,6 +73,56 @@ def test_a_stale_file_missing_from_the_output_fails_keep_all(tmp_path):
     staging.write("index.html", "首页".encode())
     staging.commit()
     assert files(out) == {"index.html": "首页"}
+
+
+def output_and_spare(tmp_path: Path, site: dict[str, str]) -> tuple[Path, Path]:
+    """An output holding `site` and a spare of hard links to it."""
+    out, spare = tmp_path / "_site", spare_path(tmp_path / "_site")
+    for rel, text in site.items():
+        for root in (out, spare):
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text, "utf-8")
+        os.link(out / rel, spare / rel)
+    return out, spare
+
+
+def test_a_refreshed_spare_is_complete_only_when_it_holds_every_file_of_the_output(tmp_path):
+    site = {"index.html": "首页", "a/1.html": "一", "a/2.html": "二", "b/3.html": "三"}
+    out, spare = output_and_spare(tmp_path, site)
+    (spare / "a/2.html").unlink()
+    (spare / "a/2.html").write_text("旧", "utf-8")   # the last build wrote it
+    fresh = refresh_spare(out, Spare(folder_identity(spare), ["a/2.html"]), sorted(site))
+    assert fresh.complete and fresh.stale == [] and files(spare) == site
+    # A file gone from the spare though no build changed it: the spare is no longer trusted.
+    (spare / "b/3.html").unlink()
+    fresh = refresh_spare(out, Spare(folder_identity(spare), []), sorted(site))
+    assert fresh is not None and not fresh.complete
+    assert not refresh_spare(out, Spare(folder_identity(spare), [])).complete  # files unknown
+
+
+def test_a_complete_spare_keeps_the_outputs_files_without_looking_for_each(tmp_path,
+                                                                         monkeypatch):
+    """An edit keeps tens of thousands of files: into a spare checked complete, none is looked
+    for; only a file the output never had fails keep_all."""
+    site = {"index.html": "首页", "a/1.html": "一", "b/2.html": "二"}
+    out, spare = output_and_spare(tmp_path, site)
+    staging = start_staging(out, Spare(folder_identity(spare), [], complete=True), sorted(site))
+    looks = []
+    for name in ("listdir", "stat", "scandir"):
+        real = getattr(os, name)
+        monkeypatch.setattr(os, name, lambda *a, real=real, name=name: looks.append(name)
+                            or real(*a))
+    assert staging.keep_all(["a/1.html", "b/2.html"]) and looks == []
+    assert not staging.keep_all(["index.html", "c/new.html"])
+    monkeypatch.undo()
+    staging.write("index.html", "新首页".encode())
+    staging.commit()
+    assert files(out) == {**site, "index.html": "新首页"}
+    # A spare not checked complete is looked into: a missing file fails keep_all.
+    (spare_path(out) / "a/1.html").unlink()
+    staging = start_staging(out, Spare(folder_identity(spare_path(out)), []), sorted(site))
+    assert not staging.keep_all(["a/1.html"])
+    staging.discard()
 
 
 def test_a_folder_another_process_makes_meanwhile_is_written_into(tmp_path):

@@ -16,6 +16,7 @@ made again; once the tier is whole, its documents join the older ones' shards.
 from __future__ import annotations
 
 import bisect
+import functools
 import datetime as dt
 import hashlib
 import itertools
@@ -428,20 +429,32 @@ def search_output(site: Site, state: IndexState | None, previous: Path | None, *
             files.add(data_name(f"variants-{number}"),
                       script_text(f"variants-{number}", groups).encode("utf-8"))
     files.add(data_name("lunr.min"), lunr_script.read_bytes())
-    names = sorted([data_name(name) for name in ("manifest", "lunr.min")]
-                   + [data_name(f"facets-{kind}") for kind in FACET_KINDS]
-                   + [data_name(f"variants-{n}") for n in range(variant_files)]
-                   + [data_name(f"{tier}-{n}") for tier, shards in index.shards.items()
-                      for n in range(shards)]
-                   + [data_name(f"lengths-{kind}-{n}") for kind in KINDS
-                      for n in range(-(-len(docs) // LENGTHS_PER_FILE))]
-                   + [data_name(f"docs-{n}") for n in range(-(-len(docs) // docs_per_shard))])
-    digests = {name: old_digests[name] for name in names if name in old_digests}
+    names = list(data_names(tuple(index.shards.items()), len(docs), docs_per_shard,
+                            variant_files))
+    if old_digests.keys() == set(names):   # the same files: copied in C, not looked up each
+        digests = old_digests.copy()
+    else:
+        digests = {name: old_digests[name] for name in names if name in old_digests}
     digests.update(files.digests)
     fresh = None if state and refs == [] and digests == old_digests else \
         IndexState(key, ids, hashes, facet_keys, index.postings, index.lengths, index.totals,
                    index.shards, digests)
     return SearchOutput(files.changed, names, fresh, files.written)
+
+
+@functools.lru_cache(maxsize=2)
+def data_names(shards: tuple[tuple[str, int], ...], documents: int, docs_per_shard: int,
+               variant_files: int) -> tuple[str, ...]:
+    """Every search data file's name, sorted, for these shard counts: the same list from one
+    edit's build to the next (kept, not made again: tens of thousands of names)."""
+    names = ([data_name(name) for name in ("manifest", "lunr.min")]
+             + [data_name(f"facets-{kind}") for kind in FACET_KINDS]
+             + [data_name(f"variants-{n}") for n in range(variant_files)]
+             + [data_name(f"{tier}-{n}") for tier, count in shards for n in range(count)]
+             + [data_name(f"lengths-{kind}-{n}") for kind in KINDS
+                for n in range(-(-documents // LENGTHS_PER_FILE))]
+             + [data_name(f"docs-{n}") for n in range(-(-documents // docs_per_shard))])
+    return tuple(sorted(names))
 
 
 def appended_facets(state: IndexState, previous: Path, articles: list[Article],

@@ -161,7 +161,7 @@ def replan_pages(kept: KeptContexts, edited: set[str], site: Site) -> list[Page]
     cards = _Cards(articles)
     replanned = []
     for context, ids in kept.pages.values():
-        if edited.intersection(ids):
+        if not edited.isdisjoint(ids):   # no set made per page: the site has tens of thousands
             path, template, values = ContextLoader(context, articles, cards).load()
             replanned.append(Page(path, template, values))
     return replanned
@@ -316,15 +316,26 @@ class PagesStage(Stage):
         entries: dict[str, object] = {} if order is None else {"order": order}
         if self.partial is not None:
             # A page kept unplanned keeps its fingerprint and context: neither can have changed.
-            fingerprints = {**{path: old[path] for path in self.partial.kept}, **fingerprints}
+            # The last build's prints less those of pages gone, copied in C: an edit keeps
+            # tens of thousands.
+            kept = set(self.partial.kept)
+            fingerprints = _merged(old, old.keys() - kept - fingerprints.keys(), fingerprints)
             if self.partial.contexts is not None:
-                kept = set(self.partial.kept)
                 entries.update(contexts_entries(build, self.partial.contexts, {
                     **{path: None for path in old if path not in kept}, **contexts}))
         else:
             entries["contexts"] = KeptContexts(contexts)
         entries[self.name] = PagesState(fingerprints, key, build.rest_stamp, page_count)
         return Produced(entries, page_count, rendered)
+
+
+def _merged(old: dict, gone: set, new: dict) -> dict:
+    """`old` less the keys `gone`, updated with `new`."""
+    merged = old.copy()
+    for key in gone:
+        del merged[key]
+    merged.update(new)
+    return merged
 
 
 def contexts_entries(build: Build, recent: RecentContexts,
