@@ -175,7 +175,7 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
                              if same_rest else articles)
         pdf_code = code_version((pageimages,))
         pdfs = cache.load("pdfs", PdfMemo, pdf_code) or PdfMemo()
-        pdf_pages = plan_pdf_pages(articles, content_dir, pdfs)
+        pdf_pages = plan_pdf_pages(contents.from_pdfs(), content_dir, pdfs)
         env = make_environment(templates_dir, compiled_templates_dir(cache.folder))
         check_templates(env)
         trusted = state is not None and state.output == folder_identity(out_dir)

@@ -108,19 +108,32 @@ class ContentCache:
     # (the preview's watcher knows) starts from them. Kept in memory only.
     loaded: list[Article] | None = field(default=None, repr=False, compare=False)
     _digests: dict[str, str] | None = field(default=None, repr=False, compare=False)
+    _from_pdfs: list[Article] | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "loaded": None, "_digests": None}
+        return {**self.__dict__, "loaded": None, "_digests": None, "_from_pdfs": None}
 
     def reparsed_ids(self) -> set[str]:
         """Ids of the articles the last load read again: the others are as the load before."""
         return {self.entries[rel].article.id for rel in self.parsed}
+
+    def from_pdfs(self) -> list[Article]:
+        """The last load's articles read from a PDF's page, sorted by id (kept until a load
+        changes one of them): what the PDF plan looks at, not every article."""
+        if self._from_pdfs is None:
+            self._from_pdfs = sorted((entry.article for entry in self.entries.values()
+                                      if _from_pdf(entry.article)), key=attrgetter("id"))
+        return self._from_pdfs
 
     def digests(self) -> dict[str, str]:
         """Article id → hash of its content file's bytes (kept until a load changes it)."""
         if self._digests is None:
             self._digests = {entry.article.id: entry.digest for entry in self.entries.values()}
         return self._digests
+
+
+def _from_pdf(article: Article) -> bool:
+    return article.source is not None and article.source.is_pdf
 
 
 def decode_content(data: bytes, path: Path) -> str:
@@ -364,7 +377,7 @@ def load_content(content_dir: Path, cache: ContentCache,
     cache.dirty = bool(changed or cache.removed)
     cache.entries, cache.loaded_ns = entries, listing.started_ns
     cache.loaded = [by_id[key] for key in sorted(by_id)]
-    cache._digests = None
+    cache._digests = cache._from_pdfs = None
     return list(cache.loaded)
 
 
@@ -394,6 +407,9 @@ def _reload_suspects(content_dir: Path, cache: ContentCache, listing: ContentLis
         if entry.article.id != known.article.id:
             return None
         fresh[rel] = entry
+    if any(_from_pdf(entry.article) or _from_pdf(cache.entries[rel].article)
+           for rel, entry in fresh.items()):
+        cache._from_pdfs = None
     cache.parsed, cache.removed = parsed, {}
     cache.since_base.update(fresh)
     cache.dirty = bool(fresh)

@@ -13,6 +13,8 @@ import pytest
 
 from newsarchive import pageimages
 from newsarchive.build import build_site
+from newsarchive.buildcache import CacheMemory
+from newsarchive.errors import ArchiveError
 from newsarchive.check import check_site
 from newsarchive.config import load_config
 from newsarchive.frontmatter import dump_article, parse_article
@@ -173,6 +175,28 @@ def test_an_area_or_page_the_pdf_lacks_is_named(tmp_path, capsys, old, new, key,
     path.write_text(text.replace(old, new), encoding="utf-8")
     err = _error(capsys, site, content)
     assert f"{path}:18: key '{key}': {message}" in err, err
+
+
+def test_a_preview_build_told_of_an_edit_checks_the_edited_areas_again(tmp_path):
+    """The preview's builds keep the list of articles read from PDFs between builds: an edit
+    to one of them must reach the PDF plan (and its checks) all the same."""
+    site, content = _site(tmp_path)
+    memory = CacheMemory()
+    config = load_config(site / "site.yaml")
+    build_site(config, content, site / "_site", quiet=True, memory=memory)
+    path = content / "2024-12-30-a01-01.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("page_box: [40, 40, 360, 200]", "page_box: [40, 40, 360, 700]"),
+                    encoding="utf-8")
+    with pytest.raises(ArchiveError, match="lies outside page 1"):
+        build_site(config, content, site / "_site", quiet=True, memory=memory,
+                   changed={path.resolve()})
+    path.write_text(text.replace("page_box: [40, 40, 360, 200]", "page_box: [40, 40, 360, 190]"),
+                    encoding="utf-8")
+    build_site(config, content, site / "_site", quiet=True, memory=memory,
+               changed={path.resolve()})
+    build_site(config, content, site / "cold", quiet=True)
+    assert _tree(site / "_site") == _tree(site / "cold")
 
 
 def test_an_article_whose_pdf_is_missing_still_builds(tmp_path):
