@@ -263,3 +263,36 @@ def test_a_short_band_at_a_width_the_pages_bands_have_is_read(bands_before, expe
     known = len(bands_before) > 1
     assert texts(unmerge_columns(lines)) == expected_before + [""] + (
         COLUMN_C[:3] + [""] + COLUMN_D[:3] if known else short)
+
+
+# A narrow right column beside a band's left one: the band is read left column, then right.
+NARROW = ["下一步，市住", "建局将继续加", "大投入力度，", "力争年内再完", "成。"]
+
+
+@pytest.mark.parametrize("last_rows, expected_left, expected_right", [
+    # A paragraph's first line (set in two em) and the right column's paragraph end beside it,
+    # the two no wider than a column line: cut apart.
+    ([f"改造后的小区道 {NARROW[4]}", "路平整，绿化成片。"],
+     ["改造后的小区道", "路平整，绿化成片。"], NARROW),
+    # A space before a number's unit is print's: the line stays whole, in the left column.
+    (["新建城市公园 12 座。", LEFT[5]], ["新建城市公园 12 座。", LEFT[5]], NARROW[:4]),
+])
+def test_a_paragraph_end_beside_a_column_line_no_wider_than_one_is_cut_off(
+        last_rows, expected_left, expected_right):
+    lines = [f"{a} {b}" for a, b in zip(LEFT[:4], NARROW)] + last_rows
+    assert texts(unmerge_columns(lines)) == LEFT[:4] + expected_left + [""] + expected_right
+
+
+@pytest.mark.parametrize("lines, expected", [
+    # A headline in large type beside one column, no band: a few of its characters open every
+    # other line (the column's lines between print alone); read first, a block of its own.
+    ([f"绿水青山 {LEFT[0]}", LEFT[1], f"就是金山 {LEFT[2]}", LEFT[3], f"银山 {LEFT[4]}", LEFT[5]],
+     HEADLINE_ROWS + [""] + LEFT),
+    # Short openings on line after line are a list's or a table's: left as they are.
+    ([f"绿水青山 {LEFT[0]}", f"就是金山 {LEFT[1]}", f"银山 {LEFT[2]}", LEFT[3]],
+     [f"绿水青山 {LEFT[0]}", f"就是金山 {LEFT[1]}", f"银山 {LEFT[2]}", LEFT[3]]),
+])
+def test_a_headline_printed_on_the_rows_of_one_column_is_read_before_it(lines, expected):
+    out = unmerge_columns(lines)
+    assert texts(out) == expected
+    assert han(texts(out)) == han(lines)

@@ -17,7 +17,11 @@ Where two letter-spaced column lines meet, no gap tells them apart: they are cut
 column's width falls (in a band read in turn, and in such pieces). A band's left column is read
 for bands again, unless the band was read in turn: its width may be that of two columns. A
 headline in large type set beside a band prints a few characters at the start of some of its
-rows: they are read first, a block of their own, then the band's columns. A band of columns of
+rows: they are read first, a block of their own, then the band's columns; so they are where no
+band is found, set beside one column, opening every other row or so (a list's short items
+open line after line). A line of a band no wider than its column may yet hold a column's line
+(or a paragraph's first) and, after a space, the next column's paragraph end: it is cut there,
+unless the space is print's, before a number's unit or a mark. A band of columns of
 one width, its rows all cut into lines of that width and its rightmost column's lines as wide
 (not where the left width is two columns beside a narrow one), is read column by column at once:
 where the columns' baselines differ a little, a row holds only some of the columns, those that
@@ -96,6 +100,12 @@ INTERLEAVE_JOINS = 4
 # from two rows; 896 / 826, 1059 / 1051, 0.6785 / 0.6861 from one.)
 MAX_HEAD_ROW = 5.5
 MIN_HEAD_ROWS = 3
+# Where no band is found, a headline's rows come this many lines apart or closer, on
+# MIN_HEAD_ROWS rows or more. (Dev pdftotext, odd / even pages, before a paragraph's end beside a
+# band's line was cut: found exactly 906 / 828, titles 1067 / 1059, segmentation 0.6805 / 0.6864
+# without; 907 / 828, 1070 / 1059, 0.6819 / 0.6871 as here; at 2 lines: 907 / 828, 1069 /
+# 1059, 0.6819 / 0.6869; on 4 rows or more: 905 / 828, 1069 / 1060, 0.6819 / 0.6865.)
+HEAD_PITCH = 3
 
 Entry = tuple[int, str]   # (index of the source line, text)
 
@@ -180,8 +190,15 @@ def _unmerge(entries: list[Entry], pairs: Counter, widths: Counter, known: froze
     while i < len(entries):
         band = _band_at(entries, i, pairs, known)
         if band is None:
-            out.append(entries[i])
-            i += 1
+            lifted = _head_rows_at(entries, i)
+            if lifted is None:
+                out.append(entries[i])
+                i += 1
+                continue
+            end, heads, rows = lifted
+            out.extend([*heads, (heads[-1][0], "")])
+            out.extend(_unmerge(rows, pairs, widths, known))
+            i = end
             continue
         end, heads, left, right, column, in_turn = band
         widths[column] += 1
@@ -309,6 +326,15 @@ def _band_at(entries: list[Entry], start: int, pairs: Counter, known: frozenset
     return end, heads, left, right, best_column, columns is not None
 
 
+def _end_beside(text: str, column: float) -> tuple[str, str] | None:
+    """The cut of a line no wider than one column, yet a column's line (or a paragraph's first)
+    and the next column's paragraph end beside it (`回首来时路，是 诗。`), if it is one: words
+    after a space, not a number's unit or a mark set apart (`30 岁。`, `2.0% ；`)."""
+    cut = _split_near(text, column)
+    return cut if cut is not None and ends_sentence(cut[1]) and is_han(cut[1][0]) \
+        and not NARROW_RE.match(cut[0][-1]) else None
+
+
 def _pieces(text: str, column: float) -> list[str] | None:
     """A band's row cut into column lines of one width: each but the last as wide as the column
     (or a paragraph's first line, set in two em, or its last, short), the last no wider; None if
@@ -316,10 +342,8 @@ def _pieces(text: str, column: float) -> list[str] | None:
     text = text.strip(SPACES)
     width = text_width(text)
     if width <= column + WIDTH_TOLERANCE:
-        # No wider than one column, yet a paragraph's first line and the next column's
-        # paragraph end beside it (`回首来时路，是 诗。`).
-        cut = _split_near(text, column)
-        return [text] if cut is None or not ends_sentence(cut[1]) else list(cut)
+        cut = _end_beside(text, column)
+        return [text] if cut is None else list(cut)
     # Only here, where a band's rows are cut into its columns' lines, is a cut between
     # letter-spaced characters sought: sought for a band's extent too, it carries bands on
     # through headlines and tables. (Dev pdftotext, odd / even pages, found exactly 894 -> 892
@@ -457,7 +481,13 @@ def _band_row(text: str, width: float) -> tuple[str, str | None] | None:
     is no wider than the column, None where it is wider and cuts nowhere (the band ends)."""
     line_width = text_width(text)
     if line_width <= width + WIDTH_TOLERANCE:
-        return text, None
+        # A paragraph's end beside a column's line, cut off as in a band read in turn. (Dev,
+        # odd / even pages, with the headline's rows beside one column: pdftotext found exactly
+        # 907 / 828, titles 1070 / 1059, segmentation 0.6819 / 0.6871 without; 907 / 828, 1070
+        # / 1060, 0.6813 / 0.6874 as here; 908 / 829, 1070 / 1063, 0.6817 / 0.6873 cutting at
+        # a space before a number's unit or a mark too, but raw 1324 -> 1323 found exactly on
+        # odd pages.)
+        return _end_beside(text, width) or (text, None)
     return _column_cut(text, width, line_width)
 
 
@@ -469,13 +499,77 @@ def _under_head(text: str, width: float) -> tuple[str, str, tuple[str, str | Non
     for head_width, _, head, rest in _splits(text):
         if head_width > min(width / 2, MAX_HEAD_ROW):
             break
-        if head_width < 2 or any(mark in head for mark in TERMINALS) or NARROW_RE.search(head) \
-                or any(_alone(head, at) for at in range(len(head))):
+        if not _head_characters(head, head_width):
             continue
         row = _band_row(rest, width)
         if row is not None:
             return head, rest, row
     return None
+
+
+def _head_characters(head: str, head_width: float) -> bool:
+    """Whether a row's opening piece can be a headline's characters printed in large type beside
+    columns: a few of them, no sentence end, digit, Latin or letter-spaced character."""
+    return 2 <= head_width <= MAX_HEAD_ROW and not any(mark in head for mark in TERMINALS) \
+        and not NARROW_RE.search(head) and not any(_alone(head, at) for at in range(len(head)))
+
+
+def _head_opening(text: str, first: bool) -> tuple[str, str] | None:
+    """(headline characters, the rest) for a line that opens with a headline's characters set
+    beside columns, the rest a column's line wider than them if it is the headline's `first`
+    row (the short rows of a list or a table of contents have word spaces too); None
+    otherwise."""
+    for head_width, _, head, rest in _splits(text):
+        if head_width > MAX_HEAD_ROW:
+            break
+        # A space before a number is print's, not a gap.
+        if _head_characters(head, head_width) and not NARROW_RE.match(rest) \
+                and (not first or text_width(rest) >= head_width + 2):
+            return head, rest
+    return None
+
+
+def _head_rows_at(entries: list[Entry], start: int) -> tuple[int, list[Entry], list[Entry]] | None:
+    """(index after them, the headline characters, the lines without them) for the rows from
+    `start` where a headline in large type set beside columns opens a row every HEAD_PITCH lines
+    or fewer, on MIN_HEAD_ROWS rows or more, its pieces of one width (the last may be shorter);
+    None where no such headline opens the line at `start`."""
+    heads: list[Entry] = []
+    rows: list[Entry] = []
+    last = start
+    for at in range(start, len(entries)):
+        index, text = entries[at]
+        text = text.strip(SPACES)
+        if not text or at - last > HEAD_PITCH:
+            break
+        opening = _head_opening(text, first=at == start)
+        if opening is None and at == start:
+            return None
+        # The headline's last row may stand alone, the columns' lines beside it on other
+        # baselines: a few characters no wider than its rows, ending it.
+        if opening is None and len(heads) >= MIN_HEAD_ROWS - 1 \
+                and _head_characters(text, max(text_width(text), 2)) \
+                and text_width(text) <= text_width(heads[0][1]):
+            heads.append((index, text))
+            last = at
+            break
+        if opening is not None and heads and \
+                text_width(opening[0]) > text_width(heads[0][1]) + WIDTH_TOLERANCE:
+            opening = None
+        if opening is not None:
+            if heads and text_width(heads[-1][1]) < text_width(heads[0][1]) - WIDTH_TOLERANCE:
+                break
+            heads.append((index, opening[0]))
+            rows.append((index, opening[1]))
+            last = at
+        else:
+            rows.append((index, text))
+    # In large type a headline's rows lie further apart than the columns' lines: some of those
+    # print alone between them (rows opening on line after line are a table's or a list's).
+    if len(heads) < MIN_HEAD_ROWS or heads[-1][0] - heads[0][0] < 2 * (len(heads) - 1) / 1.5:
+        return None
+    end = next(at for at in range(start, len(entries)) if entries[at][0] == heads[-1][0]) + 1
+    return end, heads, [row for row in rows[:end - start] if row[1]]
 
 
 def _reads_on_right(rows: list[tuple[int, str, str | None]], k: int, left: list[Entry],
