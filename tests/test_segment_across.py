@@ -4,7 +4,7 @@ by column, and left alone where it is not read across."""
 import pytest
 
 from newsarchive.segment import split_page
-from newsarchive.segment.across import across_order
+from newsarchive.segment.across import _period, across_order
 
 # Columns eight em wide, as set.
 LEFT = ["今年以来，我市持续", "推进老旧小区改造，", "已完成改造项目四十", "二个，惠及居民一万",
@@ -163,3 +163,15 @@ def test_words_added_to_jieba_do_not_change_how_a_page_is_read():
     finally:
         jieba.del_word("㐀㐁长街宴")
         _word_starts.cache_clear()
+
+
+@pytest.mark.parametrize("counts, period", [
+    ([2, 1, 3] * 3, 3),             # three baselines in turn
+    ([1, 1, 2, 3] * 3, 4),
+    ([2, 1] * 3, 2),
+    ([2, 1, 3] * 2, None),          # two rounds only: too few to tell
+    ([2, 1, 3] * 2 + [2, 3, 1], None),
+    ([2] * 9, None),                # one count: told apart by how the lines read on
+])
+def test_the_round_of_baselines_is_told_by_the_lines_counts_of_pieces(counts, period):
+    assert _period(counts, len(counts) - 1) == period
