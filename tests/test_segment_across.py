@@ -4,7 +4,7 @@ by column, and left alone where it is not read across."""
 import pytest
 
 from newsarchive.segment import split_page
-from newsarchive.segment.across import across_order
+from newsarchive.segment.across import _period, across_order
 
 # Columns eight em wide, as set.
 LEFT = ["今年以来，我市持续", "推进老旧小区改造，", "已完成改造项目四十", "二个，惠及居民一万",
@@ -26,6 +26,8 @@ FIELD = ["春节前夕，记者走进", "城郊一家蔬菜种植基", "地，�
 MARKET = ["基地负责人告诉记", "者，今年蔬菜产量比", "去年增加两成，供应", "本市各大超市和农", "贸市场。"]
 # A column on its own baseline whose first line would read on under NEAR's first (推|动).
 RALLY = ["动员全市力量，推进", "各项任务落实落细。"]
+# A line on a third baseline whose words (推进, 进城) tell how the stories' columns read on.
+SLOGAN = ["推进工作，继续进城。"]
 
 
 def across(*columns: list[str]) -> list[str]:
@@ -54,6 +56,13 @@ CASES = [
     # is not read on in the first story's columns.
     pytest.param([line for pair in zip(across(NEAR, NEXT), across(FIELD, MARKET)) for line in pair],
                  read_down(NEAR, NEXT, FIELD, MARKET), id="two stories on alternate baselines"),
+    # The same with a third baseline's line between the first story's second line and the
+    # second story's: the lines of as many pieces after the second story's first still tell
+    # it is woven between the first's.
+    pytest.param(across(NEAR, NEXT)[:1] + across(FIELD, MARKET)[:1] + across(NEAR, NEXT)[1:2]
+                 + SLOGAN + [line for pair in zip(across(FIELD, MARKET)[1:], across(NEAR, NEXT)[2:])
+                             for line in pair] + across(FIELD, MARKET)[-1:],
+                 read_down(NEAR, NEXT, FIELD, MARKET, SLOGAN), id="woven with a third baseline"),
     # A line of one piece between a group's lines of two that would read on in its first
     # column: the group's next line goes on better, so the piece is another baseline's.
     pytest.param(across(NEAR, NEXT)[:1] + RALLY[:1] + across(NEAR, NEXT)[1:2] + RALLY[1:]
@@ -154,3 +163,15 @@ def test_words_added_to_jieba_do_not_change_how_a_page_is_read():
     finally:
         jieba.del_word("㐀㐁长街宴")
         _word_starts.cache_clear()
+
+
+@pytest.mark.parametrize("counts, period", [
+    ([2, 1, 3] * 2, 3),             # three baselines in turn
+    ([1, 1, 2, 3] * 2, 4),
+    ([2, 1] * 2, 2),
+    ([2, 1, 3, 2, 1], None),        # a round and a part: too few to tell
+    ([2, 1, 3, 2, 3, 1], None),
+    ([2] * 6, None),                # one count: told apart by how the lines read on
+])
+def test_the_round_of_baselines_is_told_by_the_lines_counts_of_pieces(counts, period):
+    assert _period(counts, len(counts) - 1) == period
