@@ -687,3 +687,19 @@ def test_the_items_of_a_marked_list_are_paragraphs_of_their_own(texts, paragraph
     story = Body(parts=[("text", [Line(1 + k, text) for k, text in enumerate(texts)])])
     _set_items_apart(story)
     assert [len(lines) for _, lines in story.parts] == paragraphs
+
+
+@pytest.mark.parametrize("credit", [
+    "（本报北京 1\n月5日电）\n",
+    "（作者为某大学\n教授）\n",
+    "李 明 摄\n（影像中国）\n",
+])
+def test_a_closing_credit_wrapped_before_the_list_ends_the_last_story(credit):
+    # The credit has no full stop after it: the run of short lines before the list starts at
+    # it, and it would be read as a headline of its own.
+    text = STREAM.replace("阅读活动将持续到明年一月底。\n", "阅读活动将持续到明年一月底。\n" + credit)
+    heads = find_listed_headlines(read_lines(text)[0])[1]
+    assert ["".join(line.text for line in head) for head in heads] == \
+        ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]
+    last = split_page(text).segments[-1]
+    assert last.body.replace("\n", "").endswith(credit.replace("\n", "").replace(" ", ""))
