@@ -703,3 +703,20 @@ def test_a_closing_credit_wrapped_before_the_list_ends_the_last_story(credit):
         ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]
     last = split_page(text).segments[-1]
     assert last.body.replace("\n", "").endswith(credit.replace("\n", "").replace(" ", ""))
+
+
+@pytest.mark.parametrize("texts, wraps", [
+    # A paragraph's indented first line in a narrow column, broken mid-word: the line under it
+    # fills the column.
+    (["十二岁的", "小朋友恩和来在三", "年前成为一名小小", "讲解员每周末都会", "到博物院义务讲解。"], True),
+    # A label over a paragraph whose first line is indented.
+    (["市交通局", "春运首日市", "交通局发布春运出", "行提示提醒广大旅", "客错峰出行。"], False),
+    # A series label far shorter than the column, over a paragraph filling it.
+    (["解码", "这个家园亟待人与自然和谐发", "展然而放眼全球环境遭受污染", "资源趋紧生态系统退化问题日", "益严峻。"], False),
+    # An over-line ending in a dash is one whatever is under it.
+    (["某某医院——", "小朋友恩和来在三", "年前成为一名小小", "讲解员每周末都会", "到博物院义务讲解。"], False),
+])
+def test_a_short_first_line_the_column_runs_on_from_is_no_label(texts, wraps):
+    from newsarchive.segment.listed import _wraps_on
+    from newsarchive.segment.types import Line
+    assert _wraps_on([Line(1 + k, text) for k, text in enumerate(texts)]) == wraps
