@@ -545,6 +545,8 @@ PARK_END = ["据介绍，明年全市还将新建公园五", "座，城市公园
     (["”", "市政府部署节日期间全市公交服务"], ["新华社西宁1月10日电 春运", "首日，市交通局"], 1),
     # Ending in a dash, over a lead's label.
     (["全市公交负责人——"], ["编者按", "春运首日，市交通局"], 1),
+    # A subtitle opening on a dash.
+    (["——市长主持"], ["本报西宁1月10日电 春运首日，", "市交通局发布"], 1),
     # A credit line over a lead's label stays with the story above.
     (["张三图 李四文"], ["编者按", "春运首日，市交通局"], 0),
     # A photo's credit and a credit line stay with the story above.
