@@ -545,6 +545,8 @@ PARK_END = ["据介绍，明年全市还将新建公园五", "座，城市公园
     (["”", "市政府部署节日期间全市公交服务"], ["新华社西宁1月10日电 春运", "首日，市交通局"], 1),
     # Ending in a dash, over a lead's label.
     (["全市公交负责人——"], ["编者按", "春运首日，市交通局"], 1),
+    # A subtitle opening on a dash.
+    (["——市长主持"], ["本报西宁1月10日电 春运首日，", "市交通局发布"], 1),
     # A credit line over a lead's label stays with the story above.
     (["张三图 李四文"], ["编者按", "春运首日，市交通局"], 0),
     # A photo's credit and a credit line stay with the story above.
@@ -687,3 +689,36 @@ def test_the_items_of_a_marked_list_are_paragraphs_of_their_own(texts, paragraph
     story = Body(parts=[("text", [Line(1 + k, text) for k, text in enumerate(texts)])])
     _set_items_apart(story)
     assert [len(lines) for _, lines in story.parts] == paragraphs
+
+
+@pytest.mark.parametrize("credit", [
+    "（本报北京 1\n月5日电）\n",
+    "（作者为某大学\n教授）\n",
+    "李 明 摄\n（影像中国）\n",
+])
+def test_a_closing_credit_wrapped_before_the_list_ends_the_last_story(credit):
+    # The credit has no full stop after it: the run of short lines before the list starts at
+    # it, and it would be read as a headline of its own.
+    text = STREAM.replace("阅读活动将持续到明年一月底。\n", "阅读活动将持续到明年一月底。\n" + credit)
+    heads = find_listed_headlines(read_lines(text)[0])[1]
+    assert ["".join(line.text for line in head) for head in heads] == \
+        ["全市新建十二座城市公园", "春运出行请错峰（民生关注）", "图书馆新年阅读活动受欢迎"]
+    last = split_page(text).segments[-1]
+    assert last.body.replace("\n", "").endswith(credit.replace("\n", "").replace(" ", ""))
+
+
+@pytest.mark.parametrize("texts, wraps", [
+    # A paragraph's indented first line in a narrow column, broken mid-word: the line under it
+    # fills the column.
+    (["十二岁的", "小朋友恩和来在三", "年前成为一名小小", "讲解员每周末都会", "到博物院义务讲解。"], True),
+    # A label over a paragraph whose first line is indented.
+    (["市交通局", "春运首日市", "交通局发布春运出", "行提示提醒广大旅", "客错峰出行。"], False),
+    # A series label far shorter than the column, over a paragraph filling it.
+    (["解码", "这个家园亟待人与自然和谐发", "展然而放眼全球环境遭受污染", "资源趋紧生态系统退化问题日", "益严峻。"], False),
+    # An over-line ending in a dash is one whatever is under it.
+    (["某某医院——", "小朋友恩和来在三", "年前成为一名小小", "讲解员每周末都会", "到博物院义务讲解。"], False),
+])
+def test_a_short_first_line_the_column_runs_on_from_is_no_label(texts, wraps):
+    from newsarchive.segment.listed import _wraps_on
+    from newsarchive.segment.types import Line
+    assert _wraps_on([Line(1 + k, text) for k, text in enumerate(texts)]) == wraps
