@@ -224,7 +224,8 @@ def build_site(config: SiteConfig, content_dir: Path, out_dir: Path, quiet: bool
                           for image in page.images})
         if content_stamp is None:
             content_stamp, _ = listing_stamp(content_dir, listing)
-        cache.save("state", BuildState(content_stamp + rest_stamp, scanned_ns, folder_identity(out_dir),
+        cache.save("state", BuildState(content_stamp + rest_stamp, scanned_ns,
+                                       folder_identity(out_dir),
                                        sorted(staging.written + staging.unchanged), page_count,
                                        len(articles), spare, entries, inputs))
         cache.remember()

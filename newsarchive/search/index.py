@@ -16,8 +16,8 @@ made again; once the tier is whole, its documents join the older ones' shards.
 from __future__ import annotations
 
 import bisect
-import functools
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import math
