@@ -891,9 +891,9 @@ def test_the_output_is_the_same_for_any_number_of_workers(tmp_path):
     # Tiers whose start is no multiple of a chunk (or of docs per file: made one)
     for recent_docs in (50, 49):
         write_search_data(site, tmp_path / f"one-{recent_docs}", workers=1,
-                          postings_per_shard=500, recent_docs=recent_docs)
+                          postings_per_shard=500, docs_per_shard=2, recent_docs=recent_docs)
         write_search_data(site, tmp_path / f"three-{recent_docs}", workers=3,
-                          postings_per_shard=500, recent_docs=recent_docs)
+                          postings_per_shard=500, docs_per_shard=2, recent_docs=recent_docs)
         files = search_files(tmp_path / f"one-{recent_docs}")
         assert files == search_files(tmp_path / f"three-{recent_docs}")
         tier = recent_docs // 2 * 2  # whole files of two documents

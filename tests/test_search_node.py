@@ -126,6 +126,30 @@ def test_candidates_are_checked_in_rank_order_as_far_as_wanted(node_bin, tmp_pat
     assert first["ids"] == sorted(a.id for a in real) and first["complete"]
 
 
+def test_a_first_result_is_looked_for_in_the_best_candidate_alone(node_bin, tmp_path):
+    """Each document file costs a browser a few ms: the first check loads one, not two."""
+    articles = [Article(id=f"a{n:02d}", title=f"新闻{n}", body="城东区活动。" * (1 + n % 3))
+                for n in range(6)]
+    write_search_data(make_site(articles), tmp_path, docs_per_shard=1)
+    loaded = node_search(tmp_path, """
+      const outcome = await search.search(engine, "城东区", {}, 1);
+      return {results: outcome.results.length, loaded: Object.keys(engine.docs).length};""")
+    assert loaded == {"results": 1, "loaded": 1}
+
+
+def test_many_hits_are_ordered_by_score_then_newest(node_bin, tmp_path):
+    """Hundreds of hits (sorted without a comparator) come in the order of one: score
+    descending, equal scores newest (highest ref) first."""
+    articles = [Article(id=f"a{n:04d}", title=f"第{n}条", body="茶" * (1 + n % 5) + "水" * (n % 7))
+                for n in range(700)]
+    write_search_data(make_site(articles), tmp_path, postings_per_shard=100)
+    hits = node_search(tmp_path, """
+      return (await search.search(engine, "茶")).results.map(h => [h.ref, h.score]);""")
+    assert len(hits) == 700
+    assert hits == sorted(hits, key=lambda hit: (-hit[1], -hit[0]))
+    assert len({score for _, score in hits}) < 100  # ties decided by the ref
+
+
 def weights_by_term(inverted_index: list, field_vectors: list) -> dict:
     """{(field/ref, term): weight} of a serialized lunr index, whatever its term numbering."""
     term_of = {posting["_index"]: term for term, posting in inverted_index}

@@ -52,18 +52,20 @@ RECENT_DOCS = 1024         # documents per recent tier (13 days of 80 articles):
                            # whole archive (30,000 articles: 608 files written, not 4,510; the
                            # search process 0.83 s of CPU, not 1.23 s); the day that makes a
                            # tier whole writes those 4,100 (tested: test_search.py)
-RECENT_SMALLER = 2         # a recent shard holds half the postings of an older one: a query
-                           # loads a term's recent shard beside its older one (30,160
-                           # articles, 1,260 recent: later query median 99.5 KB at 1, 97.8 at
-                           # 2, 96.7 at 4, 96.0 with no tiers; a late new day writes ~800
-                           # files at 2)
+RECENT_LARGER = 4          # a recent shard holds four times the postings of an older one: a
+                           # query loads a term's recent shard beside its older one, each file
+                           # a few ms in a browser, and the tier's few shards are soon all
+                           # loaded (30,000 articles, 304 recent: 16 shards, not 128; with one
+                           # document per file, scripts per later query 7.0 -> 5.3, its median
+                           # 96 -> 63 KB)
 LENGTHS_PER_FILE = 16384   # documents per length table: about 34 KB; a broad query needs them
                            # all, and each file from file:// costs a few ms however small
 # A document's tokens per field, as the state keeps them: one array per kind of index, not a list
 # per document (pickled at every build, 60,000 small lists took most of the state's time).
 LENGTH_TYPE = np.int32
-DOCS_PER_SHARD = 2         # small: the 20 results a page shows, and the candidates a phrase
-                           # check reads, come from anywhere in the archive
+DOCS_PER_SHARD = 1         # one: the 20 results a page shows, and the candidates a phrase
+                           # check reads, come from anywhere in the archive (two a file: half
+                           # of a later query's 64 KB of documents was their neighbours)
 PARALLEL_FROM = 3000       # documents; below this, starting processes costs more than it saves
 PARALLEL_CORES = 4
 MAX_WORKERS = 8
@@ -92,11 +94,11 @@ def tiers(kind: str, recent: int, documents: int) -> list[tuple[str, int, int]]:
 
 def tier_shards(tier: str, postings: int, documents: int, postings_per_shard: int) -> int:
     """The shards of a tier holding `postings` postings of `documents` documents: none for
-    an empty recent tier (a query loads no file for it), smaller ones for a recent tier (a
-    query loads a term's recent shard beside its older one)."""
+    an empty recent tier (a query loads no file for it), fewer and larger ones for a recent
+    tier (a query loads a term's recent shard beside its older one: see RECENT_LARGER)."""
     if not tier.endswith(RECENT):
         return shard_count(postings, postings_per_shard)
-    return shard_count(postings, max(1, postings_per_shard // RECENT_SMALLER)) if documents else 0
+    return shard_count(postings, postings_per_shard * RECENT_LARGER) if documents else 0
 
 
 def plain_body(markdown: str) -> str:

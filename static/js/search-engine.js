@@ -26,8 +26,9 @@
   // Spaces on a line (SPACE in tokenize.py); between two Han characters they are no word break.
   var SPACE = " \\t\\u00a0\\u2000-\\u200a\\u202f\\u205f";
   var HAN_GAP_RE = new RegExp("(?<=[" + HAN + "])[" + SPACE + "]+(?=[" + HAN + "])", "gu");
-  // Candidates checked in one round of document loads: each load costs a few ms in a browser.
-  var MIN_BATCH = 2, MAX_BATCH = 200;
+  // Candidates checked in one round of document loads: each load costs a few ms in a browser,
+  // so a first result is looked for in the best candidate alone (most often it holds the phrase).
+  var MIN_BATCH = 1, MAX_BATCH = 200;
   var K1 = 1.2, B = 0.75;  // lunr's BM25 constants
   var LUNR_QUERY_MAX = 50;  // candidates lunr.js ranks itself (see shardScores)
   // Varints (shards.py): base 32, big-endian, a value's last digit one of the first 32 of
@@ -415,13 +416,14 @@
 
   /* What lunr's query with every one of `terms` REQUIRED scores over shardIndex(shard, manifest,
      terms, within), without building the index: {ref: score} of the documents in `within`
-     holding the terms. lunr adds, per field holding any of the terms, the dot product of the
+     holding the terms, or, given `into` (a Float64Array over all refs, zeros), those scores
+     written there (tens of thousands of them are written faster to an array than an object). lunr adds, per field holding any of the terms, the dot product of the
      field's vector and the query's (one per term), over the query vector's length; the sums
      run in lunr's order (terms as given, fields in order), so the floats are lunr's too. */
-  function scoreTerms(shard, manifest, lengths, terms, within) {
+  function scoreTerms(shard, manifest, lengths, terms, within, into) {
     terms = shardTerms(shard, terms);
     var magnitude = Math.sqrt(terms.length);
-    var scores = {};
+    var scores = into || {};
     if (terms.length === 1) {
       // One term: a field's sum is its one weight, and fields come in lunr's order already.
       eachWeight(shard, manifest, lengths, shardPositions(shard).get(terms[0]), within,
@@ -467,8 +469,8 @@
      pairs hold most of the archive), and scoreTerms adds the same weights without one. */
   function shardScores(shard, manifest, lengths, terms, within) {
     var size = within instanceof Set ? within.size : within.length;
-    var score = size <= LUNR_QUERY_MAX ? lunrScores : scoreTerms;
-    return score(shard, manifest, lengths, terms, within);
+    if (size <= LUNR_QUERY_MAX) return lunrScores(shard, manifest, lengths, terms, within);
+    return scoreTerms(shard, manifest, lengths, terms, within, new Float64Array(manifest.documents));
   }
 
   /* The refs of the documents holding `term` in any field, ascending (see termRefList). */
@@ -675,19 +677,21 @@
         });
         return [];
       }
-      var refs = Array.from(within);
-      return Promise.all([required.length ? loadLengths(engine, "index", refs) : null,
-        characters.length ? loadLengths(engine, "chars", refs) : null]).then(function () {
+      return Promise.all([required.length ? loadLengths(engine, "index", within) : null,
+        characters.length ? loadLengths(engine, "chars", within) : null]).then(function () {
         var groups = unique(names[0]).map(function (name) {
           var mine = required.filter(function (term, i) { return names[0][i] === name; });
           return shardScores(shardOf(name), manifest, engine.lengths.index, mine, within);
         }).concat(characters.map(function (ch, i) {
           return shardScores(shardOf(names[1][i]), manifest, engine.lengths.chars, [ch], within);
         }));
-        return refs.map(function (ref) {
-          var score = groups.reduce(function (sum, group) { return sum + group[ref]; }, 0);
-          return { ref: ref, score: score };
-        });
+        var hits = new Array(within.length);
+        for (var i = 0; i < within.length; i++) {
+          var ref = within[i], score = 0;
+          for (var g = 0; g < groups.length; g++) score += groups[g][ref];
+          hits[i] = { ref: ref, score: score };
+        }
+        return hits;
       });
     });
   }
@@ -786,12 +790,44 @@
     return counts;
   }
 
+  /* Sort hits in place by score, then ref, both descending. A broad query has tens of
+     thousands of hits, which a comparator sorts in over 10 ms: here each hit's place is a
+     number (its score's rank among the distinct scores, then its ref) that a typed array
+     sorts natively, with no function called per comparison. */
+  function orderByScore(hits) {
+    var count = hits.length, i;
+    if (count < 256) {
+      hits.sort(function (a, b) { return b.score - a.score || b.ref - a.ref; });
+      return;
+    }
+    var scores = new Float64Array(count), span = 0;
+    for (i = 0; i < count; i++) {
+      scores[i] = hits[i].score;
+      if (hits[i].ref >= span) span = hits[i].ref + 1;
+    }
+    var sorted = scores.slice().sort(), distinct = 0;
+    for (i = 0; i < count; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i];
+    var keys = new Float64Array(count), byRef = new Array(span);
+    for (i = 0; i < count; i++) {
+      var low = 0, high = distinct - 1, score = scores[i];
+      while (low < high) {  // the score's place among the distinct ones, ascending
+        var middle = (low + high) >> 1;
+        if (sorted[middle] < score) low = middle + 1;
+        else high = middle;
+      }
+      keys[i] = (distinct - 1 - low) * span + (span - 1 - hits[i].ref);
+      byRef[hits[i].ref] = hits[i];
+    }
+    keys.sort();
+    for (i = 0; i < count; i++) hits[i] = byRef[span - 1 - keys[i] % span];
+  }
+
   /* Sort hits in place: by score (equal scores: the newer article first, as refs follow ids,
      which start with the date), or by date, newest ("new") or oldest ("old") first, undated
      last. */
   function orderHits(engine, hits, sort) {
     if (sort !== "new" && sort !== "old") {
-      hits.sort(function (a, b) { return b.score - a.score || b.ref - a.ref; });
+      orderByScore(hits);
       return;
     }
     var days = engine.facets.dates.byRef, sign = sort === "new" ? -1 : 1;
@@ -860,7 +896,7 @@
     // A batch a little larger than the share of candidates that passed so far suggests: one
     // round of loads when most pass, few rounds when most are bigram coincidences.
     var passed = (outcome.results.length + 1) / (outcome.checked + 1);
-    var size = Math.ceil((wanted - outcome.results.length) / passed * 1.2);
+    var size = Math.round((wanted - outcome.results.length) / passed * 1.2);
     var batch = outcome.unchecked.splice(0, Math.max(MIN_BATCH, wanted === Infinity ? size : Math.min(size, MAX_BATCH)));
     outcome.checked += batch.length;
     return loadDocs(engine, batch.map(function (hit) { return hit.ref; })).then(function () {
