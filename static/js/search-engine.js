@@ -791,35 +791,37 @@
   }
 
   /* Sort hits in place by score, then ref, both descending. A broad query has tens of
-     thousands of hits, which a comparator sorts in over 10 ms: here each hit's place is a
-     number (its score's rank among the distinct scores, then its ref) that a typed array
-     sorts natively, with no function called per comparison. */
+     thousands of hits (candidates() gives them by ref, ascending) and few distinct scores
+     (a weight depends on the term frequency and the length alone): read from the newest,
+     each goes to its score's bucket, which a comparator sort takes five times as long to do
+     (25,588 hits of `部`, 760 scores: 5.6 ms against 1 ms in node). */
   function orderByScore(hits) {
     var count = hits.length, i;
-    if (count < 256) {
+    var byRef = count >= 256;
+    for (i = 1; i < count && byRef; i++) byRef = hits[i - 1].ref < hits[i].ref;
+    if (!byRef) {
       hits.sort(function (a, b) { return b.score - a.score || b.ref - a.ref; });
       return;
     }
-    var scores = new Float64Array(count), span = 0;
+    var numbers = new Map(), scores = [], of = new Int32Array(count);
     for (i = 0; i < count; i++) {
-      scores[i] = hits[i].score;
-      if (hits[i].ref >= span) span = hits[i].ref + 1;
-    }
-    var sorted = scores.slice().sort(), distinct = 0;
-    for (i = 0; i < count; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i];
-    var keys = new Float64Array(count), byRef = new Array(span);
-    for (i = 0; i < count; i++) {
-      var low = 0, high = distinct - 1, score = scores[i];
-      while (low < high) {  // the score's place among the distinct ones, ascending
-        var middle = (low + high) >> 1;
-        if (sorted[middle] < score) low = middle + 1;
-        else high = middle;
+      var number = numbers.get(hits[i].score);
+      if (number === undefined) {
+        number = scores.length;
+        numbers.set(hits[i].score, number);
+        scores.push(hits[i].score);
       }
-      keys[i] = (distinct - 1 - low) * span + (span - 1 - hits[i].ref);
-      byRef[hits[i].ref] = hits[i];
+      of[i] = number;
     }
-    keys.sort();
-    for (i = 0; i < count; i++) hits[i] = byRef[span - 1 - keys[i] % span];
+    var order = scores.map(function (score, n) { return n; })
+      .sort(function (a, b) { return scores[b] - scores[a]; });
+    var start = new Int32Array(scores.length + 1), bucket = new Int32Array(scores.length);
+    order.forEach(function (n, place) { bucket[n] = place; });
+    for (i = 0; i < count; i++) start[bucket[of[i]] + 1]++;
+    for (i = 1; i <= scores.length; i++) start[i] += start[i - 1];
+    var sorted = new Array(count);
+    for (i = count - 1; i >= 0; i--) sorted[start[bucket[of[i]]]++] = hits[i];
+    for (i = 0; i < count; i++) hits[i] = sorted[i];
   }
 
   /* Sort hits in place: by score (equal scores: the newer article first, as refs follow ids,
