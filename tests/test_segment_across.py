@@ -187,12 +187,14 @@ TEXT = ["今年以来，我市持", "续推进老旧小区改造", "工程，惠
 @pytest.mark.parametrize("column, blanks_before", [
     pytest.param(ENDED + HEADED + TEXT, [2, 4], id="headline between two stories"),
     pytest.param(HEADED + TEXT, [2], id="headline at the column's top"),
+    pytest.param(["安排专项资金两亿元", "（本报北京6月1日电）"] + HEADED + TEXT, [2, 4],
+                 id="headline after a dateline"),
     # The text's last line under a sentence left open is a line of text cut short, not a headline.
     pytest.param(ENDED + LEFT[:3] + HEADED[1:] + TEXT, [], id="not after a finished sentence"),
     # A paragraph's first line, set in by two em, is not short enough to be a headline's.
     pytest.param(ENDED + ["今年以来，我市"] + TEXT[1:], [], id="a paragraph's first line"),
     pytest.param(ENDED + ["居民笑了。"] + TEXT, [], id="a short line ending a sentence"),
-    pytest.param(ENDED + ["老旧小区换新颜", "城市更新看今朝", "千家万户"] + HEADED[1:] + TEXT, [],
+    pytest.param(ENDED + ["老旧小区换新颜", "城市更新看今朝", "千家万户喜洋洋"] + HEADED[1:] + TEXT, [],
                  id="more lines than a headline's"),
 ])
 def test_a_headline_printed_in_a_column_is_set_apart(column, blanks_before):
