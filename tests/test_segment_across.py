@@ -4,7 +4,7 @@ by column, and left alone where it is not read across."""
 import pytest
 
 from newsarchive.segment import split_page
-from newsarchive.segment.across import _period, across_order
+from newsarchive.segment.across import _period, _with_breaks, across_order
 
 # Columns eight em wide, as set.
 LEFT = ["今年以来，我市持续", "推进老旧小区改造，", "已完成改造项目四十", "二个，惠及居民一万",
@@ -85,8 +85,8 @@ CASES = [
                  read_down(FIELD, MARKET), id="letter-spaced last lines cut along the columns"),
     # No line opens with a comma: the cut goes after it.
     pytest.param(across(LEFT[:1] + [spaced(LEFT[1])] + LEFT[2:],
-                        RIGHT[:1] + [spaced("安排专项")] + RIGHT[2:]),
-                 read_down(LEFT, RIGHT[:1] + ["安排专项"] + RIGHT[2:]),
+                        RIGHT[:1] + [spaced("安排专项资金")] + RIGHT[2:]),
+                 read_down(LEFT, RIGHT[:1] + ["安排专项资金"] + RIGHT[2:]),
                  id="no line opens with a comma"),
     # A credit and its name are one piece: the byline's word space is no column gap.
     pytest.param(across(LEFT + ["本报记者 张三"], RIGHT + MIDDLE[:1]),
@@ -175,3 +175,32 @@ def test_words_added_to_jieba_do_not_change_how_a_page_is_read():
 ])
 def test_the_round_of_baselines_is_told_by_the_lines_counts_of_pieces(counts, period):
     assert _period(counts, len(counts) - 1) == period
+
+
+# One column read down, nine em wide: a story's last lines, then another story's headline in
+# larger type (its last line short) and its text, with no blank line between them.
+ENDED = ["据介绍，今年全市共", "安排专项资金两亿元。"]
+HEADED = ["老旧小区换新颜", "居民笑"]
+TEXT = ["今年以来，我市持", "续推进老旧小区改造", "工程，惠及居民一万"]
+
+
+@pytest.mark.parametrize("column, blanks_before", [
+    pytest.param(ENDED + HEADED + TEXT, [2, 4], id="headline between two stories"),
+    pytest.param(HEADED + TEXT, [2], id="headline at the column's top"),
+    pytest.param(["安排专项资金两亿元", "（本报北京6月1日电）"] + HEADED + TEXT, [2, 4],
+                 id="headline after a dateline"),
+    # The text's last line under a sentence left open is a line of text cut short, not a headline.
+    pytest.param(ENDED + LEFT[:3] + HEADED[1:] + TEXT, [], id="not after a finished sentence"),
+    # A paragraph's first line, set in by two em, is not short enough to be a headline's.
+    pytest.param(ENDED + ["今年以来，我市"] + TEXT[1:], [], id="a paragraph's first line"),
+    pytest.param(ENDED + ["居民笑了。"] + TEXT, [], id="a short line ending a sentence"),
+    pytest.param(ENDED + ["老旧小区换新颜", "城市更新看今朝", "千家万户喜洋洋"] + HEADED[1:] + TEXT, [],
+                 id="more lines than a headline's"),
+])
+def test_a_headline_printed_in_a_column_is_set_apart(column, blanks_before):
+    entries = list(enumerate(column))
+    out = _with_breaks(entries, 9.0)
+    assert [text for _, text in out if text] == column
+    blanks = [k for k, (_, text) in enumerate(out) if not text]
+    # Each blank line shifts the lines after it by one.
+    assert [k - n for n, k in enumerate(blanks)] == blanks_before
