@@ -69,11 +69,15 @@ TRIAL_LINES = 12
 # The narrowest column line (em) a band is sought for.
 MIN_COLUMN = 4.0
 # Letter spacing spreads a line's characters over its column: where two letter-spaced column
-# lines meet, the cut between them is sought with their spaces weighed at the most they take,
-# half an em each, not a quarter as elsewhere. (Dev pdftotext, odd / even pages, cuts in bands
-# read in turn: found exactly 896 / 824, titles 1059 / 1049, segmentation 0.6777 / 0.6851 at
-# half an em; 896 / 824, 1060 / 1050, 0.6774 / 0.6855 at a quarter.)
-LETTER_SPACE = 0.5
+# lines meet, the cut between them is sought with their spaces weighed at a quarter of an em
+# each. Such a line mostly holds one or two characters fewer than a plain line of its column
+# (dev pages, lines of letter-spaced characters in `pdftotext -raw` text against the page's
+# commonest plain line: 1 em short 4,260, 2 em 7,634, 3 em 1,782, 4 em or more 468), its spaces
+# a quarter to a third of an em each. (Dev pdftotext, even / odd pages: found exactly 828 / 907 at 0.5,
+# 0.25 and 0.15, 827 / 907 at 0 and 0.35; segmentation 0.6874 / 0.6813 at 0.5, 0.6880 / 0.6815
+# at 0.25, 0.6879 / 0.6815 at 0.15, 0.6873 / 0.6809 at 0.35, 0.6874 / 0.6812 at 0. Raw and
+# pdfminer unchanged.)
+LETTER_SPACE = 0.25
 
 # Two columns side by side whose baselines differ print their lines one after the other, a
 # line of each in turn. A stretch of INTERLEAVE_LINES column lines is read as two such columns
