@@ -722,3 +722,30 @@ def test_a_short_first_line_the_column_runs_on_from_is_no_label(texts, wraps):
     from newsarchive.segment.listed import _wraps_on
     from newsarchive.segment.types import Line
     assert _wraps_on([Line(1 + k, text) for k, text in enumerate(texts)]) == wraps
+
+
+@pytest.mark.parametrize("texts, across, paragraphs", [
+    # A section heading after a full stop, over an indented first line: its own paragraph.
+    (["春运首日，全市客流平", "稳，秩序良好。", "加密公交班次", "市交通局相关负责",
+      "人表示，春运期间全市", "将加密公交地铁班次。"], 1, [2, 1, 3]),
+    # The word across the break (`次市`) is found elsewhere on the page: the line runs on.
+    (["春运首日，全市客流平", "稳，秩序良好。", "加密公交班次", "市交通局相关负责",
+      "人表示，春运期间全市", "将加密公交地铁班次。"], 2, [6]),
+    # A deck's clauses go on after a semicolon.
+    (["春运首日，全市客流平", "稳，秩序良好；", "加密公交班次", "市交通局相关负责",
+      "人表示，春运期间全市", "将加密公交地铁班次。"], 1, [6]),
+    # A paragraph's first line broken short: the line under it fills the column.
+    (["春运首日，全市客流平", "稳，秩序良好。", "加密公交班次", "的通知由市交通局发布",
+      "，春运期间全市将加密", "公交地铁班次。"], 1, [6]),
+    # The line under it ends the sentence it begins.
+    (["春运首日，全市客流平", "稳，秩序良好。", "市交通局负责", "人出席会议。",
+      "春运期间，全市将加密", "公交地铁班次。"], 1, [6]),
+])
+def test_a_section_heading_in_a_story_is_a_paragraph_of_its_own(texts, across, paragraphs):
+    from collections import Counter
+
+    from newsarchive.segment.listed import _set_headings_apart
+    from newsarchive.segment.types import Body, Line
+    story = Body(parts=[("text", [Line(1 + k, text) for k, text in enumerate(texts)])])
+    _set_headings_apart(story, Counter({"次市": across}))
+    assert [len(lines) for _, lines in story.parts] == paragraphs
