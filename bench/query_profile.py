@@ -29,7 +29,9 @@ from bench.browser import LATER_QUERY_JS, _percentile, launch
 from bench.run import ROOT, collect, make_queries
 from newsarchive.config import load_config
 
-# Notes each data script's insertion and its load, in page time.
+# Notes each data script's insertion and its load, in page time. The load is noted after the
+# page's own handler and the promise callbacks it starts have run (a broad query scores every
+# hit there): a file noted late may have arrived early, behind the page's work.
 LOADS_JS = """
 window.__loads = [];
 new MutationObserver((records) => {
