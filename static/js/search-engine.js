@@ -417,7 +417,8 @@
   /* What lunr's query with every one of `terms` REQUIRED scores over shardIndex(shard, manifest,
      terms, within), without building the index: {ref: score} of the documents in `within`
      holding the terms, or, given `into` (a Float64Array over all refs, zeros), those scores
-     written there (tens of thousands of them are written faster to an array than an object). lunr adds, per field holding any of the terms, the dot product of the
+     written there (tens of thousands of them are written faster to an array than an object).
+     lunr adds, per field holding any of the terms, the dot product of the
      field's vector and the query's (one per term), over the query vector's length; the sums
      run in lunr's order (terms as given, fields in order), so the floats are lunr's too. */
   function scoreTerms(shard, manifest, lengths, terms, within, into) {
@@ -793,13 +794,13 @@
   /* Sort hits in place by score, then ref, both descending. A broad query has tens of
      thousands of hits (candidates() gives them by ref, ascending) and few distinct scores
      (a weight depends on the term frequency and the length alone): read from the newest,
-     each goes to its score's bucket, which a comparator sort takes five times as long to do
-     (25,588 hits of `部`, 760 scores: 5.6 ms against 1 ms in node). */
+     each goes to its score's bucket, in a fraction of a comparator sort's time (25,588 hits
+     of `部`, 760 scores: 1.5–3 ms against 5.6–8 ms in node). */
   function orderByScore(hits) {
     var count = hits.length, i;
-    var byRef = count >= 256;
-    for (i = 1; i < count && byRef; i++) byRef = hits[i - 1].ref < hits[i].ref;
-    if (!byRef) {
+    var ascending = count >= 256;
+    for (i = 1; i < count && ascending; i++) ascending = hits[i - 1].ref < hits[i].ref;
+    if (!ascending) {
       hits.sort(function (a, b) { return b.score - a.score || b.ref - a.ref; });
       return;
     }
