@@ -3,7 +3,7 @@ updated from the previous output's files, only those an edit touches being made 
 
 The index is split by term (bigrams and words in index-N.js, single Han characters in
 chars-N.js), each with its table of body lengths (lengths-index-N.js, lengths-chars-N.js, by
-ranges of documents), and the documents two per file, so a query loads only what it needs (see
+ranges of documents), and the documents one per file, so a query loads only what it needs (see
 shards.py for the format, static/js/search-engine.js for the reader).
 
 Each kind comes in two tiers of documents: the recent ones (index-recent-N.js, from
